@@ -32,8 +32,10 @@ public final class EventPublisher implements AutoCloseable {
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "lattice-gateway-publisher");
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1000));
-    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis() - 1, 999));
+    // Kafka requires delivery.timeout >= linger + request.timeout.
+    int requestTimeout = (int) Math.max(timeout.toMillis(), 1000);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, requestTimeout + 2);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
     this.producer = new KafkaProducer<>(props);
     this.timeout = timeout;
