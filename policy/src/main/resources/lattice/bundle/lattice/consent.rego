@@ -21,7 +21,7 @@ deny contains util.reason("event.purpose_missing", "the event names no purpose, 
 
 deny contains util.reason(
 	"consent.purpose_not_granted",
-	sprintf("member has not granted %s", [flow.purpose]),
+	sprintf("member has not granted %s", [flow.purpose])
 ) if {
 	applies
 	flow.purpose
@@ -30,7 +30,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"consent.expired",
-	sprintf("member's %s consent expired at %s", [flow.purpose, grant.expires_at]),
+	sprintf("member's %s consent expired at %s", [flow.purpose, grant.expires_at])
 ) if {
 	applies
 	granted
@@ -40,7 +40,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"consent.not_yet_valid",
-	sprintf("member's %s consent starts at %s", [flow.purpose, grant.granted_at]),
+	sprintf("member's %s consent starts at %s", [flow.purpose, grant.granted_at])
 ) if {
 	applies
 	granted
@@ -50,7 +50,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"consent.legal_basis_insufficient",
-	sprintf("legal basis %v does not allow %s to leave the network; consent is needed", [util.get(grant, "legal_basis", null), flow.purpose]),
+	sprintf("legal basis %v does not allow %s to leave the network; consent is needed", [util.get(grant, "legal_basis", null), flow.purpose])
 ) if {
 	applies
 	granted
@@ -59,7 +59,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"consent.recipient_not_covered",
-	sprintf("member's %s consent does not name %s as a recipient", [flow.purpose, flow.recipient]),
+	sprintf("member's %s consent does not name %s as a recipient", [flow.purpose, flow.recipient])
 ) if {
 	applies
 	granted
@@ -68,7 +68,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"consent.network_not_covered",
-	sprintf("member's %s consent does not cover network %s", [flow.purpose, flow.scope_network]),
+	sprintf("member's %s consent does not cover network %s", [flow.purpose, flow.scope_network])
 ) if {
 	applies
 	granted

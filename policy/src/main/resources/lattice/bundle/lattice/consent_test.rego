@@ -10,14 +10,14 @@ test_member_data_with_purpose_consent_is_allowed if {
 }
 
 test_member_data_without_the_purpose_is_denied if {
-	d := fx.decide(fx.set2(fx.member_data, "consent", "purposes", {}))
+	d := fx.decide(fx.put2(fx.member_data, "consent", "purposes", {}))
 	d.allow == false
 	fx.codes(d) == {"consent.purpose_not_granted"}
 	d.reasons[0].message == "member has not granted marketing"
 }
 
 test_absent_consent_is_denied if {
-	d := fx.decide(fx.set(fx.member_data, "consent", {"member_id": "m-42", "version": 0, "purposes": {}}))
+	d := fx.decide(fx.put(fx.member_data, "consent", {"member_id": "m-42", "version": 0, "purposes": {}}))
 	d.allow == false
 	"consent.purpose_not_granted" in fx.codes(d)
 }
@@ -69,19 +69,19 @@ test_a_grant_scoped_to_the_source_network_is_allowed if {
 }
 
 test_gpc_blocks_sharing_with_a_brand if {
-	inp := fx.set2(fx.set(fx.member_data, "destination", {"kind": "brand", "id": "acme"}), "consent", "gpc", true)
+	inp := fx.put2(fx.put(fx.member_data, "destination", {"kind": "brand", "id": "acme"}), "consent", "gpc", true)
 	d := fx.decide(inp)
 	d.allow == false
 	"consent.gpc" in fx.codes(d)
 }
 
 test_gpc_does_not_block_transit_to_a_partner_network if {
-	d := fx.decide(fx.set2(fx.member_data, "consent", "gpc", true))
+	d := fx.decide(fx.put2(fx.member_data, "consent", "gpc", true))
 	d.allow == true
 }
 
 test_an_event_without_purpose_is_denied if {
-	d := fx.decide(fx.set2(fx.member_data, "event", "purpose", ""))
+	d := fx.decide(fx.put2(fx.member_data, "event", "purpose", ""))
 	"event.purpose_missing" in fx.codes(d)
 	d.allow == false
 }

@@ -11,7 +11,7 @@ test_content_with_the_authors_sharing_consent_is_allowed if {
 }
 
 test_content_without_the_authors_sharing_consent_is_denied if {
-	d := fx.decide(fx.set2(fx.content, "consent", "purposes", {"marketing": fx.marketing_grant}))
+	d := fx.decide(fx.put2(fx.content, "consent", "purposes", {"marketing": fx.marketing_grant}))
 	fx.codes(d) == {"consent.purpose_not_granted"}
 	d.reasons[0].message == "member has not granted sharing"
 }
@@ -29,7 +29,7 @@ test_content_when_the_destination_refuses_content_is_denied if {
 }
 
 test_content_needs_an_agreement_that_covers_content if {
-	nets := fx.set2(fx.networks, "book-circle", "agreements", [{"network": "ski-club", "purposes": ["sharing"]}])
+	nets := fx.put2(fx.networks, "book-circle", "agreements", [{"network": "ski-club", "purposes": ["sharing"]}])
 	d := fx.decide_with(fx.content, nets)
 	fx.codes(d) == {"transit.no_agreement"}
 	contains(d.reasons[0].message, "content")

@@ -150,25 +150,29 @@ insight := {
 }
 
 # decide(inp): the decision for inp against the fixture networks.
-decide(inp) := data.lattice.decision with input as inp with data.networks as networks
+decide(inp) := d if {
+	d := data.lattice.decision with input as inp with data.networks as networks
+}
 
 # decide_with(inp, nets): the decision for inp against other networks.
-decide_with(inp, nets) := data.lattice.decision with input as inp with data.networks as nets
+decide_with(inp, nets) := d if {
+	d := data.lattice.decision with input as inp with data.networks as nets
+}
 
 codes(d) := {r.code | some r in d.reasons}
 
-# set(obj, key, value): obj with key replaced (not merged) by value.
-set(obj, key, value) := object.union(object.remove(obj, [key]), {key: value})
+# put(obj, key, value): obj with key replaced (not merged) by value.
+put(obj, key, value) := object.union(object.remove(obj, [key]), {key: value})
 
-# set2(obj, k1, k2, value): obj with obj[k1][k2] replaced by value.
-set2(obj, k1, k2, value) := set(obj, k1, set(obj[k1], k2, value))
+# put2(obj, k1, k2, value): obj with obj[k1][k2] replaced by value.
+put2(obj, k1, k2, value) := put(obj, k1, put(obj[k1], k2, value))
 
-# set3(obj, k1, k2, k3, value): obj with obj[k1][k2][k3] replaced by value.
-set3(obj, k1, k2, k3, value) := set(obj, k1, set2(obj[k1], k2, k3, value))
+# put3(obj, k1, k2, k3, value): obj with obj[k1][k2][k3] replaced by value.
+put3(obj, k1, k2, k3, value) := put(obj, k1, put2(obj[k1], k2, k3, value))
 
-grant_with(key, value) := set(marketing_grant, key, value)
+grant_with(key, value) := put(marketing_grant, key, value)
 
-member_data_with_grant(g) := set3(member_data, "consent", "purposes", "marketing", g)
+member_data_with_grant(g) := put3(member_data, "consent", "purposes", "marketing", g)
 
 # networks with one network's rule section replaced
-networks_with(net, section, value) := set2(networks, net, section, value)
+networks_with(net, section, value) := put2(networks, net, section, value)

@@ -22,7 +22,7 @@ aggregate_count := input.context.aggregate.count
 
 deny contains util.reason(
 	"insight.destination_not_brand",
-	"insights are only delivered to brands",
+	"insights are only delivered to brands"
 ) if {
 	applies
 	flow.destination_kind != "brand"
@@ -30,7 +30,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"network.unknown_source",
-	sprintf("no rules for source network %v", [flow.source]),
+	sprintf("no rules for source network %v", [flow.source])
 ) if {
 	applies
 	not flow.src
@@ -38,7 +38,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"insight.network_disabled",
-	sprintf("%s does not share insights", [flow.source]),
+	sprintf("%s does not share insights", [flow.source])
 ) if {
 	applies
 	flow.src
@@ -47,7 +47,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"insight.brand_not_allowed",
-	sprintf("%s does not share insights with %s", [flow.source, flow.destination_id]),
+	sprintf("%s does not share insights with %s", [flow.source, flow.destination_id])
 ) if {
 	applies
 	flow.src
@@ -58,7 +58,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"insight.not_aggregate",
-	"an insight must be an aggregate: it names a member",
+	"an insight must be an aggregate: it names a member"
 ) if {
 	applies
 	m := flow.event.member_id
@@ -68,7 +68,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"insight.count_missing",
-	"the insight has no context.aggregate.count, so k-anonymity cannot be checked",
+	"the insight has no context.aggregate.count, so k-anonymity cannot be checked"
 ) if {
 	applies
 	not is_number(aggregate_count)
@@ -76,7 +76,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"insight.below_k_anonymity",
-	sprintf("smallest cell has %v members; %s requires at least %v", [aggregate_count, flow.source, k]),
+	sprintf("smallest cell has %v members; %s requires at least %v", [aggregate_count, flow.source, k])
 ) if {
 	applies
 	flow.src

@@ -30,7 +30,7 @@ cap(name) := c if {
 
 deny contains util.reason(
 	"offer.destination_not_network",
-	"offers are delivered into the member's network; the destination must be a network",
+	"offers are delivered into the member's network; the destination must be a network"
 ) if {
 	applies
 	flow.destination_kind != "network"
@@ -38,7 +38,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"network.unknown_destination",
-	sprintf("no rules for network %v", [flow.destination_id]),
+	sprintf("no rules for network %v", [flow.destination_id])
 ) if {
 	applies
 	flow.destination_kind == "network"
@@ -52,7 +52,7 @@ deny contains util.reason("offer.brand_missing", "the offer names no brand") if 
 
 deny contains util.reason(
 	"offer.network_closed",
-	sprintf("%s does not accept brand offers", [flow.destination_id]),
+	sprintf("%s does not accept brand offers", [flow.destination_id])
 ) if {
 	applies
 	flow.dst
@@ -61,7 +61,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"offer.brand_denied",
-	sprintf("%s does not accept offers from %s", [flow.destination_id, brand]),
+	sprintf("%s does not accept offers from %s", [flow.destination_id, brand])
 ) if {
 	applies
 	flow.dst
@@ -70,7 +70,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"offer.brand_not_allowed",
-	sprintf("%s is not on the brand list of %s", [brand, flow.destination_id]),
+	sprintf("%s is not on the brand list of %s", [brand, flow.destination_id])
 ) if {
 	applies
 	flow.dst
@@ -82,7 +82,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"offer.category_blocked",
-	sprintf("%s blocks offers in category %s", [flow.destination_id, category]),
+	sprintf("%s blocks offers in category %s", [flow.destination_id, category])
 ) if {
 	applies
 	flow.dst
@@ -92,7 +92,7 @@ deny contains util.reason(
 # The member's offers consent may be limited to some offer categories.
 deny contains util.reason(
 	"consent.category_not_granted",
-	sprintf("member has not granted offers in category %v", [util.get(flow.event, "category", null)]),
+	sprintf("member has not granted offers in category %v", [util.get(flow.event, "category", null)])
 ) if {
 	applies
 	consent.restricts_categories
@@ -101,7 +101,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"offer.frequency_cap",
-	sprintf("member already received %v offers in 24h (cap %v)", [n, limit]),
+	sprintf("member already received %v offers in 24h (cap %v)", [n, limit])
 ) if {
 	applies
 	flow.dst
@@ -112,7 +112,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"offer.brand_frequency_cap",
-	sprintf("member already received %v offers from %s in 24h (cap %v)", [n, brand, limit]),
+	sprintf("member already received %v offers from %s in 24h (cap %v)", [n, brand, limit])
 ) if {
 	applies
 	flow.dst
@@ -129,7 +129,7 @@ window_days := d if {
 # No retargeting: no offer for a product the member bought within the suppression window.
 deny contains util.reason(
 	"offer.recently_purchased",
-	sprintf("member bought %s on %s, within the %v-day suppression window", [p.sku, p.at, window_days]),
+	sprintf("member bought %s on %s, within the %v-day suppression window", [p.sku, p.at, window_days])
 ) if {
 	applies
 	flow.dst

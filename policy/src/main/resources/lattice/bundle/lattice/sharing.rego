@@ -22,7 +22,7 @@ dst_import := util.get(flow.dst, "import", {})
 
 deny contains util.reason(
 	"destination.invalid",
-	sprintf("destination kind %v is neither network nor brand", [flow.destination_kind]),
+	sprintf("destination kind %v is neither network nor brand", [flow.destination_kind])
 ) if {
 	applies
 	not to_network
@@ -31,7 +31,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"network.unknown_source",
-	sprintf("no rules for source network %v", [flow.source]),
+	sprintf("no rules for source network %v", [flow.source])
 ) if {
 	applies
 	not flow.src
@@ -39,7 +39,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"network.unknown_destination",
-	sprintf("no rules for destination network %v", [flow.destination_id]),
+	sprintf("no rules for destination network %v", [flow.destination_id])
 ) if {
 	applies
 	to_network
@@ -50,7 +50,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"network.export_destination_denied",
-	sprintf("%s does not export to network %s", [flow.source, flow.destination_id]),
+	sprintf("%s does not export to network %s", [flow.source, flow.destination_id])
 ) if {
 	applies
 	to_network
@@ -60,7 +60,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"network.export_destination_denied",
-	sprintf("%s does not export to brand %s", [flow.source, flow.destination_id]),
+	sprintf("%s does not export to brand %s", [flow.source, flow.destination_id])
 ) if {
 	applies
 	to_brand
@@ -70,7 +70,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"network.export_purpose_denied",
-	sprintf("%s does not let data leave for %s", [flow.source, flow.purpose]),
+	sprintf("%s does not let data leave for %s", [flow.source, flow.purpose])
 ) if {
 	applies
 	flow.src
@@ -80,7 +80,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"network.content_export_denied",
-	sprintf("%s does not let content leave the network", [flow.source]),
+	sprintf("%s does not let content leave the network", [flow.source])
 ) if {
 	applies
 	content
@@ -92,7 +92,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"network.import_source_denied",
-	sprintf("%s does not accept data from %s", [flow.destination_id, flow.source]),
+	sprintf("%s does not accept data from %s", [flow.destination_id, flow.source])
 ) if {
 	applies
 	to_network
@@ -102,7 +102,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"network.import_purpose_denied",
-	sprintf("%s does not accept data for %s", [flow.destination_id, flow.purpose]),
+	sprintf("%s does not accept data for %s", [flow.destination_id, flow.purpose])
 ) if {
 	applies
 	to_network
@@ -113,7 +113,7 @@ deny contains util.reason(
 
 deny contains util.reason(
 	"network.content_import_denied",
-	sprintf("%s does not accept content from other networks", [flow.destination_id]),
+	sprintf("%s does not accept content from other networks", [flow.destination_id])
 ) if {
 	applies
 	content
@@ -156,7 +156,7 @@ dst_agreement contains a if {
 
 deny contains util.reason(
 	"transit.no_agreement",
-	sprintf("no current agreement between %s and %s covers %s", [flow.source, flow.destination_id, what]),
+	sprintf("no current agreement between %s and %s covers %s", [flow.source, flow.destination_id, what])
 ) if {
 	applies
 	to_network
@@ -215,7 +215,7 @@ category_allowed(c) if {
 
 deny contains util.reason(
 	"data.no_shareable_fields",
-	sprintf("none of the event's fields may go to %s (categories not allowed: %v)", [flow.destination_id, blocked]),
+	sprintf("none of the event's fields may go to %s (categories not allowed: %v)", [flow.destination_id, blocked])
 ) if {
 	applies
 	count(flow.fields) > 0

@@ -8,10 +8,10 @@ as_list(x) := x if is_array(x)
 
 as_list(x) := [] if not is_array(x)
 
-# get(obj, key, default): object.get that tolerates a non-object obj.
-get(obj, key, default) := object.get(obj, key, default) if is_object(obj)
+# get(obj, key, fallback): object.get that tolerates a non-object obj.
+get(obj, key, fallback) := object.get(obj, key, fallback) if is_object(obj)
 
-get(obj, key, default) := default if not is_object(obj)
+get(obj, key, fallback) := fallback if not is_object(obj)
 
 # rule_allows(list, x): a network rule list admits x when it holds x or "*".
 # An absent or empty list admits nothing (network rules fail closed).
