@@ -1,0 +1,201 @@
+package dev.lattice.gateway.cli;
+
+import dev.lattice.gateway.LatticeApplication;
+import dev.lattice.gateway.kafka.KafkaBroker;
+import dev.lattice.gateway.kafka.KafkaUnreachableException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code lattice serve}: starts Kafka (embedded, or the cluster in {@code KAFKA_BOOTSTRAP_SERVERS}), provisions the
+ * topics and serves the gateway over HTTP. Checks the usual mistakes first and reports each in one line: the port
+ * is taken, the data directory is not writable, the external cluster does not answer.
+ */
+public final class ServeCommand implements Subcommand {
+  static final int DEFAULT_PORT = 8080;
+  static final String DEFAULT_DATA_DIR = "./lattice-data";
+  static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Function<String, String> environment;
+
+  public ServeCommand() {
+    this(System::getenv);
+  }
+
+  ServeCommand(Function<String, String> environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public String name() {
+    return "serve";
+  }
+
+  @Override
+  public String summary() {
+    return "start Kafka (embedded unless KAFKA_BOOTSTRAP_SERVERS is set) and the gateway";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        Usage: lattice serve [--port <port>] [--data-dir <dir>] [--kafka-port <port>]
+
+        Starts Lattice: an embedded single-node Kafka broker (or the cluster in KAFKA_BOOTSTRAP_SERVERS),
+        Lattice's topics, and the gateway's HTTP server. Health: GET /actuator/health.
+
+        Options:
+          --port <port>        HTTP port of the gateway (default 8080)
+          --data-dir <dir>     directory for Lattice's data, including the embedded broker's (default ./lattice-data)
+          --kafka-port <port>  client port of the embedded broker (default: any free port; it is logged)
+          -h, --help           show this help
+
+        Environment:
+          KAFKA_BOOTSTRAP_SERVERS        use this Kafka cluster (host:port,...) instead of the embedded broker
+          LATTICE_KAFKA_CONNECT_TIMEOUT  how long to wait for that cluster, e.g. 30s (default 30s)
+        """;
+  }
+
+  /** Parsed options of {@code lattice serve}. */
+  record Options(int port, Path dataDir, int kafkaPort) {}
+
+  static Options parse(List<String> args) {
+    int port = DEFAULT_PORT;
+    Path dataDir = Path.of(DEFAULT_DATA_DIR);
+    int kafkaPort = 0;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      String inlineValue = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
+      switch (name) {
+        case "--port", "--data-dir", "--kafka-port" -> {
+          String value = inlineValue;
+          if (value == null) {
+            if (i + 1 >= args.size()) {
+              throw new UsageException(name + " needs a value");
+            }
+            value = args.get(++i);
+          }
+          switch (name) {
+            case "--port" -> port = port(name, value, 1);
+            case "--kafka-port" -> kafkaPort = port(name, value, 0);
+            default -> dataDir = Path.of(value);
+          }
+        }
+        default -> throw new UsageException(arg.startsWith("-") ? "unknown option '" + arg + "'"
+            : "unexpected argument '" + arg + "'");
+      }
+    }
+    return new Options(port, dataDir, kafkaPort);
+  }
+
+  private static int port(String option, String value, int min) {
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= min && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException(option + " must be a port number between " + min + " and 65535, was '" + value + "'");
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) {
+    Options options = parse(args);
+    String bootstrap = environment.apply("KAFKA_BOOTSTRAP_SERVERS");
+    boolean external = bootstrap != null && !bootstrap.isBlank();
+
+    String problem = portProblem(options.port());
+    if (problem == null && !external) {
+      problem = dataDirProblem(options.dataDir());
+    }
+    if (problem == null && external) {
+      problem = kafkaProblem(bootstrap.trim());
+    }
+    if (problem != null) {
+      err.println("lattice serve: " + problem);
+      return FAILED;
+    }
+
+    long begin = System.nanoTime();
+    SpringApplication application = new SpringApplication(LatticeApplication.class);
+    List<String> springArgs = new ArrayList<>(List.of(
+        "--server.port=" + options.port(),
+        "--lattice.data-dir=" + options.dataDir().toAbsolutePath().normalize(),
+        "--lattice.kafka.embedded-port=" + options.kafkaPort()));
+    ConfigurableApplicationContext context;
+    try {
+      context = application.run(springArgs.toArray(String[]::new));
+    } catch (RuntimeException e) {
+      // Spring Boot has already logged the failure with its cause.
+      err.println("lattice serve: failed to start: " + rootMessage(e));
+      return FAILED;
+    }
+    KafkaBroker broker = context.getBean(KafkaBroker.class);
+    out.printf("lattice: serving on http://localhost:%d (health: /actuator/health) after %.1f s; Kafka: %s%n",
+        options.port(), (System.nanoTime() - begin) / 1e9,
+        broker.isEmbedded() ? "embedded at " + broker.bootstrapServers() + ", data in " + options.dataDir()
+            : broker.bootstrapServers());
+    return OK;
+  }
+
+  private static String portProblem(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(port));
+      return null;
+    } catch (IOException e) {
+      return "port " + port + " is already in use; choose another with --port";
+    }
+  }
+
+  private static String dataDirProblem(Path dataDir) {
+    Path absolute = dataDir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(absolute);
+      Files.delete(Files.createTempFile(absolute, ".write-probe", ".tmp"));
+      return null;
+    } catch (IOException | SecurityException e) {
+      return "data directory " + absolute + " is not writable (" + e.getClass().getSimpleName()
+          + "); choose another with --data-dir";
+    }
+  }
+
+  private String kafkaProblem(String bootstrap) {
+    String configured = environment.apply("LATTICE_KAFKA_CONNECT_TIMEOUT");
+    Duration timeout = DEFAULT_KAFKA_TIMEOUT;
+    if (configured != null && !configured.isBlank()) {
+      try {
+        timeout = DurationStyle.detectAndParse(configured.trim());
+      } catch (IllegalArgumentException e) {
+        return "LATTICE_KAFKA_CONNECT_TIMEOUT must be a duration such as 30s, was '" + configured + "'";
+      }
+    }
+    try {
+      KafkaBroker.awaitReachable(bootstrap, timeout);
+      return null;
+    } catch (KafkaUnreachableException e) {
+      return e.getMessage() + " (KAFKA_BOOTSTRAP_SERVERS)";
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+}

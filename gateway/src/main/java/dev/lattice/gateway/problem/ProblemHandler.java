@@ -1,0 +1,158 @@
+package dev.lattice.gateway.problem;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The one place where every error raised while handling a request becomes an RFC 9457 problem
+ * ({@code application/problem+json}). Security failures outside the controllers are rendered by
+ * {@link dev.lattice.gateway.security.ProblemSecurityHandlers} with the same shape, and errors
+ * outside Spring MVC by {@link ProblemErrorController}.
+ */
+@RestControllerAdvice
+public class ProblemHandler extends ResponseEntityExceptionHandler {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(ProblemHandler.class);
+
+  @ExceptionHandler(ApiProblemException.class)
+  ResponseEntity<ProblemDetail> apiProblem(ApiProblemException e, HttpServletRequest request) {
+    ProblemDetail problem = Problems.of(e);
+    problem.setInstance(java.net.URI.create(request.getRequestURI()));
+    return ResponseEntity.status(e.status()).body(problem);
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+    String expected =
+        e.getRequiredType() == null ? "a valid value" : e.getRequiredType().getSimpleName();
+    return ResponseEntity.badRequest()
+        .body(
+            Problems.invalid(
+                "Parameter '" + e.getName() + "' has an invalid value",
+                List.of(new FieldProblem(e.getName(), "expected " + expected))));
+  }
+
+  @ExceptionHandler(AccessDeniedException.class)
+  ResponseEntity<ProblemDetail> accessDenied(AccessDeniedException e) {
+    return ResponseEntity.status(HttpStatus.FORBIDDEN)
+        .body(
+            Problems.of(
+                HttpStatus.FORBIDDEN,
+                "forbidden",
+                "Forbidden",
+                "Your credentials do not allow this request"));
+  }
+
+  @ExceptionHandler(AuthenticationException.class)
+  ResponseEntity<ProblemDetail> unauthenticated(AuthenticationException e) {
+    return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+        .header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey header=\"X-Api-Key\", Bearer")
+        .body(
+            Problems.of(
+                HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", e.getMessage()));
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+    String errorId = UUID.randomUUID().toString();
+    LOGGER.error("Unexpected error errorId={} path={}", errorId, request.getRequestURI(), e);
+    ProblemDetail problem =
+        Problems.of(
+            HttpStatus.INTERNAL_SERVER_ERROR,
+            "internal-error",
+            "Internal error",
+            "The gateway failed to handle this request; report error id " + errorId);
+    problem.setProperty("errorId", errorId);
+    return ResponseEntity.internalServerError().body(problem);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+      MethodArgumentNotValidException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<FieldProblem> errors = new ArrayList<>();
+    e.getBindingResult()
+        .getFieldErrors()
+        .forEach(f -> errors.add(new FieldProblem("$." + f.getField(), f.getDefaultMessage())));
+    e.getBindingResult()
+        .getGlobalErrors()
+        .forEach(g -> errors.add(new FieldProblem("$", g.getDefaultMessage())));
+    return ResponseEntity.badRequest()
+        .body(Problems.invalid("The request body has " + errors.size() + " invalid field(s)", errors));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHandlerMethodValidationException(
+      HandlerMethodValidationException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<FieldProblem> errors = new ArrayList<>();
+    e.getParameterValidationResults()
+        .forEach(
+            r ->
+                r.getResolvableErrors()
+                    .forEach(
+                        err ->
+                            errors.add(
+                                new FieldProblem(
+                                    r.getMethodParameter().getParameterName(),
+                                    err.getDefaultMessage()))));
+    return ResponseEntity.badRequest()
+        .body(Problems.invalid("The request has " + errors.size() + " invalid value(s)", errors));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    String cause = e.getMostSpecificCause().getMessage();
+    // The parser's message names the position; keep only its first line (no echo of the body).
+    String first = cause == null ? "unreadable body" : cause.lines().findFirst().orElse(cause);
+    return ResponseEntity.badRequest()
+        .body(
+            Problems.invalid(
+                "The request body is not valid JSON for this endpoint",
+                List.of(new FieldProblem("$", first))));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    if (body instanceof ProblemDetail problem
+        && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
+      problem.setType(Problems.type(slug(status)));
+    }
+    return super.handleExceptionInternal(ex, body, headers, status, request);
+  }
+
+  static String slug(HttpStatusCode status) {
+    HttpStatus known = HttpStatus.resolve(status.value());
+    return known == null
+        ? "http-" + status.value()
+        : known.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+}

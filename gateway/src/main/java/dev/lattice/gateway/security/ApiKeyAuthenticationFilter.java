@@ -1,0 +1,65 @@
+package dev.lattice.gateway.security;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates requests carrying an {@code X-Api-Key} header against the {@link ApiKeyStore}. A
+ * header that is present but malformed, unknown or revoked ends the request with 401 — it never
+ * falls through to anonymous access.
+ */
+public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+
+  public static final String HEADER = "X-Api-Key";
+
+  private final ApiKeyStore store;
+  private final AuthenticationEntryPoint entryPoint;
+  private final SecurityContextRepository contexts = new RequestAttributeSecurityContextRepository();
+
+  public ApiKeyAuthenticationFilter(ApiKeyStore store, AuthenticationEntryPoint entryPoint) {
+    this.store = store;
+    this.entryPoint = entryPoint;
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String presented = request.getHeader(HEADER);
+    if (presented == null) {
+      chain.doFilter(request, response);
+      return;
+    }
+    if (!ApiKeyStore.wellFormed(presented)) {
+      reject(request, response, "The X-Api-Key header is malformed");
+      return;
+    }
+    Optional<ApiKey> key = store.authenticate(presented);
+    if (key.isEmpty()) {
+      reject(request, response, "The API key is unknown or has been revoked");
+      return;
+    }
+    SecurityContext context = SecurityContextHolder.createEmptyContext();
+    context.setAuthentication(new LatticeAuthentication(key.get().principal()));
+    SecurityContextHolder.setContext(context);
+    // Saved as a request attribute so async (SSE) and error dispatches see the same caller.
+    contexts.saveContext(context, request, response);
+    chain.doFilter(request, response);
+  }
+
+  private void reject(HttpServletRequest request, HttpServletResponse response, String message)
+      throws IOException, ServletException {
+    SecurityContextHolder.clearContext();
+    entryPoint.commence(request, response, new ApiKeyAuthenticationException(message));
+  }
+}

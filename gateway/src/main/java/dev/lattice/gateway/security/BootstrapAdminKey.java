@@ -1,0 +1,52 @@
+package dev.lattice.gateway.security;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+
+/**
+ * Makes sure an installation can be administered: registers {@code LATTICE_BOOTSTRAP_ADMIN_KEY}
+ * when it is set, else on the very first start (an empty key store) creates an admin key and prints
+ * it once. The printed key is never stored or shown again.
+ */
+public final class BootstrapAdminKey implements InitializingBean {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(BootstrapAdminKey.class);
+  private final ApiKeyStore store;
+  private final String configured;
+
+  BootstrapAdminKey(ApiKeyStore store, String configured) {
+    this.store = store;
+    this.configured = configured == null || configured.isBlank() ? null : configured.trim();
+  }
+
+  @Override
+  public void afterPropertiesSet() {
+    if (configured != null) {
+      if (!ApiKeyStore.wellFormed(configured)) {
+        throw new IllegalArgumentException(
+            "LATTICE_BOOTSTRAP_ADMIN_KEY must be 16 to 256 printable ASCII characters without"
+                + " spaces");
+      }
+      ApiKey key = store.register(configured, "bootstrap-admin", Role.ADMIN, null, "bootstrap").record();
+      if (!key.active()) {
+        LOGGER.warn(
+            "LATTICE_BOOTSTRAP_ADMIN_KEY names a revoked key id={}; it stays revoked", key.id());
+      }
+      return;
+    }
+    if (store.isEmpty()) {
+      ApiKeyStore.IssuedApiKey issued =
+          store.create("bootstrap-admin", Role.ADMIN, null, "bootstrap");
+      // Printed once, on purpose, on standard output: this is how the operator gets in. Only its
+      // hash is stored.
+      System.out.println(
+          "\n=== Lattice: first start. Admin API key (shown once, store it now): "
+              + issued.key()
+              + " ===\n    use it as the X-Api-Key header; key store: "
+              + store.file().toAbsolutePath()
+              + "\n");
+      LOGGER.info("Created the bootstrap admin key id={}", issued.record().id());
+    }
+  }
+}

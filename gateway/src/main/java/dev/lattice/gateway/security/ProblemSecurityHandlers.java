@@ -1,0 +1,78 @@
+package dev.lattice.gateway.security;
+
+import dev.lattice.gateway.problem.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes 401 and 403 responses from the security filter chain as RFC 9457 problems, the same shape
+ * as {@link dev.lattice.gateway.problem.ProblemHandler} gives every other error.
+ */
+public final class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+  static final String WWW_AUTHENTICATE = "ApiKey header=\"X-Api-Key\", Bearer";
+  private final JsonMapper json;
+
+  public ProblemSecurityHandlers(JsonMapper json) {
+    this.json = json;
+  }
+
+  @Override
+  public void commence(
+      HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+      throws IOException {
+    String detail =
+        e instanceof ApiKeyAuthenticationException || isBearerFailure(request)
+            ? e.getMessage()
+            : "Authentication required: send an API key in X-Api-Key or a bearer token";
+    response.setHeader(HttpHeaders.WWW_AUTHENTICATE, WWW_AUTHENTICATE);
+    write(request, response, HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
+  }
+
+  @Override
+  public void handle(
+      HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+      throws IOException {
+    write(
+        request,
+        response,
+        HttpStatus.FORBIDDEN,
+        "forbidden",
+        "Forbidden",
+        "Your credentials do not allow " + request.getMethod() + " " + request.getRequestURI());
+  }
+
+  private static boolean isBearerFailure(HttpServletRequest request) {
+    String auth = request.getHeader(HttpHeaders.AUTHORIZATION);
+    return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7);
+  }
+
+  private void write(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      HttpStatus status,
+      String type,
+      String title,
+      String detail)
+      throws IOException {
+    if (response.isCommitted()) {
+      return;
+    }
+    ProblemDetail problem = Problems.of(status, type, title, detail);
+    problem.setInstance(URI.create(request.getRequestURI()));
+    response.setStatus(status.value());
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    json.writeValue(response.getOutputStream(), problem);
+  }
+}

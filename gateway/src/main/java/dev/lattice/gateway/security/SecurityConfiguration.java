@@ -1,0 +1,227 @@
+package dev.lattice.gateway.security;
+
+import static dev.lattice.gateway.security.Role.ADMIN;
+import static dev.lattice.gateway.security.Role.BRAND;
+import static dev.lattice.gateway.security.Role.COMPLIANCE;
+import static dev.lattice.gateway.security.Role.NETWORK_ADMIN;
+import static dev.lattice.gateway.security.Role.SERVICE;
+import static org.springframework.http.HttpMethod.DELETE;
+import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.POST;
+import static org.springframework.http.HttpMethod.PUT;
+
+import jakarta.servlet.DispatcherType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Who may call what. Deny by default: every path not listed here is refused, and only health and
+ * the API docs are anonymous. This class is the role-by-endpoint matrix; tenancy (a network admin
+ * acts for one network, a brand for one brand) is checked here too, from the path's
+ * {@code {networkId}} and {@code {brandId}} variables.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+@EnableConfigurationProperties(GatewaySecurityProperties.class)
+public class SecurityConfiguration {
+
+  @Bean
+  ApiKeyStore apiKeyStore(
+      GatewaySecurityProperties properties,
+      @Value("${lattice.data-dir:lattice-data}") Path dataDir) {
+    Path file =
+        properties.apiKeyFile() != null
+            ? properties.apiKeyFile()
+            : dataDir.resolve("security").resolve("api-keys.json");
+    return new ApiKeyStore(file, Clock.systemUTC());
+  }
+
+  @Bean
+  BootstrapAdminKey bootstrapAdminKey(
+      ApiKeyStore store,
+      GatewaySecurityProperties properties,
+      @Value("${LATTICE_BOOTSTRAP_ADMIN_KEY:}") String fromEnvironment) {
+    String configured =
+        properties.bootstrapAdminKey() != null && !properties.bootstrapAdminKey().isBlank()
+            ? properties.bootstrapAdminKey()
+            : fromEnvironment;
+    return new BootstrapAdminKey(store, configured);
+  }
+
+  @Bean
+  ProblemSecurityHandlers problemSecurityHandlers(JsonMapper json) {
+    return new ProblemSecurityHandlers(json);
+  }
+
+  @Bean
+  @ConditionalOnProperty("lattice.security.jwt.hmac-secret")
+  JwtDecoder hmacJwtDecoder(GatewaySecurityProperties properties) {
+    byte[] secret = properties.jwt().hmacSecret().getBytes(StandardCharsets.UTF_8);
+    return NimbusJwtDecoder.withSecretKey(new SecretKeySpec(secret, "HmacSHA256"))
+        .macAlgorithm(MacAlgorithm.HS256)
+        .build();
+  }
+
+  @Bean
+  SecurityFilterChain latticeSecurity(
+      HttpSecurity http,
+      ApiKeyStore store,
+      ProblemSecurityHandlers problems,
+      GatewaySecurityProperties properties,
+      ObjectProvider<JwtDecoder> jwtDecoder)
+      throws Exception {
+    http.csrf(c -> c.disable()) // stateless API: no cookies, no sessions
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .httpBasic(b -> b.disable())
+        .formLogin(f -> f.disable())
+        .logout(l -> l.disable())
+        .requestCache(r -> r.disable())
+        .anonymous(a -> {})
+        .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .addFilterBefore(
+            new ApiKeyAuthenticationFilter(store, problems), BasicAuthenticationFilter.class);
+    JwtDecoder decoder = jwtDecoder.getIfAvailable();
+    if (decoder != null) {
+      http.oauth2ResourceServer(
+          o ->
+              o.authenticationEntryPoint(problems)
+                  .accessDeniedHandler(problems)
+                  .jwt(
+                      j ->
+                          j.decoder(decoder)
+                              .jwtAuthenticationConverter(
+                                  new JwtPrincipalConverter(properties.jwt()))));
+    }
+    http.authorizeHttpRequests(
+        a ->
+            a
+                // The original request was authorized; its async (SSE) and error dispatches are not
+                // new requests.
+                .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                .permitAll()
+                .requestMatchers(GET, "/actuator/health", "/actuator/health/**")
+                .permitAll()
+                .requestMatchers(
+                    GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                .permitAll()
+                // Installation administration
+                .requestMatchers("/api/v1/admin/**")
+                .access(any(ADMIN))
+                // Ingest
+                .requestMatchers(POST, "/api/v1/events/**")
+                .access(any(SERVICE, ADMIN))
+                // Consent and members' rights, relayed by the member's network service
+                .requestMatchers(GET, "/api/v1/members/{memberId}/consents")
+                .access(any(SERVICE, ADMIN, COMPLIANCE))
+                .requestMatchers(PUT, "/api/v1/members/{memberId}/consents/{purpose}")
+                .access(any(SERVICE, ADMIN))
+                .requestMatchers(DELETE, "/api/v1/members/{memberId}/consents/{purpose}")
+                .access(any(SERVICE, ADMIN))
+                .requestMatchers(POST, "/api/v1/members/{memberId}/consents/tcf")
+                .access(any(SERVICE, ADMIN))
+                .requestMatchers(
+                    GET, "/api/v1/members/{memberId}/activity", "/api/v1/members/{memberId}/export")
+                .access(any(SERVICE, ADMIN, COMPLIANCE))
+                .requestMatchers(POST, "/api/v1/members/{memberId}/erasure")
+                .access(any(SERVICE, ADMIN, COMPLIANCE))
+                // Networks: anyone governing networks may read; only a network's own admin edits it
+                .requestMatchers(POST, "/api/v1/networks")
+                .access(any(ADMIN))
+                .requestMatchers(GET, "/api/v1/networks", "/api/v1/networks/**")
+                .access(any(ADMIN, COMPLIANCE, NETWORK_ADMIN))
+                .requestMatchers(PUT, "/api/v1/networks/{networkId}")
+                .access(scoped(ADMIN, "networkId", LatticePrincipal::adminsNetwork))
+                .requestMatchers("/api/v1/networks/{networkId}/**")
+                .access(scoped(ADMIN, "networkId", LatticePrincipal::adminsNetwork))
+                // Brands: a brand sees only itself
+                .requestMatchers(POST, "/api/v1/brands")
+                .access(any(ADMIN))
+                .requestMatchers(GET, "/api/v1/brands")
+                .access(any(ADMIN, COMPLIANCE))
+                .requestMatchers(GET, "/api/v1/brands/{brandId}", "/api/v1/brands/{brandId}/insights")
+                .access(scoped(Set.of(ADMIN, COMPLIANCE), "brandId", LatticePrincipal::actsForBrand))
+                .requestMatchers("/api/v1/brands/{brandId}/**")
+                .access(scoped(ADMIN, "brandId", LatticePrincipal::actsForBrand))
+                // Policies and the decision log
+                .requestMatchers("/api/v1/policies", "/api/v1/policies/**")
+                .access(any(ADMIN, COMPLIANCE))
+                .requestMatchers(GET, "/api/v1/decisions")
+                .access(any(ADMIN, COMPLIANCE))
+                // OPA-compatible data API
+                .requestMatchers(POST, "/v1/data", "/v1/data/**")
+                .access(any(ADMIN, COMPLIANCE, SERVICE))
+                .anyRequest()
+                .denyAll());
+    return http.build();
+  }
+
+  /** Allows callers holding any of {@code roles}. */
+  static AuthorizationManager<RequestAuthorizationContext> any(Role... roles) {
+    Set<Role> allowed = EnumSet.copyOf(Set.of(roles));
+    return (auth, context) -> decide(principal(auth) != null
+        && principal(auth).roles().stream().anyMatch(allowed::contains));
+  }
+
+  private static AuthorizationManager<RequestAuthorizationContext> scoped(
+      Role unscoped, String variable, BiPredicate<LatticePrincipal, String> actsFor) {
+    return scoped(Set.of(unscoped), variable, actsFor);
+  }
+
+  /**
+   * Allows callers holding one of {@code unscoped} roles, and callers whose scoped role acts for the
+   * tenant named by the path variable.
+   */
+  static AuthorizationManager<RequestAuthorizationContext> scoped(
+      Set<Role> unscoped, String variable, BiPredicate<LatticePrincipal, String> actsFor) {
+    return (auth, context) -> {
+      LatticePrincipal principal = principal(auth);
+      if (principal == null) {
+        return decide(false);
+      }
+      if (principal.roles().stream().anyMatch(unscoped::contains)) {
+        return decide(true);
+      }
+      String tenant = context.getVariables().get(variable);
+      return decide(tenant != null && actsFor.test(principal, tenant));
+    };
+  }
+
+  private static LatticePrincipal principal(Supplier<? extends Authentication> auth) {
+    Authentication authentication = auth.get();
+    return authentication != null
+            && authentication.isAuthenticated()
+            && authentication.getPrincipal() instanceof LatticePrincipal p
+        ? p
+        : null;
+  }
+
+  private static AuthorizationResult decide(boolean granted) {
+    return new AuthorizationDecision(granted);
+  }
+}
