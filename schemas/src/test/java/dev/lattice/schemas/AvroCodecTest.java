@@ -114,4 +114,21 @@ class AvroCodecTest {
         .isInstanceOf(EventEncodingException.class)
         .hasMessageContaining("MemberDataEvent");
   }
+
+  @Test
+  void aHugeClaimedStringLengthIsReportedAsTruncatedWithoutAllocatingIt() {
+    byte[] valid = LatticeSerdes.codec(MemberDataEvent.class).encode(Samples.memberDataEvent());
+    byte[] bytes = Arrays.copyOf(valid, 15);
+    // header.event_id length: zig-zag varint of 2^30 = 0x80 0x80 0x80 0x80 0x08
+    bytes[10] = (byte) 0x80;
+    bytes[11] = (byte) 0x80;
+    bytes[12] = (byte) 0x80;
+    bytes[13] = (byte) 0x80;
+    bytes[14] = (byte) 0x08;
+
+    assertThatThrownBy(() -> LatticeSerdes.codec(MemberDataEvent.class).decode(bytes))
+        .isInstanceOfSatisfying(
+            EventDecodingException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED))
+        .hasMessageContaining("1073741824");
+  }
 }
