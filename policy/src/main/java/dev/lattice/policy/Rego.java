@@ -22,6 +22,6 @@ public final class Rego {
    * @throws RegoException with {@code file:line:col} on parse or compile errors
    */
   public static CompiledPolicy compile(List<RegoModule> modules, Object data) {
-    throw new UnsupportedOperationException("Rego engine not published yet");
+    return dev.lattice.policy.internal.rego.eval.Engine.compile(modules, data);
   }
 }

@@ -22,12 +22,19 @@ public class RegoException extends RuntimeException {
   public static final String BUDGET = "eval_budget_exceeded";
 
   private final String code;
+  private final String detail;
   private final transient Location location;
 
   public RegoException(String code, String message, Location location) {
     super(location == null ? code + ": " + message : location + ": " + code + ": " + message);
     this.code = code;
+    this.detail = message;
     this.location = location;
+  }
+
+  /** The message without location and code. */
+  public String detail() {
+    return detail;
   }
 
   public RegoException(String code, String message) {

@@ -1,0 +1,43 @@
+package dev.lattice.policy.internal.rego.builtins;
+
+import dev.lattice.policy.internal.rego.value.Json;
+import dev.lattice.policy.internal.rego.value.Value;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Registry of every built-in function by name. */
+public final class Builtins {
+  private static final Map<String, Builtin> ALL = new HashMap<>();
+
+  static {
+    Core.register();
+    Collections.register();
+    Strings.register();
+    Encoding.register();
+    Time.register();
+  }
+
+  private Builtins() {}
+
+  static void add(String name, int arity, Builtin.Fn fn) {
+    ALL.put(name, new Builtin(name, arity, false, fn));
+  }
+
+  static void addMulti(String name, int arity, Builtin.Fn fn) {
+    ALL.put(name, new Builtin(name, arity, true, fn));
+  }
+
+  /** The built-in with this name, or null. */
+  public static Builtin get(String name) {
+    return ALL.get(name);
+  }
+
+  public static Set<String> names() {
+    return ALL.keySet();
+  }
+
+  static String show(Value v) {
+    return Json.term(v);
+  }
+}

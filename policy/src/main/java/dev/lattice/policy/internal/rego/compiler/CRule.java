@@ -1,0 +1,24 @@
+package dev.lattice.policy.internal.rego.compiler;
+
+import dev.lattice.policy.Location;
+import dev.lattice.policy.internal.rego.ast.Ast.Expr;
+import dev.lattice.policy.internal.rego.ast.Ast.Term;
+
+/** A compiled rule (or one {@code else} branch of it). Bodies are in safe evaluation order. */
+public final class CRule {
+  public Node node;
+  public Node.Kind kind;
+  /** Function parameters (patterns), or null. */
+  public Term[] args;
+  /** Object rules: the head terms after the node's ground prefix. */
+  public Term[] headKeys;
+  /** Set rules: the element. */
+  public Term setKey;
+  /** Value (never null after compilation; {@code true} when omitted). */
+  public Term value;
+  public Expr[] body;
+  public CRule elseRule;
+  public int nslots;
+  public Location loc;
+  public boolean isDefault;
+}

@@ -1,0 +1,1144 @@
+package dev.lattice.policy.internal.rego.compiler;
+
+import dev.lattice.policy.Location;
+import dev.lattice.policy.RegoException;
+import dev.lattice.policy.RegoModule;
+import dev.lattice.policy.RuleInfo;
+import dev.lattice.policy.internal.rego.ast.Ast.*;
+import dev.lattice.policy.internal.rego.builtins.Builtin;
+import dev.lattice.policy.internal.rego.builtins.Builtins;
+import dev.lattice.policy.internal.rego.parser.Parser;
+import dev.lattice.policy.internal.rego.value.Value;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns parsed modules into a rule tree: resolves names, allocates variable slots, reorders bodies
+ * for safety, and checks unsafe variables, unknown functions, arity, rule-kind conflicts and
+ * recursion.
+ */
+public final class Compiler {
+
+  private final Node root = new Node("data", "data", 0);
+  private int nodeIds = 1;
+  private final List<RuleInfo> ruleInfos = new ArrayList<>();
+  private final List<Pending> pending = new ArrayList<>();
+
+  private record Pending(RegoModuleAst module, Rule rule, Node node, Node.Kind kind, Term[] headKeys) {}
+
+  public Node root() {
+    return root;
+  }
+
+  public List<RuleInfo> ruleInfos() {
+    return ruleInfos;
+  }
+
+  public int nodeCount() {
+    return nodeIds;
+  }
+
+  public static Compiler compile(List<RegoModule> sources) {
+    Compiler c = new Compiler();
+    List<RegoModuleAst> modules = new ArrayList<>();
+    for (RegoModule m : sources) {
+      modules.add(Parser.parseModule(m.path(), m.source()));
+    }
+    for (RegoModuleAst m : modules) c.declare(m);
+    for (Pending p : c.pending) c.compileRule(p);
+    c.checkRecursion();
+    return c;
+  }
+
+  // ------------------------------------------------------------------ declaration
+
+  private Node child(Node parent, String name) {
+    return parent.children.computeIfAbsent(name, n -> new Node(n, parent.path + "." + n, nodeIds++));
+  }
+
+  private static String str(Term t) {
+    return t instanceof Scalar s && s.value() instanceof Value.Str v ? v.value : null;
+  }
+
+  private void declare(RegoModuleAst m) {
+    for (Import imp : m.imports()) {
+      Term p = imp.path();
+      String head = p instanceof Var v ? v.name() : p instanceof Ref r && r.head() instanceof Var v2 ? v2.name() : null;
+      if (head == null || !(head.equals("data") || head.equals("input") || head.equals("future") || head.equals("rego"))) {
+        throw new RegoException(RegoException.PARSE, "unexpected import path, must begin with one of: {data, future, input, rego}", imp.loc());
+      }
+      if (head.equals("rego") || head.equals("future")) {
+        String text = importText(p);
+        if (text.equals("rego.v2") || text.equals("future.keywords.not")) {
+          throw new RegoException(RegoException.PARSE, "unsupported import " + text, imp.loc());
+        }
+      }
+    }
+    for (Rule r : m.rules()) {
+      List<String> ground = new ArrayList<>(m.pkg());
+      Term head = r.head();
+      List<Term> rest = new ArrayList<>();
+      String name;
+      if (head instanceof Var v) {
+        name = v.name();
+        ground.add(name);
+      } else if (head instanceof Ref ref && ref.head() instanceof Var v) {
+        name = v.name();
+        ground.add(name);
+        boolean inPrefix = true;
+        for (Term t : ref.path()) {
+          String s = str(t);
+          if (inPrefix && s != null) ground.add(s);
+          else {
+            inPrefix = false;
+            rest.add(t);
+          }
+        }
+      } else {
+        throw new RegoException(RegoException.PARSE, "invalid rule head", r.loc());
+      }
+      Node.Kind kind;
+      if (r.args() != null) {
+        kind = Node.Kind.FUNCTION;
+        if (!rest.isEmpty()) throw new RegoException(RegoException.PARSE, "function head must be a ground reference", r.loc());
+      } else if (r.key() != null) {
+        kind = Node.Kind.SET;
+        if (!rest.isEmpty()) throw new RegoException(RegoException.COMPILE, "multi-value rules with variables in the head reference are not supported", r.loc());
+      } else if (!rest.isEmpty()) {
+        kind = Node.Kind.OBJECT;
+      } else {
+        kind = Node.Kind.COMPLETE;
+      }
+      Node walk = root;
+      for (String s : ground) walk = child(walk, s);
+      final Node n = walk;
+      if (r.isDefault() && kind == Node.Kind.COMPLETE) {
+        if (n.defaultRule != null || pending.stream().anyMatch(p -> p.node == n && p.rule.isDefault())) {
+          throw new RegoException(RegoException.TYPE, "multiple default rules " + n.path + " found", r.loc());
+        }
+      }
+      if (n.kind == null) n.kind = kind;
+      else if (n.kind != kind) {
+        throw new RegoException(RegoException.TYPE, "conflicting rules " + n.path + " found", r.loc());
+      }
+      if (kind == Node.Kind.FUNCTION) {
+        if (n.arity >= 0 && n.arity != r.args().size()) {
+          throw new RegoException(RegoException.TYPE, "conflicting rules " + n.path + " found", r.loc());
+        }
+        n.arity = r.args().size();
+      }
+      pending.add(new Pending(m, r, n, kind, rest.toArray(new Term[0])));
+      ruleInfos.add(new RuleInfo(List.copyOf(m.pkg()), name, n.path, kind == Node.Kind.FUNCTION, r.loc()));
+    }
+  }
+
+  private static String importText(Term p) {
+    if (p instanceof Var v) return v.name();
+    Ref r = (Ref) p;
+    StringBuilder b = new StringBuilder(((Var) r.head()).name());
+    for (Term t : r.path()) b.append('.').append(str(t));
+    return b.toString();
+  }
+
+  // ------------------------------------------------------------------ scopes
+
+  static final class Scope {
+    final Scope parent;
+    final int id;
+    final Map<String, Integer> names = new HashMap<>();
+    final Set<String> candidates = new HashSet<>();
+    final Set<String> assigned = new HashSet<>();
+
+    Scope(Scope parent, int id) {
+      this.parent = parent;
+      this.id = id;
+    }
+  }
+
+  /** Per-rule (or per-query) state: variable slots and scopes. */
+  final class Ctx {
+    final RegoModuleAst module;
+    final Map<String, Term> globals;
+    final List<String> slotNames = new ArrayList<>();
+    final List<Integer> slotScope = new ArrayList<>();
+    final List<Scope> scopes = new ArrayList<>();
+    Scope cur;
+
+    Ctx(RegoModuleAst module, Map<String, Term> globals) {
+      this.module = module;
+      this.globals = globals;
+      cur = newScope(null);
+    }
+
+    Scope newScope(Scope parent) {
+      Scope s = new Scope(parent, scopes.size());
+      scopes.add(s);
+      return s;
+    }
+
+    int alloc(Scope s, String name) {
+      int slot = slotNames.size();
+      slotNames.add(name);
+      slotScope.add(s.id);
+      if (!name.startsWith("$")) s.names.put(name, slot);
+      return slot;
+    }
+
+    /** Whether slot belongs to scope s or one of its descendants. */
+    boolean ownedBy(int slot, Scope s) {
+      Scope x = scopes.get(slotScope.get(slot));
+      while (x != null) {
+        if (x == s) return true;
+        x = x.parent;
+      }
+      return false;
+    }
+
+    boolean declaredInChain(String name) {
+      for (Scope s = cur; s != null; s = s.parent) if (s.names.containsKey(name)) return true;
+      return false;
+    }
+
+    Term resolve(Var v) {
+      if (v.wildcard()) return new Local("_", alloc(cur, v.name()), v.loc());
+      for (Scope s = cur; s != null; s = s.parent) {
+        Integer slot = s.names.get(v.name());
+        if (slot != null) return new Local(v.name(), slot, v.loc());
+      }
+      if (v.name().equals("data")) return new Root(true, v.loc());
+      if (v.name().equals("input")) return new Root(false, v.loc());
+      Term g = globals.get(v.name());
+      if (g != null) return relocate(g, v.loc());
+      for (Scope s = cur.parent; s != null; s = s.parent) {
+        if (s.candidates.contains(v.name())) return new Local(v.name(), alloc(s, v.name()), v.loc());
+      }
+      return new Local(v.name(), alloc(cur, v.name()), v.loc());
+    }
+
+    void declare(Var v, boolean assign) {
+      if (v.wildcard()) return;
+      if (assign) {
+        boolean dup = cur.assigned.contains(v.name());
+        if (!dup) {
+          for (Scope s = cur; s != null; s = s.parent) {
+            if (s.names.containsKey(v.name())) dup = true;
+          }
+        }
+        if (dup) throw new RegoException(RegoException.COMPILE, "var " + v.name() + " assigned above", v.loc());
+        cur.assigned.add(v.name());
+      } else if (cur.names.containsKey(v.name())) {
+        return;
+      }
+      alloc(cur, v.name());
+    }
+  }
+
+  private static Term relocate(Term g, Location loc) {
+    if (g instanceof Ref r) return new Ref(r.head() instanceof Root rt ? new Root(rt.data(), loc) : r.head(), r.path(), loc);
+    if (g instanceof Root rt) return new Root(rt.data(), loc);
+    return g;
+  }
+
+  private Map<String, Term> globalsFor(RegoModuleAst m) {
+    Map<String, Term> g = new HashMap<>();
+    Location l = m.loc();
+    Node pkg = root;
+    for (String s : m.pkg()) pkg = pkg.children.get(s);
+    if (pkg != null) {
+      for (String name : pkg.children.keySet()) {
+        List<Term> path = new ArrayList<>();
+        for (String s : m.pkg()) path.add(new Scalar(Value.str(s), l));
+        path.add(new Scalar(Value.str(name), l));
+        g.put(name, new Ref(new Root(true, l), path, l));
+      }
+    }
+    for (Import imp : m.imports()) {
+      Term p = imp.path();
+      if (p instanceof Var v) {
+        if (imp.alias() != null) g.put(imp.alias(), new Root(v.name().equals("data"), l));
+        continue;
+      }
+      Ref r = (Ref) p;
+      String head = ((Var) r.head()).name();
+      if (head.equals("rego") || head.equals("future")) continue;
+      String alias = imp.alias() != null ? imp.alias() : str(r.path().get(r.path().size() - 1));
+      if (alias == null) throw new RegoException(RegoException.PARSE, "import path must end with a name or use 'as'", imp.loc());
+      g.put(alias, new Ref(new Root(head.equals("data"), l), r.path(), l));
+    }
+    return g;
+  }
+
+  // ------------------------------------------------------------------ rules
+
+  private final Map<RegoModuleAst, Map<String, Term>> globalsCache = new HashMap<>();
+
+  private void compileRule(Pending p) {
+    Map<String, Term> globals = globalsCache.computeIfAbsent(p.module, this::globalsFor);
+    CRule first = null;
+    CRule prev = null;
+    Ctx ctx = new Ctx(p.module, globals);
+    // Function args are declared in the top scope and shared by every else branch.
+    Term[] args = null;
+    if (p.rule.args() != null) {
+      for (Term a : p.rule.args()) collectPatternVars(a, ctx);
+      args = new Term[p.rule.args().size()];
+      for (int i = 0; i < args.length; i++) args[i] = rw(p.rule.args().get(i), ctx);
+    }
+    Scope top = ctx.cur;
+    for (Rule r = p.rule; r != null; r = r.elseRule()) {
+      ctx.cur = ctx.newScope(top);
+      Scope bodyScope = ctx.cur;
+      CRule c = new CRule();
+      c.node = p.node;
+      c.kind = p.kind;
+      c.loc = r.loc();
+      c.isDefault = r.isDefault();
+      c.args = args;
+      candidates(r.body(), bodyScope.candidates);
+      if (r == p.rule) {
+        for (Term t : p.headKeys) varNames(t, bodyScope.candidates);
+        if (r.key() != null) varNames(r.key(), bodyScope.candidates);
+      }
+      if (r.value() != null) varNames(r.value(), bodyScope.candidates);
+      List<Expr> body = rwBody(r.body(), ctx);
+      if (r == p.rule) {
+        c.headKeys = new Term[p.headKeys.length];
+        for (int i = 0; i < c.headKeys.length; i++) c.headKeys[i] = rw(p.headKeys[i], ctx);
+        c.setKey = r.key() == null ? null : rw(r.key(), ctx);
+      } else {
+        c.headKeys = first.headKeys;
+        c.setKey = first.setKey;
+      }
+      Term value = r.value();
+      if (value == null && r != p.rule && first != null) {
+        value = new Scalar(Value.TRUE, r.loc());
+      }
+      c.value = value == null ? new Scalar(Value.TRUE, r.loc()) : rw(value, ctx);
+      BitSet bound = new BitSet();
+      if (args != null) for (Term a : args) patternSlots(a, bound);
+      c.body = order(body, bound, ctx, bodyScope);
+      checkHeadSafe(c, bound, ctx);
+      if (first == null) first = c;
+      else prev.elseRule = c;
+      prev = c;
+    }
+    int n = ctx.slotNames.size();
+    for (CRule c = first; c != null; c = c.elseRule) c.nslots = n;
+    if (first.isDefault) {
+      if (!isGround(first.value)) {
+        throw new RegoException(RegoException.COMPILE, "default rule value cannot contain variables", first.loc);
+      }
+      p.node.defaultRule = first;
+    } else {
+      p.node.rules.add(first);
+    }
+  }
+
+  private static boolean isGround(Term t) {
+    return switch (t) {
+      case Scalar s -> true;
+      case ArrayT a -> a.elems().stream().allMatch(Compiler::isGround);
+      case SetT s -> s.elems().stream().allMatch(Compiler::isGround);
+      case ObjectT o -> o.entries().stream().allMatch(e -> isGround(e.key()) && isGround(e.value()));
+      default -> false;
+    };
+  }
+
+  private void checkHeadSafe(CRule c, BitSet bound, Ctx ctx) {
+    List<Term> heads = new ArrayList<>();
+    if (c.headKeys != null) heads.addAll(List.of(c.headKeys));
+    if (c.setKey != null) heads.add(c.setKey);
+    heads.add(c.value);
+    for (Term t : heads) {
+      BitSet needs = new BitSet();
+      BitSet prov = new BitSet();
+      needsProv(t, needs, prov, ctx);
+      needs.andNot(bound);
+      if (!needs.isEmpty()) {
+        int slot = needs.nextSetBit(0);
+        throw new RegoException(RegoException.UNSAFE_VAR, "var " + ctx.slotNames.get(slot) + " is unsafe", t.loc());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  public CompiledQuery compileQuery(String text, boolean bareAsX) {
+    List<Expr> parsed = Parser.parseQuery(text);
+    RegoModuleAst m = new RegoModuleAst("query", List.of(), List.of(), List.of(), new Location("query", 1, 1));
+    Ctx ctx = new Ctx(m, Map.of());
+    candidates(parsed, ctx.cur.candidates);
+    List<Expr> body = rwBody(parsed, ctx);
+    Term bare = null;
+    if (bareAsX && body.size() == 1 && !body.get(0).negated() && body.get(0).withs().isEmpty()
+        && body.get(0).lit() instanceof TermLit tl && !(tl.term() instanceof Call)) {
+      bare = tl.term();
+    }
+    Expr[] ordered = order(body, new BitSet(), ctx, ctx.cur);
+    List<String> names = new ArrayList<>();
+    List<Integer> slots = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (int i = 0; i < ctx.slotNames.size(); i++) {
+      String name = ctx.slotNames.get(i);
+      if (name.startsWith("$") || ctx.slotScope.get(i) != ctx.cur.id) continue;
+      if (seen.add(name)) {
+        names.add(name);
+        slots.add(i);
+      }
+    }
+    int[] outSlots = slots.stream().mapToInt(Integer::intValue).toArray();
+    return new CompiledQuery(ordered, ctx.slotNames.size(), names, outSlots, bare);
+  }
+
+  // ------------------------------------------------------------------ name collection
+
+  private static void candidates(List<Expr> body, Set<String> out) {
+    for (Expr e : body) {
+      switch (e.lit()) {
+        case TermLit t -> varNames(t.term(), out);
+        case Unify u -> {
+          varNames(u.left(), out);
+          varNames(u.right(), out);
+        }
+        case Assign a -> {
+          varNames(a.left(), out);
+          varNames(a.right(), out);
+        }
+        case SomeDecl s -> s.vars().forEach(v -> varNames(v, out));
+        case SomeIn s -> {
+          if (s.key() != null) varNames(s.key(), out);
+          varNames(s.value(), out);
+          varNames(s.collection(), out);
+        }
+        case Every ev -> varNames(ev.domain(), out);
+      }
+      for (With w : e.withs()) varNames(w.value(), out);
+    }
+  }
+
+  /** Variable names in a term, not descending into comprehensions. */
+  private static void varNames(Term t, Set<String> out) {
+    switch (t) {
+      case Var v -> {
+        if (!v.wildcard()) out.add(v.name());
+      }
+      case Ref r -> {
+        varNames(r.head(), out);
+        r.path().forEach(x -> varNames(x, out));
+      }
+      case ArrayT a -> a.elems().forEach(x -> varNames(x, out));
+      case SetT s -> s.elems().forEach(x -> varNames(x, out));
+      case ObjectT o -> o.entries().forEach(en -> {
+        varNames(en.key(), out);
+        varNames(en.value(), out);
+      });
+      case Call c -> c.args().forEach(x -> varNames(x, out));
+      default -> {}
+    }
+  }
+
+  private static void collectPatternVars(Term t, Ctx ctx) {
+    switch (t) {
+      case Var v -> ctx.declare(v, false);
+      case ArrayT a -> a.elems().forEach(x -> collectPatternVars(x, ctx));
+      case ObjectT o -> o.entries().forEach(en -> collectPatternVars(en.value(), ctx));
+      default -> {}
+    }
+  }
+
+  // ------------------------------------------------------------------ rewriting
+
+  private List<Expr> rwBody(List<Expr> body, Ctx ctx) {
+    // declarations first so that a use before the declaring expression (reordered later) resolves
+    for (Expr e : body) {
+      switch (e.lit()) {
+        case SomeDecl s -> s.vars().forEach(v -> ctx.declare((Var) v, false));
+        case Assign a -> declareAssign(a.left(), ctx);
+        case SomeIn s -> {
+          if (s.key() != null) collectPatternVars(s.key(), ctx);
+          collectPatternVars(s.value(), ctx);
+        }
+        default -> {}
+      }
+    }
+    List<Expr> out = new ArrayList<>(body.size());
+    for (Expr e : body) out.add(rwExpr(e, ctx));
+    return out;
+  }
+
+  private void declareAssign(Term left, Ctx ctx) {
+    switch (left) {
+      case Var v -> ctx.declare(v, true);
+      case ArrayT a -> a.elems().forEach(x -> declareAssign(x, ctx));
+      case ObjectT o -> o.entries().forEach(en -> declareAssign(en.value(), ctx));
+      case Scalar s -> {}
+      default -> throw new RegoException(RegoException.COMPILE, "cannot assign to " + describe(left), left.loc());
+    }
+  }
+
+  private static String describe(Term t) {
+    return switch (t) {
+      case Ref r -> "ref";
+      case Call c -> "call";
+      case SetT s -> "set";
+      default -> t.getClass().getSimpleName().toLowerCase();
+    };
+  }
+
+  private Expr rwExpr(Expr e, Ctx ctx) {
+    Lit lit = switch (e.lit()) {
+      case TermLit t -> new TermLit(rw(t.term(), ctx));
+      case Unify u -> new Unify(rw(u.left(), ctx), rw(u.right(), ctx));
+      case Assign a -> new Assign(rw(a.left(), ctx), rw(a.right(), ctx));
+      case SomeDecl s -> {
+        List<Term> vars = new ArrayList<>();
+        for (Term v : s.vars()) vars.add(rw(v, ctx));
+        yield new SomeDecl(vars);
+      }
+      case SomeIn s -> new SomeIn(s.key() == null ? null : rw(s.key(), ctx), rw(s.value(), ctx), rw(s.collection(), ctx));
+      case Every ev -> {
+        Term domain = rw(ev.domain(), ctx);
+        Scope saved = ctx.cur;
+        ctx.cur = ctx.newScope(saved);
+        candidates(ev.body(), ctx.cur.candidates);
+        if (ev.key() != null) collectPatternVars(ev.key(), ctx);
+        collectPatternVars(ev.value(), ctx);
+        Term k = ev.key() == null ? null : rw(ev.key(), ctx);
+        Term v = rw(ev.value(), ctx);
+        List<Expr> body = rwBody(ev.body(), ctx);
+        BitSet bound = new BitSet();
+        for (int i = 0; i < ctx.slotNames.size(); i++) if (!ctx.ownedBy(i, ctx.cur)) bound.set(i);
+        if (k != null) patternSlots(k, bound);
+        patternSlots(v, bound);
+        Expr[] ordered = order(body, bound, ctx, ctx.cur);
+        ctx.cur = saved;
+        yield new Every(k, v, domain, List.of(ordered));
+      }
+    };
+    List<With> withs = e.withs();
+    if (!withs.isEmpty()) {
+      List<With> ws = new ArrayList<>();
+      for (With w : withs) ws.add(rwWith(w, ctx));
+      withs = ws;
+    }
+    return new Expr(lit, e.negated(), withs, e.loc());
+  }
+
+  private With rwWith(With w, Ctx ctx) {
+    Term target = w.target();
+    String head = target instanceof Var v ? v.name() : target instanceof Ref r && r.head() instanceof Var v2 ? v2.name() : null;
+    Term t;
+    if ("input".equals(head) || "data".equals(head)) {
+      t = rw(target, ctx);
+    } else {
+      Object fn = resolveFunction(dotted(target), ctx, w.loc());
+      if (fn == null) {
+        // a rule name or import alias in scope
+        t = rw(target, ctx);
+        if (!(t instanceof Ref || t instanceof Root)) {
+          throw new RegoException(RegoException.TYPE, "with keyword target must reference existing input, data, or a function", w.loc());
+        }
+      } else {
+        t = new Call(dotted(target), List.of(), w.loc(), fn);
+      }
+    }
+    if (t instanceof Ref r && r.head() instanceof Root root && root.data()) {
+      Node n = nodeAt(r);
+      if (n != null && n.kind == Node.Kind.FUNCTION) t = new Call(n.path, List.of(), w.loc(), n);
+    }
+    Term value = w.value();
+    Term v = null;
+    if (t instanceof Call && (value instanceof Var || value instanceof Ref)) {
+      String name = dotted(value);
+      if (name != null && !ctx.declaredInChain(name.split("\\.")[0])) {
+        Object fn = resolveFunction(name, ctx, w.loc());
+        if (fn != null) v = new Call(name, List.of(), w.loc(), fn);
+      }
+    }
+    if (v == null) v = rw(value, ctx);
+    return new With(t, v, w.loc());
+  }
+
+  private Node nodeAt(Ref r) {
+    Node n = root;
+    for (Term t : r.path()) {
+      String s = str(t);
+      if (s == null) return null;
+      n = n.children.get(s);
+      if (n == null) return null;
+    }
+    return n;
+  }
+
+  private static String dotted(Term t) {
+    if (t instanceof Var v) return v.name();
+    if (t instanceof Ref r && r.head() instanceof Var v) {
+      StringBuilder b = new StringBuilder(v.name());
+      for (Term x : r.path()) {
+        String s = str(x);
+        if (s == null) return null;
+        b.append('.').append(s);
+      }
+      return b.toString();
+    }
+    return null;
+  }
+
+  private Term rw(Term t, Ctx ctx) {
+    return switch (t) {
+      case Scalar s -> s;
+      case Var v -> ctx.resolve(v);
+      case Local l -> l;
+      case Root r -> r;
+      case Ref r -> {
+        Term head = rw(r.head(), ctx);
+        List<Term> path = new ArrayList<>();
+        if (head instanceof Ref hr) {
+          path.addAll(hr.path());
+          head = hr.head();
+        }
+        for (Term x : r.path()) path.add(rw(x, ctx));
+        yield new Ref(head, path, r.loc());
+      }
+      case ArrayT a -> new ArrayT(rwAll(a.elems(), ctx), a.loc());
+      case SetT s -> new SetT(rwAll(s.elems(), ctx), s.loc());
+      case ObjectT o -> {
+        List<Entry> es = new ArrayList<>();
+        for (Entry e : o.entries()) es.add(new Entry(rw(e.key(), ctx), rw(e.value(), ctx)));
+        yield new ObjectT(es, o.loc());
+      }
+      case Call c -> {
+        Object target = resolveFunction(c.name(), ctx, c.loc());
+        if (target == null) {
+          throw new RegoException(RegoException.TYPE, "undefined function " + c.name(), c.loc());
+        }
+        int arity = target instanceof Builtin b ? b.arity() : ((Node) target).arity;
+        int n = c.args().size();
+        if (arity >= 0 && n != arity && n != arity + 1) {
+          String name = target instanceof Builtin b ? b.name() : ((Node) target).path;
+          throw new RegoException(RegoException.TYPE,
+              name + ": arity mismatch: expected " + arity + " argument" + (arity == 1 ? "" : "s") + ", got " + n, c.loc());
+        }
+        yield new Call(c.name(), rwAll(c.args(), ctx), c.loc(), target);
+      }
+      case ArrayCompr a -> {
+        Scope saved = enterCompr(ctx, a.body(), List.of(a.head()));
+        List<Expr> body = rwBody(a.body(), ctx);
+        Term head = rw(a.head(), ctx);
+        Expr[] ordered = orderCompr(body, ctx, List.of(head));
+        ctx.cur = saved;
+        yield new ArrayCompr(head, List.of(ordered), a.loc());
+      }
+      case SetCompr a -> {
+        Scope saved = enterCompr(ctx, a.body(), List.of(a.head()));
+        List<Expr> body = rwBody(a.body(), ctx);
+        Term head = rw(a.head(), ctx);
+        Expr[] ordered = orderCompr(body, ctx, List.of(head));
+        ctx.cur = saved;
+        yield new SetCompr(head, List.of(ordered), a.loc());
+      }
+      case ObjectCompr a -> {
+        Scope saved = enterCompr(ctx, a.body(), List.of(a.key(), a.value()));
+        List<Expr> body = rwBody(a.body(), ctx);
+        Term k = rw(a.key(), ctx);
+        Term v = rw(a.value(), ctx);
+        Expr[] ordered = orderCompr(body, ctx, List.of(k, v));
+        ctx.cur = saved;
+        yield new ObjectCompr(k, v, List.of(ordered), a.loc());
+      }
+    };
+  }
+
+  private Scope enterCompr(Ctx ctx, List<Expr> body, List<Term> heads) {
+    Scope saved = ctx.cur;
+    ctx.cur = ctx.newScope(saved);
+    candidates(body, ctx.cur.candidates);
+    for (Term h : heads) varNames(h, ctx.cur.candidates);
+    return saved;
+  }
+
+  private Expr[] orderCompr(List<Expr> body, Ctx ctx, List<Term> heads) {
+    BitSet bound = new BitSet();
+    for (int i = 0; i < ctx.slotNames.size(); i++) if (!ctx.ownedBy(i, ctx.cur)) bound.set(i);
+    Expr[] ordered = order(body, bound, ctx, ctx.cur);
+    for (Term h : heads) {
+      BitSet needs = new BitSet();
+      needsProv(h, needs, new BitSet(), ctx);
+      needs.andNot(bound);
+      if (!needs.isEmpty()) {
+        throw new RegoException(RegoException.UNSAFE_VAR, "var " + ctx.slotNames.get(needs.nextSetBit(0)) + " is unsafe", h.loc());
+      }
+    }
+    return ordered;
+  }
+
+  private List<Term> rwAll(List<Term> ts, Ctx ctx) {
+    List<Term> out = new ArrayList<>(ts.size());
+    for (Term t : ts) out.add(rw(t, ctx));
+    return out;
+  }
+
+  /** A user function node or a built-in for a (possibly dotted) call name, or null. */
+  private Object resolveFunction(String name, Ctx ctx, Location loc) {
+    if (name == null) return null;
+    String[] parts = name.split("\\.");
+    List<String> path = null;
+    if (parts[0].equals("data")) {
+      path = new ArrayList<>(List.of(parts).subList(1, parts.length));
+    } else if (ctx.globals.get(parts[0]) instanceof Ref g && g.head() instanceof Root r && r.data()) {
+      path = new ArrayList<>();
+      for (Term t : g.path()) path.add(str(t));
+      path.addAll(List.of(parts).subList(1, parts.length));
+    }
+    if (path != null) {
+      Node n = root;
+      for (String s : path) {
+        n = n == null ? null : n.children.get(s);
+      }
+      if (n != null && n.kind == Node.Kind.FUNCTION) return n;
+      if (parts[0].equals("data")) return null;
+    }
+    return Builtins.get(name);
+  }
+
+  // ------------------------------------------------------------------ safety ordering
+
+  /** Slots that must be bound before t can be evaluated, and slots t binds by iteration. */
+  void needsProv(Term t, BitSet needs, BitSet prov, Ctx ctx) {
+    switch (t) {
+      case Local l -> needs.set(l.slot());
+      case Ref r -> {
+        if (r.head() instanceof Local l) needs.set(l.slot());
+        else needsProv(r.head(), needs, prov, ctx);
+        for (Term x : r.path()) {
+          if (x instanceof Local l) prov.set(l.slot());
+          else needsProv(x, needs, prov, ctx);
+        }
+      }
+      case ArrayT a -> a.elems().forEach(x -> needsProv(x, needs, prov, ctx));
+      case SetT s -> s.elems().forEach(x -> needsProv(x, needs, prov, ctx));
+      case ObjectT o -> o.entries().forEach(e -> {
+        needsProv(e.key(), needs, prov, ctx);
+        needsProv(e.value(), needs, prov, ctx);
+      });
+      case Call c -> c.args().forEach(x -> needsProv(x, needs, prov, ctx));
+      case ArrayCompr a -> captured(t, needs, ctx);
+      case SetCompr a -> captured(t, needs, ctx);
+      case ObjectCompr a -> captured(t, needs, ctx);
+      default -> {}
+    }
+  }
+
+  /** Slots used inside a comprehension that belong to enclosing scopes. */
+  private void captured(Term compr, BitSet needs, Ctx ctx) {
+    BitSet all = new BitSet();
+    allSlots(compr, all);
+    for (int i = all.nextSetBit(0); i >= 0; i = all.nextSetBit(i + 1)) {
+      boolean descendantOwned = ctx.slotScope.get(i) != ctx.cur.id && ctx.ownedBy(i, ctx.cur);
+      if (!descendantOwned) needs.set(i);
+    }
+  }
+
+  static void allSlots(Term t, BitSet out) {
+    switch (t) {
+      case Local l -> out.set(l.slot());
+      case Ref r -> {
+        allSlots(r.head(), out);
+        r.path().forEach(x -> allSlots(x, out));
+      }
+      case ArrayT a -> a.elems().forEach(x -> allSlots(x, out));
+      case SetT s -> s.elems().forEach(x -> allSlots(x, out));
+      case ObjectT o -> o.entries().forEach(e -> {
+        allSlots(e.key(), out);
+        allSlots(e.value(), out);
+      });
+      case Call c -> c.args().forEach(x -> allSlots(x, out));
+      case ArrayCompr a -> {
+        allSlots(a.head(), out);
+        a.body().forEach(e -> allSlots(e, out));
+      }
+      case SetCompr a -> {
+        allSlots(a.head(), out);
+        a.body().forEach(e -> allSlots(e, out));
+      }
+      case ObjectCompr a -> {
+        allSlots(a.key(), out);
+        allSlots(a.value(), out);
+        a.body().forEach(e -> allSlots(e, out));
+      }
+      default -> {}
+    }
+  }
+
+  static void allSlots(Expr e, BitSet out) {
+    switch (e.lit()) {
+      case TermLit t -> allSlots(t.term(), out);
+      case Unify u -> {
+        allSlots(u.left(), out);
+        allSlots(u.right(), out);
+      }
+      case Assign a -> {
+        allSlots(a.left(), out);
+        allSlots(a.right(), out);
+      }
+      case SomeDecl s -> {}
+      case SomeIn s -> {
+        if (s.key() != null) allSlots(s.key(), out);
+        allSlots(s.value(), out);
+        allSlots(s.collection(), out);
+      }
+      case Every ev -> {
+        allSlots(ev.domain(), out);
+        if (ev.key() != null) allSlots(ev.key(), out);
+        allSlots(ev.value(), out);
+        ev.body().forEach(x -> allSlots(x, out));
+      }
+    }
+    for (With w : e.withs()) allSlots(w.value(), out);
+  }
+
+  static void patternSlots(Term t, BitSet out) {
+    switch (t) {
+      case Local l -> out.set(l.slot());
+      case ArrayT a -> a.elems().forEach(x -> patternSlots(x, out));
+      case ObjectT o -> o.entries().forEach(e -> patternSlots(e.value(), out));
+      default -> {}
+    }
+  }
+
+  /** Pattern variables of a unification side plus the needs/provisions of its non-pattern parts. */
+  private void sideVars(Term t, BitSet pv, BitSet needs, BitSet prov, Ctx ctx) {
+    switch (t) {
+      case Local l -> pv.set(l.slot());
+      case ArrayT a -> a.elems().forEach(x -> sideVars(x, pv, needs, prov, ctx));
+      case ObjectT o -> o.entries().forEach(e -> {
+        needsProv(e.key(), needs, prov, ctx);
+        sideVars(e.value(), pv, needs, prov, ctx);
+      });
+      default -> needsProv(t, needs, prov, ctx);
+    }
+  }
+
+  /** Tries to place the unification of a and b given bound; returns newly bound slots or null. */
+  private BitSet tryUnify(Term a, Term b, BitSet bound, Ctx ctx) {
+    List<Term[]> pairs = new ArrayList<>();
+    decompose(a, b, pairs);
+    BitSet b2 = (BitSet) bound.clone();
+    boolean progress = true;
+    while (!pairs.isEmpty() && progress) {
+      progress = false;
+      for (int i = 0; i < pairs.size(); i++) {
+        Term[] pr = pairs.get(i);
+        BitSet pvA = new BitSet(), pvB = new BitSet(), needs = new BitSet(), prov = new BitSet();
+        sideVars(pr[0], pvA, needs, prov, ctx);
+        sideVars(pr[1], pvB, needs, prov, ctx);
+        BitSet n = (BitSet) needs.clone();
+        n.andNot(b2);
+        n.andNot(prov);
+        if (!n.isEmpty()) continue;
+        BitSet ua = (BitSet) pvA.clone();
+        ua.andNot(b2);
+        BitSet ub = (BitSet) pvB.clone();
+        ub.andNot(b2);
+        if (!ua.isEmpty() && !ub.isEmpty()) continue;
+        b2.or(pvA);
+        b2.or(pvB);
+        b2.or(prov);
+        pairs.remove(i);
+        progress = true;
+        break;
+      }
+    }
+    return pairs.isEmpty() ? b2 : null;
+  }
+
+  private static void decompose(Term a, Term b, List<Term[]> out) {
+    if (a instanceof ArrayT x && b instanceof ArrayT y && x.elems().size() == y.elems().size()) {
+      for (int i = 0; i < x.elems().size(); i++) decompose(x.elems().get(i), y.elems().get(i), out);
+    } else {
+      out.add(new Term[] {a, b});
+    }
+  }
+
+  /** Returns the slots bound after placing e, or null if e cannot be placed yet. */
+  private BitSet tryPlace(Expr e, BitSet bound, Ctx ctx) {
+    BitSet extraNeeds = new BitSet();
+    for (With w : e.withs()) {
+      needsProv(w.value(), extraNeeds, new BitSet(), ctx);
+    }
+    BitSet en = (BitSet) extraNeeds.clone();
+    en.andNot(bound);
+    if (!en.isEmpty()) return null;
+    BitSet result;
+    switch (e.lit()) {
+      case TermLit t -> {
+        Term term = t.term();
+        if (term instanceof Call c && hasOutputArg(c)) {
+          BitSet needs = new BitSet(), prov = new BitSet(), pv = new BitSet();
+          for (int i = 0; i < c.args().size() - 1; i++) needsProv(c.args().get(i), needs, prov, ctx);
+          sideVars(c.args().get(c.args().size() - 1), pv, needs, prov, ctx);
+          needs.andNot(bound);
+          needs.andNot(prov);
+          if (!needs.isEmpty()) return null;
+          result = (BitSet) bound.clone();
+          result.or(prov);
+          result.or(pv);
+        } else {
+          BitSet needs = new BitSet(), prov = new BitSet();
+          needsProv(term, needs, prov, ctx);
+          needs.andNot(bound);
+          needs.andNot(prov);
+          if (!needs.isEmpty()) return null;
+          result = (BitSet) bound.clone();
+          result.or(prov);
+        }
+      }
+      case Unify u -> result = tryUnify(u.left(), u.right(), bound, ctx);
+      case Assign a -> result = tryUnify(a.left(), a.right(), bound, ctx);
+      case SomeDecl s -> result = (BitSet) bound.clone();
+      case SomeIn s -> {
+        BitSet needs = new BitSet(), prov = new BitSet(), pv = new BitSet();
+        needsProv(s.collection(), needs, prov, ctx);
+        if (s.key() != null) sideVars(s.key(), pv, needs, prov, ctx);
+        sideVars(s.value(), pv, needs, prov, ctx);
+        needs.andNot(bound);
+        needs.andNot(prov);
+        if (!needs.isEmpty()) return null;
+        result = (BitSet) bound.clone();
+        result.or(prov);
+        result.or(pv);
+      }
+      case Every ev -> {
+        BitSet needs = new BitSet(), prov = new BitSet();
+        needsProv(ev.domain(), needs, prov, ctx);
+        BitSet inner = new BitSet();
+        for (Expr x : ev.body()) allSlots(x, inner);
+        for (int i = inner.nextSetBit(0); i >= 0; i = inner.nextSetBit(i + 1)) {
+          if (!ctx.ownedBy(i, ctx.cur) || ctx.slotScope.get(i) == ctx.cur.id) needs.set(i);
+        }
+        needs.andNot(bound);
+        needs.andNot(prov);
+        if (!needs.isEmpty()) return null;
+        result = (BitSet) bound.clone();
+      }
+    }
+    if (result == null) return null;
+    if (e.negated()) {
+      BitSet all = new BitSet();
+      allSlots(e, all);
+      for (int i = all.nextSetBit(0); i >= 0; i = all.nextSetBit(i + 1)) {
+        if (ctx.slotNames.get(i).equals("_")) continue;
+        if (ctx.slotScope.get(i) != ctx.cur.id && ctx.ownedBy(i, ctx.cur)) continue;
+        if (!bound.get(i)) return null;
+      }
+      return (BitSet) bound.clone();
+    }
+    return result;
+  }
+
+  private static boolean hasOutputArg(Call c) {
+    int arity = c.target() instanceof Builtin b ? b.arity() : c.target() instanceof Node n ? n.arity : -1;
+    return arity >= 0 && c.args().size() == arity + 1;
+  }
+
+  /** Reorders a body so every expression's inputs are bound; raises unsafe-var errors. */
+  private Expr[] order(List<Expr> body, BitSet bound, Ctx ctx, Scope scope) {
+    Scope saved = ctx.cur;
+    ctx.cur = scope;
+    try {
+      List<Expr> remaining = new ArrayList<>(body);
+      List<Expr> out = new ArrayList<>(body.size());
+      while (!remaining.isEmpty()) {
+        boolean placed = false;
+        for (int i = 0; i < remaining.size(); i++) {
+          BitSet r = tryPlace(remaining.get(i), bound, ctx);
+          if (r != null) {
+            bound.clear();
+            bound.or(r);
+            out.add(remaining.remove(i));
+            placed = true;
+            break;
+          }
+        }
+        if (!placed) {
+          Expr e = remaining.get(0);
+          BitSet all = new BitSet();
+          allSlots(e, all);
+          all.andNot(bound);
+          String name = null;
+          for (int i = all.nextSetBit(0); i >= 0; i = all.nextSetBit(i + 1)) {
+            if (!ctx.slotNames.get(i).equals("_") && (ctx.slotScope.get(i) == ctx.cur.id || !ctx.ownedBy(i, ctx.cur))) {
+              name = ctx.slotNames.get(i);
+              break;
+            }
+          }
+          if (name == null && !all.isEmpty()) name = ctx.slotNames.get(all.nextSetBit(0));
+          throw new RegoException(RegoException.UNSAFE_VAR, "var " + (name == null ? "?" : name) + " is unsafe", e.loc());
+        }
+      }
+      // variables declared with some but never bound are unsafe
+      for (Expr e : out) {
+        if (e.lit() instanceof SomeDecl s) {
+          for (Term v : s.vars()) {
+            if (v instanceof Local l && !bound.get(l.slot())) {
+              throw new RegoException(RegoException.UNSAFE_VAR, "var " + l.name() + " is unsafe", l.loc());
+            }
+          }
+        }
+      }
+      List<Expr> filtered = new ArrayList<>(out.size());
+      for (Expr e : out) if (!(e.lit() instanceof SomeDecl)) filtered.add(e);
+      if (filtered.isEmpty()) {
+        Location l = body.isEmpty() ? null : body.get(0).loc();
+        filtered.add(new Expr(new TermLit(new Scalar(Value.TRUE, l)), false, List.of(), l));
+      }
+      return filtered.toArray(new Expr[0]);
+    } finally {
+      ctx.cur = saved;
+    }
+  }
+
+  // ------------------------------------------------------------------ recursion
+
+  private void checkRecursion() {
+    Map<Node, Set<Node>> deps = new LinkedHashMap<>();
+    collectNodes(root, deps);
+    for (Node n : deps.keySet()) {
+      Set<Node> d = deps.get(n);
+      for (CRule r : allRules(n)) {
+        for (CRule b = r; b != null; b = b.elseRule) {
+          List<Term> terms = new ArrayList<>();
+          if (b.value != null) terms.add(b.value);
+          if (b.setKey != null) terms.add(b.setKey);
+          if (b.headKeys != null) terms.addAll(List.of(b.headKeys));
+          for (Term t : terms) depsOf(t, d);
+          for (Expr e : b.body) depsOf(e, d);
+        }
+      }
+    }
+    Map<Node, Integer> state = new HashMap<>();
+    for (Node n : deps.keySet()) {
+      List<Node> stack = new ArrayList<>();
+      dfs(n, deps, state, stack);
+    }
+  }
+
+  private static List<CRule> allRules(Node n) {
+    List<CRule> out = new ArrayList<>(n.rules);
+    if (n.defaultRule != null) out.add(n.defaultRule);
+    return out;
+  }
+
+  private void dfs(Node n, Map<Node, Set<Node>> deps, Map<Node, Integer> state, List<Node> stack) {
+    Integer s = state.get(n);
+    if (s != null && s == 2) return;
+    if (s != null && s == 1) {
+      int i = stack.indexOf(n);
+      StringBuilder b = new StringBuilder();
+      for (int j = i; j < stack.size(); j++) b.append(stack.get(j).path).append(" -> ");
+      b.append(n.path);
+      CRule r = n.rules.isEmpty() ? n.defaultRule : n.rules.get(0);
+      throw new RegoException(RegoException.RECURSION,
+          "rule " + n.path + " is recursive: " + b, r == null ? null : r.loc);
+    }
+    state.put(n, 1);
+    stack.add(n);
+    for (Node d : deps.getOrDefault(n, Set.of())) dfs(d, deps, state, stack);
+    stack.remove(stack.size() - 1);
+    state.put(n, 2);
+  }
+
+  private static void collectNodes(Node n, Map<Node, Set<Node>> out) {
+    if (n.hasRules()) out.put(n, new LinkedHashSet<>());
+    for (Node c : n.children.values()) collectNodes(c, out);
+  }
+
+  private void depsOf(Expr e, Set<Node> out) {
+    switch (e.lit()) {
+      case TermLit t -> depsOf(t.term(), out);
+      case Unify u -> {
+        depsOf(u.left(), out);
+        depsOf(u.right(), out);
+      }
+      case Assign a -> {
+        depsOf(a.left(), out);
+        depsOf(a.right(), out);
+      }
+      case SomeDecl s -> {}
+      case SomeIn s -> {
+        if (s.key() != null) depsOf(s.key(), out);
+        depsOf(s.value(), out);
+        depsOf(s.collection(), out);
+      }
+      case Every ev -> {
+        depsOf(ev.domain(), out);
+        for (Expr x : ev.body()) depsOf(x, out);
+      }
+    }
+    for (With w : e.withs()) depsOf(w.value(), out);
+  }
+
+  private void depsOf(Term t, Set<Node> out) {
+    switch (t) {
+      case Root r -> {
+        if (r.data()) addUnder(root, out);
+      }
+      case Ref r -> {
+        if (r.head() instanceof Root rt && rt.data()) {
+          Node n = root;
+          for (Term x : r.path()) {
+            String s = str(x);
+            if (s == null) break;
+            Node c = n.children.get(s);
+            if (c == null) {
+              n = null;
+              break;
+            }
+            n = c;
+            if (n.hasRules()) break;
+          }
+          if (n != null) addUnder(n, out);
+        } else {
+          depsOf(r.head(), out);
+        }
+        r.path().forEach(x -> depsOf(x, out));
+      }
+      case ArrayT a -> a.elems().forEach(x -> depsOf(x, out));
+      case SetT s -> s.elems().forEach(x -> depsOf(x, out));
+      case ObjectT o -> o.entries().forEach(e -> {
+        depsOf(e.key(), out);
+        depsOf(e.value(), out);
+      });
+      case Call c -> {
+        if (c.target() instanceof Node n) out.add(n);
+        c.args().forEach(x -> depsOf(x, out));
+      }
+      case ArrayCompr a -> {
+        depsOf(a.head(), out);
+        a.body().forEach(x -> depsOf(x, out));
+      }
+      case SetCompr a -> {
+        depsOf(a.head(), out);
+        a.body().forEach(x -> depsOf(x, out));
+      }
+      case ObjectCompr a -> {
+        depsOf(a.key(), out);
+        depsOf(a.value(), out);
+        a.body().forEach(x -> depsOf(x, out));
+      }
+      default -> {}
+    }
+  }
+
+  private static void addUnder(Node n, Set<Node> out) {
+    if (n.hasRules() && n.kind != Node.Kind.FUNCTION) out.add(n);
+    for (Node c : n.children.values()) addUnder(c, out);
+  }
+}

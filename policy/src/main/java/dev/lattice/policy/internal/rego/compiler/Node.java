@@ -1,0 +1,40 @@
+package dev.lattice.policy.internal.rego.compiler;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A node of the rule tree under {@code data}: a package segment and/or the rules defined at it. */
+public final class Node {
+  public enum Kind {
+    COMPLETE,
+    SET,
+    OBJECT,
+    FUNCTION
+  }
+
+  public final String name;
+  public final String path;
+  public final int id;
+  public final Map<String, Node> children = new LinkedHashMap<>();
+  public final List<CRule> rules = new ArrayList<>();
+  public Kind kind;
+  public CRule defaultRule;
+  public int arity = -1;
+
+  Node(String name, String path, int id) {
+    this.name = name;
+    this.path = path;
+    this.id = id;
+  }
+
+  public boolean hasRules() {
+    return kind != null;
+  }
+
+  @Override
+  public String toString() {
+    return path;
+  }
+}

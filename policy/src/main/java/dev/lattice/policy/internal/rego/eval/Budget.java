@@ -1,0 +1,35 @@
+package dev.lattice.policy.internal.rego.eval;
+
+import dev.lattice.policy.RegoException;
+
+/** Step and deadline budget of one evaluation, shared by nested {@code with} scopes. */
+final class Budget {
+  private final long maxSteps;
+  private final long deadlineNanos;
+  private long steps;
+  int depth;
+  static final int MAX_DEPTH = 2_000;
+
+  Budget(long maxSteps, long deadlineNanos) {
+    this.maxSteps = maxSteps <= 0 ? Long.MAX_VALUE : maxSteps;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  void step() {
+    if (++steps > maxSteps) {
+      throw new RegoException(RegoException.BUDGET, "evaluation exceeded its budget of " + maxSteps + " steps");
+    }
+    if ((steps & 1023) == 0 && deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
+      throw new RegoException(RegoException.BUDGET, "evaluation exceeded its deadline");
+    }
+  }
+
+  void add(long n) {
+    steps += n;
+    step();
+  }
+
+  long steps() {
+    return steps;
+  }
+}

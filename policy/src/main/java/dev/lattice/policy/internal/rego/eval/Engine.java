@@ -1,0 +1,144 @@
+package dev.lattice.policy.internal.rego.eval;
+
+import dev.lattice.policy.CompiledPolicy;
+import dev.lattice.policy.EvalOptions;
+import dev.lattice.policy.PreparedQuery;
+import dev.lattice.policy.QueryResult;
+import dev.lattice.policy.Rego;
+import dev.lattice.policy.RegoException;
+import dev.lattice.policy.RegoModule;
+import dev.lattice.policy.RuleInfo;
+import dev.lattice.policy.TraceEvent;
+import dev.lattice.policy.internal.rego.compiler.CompiledQuery;
+import dev.lattice.policy.internal.rego.compiler.Compiler;
+import dev.lattice.policy.internal.rego.value.Convert;
+import dev.lattice.policy.internal.rego.value.Value;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The compiled policy behind {@link Rego#compile}. */
+public final class Engine implements CompiledPolicy {
+  private final Compiler compiler;
+  private final Value data;
+
+  private Engine(Compiler compiler, Value data) {
+    this.compiler = compiler;
+    this.data = data;
+  }
+
+  public static Engine compile(List<RegoModule> modules, Object data) {
+    Value d;
+    try {
+      d = data == null ? Value.EMPTY_OBJECT : Convert.fromJava(data);
+    } catch (IllegalArgumentException e) {
+      throw new RegoException(RegoException.COMPILE, "data document: " + e.getMessage());
+    }
+    if (!(d instanceof Value.Obj)) throw new RegoException(RegoException.COMPILE, "data document must be an object");
+    try {
+      return new Engine(Compiler.compile(modules), d);
+    } catch (StackOverflowError e) {
+      throw new RegoException(RegoException.COMPILE, "policy nested too deeply to compile");
+    }
+  }
+
+  @Override
+  public PreparedQuery prepare(String query) {
+    return prepare(query, true);
+  }
+
+  /** Prepares a query; {@code bareAsX=false} keeps OPA's raw binding form for bare terms (used by the conformance runner). */
+  public Prepared prepare(String query, boolean bareAsX) {
+    CompiledQuery q;
+    try {
+      q = compiler.compileQuery(query, bareAsX);
+    } catch (StackOverflowError e) {
+      throw new RegoException(RegoException.PARSE, "query nested too deeply");
+    }
+    return new Prepared(q);
+  }
+
+  @Override
+  public List<RuleInfo> rules() {
+    return List.copyOf(compiler.ruleInfos());
+  }
+
+  /** A prepared query. Thread-safe: all evaluation state lives in a per-call {@link Ev}. */
+  public final class Prepared implements PreparedQuery {
+    private final CompiledQuery q;
+
+    Prepared(CompiledQuery q) {
+      this.q = q;
+    }
+
+    @Override
+    public QueryResult evaluate(Object input, EvalOptions options) {
+      Value in;
+      try {
+        in = input == null ? null : Convert.fromJava(input);
+      } catch (IllegalArgumentException e) {
+        throw new RegoException(RegoException.EVAL_TYPE, "input: " + e.getMessage());
+      }
+      return evaluateValue(in, options);
+    }
+
+    /** Evaluates with an input already converted to a value (null = undefined). */
+    public QueryResult evaluateValue(Value in, EvalOptions options) {
+      List<Map<String, Value>> raw = evaluateRaw(in, options, null);
+      List<Map<String, Object>> out = new ArrayList<>(raw.size());
+      for (Map<String, Value> m : raw) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        m.forEach((k, v) -> j.put(k, Convert.toJava(v)));
+        out.add(j);
+      }
+      return new QueryResult(out, lastTrace.get());
+    }
+
+    private final ThreadLocal<List<TraceEvent>> lastTrace = ThreadLocal.withInitial(List::of);
+
+    /** Binding sets as values. */
+    public List<Map<String, Value>> evaluateRaw(Value in, EvalOptions options, List<TraceEvent> traceOut) {
+      EvalOptions o = options == null ? EvalOptions.defaults() : options;
+      long deadline = o.deadline() == null ? 0 : System.nanoTime() + o.deadline().toNanos();
+      if (deadline == 0 && o.deadline() != null) deadline = 1;
+      Budget budget = new Budget(o.maxSteps(), deadline);
+      Instant now = o.now() == null ? Instant.now() : o.now();
+      long nowNs = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+      List<TraceEvent> trace = o.trace() ? new ArrayList<>() : null;
+      Ev ev = new Ev(compiler.root(), compiler.nodeCount(), in, data, Set.of(), Map.of(), budget, o.strictBuiltinErrors(), trace, nowNs);
+      List<Map<String, Value>> results = new ArrayList<>();
+      Value[] frame = new Value[q.nslots()];
+      try {
+        if (q.bareTerm() != null) {
+          Set<Value> seen = new LinkedHashSet<>();
+          ev.evalBody(q.body(), 0, frame, () -> ev.evalTerm(q.bareTerm(), frame, v -> {
+            seen.add(v);
+            return false;
+          }));
+          for (Value v : seen) results.add(Map.of(Rego.EXPRESSION_BINDING, v));
+        } else {
+          ev.evalBody(q.body(), 0, frame, () -> {
+            Map<String, Value> m = new HashMap<>();
+            for (int i = 0; i < q.outputSlots().length; i++) {
+              Value v = frame[q.outputSlots()[i]];
+              if (v != null) m.put(q.outputNames().get(i), v);
+            }
+            results.add(m);
+            return false;
+          });
+        }
+      } catch (StackOverflowError e) {
+        throw new RegoException(RegoException.BUDGET, "evaluation nested too deeply (stack exhausted)");
+      }
+      List<TraceEvent> t = trace == null ? List.of() : trace;
+      lastTrace.set(t);
+      if (traceOut != null) traceOut.addAll(t);
+      return results;
+    }
+  }
+}

@@ -1,0 +1,911 @@
+package dev.lattice.policy.internal.rego.eval;
+
+import dev.lattice.policy.Location;
+import dev.lattice.policy.RegoException;
+import dev.lattice.policy.TraceEvent;
+import dev.lattice.policy.internal.rego.ast.Ast.*;
+import dev.lattice.policy.internal.rego.builtins.Builtin;
+import dev.lattice.policy.internal.rego.builtins.BuiltinContext;
+import dev.lattice.policy.internal.rego.builtins.BuiltinException;
+import dev.lattice.policy.internal.rego.compiler.CRule;
+import dev.lattice.policy.internal.rego.compiler.Node;
+import dev.lattice.policy.internal.rego.value.Json;
+import dev.lattice.policy.internal.rego.value.Value;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The evaluation state of one query evaluation (or one {@code with} scope of it): top-down,
+ * continuation-passing, with bindings in per-rule frames.
+ */
+final class Ev implements BuiltinContext {
+  /** Marks a term that may produce several values (needs the generator path). */
+  static final Value MULTI = new Value.Str("\u0000multi");
+
+  private static final Object UNDEF = new Object();
+  private static final Object IN_PROGRESS = new Object();
+
+  final Node root;
+  final Value input; // null = undefined
+  final Value data;
+  final Set<Node> masked;
+  final Map<Object, Object> fnOverrides;
+  final Object[] cache;
+  final Budget budget;
+  final boolean strict;
+  final List<TraceEvent> trace; // null when off
+  final long now;
+
+  Ev(Node root, int nodes, Value input, Value data, Set<Node> masked, Map<Object, Object> fnOverrides,
+      Budget budget, boolean strict, List<TraceEvent> trace, long now) {
+    this.root = root;
+    this.input = input;
+    this.data = data;
+    this.masked = masked;
+    this.fnOverrides = fnOverrides;
+    this.cache = new Object[nodes];
+    this.budget = budget;
+    this.strict = strict;
+    this.trace = trace;
+    this.now = now;
+  }
+
+  // ------------------------------------------------------------ BuiltinContext
+
+  @Override
+  public long nowNanos() {
+    return now;
+  }
+
+  @Override
+  public void print(String message) {
+    if (trace != null) trace.add(new TraceEvent("print", null, null, message));
+  }
+
+  @Override
+  public void step(long n) {
+    budget.add(n);
+  }
+
+  // ------------------------------------------------------------ bodies and expressions
+
+  boolean evalBody(Expr[] body, int i, Value[] f, K k) {
+    if (i == body.length) return k.run();
+    return evalExpr(body[i], f, () -> evalBody(body, i + 1, f, k));
+  }
+
+  boolean evalExpr(Expr e, Value[] f, K k) {
+    budget.step();
+    if (!e.withs().isEmpty()) {
+      Ev child = withScope(e, f);
+      if (child == null) return false;
+      return child.evalExprNoWith(e, f, k);
+    }
+    return evalExprNoWith(e, f, k);
+  }
+
+  private boolean evalExprNoWith(Expr e, Value[] f, K k) {
+    if (e.negated()) {
+      boolean found = evalLit(e.lit(), f, () -> true);
+      return found ? false : k.run();
+    }
+    return evalLit(e.lit(), f, k);
+  }
+
+  private boolean evalLit(Lit lit, Value[] f, K k) {
+    switch (lit) {
+      case TermLit t -> {
+        Term term = t.term();
+        if (term instanceof Call c && hasOutputArg(c)) {
+          Term out = c.args().get(c.args().size() - 1);
+          return evalCall(c, c.args().size() - 1, f, v -> bindPattern(out, v, f, k));
+        }
+        Value v = evalOne(term, f);
+        if (v != MULTI) {
+          if (v == null || v == Value.FALSE) return false;
+          return k.run();
+        }
+        return evalTerm(term, f, x -> x == Value.FALSE ? false : k.run());
+      }
+      case Unify u -> {
+        return unify(u.left(), u.right(), f, k);
+      }
+      case Assign a -> {
+        return unify(a.left(), a.right(), f, k);
+      }
+      case SomeDecl s -> {
+        return k.run();
+      }
+      case SomeIn s -> {
+        return evalTerm(s.collection(), f, c -> iterate(c, (key, val) ->
+            s.key() == null
+                ? bindPattern(s.value(), val, f, k)
+                : bindPattern(s.key(), key, f, () -> bindPattern(s.value(), val, f, k))));
+      }
+      case Every ev -> {
+        Expr[] body = ev.body().toArray(new Expr[0]);
+        return evalTerm(ev.domain(), f, d -> {
+          if (!(d instanceof Value.Arr || d instanceof Value.Obj || d instanceof Value.SetV)) return false;
+          boolean[] failed = {false};
+          iterate(d, (key, val) -> {
+            boolean ok = ev.key() == null
+                ? bindPattern(ev.value(), val, f, () -> evalBody(body, 0, f, () -> true))
+                : bindPattern(ev.key(), key, f, () -> bindPattern(ev.value(), val, f, () -> evalBody(body, 0, f, () -> true)));
+            if (!ok) {
+              failed[0] = true;
+              return true;
+            }
+            return false;
+          });
+          return failed[0] ? false : k.run();
+        });
+      }
+    }
+  }
+
+  interface KV {
+    boolean apply(Value key, Value val);
+  }
+
+  /** Calls fn for each (key, value) of a collection; stops and returns true when fn does. */
+  static boolean iterate(Value c, KV fn) {
+    switch (c) {
+      case Value.Arr a -> {
+        for (int i = 0; i < a.size(); i++) if (fn.apply(Value.num(i), a.get(i))) return true;
+      }
+      case Value.Obj o -> {
+        for (Map.Entry<Value, Value> e : o.map().entrySet()) if (fn.apply(e.getKey(), e.getValue())) return true;
+      }
+      case Value.SetV s -> {
+        for (Value e : s.set()) if (fn.apply(e, e)) return true;
+      }
+      default -> {}
+    }
+    return false;
+  }
+
+  private static boolean hasOutputArg(Call c) {
+    int arity = c.target() instanceof Builtin b ? b.arity() : c.target() instanceof Node n ? n.arity : -1;
+    return arity >= 0 && c.args().size() == arity + 1;
+  }
+
+  // ------------------------------------------------------------ with
+
+  private Ev withScope(Expr e, Value[] f) {
+    Value newInput = input;
+    Value newData = data;
+    Set<Node> newMasked = masked;
+    Map<Object, Object> newFns = fnOverrides;
+    for (With w : e.withs()) {
+      Object fnValue = null;
+      Value value = null;
+      if (w.value() instanceof Call c && c.args().isEmpty() && w.target() instanceof Call) {
+        fnValue = c.target();
+      } else {
+        value = first(w.value(), f);
+        if (value == null) return null;
+      }
+      Term t = w.target();
+      if (t instanceof Call c) {
+        if (newFns == fnOverrides) newFns = new HashMap<>(fnOverrides);
+        newFns.put(c.target(), fnValue != null ? fnValue : value);
+      } else if (t instanceof Root r) {
+        if (r.data()) {
+          newData = value;
+          newMasked = new HashSet<>(newMasked);
+          newMasked.add(root);
+        } else {
+          newInput = value;
+        }
+      } else if (t instanceof Ref r && r.head() instanceof Root rt) {
+        List<Value> keys = new ArrayList<>();
+        for (Term p : r.path()) {
+          Value k = first(p, f);
+          if (k == null) return null;
+          keys.add(k);
+        }
+        if (rt.data()) {
+          newData = upsert(newData, keys, 0, value);
+          Node n = root;
+          for (Value k : keys) {
+            n = k instanceof Value.Str s && n != null ? n.children.get(s.value) : null;
+            if (n == null) break;
+            if (n.hasRules()) break;
+          }
+          if (n != null) {
+            newMasked = new HashSet<>(newMasked);
+            newMasked.add(n);
+          }
+        } else {
+          newInput = upsert(newInput, keys, 0, value);
+        }
+      } else {
+        throw new RegoException(RegoException.TYPE, "with keyword target must reference existing input, data, or a function", w.loc());
+      }
+    }
+    return new Ev(root, cache.length, newInput, newData, newMasked, newFns, budget, strict, trace, now);
+  }
+
+  private static Value upsert(Value base, List<Value> keys, int i, Value value) {
+    if (i == keys.size()) return value;
+    TreeMap<Value, Value> m = base instanceof Value.Obj o ? o.mutableCopy() : new TreeMap<>();
+    Value k = keys.get(i);
+    m.put(k, upsert(m.get(k), keys, i + 1, value));
+    return new Value.Obj(m);
+  }
+
+  private Value first(Term t, Value[] f) {
+    Value v = evalOne(t, f);
+    if (v != MULTI) return v;
+    Value[] out = {null};
+    evalTerm(t, f, x -> {
+      out[0] = x;
+      return true;
+    });
+    return out[0];
+  }
+
+  // ------------------------------------------------------------ unification
+
+  static boolean isPattern(Term t, Value[] f) {
+    return switch (t) {
+      case Local l -> f[l.slot()] == null;
+      case ArrayT a -> {
+        for (Term x : a.elems()) if (isPattern(x, f)) yield true;
+        yield false;
+      }
+      case ObjectT o -> {
+        for (Entry e : o.entries()) if (isPattern(e.value(), f)) yield true;
+        yield false;
+      }
+      default -> false;
+    };
+  }
+
+  boolean unify(Term a, Term b, Value[] f, K k) {
+    boolean pa = isPattern(a, f);
+    boolean pb = isPattern(b, f);
+    if (pa && pb) {
+      if (a instanceof ArrayT x && b instanceof ArrayT y) {
+        if (x.elems().size() != y.elems().size()) return false;
+        return unifyPairs(x.elems(), y.elems(), 0, f, k, 0);
+      }
+      if (a instanceof ObjectT x && b instanceof ObjectT y) {
+        if (x.entries().size() != y.entries().size()) return false;
+        List<Term> xs = new ArrayList<>();
+        List<Term> ys = new ArrayList<>();
+        for (Entry ex : x.entries()) {
+          Value kx = evalOne(ex.key(), f);
+          Entry match = null;
+          for (Entry ey : y.entries()) {
+            Value ky = evalOne(ey.key(), f);
+            if (kx != null && kx.equals(ky)) match = ey;
+          }
+          if (match == null) return false;
+          xs.add(ex.value());
+          ys.add(match.value());
+        }
+        return unifyPairs(xs, ys, 0, f, k, 0);
+      }
+      Term var = a instanceof Local ? a : b;
+      throw new RegoException(RegoException.UNSAFE_VAR, "var " + ((var instanceof Local l) ? l.name() : "?") + " is unsafe", a.loc());
+    }
+    if (pa) return evalTerm(b, f, v -> bindPattern(a, v, f, k));
+    if (pb) return evalTerm(a, f, v -> bindPattern(b, v, f, k));
+    Value va = evalOne(a, f);
+    if (va != MULTI) {
+      if (va == null) return false;
+      Value vb = evalOne(b, f);
+      if (vb != MULTI) return vb != null && va.equals(vb) && k.run();
+      return evalTerm(b, f, y -> va.equals(y) && k.run());
+    }
+    return evalTerm(a, f, x -> evalTerm(b, f, y -> x.equals(y) && k.run()));
+  }
+
+  private boolean unifyPairs(List<Term> xs, List<Term> ys, int i, Value[] f, K k, int deferred) {
+    if (i == xs.size()) return k.run();
+    Term a = xs.get(i);
+    Term b = ys.get(i);
+    if (isPattern(a, f) && isPattern(b, f) && !(a instanceof ArrayT && b instanceof ArrayT)
+        && !(a instanceof ObjectT && b instanceof ObjectT)) {
+      if (deferred > xs.size()) {
+        return unify(a, b, f, k); // raises unsafe
+      }
+      List<Term> nx = new ArrayList<>(xs);
+      List<Term> ny = new ArrayList<>(ys);
+      nx.add(nx.remove(i));
+      ny.add(ny.remove(i));
+      return unifyPairs(nx, ny, i, f, k, deferred + 1);
+    }
+    return unify(a, b, f, () -> unifyPairs(xs, ys, i + 1, f, k, 0));
+  }
+
+  boolean bindPattern(Term p, Value v, Value[] f, K k) {
+    switch (p) {
+      case Local l -> {
+        Value cur = f[l.slot()];
+        if (cur == null) {
+          f[l.slot()] = v;
+          try {
+            return k.run();
+          } finally {
+            f[l.slot()] = null;
+          }
+        }
+        return cur.equals(v) && k.run();
+      }
+      case ArrayT a -> {
+        if (!(v instanceof Value.Arr arr) || arr.size() != a.elems().size()) return false;
+        return bindElems(a.elems(), arr, 0, f, k);
+      }
+      case ObjectT o -> {
+        if (!(v instanceof Value.Obj obj) || obj.size() != o.entries().size()) return false;
+        return bindEntries(o.entries(), obj, 0, f, k);
+      }
+      default -> {
+        Value x = evalOne(p, f);
+        if (x != MULTI) return x != null && x.equals(v) && k.run();
+        return evalTerm(p, f, y -> y.equals(v) && k.run());
+      }
+    }
+  }
+
+  private boolean bindElems(List<Term> ps, Value.Arr arr, int i, Value[] f, K k) {
+    if (i == ps.size()) return k.run();
+    return bindPattern(ps.get(i), arr.get(i), f, () -> bindElems(ps, arr, i + 1, f, k));
+  }
+
+  private boolean bindEntries(List<Entry> es, Value.Obj obj, int i, Value[] f, K k) {
+    if (i == es.size()) return k.run();
+    Entry e = es.get(i);
+    return evalTerm(e.key(), f, key -> {
+      Value v = obj.get(key);
+      if (v == null) return false;
+      return bindPattern(e.value(), v, f, () -> bindEntries(es, obj, i + 1, f, k));
+    });
+  }
+
+  // ------------------------------------------------------------ terms
+
+  /**
+   * Evaluates a term that yields at most one value without continuations: returns the value, null
+   * for undefined, or {@link #MULTI} when the term iterates (unbound variables in a reference).
+   */
+  Value evalOne(Term t, Value[] f) {
+    switch (t) {
+      case Scalar s -> {
+        return s.value();
+      }
+      case Local l -> {
+        Value v = f[l.slot()];
+        if (v == null) return MULTI;
+        return v;
+      }
+      case Root r -> {
+        return r.data() ? dataDocument() : input;
+      }
+      case Ref r -> {
+        return refOne(r, f);
+      }
+      case ArrayT a -> {
+        Value[] out = new Value[a.elems().size()];
+        for (int i = 0; i < out.length; i++) {
+          Value v = evalOne(a.elems().get(i), f);
+          if (v == null || v == MULTI) return v;
+          out[i] = v;
+        }
+        return new Value.Arr(out);
+      }
+      case SetT s -> {
+        TreeSet<Value> out = new TreeSet<>();
+        for (Term x : s.elems()) {
+          Value v = evalOne(x, f);
+          if (v == null || v == MULTI) return v;
+          out.add(v);
+        }
+        return new Value.SetV(out);
+      }
+      case ObjectT o -> {
+        TreeMap<Value, Value> out = new TreeMap<>();
+        for (Entry e : o.entries()) {
+          Value k = evalOne(e.key(), f);
+          if (k == null || k == MULTI) return k;
+          Value v = evalOne(e.value(), f);
+          if (v == null || v == MULTI) return v;
+          Value prev = out.put(k, v);
+          if (prev != null && !prev.equals(v)) {
+            throw new RegoException(RegoException.CONFLICT, "object keys must be unique", o.loc());
+          }
+        }
+        return new Value.Obj(out);
+      }
+      case Call c -> {
+        if (c.target() instanceof Builtin b && b.multi()) return MULTI;
+        int n = hasOutputArg(c) ? c.args().size() - 1 : c.args().size();
+        Value[] args = new Value[n];
+        for (int i = 0; i < n; i++) {
+          Value v = evalOne(c.args().get(i), f);
+          if (v == null || v == MULTI) return v;
+          args[i] = v;
+        }
+        return callOne(c, args);
+      }
+      case ArrayCompr a -> {
+        List<Value> out = new ArrayList<>();
+        Expr[] body = a.body().toArray(new Expr[0]);
+        evalBody(body, 0, f, () -> evalTerm(a.head(), f, v -> {
+          out.add(v);
+          return false;
+        }));
+        return Value.Arr.of(out);
+      }
+      case SetCompr a -> {
+        TreeSet<Value> out = new TreeSet<>();
+        Expr[] body = a.body().toArray(new Expr[0]);
+        evalBody(body, 0, f, () -> evalTerm(a.head(), f, v -> {
+          out.add(v);
+          return false;
+        }));
+        return new Value.SetV(out);
+      }
+      case ObjectCompr a -> {
+        TreeMap<Value, Value> out = new TreeMap<>();
+        Expr[] body = a.body().toArray(new Expr[0]);
+        evalBody(body, 0, f, () -> evalTerm(a.key(), f, k -> evalTerm(a.value(), f, v -> {
+          Value prev = out.put(k, v);
+          if (prev != null && !prev.equals(v)) {
+            throw new RegoException(RegoException.CONFLICT, "object keys must be unique", a.loc());
+          }
+          return false;
+        })));
+        return new Value.Obj(out);
+      }
+      default -> throw new IllegalStateException("unexpected term " + t);
+    }
+  }
+
+  /** Generator evaluation: calls vk for every value of t. */
+  boolean evalTerm(Term t, Value[] f, VK vk) {
+    Value one = evalOne(t, f);
+    if (one != MULTI) return one != null && vk.apply(one);
+    switch (t) {
+      case Local l -> throw new RegoException(RegoException.UNSAFE_VAR, "var " + l.name() + " is unsafe", l.loc());
+      case Ref r -> {
+        return evalRef(r, f, vk);
+      }
+      case ArrayT a -> {
+        return evalElems(a.elems(), 0, new Value[a.elems().size()], f, vals -> vk.apply(new Value.Arr(vals.clone())));
+      }
+      case SetT s -> {
+        return evalElems(s.elems(), 0, new Value[s.elems().size()], f, vals -> vk.apply(Value.SetV.of(List.of(vals))));
+      }
+      case ObjectT o -> {
+        List<Term> flat = new ArrayList<>();
+        for (Entry e : o.entries()) {
+          flat.add(e.key());
+          flat.add(e.value());
+        }
+        return evalElems(flat, 0, new Value[flat.size()], f, vals -> {
+          TreeMap<Value, Value> m = new TreeMap<>();
+          for (int i = 0; i < vals.length; i += 2) m.put(vals[i], vals[i + 1]);
+          return vk.apply(new Value.Obj(m));
+        });
+      }
+      case Call c -> {
+        return evalCall(c, hasOutputArg(c) ? c.args().size() - 1 : c.args().size(), f, vk);
+      }
+      default -> throw new IllegalStateException("unexpected multi-valued term " + t);
+    }
+  }
+
+  interface ArgsK {
+    boolean apply(Value[] vals);
+  }
+
+  private boolean evalElems(List<Term> ts, int i, Value[] acc, Value[] f, ArgsK k) {
+    if (i == ts.size()) return k.apply(acc);
+    return evalTerm(ts.get(i), f, v -> {
+      acc[i] = v;
+      return evalElems(ts, i + 1, acc, f, k);
+    });
+  }
+
+  // ------------------------------------------------------------ references
+
+  private Value refOne(Ref r, Value[] f) {
+    List<Term> path = r.path();
+    Term head = r.head();
+    Value cur;
+    int i = 0;
+    if (head instanceof Root rt) {
+      if (!rt.data()) {
+        cur = input;
+        if (cur == null) return null;
+      } else {
+        Node n = root;
+        Value base = data;
+        if (masked.contains(n)) n = null;
+        while (true) {
+          if (n == null) {
+            cur = base;
+            if (cur == null) return null;
+            break;
+          }
+          if (n.hasRules()) {
+            if (n.kind == Node.Kind.FUNCTION) return null;
+            cur = ruleValue(n);
+            if (cur == null) return null;
+            break;
+          }
+          if (i == path.size()) return nodeDocument(n, base);
+          Value key = evalOne(path.get(i), f);
+          if (key == null || key == MULTI) return key;
+          i++;
+          Node child = key instanceof Value.Str s ? n.children.get(s.value) : null;
+          if (child != null && !masked.isEmpty() && masked.contains(child)) child = null;
+          base = base == null ? null : lookup(base, key);
+          n = child;
+        }
+      }
+    } else {
+      cur = evalOne(head, f);
+      if (cur == null || cur == MULTI) return cur;
+    }
+    for (; i < path.size(); i++) {
+      Value key = evalOne(path.get(i), f);
+      if (key == null || key == MULTI) return key;
+      cur = lookup(cur, key);
+      if (cur == null) return null;
+    }
+    return cur;
+  }
+
+  static Value lookup(Value v, Value key) {
+    switch (v) {
+      case Value.Obj o -> {
+        return o.get(key);
+      }
+      case Value.Arr a -> {
+        if (key instanceof Value.Num n) {
+          Integer idx = n.intValue();
+          if (idx != null && idx >= 0 && idx < a.size()) return a.get(idx);
+        }
+        return null;
+      }
+      case Value.SetV s -> {
+        return s.contains(key) ? key : null;
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private boolean evalRef(Ref r, Value[] f, VK vk) {
+    Term head = r.head();
+    if (head instanceof Root rt) {
+      if (!rt.data()) return input != null && walk(input, r.path(), 0, f, vk);
+      Node n = masked.contains(root) ? null : root;
+      return walkData(n, data, r.path(), 0, f, vk);
+    }
+    return evalTerm(head, f, h -> walk(h, r.path(), 0, f, vk));
+  }
+
+  private boolean walk(Value v, List<Term> path, int i, Value[] f, VK vk) {
+    if (i == path.size()) return vk.apply(v);
+    Term p = path.get(i);
+    if (isPattern(p, f)) {
+      return iterate(v, (key, child) -> bindPattern(p, key, f, () -> walk(child, path, i + 1, f, vk)));
+    }
+    return evalTerm(p, f, key -> {
+      Value child = lookup(v, key);
+      return child != null && walk(child, path, i + 1, f, vk);
+    });
+  }
+
+  private boolean walkData(Node n, Value base, List<Term> path, int i, Value[] f, VK vk) {
+    if (n == null) return base != null && walk(base, path, i, f, vk);
+    if (n.hasRules()) {
+      if (n.kind == Node.Kind.FUNCTION) return false;
+      Value v = ruleValue(n);
+      return v != null && walk(v, path, i, f, vk);
+    }
+    if (i == path.size()) return vk.apply(nodeDocument(n, base));
+    Term p = path.get(i);
+    if (isPattern(p, f)) {
+      TreeSet<Value> keys = new TreeSet<>();
+      for (Map.Entry<String, Node> c : n.children.entrySet()) {
+        if (c.getValue().kind != Node.Kind.FUNCTION) keys.add(Value.str(c.getKey()));
+      }
+      if (base instanceof Value.Obj o) keys.addAll(o.map().keySet());
+      for (Value key : keys) {
+        Node child = childOf(n, key);
+        Value b = base == null ? null : lookup(base, key);
+        if (bindPattern(p, key, f, () -> walkData(child, b, path, i + 1, f, vk))) return true;
+      }
+      return false;
+    }
+    return evalTerm(p, f, key -> {
+      Node child = childOf(n, key);
+      Value b = base == null ? null : lookup(base, key);
+      return walkData(child, b, path, i + 1, f, vk);
+    });
+  }
+
+  private Node childOf(Node n, Value key) {
+    Node c = key instanceof Value.Str s ? n.children.get(s.value) : null;
+    if (c != null && !masked.isEmpty() && masked.contains(c)) return null;
+    return c;
+  }
+
+  Value dataDocument() {
+    if (masked.contains(root)) return data == null ? Value.EMPTY_OBJECT : data;
+    return nodeDocument(root, data);
+  }
+
+  /** The document at a package node: base data merged with every rule below it. */
+  private Value nodeDocument(Node n, Value base) {
+    TreeMap<Value, Value> m = base instanceof Value.Obj o ? o.mutableCopy() : new TreeMap<>();
+    for (Map.Entry<String, Node> e : n.children.entrySet()) {
+      Node c = e.getValue();
+      if (!masked.isEmpty() && masked.contains(c)) continue;
+      Value key = Value.str(e.getKey());
+      if (c.hasRules()) {
+        if (c.kind == Node.Kind.FUNCTION) continue;
+        Value v = ruleValue(c);
+        if (v != null) m.put(key, v);
+      } else {
+        Value b = base == null ? null : lookup(base, key);
+        m.put(key, nodeDocument(c, b));
+      }
+    }
+    return new Value.Obj(m);
+  }
+
+  // ------------------------------------------------------------ rules
+
+  /** The value of the rules at node n (cached per evaluation scope), or null when undefined. */
+  Value ruleValue(Node n) {
+    Object c = cache[n.id];
+    if (c != null) {
+      if (c == UNDEF) return null;
+      if (c == IN_PROGRESS) {
+        throw new RegoException(RegoException.RECURSION, "rule " + n.path + " is recursive");
+      }
+      return (Value) c;
+    }
+    cache[n.id] = IN_PROGRESS;
+    Value v;
+    try {
+      enter();
+      v = switch (n.kind) {
+        case COMPLETE -> completeValue(n);
+        case SET -> setValue(n);
+        case OBJECT -> objectValue(n);
+        case FUNCTION -> null;
+      };
+    } catch (RuntimeException | Error e) {
+      cache[n.id] = null;
+      throw e;
+    } finally {
+      budget.depth--;
+    }
+    cache[n.id] = v == null ? UNDEF : v;
+    return v;
+  }
+
+  private void enter() {
+    if (++budget.depth > Budget.MAX_DEPTH) {
+      throw new RegoException(RegoException.BUDGET, "evaluation nested deeper than " + Budget.MAX_DEPTH + " rule or function calls");
+    }
+  }
+
+  private void fired(CRule r) {
+    if (trace != null) trace.add(new TraceEvent("fire", r.node.path, r.loc, null));
+  }
+
+  private Value completeValue(Node n) {
+    Value[] result = {null};
+    for (CRule r : n.rules) {
+      for (CRule b = r; b != null; b = b.elseRule) {
+        CRule branch = b;
+        Value[] f = new Value[b.nslots];
+        boolean[] found = {false};
+        evalBody(b.body, 0, f, () -> evalTerm(branch.value, f, v -> {
+          found[0] = true;
+          fired(branch);
+          if (result[0] != null && !result[0].equals(v)) {
+            throw new RegoException(RegoException.CONFLICT,
+                "rule " + n.path + " produced conflicting values (complete rules must not produce multiple outputs)", branch.loc);
+          }
+          result[0] = v;
+          return false;
+        }));
+        if (found[0]) break;
+      }
+    }
+    if (result[0] == null && n.defaultRule != null) {
+      result[0] = evalOne(n.defaultRule.value, new Value[n.defaultRule.nslots]);
+    }
+    return result[0];
+  }
+
+  private Value setValue(Node n) {
+    TreeSet<Value> out = new TreeSet<>();
+    for (CRule r : n.rules) {
+      Value[] f = new Value[r.nslots];
+      evalBody(r.body, 0, f, () -> evalTerm(r.setKey, f, v -> {
+        fired(r);
+        out.add(v);
+        return false;
+      }));
+    }
+    return new Value.SetV(out);
+  }
+
+  private Value objectValue(Node n) {
+    TreeMap<Value, Object> out = new TreeMap<>();
+    for (CRule r : n.rules) {
+      for (CRule b = r; b != null; b = b.elseRule) {
+        CRule branch = b;
+        Value[] f = new Value[b.nslots];
+        boolean[] found = {false};
+        Value[] keys = new Value[r.headKeys.length];
+        evalBody(b.body, 0, f, () -> evalElems(List.of(r.headKeys), 0, keys, f, ks ->
+            evalTerm(branch.value, f, v -> {
+              found[0] = true;
+              fired(branch);
+              insert(out, ks, 0, v, n, branch);
+              return false;
+            })));
+        if (found[0]) break;
+      }
+    }
+    // deeper ground rules under an object rule (p[x] := .. and p.q.r := ..)
+    for (Map.Entry<String, Node> e : n.children.entrySet()) {
+      Value v = e.getValue().hasRules() ? ruleValue(e.getValue()) : nodeDocument(e.getValue(), null);
+      if (v != null) insert(out, new Value[] {Value.str(e.getKey())}, 0, v, n, null);
+    }
+    return freeze(out);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void insert(TreeMap<Value, Object> m, Value[] keys, int i, Value v, Node n, CRule r) {
+    Value k = keys[i];
+    if (i == keys.length - 1) {
+      Object prev = m.get(k);
+      if (prev == null) {
+        m.put(k, v);
+      } else if (prev instanceof TreeMap || !prev.equals(v)) {
+        throw new RegoException(RegoException.CONFLICT,
+            "rule " + n.path + " produced conflicting values (object keys must be unique)", r == null ? null : r.loc);
+      }
+      return;
+    }
+    Object prev = m.get(k);
+    TreeMap<Value, Object> sub;
+    if (prev == null) {
+      sub = new TreeMap<>();
+      m.put(k, sub);
+    } else if (prev instanceof TreeMap<?, ?> t) {
+      sub = (TreeMap<Value, Object>) t;
+    } else {
+      throw new RegoException(RegoException.CONFLICT,
+          "rule " + n.path + " produced conflicting values (object keys must be unique)", r == null ? null : r.loc);
+    }
+    insert(sub, keys, i + 1, v, n, r);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Value freeze(TreeMap<Value, Object> m) {
+    TreeMap<Value, Value> out = new TreeMap<>();
+    for (Map.Entry<Value, Object> e : m.entrySet()) {
+      Object v = e.getValue();
+      out.put(e.getKey(), v instanceof TreeMap<?, ?> t ? freeze((TreeMap<Value, Object>) t) : (Value) v);
+    }
+    return new Value.Obj(out);
+  }
+
+  // ------------------------------------------------------------ calls
+
+  private Object target(Call c) {
+    Object t = c.target();
+    if (!fnOverrides.isEmpty()) {
+      Object o = fnOverrides.get(t);
+      if (o != null) return o;
+    }
+    return t;
+  }
+
+  private Value callOne(Call c, Value[] args) {
+    Object t = target(c);
+    if (t instanceof Value v) return v;
+    if (t instanceof Node n) return callFunction(n, args, c.loc());
+    Builtin b = (Builtin) t;
+    if (b.multi()) {
+      Value r = callBuiltin(b, args, c.loc());
+      if (r instanceof Value.Arr a && a.size() == 1) return a.get(0);
+      return MULTI;
+    }
+    return callBuiltin(b, args, c.loc());
+  }
+
+  private boolean evalCall(Call c, int nargs, Value[] f, VK vk) {
+    List<Term> argTerms = c.args().subList(0, nargs);
+    return evalElems(argTerms, 0, new Value[nargs], f, vals -> {
+      Object t = target(c);
+      if (t instanceof Value v) return vk.apply(v);
+      if (t instanceof Node n) {
+        Value r = callFunction(n, vals.clone(), c.loc());
+        return r != null && vk.apply(r);
+      }
+      Builtin b = (Builtin) t;
+      Value r = callBuiltin(b, vals.clone(), c.loc());
+      if (r == null) return false;
+      if (b.multi()) {
+        Value.Arr a = (Value.Arr) r;
+        for (int i = 0; i < a.size(); i++) if (vk.apply(a.get(i))) return true;
+        return false;
+      }
+      return vk.apply(r);
+    });
+  }
+
+  private Value callBuiltin(Builtin b, Value[] args, Location loc) {
+    try {
+      return b.fn().call(args, this);
+    } catch (BuiltinException e) {
+      if (strict) throw new RegoException(e.code(), b.name() + ": " + e.getMessage(), loc);
+      return null;
+    } catch (ArithmeticException | IllegalArgumentException | IndexOutOfBoundsException e) {
+      if (strict) throw new RegoException(RegoException.BUILTIN, b.name() + ": " + e.getMessage(), loc);
+      return null;
+    }
+  }
+
+  Value callFunction(Node n, Value[] args, Location loc) {
+    enter();
+    try {
+      Value[] result = {null};
+      for (CRule r : n.rules) {
+        for (CRule b = r; b != null; b = b.elseRule) {
+          CRule branch = b;
+          Value[] f = new Value[b.nslots];
+          boolean[] found = {false};
+          bindArgs(b.args, args, 0, f, () -> evalBody(branch.body, 0, f, () -> evalTerm(branch.value, f, v -> {
+            found[0] = true;
+            fired(branch);
+            if (result[0] != null && !result[0].equals(v)) {
+              throw new RegoException(RegoException.CONFLICT,
+                  "function " + n.path + " produced conflicting values for the same inputs (functions must not produce multiple outputs for same inputs)", loc);
+            }
+            result[0] = v;
+            return false;
+          })));
+          if (found[0]) break;
+        }
+      }
+      return result[0];
+    } finally {
+      budget.depth--;
+    }
+  }
+
+  private boolean bindArgs(Term[] ps, Value[] vals, int i, Value[] f, K k) {
+    if (i == ps.length) return k.run();
+    return bindPattern(ps[i], vals[i], f, () -> bindArgs(ps, vals, i + 1, f, k));
+  }
+
+  static String show(Value v) {
+    return Json.term(v);
+  }
+
+  static final Map<Object, Object> NO_OVERRIDES = new IdentityHashMap<>();
+}

@@ -1,0 +1,7 @@
+package dev.lattice.policy.internal.rego.eval;
+
+/** Continuation: run the rest of the evaluation; returns true to stop searching. */
+@FunctionalInterface
+interface K {
+  boolean run();
+}

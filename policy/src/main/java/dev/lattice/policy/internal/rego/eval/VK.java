@@ -1,0 +1,9 @@
+package dev.lattice.policy.internal.rego.eval;
+
+import dev.lattice.policy.internal.rego.value.Value;
+
+/** Value continuation: receives one value; returns true to stop searching. */
+@FunctionalInterface
+interface VK {
+  boolean apply(Value v);
+}

@@ -1,0 +1,674 @@
+package dev.lattice.policy.internal.rego.parser;
+
+import dev.lattice.policy.Location;
+import dev.lattice.policy.RegoException;
+import dev.lattice.policy.internal.rego.ast.Ast.*;
+import dev.lattice.policy.internal.rego.lexer.Lexer;
+import dev.lattice.policy.internal.rego.lexer.Token;
+import dev.lattice.policy.internal.rego.value.Value;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Recursive-descent parser for Rego v1 modules, queries and terms. */
+public final class Parser {
+  private static final Map<String, String> RELATION =
+      Map.of("==", "equal", "!=", "neq", "<", "lt", "<=", "lte", ">", "gt", ">=", "gte");
+  private static final Set<String> KEYWORDS =
+      Set.of("package", "import", "default", "else", "if", "contains", "some", "in", "every", "not",
+          "with", "as");
+  private static final int MAX_DEPTH = 400;
+
+  private final String file;
+  private final List<Token> toks;
+  private int p;
+  private int nest;
+  private boolean noUnion;
+  private int depth;
+  private int wildcards;
+
+  private Parser(String file, String src) {
+    this.file = file;
+    this.toks = Lexer.tokenize(file, src);
+  }
+
+  public static RegoModuleAst parseModule(String file, String src) {
+    Parser ps = new Parser(file, src);
+    try {
+      return ps.module();
+    } catch (StackOverflowError e) {
+      throw new RegoException(RegoException.PARSE, "policy nested too deeply", new Location(file, 1, 1));
+    }
+  }
+
+  public static List<Expr> parseQuery(String src) {
+    Parser ps = new Parser("query", src);
+    try {
+      List<Expr> body = ps.literals(null);
+      if (body.isEmpty()) throw ps.error("empty query");
+      return body;
+    } catch (StackOverflowError e) {
+      throw new RegoException(RegoException.PARSE, "query nested too deeply", new Location("query", 1, 1));
+    }
+  }
+
+  public static Term parseTerm(String src) {
+    Parser ps = new Parser("term", src);
+    Term t = ps.infix();
+    if (ps.peek().kind() != Token.Kind.EOF) throw ps.error("unexpected " + ps.describe(ps.peek()));
+    return t;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Token peek() {
+    return toks.get(p);
+  }
+
+  private Token peek(int k) {
+    return toks.get(Math.min(p + k, toks.size() - 1));
+  }
+
+  private Token next() {
+    Token t = toks.get(p);
+    if (t.kind() != Token.Kind.EOF) p++;
+    return t;
+  }
+
+  private boolean at(String s) {
+    Token t = peek();
+    return (t.kind() == Token.Kind.OP || t.kind() == Token.Kind.IDENT) && t.text().equals(s);
+  }
+
+  private boolean atOp(String s) {
+    Token t = peek();
+    return t.kind() == Token.Kind.OP && t.text().equals(s);
+  }
+
+  private Location loc(Token t) {
+    return new Location(file, t.line(), t.col());
+  }
+
+  private RegoException error(String msg) {
+    return new RegoException(RegoException.PARSE, msg, loc(peek()));
+  }
+
+  private String describe(Token t) {
+    return t.kind() == Token.Kind.EOF ? "end of input" : "token '" + t.text() + "'";
+  }
+
+  private Token expect(String s) {
+    if (!at(s)) throw error("expected '" + s + "' but found " + describe(peek()));
+    return next();
+  }
+
+  private boolean continues() {
+    return nest > 0 || !peek().newlineBefore();
+  }
+
+  private void enter() {
+    if (++depth > MAX_DEPTH) throw error("expression nested too deeply");
+  }
+
+  // ---------------------------------------------------------------- modules
+
+  private RegoModuleAst module() {
+    Token pk = peek();
+    if (!at("package")) throw error("expected 'package' but found " + describe(pk));
+    next();
+    List<String> pkg = new ArrayList<>();
+    pkg.add(identName(next()));
+    while (atOp(".") || atOp("[")) {
+      if (atOp(".")) {
+        next();
+        pkg.add(identName(next()));
+      } else {
+        next();
+        Token s = next();
+        if (s.kind() != Token.Kind.STRING) throw error("package path must be made of strings");
+        pkg.add(s.text());
+        expect("]");
+      }
+    }
+    List<Import> imports = new ArrayList<>();
+    List<Rule> rules = new ArrayList<>();
+    while (peek().kind() != Token.Kind.EOF) {
+      if (at("import")) {
+        Token it = next();
+        Term path = refOnly();
+        String alias = null;
+        if (at("as") && !peek().newlineBefore()) {
+          next();
+          alias = identName(next());
+        }
+        imports.add(new Import(path, alias, loc(it)));
+      } else if (at("package")) {
+        throw error("unexpected 'package': one package per module");
+      } else {
+        rules.add(rule());
+      }
+    }
+    return new RegoModuleAst(file, pkg, imports, rules, loc(pk));
+  }
+
+  private String identName(Token t) {
+    if (t.kind() != Token.Kind.IDENT) {
+      p--;
+      throw error("expected identifier but found " + describe(t));
+    }
+    return t.text();
+  }
+
+  private Term refOnly() {
+    Token t = next();
+    if (t.kind() != Token.Kind.IDENT) {
+      p--;
+      throw error("expected reference");
+    }
+    Term head = new Var(t.text(), loc(t));
+    List<Term> path = new ArrayList<>();
+    while (!peek().newlineBefore() && (atOp(".") || atOp("["))) {
+      if (atOp(".")) {
+        next();
+        Token n = next();
+        path.add(new Scalar(Value.str(identName(n)), loc(n)));
+      } else {
+        next();
+        path.add(infix());
+        expect("]");
+      }
+    }
+    return path.isEmpty() ? head : new Ref(head, path, loc(t));
+  }
+
+  private Rule rule() {
+    Token start = peek();
+    if (at("default")) {
+      next();
+      Term head = refOnly();
+      Term value;
+      boolean assign = atOp(":=");
+      if (atOp(":=") || atOp("=")) {
+        next();
+        value = infix();
+      } else {
+        throw error("default rule must have a value (default p := <value>)");
+      }
+      return new Rule(head, null, null, value, true, assign, List.of(), null, loc(start));
+    }
+    if (peek().kind() != Token.Kind.IDENT || KEYWORDS.contains(peek().text())) {
+      throw error("unexpected " + describe(peek()));
+    }
+    Term head = refOnly();
+    List<Term> args = null;
+    if (atOp("(") && !peek().newlineBefore()) {
+      next();
+      nest++;
+      args = new ArrayList<>();
+      if (!atOp(")")) {
+        args.add(infix());
+        while (atOp(",")) {
+          next();
+          args.add(infix());
+        }
+      }
+      expect(")");
+      nest--;
+    }
+    Term key = null;
+    Term value = null;
+    boolean assign = false;
+    if (at("contains") && !peek().newlineBefore()) {
+      next();
+      key = infix();
+    } else if ((atOp(":=") || atOp("=")) && !peek().newlineBefore()) {
+      assign = atOp(":=");
+      next();
+      value = infix();
+    }
+    List<Expr> body = ruleBody(start, true);
+    Rule elseRule = null;
+    if (at("else")) {
+      elseRule = elseChain();
+    }
+    return new Rule(head, args, key, value, false, assign, body, elseRule, loc(start));
+  }
+
+  private Rule elseChain() {
+    Token e = expect("else");
+    Term value = null;
+    boolean assign = false;
+    if (atOp(":=") || atOp("=")) {
+      assign = atOp(":=");
+      next();
+      value = infix();
+    }
+    List<Expr> body = ruleBody(e, false);
+    Rule next = at("else") ? elseChain() : null;
+    return new Rule(null, null, null, value, false, assign, body, next, loc(e));
+  }
+
+  /** Body after a head: {@code if {..}}, {@code if literal}, {@code {..}}, or none (true). */
+  private List<Expr> ruleBody(Token start, boolean allowBareBrace) {
+    if (at("if")) {
+      next();
+      if (atOp("{")) return braceBody();
+      int save = nest;
+      nest = 0;
+      try {
+        return List.of(literal());
+      } finally {
+        nest = save;
+      }
+    }
+    if (atOp("{") && !peek().newlineBefore() && allowBareBrace) {
+      return braceBody();
+    }
+    return List.of(new Expr(new TermLit(new Scalar(Value.TRUE, loc(start))), false, List.of(), loc(start)));
+  }
+
+  private List<Expr> braceBody() {
+    expect("{");
+    List<Expr> body = literals("}");
+    expect("}");
+    if (body.isEmpty()) throw error("found empty body");
+    return body;
+  }
+
+  /** Literals separated by ';' or newlines until {@code end} (or EOF when null). */
+  private List<Expr> literals(String end) {
+    int saveNest = nest;
+    boolean saveNoUnion = noUnion;
+    nest = 0;
+    noUnion = false;
+    try {
+      List<Expr> out = new ArrayList<>();
+      while (true) {
+        while (atOp(";")) next();
+        if (end == null ? peek().kind() == Token.Kind.EOF : atOp(end)) return out;
+        if (peek().kind() == Token.Kind.EOF) throw error("unexpected end of input, expected '" + end + "'");
+        out.add(literal());
+        boolean sep = atOp(";")
+            || peek().newlineBefore()
+            || (end == null ? peek().kind() == Token.Kind.EOF : atOp(end));
+        if (!sep) throw error("unexpected " + describe(peek()) + ", expected end of expression");
+      }
+    } finally {
+      nest = saveNest;
+      noUnion = saveNoUnion;
+    }
+  }
+
+  // ---------------------------------------------------------------- literals
+
+  private Expr literal() {
+    Token start = peek();
+    if (at("some")) {
+      next();
+      List<Term> terms = new ArrayList<>();
+      terms.add(relation());
+      while (atOp(",")) {
+        next();
+        terms.add(relation());
+      }
+      if (at("in")) {
+        next();
+        if (terms.size() > 2) throw error("unexpected ',' in some ... in");
+        Term coll = relation();
+        Lit lit = terms.size() == 1
+            ? new SomeIn(null, terms.get(0), coll)
+            : new SomeIn(terms.get(0), terms.get(1), coll);
+        return new Expr(lit, false, withs(), loc(start));
+      }
+      for (Term t : terms) {
+        if (!(t instanceof Var)) throw new RegoException(RegoException.PARSE, "expected var in some declaration", t.loc());
+      }
+      return new Expr(new SomeDecl(terms), false, List.of(), loc(start));
+    }
+    if (at("every")) {
+      next();
+      Term k = null;
+      Term v = relation();
+      if (atOp(",")) {
+        next();
+        k = v;
+        v = relation();
+      }
+      expect("in");
+      Term domain = relation();
+      List<Expr> body = braceBody();
+      return new Expr(new Every(k, v, domain, body), false, withs(), loc(start));
+    }
+    boolean negated = false;
+    if (at("not")) {
+      next();
+      negated = true;
+    }
+    Term left = infix();
+    Lit lit;
+    if ((atOp(":=") || atOp("=")) && continues()) {
+      boolean assign = atOp(":=");
+      next();
+      Term right = infix();
+      lit = assign ? new Assign(left, right) : new Unify(left, right);
+    } else {
+      lit = new TermLit(left);
+    }
+    return new Expr(lit, negated, withs(), loc(start));
+  }
+
+  private List<With> withs() {
+    List<With> out = new ArrayList<>();
+    while (at("with")) {
+      Token w = next();
+      Term target = refOnly();
+      expect("as");
+      Term value = infix();
+      out.add(new With(target, value, loc(w)));
+    }
+    return out.isEmpty() ? List.of() : out;
+  }
+
+  // ---------------------------------------------------------------- terms
+
+  /** Full infix expression including {@code in}. */
+  private Term infix() {
+    enter();
+    try {
+      Term left = relation();
+      while (at("in") && continues()) {
+        Token op = next();
+        Term right = relation();
+        left = new Call("internal.member_2", List.of(left, right), loc(op), null);
+      }
+      return left;
+    } finally {
+      depth--;
+    }
+  }
+
+  private Term relation() {
+    Term left = or();
+    while (peek().kind() == Token.Kind.OP && RELATION.containsKey(peek().text()) && continues()) {
+      Token op = next();
+      Term right = or();
+      left = new Call(RELATION.get(op.text()), List.of(left, right), loc(op), null);
+    }
+    return left;
+  }
+
+  private Term or() {
+    Term left = and();
+    while (!noUnion && atOp("|") && continues()) {
+      Token op = next();
+      Term right = and();
+      left = new Call("or", List.of(left, right), loc(op), null);
+    }
+    return left;
+  }
+
+  private Term and() {
+    Term left = arith();
+    while (atOp("&") && continues()) {
+      Token op = next();
+      Term right = arith();
+      left = new Call("and", List.of(left, right), loc(op), null);
+    }
+    return left;
+  }
+
+  private Term arith() {
+    Term left = factor();
+    while ((atOp("+") || atOp("-")) && continues()) {
+      Token op = next();
+      Term right = factor();
+      left = new Call(op.text().equals("+") ? "plus" : "minus", List.of(left, right), loc(op), null);
+    }
+    return left;
+  }
+
+  private Term factor() {
+    Term left = unary();
+    while ((atOp("*") || atOp("/") || atOp("%")) && continues()) {
+      Token op = next();
+      Term right = unary();
+      String name = switch (op.text()) {
+        case "*" -> "mul";
+        case "/" -> "div";
+        default -> "rem";
+      };
+      left = new Call(name, List.of(left, right), loc(op), null);
+    }
+    return left;
+  }
+
+  private Term unary() {
+    if (atOp("-")) {
+      Token m = next();
+      if (peek().kind() == Token.Kind.NUMBER && peek().line() == m.line() && peek().col() == m.col() + 1) {
+        Token n = next();
+        Value.Num num = Value.Num.parse("-" + n.text());
+        if (num == null) throw error("invalid number");
+        return postfix(new Scalar(num, loc(m)));
+      }
+      Term operand = unary();
+      return new Call("minus", List.of(new Scalar(Value.num(0), loc(m)), operand), loc(m), null);
+    }
+    return postfix(primary());
+  }
+
+  private Term primary() {
+    enter();
+    try {
+      Token t = peek();
+      switch (t.kind()) {
+        case NUMBER -> {
+          next();
+          Value.Num n = Value.Num.parse(t.text());
+          if (n == null) throw error("invalid number " + t.text());
+          return new Scalar(n, loc(t));
+        }
+        case STRING, RAW_STRING -> {
+          next();
+          return new Scalar(Value.str(t.text()), loc(t));
+        }
+        case IDENT -> {
+          if (KEYWORDS.contains(t.text()) && !t.text().equals("contains")) {
+            throw error("unexpected keyword '" + t.text() + "'");
+          }
+          next();
+          switch (t.text()) {
+            case "true":
+              return new Scalar(Value.TRUE, loc(t));
+            case "false":
+              return new Scalar(Value.FALSE, loc(t));
+            case "null":
+              return new Scalar(Value.NULL, loc(t));
+            case "set":
+              if (atOp("(") && peek(1).kind() == Token.Kind.OP && peek(1).text().equals(")")) {
+                next();
+                next();
+                return new SetT(List.of(), loc(t));
+              }
+              return new Var(t.text(), loc(t));
+            case "_":
+              return new Var("$_" + (wildcards++), loc(t));
+            default:
+              return new Var(t.text(), loc(t));
+          }
+        }
+        case OP -> {
+          switch (t.text()) {
+            case "(" -> {
+              next();
+              nest++;
+              boolean saveNoUnion = noUnion;
+              noUnion = false;
+              Term inner = infix();
+              noUnion = saveNoUnion;
+              expect(")");
+              nest--;
+              return inner;
+            }
+            case "[" -> {
+              return array();
+            }
+            case "{" -> {
+              return braces();
+            }
+            default -> throw error("unexpected " + describe(t));
+          }
+        }
+        default -> throw error("unexpected " + describe(t));
+      }
+    } finally {
+      depth--;
+    }
+  }
+
+  private Term array() {
+    Token open = next();
+    nest++;
+    try {
+      if (atOp("]")) {
+        next();
+        return new ArrayT(List.of(), loc(open));
+      }
+      boolean save = noUnion;
+      noUnion = true;
+      Term first = infix();
+      noUnion = save;
+      if (atOp("|")) {
+        next();
+        List<Expr> body = literals("]");
+        expect("]");
+        if (body.isEmpty()) throw error("empty comprehension body");
+        return new ArrayCompr(first, body, loc(open));
+      }
+      List<Term> elems = new ArrayList<>();
+      elems.add(first);
+      while (atOp(",")) {
+        next();
+        if (atOp("]")) break;
+        elems.add(infix());
+      }
+      expect("]");
+      return new ArrayT(elems, loc(open));
+    } finally {
+      nest--;
+    }
+  }
+
+  private Term braces() {
+    Token open = next();
+    nest++;
+    try {
+      if (atOp("}")) {
+        next();
+        return new ObjectT(List.of(), loc(open));
+      }
+      boolean save = noUnion;
+      noUnion = true;
+      Term first = infix();
+      if (atOp(":")) {
+        next();
+        Term value = infix();
+        noUnion = save;
+        if (atOp("|")) {
+          next();
+          List<Expr> body = literals("}");
+          expect("}");
+          if (body.isEmpty()) throw error("empty comprehension body");
+          return new ObjectCompr(first, value, body, loc(open));
+        }
+        List<Entry> entries = new ArrayList<>();
+        entries.add(new Entry(first, value));
+        while (atOp(",")) {
+          next();
+          if (atOp("}")) break;
+          Term k = infix();
+          expect(":");
+          entries.add(new Entry(k, infix()));
+        }
+        expect("}");
+        return new ObjectT(entries, loc(open));
+      }
+      noUnion = save;
+      if (atOp("|")) {
+        next();
+        List<Expr> body = literals("}");
+        expect("}");
+        if (body.isEmpty()) throw error("empty comprehension body");
+        return new SetCompr(first, body, loc(open));
+      }
+      List<Term> elems = new ArrayList<>();
+      elems.add(first);
+      while (atOp(",")) {
+        next();
+        if (atOp("}")) break;
+        elems.add(infix());
+      }
+      expect("}");
+      return new SetT(elems, loc(open));
+    } finally {
+      nest--;
+    }
+  }
+
+  private Term postfix(Term base) {
+    Term head = base;
+    List<Term> path = new ArrayList<>();
+    while (continues() || atOp("(") && !peek().newlineBefore()) {
+      if (atOp(".") && !(head instanceof Scalar s && !(s.value() instanceof Value.Str))) {
+        next();
+        Token n = next();
+        if (n.kind() != Token.Kind.IDENT) {
+          p--;
+          throw error("expected identifier after '.'");
+        }
+        path.add(new Scalar(Value.str(n.text()), loc(n)));
+      } else if (atOp("[") && !(head instanceof Scalar)) {
+        next();
+        nest++;
+        boolean save = noUnion;
+        noUnion = false;
+        path.add(infix());
+        noUnion = save;
+        expect("]");
+        nest--;
+      } else if (atOp("(") && !peek().newlineBefore() && isFunctionName(head, path)) {
+        Token open = next();
+        nest++;
+        boolean save = noUnion;
+        noUnion = false;
+        List<Term> args = new ArrayList<>();
+        if (!atOp(")")) {
+          args.add(infix());
+          while (atOp(",")) {
+            next();
+            args.add(infix());
+          }
+        }
+        noUnion = save;
+        expect(")");
+        nest--;
+        StringBuilder name = new StringBuilder(((Var) head).name());
+        for (Term pt : path) name.append('.').append(((Value.Str) ((Scalar) pt).value()).value);
+        head = new Call(name.toString(), args, head.loc(), null);
+        path = new ArrayList<>();
+      } else {
+        break;
+      }
+    }
+    return path.isEmpty() ? head : new Ref(head, path, head.loc());
+  }
+
+  private static boolean isFunctionName(Term head, List<Term> path) {
+    if (!(head instanceof Var v) || v.wildcard()) return false;
+    for (Term t : path) {
+      if (!(t instanceof Scalar s && s.value() instanceof Value.Str)) return false;
+    }
+    return true;
+  }
+}
