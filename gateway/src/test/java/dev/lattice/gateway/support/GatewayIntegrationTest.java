@@ -15,7 +15,7 @@ import dev.lattice.gateway.security.Role;
  * test classes, on a random port, with its data directory under target/.
  */
 @SpringBootTest(
-    classes = GatewayTestApplication.class,
+    classes = dev.lattice.gateway.LatticeApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "lattice.security.bootstrap-admin-key=" + GatewayIntegrationTest.ADMIN_KEY,

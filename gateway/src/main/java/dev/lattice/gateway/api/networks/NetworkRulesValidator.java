@@ -1,0 +1,66 @@
+package dev.lattice.gateway.api.networks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.SpecVersionDetector;
+import com.networknt.schema.ValidationMessage;
+import dev.lattice.gateway.problem.FieldProblem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Validates network rules against the policy module's JSON Schema (classpath {@value #RESOURCE}),
+ * reporting every violation with its JSON path. Thread-safe.
+ */
+public final class NetworkRulesValidator {
+
+  public static final String RESOURCE = "lattice/network-rules.schema.json";
+
+  // json-schema-validator works on Jackson 2 trees; the rest of the gateway uses Jackson 3.
+  private final ObjectMapper jackson2 = new ObjectMapper();
+  private final JsonSchema schema;
+
+  public NetworkRulesValidator() {
+    try (InputStream in =
+        NetworkRulesValidator.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "The network rules JSON Schema " + RESOURCE + " is missing from the classpath");
+      }
+      JsonNode schemaNode = jackson2.readTree(in);
+      SpecVersion.VersionFlag version =
+          SpecVersionDetector.detectOptionalVersion(schemaNode, false)
+              .orElse(SpecVersion.VersionFlag.V202012);
+      this.schema = JsonSchemaFactory.getInstance(version).getSchema(schemaNode);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + RESOURCE, e);
+    }
+  }
+
+  /**
+   * Every violation of {@code rulesJson}, each with a path rooted at {@code pathPrefix}; empty when
+   * valid.
+   */
+  public List<FieldProblem> validate(String rulesJson, String pathPrefix) {
+    JsonNode rules;
+    try {
+      rules = jackson2.readTree(rulesJson);
+    } catch (IOException e) {
+      return List.of(new FieldProblem(pathPrefix, "is not valid JSON"));
+    }
+    return schema.validate(rules).stream()
+        .sorted(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString()))
+        .map(
+            m ->
+                new FieldProblem(
+                    pathPrefix + m.getInstanceLocation().toString().substring(1),
+                    m.getMessage().replaceFirst("^\\$[^:]*: ", "")))
+        .toList();
+  }
+}
