@@ -1,0 +1,211 @@
+package dev.lattice.streams;
+
+import dev.lattice.policy.DecisionService;
+import dev.lattice.schemas.avro.ContentEvent;
+import dev.lattice.schemas.avro.EventHeader;
+import dev.lattice.schemas.avro.MemberDataEvent;
+import dev.lattice.schemas.avro.OfferEvent;
+import dev.lattice.schemas.avro.PurchaseEvent;
+import dev.lattice.streams.internal.StoreNames;
+import dev.lattice.streams.internal.codec.AvroCodec;
+import dev.lattice.streams.internal.codec.InsightTick;
+import dev.lattice.streams.internal.codec.Inbound;
+import dev.lattice.streams.internal.codec.Outbound;
+import dev.lattice.streams.internal.enforce.Broadcast;
+import dev.lattice.streams.internal.enforce.Envelope;
+import dev.lattice.streams.internal.enforce.MemberProcessor;
+import dev.lattice.streams.internal.enforce.OfferGate;
+import dev.lattice.streams.internal.insights.GeometricNoise;
+import dev.lattice.streams.internal.insights.InsightsProcessor;
+import dev.lattice.streams.internal.network.NetworkDirectory;
+import dev.lattice.streams.internal.network.NetworksProcessor;
+import dev.lattice.streams.internal.obligations.ObligationsApplier;
+import dev.lattice.streams.internal.obligations.Pseudonymiser;
+import dev.lattice.streams.internal.policy.BundleActivator;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the Lattice enforcement topology (see streams/README.md for the picture):
+ *
+ * <ul>
+ *   <li>global stores: network documents (also loaded into the policy engine as {@code
+ *       data.networks.<id>}) and policy bundles (activated through the {@link DecisionService});
+ *   <li>the member sub-topology, co-partitioned by member id: consent commands, member keys, member
+ *       data, content, purchases, and a copy of every offer; it keeps the consent ledger, purchases,
+ *       offer counters, memberships and the queryable decisions, decides and delivers;
+ *   <li>the insights sub-topology, keyed by brand and network: windowed counts released with
+ *       k-anonymity, noise and a daily privacy budget.
+ * </ul>
+ *
+ * Every output goes through one sink (topic chosen per record), inside the task's exactly-once
+ * transaction. Input topics that are read together must have the same number of partitions.
+ */
+public final class LatticeTopology {
+  private LatticeTopology() {}
+
+  public static Topology build(TopologySettings settings) {
+    return build(settings, new GeometricNoise());
+  }
+
+  static Topology build(TopologySettings settings, GeometricNoise noise) {
+    TopicNames topics = settings.topics();
+    DecisionService decisions = settings.decisionService();
+    NetworkDirectory directory = new NetworkDirectory();
+    ObligationsApplier obligations = new ObligationsApplier(new Pseudonymiser(settings.pseudonymSecret()));
+    Serde<byte[]> bytes = Serdes.ByteArray();
+    Serde<String> strings = Serdes.String();
+
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.NETWORKS), strings, bytes).withLoggingDisabled(),
+        topics.networks(),
+        Consumed.with(strings, bytes).withName("networks-source"),
+        () -> new NetworksProcessor(StoreNames.NETWORKS, directory, decisions));
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.BUNDLES), strings, bytes).withLoggingDisabled(),
+        topics.policyBundles(),
+        Consumed.with(strings, bytes).withName("bundles-source"),
+        () -> new BundleActivator(StoreNames.BUNDLES, decisions));
+
+    for (StoreBuilder<?> store :
+        List.of(
+            kv(StoreNames.CONSENT, bytes),
+            kv(StoreNames.MEMBER_KEYS, bytes),
+            kv(StoreNames.PURCHASES, bytes),
+            kv(StoreNames.OFFER_DELIVERIES, bytes),
+            kv(StoreNames.MEMBERSHIPS, Serdes.Long()),
+            kv(StoreNames.ACTIVITY, bytes),
+            kv(StoreNames.DECISIONS_BY_MEMBER, bytes),
+            kv(StoreNames.DECISIONS_BY_EVENT, bytes),
+            kv(StoreNames.INSIGHT_CELLS, Serdes.Long()),
+            kv(StoreNames.PRIVACY_BUDGET, Serdes.Long()))) {
+      builder.addStateStore(store);
+    }
+
+    KStream<byte[], Inbound> memberInputs =
+        builder.stream(topics.memberKeyedInputs(), Consumed.with(bytes, bytes).withName("member-inputs"))
+            .processValues(() -> new Envelope(topics), Named.as("member-envelope"));
+
+    Map<String, KStream<byte[], Object>> gated =
+        builder.stream(topics.offers(), Consumed.with(bytes, bytes).withName("offer-input"))
+            .processValues(() -> new Envelope(topics), Named.as("offer-envelope"))
+            .process(() -> new OfferGate(topics, directory), Named.as("offer-gate"))
+            .split(Named.as("offer-"))
+            .branch((k, v) -> v instanceof Inbound, Branched.as("accepted"))
+            .defaultBranch(Branched.as("quarantined"));
+
+    KStream<byte[], Inbound> offerCopies =
+        gated.get("offer-accepted")
+            .mapValues(v -> (Inbound) v, Named.as("offer-accepted-inbound"))
+            .repartition(
+                Repartitioned.<byte[], Inbound>with(bytes, Inbound.serde())
+                    .withName("offer-broadcast")
+                    .withStreamPartitioner(new Broadcast()));
+
+    Map<String, KStream<byte[], Object>> decided =
+        memberInputs
+            .merge(offerCopies, Named.as("member-and-offers"))
+            .process(
+                () ->
+                    new MemberProcessor(
+                        topics,
+                        decisions,
+                        directory,
+                        obligations,
+                        settings.frequencyWindow(),
+                        settings.purchaseMemory(),
+                        settings.decisionRetention()),
+                Named.as("member-processor"),
+                StoreNames.CONSENT,
+                StoreNames.MEMBER_KEYS,
+                StoreNames.PURCHASES,
+                StoreNames.OFFER_DELIVERIES,
+                StoreNames.MEMBERSHIPS,
+                StoreNames.ACTIVITY,
+                StoreNames.DECISIONS_BY_MEMBER,
+                StoreNames.DECISIONS_BY_EVENT)
+            .split(Named.as("member-"))
+            .branch((k, v) -> v instanceof InsightTick, Branched.as("ticks"))
+            .defaultBranch(Branched.as("outputs"));
+
+    KStream<byte[], Object> insights =
+        decided.get("member-ticks")
+            .map((k, v) -> org.apache.kafka.streams.KeyValue.pair(((InsightTick) v).cellOwnerKey(), (InsightTick) v), Named.as("insight-key"))
+            .repartition(Repartitioned.<String, InsightTick>with(strings, InsightTick.serde()).withName("insight-cells"))
+            .process(
+                () -> new InsightsProcessor(topics, decisions, directory, settings.insights(), noise),
+                Named.as("insights-processor"),
+                StoreNames.INSIGHT_CELLS,
+                StoreNames.PRIVACY_BUDGET);
+
+    decided.get("member-outputs")
+        .merge(gated.get("offer-quarantined"), Named.as("outputs-and-offer-quarantine"))
+        .merge(insights, Named.as("all-outputs"))
+        .mapValues(v -> (Outbound) v, Named.as("outbound"))
+        .to((key, value, ctx) -> value.topic(), Produced.with(bytes, Outbound.serde()).withName("lattice-sink"));
+    return builder.build();
+  }
+
+  private static <V> StoreBuilder<?> kv(String name, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
+  }
+
+  /**
+   * A baseline for benchmarks (issue 8): the same input topics and serdes, no policy. Each member data,
+   * content, purchase and offer event is decoded and re-encoded to {@code lattice.out.network.<source
+   * network>}; undecodable records are skipped. Not for production: it enforces nothing.
+   */
+  public static Topology passThrough(TopicNames topics) {
+    Serde<byte[]> bytes = Serdes.ByteArray();
+    StreamsBuilder builder = new StreamsBuilder();
+    Map<String, AvroCodec<? extends SpecificRecordBase>> codecs =
+        Map.of(
+            topics.memberData(), AvroCodec.of(MemberDataEvent.class),
+            topics.content(), AvroCodec.of(ContentEvent.class),
+            topics.purchases(), AvroCodec.of(PurchaseEvent.class),
+            topics.offers(), AvroCodec.of(OfferEvent.class));
+    builder.stream(List.copyOf(codecs.keySet()), Consumed.with(bytes, bytes).withName("pass-through-inputs"))
+        .processValues(
+            () ->
+                new org.apache.kafka.streams.processor.api.FixedKeyProcessor<byte[], byte[], Outbound>() {
+                  private org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<byte[], Outbound> context;
+
+                  @Override
+                  public void init(org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<byte[], Outbound> context) {
+                    this.context = context;
+                  }
+
+                  @Override
+                  @SuppressWarnings("unchecked")
+                  public void process(org.apache.kafka.streams.processor.api.FixedKeyRecord<byte[], byte[]> record) {
+                    String topic = context.recordMetadata().orElseThrow().topic();
+                    AvroCodec<SpecificRecordBase> codec = (AvroCodec<SpecificRecordBase>) codecs.get(topic);
+                    try {
+                      SpecificRecordBase event = codec.decode(record.value());
+                      EventHeader header = (EventHeader) event.get("header");
+                      context.forward(
+                          record.withValue(new Outbound(topics.networkOut(header.getSourceNetwork()), record.key(), codec.encode(event))));
+                    } catch (RuntimeException e) {
+                      // Baseline only: nothing to quarantine into.
+                    }
+                  }
+                },
+            Named.as("pass-through"))
+        .to((key, value, ctx) -> value.topic(), Produced.with(bytes, Outbound.serde()).withName("pass-through-sink"));
+    return builder.build();
+  }
+}

@@ -1,0 +1,76 @@
+package dev.lattice.streams;
+
+import dev.lattice.policy.DecisionService;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything {@link LatticeTopology} needs. Immutable; validated on construction (a bad value fails
+ * with a message naming the setting).
+ *
+ * @param decisionService the policy decision service every decision goes through (shared by all stream
+ *     threads; bundles and network rules are loaded into it by the topology)
+ * @param pseudonymSecret at least 32 bytes; the key from which per-destination pseudonym keys derive
+ * @param topics topic names
+ * @param frequencyWindow the sliding window of the per-member offer counters ({@code *_24h})
+ * @param purchaseMemory how long purchases are remembered for suppression (no retargeting)
+ * @param decisionRetention how long decisions stay queryable in the local stores (the audit topic
+ *     keeps them for good)
+ * @param insights brand insight parameters
+ */
+public record TopologySettings(
+    DecisionService decisionService,
+    byte[] pseudonymSecret,
+    TopicNames topics,
+    Duration frequencyWindow,
+    Duration purchaseMemory,
+    Duration decisionRetention,
+    InsightSettings insights) {
+
+  public TopologySettings {
+    Objects.requireNonNull(decisionService, "decisionService");
+    if (pseudonymSecret == null || pseudonymSecret.length < 32) {
+      throw new IllegalArgumentException(
+          "pseudonym secret must be at least 32 bytes (setting lattice.streams.pseudonym-secret)");
+    }
+    pseudonymSecret = pseudonymSecret.clone();
+    Objects.requireNonNull(topics, "topics");
+    requirePositive(frequencyWindow, "frequency-window");
+    requirePositive(purchaseMemory, "purchase-memory");
+    requirePositive(decisionRetention, "decision-retention");
+    Objects.requireNonNull(insights, "insights");
+  }
+
+  private static void requirePositive(Duration d, String name) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("setting lattice.streams." + name + " must be a positive duration");
+    }
+  }
+
+  /** Defaults: DESIGN.md topics, 24 h frequency window, 90 days of purchases, 7 days of decisions. */
+  public static TopologySettings of(DecisionService decisionService, byte[] pseudonymSecret) {
+    return new TopologySettings(
+        decisionService,
+        pseudonymSecret,
+        TopicNames.defaults(),
+        Duration.ofHours(24),
+        Duration.ofDays(90),
+        Duration.ofDays(7),
+        InsightSettings.defaults());
+  }
+
+  public TopologySettings withTopics(TopicNames topics) {
+    return new TopologySettings(
+        decisionService, pseudonymSecret, topics, frequencyWindow, purchaseMemory, decisionRetention, insights);
+  }
+
+  public TopologySettings withInsights(InsightSettings insights) {
+    return new TopologySettings(
+        decisionService, pseudonymSecret, topics, frequencyWindow, purchaseMemory, decisionRetention, insights);
+  }
+
+  @Override
+  public byte[] pseudonymSecret() {
+    return pseudonymSecret.clone();
+  }
+}

@@ -1,0 +1,19 @@
+package dev.lattice.streams.internal;
+
+/** State store names (also the names the gateway queries through {@code LatticeStreams}). */
+public final class StoreNames {
+  public static final String CONSENT = "lattice-consent";
+  public static final String MEMBER_KEYS = "lattice-member-keys";
+  public static final String PURCHASES = "lattice-purchases";
+  public static final String OFFER_DELIVERIES = "lattice-offer-deliveries";
+  public static final String MEMBERSHIPS = "lattice-memberships";
+  public static final String ACTIVITY = "lattice-member-activity";
+  public static final String DECISIONS_BY_MEMBER = "lattice-decisions-by-member";
+  public static final String DECISIONS_BY_EVENT = "lattice-decisions-by-event";
+  public static final String NETWORKS = "lattice-networks";
+  public static final String BUNDLES = "lattice-bundles";
+  public static final String INSIGHT_CELLS = "lattice-insight-cells";
+  public static final String PRIVACY_BUDGET = "lattice-privacy-budget";
+
+  private StoreNames() {}
+}

@@ -1,0 +1,275 @@
+package dev.lattice.streams.internal.consent;
+
+import dev.lattice.schemas.avro.ConsentAction;
+import dev.lattice.schemas.avro.ConsentCommand;
+import dev.lattice.schemas.avro.ConsentHistoryEntry;
+import dev.lattice.schemas.avro.ConsentState;
+import dev.lattice.schemas.avro.PurposeGrant;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Folds validated consent commands into a member's {@link ConsentState}. Pure: the same state and
+ * command always give the same result (receipt ids are derived from member, version and command id),
+ * so a replay after a crash rebuilds the very same ledger.
+ *
+ * <p>Every applied command increases the version by one. A command that cannot be applied yields a
+ * {@link Outcome.Rejected} with a stable reason code and leaves the state unchanged.
+ */
+public final class ConsentLedger {
+  /** How many history entries the state keeps (the full history is the ledger topic itself). */
+  static final int HISTORY_LIMIT = 20;
+
+  /** Categories a TCF import grants; location only with TCF special feature 1 (precise geolocation). */
+  static final List<String> TCF_CATEGORIES = List.of("activity", "interests", "profile");
+
+  private ConsentLedger() {}
+
+  /** The result of one command. */
+  public sealed interface Outcome {
+    record Applied(ConsentState state) implements Outcome {}
+
+    record Rejected(String code, String message) implements Outcome {}
+  }
+
+  public static Outcome apply(ConsentState current, ConsentCommand command, String key, Instant now) {
+    try {
+      return new Outcome.Applied(fold(current, command, key, now));
+    } catch (InvalidConsentCommandException e) {
+      return new Outcome.Rejected(e.code(), e.getMessage());
+    }
+  }
+
+  private static ConsentState fold(ConsentState current, ConsentCommand c, String key, Instant now) {
+    String member = c.getMemberId();
+    if (member == null || member.isBlank()) {
+      throw new InvalidConsentCommandException("consent.member_missing", "command names no member");
+    }
+    if (key != null && !key.equals(member)) {
+      throw new InvalidConsentCommandException(
+          "consent.member_mismatch", "command for member is keyed by another member id");
+    }
+    if (c.getCommandId() == null || c.getCommandId().isBlank()) {
+      throw new InvalidConsentCommandException("consent.command_id_missing", "command has no command_id");
+    }
+    if (current != null && current.getHistory() != null) {
+      for (ConsentHistoryEntry h : current.getHistory()) {
+        if (h.getCommandId().equals(c.getCommandId())) {
+          throw new InvalidConsentCommandException(
+              "consent.duplicate_command",
+              "command " + c.getCommandId() + " was already applied at version " + h.getVersion());
+        }
+      }
+    }
+    long version = current == null ? 1 : current.getVersion() + 1;
+    String receipt = receiptId(member, version, c.getCommandId());
+    Map<String, PurposeGrant> purposes =
+        current == null ? new LinkedHashMap<>() : new LinkedHashMap<>(current.getPurposes());
+    boolean gpc = c.getGpc() || (current != null && current.getGpc());
+    ConsentAction action = c.getAction();
+    switch (action) {
+      case GRANT -> grant(purposes, c, receipt, now);
+      case WITHDRAW -> withdraw(purposes, c, receipt, now);
+      case ERASE -> {
+        purposes.clear();
+        gpc = false;
+      }
+      case TCF_IMPORT -> tcfImport(purposes, c, receipt, now);
+      default ->
+          throw new InvalidConsentCommandException(
+              "consent.unknown_action", "action " + action + " is not one Lattice can apply");
+    }
+    List<ConsentHistoryEntry> history =
+        current == null || current.getHistory() == null
+            ? new ArrayList<>()
+            : new ArrayList<>(current.getHistory());
+    history.add(
+        ConsentHistoryEntry.newBuilder()
+            .setVersion(version)
+            .setCommandId(c.getCommandId())
+            .setAction(action)
+            .setPurpose(c.getPurpose())
+            .setAt(now)
+            .setReceiptId(receipt)
+            .build());
+    if (history.size() > HISTORY_LIMIT) {
+      history = new ArrayList<>(history.subList(history.size() - HISTORY_LIMIT, history.size()));
+    }
+    return ConsentState.newBuilder()
+        .setMemberId(member)
+        .setVersion(version)
+        .setPurposes(purposes)
+        .setGpc(action != ConsentAction.ERASE && gpc)
+        .setReceiptId(receipt)
+        .setUpdatedAt(now)
+        .setHistory(history)
+        .build();
+  }
+
+  private static void grant(
+      Map<String, PurposeGrant> purposes, ConsentCommand c, String receipt, Instant now) {
+    String purpose = requireKnownPurpose(c.getPurpose());
+    for (String category : c.getCategories()) {
+      if (!Vocabulary.CATEGORIES.contains(category)) {
+        throw new InvalidConsentCommandException(
+            "consent.unknown_category",
+            "unknown data category '" + category + "'; known: " + new TreeSet<>(Vocabulary.CATEGORIES));
+      }
+    }
+    if (c.getExpiresAt() != null && !c.getExpiresAt().isAfter(now)) {
+      throw new InvalidConsentCommandException(
+          "consent.already_expired", "grant of " + purpose + " expires before it is applied");
+    }
+    purposes.put(
+        purpose,
+        PurposeGrant.newBuilder()
+            .setGranted(true)
+            .setCategories(List.copyOf(new TreeSet<>(c.getCategories())))
+            .setRecipients(List.copyOf(c.getRecipients()))
+            .setNetworks(List.copyOf(c.getScopeNetworks()))
+            .setLegalBasis(c.getLegalBasis() == null ? "consent" : c.getLegalBasis())
+            .setGrantedAt(now)
+            .setExpiresAt(c.getExpiresAt())
+            .setSource(c.getSource() == null ? "api" : c.getSource())
+            .setReceiptId(receipt)
+            .build());
+  }
+
+  private static void withdraw(
+      Map<String, PurposeGrant> purposes, ConsentCommand c, String receipt, Instant now) {
+    List<String> targets;
+    if (c.getPurpose() == null) {
+      targets = purposes.entrySet().stream().filter(e -> e.getValue().getGranted()).map(Map.Entry::getKey).toList();
+    } else {
+      String purpose = requireKnownPurpose(c.getPurpose());
+      PurposeGrant g = purposes.get(purpose);
+      targets = g != null && g.getGranted() ? List.of(purpose) : List.of();
+    }
+    if (targets.isEmpty()) {
+      throw new InvalidConsentCommandException(
+          "consent.nothing_to_withdraw",
+          c.getPurpose() == null
+              ? "member has granted no purpose to withdraw"
+              : "member has not granted " + c.getPurpose());
+    }
+    for (String purpose : targets) {
+      PurposeGrant g = purposes.get(purpose);
+      purposes.put(
+          purpose,
+          PurposeGrant.newBuilder(g)
+              .setGranted(false)
+              .setExpiresAt(null)
+              .setGrantedAt(null)
+              .setSource(c.getSource() == null ? "api" : c.getSource())
+              .setReceiptId(receipt)
+              .build());
+    }
+  }
+
+  private static void tcfImport(
+      Map<String, PurposeGrant> purposes, ConsentCommand c, String receipt, Instant now) {
+    TcfPurposeMapping.TcfConsent tcf = TcfPurposeMapping.decode(c.getTcfString());
+    List<String> categories = new ArrayList<>(TCF_CATEGORIES);
+    if (tcf.preciseGeolocation()) {
+      categories.add("location");
+    }
+    categories.sort(null);
+    for (Map.Entry<String, Boolean> e : tcf.purposes().entrySet()) {
+      if (e.getValue()) {
+        purposes.put(
+            e.getKey(),
+            PurposeGrant.newBuilder()
+                .setGranted(true)
+                .setCategories(categories)
+                .setRecipients(List.copyOf(c.getRecipients()))
+                .setNetworks(List.copyOf(c.getScopeNetworks()))
+                .setLegalBasis("consent")
+                .setGrantedAt(now)
+                .setExpiresAt(c.getExpiresAt())
+                .setSource("tcf")
+                .setReceiptId(receipt)
+                .build());
+      } else if (purposes.containsKey(e.getKey())) {
+        // The TCF string is the member's whole answer for the purposes it covers: no = withdrawn.
+        purposes.put(
+            e.getKey(),
+            PurposeGrant.newBuilder(purposes.get(e.getKey()))
+                .setGranted(false)
+                .setGrantedAt(null)
+                .setExpiresAt(null)
+                .setSource("tcf")
+                .setReceiptId(receipt)
+                .build());
+      }
+    }
+  }
+
+  private static String requireKnownPurpose(String purpose) {
+    if (purpose == null || !Vocabulary.PURPOSES.contains(purpose)) {
+      throw new InvalidConsentCommandException(
+          "consent.unknown_purpose",
+          "unknown purpose '" + purpose + "'; known: " + new TreeSet<>(Vocabulary.PURPOSES));
+    }
+    return purpose;
+  }
+
+  static String receiptId(String member, long version, String commandId) {
+    return "rcpt-"
+        + UUID.nameUUIDFromBytes(
+            (member + "\u0000" + version + "\u0000" + commandId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Whether a grant counts at {@code now}: granted and not expired. */
+  public static boolean effective(PurposeGrant g, Instant now) {
+    return g != null && g.getGranted() && (g.getExpiresAt() == null || g.getExpiresAt().isAfter(now));
+  }
+
+  /** The consent document of the decision input; expired grants are passed as not granted. */
+  public static Map<String, Object> document(String memberId, ConsentState state, Instant now) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("member_id", memberId);
+    if (state == null) {
+      doc.put("version", 0L);
+      doc.put("receipt_id", null);
+      doc.put("gpc", false);
+      doc.put("purposes", Map.of());
+      return doc;
+    }
+    doc.put("version", state.getVersion());
+    doc.put("receipt_id", state.getReceiptId());
+    doc.put("gpc", state.getGpc());
+    Map<String, Object> purposes = new LinkedHashMap<>();
+    for (Map.Entry<String, PurposeGrant> e : state.getPurposes().entrySet()) {
+      PurposeGrant g = e.getValue();
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("granted", effective(g, now));
+      p.put("categories", List.copyOf(g.getCategories()));
+      p.put("recipients", List.copyOf(g.getRecipients()));
+      p.put("networks", List.copyOf(g.getNetworks()));
+      p.put("legal_basis", g.getLegalBasis());
+      p.put("granted_at", g.getGrantedAt() == null ? null : g.getGrantedAt().toString());
+      p.put("expires_at", g.getExpiresAt() == null ? null : g.getExpiresAt().toString());
+      p.put("source", g.getSource());
+      purposes.put(e.getKey(), p);
+    }
+    doc.put("purposes", purposes);
+    return doc;
+  }
+
+  static Set<String> grantedPurposes(ConsentState state, Instant now) {
+    Set<String> s = new TreeSet<>();
+    if (state != null) {
+      state.getPurposes().forEach((k, v) -> {
+        if (effective(v, now)) s.add(k);
+      });
+    }
+    return s;
+  }
+}

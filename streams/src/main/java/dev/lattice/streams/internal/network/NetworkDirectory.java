@@ -1,0 +1,53 @@
+package dev.lattice.streams.internal.network;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The networks this instance knows, kept up to date by the global networks processor and read by the
+ * stream threads. Thread-safe.
+ */
+public final class NetworkDirectory {
+  private final Map<String, NetworkRules> networks = new ConcurrentHashMap<>();
+
+  public void put(NetworkRules rules) {
+    networks.put(rules.networkId(), rules);
+  }
+
+  public void remove(String networkId) {
+    networks.remove(networkId);
+  }
+
+  public Optional<NetworkRules> get(String networkId) {
+    return networkId == null ? Optional.empty() : Optional.ofNullable(networks.get(networkId));
+  }
+
+  public boolean knows(String networkId) {
+    return networkId != null && networks.containsKey(networkId);
+  }
+
+  public Collection<NetworkRules> all() {
+    return networks.values();
+  }
+
+  /**
+   * Candidate partner networks of a source network: those its own rules name plus those whose rules
+   * name it (an agreement may be written on either side; the policy checks both sides). Sorted, so
+   * that decisions are made in a stable order.
+   */
+  public Set<String> partnersOf(String source) {
+    Set<String> result = new TreeSet<>();
+    get(source).ifPresent(r -> result.addAll(r.partners()));
+    for (NetworkRules r : networks.values()) {
+      if (r.partners().contains(source)) {
+        result.add(r.networkId());
+      }
+    }
+    result.remove(source);
+    return result;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.lattice.streams.internal.network;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What the topology itself needs from a network's rules (the policy sees the whole document as
+ * {@code data.networks.<id>}): which networks it has agreements with, which brands subscribe to it, and
+ * its k-anonymity threshold for insights. Immutable.
+ *
+ * @param document the rules as a JSON-like map, handed to the policy engine
+ */
+public record NetworkRules(
+    String networkId,
+    long version,
+    Set<String> partners,
+    Set<String> brandSubscriptions,
+    int kAnonymity,
+    Map<String, Object> document) {
+
+  public static final int DEFAULT_K_ANONYMITY = 10;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /**
+   * Reads the rules JSON.
+   *
+   * @throws IllegalArgumentException when it is not a JSON object
+   */
+  @SuppressWarnings("unchecked")
+  public static NetworkRules parse(String networkId, long version, String rulesJson) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(rulesJson == null ? "{}" : rulesJson);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("rules of network " + networkId + " are not valid JSON", e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("rules of network " + networkId + " must be a JSON object");
+    }
+    Set<String> partners = new LinkedHashSet<>();
+    collectIds(root.path("agreements"), partners, "network", "partner", "with", "network_id", "id");
+    collectIds(root.path("partners"), partners, "network", "id");
+    collectIds(root.path("export").path("networks"), partners, "network", "id");
+    partners.remove(networkId);
+    Set<String> brands = new LinkedHashSet<>();
+    collectIds(root.path("brand_subscriptions"), brands, "brand", "brand_id", "id");
+    collectIds(root.path("subscriptions"), brands, "brand", "brand_id", "id");
+    collectIds(root.path("export").path("brands"), brands, "brand", "brand_id", "id");
+    int k = DEFAULT_K_ANONYMITY;
+    for (JsonNode n :
+        List.of(
+            root.path("k_anonymity"),
+            root.path("insights").path("k_anonymity"),
+            root.path("insights").path("k"),
+            root.path("insights").path("min_cell_count"))) {
+      if (n.isIntegralNumber() && n.asInt() > 0) {
+        k = n.asInt();
+        break;
+      }
+    }
+    Map<String, Object> document = JSON.convertValue(root, LinkedHashMap.class);
+    return new NetworkRules(networkId, version, Set.copyOf(partners), Set.copyOf(brands), k, document);
+  }
+
+  private static void collectIds(JsonNode node, Set<String> into, String... idFields) {
+    if (node == null || !node.isArray()) {
+      return;
+    }
+    for (JsonNode item : node) {
+      if (item.isString()) {
+        into.add(item.asString());
+      } else if (item.isObject()) {
+        for (String f : idFields) {
+          JsonNode v = item.get(f);
+          if (v != null && v.isString()) {
+            into.add(v.asString());
+            break;
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.lattice.streams.internal.obligations;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Keyed, per-destination pseudonyms: {@code p-} + base64url(HMAC-SHA256(k_dest, value))[0..22] where
+ * {@code k_dest = HMAC-SHA256(secret, "lattice.pseudonym.v1:" + kind + ":" + id)}. The same member
+ * gets the same pseudonym at one destination (so it can count and cap) and unlinkable pseudonyms at two
+ * destinations. Thread-safe.
+ */
+public final class Pseudonymiser {
+  private static final String ALGORITHM = "HmacSHA256";
+  private final byte[] secret;
+  private final Map<String, byte[]> destinationKeys = new ConcurrentHashMap<>();
+
+  public Pseudonymiser(byte[] secret) {
+    if (secret == null || secret.length < 32) {
+      throw new IllegalArgumentException(
+          "pseudonymisation secret must be at least 32 bytes (setting lattice.streams.pseudonym-secret)");
+    }
+    this.secret = secret.clone();
+  }
+
+  public String pseudonym(String destinationKind, String destinationId, String value) {
+    byte[] key =
+        destinationKeys.computeIfAbsent(
+            destinationKind + ":" + destinationId,
+            d -> hmac(secret, "lattice.pseudonym.v1:" + d));
+    byte[] digest = hmac(key, value);
+    return "p-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
+  }
+
+  private static byte[] hmac(byte[] key, String value) {
+    try {
+      Mac mac = Mac.getInstance(ALGORITHM);
+      mac.init(new SecretKeySpec(key, ALGORITHM));
+      return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
+    }
+  }
+}
