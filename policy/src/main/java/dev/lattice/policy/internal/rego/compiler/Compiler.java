@@ -276,7 +276,7 @@ public final class Compiler {
 
   // ------------------------------------------------------------------ rules
 
-  private final Map<RegoModuleAst, Map<String, Term>> globalsCache = new HashMap<>();
+  private final Map<RegoModuleAst, Map<String, Term>> globalsCache = new java.util.IdentityHashMap<>();
 
   private void compileRule(Pending p) {
     Map<String, Term> globals = globalsCache.computeIfAbsent(p.module, this::globalsFor);
