@@ -56,7 +56,7 @@ public class TopologyConfiguration {
 
   @Bean
   TopologyLifecycle topologyLifecycle(LatticeStreams streams, TopologySettingsProperties properties) {
-    return new TopologyLifecycle(streams, properties.closeTimeout());
+    return new TopologyLifecycle(streams, properties.startTimeout(), properties.closeTimeout());
   }
 
   @Bean

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     random one is created once and kept in {@code <data-dir>/streams/pseudonym.secret}
  * @param persistentStores RocksDB stores (true) or in-memory stores (false; state is rebuilt from
  *     the changelogs at start)
+ * @param startTimeout how long start-up waits for the topology to run before going on without it
  * @param closeTimeout how long stopping may take
  */
 @ConfigurationProperties("lattice.streams")
@@ -22,6 +23,7 @@ public record TopologySettingsProperties(
     @DefaultValue("lattice") String applicationId,
     String pseudonymSecret,
     @DefaultValue("true") boolean persistentStores,
+    @DefaultValue("60s") Duration startTimeout,
     @DefaultValue("30s") Duration closeTimeout) {
 
   public TopologySettingsProperties {
