@@ -2,6 +2,7 @@ package dev.lattice.gateway;
 
 import dev.lattice.gateway.cli.PolicyCommand;
 import dev.lattice.gateway.cli.ServeCommand;
+import dev.lattice.gateway.cli.TopicsCommand;
 import dev.lattice.gateway.cli.Subcommand;
 import dev.lattice.gateway.cli.UsageException;
 import java.io.PrintStream;
@@ -19,7 +20,8 @@ public final class LatticeCommand {
   /** Every subcommand; adding one is one line here. */
   static final List<Subcommand> SUBCOMMANDS = List.of(
       new ServeCommand(),
-      new PolicyCommand());
+      new PolicyCommand(),
+      new TopicsCommand());
 
   private LatticeCommand() {}
 
