@@ -76,9 +76,77 @@ final class Ev implements BuiltinContext {
 
   // ------------------------------------------------------------ bodies and expressions
 
-  boolean evalBody(Expr[] body, int i, Value[] f, K k) {
-    if (i == body.length) return k.run();
-    return evalExpr(body[i], f, () -> evalBody(body, i + 1, f, k));
+  boolean evalBody(Expr[] body, int start, Value[] f, K k) {
+    // Straight-line prefix: expressions with at most one outcome run without continuations.
+    int i = start;
+    int[] undo = null;
+    int nUndo = 0;
+    try {
+      while (i < body.length) {
+        Expr e = body[i];
+        if (!e.withs().isEmpty()) break;
+        Lit lit = e.lit();
+        if (lit instanceof TermLit t) {
+          if (t.term() instanceof Call c && hasOutputArg(c)) break;
+          Value v = evalOne(t.term(), f);
+          if (v == MULTI) break;
+          budget.step();
+          boolean truthy = v != null && v != Value.FALSE;
+          if (e.negated() == truthy) return false;
+          i++;
+          continue;
+        }
+        if (e.negated()) break;
+        Term l, r;
+        if (lit instanceof Assign a) {
+          l = a.left();
+          r = a.right();
+        } else if (lit instanceof Unify u) {
+          l = u.left();
+          r = u.right();
+        } else {
+          break;
+        }
+        Local target = null;
+        Term other = null;
+        if (l instanceof Local ll && f[ll.slot()] == null) {
+          target = ll;
+          other = r;
+        } else if (r instanceof Local rl && f[rl.slot()] == null) {
+          target = rl;
+          other = l;
+        }
+        if (target != null) {
+          if (isPattern(other, f)) break;
+          Value v = evalOne(other, f);
+          if (v == MULTI) break;
+          budget.step();
+          if (v == null) return false;
+          f[target.slot()] = v;
+          if (undo == null) undo = new int[body.length - i];
+          undo[nUndo++] = target.slot();
+          i++;
+          continue;
+        }
+        if (isPattern(l, f) || isPattern(r, f)) break;
+        Value a = evalOne(l, f);
+        if (a == MULTI) break;
+        if (a == null) {
+          budget.step();
+          return false;
+        }
+        Value b = evalOne(r, f);
+        if (b == MULTI) break;
+        budget.step();
+        if (b == null || !a.equals(b)) return false;
+        i++;
+      }
+      if (i == body.length) return k.run();
+      final int next = i + 1;
+      return evalExpr(body[i], f, () -> evalBody(body, next, f, k));
+    } finally {
+      for (int j = 0; j < nUndo; j++) f[undo[j]] = null;
+    }
   }
 
   boolean evalExpr(Expr e, Value[] f, K k) {
