@@ -127,4 +127,27 @@ class RegoSemanticsTest {
     assertThatThrownBy(() -> p.prepare("data.t.x").evaluate(Map.of("a", new Object())))
         .isInstanceOfSatisfying(RegoException.class, e -> assertThat(e.code()).isEqualTo("eval_type_error"));
   }
+
+  @Test
+  void printNeverFailsItsBodyAndGoesToTheTrace() {
+    CompiledPolicy p = Rego.compile(List.of(new RegoModule("p.rego", """
+        package t
+        ok if {
+          print("member", input.member, "missing", input.nope)
+        }
+        """)), null);
+    QueryResult r = p.prepare("data.t.ok").evaluate(Map.of("member", "m-1"), EvalOptions.defaults().withTrace(true));
+    assertThat(r.bindings()).containsExactly(Map.of("x", true));
+    assertThat(r.trace()).extracting(TraceEvent::message).contains("member m-1 missing <undefined>");
+  }
+
+  @Test
+  void aDeeplyNestedInputIsATypedErrorNotAStackOverflow() {
+    Object deep = "leaf";
+    for (int i = 0; i < 200_000; i++) deep = List.of(deep);
+    Object input = deep;
+    CompiledPolicy p = Rego.compile(List.of(new RegoModule("p.rego", "package t\nx := input\n")), null);
+    assertThatThrownBy(() -> p.prepare("data.t.x").evaluate(input))
+        .isInstanceOfSatisfying(RegoException.class, e -> assertThat(e.code()).isEqualTo("eval_budget_exceeded"));
+  }
 }

@@ -87,7 +87,7 @@ final class Ev implements BuiltinContext {
         if (!e.withs().isEmpty()) break;
         Lit lit = e.lit();
         if (lit instanceof TermLit t) {
-          if (t.term() instanceof Call c && hasOutputArg(c)) break;
+          if (t.term() instanceof Call c && (hasOutputArg(c) || c.target() instanceof Builtin b && b.name().equals("print"))) break;
           Value v = evalOne(t.term(), f);
           if (v == MULTI) break;
           budget.step();
@@ -171,6 +171,15 @@ final class Ev implements BuiltinContext {
     switch (lit) {
       case TermLit t -> {
         Term term = t.term();
+        if (term instanceof Call c && c.target() instanceof Builtin b && b.name().equals("print")) {
+          Value[] args = new Value[c.args().size()];
+          for (int i = 0; i < args.length; i++) {
+            Value v = first(c.args().get(i), f);
+            args[i] = v == null ? Value.str("<undefined>") : v;
+          }
+          callBuiltin(b, args, c.loc());
+          return k.run();
+        }
         if (term instanceof Call c && hasOutputArg(c)) {
           Term out = c.args().get(c.args().size() - 1);
           return evalCall(c, c.args().size() - 1, f, v -> bindPattern(out, v, f, k));
