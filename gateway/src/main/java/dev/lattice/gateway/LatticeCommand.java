@@ -19,7 +19,8 @@ public final class LatticeCommand {
   /** Every subcommand; adding one is one line here. */
   static final List<Subcommand> SUBCOMMANDS = List.of(
       new ServeCommand(),
-      new PolicyCommand());
+      new PolicyCommand(),
+      new dev.lattice.gateway.bench.BenchCommand());
 
   private LatticeCommand() {}
 
