@@ -86,6 +86,9 @@ public final class Bench {
   private final ProgressBar progress;
   private final DemoWorld world;
   private final Traffic traffic;
+  private final java.util.concurrent.atomic.AtomicLong sendFailures = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicReference<Exception> lastSendFailure = new AtomicReference<>();
+  private List<String> createdTopics = List.of();
 
   /**
    * @param topics the topics both topologies read and write (created when missing)
@@ -128,7 +131,9 @@ public final class Bench {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         KafkaProducer<byte[], byte[]> producer = producer()) {
       createTopics(admin);
+      awaitTopicsReady(admin, producer);
       long events = publishWorldAndBacklog(producer);
+      checkSent();
       List<String> baselineInputs = List.of(topics.memberData(), topics.content(), topics.purchases(), topics.offers());
       List<String> enforceInputs = new ArrayList<>(topics.memberKeyedInputs());
       enforceInputs.add(topics.offers());
@@ -214,6 +219,7 @@ public final class Bench {
       wanted.add(new NewTopic(topics.brandOut(b.id()), partitions, replication));
     }
     var result = admin.createTopics(wanted);
+    createdTopics = wanted.stream().map(NewTopic::name).toList();
     for (var entry : result.values().entrySet()) {
       try {
         entry.getValue().get(30, TimeUnit.SECONDS);
@@ -224,6 +230,35 @@ public final class Bench {
       } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
         throw new BenchFailedException("cannot create topic " + entry.getKey() + ": " + e, e);
       }
+    }
+  }
+
+  /**
+   * Waits until every partition of the topics just created has a leader and the producer knows it: a record sent
+   * to a partition that is still being created can wait for its whole delivery timeout.
+   */
+  private void awaitTopicsReady(Admin admin, KafkaProducer<byte[], byte[]> producer) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        var described = admin.describeTopics(createdTopics).allTopicNames().get(30, TimeUnit.SECONDS);
+        boolean ready = described.values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        if (ready) {
+          break;
+        }
+      } catch (ExecutionException e) {
+        // not all topics visible yet: ask again
+      } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+        throw new BenchFailedException("topics not ready: " + e, e);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new BenchFailedException("the bench topics have no leader after 60 s; is the cluster healthy?");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+    for (String topic : createdTopics) {
+      producer.partitionsFor(topic);
     }
   }
 
@@ -261,8 +296,16 @@ public final class Bench {
     };
   }
 
+  /** Every record of the run must have been written: the counts would be wrong otherwise. */
+  private void checkSent() {
+    if (sendFailures.get() > 0) {
+      throw new BenchFailedException(sendFailures.get() + " bench record(s) could not be written to Kafka; last error: "
+          + lastSendFailure.get(), lastSendFailure.get());
+    }
+  }
+
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, SpecificRecord value,
+  private void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, SpecificRecord value,
       String eventId) {
     byte[] bytes = LatticeSerdes.codec((Class) value.getClass()).encode(value);
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), bytes);
@@ -271,7 +314,8 @@ public final class Bench {
     }
     producer.send(record, (metadata, error) -> {
       if (error != null) {
-        LOGGER.error("bench record not written topic={} reason={}", topic, error.toString());
+        sendFailures.incrementAndGet();
+        lastSendFailure.set(error);
       }
     });
   }
@@ -491,6 +535,7 @@ public final class Bench {
         }
       }
       producer.flush();
+      checkSent();
       awaitCaughtUp(admin, applicationId, endOffsets(admin, inputs), streams);
       // Outputs are committed with the inputs; give the reader one more poll cycle to see the last of them.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

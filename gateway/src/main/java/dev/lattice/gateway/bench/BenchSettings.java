@@ -51,7 +51,7 @@ public record BenchSettings(
 
   /** Defaults that finish well within 3 minutes on 2 cores. */
   public static BenchSettings defaults() {
-    return new BenchSettings(1000, 6, 20_000, 0.6, 42L, 1, 0.5, Duration.ofSeconds(10));
+    return new BenchSettings(1000, 6, 10_000, 0.6, 42L, 1, 0.5, Duration.ofSeconds(10));
   }
 
   public WorldSpec world() {

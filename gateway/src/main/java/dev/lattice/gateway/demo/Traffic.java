@@ -253,8 +253,9 @@ public final class Traffic {
     if (targets.isEmpty()) {
       targets.add(DemoWorld.pick(random, world.networks()).id());
     }
+    // An offer is posted into its first target network: that is its source (a brand is not a network).
     OfferEvent event = OfferEvent.newBuilder()
-        .setHeader(header(eventId, "offer", brand.id(), null, now))
+        .setHeader(header(eventId, "offer", targets.get(0), null, now))
         .setOfferId("offer-" + eventId.substring(4))
         .setBrand(brand.id())
         .setSku(product.sku())
