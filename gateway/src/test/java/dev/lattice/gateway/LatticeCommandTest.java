@@ -59,4 +59,16 @@ class LatticeCommandTest {
     assertThat(run("serve", "--port", "eighty")).isEqualTo(2);
     assertThat(err()).contains("--port must be a port number");
   }
+
+  @Test
+  void policyHandsItsArgumentsToThePolicyCommandLine() {
+    assertThat(run("policy", "--help")).isZero();
+    assertThat(out()).contains("conformance");
+  }
+
+  @Test
+  void anUnknownPolicyCommandIsAUsageError() {
+    assertThat(run("policy", "frobnicate")).isEqualTo(2);
+    assertThat(err()).contains("unknown policy command 'frobnicate'");
+  }
 }

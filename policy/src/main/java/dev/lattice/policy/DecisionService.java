@@ -18,6 +18,34 @@ import java.util.Map;
  */
 public interface DecisionService {
 
+  /**
+   * A service whose first active bundle is the default Lattice bundle shipped in this module.
+   *
+   * @throws PolicyActivationException when the default bundle is refused (for example because a
+   *     verification key is configured and the default bundle is unsigned)
+   */
+  static DecisionService create(DecisionServiceConfig config) {
+    return new dev.lattice.policy.internal.decision.BundleDecisionService(
+        config, dev.lattice.policy.bundle.DefaultBundle.load());
+  }
+
+  /**
+   * A service whose first active bundle is loaded from {@code bundle} (a directory or {@code
+   * .tar.gz}).
+   *
+   * @throws PolicyActivationException when that bundle is refused
+   */
+  static DecisionService create(DecisionServiceConfig config, Path bundle) {
+    dev.lattice.policy.bundle.Bundle loaded;
+    try {
+      loaded = dev.lattice.policy.bundle.BundleLoader.load(bundle);
+    } catch (dev.lattice.policy.bundle.BundleException e) {
+      throw new PolicyActivationException(
+          PolicyActivationException.Stage.LOAD, "", java.util.List.of(e.getMessage()), e);
+    }
+    return new dev.lattice.policy.internal.decision.BundleDecisionService(config, loaded);
+  }
+
   /** Decides without an explanation. */
   default Decision decide(Map<String, Object> input) {
     return decide(input, false);

@@ -83,16 +83,16 @@ public final class LatticeTopology {
 
     for (StoreBuilder<?> store :
         List.of(
-            kv(StoreNames.CONSENT, bytes),
-            kv(StoreNames.MEMBER_KEYS, bytes),
-            kv(StoreNames.PURCHASES, bytes),
-            kv(StoreNames.OFFER_DELIVERIES, bytes),
-            kv(StoreNames.MEMBERSHIPS, Serdes.Long()),
-            kv(StoreNames.ACTIVITY, bytes),
-            kv(StoreNames.DECISIONS_BY_MEMBER, bytes),
-            kv(StoreNames.DECISIONS_BY_EVENT, bytes),
-            kv(StoreNames.INSIGHT_CELLS, Serdes.Long()),
-            kv(StoreNames.PRIVACY_BUDGET, Serdes.Long()))) {
+            kv(settings, StoreNames.CONSENT, bytes),
+            kv(settings, StoreNames.MEMBER_KEYS, bytes),
+            kv(settings, StoreNames.PURCHASES, bytes),
+            kv(settings, StoreNames.OFFER_DELIVERIES, bytes),
+            kv(settings, StoreNames.MEMBERSHIPS, Serdes.Long()),
+            kv(settings, StoreNames.ACTIVITY, bytes),
+            kv(settings, StoreNames.DECISIONS_BY_MEMBER, bytes),
+            kv(settings, StoreNames.DECISIONS_BY_EVENT, bytes),
+            kv(settings, StoreNames.INSIGHT_CELLS, Serdes.Long()),
+            kv(settings, StoreNames.PRIVACY_BUDGET, Serdes.Long()))) {
       builder.addStateStore(store);
     }
 
@@ -160,8 +160,11 @@ public final class LatticeTopology {
     return builder.build();
   }
 
-  private static <V> StoreBuilder<?> kv(String name, Serde<V> values) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
+  private static <V> StoreBuilder<?> kv(TopologySettings settings, String name, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(
+        settings.persistentStores() ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name),
+        Serdes.String(),
+        values);
   }
 
   /**

@@ -1,10 +1,11 @@
 package dev.lattice.streams;
 
+import dev.lattice.schemas.TopicCatalogue;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The topics the topology reads and writes. {@link #defaults()} gives the names of DESIGN.md; a test
+ * The topics the topology reads and writes. {@link #defaults()} gives the names of the schemas module's {@code TopicCatalogue}; a test
  * or a second deployment on a shared cluster may prefix them all.
  */
 public record TopicNames(
@@ -34,20 +35,20 @@ public record TopicNames(
 
   public static TopicNames defaults() {
     return new TopicNames(
-        "lattice.ingest.member-data",
-        "lattice.ingest.content",
-        "lattice.ingest.offers",
-        "lattice.ingest.purchases",
-        "lattice.consent.commands",
-        "lattice.consent.ledger",
-        "lattice.consent.rejections",
-        "lattice.member.keys",
-        "lattice.networks",
-        "lattice.policy.bundles",
-        "lattice.audit.decisions",
-        "lattice.quarantine",
-        "lattice.out.network.",
-        "lattice.out.brand.");
+        TopicCatalogue.INGEST_MEMBER_DATA.name(),
+        TopicCatalogue.INGEST_CONTENT.name(),
+        TopicCatalogue.INGEST_OFFERS.name(),
+        TopicCatalogue.INGEST_PURCHASES.name(),
+        TopicCatalogue.CONSENT_COMMANDS.name(),
+        TopicCatalogue.CONSENT_LEDGER.name(),
+        TopicCatalogue.CONSENT_REJECTIONS.name(),
+        TopicCatalogue.MEMBER_KEYS.name(),
+        TopicCatalogue.NETWORKS.name(),
+        TopicCatalogue.POLICY_BUNDLES.name(),
+        TopicCatalogue.AUDIT_DECISIONS.name(),
+        TopicCatalogue.QUARANTINE.name(),
+        TopicCatalogue.NETWORK_OUTPUT_PREFIX,
+        TopicCatalogue.BRAND_OUTPUT_PREFIX);
   }
 
   public String networkOut(String networkId) {

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param decisionRetention how long decisions stay queryable in the local stores (the audit topic
  *     keeps them for good)
  * @param insights brand insight parameters
+ * @param persistentStores RocksDB stores (true, the default) or in-memory stores (tests, benchmarks;
+ *     both are changelogged, so state survives a restart either way)
  */
 public record TopologySettings(
     DecisionService decisionService,
@@ -25,7 +27,8 @@ public record TopologySettings(
     Duration frequencyWindow,
     Duration purchaseMemory,
     Duration decisionRetention,
-    InsightSettings insights) {
+    InsightSettings insights,
+    boolean persistentStores) {
 
   public TopologySettings {
     Objects.requireNonNull(decisionService, "decisionService");
@@ -56,17 +59,23 @@ public record TopologySettings(
         Duration.ofHours(24),
         Duration.ofDays(90),
         Duration.ofDays(7),
-        InsightSettings.defaults());
+        InsightSettings.defaults(),
+        true);
   }
 
   public TopologySettings withTopics(TopicNames topics) {
     return new TopologySettings(
-        decisionService, pseudonymSecret, topics, frequencyWindow, purchaseMemory, decisionRetention, insights);
+        decisionService, pseudonymSecret, topics, frequencyWindow, purchaseMemory, decisionRetention, insights, persistentStores);
   }
 
   public TopologySettings withInsights(InsightSettings insights) {
     return new TopologySettings(
-        decisionService, pseudonymSecret, topics, frequencyWindow, purchaseMemory, decisionRetention, insights);
+        decisionService, pseudonymSecret, topics, frequencyWindow, purchaseMemory, decisionRetention, insights, persistentStores);
+  }
+
+  public TopologySettings withInMemoryStores() {
+    return new TopologySettings(
+        decisionService, pseudonymSecret, topics, frequencyWindow, purchaseMemory, decisionRetention, insights, false);
   }
 
   @Override

@@ -30,7 +30,7 @@ class EnforcementTopologyTest {
 
   @BeforeEach
   void start() {
-    lattice = new LatticeDriver(LatticeTopology.build(TopologySettings.of(policy, SECRET)), topics, T0);
+    lattice = new LatticeDriver(LatticeTopology.build(TopologySettings.of(policy, SECRET).withInMemoryStores()), topics, T0);
     lattice.network(Fixtures.network("ski-club", "{\"agreements\":[{\"network\":\"book-circle\"}],\"brand_subscriptions\":[\"acme\"]}"));
     lattice.network(Fixtures.network("book-circle", "{\"agreements\":[{\"network\":\"ski-club\"}]}"));
   }

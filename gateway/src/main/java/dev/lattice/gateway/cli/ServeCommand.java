@@ -115,41 +115,60 @@ public final class ServeCommand implements Subcommand {
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
     Options options = parse(args);
-    String bootstrap = environment.apply("KAFKA_BOOTSTRAP_SERVERS");
-    boolean external = bootstrap != null && !bootstrap.isBlank();
-
-    String problem = portProblem(options.port());
-    if (problem == null && !external) {
-      problem = dataDirProblem(options.dataDir());
-    }
-    if (problem == null && external) {
-      problem = kafkaProblem(bootstrap.trim());
-    }
+    String problem = preflight(options);
     if (problem != null) {
       err.println("lattice serve: " + problem);
       return FAILED;
     }
+    try {
+      start(options, out);
+      return OK;
+    } catch (RuntimeException e) {
+      // Spring Boot has already logged the failure with its cause.
+      err.println("lattice serve: failed to start: " + rootMessage(e));
+      return FAILED;
+    }
+  }
 
+  /**
+   * Checks what commonly goes wrong before anything starts; returns a one-line description of the first
+   * problem, or null.
+   */
+  String preflight(Options options) {
+    String problem = portProblem(options.port());
+    if (problem == null && externalBootstrap() == null) {
+      problem = dataDirProblem(options.dataDir());
+    }
+    if (problem == null && externalBootstrap() != null) {
+      problem = kafkaProblem(externalBootstrap());
+    }
+    return problem;
+  }
+
+  /** Starts the application and returns its running context. */
+  ConfigurableApplicationContext start(Options options, PrintStream out) {
     long begin = System.nanoTime();
     SpringApplication application = new SpringApplication(LatticeApplication.class);
     List<String> springArgs = new ArrayList<>(List.of(
         "--server.port=" + options.port(),
         "--lattice.data-dir=" + options.dataDir().toAbsolutePath().normalize(),
         "--lattice.kafka.embedded-port=" + options.kafkaPort()));
-    ConfigurableApplicationContext context;
-    try {
-      context = application.run(springArgs.toArray(String[]::new));
-    } catch (RuntimeException e) {
-      // Spring Boot has already logged the failure with its cause.
-      err.println("lattice serve: failed to start: " + rootMessage(e));
-      return FAILED;
+    String bootstrap = externalBootstrap();
+    if (bootstrap != null) {
+      springArgs.add("--lattice.kafka.bootstrap-servers=" + bootstrap);
     }
+    ConfigurableApplicationContext context = application.run(springArgs.toArray(String[]::new));
     KafkaBroker broker = context.getBean(KafkaBroker.class);
     out.printf("lattice: serving on http://localhost:%d (health: /actuator/health) after %.1f s; Kafka: %s%n",
         options.port(), (System.nanoTime() - begin) / 1e9,
         broker.isEmbedded() ? "embedded at " + broker.bootstrapServers() + ", data in " + options.dataDir()
             : broker.bootstrapServers());
-    return OK;
+    return context;
+  }
+
+  private String externalBootstrap() {
+    String bootstrap = environment.apply("KAFKA_BOOTSTRAP_SERVERS");
+    return bootstrap == null || bootstrap.isBlank() ? null : bootstrap.trim();
   }
 
   private static String portProblem(int port) {

@@ -24,4 +24,10 @@ public class EventsConfiguration {
       @Value("${lattice.gateway.publish-timeout:10s}") Duration timeout) {
     return new EventPublisher(broker.clientProperties(), timeout);
   }
+
+  @Bean(destroyMethod = "close")
+  MemberKeyring memberKeyring(
+      KafkaBroker broker, ProvisioningReport topicProvisioning, EventPublisher publisher) {
+    return new MemberKeyring(broker.clientProperties(), publisher, java.time.Clock.systemUTC());
+  }
 }

@@ -79,9 +79,8 @@ public final class TopicProvisioner {
       toCheck.addAll(raced);
       List<TopicConflict> conflicts = check(toCheck);
       conflicts.forEach(conflict -> LOGGER.warn("Topic conflicts with the catalogue: {}", conflict));
-      if (!created.isEmpty()) {
-        LOGGER.info("Created topics count={} topics={}", created.size(), created);
-      }
+      LOGGER.info("Topics provisioned created={} existing={} conflicts={}", created.size(), toCheck.size(),
+          conflicts.size());
       return new ProvisioningReport(created, toCheck.stream().map(TopicSpec::name).toList(), conflicts);
     } catch (ExecutionException e) {
       throw new TopicProvisioningException("Kafka refused to provision Lattice's topics: " + e.getCause().getMessage(),

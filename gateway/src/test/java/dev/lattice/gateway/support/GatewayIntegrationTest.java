@@ -19,7 +19,9 @@ import dev.lattice.gateway.security.Role;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "lattice.security.bootstrap-admin-key=" + GatewayIntegrationTest.ADMIN_KEY,
-      "lattice.security.jwt.hmac-secret=" + GatewayIntegrationTest.JWT_SECRET
+      "lattice.security.jwt.hmac-secret=" + GatewayIntegrationTest.JWT_SECRET,
+      "lattice.ingest.max-request-bytes=65536",
+      "lattice.consent.confirm-timeout=2s"
     })
 public abstract class GatewayIntegrationTest {
 
@@ -35,6 +37,7 @@ public abstract class GatewayIntegrationTest {
 
   @LocalServerPort protected int port;
   @Autowired protected ApiKeyStore apiKeys;
+  @Autowired protected dev.lattice.gateway.kafka.KafkaBroker kafka;
 
   protected GatewayHttp http() {
     return new GatewayHttp(port);

@@ -4,7 +4,6 @@ import dev.lattice.policy.ActivationResult;
 import dev.lattice.policy.Decision;
 import dev.lattice.policy.DecisionService;
 import dev.lattice.policy.Obligations;
-import dev.lattice.policy.Reason;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,7 +109,4 @@ public final class ContractPolicy implements DecisionService {
     return data;
   }
 
-  static Reason unused() {
-    return null;
-  }
 }

@@ -16,6 +16,7 @@ public final class Builtins {
     Strings.register();
     Encoding.register();
     Time.register();
+    Yaml.register();
   }
 
   private Builtins() {}

@@ -125,7 +125,7 @@ final class Collections {
 
   private static void flatten(Value.Arr a, List<Value> out) {
     for (Value v : a.list()) {
-      if (v instanceof Value.Arr x) flatten(x, out);
+      if (v instanceof Value.Arr x) out.addAll(x.list());
       else out.add(v);
     }
   }

@@ -117,8 +117,7 @@ final class Time {
       }
       if (d < 0) {
         // days in the month before t2's month (Go: daysIn(t2.Month()-1, t2.Year()))
-        LocalDate firstOfT2 = LocalDate.of(t2.getYear(), t2.getMonthValue(), 1);
-        d += firstOfT2.minusMonths(1).lengthOfMonth();
+        d += LocalDate.of(t1.getYear(), t1.getMonthValue(), 1).lengthOfMonth();
         mo--;
       }
       if (mo < 0) {

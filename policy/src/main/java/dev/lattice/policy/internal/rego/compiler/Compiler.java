@@ -109,8 +109,7 @@ public final class Compiler {
         kind = Node.Kind.FUNCTION;
         if (!rest.isEmpty()) throw new RegoException(RegoException.PARSE, "function head must be a ground reference", r.loc());
       } else if (r.key() != null) {
-        kind = Node.Kind.SET;
-        if (!rest.isEmpty()) throw new RegoException(RegoException.COMPILE, "multi-value rules with variables in the head reference are not supported", r.loc());
+        kind = rest.isEmpty() ? Node.Kind.SET : Node.Kind.OBJECT;
       } else if (!rest.isEmpty()) {
         kind = Node.Kind.OBJECT;
       } else {
@@ -277,7 +276,7 @@ public final class Compiler {
 
   // ------------------------------------------------------------------ rules
 
-  private final Map<RegoModuleAst, Map<String, Term>> globalsCache = new HashMap<>();
+  private final Map<RegoModuleAst, Map<String, Term>> globalsCache = new java.util.IdentityHashMap<>();
 
   private void compileRule(Pending p) {
     Map<String, Term> globals = globalsCache.computeIfAbsent(p.module, this::globalsFor);
@@ -307,6 +306,7 @@ public final class Compiler {
         if (r.key() != null) varNames(r.key(), bodyScope.candidates);
       }
       if (r.value() != null) varNames(r.value(), bodyScope.candidates);
+      bodyScope.candidates.removeAll(declaredNames(r.body()));
       List<Expr> body = rwBody(r.body(), ctx);
       if (r == p.rule) {
         c.headKeys = new Term[p.headKeys.length];
@@ -332,7 +332,7 @@ public final class Compiler {
     int n = ctx.slotNames.size();
     for (CRule c = first; c != null; c = c.elseRule) c.nslots = n;
     if (first.isDefault) {
-      if (!isGround(first.value)) {
+      if (!isGround(first.value) && p.kind != Node.Kind.FUNCTION) {
         throw new RegoException(RegoException.COMPILE, "default rule value cannot contain variables", first.loc);
       }
       p.node.defaultRule = first;
@@ -399,7 +399,40 @@ public final class Compiler {
 
   // ------------------------------------------------------------------ name collection
 
+  private static Set<String> declaredNames(List<Expr> body) {
+    Set<String> declared = new HashSet<>();
+    for (Expr e : body) {
+      switch (e.lit()) {
+        case SomeDecl s -> s.vars().forEach(v -> declared.add(((Var) v).name()));
+        case Assign a -> varNames(a.left(), declared);
+        case SomeIn s -> {
+          if (s.key() != null) varNames(s.key(), declared);
+          varNames(s.value(), declared);
+        }
+        default -> {}
+      }
+    }
+    return declared;
+  }
+
   private static void candidates(List<Expr> body, Set<String> out) {
+    Set<String> declared = new HashSet<>();
+    for (Expr e : body) {
+      switch (e.lit()) {
+        case SomeDecl s -> s.vars().forEach(v -> declared.add(((Var) v).name()));
+        case Assign a -> varNames(a.left(), declared);
+        case SomeIn s -> {
+          if (s.key() != null) varNames(s.key(), declared);
+          varNames(s.value(), declared);
+        }
+        default -> {}
+      }
+    }
+    candidatesAll(body, out);
+    out.removeAll(declared);
+  }
+
+  private static void candidatesAll(List<Expr> body, Set<String> out) {
     for (Expr e : body) {
       switch (e.lit()) {
         case TermLit t -> varNames(t.term(), out);
@@ -456,18 +489,7 @@ public final class Compiler {
   // ------------------------------------------------------------------ rewriting
 
   private List<Expr> rwBody(List<Expr> body, Ctx ctx) {
-    // declarations first so that a use before the declaring expression (reordered later) resolves
-    for (Expr e : body) {
-      switch (e.lit()) {
-        case SomeDecl s -> s.vars().forEach(v -> ctx.declare((Var) v, false));
-        case Assign a -> declareAssign(a.left(), ctx);
-        case SomeIn s -> {
-          if (s.key() != null) collectPatternVars(s.key(), ctx);
-          collectPatternVars(s.value(), ctx);
-        }
-        default -> {}
-      }
-    }
+    // declarations take effect from the declaring expression on, as in OPA
     List<Expr> out = new ArrayList<>(body.size());
     for (Expr e : body) out.add(rwExpr(e, ctx));
     return out;
@@ -496,13 +518,23 @@ public final class Compiler {
     Lit lit = switch (e.lit()) {
       case TermLit t -> new TermLit(rw(t.term(), ctx));
       case Unify u -> new Unify(rw(u.left(), ctx), rw(u.right(), ctx));
-      case Assign a -> new Assign(rw(a.left(), ctx), rw(a.right(), ctx));
+      case Assign a -> {
+        Term right = rw(a.right(), ctx);
+        declareAssign(a.left(), ctx);
+        yield new Assign(rw(a.left(), ctx), right);
+      }
       case SomeDecl s -> {
+        s.vars().forEach(v -> ctx.declare((Var) v, false));
         List<Term> vars = new ArrayList<>();
         for (Term v : s.vars()) vars.add(rw(v, ctx));
         yield new SomeDecl(vars);
       }
-      case SomeIn s -> new SomeIn(s.key() == null ? null : rw(s.key(), ctx), rw(s.value(), ctx), rw(s.collection(), ctx));
+      case SomeIn s -> {
+        Term coll = rw(s.collection(), ctx);
+        if (s.key() != null) collectPatternVars(s.key(), ctx);
+        collectPatternVars(s.value(), ctx);
+        yield new SomeIn(s.key() == null ? null : rw(s.key(), ctx), rw(s.value(), ctx), coll);
+      }
       case Every ev -> {
         Term domain = rw(ev.domain(), ctx);
         Scope saved = ctx.cur;
@@ -719,6 +751,7 @@ public final class Compiler {
         else needsProv(r.head(), needs, prov, ctx);
         for (Term x : r.path()) {
           if (x instanceof Local l) prov.set(l.slot());
+          else if (x instanceof ArrayT || x instanceof ObjectT) sideVars(x, prov, needs, prov, ctx);
           else needsProv(x, needs, prov, ctx);
         }
       }
@@ -862,9 +895,29 @@ public final class Compiler {
   private static void decompose(Term a, Term b, List<Term[]> out) {
     if (a instanceof ArrayT x && b instanceof ArrayT y && x.elems().size() == y.elems().size()) {
       for (int i = 0; i < x.elems().size(); i++) decompose(x.elems().get(i), y.elems().get(i), out);
+    } else if (a instanceof ObjectT x && b instanceof ObjectT y && x.entries().size() == y.entries().size()
+        && sameScalarKeys(x, y)) {
+      for (Entry e : x.entries()) {
+        for (Entry f : y.entries()) {
+          if (((Scalar) e.key()).value().equals(((Scalar) f.key()).value())) decompose(e.value(), f.value(), out);
+        }
+      }
     } else {
       out.add(new Term[] {a, b});
     }
+  }
+
+  private static boolean sameScalarKeys(ObjectT x, ObjectT y) {
+    Set<Value> kx = new HashSet<>(), ky = new HashSet<>();
+    for (Entry e : x.entries()) {
+      if (!(e.key() instanceof Scalar s)) return false;
+      kx.add(s.value());
+    }
+    for (Entry e : y.entries()) {
+      if (!(e.key() instanceof Scalar s)) return false;
+      ky.add(s.value());
+    }
+    return kx.equals(ky);
   }
 
   /** Returns the slots bound after placing e, or null if e cannot be placed yet. */
@@ -1095,7 +1148,10 @@ public final class Compiler {
           Node n = root;
           for (Term x : r.path()) {
             String s = str(x);
-            if (s == null) break;
+            if (s == null) {
+              if (x instanceof Scalar) n = null;
+              break;
+            }
             Node c = n.children.get(s);
             if (c == null) {
               n = null;

@@ -12,6 +12,7 @@ import dev.lattice.policy.TraceEvent;
 import dev.lattice.policy.internal.rego.compiler.CompiledQuery;
 import dev.lattice.policy.internal.rego.compiler.Compiler;
 import dev.lattice.policy.internal.rego.value.Convert;
+import dev.lattice.policy.internal.rego.value.NotJsonException;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class Engine implements CompiledPolicy {
     Value d;
     try {
       d = data == null ? Value.EMPTY_OBJECT : Convert.fromJava(data);
-    } catch (IllegalArgumentException e) {
+    } catch (NotJsonException e) {
       throw new RegoException(RegoException.COMPILE, "data document: " + e.getMessage());
     }
     if (!(d instanceof Value.Obj)) throw new RegoException(RegoException.COMPILE, "data document must be an object");
@@ -78,31 +79,34 @@ public final class Engine implements CompiledPolicy {
 
     @Override
     public QueryResult evaluate(Object input, EvalOptions options) {
-      Value in;
       try {
-        in = input == null ? null : Convert.fromJava(input);
-      } catch (IllegalArgumentException e) {
+        Value in = input == null ? null : Convert.fromJavaLazy(input);
+        return evaluateValue(in, options);
+      } catch (NotJsonException e) {
         throw new RegoException(RegoException.EVAL_TYPE, "input: " + e.getMessage());
       }
-      return evaluateValue(in, options);
     }
 
     /** Evaluates with an input already converted to a value (null = undefined). */
     public QueryResult evaluateValue(Value in, EvalOptions options) {
-      List<Map<String, Value>> raw = evaluateRaw(in, options, null);
+      List<TraceEvent> trace = new ArrayList<>();
+      List<Map<String, Value>> raw = evaluateRaw(in, options, trace);
       List<Map<String, Object>> out = new ArrayList<>(raw.size());
       for (Map<String, Value> m : raw) {
         Map<String, Object> j = new LinkedHashMap<>();
         m.forEach((k, v) -> j.put(k, Convert.toJava(v)));
         out.add(j);
       }
-      return new QueryResult(out, lastTrace.get());
+      return new QueryResult(out, trace);
     }
-
-    private final ThreadLocal<List<TraceEvent>> lastTrace = ThreadLocal.withInitial(List::of);
 
     /** Binding sets as values. */
     public List<Map<String, Value>> evaluateRaw(Value in, EvalOptions options, List<TraceEvent> traceOut) {
+      return evaluateRaw(in, options, traceOut, null);
+    }
+
+    /** As above; {@code stepsOut[0]} receives the steps used (also when the evaluation fails). */
+    public List<Map<String, Value>> evaluateRaw(Value in, EvalOptions options, List<TraceEvent> traceOut, long[] stepsOut) {
       EvalOptions o = options == null ? EvalOptions.defaults() : options;
       long deadline = o.deadline() == null ? 0 : System.nanoTime() + o.deadline().toNanos();
       if (deadline == 0 && o.deadline() != null) deadline = 1;
@@ -115,9 +119,9 @@ public final class Engine implements CompiledPolicy {
       Value[] frame = new Value[q.nslots()];
       try {
         if (q.bareTerm() != null) {
-          Set<Value> seen = new LinkedHashSet<>();
+          List<Value> seen = new ArrayList<>(1);
           ev.evalBody(q.body(), 0, frame, () -> ev.evalTerm(q.bareTerm(), frame, v -> {
-            seen.add(v);
+            if (!seen.contains(v)) seen.add(v);
             return false;
           }));
           for (Value v : seen) results.add(Map.of(Rego.EXPRESSION_BINDING, v));
@@ -134,10 +138,10 @@ public final class Engine implements CompiledPolicy {
         }
       } catch (StackOverflowError e) {
         throw new RegoException(RegoException.BUDGET, "evaluation nested too deeply (stack exhausted)");
+      } finally {
+        if (stepsOut != null) stepsOut[0] = budget.steps();
+        if (traceOut != null && trace != null) traceOut.addAll(trace);
       }
-      List<TraceEvent> t = trace == null ? List.of() : trace;
-      lastTrace.set(t);
-      if (traceOut != null) traceOut.addAll(t);
       return results;
     }
   }

@@ -524,6 +524,7 @@ final class Ev implements BuiltinContext {
     Term head = r.head();
     Value cur;
     int i = 0;
+    boolean fromBase = false;
     if (head instanceof Root rt) {
       if (!rt.data()) {
         cur = input;
@@ -535,6 +536,7 @@ final class Ev implements BuiltinContext {
         while (true) {
           if (n == null) {
             cur = base;
+            fromBase = true;
             if (cur == null) return null;
             break;
           }
@@ -550,7 +552,7 @@ final class Ev implements BuiltinContext {
           i++;
           Node child = key instanceof Value.Str s ? n.children.get(s.value) : null;
           if (child != null && !masked.isEmpty() && masked.contains(child)) child = null;
-          base = base == null ? null : lookup(base, key);
+          base = base == null ? null : baseLookup(base, key);
           n = child;
         }
       }
@@ -561,7 +563,7 @@ final class Ev implements BuiltinContext {
     for (; i < path.size(); i++) {
       Value key = evalOne(path.get(i), f);
       if (key == null || key == MULTI) return key;
-      cur = lookup(cur, key);
+      cur = fromBase ? baseLookup(cur, key) : lookup(cur, key);
       if (cur == null) return null;
     }
     return cur;
@@ -586,6 +588,13 @@ final class Ev implements BuiltinContext {
         return null;
       }
     }
+  }
+
+  /** Base documents come from JSON, so a number key also finds the string key of the same text. */
+  static Value baseLookup(Value base, Value key) {
+    Value v = lookup(base, key);
+    if (v == null && key instanceof Value.Num n && base instanceof Value.Obj o) v = o.get(Value.str(n.toString()));
+    return v;
   }
 
   private boolean evalRef(Ref r, Value[] f, VK vk) {
@@ -634,7 +643,7 @@ final class Ev implements BuiltinContext {
     }
     return evalTerm(p, f, key -> {
       Node child = childOf(n, key);
-      Value b = base == null ? null : lookup(base, key);
+      Value b = base == null ? null : baseLookup(base, key);
       return walkData(child, b, path, i + 1, f, vk);
     });
   }
@@ -660,7 +669,7 @@ final class Ev implements BuiltinContext {
       if (c.hasRules()) {
         if (c.kind == Node.Kind.FUNCTION) continue;
         Value v = ruleValue(c);
-        if (v != null) m.put(key, v);
+        if (v != null) m.putIfAbsent(key, v);
       } else {
         Value b = base == null ? null : lookup(base, key);
         m.put(key, nodeDocument(c, b));
@@ -759,10 +768,11 @@ final class Ev implements BuiltinContext {
         boolean[] found = {false};
         Value[] keys = new Value[r.headKeys.length];
         evalBody(b.body, 0, f, () -> evalElems(List.of(r.headKeys), 0, keys, f, ks ->
-            evalTerm(branch.value, f, v -> {
+            evalTerm(r.setKey != null ? r.setKey : branch.value, f, v -> {
               found[0] = true;
               fired(branch);
-              insert(out, ks, 0, v, n, branch);
+              if (r.setKey != null) insertSet(out, ks, 0, v, n, branch);
+              else insert(out, ks, 0, v, n, branch);
               return false;
             })));
         if (found[0]) break;
@@ -804,11 +814,40 @@ final class Ev implements BuiltinContext {
   }
 
   @SuppressWarnings("unchecked")
+  private static void insertSet(TreeMap<Value, Object> m, Value[] keys, int i, Value elem, Node n, CRule r) {
+    Value k = keys[i];
+    Object prev = m.get(k);
+    if (i == keys.length - 1) {
+      if (prev == null) {
+        prev = new TreeSet<Value>();
+        m.put(k, prev);
+      }
+      if (!(prev instanceof TreeSet<?>)) {
+        throw new RegoException(RegoException.CONFLICT, "rule " + n.path + " produced conflicting values (object keys must be unique)", r.loc);
+      }
+      ((TreeSet<Value>) prev).add(elem);
+      return;
+    }
+    if (prev == null) {
+      prev = new TreeMap<Value, Object>();
+      m.put(k, prev);
+    }
+    if (!(prev instanceof TreeMap<?, ?>)) {
+      throw new RegoException(RegoException.CONFLICT, "rule " + n.path + " produced conflicting values (object keys must be unique)", r.loc);
+    }
+    insertSet((TreeMap<Value, Object>) prev, keys, i + 1, elem, n, r);
+  }
+
+  @SuppressWarnings("unchecked")
   private static Value freeze(TreeMap<Value, Object> m) {
     TreeMap<Value, Value> out = new TreeMap<>();
     for (Map.Entry<Value, Object> e : m.entrySet()) {
       Object v = e.getValue();
-      out.put(e.getKey(), v instanceof TreeMap<?, ?> t ? freeze((TreeMap<Value, Object>) t) : (Value) v);
+      Value fv;
+      if (v instanceof TreeMap<?, ?> t) fv = freeze((TreeMap<Value, Object>) t);
+      else if (v instanceof TreeSet<?> ts) fv = new Value.SetV((TreeSet<Value>) ts);
+      else fv = (Value) v;
+      out.put(e.getKey(), fv);
     }
     return new Value.Obj(out);
   }
@@ -824,10 +863,21 @@ final class Ev implements BuiltinContext {
     return t;
   }
 
+  /** Calls a user function; a mock replacement runs without the mock that routed to it. */
+  private Value callUser(Call c, Node n, Value[] args) {
+    if (n != c.target() && !fnOverrides.isEmpty()) {
+      Map<Object, Object> rest = new HashMap<>(fnOverrides);
+      rest.remove(c.target());
+      Ev inner = new Ev(root, cache.length, input, data, masked, rest, budget, strict, trace, now);
+      return inner.callFunction(n, args, c.loc());
+    }
+    return callFunction(n, args, c.loc());
+  }
+
   private Value callOne(Call c, Value[] args) {
     Object t = target(c);
     if (t instanceof Value v) return v;
-    if (t instanceof Node n) return callFunction(n, args, c.loc());
+    if (t instanceof Node n) return callUser(c, n, args);
     Builtin b = (Builtin) t;
     if (b.multi()) {
       Value r = callBuiltin(b, args, c.loc());
@@ -843,7 +893,7 @@ final class Ev implements BuiltinContext {
       Object t = target(c);
       if (t instanceof Value v) return vk.apply(v);
       if (t instanceof Node n) {
-        Value r = callFunction(n, vals.clone(), c.loc());
+        Value r = callUser(c, n, vals.clone());
         return r != null && vk.apply(r);
       }
       Builtin b = (Builtin) t;
@@ -891,6 +941,9 @@ final class Ev implements BuiltinContext {
           })));
           if (found[0]) break;
         }
+      }
+      if (result[0] == null && n.defaultRule != null) {
+        result[0] = evalOne(n.defaultRule.value, new Value[n.defaultRule.nslots]);
       }
       return result[0];
     } finally {

@@ -187,6 +187,21 @@ public final class Parser {
     if (at("default")) {
       next();
       Term head = refOnly();
+      List<Term> dargs = null;
+      if (atOp("(") && !peek().newlineBefore()) {
+        next();
+        nest++;
+        dargs = new ArrayList<>();
+        if (!atOp(")")) {
+          dargs.add(infix());
+          while (atOp(",")) {
+            next();
+            dargs.add(infix());
+          }
+        }
+        expect(")");
+        nest--;
+      }
       Term value;
       boolean assign = atOp(":=");
       if (atOp(":=") || atOp("=")) {
@@ -195,7 +210,7 @@ public final class Parser {
       } else {
         throw error("default rule must have a value (default p := <value>)");
       }
-      return new Rule(head, null, null, value, true, assign, List.of(), null, loc(start));
+      return new Rule(head, dargs, null, value, true, assign, List.of(), null, loc(start));
     }
     if (peek().kind() != Token.Kind.IDENT || KEYWORDS.contains(peek().text())) {
       throw error("unexpected " + describe(peek()));
@@ -345,7 +360,7 @@ public final class Parser {
       next();
       negated = true;
     }
-    Term left = infix();
+    Term left = member3(infix());
     Lit lit;
     if ((atOp(":=") || atOp("=")) && continues()) {
       boolean assign = atOp(":=");
@@ -386,6 +401,27 @@ public final class Parser {
     } finally {
       depth--;
     }
+  }
+
+  /** {@code key, value in collection} after a first term, where a ',' cannot mean anything else. */
+  private Term member3(Term first) {
+    if (!atOp(",")) return first;
+    int save = p;
+    next();
+    Term second = relation();
+    if (!at("in")) {
+      p = save;
+      return first;
+    }
+    Token op = next();
+    Term coll = relation();
+    Term left = new Call("internal.member_3", List.of(first, second, coll), loc(op), null);
+    while (at("in") && continues()) {
+      Token op2 = next();
+      Term right = relation();
+      left = new Call("internal.member_2", List.of(left, right), loc(op2), null);
+    }
+    return left;
   }
 
   private Term relation() {
@@ -505,7 +541,7 @@ public final class Parser {
               nest++;
               boolean saveNoUnion = noUnion;
               noUnion = false;
-              Term inner = infix();
+              Term inner = member3(infix());
               noUnion = saveNoUnion;
               expect(")");
               nest--;

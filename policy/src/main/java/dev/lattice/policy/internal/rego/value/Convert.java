@@ -28,7 +28,7 @@ public final class Convert {
     if (o instanceof Double || o instanceof Float) {
       double d = ((Number) o).doubleValue();
       if (Double.isNaN(d) || Double.isInfinite(d)) {
-        throw new IllegalArgumentException("NaN and infinite numbers are not JSON values");
+        throw new NotJsonException("NaN and infinite numbers are not JSON values");
       }
       return Value.Num.of(new BigDecimal(Double.toString(d)));
     }
@@ -58,8 +58,28 @@ public final class Convert {
       return new Value.Arr(a);
     }
     if (o instanceof Character c) return new Value.Str(c.toString());
-    throw new IllegalArgumentException(
+    throw new NotJsonException(
         "not a JSON-like value: " + o.getClass().getName() + " (use Map, List, String, Number, Boolean or null)");
+  }
+
+  /**
+   * Like {@link #fromJava} but objects with String keys convert their members only when read. The
+   * result is not thread-safe: use it for one evaluation's input.
+   */
+  public static Value fromJavaLazy(Object o) {
+    if (o instanceof Map<?, ?> m) {
+      for (Object k : m.keySet()) {
+        if (!(k instanceof String)) return fromJava(o);
+      }
+      return Value.Obj.lazy(m);
+    }
+    if (o instanceof java.util.List<?> l && !(o instanceof java.util.Set<?>)) {
+      Value[] a = new Value[l.size()];
+      int i = 0;
+      for (Object e : l) a[i++] = fromJavaLazy(e);
+      return new Value.Arr(a);
+    }
+    return fromJava(o);
   }
 
   /**

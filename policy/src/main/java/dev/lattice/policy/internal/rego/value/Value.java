@@ -300,36 +300,79 @@ public sealed interface Value extends Comparable<Value>
   }
 
   final class Obj implements Value {
-    private final NavigableMap<Value, Value> map;
+    private NavigableMap<Value, Value> map; // null while still backed lazily by a Java map
+    private final Map<?, ?> source;
+    private java.util.HashMap<String, Value> memo;
     private int hash;
 
     /** Takes ownership of {@code map}; the caller must not modify it afterwards. */
     public Obj(NavigableMap<Value, Value> map) {
       this.map = map;
+      this.source = null;
+    }
+
+    private Obj(Map<?, ?> source) {
+      this.source = source;
+    }
+
+    /**
+     * An object that converts the members of a Java map with String keys only when they are read.
+     * Not thread-safe until materialised: use it for one evaluation's input only.
+     */
+    static Obj lazy(Map<?, ?> source) {
+      return new Obj(source);
     }
 
     public static Obj of(Map<Value, Value> m) {
       return new Obj(new TreeMap<>(m));
     }
 
+    private NavigableMap<Value, Value> m() {
+      NavigableMap<Value, Value> mm = map;
+      if (mm == null) {
+        TreeMap<Value, Value> t = new TreeMap<>();
+        for (Map.Entry<?, ?> e : source.entrySet()) {
+          String k = (String) e.getKey();
+          Value v = memo == null ? null : memo.get(k);
+          t.put(new Str(k), v != null ? v : Convert.fromJavaLazy(e.getValue()));
+        }
+        map = mm = t;
+        memo = null;
+      }
+      return mm;
+    }
+
     public Value get(Value key) {
-      return map.get(key);
+      if (map != null) return map.get(key);
+      if (!(key instanceof Str s)) return null;
+      return get(s.value);
     }
 
     public Value get(String key) {
-      return map.get(new Str(key));
+      if (map != null) return map.get(new Str(key));
+      if (memo != null) {
+        Value v = memo.get(key);
+        if (v != null) return v;
+      } else {
+        memo = new java.util.HashMap<>();
+      }
+      Object raw = source.get(key);
+      if (raw == null && !source.containsKey(key)) return null;
+      Value v = Convert.fromJavaLazy(raw);
+      memo.put(key, v);
+      return v;
     }
 
     public int size() {
-      return map.size();
+      return map != null ? map.size() : source.size();
     }
 
     public Map<Value, Value> map() {
-      return Collections.unmodifiableNavigableMap(map);
+      return Collections.unmodifiableNavigableMap(m());
     }
 
     public TreeMap<Value, Value> mutableCopy() {
-      return new TreeMap<>(map);
+      return new TreeMap<>(m());
     }
 
     public int typeOrder() {
@@ -342,8 +385,8 @@ public sealed interface Value extends Comparable<Value>
 
     public int compareSameType(Value o) {
       Obj b = (Obj) o;
-      Iterator<Map.Entry<Value, Value>> i1 = map.entrySet().iterator();
-      Iterator<Map.Entry<Value, Value>> i2 = b.map.entrySet().iterator();
+      Iterator<Map.Entry<Value, Value>> i1 = m().entrySet().iterator();
+      Iterator<Map.Entry<Value, Value>> i2 = b.m().entrySet().iterator();
       while (i1.hasNext() && i2.hasNext()) {
         Map.Entry<Value, Value> e1 = i1.next();
         Map.Entry<Value, Value> e2 = i2.next();
@@ -352,18 +395,18 @@ public sealed interface Value extends Comparable<Value>
         c = e1.getValue().compareTo(e2.getValue());
         if (c != 0) return c;
       }
-      return Integer.compare(map.size(), b.map.size());
+      return Integer.compare(size(), b.size());
     }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Obj b && map.size() == b.map.size() && compareSameType(b) == 0;
+      return o instanceof Obj b && size() == b.size() && compareSameType(b) == 0;
     }
 
     @Override
     public int hashCode() {
       int h = hash;
-      if (h == 0) hash = h = map.hashCode() * 31 + 5;
+      if (h == 0) hash = h = m().hashCode() * 31 + 5;
       return h;
     }
 

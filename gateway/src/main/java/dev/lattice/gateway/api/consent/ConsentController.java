@@ -1,0 +1,179 @@
+package dev.lattice.gateway.api.consent;
+
+import dev.lattice.gateway.security.LatticePrincipal;
+import dev.lattice.schemas.avro.ConsentState;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Members' consent, relayed by their network's service. Every change answers with a consent
+ * receipt: 200 when the ledger applied it (the receipt carries the ledger version), 202 when it was
+ * accepted but not yet applied within {@code lattice.consent.confirm-timeout}. A {@code Sec-GPC: 1}
+ * header on any call is recorded as an opt-out of sharing with brands.
+ */
+@RestController
+@RequestMapping("/api/v1/members/{memberId}/consents")
+@Tag(name = "Consent", description = "Grant, withdraw, import (TCF) and inspect members' consent")
+public class ConsentController {
+
+  private final ConsentService consent;
+
+  public ConsentController(ConsentService consent) {
+    this.consent = consent;
+  }
+
+  /** A grant: scope (networks), data categories, recipients, legal basis and expiry. */
+  public record GrantBody(
+      List<String> networks,
+      List<String> categories,
+      List<String> recipients,
+      String legalBasis,
+      Instant expiresAt,
+      String sourceNetwork) {}
+
+  /** A TCF v2.2 TC string to import. */
+  public record TcfBody(String tcString, String sourceNetwork) {}
+
+  /** One purpose in the member's current consent state. */
+  public record PurposeView(
+      boolean granted,
+      String dpvPurpose,
+      List<String> categories,
+      List<String> recipients,
+      List<String> networks,
+      String legalBasis,
+      Instant grantedAt,
+      Instant expiresAt,
+      String source,
+      String receiptId) {}
+
+  /** One applied change. */
+  public record HistoryView(
+      long version, String commandId, String action, String purpose, Instant at, String receiptId) {}
+
+  /** The member's consent state and recent history, from the consent ledger. */
+  public record ConsentView(
+      String memberId,
+      long version,
+      boolean gpc,
+      String receiptId,
+      Instant updatedAt,
+      Map<String, PurposeView> purposes,
+      List<HistoryView> history) {}
+
+  @PutMapping("/{purpose}")
+  @Operation(summary = "Grant consent for a purpose")
+  public ResponseEntity<ConsentReceipt> grant(
+      @PathVariable String memberId,
+      @PathVariable String purpose,
+      @RequestBody(required = false) GrantBody body,
+      @Parameter(description = "Global Privacy Control; 1 = opt out of sharing with brands")
+          @RequestHeader(name = "Sec-GPC", required = false)
+          String gpc,
+      @AuthenticationPrincipal LatticePrincipal caller) {
+    GrantBody b = body == null ? new GrantBody(null, null, null, null, null, null) : body;
+    return answer(
+        consent.grant(
+            memberId,
+            purpose,
+            new ConsentService.Grant(
+                b.networks(), b.categories(), b.recipients(), b.legalBasis(), b.expiresAt(), b.sourceNetwork()),
+            gpc(gpc),
+            caller.name()));
+  }
+
+  @DeleteMapping("/{purpose}")
+  @Operation(summary = "Withdraw consent for a purpose; effective for the member's very next event")
+  public ResponseEntity<ConsentReceipt> withdraw(
+      @PathVariable String memberId,
+      @PathVariable String purpose,
+      @RequestParam(required = false) String sourceNetwork,
+      @RequestHeader(name = "Sec-GPC", required = false) String gpc,
+      @AuthenticationPrincipal LatticePrincipal caller) {
+    return answer(consent.withdraw(memberId, purpose, gpc(gpc), sourceNetwork, caller.name()));
+  }
+
+  @PostMapping("/tcf")
+  @Operation(summary = "Import an IAB TCF v2.2 TC string as consent")
+  public ResponseEntity<ConsentReceipt> tcf(
+      @PathVariable String memberId,
+      @RequestBody TcfBody body,
+      @RequestHeader(name = "Sec-GPC", required = false) String gpc,
+      @AuthenticationPrincipal LatticePrincipal caller) {
+    return answer(
+        consent.importTcf(memberId, body.tcString(), gpc(gpc), body.sourceNetwork(), caller.name()));
+  }
+
+  @GetMapping
+  @Operation(summary = "The member's current consent state and recent history")
+  public ConsentView get(@PathVariable String memberId) {
+    return consent.state(memberId).map(ConsentController::view).orElseGet(() -> empty(memberId));
+  }
+
+  static ConsentView view(ConsentState s) {
+    Map<String, PurposeView> purposes = new LinkedHashMap<>();
+    s.getPurposes()
+        .forEach(
+            (p, g) ->
+                purposes.put(
+                    p,
+                    new PurposeView(
+                        g.getGranted(),
+                        ConsentReceipt.dpvPurpose(p),
+                        g.getCategories(),
+                        g.getRecipients(),
+                        g.getNetworks(),
+                        g.getLegalBasis(),
+                        g.getGrantedAt(),
+                        g.getExpiresAt(),
+                        g.getSource(),
+                        g.getReceiptId())));
+    List<HistoryView> history =
+        s.getHistory() == null
+            ? List.of()
+            : s.getHistory().stream()
+                .map(
+                    h ->
+                        new HistoryView(
+                            h.getVersion(),
+                            h.getCommandId(),
+                            h.getAction().name().toLowerCase(java.util.Locale.ROOT),
+                            h.getPurpose(),
+                            h.getAt(),
+                            h.getReceiptId()))
+                .toList();
+    return new ConsentView(
+        s.getMemberId(), s.getVersion(), s.getGpc(), s.getReceiptId(), s.getUpdatedAt(), purposes, history);
+  }
+
+  static ConsentView empty(String memberId) {
+    return new ConsentView(memberId, 0, false, null, null, Map.of(), List.of());
+  }
+
+  private static boolean gpc(String header) {
+    return header != null && header.trim().equals("1");
+  }
+
+  private static ResponseEntity<ConsentReceipt> answer(ConsentService.Result result) {
+    return ResponseEntity.status(result.recorded() ? HttpStatus.OK : HttpStatus.ACCEPTED)
+        .body(result.receipt());
+  }
+}

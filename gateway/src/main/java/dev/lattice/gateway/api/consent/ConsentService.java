@@ -1,0 +1,252 @@
+package dev.lattice.gateway.api.consent;
+
+import com.iabtcf.decoder.TCString;
+import dev.lattice.gateway.events.EventPublisher;
+import dev.lattice.gateway.problem.FieldProblem;
+import dev.lattice.gateway.problem.InvalidRequestException;
+import dev.lattice.schemas.AvroCodec;
+import dev.lattice.schemas.DataCategory;
+import dev.lattice.schemas.TopicCatalogue;
+import dev.lattice.schemas.avro.ConsentAction;
+import dev.lattice.schemas.avro.ConsentCommand;
+import dev.lattice.schemas.avro.ConsentState;
+import dev.lattice.schemas.avro.PurposeGrant;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Turns consent calls into commands on {@code lattice.consent.commands} (keyed by member id, so a
+ * member's commands stay ordered with their events) and waits briefly for the topology's ledger to
+ * apply them, to answer with a receipt carrying the ledger version.
+ */
+public final class ConsentService {
+
+  /** The purposes Lattice knows (docs/decision-contract.md). */
+  public static final Set<String> PURPOSES =
+      Set.of("analytics", "personalisation", "marketing", "offers", "sharing", "research");
+
+  /** The legal bases a grant may name. */
+  public static final Set<String> LEGAL_BASES =
+      Set.of("consent", "contract", "legitimate_interest", "legal_obligation");
+
+  /** What a grant asks for. */
+  public record Grant(
+      List<String> networks,
+      List<String> categories,
+      List<String> recipients,
+      String legalBasis,
+      Instant expiresAt,
+      String sourceNetwork) {}
+
+  /** A receipt, and whether the ledger already applied the change. */
+  public record Result(ConsentReceipt receipt, boolean recorded) {}
+
+  private final EventPublisher publisher;
+  private final ConsentLedgerView ledger;
+  private final Duration confirmTimeout;
+  private final Clock clock;
+  private final AvroCodec<ConsentCommand> codec = AvroCodec.of(ConsentCommand.class);
+
+  public ConsentService(
+      EventPublisher publisher, ConsentLedgerView ledger, Duration confirmTimeout, Clock clock) {
+    this.publisher = publisher;
+    this.ledger = ledger;
+    this.confirmTimeout = confirmTimeout;
+    this.clock = clock;
+  }
+
+  public Result grant(String memberId, String purpose, Grant grant, boolean gpc, String by) {
+    List<FieldProblem> errors = new ArrayList<>();
+    checkPurpose(purpose, errors);
+    List<String> categories = grant.categories() == null ? List.of() : grant.categories();
+    for (int i = 0; i < categories.size(); i++) {
+      if (DataCategory.fromId(categories.get(i)).isEmpty()) {
+        errors.add(
+            new FieldProblem(
+                "$.categories[" + i + "]",
+                "unknown category; use one of profile, contact, location, activity, content,"
+                    + " purchases, interests, identifiers"));
+      }
+    }
+    String basis = grant.legalBasis() == null ? "consent" : grant.legalBasis();
+    if (!LEGAL_BASES.contains(basis)) {
+      errors.add(new FieldProblem("$.legalBasis", "must be one of " + sorted(LEGAL_BASES)));
+    }
+    if (grant.expiresAt() != null && !grant.expiresAt().isAfter(clock.instant())) {
+      errors.add(new FieldProblem("$.expiresAt", "must be in the future"));
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidRequestException("The consent grant is invalid", errors);
+    }
+    ConsentCommand command =
+        base(memberId, ConsentAction.GRANT, purpose, gpc, grant.sourceNetwork())
+            .setScopeNetworks(orEmpty(grant.networks()))
+            .setCategories(categories)
+            .setRecipients(orEmpty(grant.recipients()))
+            .setLegalBasis(basis)
+            .setExpiresAt(grant.expiresAt())
+            .build();
+    return send(command, by);
+  }
+
+  public Result withdraw(String memberId, String purpose, boolean gpc, String sourceNetwork, String by) {
+    List<FieldProblem> errors = new ArrayList<>();
+    checkPurpose(purpose, errors);
+    if (!errors.isEmpty()) {
+      throw new InvalidRequestException("The consent withdrawal is invalid", errors);
+    }
+    return send(base(memberId, ConsentAction.WITHDRAW, purpose, gpc, sourceNetwork).build(), by);
+  }
+
+  public Result importTcf(String memberId, String tcString, boolean gpc, String sourceNetwork, String by) {
+    if (tcString == null || tcString.isBlank()) {
+      throw new InvalidRequestException(
+          "A TCF import needs a TC string",
+          List.of(new FieldProblem("$.tcString", "must be an IAB TCF v2.2 TC string")));
+    }
+    try {
+      TCString decoded = TCString.decode(tcString.trim());
+      if (decoded.getVersion() != 2) {
+        throw new IllegalArgumentException("version " + decoded.getVersion());
+      }
+    } catch (RuntimeException e) {
+      throw new InvalidRequestException(
+          "The TC string cannot be decoded",
+          List.of(
+              new FieldProblem(
+                  "$.tcString", "is not a valid IAB TCF v2 TC string (" + e.getMessage() + ")")));
+    }
+    ConsentCommand command =
+        base(memberId, ConsentAction.TCF_IMPORT, null, gpc, sourceNetwork)
+            .setTcfString(tcString.trim())
+            .setSource("tcf")
+            .build();
+    return send(command, by);
+  }
+
+  /** Erasure: the ledger forgets every grant of the member. */
+  public Result erase(String memberId, String by) {
+    return send(base(memberId, ConsentAction.ERASE, null, false, null).build(), by);
+  }
+
+  public Optional<ConsentState> state(String memberId) {
+    return ledger.state(memberId);
+  }
+
+  private ConsentCommand.Builder base(
+      String memberId, ConsentAction action, String purpose, boolean gpc, String sourceNetwork) {
+    return ConsentCommand.newBuilder()
+        .setCommandId("cmd-" + UUID.randomUUID())
+        .setMemberId(memberId)
+        .setAction(action)
+        .setPurpose(purpose)
+        .setScopeNetworks(List.of())
+        .setCategories(List.of())
+        .setRecipients(List.of())
+        .setLegalBasis(null)
+        .setExpiresAt(null)
+        .setSource("api")
+        .setGpc(gpc)
+        .setTcfString(null)
+        .setSourceNetwork(sourceNetwork)
+        .setIssuedAt(clock.instant())
+        .setCorrelationId(null);
+  }
+
+  private Result send(ConsentCommand command, String by) {
+    publisher.publish(
+        TopicCatalogue.CONSENT_COMMANDS.name(), command.getMemberId(), codec.encode(command));
+    Optional<ConsentLedgerView.Outcome> outcome =
+        ledger.await(command.getMemberId(), command.getCommandId(), confirmTimeout);
+    if (outcome.isPresent() && outcome.get() instanceof ConsentLedgerView.Outcome.Rejected r) {
+      throw new ConsentRejectedException(
+          command.getCommandId(), r.rejection().getReasonCode(), r.rejection().getMessage());
+    }
+    if (outcome.isPresent() && outcome.get() instanceof ConsentLedgerView.Outcome.Applied a) {
+      return new Result(receipt(command, a.state(), a.entry().getReceiptId(), a.entry().getVersion(), by), true);
+    }
+    return new Result(receipt(command, null, null, null, by), false);
+  }
+
+  private ConsentReceipt receipt(
+      ConsentCommand c, ConsentState state, String receiptId, Long version, String by) {
+    List<ConsentReceipt.Processing> processing = new ArrayList<>();
+    if (c.getAction() == ConsentAction.TCF_IMPORT && state != null) {
+      state
+          .getPurposes()
+          .forEach(
+              (purpose, grant) -> {
+                if (grant.getGranted() && "tcf".equals(grant.getSource())) {
+                  processing.add(processing(purpose, grant));
+                }
+              });
+    } else if (c.getPurpose() != null) {
+      processing.add(
+          new ConsentReceipt.Processing(
+              ConsentReceipt.dpvPurpose(c.getPurpose()),
+              c.getPurpose(),
+              c.getCategories(),
+              c.getCategories().stream().map(ConsentReceipt::dpvCategory).toList(),
+              c.getRecipients(),
+              c.getScopeNetworks(),
+              ConsentReceipt.dpvLegalBasis(c.getLegalBasis()),
+              c.getExpiresAt()));
+    }
+    String consentStatus =
+        switch (c.getAction()) {
+          case GRANT, TCF_IMPORT -> "dpv:ConsentGiven";
+          case WITHDRAW -> "dpv:ConsentWithdrawn";
+          case ERASE -> "dpv:ConsentWithdrawn";
+          default -> "dpv:ConsentStatus";
+        };
+    return new ConsentReceipt(
+        ConsentReceipt.CONTEXT,
+        "ISO/IEC TS 27560:2023 consent record (Lattice profile, DPV terms)",
+        receiptId,
+        c.getCommandId(),
+        receiptId == null ? "pending" : "recorded",
+        c.getIssuedAt(),
+        version,
+        new ConsentReceipt.DataSubject(c.getMemberId(), "dpv:DataSubject"),
+        consentStatus,
+        c.getAction().name().toLowerCase(java.util.Locale.ROOT),
+        processing,
+        c.getGpc(),
+        c.getGpc() ? ConsentReceipt.GpcOptOut.recorded() : null,
+        c.getSource(),
+        c.getSourceNetwork(),
+        by);
+  }
+
+  static ConsentReceipt.Processing processing(String purpose, PurposeGrant grant) {
+    return new ConsentReceipt.Processing(
+        ConsentReceipt.dpvPurpose(purpose),
+        purpose,
+        grant.getCategories(),
+        grant.getCategories().stream().map(ConsentReceipt::dpvCategory).toList(),
+        grant.getRecipients(),
+        grant.getNetworks(),
+        ConsentReceipt.dpvLegalBasis(grant.getLegalBasis()),
+        grant.getExpiresAt());
+  }
+
+  private static void checkPurpose(String purpose, List<FieldProblem> errors) {
+    if (!PURPOSES.contains(purpose)) {
+      errors.add(new FieldProblem("purpose", "must be one of " + sorted(PURPOSES)));
+    }
+  }
+
+  private static List<String> sorted(Set<String> values) {
+    return values.stream().sorted().toList();
+  }
+
+  private static List<String> orEmpty(List<String> values) {
+    return values == null ? List.of() : values;
+  }
+}

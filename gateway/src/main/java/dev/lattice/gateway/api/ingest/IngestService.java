@@ -1,0 +1,185 @@
+package dev.lattice.gateway.api.ingest;
+
+import dev.lattice.gateway.events.EventPublisher;
+import dev.lattice.gateway.events.MemberKeyring;
+import dev.lattice.gateway.problem.FieldProblem;
+import dev.lattice.gateway.problem.InvalidRequestException;
+import dev.lattice.schemas.AvroCodec;
+import dev.lattice.schemas.AvroJson;
+import dev.lattice.schemas.PersonalRecords;
+import dev.lattice.schemas.SchemaViolationException;
+import dev.lattice.schemas.avro.EventHeader;
+import dev.lattice.schemas.avro.SealedPersonal;
+import dev.lattice.streams.PayloadCipher;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Validates ingested JSON against the event's Avro schema, seals its personal part with the
+ * member's key, and writes it to the ingest topic. Idempotent by event id within a bounded window
+ * of recently accepted ids (see {@code lattice.ingest.dedup-window}); the topology deduplicates
+ * again downstream.
+ */
+public final class IngestService {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(IngestService.class);
+
+  /** One accepted event. */
+  public record Accepted(String eventId, String topic, boolean duplicate) {}
+
+  private record Validated(EventType type, SpecificRecordBase record, String eventId) {}
+
+  private final EventPublisher publisher;
+  private final MemberKeyring keyring;
+  private final Set<String> recentIds;
+
+  public IngestService(EventPublisher publisher, MemberKeyring keyring, int dedupWindow) {
+    this.publisher = publisher;
+    this.keyring = keyring;
+    this.recentIds =
+        Collections.synchronizedSet(
+            Collections.newSetFromMap(
+                new LinkedHashMap<>(16, 0.75f, false) {
+                  @Override
+                  protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > dedupWindow;
+                  }
+                }));
+  }
+
+  /** Validates and writes one event. */
+  public Accepted ingest(EventType type, JsonNode json) {
+    List<FieldProblem> errors = new ArrayList<>();
+    Validated event = validate(type, json, "$", errors);
+    if (!errors.isEmpty()) {
+      throw new InvalidRequestException(
+          "The " + type.path() + " event has " + errors.size() + " error(s)", errors);
+    }
+    return write(event);
+  }
+
+  /**
+   * Validates every event of the batch first; writes none of them unless all are valid, then
+   * writes them in order.
+   */
+  public List<Accepted> ingestBatch(EventType type, JsonNode array) {
+    if (array == null || !array.isArray()) {
+      throw new InvalidRequestException(
+          "A batch is a JSON array of events",
+          List.of(new FieldProblem("$", "expected an array of " + type.path() + " events")));
+    }
+    if (array.isEmpty()) {
+      throw new InvalidRequestException(
+          "The batch is empty", List.of(new FieldProblem("$", "expected at least one event")));
+    }
+    List<FieldProblem> errors = new ArrayList<>();
+    List<Validated> events = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      events.add(validate(type, array.get(i), "$[" + i + "]", errors));
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidRequestException(
+          "The batch has " + errors.size() + " error(s); no event of it was accepted", errors);
+    }
+    return events.stream().map(this::write).toList();
+  }
+
+  private Validated validate(EventType type, JsonNode json, String at, List<FieldProblem> errors) {
+    SpecificRecordBase record;
+    try {
+      record = AvroJson.fromJson(json, type.avroType());
+    } catch (SchemaViolationException e) {
+      e.errors().forEach(f -> errors.add(new FieldProblem(join(at, f.path()), f.message())));
+      return null;
+    }
+    EventHeader header = (EventHeader) record.get("header");
+    int before = errors.size();
+    if (!type.headerType().equals(header.getEventType())) {
+      errors.add(
+          new FieldProblem(
+              at + ".header.event_type", "must be '" + type.headerType() + "' on this endpoint"));
+    }
+    if (header.getEventId().isBlank()) {
+      errors.add(new FieldProblem(at + ".header.event_id", "must not be blank"));
+    }
+    Schema.Field sealed = record.getSchema().getField("sealed");
+    if (sealed != null && record.get(sealed.pos()) != null) {
+      errors.add(
+          new FieldProblem(
+              at + ".sealed", "is set by the gateway; send the personal part in 'personal'"));
+    }
+    Schema.Field personal = record.getSchema().getField("personal");
+    if (personal != null
+        && record.get(personal.pos()) != null
+        && (header.getSubjectMember() == null || header.getSubjectMember().isBlank())) {
+      errors.add(
+          new FieldProblem(
+              at + ".header.subject_member", "is required when the event carries personal data"));
+    }
+    return errors.size() == before ? new Validated(type, record, header.getEventId()) : null;
+  }
+
+  /** Joins a JSON path prefix ({@code $} or {@code $[3]}) and a field path ({@code $.a.b}, {@code a.b}). */
+  static String join(String at, String path) {
+    String relative = path.startsWith("$") ? path.substring(1) : path;
+    if (relative.isEmpty() || relative.startsWith(".") || relative.startsWith("[")) {
+      return at + relative;
+    }
+    return at + "." + relative;
+  }
+
+  private Accepted write(Validated event) {
+    String topic = event.type().topic().name();
+    if (!recentIds.add(event.type().name() + "/" + event.eventId())) {
+      return new Accepted(event.eventId(), topic, true);
+    }
+    try {
+      SpecificRecordBase record = event.record();
+      EventHeader header = (EventHeader) record.get("header");
+      seal(record, header);
+      byte[] bytes = encode(record);
+      String key = header.getSubjectMember() != null ? header.getSubjectMember() : event.eventId();
+      publisher.publish(topic, key, bytes, Map.of("lattice-event-id", event.eventId()));
+      LOGGER.debug("Accepted eventId={} topic={}", event.eventId(), topic);
+      return new Accepted(event.eventId(), topic, false);
+    } catch (RuntimeException e) {
+      recentIds.remove(event.type().name() + "/" + event.eventId());
+      throw e;
+    }
+  }
+
+  private void seal(SpecificRecordBase record, EventHeader header) {
+    Schema.Field personalField = record.getSchema().getField("personal");
+    if (personalField == null || record.get(personalField.pos()) == null) {
+      return;
+    }
+    String memberId = header.getSubjectMember();
+    MemberKeyring.Keyed key = keyring.keyFor(memberId);
+    byte[] plaintext = PersonalRecords.encode((SpecificRecord) record.get(personalField.pos()));
+    byte[] ciphertext = PayloadCipher.seal(key.key(), memberId, plaintext);
+    record.put(
+        record.getSchema().getField("sealed").pos(),
+        SealedPersonal.newBuilder()
+            .setKeyId(key.keyId())
+            .setCiphertext(ByteBuffer.wrap(ciphertext))
+            .build());
+    record.put(personalField.pos(), null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends SpecificRecordBase> byte[] encode(SpecificRecordBase record) {
+    AvroCodec<T> codec = AvroCodec.of((Class<T>) record.getClass());
+    return codec.encode((T) record);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.lattice.gateway.events;
+
+import dev.lattice.schemas.AvroCodec;
+import dev.lattice.schemas.TopicCatalogue;
+import dev.lattice.schemas.avro.MemberKeyRecord;
+import dev.lattice.streams.MemberKey;
+import dev.lattice.streams.MemberKeys;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Members' data keys, from the compacted {@code lattice.member.keys} topic. The gateway seals the
+ * personal part of every event with its member's key at ingest; erasure deletes the key (a
+ * tombstone), after which nothing sealed with it can be read anywhere.
+ *
+ * <p>Thread-safe. Keys are created on first use, one at a time per member within this instance
+ * (several gateway instances creating the first key of the same member at the same moment is not
+ * coordinated: the later key wins and the earlier event becomes unreadable).
+ */
+public final class MemberKeyring implements AutoCloseable {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(MemberKeyring.class);
+
+  /** A member's key with its id. */
+  public record Keyed(String keyId, MemberKey key) {}
+
+  private final CompactedTopicView<MemberKeyRecord> view;
+  private final EventPublisher publisher;
+  private final Clock clock;
+  private final AvroCodec<MemberKeyRecord> codec = AvroCodec.of(MemberKeyRecord.class);
+  // Keys this instance created and the view has not caught up with yet.
+  private final Map<String, Keyed> created = new ConcurrentHashMap<>();
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+  public MemberKeyring(
+      Map<String, Object> clientProperties, EventPublisher publisher, Clock clock) {
+    this.view =
+        new CompactedTopicView<>(
+                TopicCatalogue.MEMBER_KEYS.name(), MemberKeyRecord.class, clientProperties)
+            .start();
+    this.publisher = publisher;
+    this.clock = clock;
+  }
+
+  /** The member's current key, if they have one. */
+  public Optional<Keyed> find(String memberId) {
+    Optional<MemberKeyRecord> record = view.get(memberId);
+    if (record.isPresent() && record.get().getKeyset() != null) {
+      return Optional.of(
+          new Keyed(record.get().getKeyId(), MemberKey.fromBytes(bytes(record.get().getKeyset()))));
+    }
+    if (record.isPresent()) {
+      return Optional.empty(); // erased marker
+    }
+    return Optional.ofNullable(created.get(memberId));
+  }
+
+  /** The member's key, creating and publishing one when they have none. */
+  public Keyed keyFor(String memberId) {
+    Optional<Keyed> existing = find(memberId);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    synchronized (locks.computeIfAbsent(memberId, k -> new Object())) {
+      existing = find(memberId);
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+      MemberKey key = MemberKeys.generate();
+      String keyId = "mk-" + UUID.randomUUID();
+      MemberKeyRecord record =
+          MemberKeyRecord.newBuilder()
+              .setMemberId(memberId)
+              .setKeyId(keyId)
+              .setKeyset(ByteBuffer.wrap(key.toBytes()))
+              .setCreatedAt(clock.instant())
+              .setErasedAt(null)
+              .build();
+      publisher.publish(TopicCatalogue.MEMBER_KEYS.name(), memberId, codec.encode(record));
+      Keyed keyed = new Keyed(keyId, key);
+      created.put(memberId, keyed);
+      LOGGER.info("Created a data key memberKeyId={}", keyId);
+      return keyed;
+    }
+  }
+
+  /**
+   * Crypto-shreds a member: publishes a tombstone for their key. Waits until this instance's view
+   * has applied it.
+   *
+   * @return true when the member had a key
+   */
+  public boolean erase(String memberId) {
+    synchronized (locks.computeIfAbsent(memberId, k -> new Object())) {
+      boolean had = find(memberId).isPresent();
+      publisher.publish(TopicCatalogue.MEMBER_KEYS.name(), memberId, null);
+      created.remove(memberId);
+      view.awaitCaughtUp(java.time.Duration.ofSeconds(10));
+      return had;
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] out = new byte[copy.remaining()];
+    copy.get(out);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    view.close();
+  }
+}

@@ -1,0 +1,109 @@
+package dev.lattice.gateway.api.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.gateway.security.Role;
+import dev.lattice.gateway.support.GatewayHttp;
+import dev.lattice.gateway.support.GatewayHttp.Response;
+import dev.lattice.gateway.support.GatewayIntegrationTest;
+import dev.lattice.gateway.support.TopicReader;
+import dev.lattice.schemas.AvroCodec;
+import dev.lattice.schemas.TopicCatalogue;
+import dev.lattice.schemas.avro.ConsentAction;
+import dev.lattice.schemas.avro.ConsentCommand;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ConsentIT extends GatewayIntegrationTest {
+
+  private GatewayHttp service;
+
+  @BeforeEach
+  void serviceKey() {
+    service = as(keyFor(Role.SERVICE, null));
+  }
+
+  private ConsentCommand command(String commandId) {
+    AvroCodec<ConsentCommand> codec = AvroCodec.of(ConsentCommand.class);
+    return TopicReader.readAll(kafka.clientProperties(), TopicCatalogue.CONSENT_COMMANDS.name())
+        .stream()
+        .map(r -> codec.decode(r.value()))
+        .filter(c -> c.getCommandId().equals(commandId))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void aGrantIsSentToTheLedgerAndAnsweredWithADpvReceipt() {
+    Response response =
+        service.put(
+            "/api/v1/members/m-consent-1/consents/marketing",
+            Map.of(
+                "categories", List.of("profile", "interests"),
+                "recipients", List.of("acme"),
+                "networks", List.of("ski-club")));
+
+    assertThat(response.status()).isIn(200, 202);
+    var receipt = response.json();
+    assertThat(receipt.get("@context").get("dpv").asString()).isEqualTo("https://w3id.org/dpv#");
+    assertThat(receipt.get("consentStatus").asString()).isEqualTo("dpv:ConsentGiven");
+    assertThat(receipt.get("processing").get(0).get("purpose").asString()).isEqualTo("dpv:Marketing");
+    assertThat(receipt.get("processing").get(0).get("legalBasis").asString()).isEqualTo("dpv:Consent");
+    ConsentCommand sent = command(receipt.get("commandId").asString());
+    assertThat(sent.getAction()).isEqualTo(ConsentAction.GRANT);
+    assertThat(sent.getCategories()).containsExactly("profile", "interests");
+    assertThat(sent.getScopeNetworks()).containsExactly("ski-club");
+  }
+
+  @Test
+  void aGlobalPrivacyControlSignalIsRecordedAsAnOptOutOfSharingWithBrands() {
+    Response response =
+        service
+            .with("Sec-GPC", "1")
+            .put("/api/v1/members/m-consent-2/consents/analytics", Map.of());
+
+    assertThat(response.json().get("gpc").asBoolean()).isTrue();
+    assertThat(response.json().get("gpcOptOut").get("effect").asString()).contains("brands");
+    assertThat(command(response.json().get("commandId").asString()).getGpc()).isTrue();
+  }
+
+  @Test
+  void aWithdrawalIsSentAsAWithdrawCommand() {
+    Response response = service.delete("/api/v1/members/m-consent-3/consents/marketing");
+
+    assertThat(response.json().get("consentStatus").asString()).isEqualTo("dpv:ConsentWithdrawn");
+    assertThat(command(response.json().get("commandId").asString()).getAction())
+        .isEqualTo(ConsentAction.WITHDRAW);
+  }
+
+  @Test
+  void anUnknownPurposeOrCategoryIs400WithEveryError() {
+    Response response =
+        service.put(
+            "/api/v1/members/m-consent-4/consents/gossip",
+            Map.of("categories", List.of("profile", "shoe-size")));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactly("purpose", "$.categories[1]");
+  }
+
+  @Test
+  void anUndecodableTcStringIs400() {
+    Response response =
+        service.post("/api/v1/members/m-consent-5/consents/tcf", Map.of("tcString", "not-tcf"));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$.tcString");
+  }
+
+  @Test
+  void aMemberWithoutConsentHasVersionZero() {
+    Response response = service.get("/api/v1/members/m-never-seen/consents");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.json().get("version").asLong()).isZero();
+  }
+}

@@ -1,0 +1,159 @@
+package dev.lattice.gateway.api.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.gateway.events.MemberKeyring;
+import dev.lattice.gateway.security.Role;
+import dev.lattice.gateway.support.GatewayHttp;
+import dev.lattice.gateway.support.GatewayHttp.Response;
+import dev.lattice.gateway.support.GatewayIntegrationTest;
+import dev.lattice.gateway.support.TopicReader;
+import dev.lattice.schemas.AvroCodec;
+import dev.lattice.schemas.PersonalRecords;
+import dev.lattice.schemas.TopicCatalogue;
+import dev.lattice.schemas.avro.MemberDataEvent;
+import dev.lattice.schemas.avro.MemberPersonal;
+import dev.lattice.streams.PayloadCipher;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class IngestIT extends GatewayIntegrationTest {
+
+  @Autowired MemberKeyring keyring;
+  private GatewayHttp service;
+
+  @BeforeEach
+  void serviceKey() {
+    service = as(keyFor(Role.SERVICE, null));
+  }
+
+  static String memberData(String eventId, String memberId, String email) {
+    return """
+        {"header": {"event_id": "%s", "event_type": "member_data", "source_network": "ski-club",
+                    "subject_member": "%s", "occurred_at": "2026-11-23T10:00:00Z"},
+         "purpose": "marketing", "kind": "profile",
+         "personal": {"email": "%s", "interests": ["skiing"]}}
+        """
+        .formatted(eventId, memberId, email);
+  }
+
+  private List<MemberDataEvent> written(String eventId) {
+    AvroCodec<MemberDataEvent> codec = AvroCodec.of(MemberDataEvent.class);
+    return TopicReader.readAll(kafka.clientProperties(), TopicCatalogue.INGEST_MEMBER_DATA.name())
+        .stream()
+        .map(ConsumerRecord::value)
+        .map(codec::decode)
+        .filter(e -> e.getHeader().getEventId().equals(eventId))
+        .toList();
+  }
+
+  @Test
+  void anAcceptedEventIsWrittenWithItsPersonalPartSealedWithTheMembersKey() {
+    String eventId = "evt-" + UUID.randomUUID();
+
+    Response response =
+        service.post("/api/v1/events/member-data", memberData(eventId, "m-ingest-1", "a@example.org"));
+
+    assertThat(response.status()).isEqualTo(202);
+    assertThat(response.json().get("eventId").asString()).isEqualTo(eventId);
+    MemberDataEvent event = written(eventId).getFirst();
+    assertThat(event.getPersonal()).isNull();
+    assertThat(event.getSealed()).isNotNull();
+    byte[] plain =
+        PayloadCipher.unseal(
+            keyring.find("m-ingest-1").orElseThrow().key(),
+            "m-ingest-1",
+            event.getSealed().getCiphertext().array());
+    assertThat(PersonalRecords.decode(plain, MemberPersonal.class).getEmail())
+        .isEqualTo("a@example.org");
+  }
+
+  @Test
+  void theSameEventIdTwiceIsWrittenOnce() {
+    String eventId = "evt-" + UUID.randomUUID();
+    service.post("/api/v1/events/member-data", memberData(eventId, "m-ingest-2", "b@example.org"));
+
+    Response again =
+        service.post("/api/v1/events/member-data", memberData(eventId, "m-ingest-2", "b@example.org"));
+
+    assertThat(again.status()).isEqualTo(202);
+    assertThat(again.json().get("duplicate").asBoolean()).isTrue();
+    assertThat(written(eventId)).hasSize(1);
+  }
+
+  @Test
+  void anInvalidEventGets400ListingEveryFieldError() {
+    String body =
+        """
+        {"header": {"event_type": "member_data", "source_network": "ski-club",
+                    "occurred_at": "yesterday"},
+         "kind": 7, "colour": "blue"}
+        """;
+
+    Response response = service.post("/api/v1/events/member-data", body);
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .contains("$.header.event_id", "$.header.occurred_at", "$.kind", "$.colour");
+  }
+
+  @Test
+  void anEventOfAnotherTypeThanThePathIsRefused() {
+    String body = memberData("evt-" + UUID.randomUUID(), "m-x", "c@example.org");
+
+    Response response = service.post("/api/v1/events/content", body);
+
+    assertThat(response.status()).isEqualTo(400);
+  }
+
+  @Test
+  void aBatchWithOneInvalidEventIsRefusedWhole() {
+    String good = "evt-" + UUID.randomUUID();
+    String body = "[" + memberData(good, "m-ingest-3", "d@example.org") + ", {\"kind\": 1}]";
+
+    Response response = service.post("/api/v1/events/member-data/batch", body);
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).startsWith("$[1]");
+    assertThat(written(good)).isEmpty();
+  }
+
+  @Test
+  void aValidBatchIsAcceptedInOrder() {
+    String first = "evt-" + UUID.randomUUID();
+    String second = "evt-" + UUID.randomUUID();
+    String body =
+        "["
+            + memberData(first, "m-ingest-4", "e@example.org")
+            + ","
+            + memberData(second, "m-ingest-4", "f@example.org")
+            + "]";
+
+    Response response = service.post("/api/v1/events/member-data/batch", body);
+
+    assertThat(response.status()).isEqualTo(202);
+    assertThat(response.json().get("count").asInt()).isEqualTo(2);
+    assertThat(response.json().get("events").get(1).get("eventId").asString()).isEqualTo(second);
+  }
+
+  @Test
+  void aBodyOverTheLimitGets413() {
+    String big = "x".repeat(70_000);
+    String body = memberData("evt-" + UUID.randomUUID(), "m-big", big);
+
+    Response response = service.post("/api/v1/events/member-data", body);
+
+    assertThat(response.status()).isEqualTo(413);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void anUnknownEventTypeIs404() {
+    assertThat(service.post("/api/v1/events/gossip", "{}").status()).isEqualTo(404);
+  }
+}

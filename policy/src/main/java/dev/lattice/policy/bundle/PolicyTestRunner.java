@@ -1,0 +1,127 @@
+package dev.lattice.policy.bundle;
+
+import dev.lattice.policy.CompiledPolicy;
+import dev.lattice.policy.EvalOptions;
+import dev.lattice.policy.Location;
+import dev.lattice.policy.QueryResult;
+import dev.lattice.policy.Rego;
+import dev.lattice.policy.RegoException;
+import dev.lattice.policy.RuleInfo;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Runs Rego tests like {@code opa test}: every rule named {@code test_*} (not a function) is
+ * evaluated with no input; it passes when it is defined and not {@code false}, fails when it is
+ * undefined or false, and errors when evaluation raises. Stateless and thread-safe.
+ */
+public final class PolicyTestRunner {
+
+  /** Outcome of one test. */
+  public enum Status {
+    PASS,
+    FAIL,
+    ERROR
+  }
+
+  /**
+   * One test's result.
+   *
+   * @param name the rule's path, e.g. {@code data.lattice.offers_test.test_cap}
+   * @param location where the test is defined ({@code file:line:col})
+   * @param message the error for {@link Status#ERROR}, empty otherwise
+   */
+  public record Result(String name, Location location, Status status, String message, long nanos) {
+    public boolean passed() {
+      return status == Status.PASS;
+    }
+
+    /** {@code FAIL: data.p.test_x (p_test.rego:3:1)}, plus the error on a second line. */
+    public String describe() {
+      String s = status + ": " + name + " (" + location + ")";
+      return message.isEmpty() ? s : s + "\n  " + message;
+    }
+  }
+
+  /** All results, in source order. */
+  public record Report(List<Result> results) {
+    public Report {
+      results = List.copyOf(results);
+    }
+
+    public int passed() {
+      return (int) results.stream().filter(Result::passed).count();
+    }
+
+    public int failed() {
+      return results.size() - passed();
+    }
+
+    public boolean ok() {
+      return failed() == 0;
+    }
+
+    public List<Result> failures() {
+      return results.stream().filter(r -> !r.passed()).toList();
+    }
+
+    /** {@code N passed, M failed}. */
+    public String summary() {
+      return passed() + " passed, " + failed() + " failed";
+    }
+
+    /**
+     * Prints each failing test with its location (and each passing one when {@code verbose}),
+     * then the summary line.
+     */
+    public void print(PrintStream out, boolean verbose) {
+      for (Result r : results) {
+        if (verbose || !r.passed()) out.println(r.describe());
+      }
+      if (!results.isEmpty() && (verbose || !ok())) {
+        out.println("-".repeat(80));
+      }
+      out.println(summary());
+    }
+  }
+
+  private PolicyTestRunner() {}
+
+  /** Compiles the bundle and runs all its tests. */
+  public static Report run(Bundle bundle) {
+    return run(Rego.compile(bundle.modules(), bundle.data()), name -> true);
+  }
+
+  /**
+   * Runs the tests of a compiled policy whose path matches {@code filter}.
+   */
+  public static Report run(CompiledPolicy policy, Predicate<String> filter) {
+    Map<String, Location> tests = new LinkedHashMap<>();
+    for (RuleInfo rule : policy.rules()) {
+      if (!rule.function() && rule.name().startsWith("test_") && filter.test(rule.path())) {
+        tests.putIfAbsent(rule.path(), rule.location());
+      }
+    }
+    List<Result> results = new ArrayList<>();
+    EvalOptions options = EvalOptions.defaults();
+    for (var t : tests.entrySet()) {
+      long start = System.nanoTime();
+      Status status;
+      String message = "";
+      try {
+        QueryResult r = policy.prepare(t.getKey()).evaluate(null, options);
+        boolean pass = r.defined() && !Boolean.FALSE.equals(r.bindings().get(0).get(Rego.EXPRESSION_BINDING));
+        status = pass ? Status.PASS : Status.FAIL;
+      } catch (RegoException e) {
+        status = Status.ERROR;
+        message = e.getMessage();
+      }
+      results.add(new Result(t.getKey(), t.getValue(), status, message, System.nanoTime() - start));
+    }
+    return new Report(results);
+  }
+}

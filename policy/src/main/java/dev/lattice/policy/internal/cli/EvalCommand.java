@@ -1,0 +1,113 @@
+package dev.lattice.policy.internal.cli;
+
+import dev.lattice.policy.CompiledPolicy;
+import dev.lattice.policy.EvalOptions;
+import dev.lattice.policy.PolicyCommand;
+import dev.lattice.policy.QueryResult;
+import dev.lattice.policy.Rego;
+import dev.lattice.policy.RegoException;
+import dev.lattice.policy.TraceEvent;
+import dev.lattice.policy.bundle.Bundle;
+import dev.lattice.policy.bundle.BundleException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code eval -b <bundle>... [-i input.json] [--explain] <query>}: evaluates a query and prints the
+ * result set as JSON in {@code opa eval}'s shape: {@code {"result": [{"expressions": [{"value",
+ * "text", "location"}], "bindings": {...}}]}}, or {@code {}} when undefined. Exits 1 on errors.
+ */
+public final class EvalCommand implements PolicyCommand {
+
+  private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+
+  @Override
+  public String name() {
+    return "eval";
+  }
+
+  @Override
+  public String summary() {
+    return "eval -b <bundle> [-i input.json] [--explain] <query>: print the result as JSON like opa eval";
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) {
+    CliArgs a;
+    try {
+      a = CliArgs.parse(args, Set.of("-b", "--bundle", "-i", "--input"), Set.of("--explain"));
+      if (a.positional.size() != 1) throw new CliArgs.UsageException("give exactly one query, e.g. data.lattice.decision");
+      if (a.all("-b", "--bundle").isEmpty()) throw new CliArgs.UsageException("-b <bundle> is required");
+    } catch (CliArgs.UsageException e) {
+      err.println("eval: " + e.getMessage());
+      err.println("usage: policy " + summary());
+      return 2;
+    }
+    String query = a.positional.get(0);
+    try {
+      Object input = null;
+      String inputFile = a.one("-i", "--input");
+      if (inputFile != null) input = JSON.readValue(Files.readAllBytes(Path.of(inputFile)), Object.class);
+      Bundle bundle = Bundles.loadAll(a.all("-b", "--bundle").stream().map(Path::of).toList());
+      CompiledPolicy policy = Rego.compile(bundle.modules(), bundle.data());
+      boolean explain = a.flag("--explain");
+      QueryResult r = policy.prepare(query).evaluate(input, EvalOptions.defaults().withTrace(explain));
+      out.println(JSON.writeValueAsString(render(query, r, explain)));
+      return 0;
+    } catch (BundleException | RegoException e) {
+      err.println(e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("eval: cannot read input: " + e.getMessage());
+      return 1;
+    } catch (JacksonException e) {
+      err.println("eval: the input is not valid JSON: " + e.getOriginalMessage());
+      return 1;
+    }
+  }
+
+  static Map<String, Object> render(String query, QueryResult r, boolean explain) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    if (r.defined()) {
+      boolean bareTerm = isBareTerm(query);
+      List<Object> results = new ArrayList<>();
+      for (Map<String, Object> b : r.bindings()) {
+        Map<String, Object> expr = new LinkedHashMap<>();
+        expr.put("value", bareTerm ? b.get(Rego.EXPRESSION_BINDING) : true);
+        expr.put("text", query.trim());
+        expr.put("location", Map.of("row", 1, "col", 1));
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("expressions", List.of(expr));
+        if (!bareTerm && !b.isEmpty()) one.put("bindings", b);
+        results.add(one);
+      }
+      doc.put("result", results);
+    }
+    if (explain) {
+      Set<String> fired = new LinkedHashSet<>();
+      for (TraceEvent e : r.trace()) {
+        if ("fire".equals(e.kind())) fired.add(e.rule() + (e.location() == null ? "" : " (" + e.location() + ")"));
+      }
+      doc.put("explanation", List.copyOf(fired));
+    }
+    return doc;
+  }
+
+  /** A query that is one reference or term, not an expression with operators or assignments. */
+  static boolean isBareTerm(String query) {
+    String q = query.trim();
+    if (q.contains(";") || q.contains("\n")) return false;
+    return !q.matches(".*(:=|==|!=|<=|>=|[^=!<>:]=[^=]|\\s(<|>|in)\\s|^some\\s|^not\\s).*");
+  }
+}

@@ -1,0 +1,62 @@
+package dev.lattice.policy.internal.cli;
+
+import dev.lattice.policy.PolicyCommand;
+import dev.lattice.policy.RegoException;
+import dev.lattice.policy.bundle.Bundle;
+import dev.lattice.policy.bundle.BundleException;
+import dev.lattice.policy.bundle.BundleLoader;
+import dev.lattice.policy.bundle.PolicyTestRunner;
+import dev.lattice.policy.Rego;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code test <dir|bundle.tar.gz>... [-v] [--run <regex>]}: runs the {@code test_*} rules like
+ * {@code opa test}; prints each failing test with its location and {@code N passed, M failed};
+ * exits 1 when a test fails, 2 on a load or compile error.
+ */
+public final class TestCommand implements PolicyCommand {
+  @Override
+  public String name() {
+    return "test";
+  }
+
+  @Override
+  public String summary() {
+    return "run the test_* rules of <dir|bundle.tar.gz>... [-v] [--run regex]; exits non-zero on failure";
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) {
+    CliArgs a;
+    try {
+      a = CliArgs.parse(args, Set.of("--run", "-r"), Set.of("-v", "--verbose"));
+      if (a.positional.isEmpty()) throw new CliArgs.UsageException("name a bundle directory or .tar.gz");
+    } catch (CliArgs.UsageException e) {
+      err.println("test: " + e.getMessage());
+      err.println("usage: policy test <dir|bundle.tar.gz>... [-v] [--run regex]");
+      return 2;
+    }
+    Bundle merged;
+    try {
+      merged = Bundles.loadAll(a.positional.stream().map(Path::of).toList());
+    } catch (BundleException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
+    String run = a.one("--run", "-r");
+    Pattern filter = run == null ? null : Pattern.compile(run);
+    PolicyTestRunner.Report report;
+    try {
+      report = PolicyTestRunner.run(Rego.compile(merged.modules(), merged.data()), n -> filter == null || filter.matcher(n).find());
+    } catch (RegoException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
+    report.print(out, a.flag("-v", "--verbose"));
+    return report.ok() ? 0 : 1;
+  }
+}

@@ -1,0 +1,84 @@
+package dev.lattice.policy.internal.rego.builtins;
+
+import static dev.lattice.policy.internal.rego.builtins.Args.str;
+import static dev.lattice.policy.internal.rego.builtins.Builtins.add;
+
+import dev.lattice.policy.internal.rego.value.Json;
+import dev.lattice.policy.internal.rego.value.Value;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** yaml.marshal, yaml.unmarshal and yaml.is_valid (through Jackson's YAML reader). */
+final class Yaml {
+  private Yaml() {}
+
+  private static final YAMLMapper MAPPER = YAMLMapper.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+      .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+
+  static void register() {
+    add("yaml.marshal", 1, (a, c) -> {
+      try {
+        JsonNode n = MAPPER.readTree(Json.write(a[0]));
+        String s = MAPPER.writeValueAsString(n);
+        if (s.startsWith("---\n")) s = s.substring(4);
+        return Value.str(s);
+      } catch (JacksonException e) {
+        throw BuiltinException.error(e.getOriginalMessage());
+      }
+    });
+    add("yaml.unmarshal", 1, (a, c) -> {
+      List<JsonNode> docs = parse(str(a, 0));
+      return docs.isEmpty() ? Value.NULL : toValue(docs.get(0));
+    });
+    add("yaml.is_valid", 1, (a, c) -> {
+      if (!(a[0] instanceof Value.Str s)) return Value.FALSE;
+      try {
+        parse(s.value);
+        return Value.TRUE;
+      } catch (BuiltinException e) {
+        return Value.FALSE;
+      }
+    });
+  }
+
+  private static List<JsonNode> parse(String text) {
+    try (JsonParser p = MAPPER.createParser(text)) {
+      List<JsonNode> out = new ArrayList<>();
+      while (p.nextToken() != null) {
+        out.add(MAPPER.readTree(p));
+      }
+      return out;
+    } catch (JacksonException | IllegalStateException e) {
+      throw BuiltinException.error("yaml: " + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage()));
+    }
+  }
+
+  static Value toValue(JsonNode n) {
+    if (n == null || n.isNull() || n.isMissingNode()) return Value.NULL;
+    if (n.isBoolean()) return Value.bool(n.asBoolean());
+    if (n.isIntegralNumber()) return Value.Num.of(n.bigIntegerValue());
+    if (n.isNumber()) return Value.Num.of(n.decimalValue());
+    if (n.isString()) return Value.str(n.asString());
+    if (n.isArray()) {
+      List<Value> l = new ArrayList<>();
+      for (JsonNode x : n) l.add(toValue(x));
+      return Value.Arr.of(l);
+    }
+    if (n.isObject()) {
+      TreeMap<Value, Value> m = new TreeMap<>();
+      for (Map.Entry<String, JsonNode> e : n.properties()) m.put(Value.str(e.getKey()), toValue(e.getValue()));
+      return new Value.Obj(m);
+    }
+    return Value.str(n.asString());
+  }
+}

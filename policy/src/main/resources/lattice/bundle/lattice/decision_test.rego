@@ -1,0 +1,45 @@
+package lattice.decision_test
+
+import data.lattice.fixtures as fx
+import rego.v1
+
+test_an_unknown_event_type_is_denied if {
+	d := fx.decide(fx.put2(fx.member_data, "event", "type", "telepathy"))
+	d.allow == false
+	fx.codes(d) == {"event.unknown_type"}
+}
+
+test_an_empty_input_is_denied_with_reasons if {
+	d := fx.decide({})
+	d.allow == false
+	count(d.reasons) > 0
+}
+
+test_a_denied_decision_carries_no_obligations if {
+	d := fx.decide(fx.put2(fx.member_data, "consent", "purposes", {}))
+	d.obligations == {"redact": [], "pseudonymize": [], "generalize": {}}
+}
+
+test_every_reason_has_a_dotted_code_and_a_message if {
+	inputs := [
+		fx.put2(fx.member_data, "consent", "purposes", {}),
+		fx.put(fx.member_data, "source_network", "nowhere"),
+		fx.put3(fx.offer, "context", "counters", "member_offers_24h", 9),
+		fx.put3(fx.insight, "context", "aggregate", "count", 1),
+	]
+	every inp in inputs {
+		d := fx.decide(inp)
+		d.allow == false
+		every r in d.reasons {
+			contains(r.code, ".")
+			lower(r.code) == r.code
+			r.message != ""
+		}
+	}
+}
+
+test_several_failures_are_all_reported if {
+	inp := fx.put3(fx.put2(fx.offer, "event", "category", "gambling"), "context", "counters", "member_offers_24h", 5)
+	d := fx.decide(inp)
+	fx.codes(d) == {"offer.category_blocked", "offer.frequency_cap"}
+}

@@ -1,0 +1,60 @@
+# Facts about the flow being decided, derived from the input once.
+package lattice.flow
+
+import data.lattice.util
+import rego.v1
+
+event := util.get(input, "event", {})
+
+type := event.type
+
+sharing_types := {"member_data", "purchase", "content"}
+
+known_types := sharing_types | {"offer", "insight"}
+
+# The network the event comes from.
+source := input.source_network if {
+	is_string(input.source_network)
+	input.source_network != ""
+} else := event.source_network
+
+destination_kind := input.destination.kind
+
+destination_id := input.destination.id
+
+# The consent purpose the flow needs.
+purpose := "sharing" if {
+	type == "content"
+} else := "offers" if {
+	type == "offer"
+} else := event.purpose if {
+	is_string(event.purpose)
+	event.purpose != ""
+}
+
+# Who receives the data, as named in a consent's recipients: the destination, or for offers the brand.
+recipient := event.brand_id if {
+	type == "offer"
+} else := destination_id
+
+# The network a consent grant must cover: where the data comes from, or for offers where it goes.
+scope_network := destination_id if {
+	type == "offer"
+} else := source
+
+# The decision time in nanoseconds: context.now_ns, else context.now, else the clock.
+now_ns := input.context.now_ns if {
+	is_number(input.context.now_ns)
+} else := util.ns(input.context.now) if {
+	is_string(input.context.now)
+} else := time.now_ns()
+
+# Network rules of the source and (for network destinations) the destination.
+src := data.networks[source]
+
+dst := data.networks[destination_id] if destination_kind == "network"
+
+fields := f if {
+	f := event.fields
+	is_object(f)
+} else := {}

@@ -1,0 +1,150 @@
+package dev.lattice.policy.internal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.policy.PolicyCli;
+import dev.lattice.policy.bundle.BundleLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PolicyCommandsTest {
+
+  private static final String DEFAULT_BUNDLE = "src/main/resources/lattice/bundle";
+  private static final String DEMO_NETWORKS = "src/main/resources/lattice/examples/demo-networks";
+  private static final String EXAMPLES = "src/main/resources/lattice/examples/";
+
+  private Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void createWorkDirectory() throws Exception {
+    Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+    dir = Files.createTempDirectory(tmp, "cli");
+  }
+
+  private int run(String... args) {
+    return PolicyCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private void write(String rel, String content) throws Exception {
+    Path p = dir.resolve(rel);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content);
+  }
+
+  @Test
+  void theCommandsAreRegisteredWithTheCli() {
+    assertThat(PolicyCli.commands()).containsKeys("test", "eval", "check", "build");
+  }
+
+  @Test
+  void testPassesOnTheDefaultBundle() {
+    int code = run("test", DEFAULT_BUNDLE);
+
+    assertThat(code).isZero();
+    assertThat(out()).containsPattern("\\d+ passed, 0 failed");
+  }
+
+  @Test
+  void testPrintsEachFailingTestWithItsLocationAndExitsNonZero() throws Exception {
+    write("p/p.rego", "package p\n\nimport rego.v1\n\nx := 1\n");
+    write("p/p_test.rego", "package p\n\nimport rego.v1\n\ntest_one if x == 1\n\ntest_two if x == 2\n");
+
+    int code = run("test", dir.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out()).contains("FAIL: data.p.test_two (p/p_test.rego:7:1)").contains("1 passed, 1 failed");
+    assertThat(out()).doesNotContain("test_one");
+  }
+
+  @Test
+  void checkReportsErrorsWithFileLineAndColumn() throws Exception {
+    write("p/bad.rego", "package p\n\nimport rego.v1\n\nx := {\n");
+
+    int code = run("check", dir.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err()).containsPattern("p/bad\\.rego:\\d+:\\d+: rego_parse_error");
+  }
+
+  @Test
+  void checkIsSilentOnAGoodBundle() {
+    assertThat(run("check", DEFAULT_BUNDLE)).isZero();
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void evalPrintsTheDecisionLikeOpaEval() {
+    int code = run("eval", "-b", DEFAULT_BUNDLE, "-b", DEMO_NETWORKS, "-i", EXAMPLES + "member-data-denied-input.json", "data.lattice.decision");
+
+    assertThat(code).isZero();
+    assertThat(out())
+        .contains("\"result\"")
+        .contains("\"expressions\"")
+        .contains("\"allow\" : false")
+        .contains("\"code\" : \"transit.no_agreement\"")
+        .contains("\"text\" : \"data.lattice.decision\"");
+  }
+
+  @Test
+  void evalOfAnUndefinedQueryPrintsAnEmptyObject() {
+    int code = run("eval", "-b", DEFAULT_BUNDLE, "data.lattice.nothing_here");
+
+    assertThat(code).isZero();
+    assertThat(out().trim()).isEqualTo("{ }");
+  }
+
+  @Test
+  void evalRefusesBundlesWithOverlappingRoots() {
+    int code = run("eval", "-b", DEFAULT_BUNDLE, "-b", DEFAULT_BUNDLE, "data.lattice.decision");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err()).contains("overlaps");
+  }
+
+  @Test
+  void buildWritesABundleWithManifestAndRevision() throws Exception {
+    Path target = dir.resolve("out/bundle.tar.gz");
+
+    int code = run("build", DEFAULT_BUNDLE, "-o", target.toString(), "--revision", "v7");
+
+    assertThat(code).isZero();
+    assertThat(out()).contains("revision=v7");
+    var built = BundleLoader.load(target);
+    assertThat(built.revision()).isEqualTo("v7");
+    assertThat(built.manifest().roots()).containsExactly("lattice");
+    assertThat(run("test", target.toString())).isZero();
+  }
+
+  @Test
+  void buildSignsWithAnHmacSecret() throws Exception {
+    Path target = dir.resolve("signed.tar.gz");
+
+    int code = run("build", DEFAULT_BUNDLE, "-o", target.toString(), "--signing-key", "a-shared-secret-of-at-least-32-bytes!", "--signing-alg", "HS256", "--key-id", "ops");
+
+    assertThat(code).isZero();
+    assertThat(BundleLoader.load(target).signed()).isTrue();
+  }
+
+  @Test
+  void buildRefusesADirectoryThatDoesNotCompile() throws Exception {
+    write("p/bad.rego", "package p\n\nx := \n");
+
+    assertThat(run("build", dir.toString(), "-o", dir.resolve("b.tar.gz").toString())).isEqualTo(1);
+    assertThat(err()).contains("p/bad.rego:");
+  }
+}

@@ -1,0 +1,51 @@
+package dev.lattice.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lattice.schemas.TopicCatalogue.TopicSpec;
+import org.junit.jupiter.api.Test;
+
+class TopicCatalogueTest {
+
+  @Test
+  void replicationAdaptsToTheClusterSizeUpToThree() {
+    TopicSpec ledger = TopicCatalogue.CONSENT_LEDGER;
+
+    assertThat(ledger.replicationFactor(1)).isEqualTo((short) 1);
+    assertThat(ledger.replicationFactor(3)).isEqualTo((short) 3);
+    assertThat(ledger.replicationFactor(7)).isEqualTo((short) 3);
+    assertThat(ledger.configs(1)).containsEntry("min.insync.replicas", "1");
+    assertThat(ledger.configs(5)).containsEntry("min.insync.replicas", "2");
+  }
+
+  @Test
+  void memberKeyedTopicsAreCoPartitioned() {
+    assertThat(TopicCatalogue.fixedTopics())
+        .filteredOn(spec -> spec != TopicCatalogue.POLICY_BUNDLES && spec != TopicCatalogue.NETWORKS)
+        .allSatisfy(spec -> assertThat(spec.partitions()).isEqualTo(TopicCatalogue.MEMBER_PARTITIONS));
+  }
+
+  @Test
+  void tablesAreCompactedAndKeptForever() {
+    assertThat(TopicCatalogue.CONSENT_LEDGER.configs(1))
+        .containsEntry("cleanup.policy", "compact").containsEntry("retention.ms", "-1");
+    assertThat(TopicCatalogue.MEMBER_KEYS.configs(1)).containsEntry("cleanup.policy", "compact");
+  }
+
+  @Test
+  void perNetworkAndPerBrandOutputsAreFoundByName() {
+    assertThat(TopicCatalogue.find("lattice.out.network.garden-club")).contains(
+        TopicCatalogue.networkOutput("garden-club"));
+    assertThat(TopicCatalogue.find("lattice.out.brand.acme")).contains(TopicCatalogue.brandOutput("acme"));
+    assertThat(TopicCatalogue.find("lattice.consent.ledger")).contains(TopicCatalogue.CONSENT_LEDGER);
+    assertThat(TopicCatalogue.find("lattice.unknown")).isEmpty();
+  }
+
+  @Test
+  void anIdThatCannotBeATopicNameIsRefused() {
+    assertThatThrownBy(() -> TopicCatalogue.networkOutput("garden club/../x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("networkId must be 1-100 of [a-zA-Z0-9_-]");
+  }
+}
