@@ -20,7 +20,8 @@ public final class LatticeCommand {
   static final List<Subcommand> SUBCOMMANDS = List.of(
       new ServeCommand(),
       new PolicyCommand(),
-      new dev.lattice.gateway.bench.BenchCommand());
+      new dev.lattice.gateway.bench.BenchCommand(),
+      new dev.lattice.gateway.demo.DemoCommand());
 
   private LatticeCommand() {}
 
