@@ -2,6 +2,7 @@ package dev.lattice.gateway;
 
 import dev.lattice.gateway.cli.PolicyCommand;
 import dev.lattice.gateway.cli.ServeCommand;
+import dev.lattice.gateway.cli.TopicsCommand;
 import dev.lattice.gateway.cli.Subcommand;
 import dev.lattice.gateway.cli.UsageException;
 import java.io.PrintStream;
@@ -20,6 +21,7 @@ public final class LatticeCommand {
   static final List<Subcommand> SUBCOMMANDS = List.of(
       new ServeCommand(),
       new PolicyCommand(),
+      new TopicsCommand(),
       new dev.lattice.gateway.bench.BenchCommand(),
       new dev.lattice.gateway.demo.DemoCommand());
 

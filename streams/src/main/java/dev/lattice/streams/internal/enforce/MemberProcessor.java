@@ -505,7 +505,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
             decide(
                 eventDocument(event, null, c.memberId()),
                 ConsentLedger.document(c.memberId(), state, now),
-                offer.getHeader().getSourceNetwork(),
+                // An offer flows into the member's network: that network is the source of the flow.
+                c.destination().id(),
                 c.destination(),
                 contextDocument(c.memberId(), offer.getBrand(), now));
         policyError |= isPolicyError(d);

@@ -47,10 +47,13 @@ public record NetworkRules(
     collectIds(root.path("partners"), partners, "network", "id");
     collectIds(root.path("export").path("networks"), partners, "network", "id");
     partners.remove(networkId);
+    // '*' admits any network or brand in the rules; routing only proposes named counterparts.
+    partners.remove("*");
     Set<String> brands = new LinkedHashSet<>();
     collectIds(root.path("brand_subscriptions"), brands, "brand", "brand_id", "id");
     collectIds(root.path("subscriptions"), brands, "brand", "brand_id", "id");
     collectIds(root.path("export").path("brands"), brands, "brand", "brand_id", "id");
+    brands.remove("*");
     int k = DEFAULT_K_ANONYMITY;
     for (JsonNode n :
         List.of(
