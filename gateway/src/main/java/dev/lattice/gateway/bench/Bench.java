@@ -245,10 +245,15 @@ public final class Bench {
         boolean ready = described.values().stream()
             .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
         if (ready) {
+          // A leader in the metadata is not yet a leader that hosts the partition: ask each leader for its end.
+          Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+          described.forEach((name, d) -> d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()),
+              OffsetSpec.latest())));
+          admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
           break;
         }
       } catch (ExecutionException e) {
-        // not all topics visible yet: ask again
+        // not all topics visible or hosted yet: ask again
       } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
         throw new BenchFailedException("topics not ready: " + e, e);
       }
