@@ -15,7 +15,9 @@ import java.util.Objects;
  *
  * @param allow whether the event may be written to the destination (after the obligations)
  * @param reasons why it was denied (may also carry informational reasons when allowed)
- * @param obligations what to do to the event before writing it; {@link Obligations#NONE} on deny
+ * @param obligations what to do to the event before writing it. On a deny nothing is written; the
+ *     obligations then only show what the flow would have needed (the default bundle reports them,
+ *     fail-closed denies from the service carry {@link Obligations#NONE})
  * @param bundleRevision the revision of the bundle that decided, for audit and replay
  * @param evalNanos wall time spent evaluating the policy
  * @param explanation the rules that fired; empty unless an explanation was requested

@@ -1,6 +1,5 @@
 # data.lattice.decision: the answer the topology asks for, per event and destination
-# (docs/decision-contract.md). Every deny carries stable reason codes; obligations only come with
-# an allow.
+# (docs/decision-contract.md). Every deny carries stable reason codes.
 package lattice
 
 import data.lattice.consent
@@ -11,8 +10,6 @@ import data.lattice.offers
 import data.lattice.sharing
 import data.lattice.util
 import rego.v1
-
-no_obligations := {"redact": [], "pseudonymize": [], "generalize": {}}
 
 reasons contains r if some r in consent.deny
 
@@ -27,16 +24,14 @@ reasons contains util.reason(
 	sprintf("unknown event type %v", [util.get(flow.event, "type", null)])
 ) if not flow.type in flow.known_types
 
+default allow := false
+
 allow if count(reasons) == 0
 
+# Obligations come with every decision: on an allow the topology applies them before writing; on a
+# deny nothing is written and they show what the flow would have needed (for explanations).
 decision := {
-	"allow": true,
-	"reasons": [],
-	"obligations": obligations.obligations,
-} if {
-	allow
-} else := {
-	"allow": false,
+	"allow": allow,
 	"reasons": [r | some r in reasons],
-	"obligations": no_obligations,
+	"obligations": obligations.obligations,
 }

@@ -15,9 +15,17 @@ test_an_empty_input_is_denied_with_reasons if {
 	count(d.reasons) > 0
 }
 
-test_a_denied_decision_carries_no_obligations if {
-	d := fx.decide(fx.put2(fx.member_data, "consent", "purposes", {}))
-	d.obligations == {"redact": [], "pseudonymize": [], "generalize": {}}
+test_a_denied_decision_still_shows_the_obligations_the_flow_would_carry if {
+	d := fx.decide(fx.put(fx.member_data, "destination", {"kind": "network", "id": "garden-guild"}))
+	d.allow == false
+	"payload.note" in d.obligations.redact
+	d.obligations.pseudonymize == ["member_id", "payload.handle"]
+}
+
+test_an_allowed_decision_has_no_reasons if {
+	d := fx.decide(fx.member_data)
+	d.allow == true
+	d.reasons == []
 }
 
 test_every_reason_has_a_dotted_code_and_a_message if {

@@ -251,7 +251,7 @@ public final class BundleDecisionService implements DecisionService {
       }
       try {
         List<Reason> reasons = reasons(doc.get("reasons"));
-        Obligations obligations = allow ? obligations(doc.get("obligations")) : Obligations.NONE;
+        Obligations obligations = obligations(doc.get("obligations"));
         return new Decision(allow, reasons, obligations, revision, nanos, explanation);
       } catch (IllegalArgumentException e) {
         return withExplanation(Decision.deny(Decision.POLICY_ERROR, "malformed decision: " + e.getMessage(), revision, nanos), explanation);
