@@ -21,7 +21,8 @@ import dev.lattice.gateway.security.Role;
       "lattice.security.bootstrap-admin-key=" + GatewayIntegrationTest.ADMIN_KEY,
       "lattice.security.jwt.hmac-secret=" + GatewayIntegrationTest.JWT_SECRET,
       "lattice.ingest.max-request-bytes=65536",
-      "lattice.consent.confirm-timeout=2s"
+      "lattice.consent.confirm-timeout=2s",
+      "lattice.streams.persistent-stores=false"
     })
 public abstract class GatewayIntegrationTest {
 

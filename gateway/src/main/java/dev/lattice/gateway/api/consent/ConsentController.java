@@ -128,7 +128,7 @@ public class ConsentController {
     return consent.state(memberId).map(ConsentController::view).orElseGet(() -> empty(memberId));
   }
 
-  static ConsentView view(ConsentState s) {
+  public static ConsentView view(ConsentState s) {
     Map<String, PurposeView> purposes = new LinkedHashMap<>();
     s.getPurposes()
         .forEach(

@@ -45,8 +45,10 @@ class ConsentIT extends GatewayIntegrationTest {
                 "recipients", List.of("acme"),
                 "networks", List.of("ski-club")));
 
-    assertThat(response.status()).isIn(200, 202);
+    assertThat(response.status()).isEqualTo(200);
     var receipt = response.json();
+    assertThat(receipt.get("status").asString()).isEqualTo("recorded");
+    assertThat(receipt.get("receiptId").asString()).isNotBlank();
     assertThat(receipt.get("@context").get("dpv").asString()).isEqualTo("https://w3id.org/dpv#");
     assertThat(receipt.get("consentStatus").asString()).isEqualTo("dpv:ConsentGiven");
     assertThat(receipt.get("processing").get(0).get("purpose").asString()).isEqualTo("dpv:Marketing");
@@ -71,6 +73,8 @@ class ConsentIT extends GatewayIntegrationTest {
 
   @Test
   void aWithdrawalIsSentAsAWithdrawCommand() {
+    service.put("/api/v1/members/m-consent-3/consents/marketing", Map.of());
+
     Response response = service.delete("/api/v1/members/m-consent-3/consents/marketing");
 
     assertThat(response.json().get("consentStatus").asString()).isEqualTo("dpv:ConsentWithdrawn");
@@ -97,6 +101,19 @@ class ConsentIT extends GatewayIntegrationTest {
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$.tcString");
+  }
+
+  @Test
+  void theConsentStateShowsTheGrantWithItsReceipt() {
+    Response grant =
+        service.put("/api/v1/members/m-consent-6/consents/research", Map.of("categories", List.of("activity")));
+
+    Response state = service.get("/api/v1/members/m-consent-6/consents");
+
+    assertThat(state.json().get("version").asLong()).isEqualTo(grant.json().get("ledgerVersion").asLong());
+    assertThat(state.json().get("purposes").get("research").get("granted").asBoolean()).isTrue();
+    assertThat(state.json().get("history").get(0).get("receiptId").asString())
+        .isEqualTo(grant.json().get("receiptId").asString());
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -216,6 +217,47 @@ class BundleDecisionServiceTest {
     assertThat(svc.decide(Map.of("net", "ski-club")).reasons().get(0).message()).isEqualTo("Ski Club");
     svc.removeData("networks/ski-club");
     assertThat(svc.decide(Map.of("net", "ski-club")).reasonCodes()).containsExactly("rev.b");
+  }
+
+  /**
+   * An input document that, the first time the engine reads it (that is, after the service has
+   * picked the bundle to evaluate on), announces it and waits until the test lets it go on.
+   */
+  private static final class GatedInput extends java.util.AbstractMap<String, Object> {
+    final CountDownLatch reading = new CountDownLatch(1);
+    final CountDownLatch proceed = new CountDownLatch(1);
+    private final AtomicBoolean first = new AtomicBoolean(true);
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      if (first.getAndSet(false)) {
+        reading.countDown();
+        try {
+          proceed.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return Set.of();
+    }
+  }
+
+  @Test
+  void aDecisionInFlightFinishesOnTheBundleItStartedWith() throws Exception {
+    var svc = service();
+    GatedInput input = new GatedInput();
+    var result = new java.util.concurrent.atomic.AtomicReference<Decision>();
+    Thread decider = new Thread(() -> result.set(svc.decide(input)));
+    decider.start();
+    assertThat(input.reading.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the engine read the input").isTrue();
+
+    svc.activate(tarGz(files("r2", "b", null), null));
+    input.proceed.countDown();
+    decider.join();
+
+    assertThat(result.get().bundleRevision()).isEqualTo("r1");
+    assertThat(result.get().reasonCodes()).containsExactly("rev.a");
+    assertThat(svc.decide(Map.of()).reasonCodes()).containsExactly("rev.b");
   }
 
   @Test

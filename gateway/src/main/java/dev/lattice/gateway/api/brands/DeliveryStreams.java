@@ -1,0 +1,162 @@
+package dev.lattice.gateway.api.brands;
+
+import dev.lattice.schemas.AvroJson;
+import dev.lattice.schemas.TopicCatalogue;
+import dev.lattice.schemas.avro.OfferDelivery;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Server-Sent Events streams of a brand's consented deliveries. The topology delivers an offer into
+ * the member's network ({@code lattice.out.network.<networkId>}); the stream reads the output
+ * topics of the networks the brand subscribed to (all networks without a subscription) and keeps
+ * only the deliveries of this brand's offers. Each stream has its own consumer (no group) on a virtual
+ * thread; the stream starts at the end of the topic (or at its beginning with {@code
+ * from=earliest}) and its position is fixed before the first event ({@code ready}) is sent, so a
+ * client that waited for {@code ready} misses nothing written afterwards.
+ */
+public final class DeliveryStreams {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryStreams.class);
+  private final Map<String, Object> clientProperties;
+  private final Duration streamTimeout;
+
+  public DeliveryStreams(Map<String, Object> clientProperties, Duration streamTimeout) {
+    this.clientProperties = Map.copyOf(clientProperties);
+    this.streamTimeout = streamTimeout;
+  }
+
+  /**
+   * Opens a stream of the brand's deliveries from the output topics of {@code networks}.
+   */
+  public SseEmitter open(
+      String brandId, List<String> networks, boolean fromEarliest, Supplier<Brand> brand) {
+    SseEmitter emitter = new SseEmitter(streamTimeout.toMillis());
+    AtomicBoolean open = new AtomicBoolean(true);
+    emitter.onCompletion(() -> open.set(false));
+    emitter.onTimeout(() -> open.set(false));
+    emitter.onError(e -> open.set(false));
+    KafkaConsumer<String, byte[]> consumer = consumer(brandId);
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String network : networks) {
+      String topic = TopicCatalogue.networkOutput(network).name();
+      consumer
+          .partitionsFor(topic, Duration.ofSeconds(10))
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    }
+    consumer.assign(partitions);
+    if (fromEarliest) {
+      consumer.seekToBeginning(partitions);
+    } else {
+      consumer.seekToEnd(partitions);
+    }
+    partitions.forEach(consumer::position); // resolve the start now, before "ready"
+    Thread.ofVirtual()
+        .name("sse-" + brandId)
+        .start(() -> pump(brandId, consumer, emitter, open, brand));
+    return emitter;
+  }
+
+  private void pump(
+      String brandId,
+      KafkaConsumer<String, byte[]> consumer,
+      SseEmitter emitter,
+      AtomicBoolean open,
+      Supplier<Brand> brand) {
+    long lastBeat = System.nanoTime();
+    try (consumer) {
+      emitter.send(SseEmitter.event().name("ready").data("{\"brand\":\"" + brandId + "\"}", MediaType.APPLICATION_JSON));
+      while (open.get()) {
+        if (consumer.assignment().isEmpty()) {
+          Thread.sleep(250); // no network to read yet; keep the connection with heartbeats
+        }
+        for (ConsumerRecord<String, byte[]> record :
+            consumer.assignment().isEmpty()
+                ? org.apache.kafka.clients.consumer.ConsumerRecords.<String, byte[]>empty()
+                : consumer.poll(Duration.ofMillis(250))) {
+          SpecificRecord value = BrandOutputs.decode(record.value()).orElse(null);
+          if (value instanceof OfferDelivery delivery
+              && delivery.getBrand().equals(brandId)
+              && brand.get().wants(delivery.getNetwork(), delivery.getCategory())) {
+            emitter.send(
+                SseEmitter.event()
+                    .id(record.partition() + "-" + record.offset())
+                    .name("delivery")
+                    .data(AvroJson.toJson(delivery), MediaType.APPLICATION_JSON));
+          }
+        }
+        if (System.nanoTime() - lastBeat > Duration.ofSeconds(15).toNanos()) {
+          emitter.send(SseEmitter.event().comment("keep-alive"));
+          lastBeat = System.nanoTime();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException | IllegalStateException e) {
+      // The client went away; nothing to report to it.
+      LOGGER.debug("Delivery stream closed brand={}: {}", brandId, e.toString());
+    } catch (RuntimeException e) {
+      LOGGER.warn("Delivery stream failed brand={}", brandId, e);
+      emitter.completeWithError(e);
+      return;
+    }
+    emitter.complete();
+  }
+
+  private KafkaConsumer<String, byte[]> consumer(String brandId) {
+    Map<String, Object> props = new HashMap<>(clientProperties);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "lattice-sse-" + brandId);
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    return new KafkaConsumer<>(props);
+  }
+
+  /** Every insight record on the brand's topic, oldest first (at most {@code limit}, newest kept). */
+  public List<dev.lattice.schemas.avro.InsightRecord> insights(String brandId, int limit) {
+    String topic = TopicCatalogue.brandOutput(brandId).name();
+    java.util.ArrayDeque<dev.lattice.schemas.avro.InsightRecord> out = new java.util.ArrayDeque<>();
+    try (KafkaConsumer<String, byte[]> consumer = consumer(brandId)) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(topic, Duration.ofSeconds(10))
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
+          && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (BrandOutputs.decode(record.value()).orElse(null)
+              instanceof dev.lattice.schemas.avro.InsightRecord insight) {
+            out.addLast(insight);
+            if (out.size() > limit) {
+              out.removeFirst();
+            }
+          }
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.lattice.gateway.api.decisions;
+
+import dev.lattice.gateway.problem.FieldProblem;
+import dev.lattice.gateway.problem.InvalidRequestException;
+import dev.lattice.streams.LatticeStreams;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The decision log: every decision the topology made, by event or by member, each with its
+ * explanation. Served from the topology's queryable decision stores (Kafka Streams interactive
+ * queries; decisions stay there for {@code decisionRetention}, the audit topic keeps them for good).
+ */
+@RestController
+@RequestMapping("/api/v1/decisions")
+@Tag(name = "Decisions", description = "Why was this allowed? (COMPLIANCE, ADMIN)")
+public class DecisionController {
+
+  private final LatticeStreams streams;
+
+  public DecisionController(LatticeStreams streams) {
+    this.streams = streams;
+  }
+
+  @GetMapping
+  @Operation(summary = "Decisions for an event (eventId) or about a member (memberId), explained")
+  public List<DecisionView> find(
+      @RequestParam(required = false) String eventId,
+      @RequestParam(required = false) String memberId,
+      @RequestParam(defaultValue = "100") int limit) {
+    if ((eventId == null) == (memberId == null)) {
+      throw new InvalidRequestException(
+          "Give exactly one of eventId and memberId",
+          List.of(new FieldProblem("eventId|memberId", "exactly one is required")));
+    }
+    if (eventId != null) {
+      return streams.decisionsForEvent(eventId).stream().map(DecisionView::of).toList();
+    }
+    return streams.decisionsForMember(memberId, Math.max(1, Math.min(limit, 1000))).stream()
+        .map(DecisionView::of)
+        .toList();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.lattice.gateway.api.members;
+
+import dev.lattice.gateway.api.consent.ConsentController;
+import dev.lattice.gateway.api.consent.ConsentReceipt;
+import dev.lattice.gateway.api.consent.ConsentService;
+import dev.lattice.gateway.api.decisions.DecisionView;
+import dev.lattice.gateway.events.MemberKeyring;
+import dev.lattice.gateway.security.LatticePrincipal;
+import dev.lattice.streams.LatticeStreams;
+import dev.lattice.streams.MemberActivity;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Members' rights: where my data went, everything Lattice holds about me, and erasure. */
+@RestController
+@RequestMapping("/api/v1/members/{memberId}")
+@Tag(name = "Members' rights", description = "Activity feed, export and erasure (crypto-shredding)")
+public class MemberController {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(MemberController.class);
+  private final LatticeStreams streams;
+  private final ConsentService consent;
+  private final MemberKeyring keyring;
+  private final MemberDataScanner scanner;
+
+  public MemberController(
+      LatticeStreams streams, ConsentService consent, MemberKeyring keyring, MemberDataScanner scanner) {
+    this.streams = streams;
+    this.consent = consent;
+    this.keyring = keyring;
+    this.scanner = scanner;
+  }
+
+  /** The member's "where my data went" feed. */
+  public record ActivityView(
+      String memberId, Map<String, Instant> networks, long events, Instant lastSeen, List<DecisionView> decisions) {}
+
+  /** The result of an erasure request. */
+  public record ErasureView(
+      String memberId, boolean keyErased, Instant erasedAt, ConsentReceipt consentReceipt, String effect) {}
+
+  @GetMapping("/activity")
+  @Operation(summary = "Every delivery and denial concerning the member, newest first, with reasons")
+  public ActivityView activity(
+      @PathVariable String memberId, @RequestParam(defaultValue = "100") int limit) {
+    MemberActivity activity = streams.activity(memberId).orElse(null);
+    List<DecisionView> decisions =
+        streams.decisionsForMember(memberId, Math.max(1, Math.min(limit, 1000))).stream()
+            .map(DecisionView::of)
+            .toList();
+    return new ActivityView(
+        memberId,
+        activity == null ? Map.of() : activity.networks(),
+        activity == null ? 0 : activity.events(),
+        activity == null ? null : activity.lastSeen(),
+        decisions);
+  }
+
+  @GetMapping("/export")
+  @Operation(
+      summary = "Everything Lattice holds about the member",
+      description =
+          "Consent state and history, activity, decisions, and the member's events from the ingest"
+              + " topics with their personal parts opened with the member's key. After erasure the"
+              + " personal parts are unreadable.")
+  public Map<String, Object> export(@PathVariable String memberId) {
+    Map<String, Object> export = new LinkedHashMap<>();
+    export.put("memberId", memberId);
+    export.put("exportedAt", Instant.now());
+    export.put("dataKey", keyring.find(memberId).isPresent() ? "present" : "absent (erased or never created)");
+    export.put(
+        "consent",
+        consent.state(memberId).map(ConsentController::view).orElse(null));
+    export.put("activity", activity(memberId, 1000));
+    List<JsonNode> events = scanner.events(memberId, 1000);
+    export.put("summary", MemberDataScanner.summary(events));
+    export.put("events", events);
+    return export;
+  }
+
+  @PostMapping("/erasure")
+  @Operation(
+      summary = "Erase the member (crypto-shredding)",
+      description =
+          "Deletes the member's data key from lattice.member.keys (so every record sealed with it,"
+              + " in every topic, can no longer be read) and erases their consent state; the"
+              + " topology clears its store entries for the member.")
+  public ResponseEntity<ErasureView> erase(
+      @PathVariable String memberId, @AuthenticationPrincipal LatticePrincipal caller) {
+    boolean keyErased = keyring.erase(memberId);
+    ConsentService.Result result = consent.erase(memberId, caller.name());
+    LOGGER.info("Member erased by={} keyErased={}", caller.name(), keyErased);
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .body(
+            new ErasureView(
+                memberId,
+                keyErased,
+                Instant.now(),
+                result.receipt(),
+                "personal data sealed with the member's key is unreadable everywhere"));
+  }
+}

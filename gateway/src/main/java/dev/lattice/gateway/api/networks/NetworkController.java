@@ -1,0 +1,114 @@
+package dev.lattice.gateway.api.networks;
+
+import dev.lattice.gateway.security.LatticePrincipal;
+import dev.lattice.schemas.avro.NetworkDocument;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Networks and their rules (validated against {@code lattice/network-rules.schema.json}) and
+ * transit agreements. ADMIN creates networks; a NETWORK_ADMIN edits only its own.
+ */
+@RestController
+@RequestMapping("/api/v1/networks")
+@Tag(name = "Networks", description = "Network rules and agreements between networks")
+public class NetworkController {
+
+  private final NetworkService networks;
+
+  public NetworkController(NetworkService networks) {
+    this.networks = networks;
+  }
+
+  /** A new network. */
+  public record CreateNetwork(String id, String name, JsonNode rules) {}
+
+  /** New rules (and optionally a new name) for a network. */
+  public record UpdateNetwork(String name, JsonNode rules) {}
+
+  /** A network as stored. */
+  public record NetworkView(
+      String id, String name, long version, JsonNode rules, Instant updatedAt, String updatedBy) {}
+
+  @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
+  @Operation(summary = "Create a network (ADMIN); provisions its output topic")
+  public NetworkView create(
+      @RequestBody CreateNetwork body, @AuthenticationPrincipal LatticePrincipal caller) {
+    return view(networks.create(body.id(), body.name(), body.rules(), caller.name()));
+  }
+
+  @GetMapping
+  @Operation(summary = "List networks")
+  public List<NetworkView> list() {
+    return networks.list().stream().map(this::view).toList();
+  }
+
+  @GetMapping("/{networkId}")
+  @Operation(summary = "One network with its rules")
+  public NetworkView get(@PathVariable String networkId) {
+    return view(networks.get(networkId));
+  }
+
+  @PutMapping("/{networkId}")
+  @Operation(summary = "Replace a network's rules (ADMIN or that network's NETWORK_ADMIN)")
+  public NetworkView update(
+      @PathVariable String networkId,
+      @RequestBody UpdateNetwork body,
+      @AuthenticationPrincipal LatticePrincipal caller) {
+    return view(networks.update(networkId, body.name(), body.rules(), caller.name()));
+  }
+
+  @GetMapping("/{networkId}/agreements")
+  @Operation(summary = "The network's transit agreements")
+  public JsonNode agreements(@PathVariable String networkId) {
+    JsonNode agreements = networks.rules(networks.get(networkId)).get("agreements");
+    return agreements == null ? tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode() : agreements;
+  }
+
+  @PostMapping("/{networkId}/agreements")
+  @Operation(
+      summary = "Add or replace the agreement with a partner network",
+      description =
+          "Data moves between two networks only while both list a current agreement with each"
+              + " other covering the purpose.")
+  public NetworkView putAgreement(
+      @PathVariable String networkId,
+      @RequestBody JsonNode agreement,
+      @AuthenticationPrincipal LatticePrincipal caller) {
+    return view(networks.putAgreement(networkId, agreement, caller.name()));
+  }
+
+  @DeleteMapping("/{networkId}/agreements/{partner}")
+  @Operation(summary = "End the agreement with a partner network")
+  public NetworkView removeAgreement(
+      @PathVariable String networkId,
+      @PathVariable String partner,
+      @AuthenticationPrincipal LatticePrincipal caller) {
+    return view(networks.removeAgreement(networkId, partner, caller.name()));
+  }
+
+  private NetworkView view(NetworkDocument d) {
+    return new NetworkView(
+        d.getNetworkId(),
+        d.getName(),
+        d.getVersion(),
+        networks.rules(d),
+        d.getUpdatedAt(),
+        d.getUpdatedBy());
+  }
+}

@@ -1,0 +1,87 @@
+package dev.lattice.gateway.topology;
+
+import dev.lattice.gateway.kafka.KafkaBroker;
+import dev.lattice.gateway.kafka.ProvisioningReport;
+import dev.lattice.policy.DecisionService;
+import dev.lattice.streams.LatticeStreams;
+import dev.lattice.streams.TopologySettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Runs the streams module's topology inside the gateway (unless {@code lattice.streams.enabled=false}). */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TopologySettingsProperties.class)
+@ConditionalOnProperty(name = "lattice.streams.enabled", havingValue = "true", matchIfMissing = true)
+public class TopologyConfiguration {
+
+  @Bean(destroyMethod = "close")
+  LatticeStreams latticeStreams(
+      KafkaBroker broker,
+      ProvisioningReport topicProvisioning,
+      DecisionService decisionService,
+      TopologySettingsProperties properties,
+      @Value("${lattice.data-dir:lattice-data}") Path dataDir) {
+    Path streamsDir = dataDir.resolve("streams");
+    byte[] secret = pseudonymSecret(properties, streamsDir);
+    TopologySettings defaults = TopologySettings.of(decisionService, secret);
+    TopologySettings settings =
+        new TopologySettings(
+            defaults.decisionService(),
+            secret,
+            defaults.topics(),
+            defaults.frequencyWindow(),
+            defaults.purchaseMemory(),
+            defaults.decisionRetention(),
+            defaults.insights(),
+            properties.persistentStores());
+    Properties config = new Properties();
+    config.putAll(broker.clientProperties());
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    config.put(StreamsConfig.STATE_DIR_CONFIG, streamsDir.resolve("state").toAbsolutePath().toString());
+    return LatticeStreams.create(settings, config);
+  }
+
+  @Bean
+  TopologyLifecycle topologyLifecycle(LatticeStreams streams, TopologySettingsProperties properties) {
+    return new TopologyLifecycle(streams, properties.startTimeout(), properties.closeTimeout());
+  }
+
+  @Bean
+  TopologyHealthIndicator topologyHealthIndicator(LatticeStreams streams) {
+    return new TopologyHealthIndicator(streams);
+  }
+
+  private static byte[] pseudonymSecret(TopologySettingsProperties properties, Path streamsDir) {
+    if (properties.pseudonymSecret() != null && !properties.pseudonymSecret().isBlank()) {
+      return properties.pseudonymSecret().getBytes(StandardCharsets.UTF_8);
+    }
+    Path file = streamsDir.resolve("pseudonym.secret");
+    try {
+      if (Files.exists(file)) {
+        return Base64.getDecoder().decode(Files.readString(file).trim());
+      }
+      byte[] secret = new byte[32];
+      new SecureRandom().nextBytes(secret);
+      Files.createDirectories(streamsDir);
+      Files.writeString(file, Base64.getEncoder().encodeToString(secret));
+      return secret;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read or create the pseudonym secret " + file, e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(file + " is not base64; delete it to create a new one", e);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.lattice.gateway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lattice.gateway.security.Role;
+import dev.lattice.gateway.support.GatewayHttp;
+import dev.lattice.gateway.support.GatewayHttp.Response;
+import dev.lattice.gateway.support.GatewayIntegrationTest;
+import dev.lattice.gateway.support.SseClient;
+import dev.lattice.gateway.support.TopicReader;
+import dev.lattice.schemas.AvroCodec;
+import dev.lattice.schemas.TopicCatalogue;
+import dev.lattice.schemas.avro.OfferDelivery;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole path over HTTP with a real broker and the real topology: networks and a brand are
+ * created, a member consents, an offer reaches the brand's stream and the network's output topic;
+ * after withdrawal the next offer is not delivered and its decision says why; after erasure the
+ * export holds nothing readable.
+ */
+class ConsentToDeliveryIT extends GatewayIntegrationTest {
+
+  private static final String MEMBER = "m-e2e";
+  private static final String EMAIL = "skier@e2e.example";
+
+  static String memberData(String eventId) {
+    return """
+        {"header": {"event_id": "%s", "event_type": "member_data", "source_network": "alpine",
+                    "subject_member": "%s", "occurred_at": "2026-11-23T10:00:00Z"},
+         "purpose": "analytics", "kind": "profile",
+         "personal": {"email": "%s", "interests": ["skiing"]}}
+        """
+        .formatted(eventId, MEMBER, EMAIL);
+  }
+
+  static String offer(String eventId, String offerId) {
+    return """
+        {"header": {"event_id": "%s", "event_type": "offer", "source_network": "alpine",
+                    "occurred_at": "2026-11-23T10:00:00Z"},
+         "offer_id": "%s", "brand": "summit", "sku": "SKI-001", "category": "outdoor",
+         "creative": {"headline": "New skis"}, "target_networks": ["alpine"],
+         "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2030-01-01T00:00:00Z"}
+        """
+        .formatted(eventId, offerId);
+  }
+
+  @Test
+  void consentGatesOfferDeliveryAndErasureLeavesNothingReadable() {
+    GatewayHttp admin = asAdmin();
+    GatewayHttp service = as(keyFor(Role.SERVICE, null));
+    String brandKey = keyFor(Role.BRAND, "summit");
+
+    // Given two networks and a brand
+    Response alpine =
+        admin.post(
+            "/api/v1/networks",
+            Map.of(
+                "id", "alpine",
+                "name", "Alpine Club",
+                "rules",
+                    Map.of(
+                        "offers",
+                        Map.of(
+                            "accept", true,
+                            "brands_allow", List.of("summit"),
+                            "frequency_cap",
+                                Map.of("per_member_24h", 10, "per_member_brand_24h", 10)))));
+    assertThat(alpine.status()).as(alpine.body()).isEqualTo(201);
+    assertThat(admin.post("/api/v1/networks", Map.of("id", "readers", "name", "Readers", "rules", Map.of())).status())
+        .isEqualTo(201);
+    assertThat(admin.post("/api/v1/brands", Map.of("id", "summit", "name", "Summit Gear")).status())
+        .isEqualTo(201);
+
+    // and a member of alpine who consents to offers from summit
+    assertThat(service.post("/api/v1/events/member-data", memberData("e2e-md-1")).status()).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> service.get("/api/v1/members/" + MEMBER + "/activity").json().get("networks").has("alpine"));
+    Response granted =
+        service.put(
+            "/api/v1/members/" + MEMBER + "/consents/offers", Map.of("recipients", List.of("summit")));
+    assertThat(granted.status()).as(granted.body()).isEqualTo(200);
+    assertThat(granted.json().get("ledgerVersion").asLong()).isPositive();
+
+    try (SseClient stream =
+        new SseClient(http().uri("/api/v1/brands/summit/deliveries"), brandKey)) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> !stream.events("ready").isEmpty());
+
+      // When an offer is ingested, it reaches the brand's stream and the network's output topic
+      assertThat(service.post("/api/v1/events/offers", offer("e2e-offer-1", "o-1")).status()).isEqualTo(202);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> stream.events("delivery").stream().anyMatch(e -> e.data().contains("\"o-1\"")));
+      AvroCodec<OfferDelivery> deliveries = AvroCodec.of(OfferDelivery.class);
+      assertThat(
+              TopicReader.readAll(kafka.clientProperties(), TopicCatalogue.networkOutput("alpine").name())
+                  .stream()
+                  .map(r -> deliveries.decode(r.value())))
+          .anyMatch(d -> d.getOfferId().equals("o-1") && d.getBrand().equals("summit"));
+
+      // When the member withdraws, the next offer is not delivered and the decision explains why
+      Response withdrawn = service.delete("/api/v1/members/" + MEMBER + "/consents/offers");
+      assertThat(withdrawn.status()).as(withdrawn.body()).isEqualTo(200);
+      assertThat(service.post("/api/v1/events/offers", offer("e2e-offer-2", "o-2")).status()).isEqualTo(202);
+      GatewayHttp compliance = as(keyFor(Role.COMPLIANCE, null));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> !compliance.get("/api/v1/decisions?eventId=e2e-offer-2").json().isEmpty());
+      JsonNode decision = compliance.get("/api/v1/decisions?eventId=e2e-offer-2").json().get(0);
+      assertThat(decision.get("allow").asBoolean()).isFalse();
+      assertThat(decision.get("reasons").valueStream().map(r -> r.get("code").asString()))
+          .contains("consent.purpose_not_granted");
+      assertThat(decision.get("explanation").asString()).startsWith("Denied").contains("member has not granted offers");
+      assertThat(stream.events("delivery")).noneMatch(e -> e.data().contains("\"o-2\""));
+    }
+
+    // When the member is erased, the export shows nothing readable
+    assertThat(service.post("/api/v1/members/" + MEMBER + "/erasure", "{}").status()).isEqualTo(202);
+    Response export = service.get("/api/v1/members/" + MEMBER + "/export");
+    assertThat(export.status()).isEqualTo(200);
+    assertThat(export.json().get("summary").get("events").asInt()).isPositive();
+    assertThat(export.json().get("summary").get("unreadable").asInt())
+        .isEqualTo(export.json().get("summary").get("events").asInt());
+    assertThat(export.body()).doesNotContain(EMAIL);
+  }
+}
