@@ -1,6 +1,9 @@
 package dev.lattice.gateway.demo;
 
+import dev.lattice.gateway.api.brands.Brand;
+import dev.lattice.gateway.api.brands.BrandRegistry;
 import dev.lattice.gateway.api.ingest.EventType;
+import dev.lattice.gateway.api.networks.NetworkService;
 import dev.lattice.gateway.api.ingest.IngestService;
 import dev.lattice.gateway.cli.ServeCommand;
 import dev.lattice.gateway.events.EventPublisher;
@@ -16,7 +19,6 @@ import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.MemberDataEvent;
 import dev.lattice.schemas.avro.MemberPersonal;
 import dev.lattice.schemas.avro.EventHeader;
-import dev.lattice.schemas.avro.NetworkDocument;
 import dev.lattice.streams.LatticeTopology;
 import dev.lattice.streams.TopologySettings;
 import java.io.PrintStream;
@@ -49,15 +51,19 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One running demo: seeds the world into a started gateway, drives traffic and reports decisions. Seeding goes
- * through the public paths: network documents, members' initial consent commands and output topics through the
- * gateway's publisher and topic provisioner (the same topics and serdes the APIs use), every event through the
- * gateway's ingest service (validated against the Avro schema, personal data sealed with the member's key).
+ * through the gateway's own services, as the REST API does: networks through the network service (rules
+ * validated, output topic provisioned), brands into the brand registry (output topic provisioned), every event
+ * through the ingest service (validated against the Avro schema, personal data sealed with the member's key);
+ * members' consent commands go straight to the consent command topic with the real serde (the consent service
+ * would wait for the ledger on each of several hundred grants).
  */
 final class Demo {
   private static final Logger LOGGER = LoggerFactory.getLogger(Demo.class);
   /** The gateway's own topology, when this build has one; otherwise the demo runs the topology itself. */
   private static final String GATEWAY_TOPOLOGY = "dev.lattice.gateway.topology.TopologyLifecycle";
   private static final Duration STATUS_EVERY = Duration.ofSeconds(10);
+  private static final String SEEDED_BY = "lattice-demo";
+  private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
 
   private final ConfigurableApplicationContext context;
   private final ServeCommand.Options serve;
@@ -103,9 +109,15 @@ final class Demo {
       }
     });
     Instant now = Instant.now();
+    NetworkService networks = context.getBean(NetworkService.class);
     for (DemoWorld.Network n : world.networks()) {
-      NetworkDocument doc = DemoWorld.document(n, now);
-      publish(TopicCatalogue.NETWORKS.name(), n.id(), doc);
+      if (networks.find(n.id()).isEmpty()) {
+        networks.create(n.id(), n.name(), JSON.readTree(DemoWorld.rulesJson(n)), SEEDED_BY);
+      }
+    }
+    BrandRegistry brands = context.getBean(BrandRegistry.class);
+    for (DemoWorld.Brand b : world.brands()) {
+      brands.add(new Brand(b.id(), b.name(), now, SEEDED_BY, List.of()));
     }
     List<ConsentCommand> grants = world.initialGrants(now);
     for (ConsentCommand c : grants) {
@@ -188,7 +200,7 @@ final class Demo {
     if (events.isEmpty()) {
       return;
     }
-    var array = tools.jackson.databind.json.JsonMapper.builder().build().createArrayNode();
+    var array = JSON.createArrayNode();
     events.forEach(array::add);
     ingest.ingestBatch(EventType.MEMBER_DATA, array);
     sent.addAndGet(events.size());
