@@ -349,13 +349,15 @@ final class Demo {
               + " curl -s -X DELETE %s %s/api/v1/members/%s/consents/offers%n%n", m.displayName(), key, base, m.id()));
     }
     if (api.contains("GET /api/v1/brands/{brandId}/deliveries")) {
-      text.append(String.format(" # watch what brand acme-outdoor may see, live (Server-Sent Events; Ctrl-C to stop):%n"
-          + " curl -N %s %s/api/v1/brands/acme-outdoor/deliveries%n%n", key, base));
+      text.append(String.format(" # watch acme-outdoor's consented offer deliveries, from the first one, then live"
+          + " (Server-Sent Events; Ctrl-C to stop):%n"
+          + " curl -N %s '%s/api/v1/brands/acme-outdoor/deliveries?from=earliest'%n%n", key, base));
     }
     if (api.contains("GET /api/v1/decisions")) {
       for (DecisionRecord d : new DecisionRecord[] {s.lastDenied(), s.lastAllowed()}) {
         if (d != null) {
-          text.append(String.format(" # why was %s's %s %s for %s %s?%n curl -s %s '%s/api/v1/decisions?eventId=%s'%n%n",
+          text.append(String.format(" # why was %s's %s %s for %s %s? (the event's decisions for every destination,"
+                  + " with reasons)%n curl -s %s '%s/api/v1/decisions?eventId=%s'%n%n",
               d.getMemberId(), d.getEventType().replace('_', ' '), d.getAllow() ? "allowed" : "denied",
               d.getDestination().getKind(), d.getDestination().getId(), key, base, d.getEventId()));
         }

@@ -244,9 +244,10 @@ public final class Traffic {
   private Item offer(String eventId, Instant now) {
     Brand brand = DemoWorld.pick(random, world.brands());
     Product product = DemoWorld.pick(random, brand.products());
+    // Brands mostly target networks that welcome them, and now and then one that does not.
     List<String> targets = new ArrayList<>();
     for (DemoWorld.Network n : world.networks()) {
-      if (random.nextInt(3) == 0) {
+      if (random.nextDouble() < (welcomes(n, brand.id()) ? 0.6 : 0.1)) {
         targets.add(n.id());
       }
     }
@@ -270,6 +271,14 @@ public final class Traffic {
         .setValidUntil(now.plus(Duration.ofDays(7)))
         .build();
     return new Item(Kind.OFFER, event.getOfferId(), eventId, event);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean welcomes(DemoWorld.Network network, String brand) {
+    Map<String, Object> offers = (Map<String, Object>) network.rules().getOrDefault("offers", Map.of());
+    List<String> allow = (List<String>) offers.getOrDefault("brands_allow", List.of());
+    List<String> deny = (List<String>) offers.getOrDefault("brands_deny", List.of());
+    return Boolean.TRUE.equals(offers.get("accept")) && !deny.contains(brand) && (allow.isEmpty() || allow.contains(brand));
   }
 
   private Item consentChange(String eventId, Instant now) {
