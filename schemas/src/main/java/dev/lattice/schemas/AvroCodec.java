@@ -3,15 +3,18 @@ package dev.lattice.schemas;
 import dev.lattice.schemas.EventDecodingException.Reason;
 import dev.lattice.schemas.internal.BoundedBinaryDecoder;
 import dev.lattice.schemas.internal.BoundedBinaryDecoder.TruncatedInputException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -34,7 +37,11 @@ public final class AvroCodec<T extends SpecificRecord> {
   private final Schema schema;
   private final SpecificData model;
   private final SchemaCatalog catalog;
-  private final BinaryMessageEncoder<T> encoder;
+  private final byte[] header;
+  private final SpecificDatumWriter<T> writer;
+  // Avro's BinaryMessageEncoder writes through a direct (unbuffered) encoder into a synchronized
+  // stream; a reused buffered encoder per thread produces the same bytes about twice as fast.
+  private static final ThreadLocal<BinaryEncoder> ENCODER = new ThreadLocal<>();
   private final Map<Long, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
 
   AvroCodec(Class<T> type, SchemaCatalog catalog) {
@@ -42,7 +49,14 @@ public final class AvroCodec<T extends SpecificRecord> {
     this.catalog = catalog;
     this.schema = catalog.schema(type).currentSchema();
     this.model = SpecificData.getForClass(type);
-    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.writer = new SpecificDatumWriter<>(schema, model);
+    long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+    this.header = new byte[HEADER_LENGTH];
+    header[0] = MARKER_0;
+    header[1] = MARKER_1;
+    for (int i = 0; i < 8; i++) {
+      header[2 + i] = (byte) (fingerprint >>> (8 * i));
+    }
   }
 
   /** The codec of a published type, using the standard catalogue. */
@@ -68,10 +82,13 @@ public final class AvroCodec<T extends SpecificRecord> {
   public byte[] encode(T record) {
     Objects.requireNonNull(record, "record");
     try {
-      ByteBuffer buffer = encoder.encode(record);
-      byte[] out = new byte[buffer.remaining()];
-      buffer.get(out);
-      return out;
+      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+      out.write(header);
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, ENCODER.get());
+      ENCODER.set(encoder);
+      writer.write(record, encoder);
+      encoder.flush();
+      return out.toByteArray();
     } catch (IOException | RuntimeException e) {
       throw new EventEncodingException(
           "cannot encode " + schema.getName() + ": " + e.getMessage(), e);
@@ -93,9 +110,8 @@ public final class AvroCodec<T extends SpecificRecord> {
       throw new EventDecodingException(Reason.EMPTY, null, "no bytes to decode as " + schema.getName());
     }
     Objects.checkFromIndexSize(offset, length, bytes.length);
-    int n = Math.min(length, HEADER_LENGTH);
     byte[] marker = {MARKER_0, MARKER_1};
-    for (int i = 0; i < Math.min(n, 2); i++) {
+    for (int i = 0; i < Math.min(length, 2); i++) {
       if (bytes[offset + i] != marker[i]) {
         throw new EventDecodingException(
             Reason.NOT_SINGLE_OBJECT,

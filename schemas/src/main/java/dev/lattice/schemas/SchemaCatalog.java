@@ -68,6 +68,7 @@ public final class SchemaCatalog {
   }
 
   private final Map<String, PublishedSchema> byName;
+  private final List<PublishedSchema> ordered;
   private final Map<Long, SchemaVersion> byFingerprint;
   private final Map<Long, PublishedSchema> ownerByFingerprint;
   private final SchemaStore.Cache store = new SchemaStore.Cache();
@@ -103,8 +104,6 @@ public final class SchemaCatalog {
     this.ownerByFingerprint = Map.copyOf(owners);
     this.ordered = List.copyOf(names.values());
   }
-
-  private final List<PublishedSchema> ordered;
 
   /** The catalogue of this build's published schemas. */
   public static SchemaCatalog standard() {

@@ -2,6 +2,7 @@ package dev.lattice.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.lattice.schemas.EventDecodingException.Reason;
 import dev.lattice.schemas.avro.ContentEvent;
@@ -130,5 +131,33 @@ class AvroCodecTest {
         .isInstanceOfSatisfying(
             EventDecodingException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED))
         .hasMessageContaining("1073741824");
+  }
+
+  @ParameterizedTest
+  @MethodSource("publishedTypes")
+  <T extends SpecificRecord> void encodingIsExactlyAvrosSingleObjectEncoding(Class<T> type) throws Exception {
+    AvroCodec<T> codec = LatticeSerdes.codec(type);
+    SpecificData model = SpecificData.getForClass(type);
+    var avro = new org.apache.avro.message.BinaryMessageEncoder<T>(model, codec.schema());
+    for (int seed = 0; seed < 20; seed++) {
+      @SuppressWarnings("unchecked")
+      T record = (T) new RandomRecords(model, seed).valueOf(codec.schema());
+      java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+      avro.encode(record, expected);
+
+      assertThat(codec.encode(record)).isEqualTo(expected.toByteArray());
+    }
+  }
+
+  @Test
+  void aFailedEncodingLeavesNothingBehindForTheNextOne() {
+    AvroCodec<MemberDataEvent> codec = LatticeSerdes.codec(MemberDataEvent.class);
+    MemberDataEvent broken = Samples.memberDataEvent();
+    broken.getHeader().setSourceNetwork(null);
+    catchThrowable(() -> codec.encode(broken));
+
+    byte[] bytes = codec.encode(Samples.memberDataEvent());
+
+    assertThat(codec.decode(bytes)).isEqualTo(Samples.memberDataEvent());
   }
 }

@@ -3,15 +3,12 @@ package dev.lattice.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.schemas.avro.MemberDataEvent;
+import dev.lattice.schemas.internal.CompatibilityCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.Incompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -65,23 +62,62 @@ class SchemaEvolutionTest {
       SchemaVersion older,
       Schema reader,
       Schema writer) {
-    var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
-    if (result.getCompatibility() == SchemaCompatibilityType.COMPATIBLE) {
-      return List.of();
-    }
-    return result.getIncompatibilities().stream()
+    return CompatibilityCheck.problems(reader, writer).stream()
         .map(
-            (Incompatibility inc) ->
-                "%s v%d is not %s compatible with v%d: %s at %s (%s)"
-                    .formatted(
-                        published.name(),
-                        newer.version(),
-                        direction,
-                        older.version(),
-                        inc.getType(),
-                        inc.getLocation(),
-                        inc.getMessage()))
-        .collect(Collectors.toList());
+            p ->
+                "%s v%d is not %s compatible with v%d: %s"
+                    .formatted(published.name(), newer.version(), direction, older.version(), p))
+        .toList();
+  }
+
+  @Test
+  void anIncompatibleChangeIsReportedNamingTheRecordAndField() {
+    Schema v1 =
+        new Schema.Parser()
+            .parse(
+                """
+                {"type":"record","name":"Offer","fields":[
+                  {"name":"creative","type":{"type":"record","name":"Creative","fields":[
+                    {"name":"headline","type":"string"}]}}]}
+                """);
+    Schema v2 =
+        new Schema.Parser()
+            .parse(
+                """
+                {"type":"record","name":"Offer","fields":[
+                  {"name":"creative","type":{"type":"record","name":"Creative","fields":[
+                    {"name":"headline","type":"string"},
+                    {"name":"colour","type":"string"}]}}]}
+                """);
+
+    assertThat(CompatibilityCheck.problems(v2, v1))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("Offer.creative.colour: READER_FIELD_MISSING_DEFAULT");
+    assertThat(CompatibilityCheck.problems(v1, v2)).isEmpty();
+  }
+
+  @Test
+  void aFieldInsideANullableRecordIsNamedThroughTheUnion() {
+    Schema v1 =
+        new Schema.Parser()
+            .parse(
+                """
+                {"type":"record","name":"Event","fields":[
+                  {"name":"personal","type":["null",{"type":"record","name":"P","fields":[
+                    {"name":"email","type":"string"}]}]}]}
+                """);
+    Schema v2 =
+        new Schema.Parser()
+            .parse(
+                """
+                {"type":"record","name":"Event","fields":[
+                  {"name":"personal","type":["null",{"type":"record","name":"P","fields":[
+                    {"name":"email","type":"int"}]}]}]}
+                """);
+
+    assertThat(CompatibilityCheck.problems(v2, v1))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("Event.personal.email: TYPE_MISMATCH");
   }
 
   @Test

@@ -72,12 +72,16 @@ public interface TestKafka {
     return Admin.create(clientProperties());
   }
 
-  /** Creates a topic and waits for it; replication is capped at the broker count. */
+  /**
+   * Creates a topic and waits until it can be described with a leader for each partition; replication is capped
+   * at the broker count.
+   */
   default void createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
     try (Admin admin = admin()) {
       admin.createTopics(java.util.List.of(new NewTopic(name, partitions,
               (short) Math.min(replicationFactor, brokerCount())).configs(configs)))
           .all().get(60, TimeUnit.SECONDS);
+      TopicReadiness.await(admin, name, partitions);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topic " + name, e);

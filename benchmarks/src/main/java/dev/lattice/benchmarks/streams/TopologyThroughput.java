@@ -38,6 +38,13 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * benchmarks/target/benchmarks.jar dev.lattice.benchmarks.streams.TopologyThroughput [events]}
  */
 public final class TopologyThroughput {
+  static final String SKI_CLUB =
+      "{\"export\":{\"networks\":[\"book-circle\"],\"brands\":[\"acme\"],\"purposes\":[\"sharing\"],\"categories\":[\"profile\",\"location\"]},"
+          + "\"agreements\":[{\"network\":\"book-circle\",\"purposes\":[\"sharing\"]}]}";
+  static final String BOOK_CIRCLE =
+      "{\"import\":{\"networks\":[\"ski-club\"],\"purposes\":[\"sharing\"],\"categories\":[\"*\"]},"
+          + "\"agreements\":[{\"network\":\"ski-club\",\"purposes\":[\"sharing\"]}]}";
+
   private TopologyThroughput() {}
 
   public static void main(String[] args) {
@@ -49,7 +56,11 @@ public final class TopologyThroughput {
     byte[] secret = "benchmark-secret-benchmark-secret".getBytes(StandardCharsets.UTF_8);
     TopologySettings settings = TopologySettings.of(new FixedPolicy(), secret).withInMemoryStores();
     System.out.printf("pass-through baseline: %,.0f events/s%n", run(LatticeTopology.passThrough(topics), topics, events, false));
-    System.out.printf("enforcement topology:  %,.0f events/s%n", run(LatticeTopology.build(settings), topics, events, true));
+    System.out.printf("enforcement topology, fixed Java policy:     %,.0f events/s%n", run(LatticeTopology.build(settings), topics, events, true));
+    TopologySettings rego =
+        TopologySettings.of(dev.lattice.policy.DecisionService.create(dev.lattice.policy.DecisionServiceConfig.defaults()), secret)
+            .withInMemoryStores();
+    System.out.printf("enforcement topology, default Rego bundle:   %,.0f events/s%n", run(LatticeTopology.build(rego), topics, events / 10, true));
   }
 
   private static double run(Topology topology, TopicNames topics, int events, boolean setup) {
@@ -62,8 +73,8 @@ public final class TopologyThroughput {
       ByteArraySerializer ser = new ByteArraySerializer();
       if (setup) {
         TestInputTopic<byte[], byte[]> networks = driver.createInputTopic(topics.networks(), ser, ser);
-        networks.pipeInput("ski-club".getBytes(), LatticeSerdes.codec(NetworkDocument.class).encode(network("ski-club", "{\"agreements\":[{\"network\":\"book-circle\"}],\"brand_subscriptions\":[\"acme\"]}")));
-        networks.pipeInput("book-circle".getBytes(), LatticeSerdes.codec(NetworkDocument.class).encode(network("book-circle", "{}")));
+        networks.pipeInput("ski-club".getBytes(), LatticeSerdes.codec(NetworkDocument.class).encode(network("ski-club", SKI_CLUB)));
+        networks.pipeInput("book-circle".getBytes(), LatticeSerdes.codec(NetworkDocument.class).encode(network("book-circle", BOOK_CIRCLE)));
         TestInputTopic<byte[], byte[]> consent = driver.createInputTopic(topics.consentCommands(), ser, ser);
         for (int m = 0; m < 1000; m += 2) {
           consent.pipeInput(("m-" + m).getBytes(), LatticeSerdes.codec(ConsentCommand.class).encode(
@@ -94,7 +105,7 @@ public final class TopologyThroughput {
     return NetworkDocument.newBuilder().setNetworkId(id).setName(id).setVersion(1).setRulesJson(rules).setUpdatedAt(Instant.EPOCH).build();
   }
 
-  private static MemberDataEvent event(String id, String member, Instant now) {
+  static MemberDataEvent event(String id, String member, Instant now) {
     return MemberDataEvent.newBuilder()
         .setHeader(EventHeader.newBuilder().setEventId(id).setEventType("member_data").setSourceNetwork("ski-club").setSubjectMember(member).setOccurredAt(now).build())
         .setPurpose("sharing")

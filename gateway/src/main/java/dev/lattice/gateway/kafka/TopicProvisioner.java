@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,8 +101,7 @@ public final class TopicProvisioner {
       return List.of();
     }
     List<String> names = specs.stream().map(TopicSpec::name).toList();
-    Map<String, TopicDescription> descriptions =
-        admin.describeTopics(names).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    Map<String, TopicDescription> descriptions = describe(names);
     Map<ConfigResource, TopicSpec> resources = new HashMap<>();
     specs.forEach(spec -> resources.put(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()), spec));
     Map<ConfigResource, Config> configs =
@@ -125,6 +125,25 @@ public final class TopicProvisioner {
       compare(spec.name(), config, "retention.ms", String.valueOf(spec.retentionMs()), conflicts);
     }
     return conflicts;
+  }
+
+  /**
+   * Describes {@code names}, waiting while a broker does not know a topic yet: a topic just created (here or by
+   * another instance) reaches every broker's metadata a little after the controller accepted it.
+   */
+  private Map<String, TopicDescription> describe(List<String> names)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (true) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100); // metadata propagation has no event to wait on
+      }
+    }
   }
 
   private static void compare(String topic, Config config, String name, String expected, List<TopicConflict> out) {

@@ -55,7 +55,46 @@ public final class BundleDecisionService implements DecisionService {
   private static final EvalOptions DECIDE_OPTIONS =
       EvalOptions.defaults().withMaxSteps(2_000_000).withDeadline(Duration.ofSeconds(2));
 
-  private record Active(Bundle bundle, CompiledPolicy policy, PreparedQuery query, Map<String, Object> overlay) {}
+  private record Compiled(CompiledPolicy policy, PreparedQuery query) {}
+
+  /**
+   * One bundle plus the documents set outside it. The policy is compiled with that data on first
+   * use, so a burst of {@link #putData} calls (restoring many networks) costs one compilation.
+   */
+  private static final class Active {
+    final Bundle bundle;
+    final Map<String, Object> overlay;
+    private volatile Compiled compiled;
+
+    Active(Bundle bundle, Map<String, Object> overlay, Compiled compiled) {
+      this.bundle = bundle;
+      this.overlay = overlay;
+      this.compiled = compiled;
+    }
+
+    Bundle bundle() {
+      return bundle;
+    }
+
+    Map<String, Object> overlay() {
+      return overlay;
+    }
+
+    Compiled compiled() {
+      Compiled c = compiled;
+      if (c == null) {
+        synchronized (this) {
+          c = compiled;
+          if (c == null) {
+            CompiledPolicy policy = Rego.compile(bundle.modules(), merged(bundle.data(), overlay));
+            c = new Compiled(policy, policy.prepare(DECISION_QUERY));
+            compiled = c;
+          }
+        }
+      }
+      return c;
+    }
+  }
 
   private final DecisionServiceConfig config;
   private volatile Active active;
@@ -78,7 +117,7 @@ public final class BundleDecisionService implements DecisionService {
     long start = System.nanoTime();
     QueryResult result;
     try {
-      result = a.query().evaluate(input, explain ? DECIDE_OPTIONS.withTrace(true) : DECIDE_OPTIONS);
+      result = a.compiled().query().evaluate(input, explain ? DECIDE_OPTIONS.withTrace(true) : DECIDE_OPTIONS);
     } catch (RegoException e) {
       long nanos = System.nanoTime() - start;
       LOGGER.warn("policy evaluation failed revision={} code={} location={}", revision, e.code(), e.location().map(Object::toString).orElse(""));
@@ -165,8 +204,8 @@ public final class BundleDecisionService implements DecisionService {
     }
     Active next;
     try {
-      CompiledPolicy serving = overlay.isEmpty() ? alone : Rego.compile(bundle.modules(), merged(bundle.data(), overlay));
-      next = new Active(bundle, serving, serving.prepare(DECISION_QUERY), overlay);
+      next = new Active(bundle, overlay, overlay.isEmpty() ? new Compiled(alone, alone.prepare(DECISION_QUERY)) : null);
+      next.compiled();
     } catch (RegoException e) {
       throw refused(Stage.COMPILE, rev, List.of(e.getMessage()), e);
     }
@@ -205,10 +244,9 @@ public final class BundleDecisionService implements DecisionService {
     recompile(overlay);
   }
 
+  /** Publishes the new data; the policy is recompiled with it by the next decision. */
   private void recompile(Map<String, Object> overlay) {
-    Active a = active;
-    CompiledPolicy policy = Rego.compile(a.bundle().modules(), merged(a.bundle().data(), overlay));
-    active = new Active(a.bundle(), policy, policy.prepare(DECISION_QUERY), overlay);
+    active = new Active(active.bundle(), overlay, null);
   }
 
   private static String normalize(String path) {

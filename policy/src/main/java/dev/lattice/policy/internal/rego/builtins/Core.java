@@ -211,7 +211,10 @@ final class Core {
 
   static boolean member(Value x, Value coll) {
     return switch (coll) {
-      case Value.Arr a -> a.list().contains(x);
+      case Value.Arr a -> {
+        for (int i = 0; i < a.size(); i++) if (a.get(i).equals(x)) yield true;
+        yield false;
+      }
       case Value.SetV s -> s.contains(x);
       case Value.Obj o -> o.map().containsValue(x);
       default -> false;

@@ -84,6 +84,8 @@ public final class Engine implements CompiledPolicy {
         return evaluateValue(in, options);
       } catch (NotJsonException e) {
         throw new RegoException(RegoException.EVAL_TYPE, "input: " + e.getMessage());
+      } catch (StackOverflowError e) {
+        throw new RegoException(RegoException.BUDGET, "input or result nested too deeply (stack exhausted)");
       }
     }
 

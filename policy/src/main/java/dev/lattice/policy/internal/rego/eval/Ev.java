@@ -76,9 +76,77 @@ final class Ev implements BuiltinContext {
 
   // ------------------------------------------------------------ bodies and expressions
 
-  boolean evalBody(Expr[] body, int i, Value[] f, K k) {
-    if (i == body.length) return k.run();
-    return evalExpr(body[i], f, () -> evalBody(body, i + 1, f, k));
+  boolean evalBody(Expr[] body, int start, Value[] f, K k) {
+    // Straight-line prefix: expressions with at most one outcome run without continuations.
+    int i = start;
+    int[] undo = null;
+    int nUndo = 0;
+    try {
+      while (i < body.length) {
+        Expr e = body[i];
+        if (!e.withs().isEmpty()) break;
+        Lit lit = e.lit();
+        if (lit instanceof TermLit t) {
+          if (t.term() instanceof Call c && (hasOutputArg(c) || c.target() instanceof Builtin b && b.name().equals("print"))) break;
+          Value v = evalOne(t.term(), f);
+          if (v == MULTI) break;
+          budget.step();
+          boolean truthy = v != null && v != Value.FALSE;
+          if (e.negated() == truthy) return false;
+          i++;
+          continue;
+        }
+        if (e.negated()) break;
+        Term l, r;
+        if (lit instanceof Assign a) {
+          l = a.left();
+          r = a.right();
+        } else if (lit instanceof Unify u) {
+          l = u.left();
+          r = u.right();
+        } else {
+          break;
+        }
+        Local target = null;
+        Term other = null;
+        if (l instanceof Local ll && f[ll.slot()] == null) {
+          target = ll;
+          other = r;
+        } else if (r instanceof Local rl && f[rl.slot()] == null) {
+          target = rl;
+          other = l;
+        }
+        if (target != null) {
+          if (isPattern(other, f)) break;
+          Value v = evalOne(other, f);
+          if (v == MULTI) break;
+          budget.step();
+          if (v == null) return false;
+          f[target.slot()] = v;
+          if (undo == null) undo = new int[body.length - i];
+          undo[nUndo++] = target.slot();
+          i++;
+          continue;
+        }
+        if (isPattern(l, f) || isPattern(r, f)) break;
+        Value a = evalOne(l, f);
+        if (a == MULTI) break;
+        if (a == null) {
+          budget.step();
+          return false;
+        }
+        Value b = evalOne(r, f);
+        if (b == MULTI) break;
+        budget.step();
+        if (b == null || !a.equals(b)) return false;
+        i++;
+      }
+      if (i == body.length) return k.run();
+      final int next = i + 1;
+      return evalExpr(body[i], f, () -> evalBody(body, next, f, k));
+    } finally {
+      for (int j = 0; j < nUndo; j++) f[undo[j]] = null;
+    }
   }
 
   boolean evalExpr(Expr e, Value[] f, K k) {
@@ -103,6 +171,15 @@ final class Ev implements BuiltinContext {
     switch (lit) {
       case TermLit t -> {
         Term term = t.term();
+        if (term instanceof Call c && c.target() instanceof Builtin b && b.name().equals("print")) {
+          Value[] args = new Value[c.args().size()];
+          for (int i = 0; i < args.length; i++) {
+            Value v = first(c.args().get(i), f);
+            args[i] = v == null ? Value.str("<undefined>") : v;
+          }
+          callBuiltin(b, args, c.loc());
+          return k.run();
+        }
         if (term instanceof Call c && hasOutputArg(c)) {
           Term out = c.args().get(c.args().size() - 1);
           return evalCall(c, c.args().size() - 1, f, v -> bindPattern(out, v, f, k));
@@ -255,6 +332,8 @@ final class Ev implements BuiltinContext {
   // ------------------------------------------------------------ unification
 
   static boolean isPattern(Term t, Value[] f) {
+    if (t instanceof Local l) return f[l.slot()] == null;
+    if (t instanceof Scalar || t instanceof Ref || t instanceof Call) return false;
     return switch (t) {
       case Local l -> f[l.slot()] == null;
       case ArrayT a -> {
@@ -379,6 +458,13 @@ final class Ev implements BuiltinContext {
    * for undefined, or {@link #MULTI} when the term iterates (unbound variables in a reference).
    */
   Value evalOne(Term t, Value[] f) {
+    // hot cases first, without the pattern-switch bootstrap
+    if (t instanceof Ref r) return refOne(r, f);
+    if (t instanceof Scalar s) return s.value();
+    if (t instanceof Local l) {
+      Value v = f[l.slot()];
+      return v == null ? MULTI : v;
+    }
     switch (t) {
       case Scalar s -> {
         return s.value();
@@ -570,6 +656,7 @@ final class Ev implements BuiltinContext {
   }
 
   static Value lookup(Value v, Value key) {
+    if (v instanceof Value.Obj o) return o.get(key);
     switch (v) {
       case Value.Obj o -> {
         return o.get(key);

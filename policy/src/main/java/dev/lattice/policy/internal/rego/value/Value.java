@@ -224,6 +224,13 @@ public sealed interface Value extends Comparable<Value>
     }
 
     @Override
+    public int compareTo(Value o) {
+      // strings are by far the most common object keys: skip the type-order dispatch
+      if (o instanceof Str s) return value.compareTo(s.value);
+      return Integer.compare(3, o.typeOrder());
+    }
+
+    @Override
     public boolean equals(Object o) {
       return o instanceof Str s && s.value.equals(value);
     }
@@ -302,7 +309,9 @@ public sealed interface Value extends Comparable<Value>
   final class Obj implements Value {
     private NavigableMap<Value, Value> map; // null while still backed lazily by a Java map
     private final Map<?, ?> source;
-    private java.util.HashMap<String, Value> memo;
+    private String[] memoKeys;
+    private Value[] memoVals;
+    private int memoCount;
     private int hash;
 
     /** Takes ownership of {@code map}; the caller must not modify it afterwards. */
@@ -332,12 +341,19 @@ public sealed interface Value extends Comparable<Value>
       if (mm == null) {
         TreeMap<Value, Value> t = new TreeMap<>();
         for (Map.Entry<?, ?> e : source.entrySet()) {
-          String k = (String) e.getKey();
-          Value v = memo == null ? null : memo.get(k);
+          if (!(e.getKey() instanceof String k)) {
+            t.put(Convert.fromJava(e.getKey()), Convert.fromJavaLazy(e.getValue()));
+            continue;
+          }
+          Value v = null;
+          for (int i = 0; i < memoCount; i++) {
+            if (memoKeys[i].equals(k)) v = memoVals[i];
+          }
           t.put(new Str(k), v != null ? v : Convert.fromJavaLazy(e.getValue()));
         }
         map = mm = t;
-        memo = null;
+        memoKeys = null;
+        memoVals = null;
       }
       return mm;
     }
@@ -350,16 +366,25 @@ public sealed interface Value extends Comparable<Value>
 
     public Value get(String key) {
       if (map != null) return map.get(new Str(key));
-      if (memo != null) {
-        Value v = memo.get(key);
-        if (v != null) return v;
-      } else {
-        memo = new java.util.HashMap<>();
+      // small lazily converted objects remember converted members in two short arrays
+      if (memoKeys == null) {
+        int n = Math.max(1, Math.min(source.size(), 64));
+        memoKeys = new String[n];
+        memoVals = new Value[n];
+      }
+      for (int i = 0; i < memoCount; i++) {
+        if (memoKeys[i] == key) return memoVals[i];
+      }
+      for (int i = 0; i < memoCount; i++) {
+        if (memoKeys[i].equals(key)) return memoVals[i];
       }
       Object raw = source.get(key);
       if (raw == null && !source.containsKey(key)) return null;
       Value v = Convert.fromJavaLazy(raw);
-      memo.put(key, v);
+      if (memoCount < memoKeys.length) {
+        memoKeys[memoCount] = key;
+        memoVals[memoCount++] = v;
+      }
       return v;
     }
 

@@ -1,0 +1,209 @@
+package dev.lattice.gateway.api.policies;
+
+import dev.lattice.gateway.problem.FieldProblem;
+import dev.lattice.gateway.problem.InvalidRequestException;
+import dev.lattice.gateway.problem.PayloadTooLargeException;
+import dev.lattice.gateway.security.LatticePrincipal;
+import dev.lattice.policy.Decision;
+import dev.lattice.policy.DecisionService;
+import dev.lattice.schemas.avro.PolicyBundleRecord;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Policy bundles for compliance teams: upload (compiled and tested, stored as a draft), simulate
+ * with an explanation, replay recent traffic, activate, roll back, and the history of who did what
+ * when.
+ */
+@RestController
+@RequestMapping("/api/v1/policies")
+@Tag(name = "Policies", description = "Rego bundles: draft, simulate, replay, activate, roll back")
+public class PolicyController {
+
+  private static final long MAX_BUNDLE_BYTES = 10 * 1024 * 1024;
+  private final PolicyRegistry registry;
+  private final DecisionService live;
+  private final PolicyReplay replay;
+  private final JsonMapper json;
+
+  public PolicyController(
+      PolicyRegistry registry, DecisionService live, PolicyReplay replay, JsonMapper json) {
+    this.registry = registry;
+    this.live = live;
+    this.replay = replay;
+    this.json = json;
+  }
+
+  /** One entry of the history: a bundle recorded as draft or activated, by whom and when. */
+  public record PolicyView(
+      String revision, String status, String sha256, Instant at, String by, String message) {
+    static PolicyView of(PolicyBundleRecord r) {
+      return new PolicyView(
+          r.getRevision(), r.getStatus(), r.getSha256(), r.getPublishedAt(), r.getPublishedBy(), r.getMessage());
+    }
+  }
+
+  /** The active revision and the history, oldest first. */
+  public record PolicyHistory(String activeRevision, String shippedRevision, List<PolicyView> history) {}
+
+  /** The answer to a simulation. */
+  public record Simulation(
+      String revision, Map<String, Object> decision, Map<String, Object> liveDecision, boolean differsFromLive) {}
+
+  /** A request to roll back; without a revision, to the one active before the current one. */
+  public record Rollback(String revision) {}
+
+  /** The answer to an activation or rollback. */
+  public record Activation(
+      String revision, String previousRevision, String by, Instant at, boolean effective) {}
+
+  @PostMapping(consumes = {"application/gzip", "application/x-gzip", "application/octet-stream"})
+  @Operation(
+      summary = "Upload an OPA bundle (.tar.gz); it is compiled and its tests run, then stored as a draft",
+      description = "422 with the compile/test errors (file:line:col) when the bundle is refused.")
+  public ResponseEntity<PolicyView> upload(
+      HttpServletRequest request, @AuthenticationPrincipal LatticePrincipal caller) {
+    byte[] bytes;
+    try (InputStream in = request.getInputStream()) {
+      bytes = in.readNBytes((int) MAX_BUNDLE_BYTES + 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the uploaded bundle", e);
+    }
+    if (bytes.length > MAX_BUNDLE_BYTES) {
+      throw new PayloadTooLargeException(MAX_BUNDLE_BYTES, "the bundle size limit");
+    }
+    if (bytes.length == 0) {
+      throw new InvalidRequestException(
+          "No bundle uploaded", List.of(new FieldProblem("bundle", "send the .tar.gz as the body")));
+    }
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .body(PolicyView.of(registry.upload(bytes, caller.name())));
+  }
+
+  @GetMapping
+  @Operation(summary = "The active revision and the history: who uploaded and activated what, when")
+  public PolicyHistory history() {
+    return new PolicyHistory(
+        registry.activeRevision(),
+        registry.shippedRevision(),
+        registry.history().stream().map(PolicyView::of).toList());
+  }
+
+  @PostMapping("/{revision}/simulate")
+  @Operation(
+      summary = "Decide one input under a revision, with the rules that fired, next to the live decision",
+      description = "Body: {\"input\": {...}} as in docs/decision-contract.md.")
+  public Simulation simulate(@PathVariable String revision, @RequestBody JsonNode body) {
+    JsonNode input = body == null ? null : body.get("input");
+    if (input == null || !input.isObject()) {
+      throw new InvalidRequestException(
+          "A simulation needs an input document",
+          List.of(new FieldProblem("$.input", "must be an object (see docs/decision-contract.md)")));
+    }
+    Map<String, Object> document = json.convertValue(input, new TypeReference<Map<String, Object>>() {});
+    Decision draft = registry.draft(revision).decide(document, true);
+    Decision current = live.decide(document, true);
+    return new Simulation(revision, draft.toMap(), current.toMap(), draft.allow() != current.allow()
+        || !draft.reasonCodes().equals(current.reasonCodes()));
+  }
+
+  @PostMapping("/{revision}/replay")
+  @Operation(
+      summary = "Re-decide recent real traffic under a revision and compare with the live decisions",
+      description =
+          "Reads a window of recent audit decisions and their events from the ingest topics"
+              + " (read-only) and reports what the revision would newly allow or deny, per"
+              + " network, brand and reason. Body: {\"window\": \"PT1H\", \"limit\": 1000}.")
+  public PolicyReplay.Report replay(
+      @PathVariable String revision, @RequestBody(required = false) JsonNode body) {
+    Duration window = Duration.ofHours(1);
+    int limit = 1000;
+    if (body != null && body.hasNonNull("window")) {
+      try {
+        window = Duration.parse(body.get("window").asString());
+      } catch (RuntimeException e) {
+        throw new InvalidRequestException(
+            "Bad window", List.of(new FieldProblem("$.window", "must be an ISO-8601 duration such as PT1H")));
+      }
+    }
+    if (body != null && body.hasNonNull("limit")) {
+      limit = Math.max(1, Math.min(body.get("limit").asInt(), 10_000));
+    }
+    return replay.replay(revision, registry.draft(revision), window, limit);
+  }
+
+  @PostMapping("/{revision}/activate")
+  @Operation(summary = "Make a revision the live policy on every instance")
+  public Activation activate(@PathVariable String revision, @AuthenticationPrincipal LatticePrincipal caller) {
+    String previous = registry.activeRevision();
+    registry.draft(revision); // 404 for an unknown revision, before anything is recorded
+    PolicyBundleRecord record =
+        registry.activate(revision, caller.name(), "activated (previous " + previous + ")");
+    return new Activation(revision, previous, caller.name(), record.getPublishedAt(), awaitLive(revision));
+  }
+
+  @PostMapping("/rollback")
+  @Operation(summary = "Roll back to an earlier revision (default: the one active before the current one)")
+  public Activation rollback(
+      @RequestBody(required = false) Rollback body, @AuthenticationPrincipal LatticePrincipal caller) {
+    String previous = registry.activeRevision();
+    String target =
+        body != null && body.revision() != null
+            ? body.revision()
+            : registry
+                .previousActive()
+                .orElseThrow(
+                    () ->
+                        new InvalidRequestException(
+                            "Nothing to roll back to",
+                            List.of(new FieldProblem("$.revision", "no earlier active revision; name one"))));
+    registry.draft(target);
+    PolicyBundleRecord record =
+        registry.activate(target, caller.name(), "rollback from " + previous);
+    return new Activation(target, previous, caller.name(), record.getPublishedAt(), awaitLive(target));
+  }
+
+  /** Waits briefly until this instance's topology activated the revision. */
+  private boolean awaitLive(String revision) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (revision.equals(registry.activeRevision())) {
+        return true;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  static Map<String, Object> withoutTiming(Map<String, Object> decision) {
+    Map<String, Object> copy = new LinkedHashMap<>(decision);
+    copy.remove("eval_nanos");
+    return copy;
+  }
+}

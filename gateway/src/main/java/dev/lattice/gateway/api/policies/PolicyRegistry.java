@@ -1,0 +1,250 @@
+package dev.lattice.gateway.api.policies;
+
+import dev.lattice.gateway.api.networks.NetworkService;
+import dev.lattice.gateway.events.EventPublisher;
+import dev.lattice.gateway.events.TopicTail;
+import dev.lattice.gateway.problem.ConflictException;
+import dev.lattice.gateway.problem.FieldProblem;
+import dev.lattice.gateway.problem.InvalidRequestException;
+import dev.lattice.gateway.problem.ResourceNotFoundException;
+import dev.lattice.policy.DecisionService;
+import dev.lattice.policy.DecisionServiceConfig;
+import dev.lattice.policy.PolicyActivationException;
+import dev.lattice.policy.bundle.Bundle;
+import dev.lattice.policy.bundle.BundleBuilder;
+import dev.lattice.policy.bundle.BundleException;
+import dev.lattice.policy.bundle.BundleLoader;
+import dev.lattice.policy.bundle.DefaultBundle;
+import dev.lattice.schemas.AvroCodec;
+import dev.lattice.schemas.TopicCatalogue;
+import dev.lattice.schemas.avro.PolicyBundleRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Policy bundles and their history, kept on {@code lattice.policy.bundles} (one partition, every
+ * record kept): an upload is compiled and tested, then recorded with status {@code draft} (which
+ * the topology does not activate); activation and rollback record the bundle again with status
+ * {@code active}, which every topology instance activates. Each record names who and when.
+ */
+public final class PolicyRegistry implements AutoCloseable {
+
+  /** The statuses this registry writes; {@code draft} is never activated by the topology. */
+  public static final String DRAFT = "draft";
+
+  public static final String ACTIVE = "active";
+
+  private final EventPublisher publisher;
+  private final DecisionService live;
+  private final NetworkService networks;
+  private final Path draftsDir;
+  private final Clock clock;
+  private final JsonMapper json = JsonMapper.builder().build();
+  private final AvroCodec<PolicyBundleRecord> codec = AvroCodec.of(PolicyBundleRecord.class);
+  private final List<PolicyBundleRecord> history = new CopyOnWriteArrayList<>();
+  private final Map<String, DecisionService> drafts = new ConcurrentHashMap<>();
+  private final TopicTail tail;
+  private final byte[] shipped;
+  private final String shippedRevision;
+
+  public PolicyRegistry(
+      Map<String, Object> clientProperties,
+      EventPublisher publisher,
+      DecisionService live,
+      NetworkService networks,
+      Path draftsDir,
+      Clock clock) {
+    this.publisher = publisher;
+    this.live = live;
+    this.networks = networks;
+    this.draftsDir = draftsDir;
+    this.clock = clock;
+    Bundle defaults = DefaultBundle.load();
+    this.shippedRevision = defaults.revision();
+    this.shipped = BundleBuilder.tarGz(DefaultBundle.files());
+    this.tail =
+        new TopicTail(
+                TopicCatalogue.POLICY_BUNDLES.name(),
+                clientProperties,
+                r -> {
+                  if (r.value() != null) {
+                    history.add(codec.decode(r.value()));
+                  }
+                })
+            .start();
+  }
+
+  /** The revision that decides now. */
+  public String activeRevision() {
+    return live.activeRevision();
+  }
+
+  public String shippedRevision() {
+    return shippedRevision;
+  }
+
+  public List<PolicyBundleRecord> history() {
+    tail.awaitCaughtUp(Duration.ofSeconds(5));
+    return List.copyOf(history);
+  }
+
+  /** Loads, compiles and tests a bundle, then records it as a draft. */
+  public PolicyBundleRecord upload(byte[] tarGz, String by) {
+    Bundle bundle;
+    try {
+      bundle = BundleLoader.fromTarGz("upload", tarGz);
+    } catch (BundleException e) {
+      throw new InvalidRequestException(
+          "The bundle cannot be read", List.of(new FieldProblem("bundle", e.getMessage())));
+    }
+    String revision = bundle.revision();
+    if (revision == null || revision.isBlank()) {
+      throw new InvalidRequestException(
+          "The bundle has no revision",
+          List.of(new FieldProblem(".manifest", "must set a non-empty \"revision\"")));
+    }
+    if (find(revision).isPresent() || revision.equals(shippedRevision)) {
+      throw new ConflictException(
+          "Revision '" + revision + "' exists already; give the new bundle another revision");
+    }
+    service(revision, tarGz); // compiles and runs the bundle's own tests, or throws
+    PolicyBundleRecord record = record(revision, tarGz, DRAFT, by, "uploaded; compiled and tested");
+    publish(record);
+    return record;
+  }
+
+  /** A decision service with the draft (or any recorded revision) active, for simulate/replay. */
+  public DecisionService draft(String revision) {
+    if (revision.equals(shippedRevision)) {
+      return withNetworks(
+          drafts.computeIfAbsent(revision, r -> DecisionService.create(DecisionServiceConfig.defaults())));
+    }
+    DecisionService service = drafts.get(revision);
+    if (service != null) {
+      return withNetworks(service);
+    }
+    PolicyBundleRecord record =
+        find(revision).orElseThrow(() -> new ResourceNotFoundException("policy revision", revision));
+    return withNetworks(service(revision, bytes(record)));
+  }
+
+  /** Records the revision as active; every topology instance activates it. */
+  public PolicyBundleRecord activate(String revision, String by, String message) {
+    byte[] bundle;
+    if (revision.equals(shippedRevision)) {
+      bundle = shipped;
+    } else {
+      bundle =
+          bytes(find(revision).orElseThrow(() -> new ResourceNotFoundException("policy revision", revision)));
+    }
+    PolicyBundleRecord record = record(revision, bundle, ACTIVE, by, message);
+    publish(record);
+    return record;
+  }
+
+  /** The revision that was active before the current one, from the history. */
+  public Optional<String> previousActive() {
+    List<String> actives = new ArrayList<>();
+    actives.add(shippedRevision);
+    history().stream().filter(r -> ACTIVE.equals(r.getStatus())).forEach(r -> actives.add(r.getRevision()));
+    String current = activeRevision();
+    for (int i = actives.size() - 1; i >= 0; i--) {
+      if (actives.get(i).equals(current)) {
+        for (int j = i - 1; j >= 0; j--) {
+          if (!actives.get(j).equals(current)) {
+            return Optional.of(actives.get(j));
+          }
+        }
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  public Optional<PolicyBundleRecord> find(String revision) {
+    return history().stream()
+        .filter(r -> r.getRevision().equals(revision) && r.getBundle() != null)
+        .reduce((a, b) -> b);
+  }
+
+  private DecisionService service(String revision, byte[] tarGz) {
+    DecisionService cached = drafts.get(revision);
+    if (cached != null) {
+      return cached;
+    }
+    try {
+      Files.createDirectories(draftsDir);
+      Path file = draftsDir.resolve(revision.replaceAll("[^A-Za-z0-9._-]", "_") + ".tar.gz");
+      Files.write(file, tarGz);
+      DecisionService service = DecisionService.create(DecisionServiceConfig.defaults(), file);
+      drafts.put(revision, service);
+      return service;
+    } catch (PolicyActivationException e) {
+      throw new PolicyRejectedException(revision, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot keep the draft bundle under " + draftsDir, e);
+    }
+  }
+
+  private DecisionService withNetworks(DecisionService service) {
+    for (var network : networks.list()) {
+      Map<String, Object> rules =
+          json.readValue(network.getRulesJson(), new TypeReference<Map<String, Object>>() {});
+      service.putData("networks/" + network.getNetworkId(), rules);
+    }
+    return service;
+  }
+
+  private PolicyBundleRecord record(String revision, byte[] bundle, String status, String by, String message) {
+    return PolicyBundleRecord.newBuilder()
+        .setRevision(revision)
+        .setBundle(ByteBuffer.wrap(bundle))
+        .setStatus(status)
+        .setSha256(sha256(bundle))
+        .setPublishedAt(clock.instant())
+        .setPublishedBy(by)
+        .setMessage(message)
+        .build();
+  }
+
+  private void publish(PolicyBundleRecord record) {
+    publisher.publish(TopicCatalogue.POLICY_BUNDLES.name(), record.getRevision(), codec.encode(record));
+    tail.awaitCaughtUp(Duration.ofSeconds(10));
+  }
+
+  static byte[] bytes(PolicyBundleRecord record) {
+    ByteBuffer buffer = record.getBundle().duplicate();
+    byte[] out = new byte[buffer.remaining()];
+    buffer.get(out);
+    return out;
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    tail.close();
+  }
+}

@@ -1,0 +1,288 @@
+package dev.lattice.gateway.api.policies;
+
+import dev.lattice.gateway.api.consent.ConsentLedgerView;
+import dev.lattice.gateway.api.ingest.EventType;
+import dev.lattice.policy.Decision;
+import dev.lattice.policy.DecisionService;
+import dev.lattice.schemas.AvroCodec;
+import dev.lattice.schemas.AvroJson;
+import dev.lattice.schemas.TopicCatalogue;
+import dev.lattice.schemas.avro.ConsentState;
+import dev.lattice.schemas.avro.DecisionRecord;
+import dev.lattice.schemas.avro.EventHeader;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Replays a window of recent real traffic under a draft revision, read-only: the audit records of
+ * the window give each (event, destination) pair that was decided; the events come from the ingest
+ * topics. Each pair's input is rebuilt (event without its sealed personal part, the member's current
+ * consent, the destination, the decision time) and decided by both the draft and the live revision,
+ * so the difference is the policy's alone. Nothing is written anywhere.
+ *
+ * <p>Approximations, stated in the report: the consent is the member's current state (not the one
+ * at decision time), frequency counters and purchases are empty, and {@code event.fields} is empty
+ * (personal parts stay sealed), so redaction obligations are not compared.
+ */
+public final class PolicyReplay {
+
+  /** Counts of changes for one network, brand or reason. */
+  public record Counts(int newlyAllowed, int newlyDenied) {}
+
+  /** One changed decision. */
+  public record Change(
+      String eventId, Map<String, String> destination, boolean liveAllow, List<String> liveReasons,
+      boolean draftAllow, List<String> draftReasons) {}
+
+  /** What the draft would change. */
+  public record Report(
+      String revision,
+      String liveRevision,
+      Instant from,
+      Instant to,
+      int examined,
+      int skipped,
+      int newlyAllowed,
+      int newlyDenied,
+      int unchanged,
+      Map<String, Counts> byNetwork,
+      Map<String, Counts> byBrand,
+      Map<String, Counts> byReason,
+      List<Change> examples,
+      List<String> approximations) {}
+
+  private final Map<String, Object> clientProperties;
+  private final DecisionService live;
+  private final ConsentLedgerView ledger;
+  private final Clock clock;
+  private final JsonMapper json = JsonMapper.builder().build();
+
+  public PolicyReplay(
+      Map<String, Object> clientProperties, DecisionService live, ConsentLedgerView ledger, Clock clock) {
+    this.clientProperties = Map.copyOf(clientProperties);
+    this.live = live;
+    this.ledger = ledger;
+    this.clock = clock;
+  }
+
+  public Report replay(String revision, DecisionService draft, Duration window, int limit) {
+    Instant to = clock.instant();
+    Instant from = to.minus(window);
+    List<DecisionRecord> decisions = new ArrayList<>();
+    AvroCodec<DecisionRecord> audit = AvroCodec.of(DecisionRecord.class);
+    read(TopicCatalogue.AUDIT_DECISIONS.name(), from, r -> {
+      if (decisions.size() < limit && r.value() != null) {
+        decisions.add(audit.decode(r.value()));
+      }
+    });
+    Map<String, SpecificRecordBase> events = new HashMap<>();
+    for (EventType type : EventType.values()) {
+      @SuppressWarnings("unchecked")
+      AvroCodec<SpecificRecordBase> codec = AvroCodec.of((Class<SpecificRecordBase>) type.avroType());
+      // Events are written before they are decided: look a little further back than the window.
+      read(type.topic().name(), from.minus(Duration.ofMinutes(5)), r -> {
+        if (r.value() != null) {
+          SpecificRecordBase event = codec.decode(r.value());
+          events.put(((EventHeader) event.get("header")).getEventId(), event);
+        }
+      });
+    }
+    int skipped = 0;
+    int newlyAllowed = 0;
+    int newlyDenied = 0;
+    int unchanged = 0;
+    Map<String, int[]> byNetwork = new TreeMap<>();
+    Map<String, int[]> byBrand = new TreeMap<>();
+    Map<String, int[]> byReason = new TreeMap<>();
+    List<Change> examples = new ArrayList<>();
+    for (DecisionRecord record : decisions) {
+      SpecificRecordBase event = events.get(record.getEventId());
+      if (event == null) {
+        skipped++;
+        continue;
+      }
+      Map<String, Object> input = input(record, event);
+      Decision before = live.decide(input, false);
+      Decision after = draft.decide(input, false);
+      if (before.allow() == after.allow()) {
+        unchanged++;
+        continue;
+      }
+      String network =
+          record.getDestination().getKind().equals("network")
+              ? record.getDestination().getId()
+              : record.getSourceNetwork();
+      Object brandValue = ((Map<?, ?>) input.get("event")).get("brand_id");
+      String brand =
+          record.getDestination().getKind().equals("brand")
+              ? record.getDestination().getId()
+              : brandValue == null ? null : brandValue.toString();
+      int slot = after.allow() ? 0 : 1;
+      if (after.allow()) {
+        newlyAllowed++;
+      } else {
+        newlyDenied++;
+      }
+      byNetwork.computeIfAbsent(network, k -> new int[2])[slot]++;
+      if (brand != null) {
+        byBrand.computeIfAbsent(brand, k -> new int[2])[slot]++;
+      }
+      for (String code : (after.allow() ? before : after).reasonCodes()) {
+        byReason.computeIfAbsent(code, k -> new int[2])[slot]++;
+      }
+      if (examples.size() < 20) {
+        examples.add(
+            new Change(
+                record.getEventId(),
+                Map.of("kind", record.getDestination().getKind(), "id", record.getDestination().getId()),
+                before.allow(),
+                before.reasonCodes(),
+                after.allow(),
+                after.reasonCodes()));
+      }
+    }
+    return new Report(
+        revision,
+        live.activeRevision(),
+        from,
+        to,
+        decisions.size(),
+        skipped,
+        newlyAllowed,
+        newlyDenied,
+        unchanged,
+        counts(byNetwork),
+        counts(byBrand),
+        counts(byReason),
+        examples,
+        List.of(
+            "consent is each member's current state, not the state at decision time",
+            "frequency counters and purchases are empty",
+            "personal parts stay sealed: event.fields is empty, obligations are not compared",
+            "decisions whose event is no longer in the ingest topics are skipped"));
+  }
+
+  private Map<String, Object> input(DecisionRecord record, SpecificRecordBase event) {
+    EventHeader header = (EventHeader) event.get("header");
+    ObjectNode node = (ObjectNode) AvroJson.toJsonNode(event);
+    node.remove("header");
+    node.remove("personal");
+    node.remove("sealed");
+    Map<String, Object> payload = json.convertValue(node, new TypeReference<Map<String, Object>>() {});
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("id", header.getEventId());
+    ev.put("type", header.getEventType());
+    Object purpose = payload.get("purpose");
+    ev.put("purpose", purpose != null ? purpose : "offer".equals(header.getEventType()) ? "offers" : record.getPurpose());
+    ev.put("source_network", header.getSourceNetwork());
+    String member = header.getSubjectMember() != null ? header.getSubjectMember() : record.getMemberId();
+    ev.put("member_id", member);
+    ev.put("occurred_at", header.getOccurredAt().toString());
+    if (payload.containsKey("brand")) {
+      ev.put("brand_id", payload.get("brand"));
+    }
+    if (payload.containsKey("category")) {
+      ev.put("category", payload.get("category"));
+    }
+    if (payload.containsKey("sku")) {
+      ev.put("sku", payload.get("sku"));
+    }
+    ev.put("payload", payload);
+    ev.put("fields", Map.of());
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("event", ev);
+    input.put("consent", consent(member));
+    input.put("source_network", header.getSourceNetwork());
+    input.put("destination", Map.of("kind", record.getDestination().getKind(), "id", record.getDestination().getId()));
+    Instant at = record.getDecidedAt();
+    input.put(
+        "context",
+        Map.of(
+            "now", at.toString(),
+            "now_ns", at.getEpochSecond() * 1_000_000_000L + at.getNano(),
+            "counters", Map.of(),
+            "purchases", List.of()));
+    return input;
+  }
+
+  private Map<String, Object> consent(String member) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("member_id", member);
+    ConsentState state = member == null ? null : ledger.state(member).orElse(null);
+    if (state == null) {
+      doc.put("version", 0);
+      doc.put("purposes", Map.of());
+      return doc;
+    }
+    doc.put("version", state.getVersion());
+    doc.put("receipt_id", state.getReceiptId());
+    doc.put("gpc", state.getGpc());
+    Map<String, Object> purposes = new LinkedHashMap<>();
+    state.getPurposes().forEach((p, g) -> {
+      Map<String, Object> grant = new LinkedHashMap<>();
+      grant.put("granted", g.getGranted());
+      grant.put("categories", g.getCategories());
+      grant.put("recipients", g.getRecipients());
+      grant.put("networks", g.getNetworks());
+      grant.put("legal_basis", g.getLegalBasis());
+      grant.put("granted_at", g.getGrantedAt() == null ? null : g.getGrantedAt().toString());
+      grant.put("expires_at", g.getExpiresAt() == null ? null : g.getExpiresAt().toString());
+      grant.put("source", g.getSource());
+      purposes.put(p, grant);
+    });
+    doc.put("purposes", purposes);
+    return doc;
+  }
+
+  private static Map<String, Counts> counts(Map<String, int[]> raw) {
+    Map<String, Counts> out = new LinkedHashMap<>();
+    raw.forEach((k, v) -> out.put(k, new Counts(v[0], v[1])));
+    return out;
+  }
+
+  private void read(String topic, Instant from, Consumer<ConsumerRecord<String, byte[]>> handler) {
+    Map<String, Object> props = new HashMap<>(clientProperties);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer.partitionsFor(topic, Duration.ofSeconds(10))
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      Map<TopicPartition, Long> query = new HashMap<>();
+      partitions.forEach(p -> query.put(p, from.toEpochMilli()));
+      Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      for (TopicPartition p : partitions) {
+        OffsetAndTimestamp start = starts.get(p);
+        consumer.seek(p, start == null ? ends.get(p) : start.offset());
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
+          && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(handler);
+      }
+    }
+  }
+}
