@@ -12,6 +12,7 @@ import dev.lattice.streams.internal.codec.InsightTick;
 import dev.lattice.streams.internal.codec.Inbound;
 import dev.lattice.streams.internal.codec.Outbound;
 import dev.lattice.streams.internal.enforce.Broadcast;
+import dev.lattice.streams.internal.enforce.ByMember;
 import dev.lattice.streams.internal.enforce.Envelope;
 import dev.lattice.streams.internal.enforce.MemberProcessor;
 import dev.lattice.streams.internal.enforce.OfferGate;
@@ -96,9 +97,21 @@ public final class LatticeTopology {
       builder.addStateStore(store);
     }
 
-    KStream<byte[], Inbound> memberInputs =
+    Map<String, KStream<byte[], Inbound>> keyed =
         builder.stream(topics.memberKeyedInputs(), Consumed.with(bytes, bytes).withName("member-inputs"))
-            .processValues(() -> new Envelope(topics), Named.as("member-envelope"));
+            .processValues(() -> new Envelope(topics), Named.as("member-envelope"))
+            .split(Named.as("member-key-"))
+            .branch((k, v) -> ByMember.rekey(v) != null, Branched.as("mismatch"))
+            .defaultBranch(Branched.as("ok"));
+    // Records not keyed by their member id are repartitioned by it, so that one member's events and
+    // consent changes meet in one task, in order.
+    KStream<byte[], Inbound> memberInputs =
+        keyed.get("member-key-ok")
+            .merge(
+                keyed.get("member-key-mismatch")
+                    .selectKey((k, v) -> ByMember.rekey(v), Named.as("member-rekey"))
+                    .repartition(Repartitioned.<byte[], Inbound>with(bytes, Inbound.serde()).withName("by-member")),
+                Named.as("member-inputs-by-member"));
 
     Map<String, KStream<byte[], Object>> gated =
         builder.stream(topics.offers(), Consumed.with(bytes, bytes).withName("offer-input"))

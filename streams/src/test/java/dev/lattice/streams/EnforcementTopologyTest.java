@@ -145,8 +145,24 @@ class EnforcementTopologyTest {
   }
 
   @Test
-  void anEventKeyedByAnotherMemberIsASchemaViolation() {
+  void eventsNotKeyedByTheirMemberAreRepartitionedAndDecidedUnderThatMembersConsent() {
+    lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("profile")));
     lattice.send(topics.memberData(), "m-9", Fixtures.memberData("e1", "ski-club", "m-1", "sharing"));
+    lattice.send(topics.memberData(), null, Fixtures.memberData("e2", "ski-club", "m-1", "sharing"));
+
+    assertThat(lattice.quarantine()).isEmpty();
+    assertThat(lattice.audit()).hasSize(4).allSatisfy(d -> {
+      assertThat(d.getMemberId()).isEqualTo("m-1");
+      assertThat(d.getAllow()).isTrue();
+      assertThat(d.getConsentVersion()).isEqualTo(1L);
+    });
+  }
+
+  @Test
+  void anEventWithoutASubjectMemberIsASchemaViolation() {
+    MemberDataEvent e = Fixtures.memberData("e1", "ski-club", "m-1", "sharing");
+    e.getHeader().setSubjectMember(null);
+    lattice.send(topics.memberData(), "m-1", e);
 
     assertThat(lattice.quarantine()).extracting(QuarantineRecord::getErrorClass).containsExactly("event.schema_violation");
   }

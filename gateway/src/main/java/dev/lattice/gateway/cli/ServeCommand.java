@@ -70,9 +70,9 @@ public final class ServeCommand implements Subcommand {
   }
 
   /** Parsed options of {@code lattice serve}. */
-  record Options(int port, Path dataDir, int kafkaPort) {}
+  public record Options(int port, Path dataDir, int kafkaPort) {}
 
-  static Options parse(List<String> args) {
+  public static Options parse(List<String> args) {
     int port = DEFAULT_PORT;
     Path dataDir = Path.of(DEFAULT_DATA_DIR);
     int kafkaPort = 0;
@@ -136,7 +136,7 @@ public final class ServeCommand implements Subcommand {
    * Checks what commonly goes wrong before anything starts; returns a one-line description of the first
    * problem, or null.
    */
-  String preflight(Options options) {
+  public String preflight(Options options) {
     String problem = portProblem(options.port());
     if (problem == null && externalBootstrap() == null) {
       problem = dataDirProblem(options.dataDir());
@@ -148,7 +148,7 @@ public final class ServeCommand implements Subcommand {
   }
 
   /** Starts the application and returns its running context. */
-  ConfigurableApplicationContext start(Options options, PrintStream out) {
+  public ConfigurableApplicationContext start(Options options, PrintStream out) {
     long begin = System.nanoTime();
     SpringApplication application = new SpringApplication(LatticeApplication.class);
     Path dataDir = options.dataDir().toAbsolutePath().normalize();

@@ -154,17 +154,19 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   public void process(Record<byte[], Inbound> record) {
     Inbound in = record.value();
     Instant now = now();
+    // The routing key: the member id (original key, or the subject after a repartition by member).
+    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     switch (in.kind()) {
-      case CONSENT_COMMAND -> onConsentCommand(in, now);
+      case CONSENT_COMMAND -> onConsentCommand(in, key, now);
       case MEMBER_KEY -> onMemberKey(in, now);
-      case MEMBER_DATA, CONTENT, PURCHASE -> onMemberEvent(in, now);
+      case MEMBER_DATA, CONTENT, PURCHASE -> onMemberEvent(in, key, now);
       case OFFER -> onOffer(in, now);
     }
   }
 
   // ---------------------------------------------------------------- consent
 
-  private void onConsentCommand(Inbound in, Instant now) {
+  private void onConsentCommand(Inbound in, String key, Instant now) {
     ConsentCommand command;
     try {
       command = COMMANDS.decode(in.value());
@@ -172,7 +174,6 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       quarantine(in, Quarantine.UNDECODABLE, e.getMessage(), now);
       return;
     }
-    String key = in.key() == null ? null : new String(in.key(), StandardCharsets.UTF_8);
     String member = command.getMemberId();
     ConsentState current = member == null ? null : consentOf(member);
     ConsentLedger.Outcome outcome = ConsentLedger.apply(current, command, key, now);
@@ -241,7 +242,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
 
   // ---------------------------------------------------------------- member events
 
-  private void onMemberEvent(Inbound in, Instant now) {
+  private void onMemberEvent(Inbound in, String key, Instant now) {
     SpecificRecordBase decoded;
     try {
       decoded =
@@ -255,7 +256,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       return;
     }
     IngestEvent event = IngestEvent.of(decoded);
-    String violation = violation(in, event);
+    String violation = violation(key, event);
     if (violation != null) {
       quarantine(in, Quarantine.SCHEMA_VIOLATION, violation, now);
       return;
@@ -298,15 +299,15 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     SpecificRecordBase personal = event.personal();
     String unreadable = null;
     if (event.sealed() != null) {
-      byte[] key = memberKeys.get(event.memberId());
-      if (key != null && key.length == 0) {
+      byte[] keyset = memberKeys.get(event.memberId());
+      if (keyset != null && keyset.length == 0) {
         unreadable = "member.erased";
-      } else if (key == null) {
+      } else if (keyset == null) {
         unreadable = "member.key_unavailable";
       } else {
         try {
           byte[] plain =
-              PayloadCipher.unseal(MemberKey.fromBytes(key), event.memberId(), bytes(event.sealed().getCiphertext()));
+              PayloadCipher.unseal(MemberKey.fromBytes(keyset), event.memberId(), bytes(event.sealed().getCiphertext()));
           personal = PERSONAL.get(event.personalType()).decode(plain);
         } catch (PayloadUnsealException | UndecodableRecordException | dev.lattice.streams.InvalidMemberKeyException e) {
           quarantine(in, Quarantine.UNSEALABLE, e.getMessage(), now);
@@ -317,7 +318,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     enforce(in, event, personal, candidates, unreadable, now);
   }
 
-  private static String violation(Inbound in, IngestEvent event) {
+  private static String violation(String key, IngestEvent event) {
     EventHeader h = event.header();
     if (h.getEventId() == null || h.getEventId().isBlank()) {
       return "header.event_id is empty";
@@ -328,7 +329,6 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     if (h.getSubjectMember() == null || h.getSubjectMember().isBlank()) {
       return "header.subject_member is required for " + event.type() + " events";
     }
-    String key = in.key() == null ? null : new String(in.key(), StandardCharsets.UTF_8);
     if (!h.getSubjectMember().equals(key)) {
       return "record key must be the subject member id (events of one member stay ordered with its consent)";
     }
