@@ -46,6 +46,23 @@ public interface DecisionService {
     return new dev.lattice.policy.internal.decision.BundleDecisionService(config, loaded);
   }
 
+  /**
+   * A service whose first active bundle is given as {@code .tar.gz} bytes (for example a candidate
+   * bundle to simulate decisions with before publishing it).
+   *
+   * @throws PolicyActivationException when that bundle is refused
+   */
+  static DecisionService create(DecisionServiceConfig config, byte[] bundleTarGz) {
+    dev.lattice.policy.bundle.Bundle loaded;
+    try {
+      loaded = dev.lattice.policy.bundle.BundleLoader.fromTarGz("bundle.tar.gz", bundleTarGz);
+    } catch (dev.lattice.policy.bundle.BundleException e) {
+      throw new PolicyActivationException(
+          PolicyActivationException.Stage.LOAD, "", java.util.List.of(e.getMessage()), e);
+    }
+    return new dev.lattice.policy.internal.decision.BundleDecisionService(config, loaded);
+  }
+
   /** Decides without an explanation. */
   default Decision decide(Map<String, Object> input) {
     return decide(input, false);
