@@ -1,0 +1,89 @@
+package dev.lattice.gateway.api.networks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.gateway.security.Role;
+import dev.lattice.gateway.support.GatewayHttp;
+import dev.lattice.gateway.support.GatewayHttp.Response;
+import dev.lattice.gateway.support.GatewayIntegrationTest;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NetworkIT extends GatewayIntegrationTest {
+
+  @Test
+  void rulesThatBreakTheSchemaAre400ListingEveryViolation() {
+    Response response =
+        asAdmin()
+            .post(
+                "/api/v1/networks",
+                Map.of(
+                    "id", "bad-rules",
+                    "name", "Bad",
+                    "rules",
+                        Map.of(
+                            "export", Map.of("purposes", List.of("gossip")),
+                            "offers", Map.of("accept", "yes"),
+                            "colour", "blue")));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .contains("$.rules.export.purposes[0]", "$.rules.offers.accept")
+        .anyMatch(p -> p.startsWith("$.rules"));
+    assertThat(asAdmin().get("/api/v1/networks/bad-rules").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aNetworkIsCreatedOnceAndReadBack() {
+    Map<String, Object> body =
+        Map.of("id", "net-created", "name", "Created", "rules", Map.of("offers", Map.of("accept", true)));
+
+    assertThat(asAdmin().post("/api/v1/networks", body).status()).isEqualTo(201);
+    assertThat(asAdmin().post("/api/v1/networks", body).status()).isEqualTo(409);
+    Response read = as(keyFor(Role.COMPLIANCE, null)).get("/api/v1/networks/net-created");
+    assertThat(read.json().get("version").asLong()).isEqualTo(1);
+    assertThat(read.json().get("rules").get("offers").get("accept").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aNetworkAdminEditsItsOwnNetworkButNotAnother() {
+    asAdmin().post("/api/v1/networks", Map.of("id", "net-own", "name", "Own", "rules", Map.of()));
+    asAdmin().post("/api/v1/networks", Map.of("id", "net-other", "name", "Other", "rules", Map.of()));
+    GatewayHttp ownAdmin = as(keyFor(Role.NETWORK_ADMIN, "net-own"));
+    Map<String, Object> rules = Map.of("rules", Map.of("offers", Map.of("accept", false)));
+
+    Response own = ownAdmin.put("/api/v1/networks/net-own", rules);
+    Response other = ownAdmin.put("/api/v1/networks/net-other", rules);
+    Response otherAgreement =
+        ownAdmin.post("/api/v1/networks/net-other/agreements", Map.of("network", "net-own", "purposes", List.of("sharing")));
+
+    assertThat(own.status()).as(own.body()).isEqualTo(200);
+    assertThat(own.json().get("version").asLong()).isEqualTo(2);
+    assertThat(other.status()).isEqualTo(403);
+    assertThat(otherAgreement.status()).isEqualTo(403);
+    assertThat(other.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void agreementsAreAddedValidatedAndRemoved() {
+    asAdmin().post("/api/v1/networks", Map.of("id", "net-agree", "name", "Agree", "rules", Map.of()));
+    GatewayHttp admin = as(keyFor(Role.NETWORK_ADMIN, "net-agree"));
+
+    Response added =
+        admin.post(
+            "/api/v1/networks/net-agree/agreements",
+            Map.of("network", "net-partner", "purposes", List.of("sharing")));
+    Response invalid =
+        admin.post(
+            "/api/v1/networks/net-agree/agreements",
+            Map.of("network", "net-partner", "purposes", List.of("gossip")));
+
+    assertThat(added.status()).as(added.body()).isEqualTo(200);
+    assertThat(admin.get("/api/v1/networks/net-agree/agreements").json().get(0).get("network").asString())
+        .isEqualTo("net-partner");
+    assertThat(invalid.status()).isEqualTo(400);
+    assertThat(admin.delete("/api/v1/networks/net-agree/agreements/net-partner").status()).isEqualTo(200);
+    assertThat(admin.get("/api/v1/networks/net-agree/agreements").json().isEmpty()).isTrue();
+  }
+}
