@@ -332,6 +332,8 @@ final class Ev implements BuiltinContext {
   // ------------------------------------------------------------ unification
 
   static boolean isPattern(Term t, Value[] f) {
+    if (t instanceof Local l) return f[l.slot()] == null;
+    if (t instanceof Scalar || t instanceof Ref || t instanceof Call) return false;
     return switch (t) {
       case Local l -> f[l.slot()] == null;
       case ArrayT a -> {
@@ -456,6 +458,13 @@ final class Ev implements BuiltinContext {
    * for undefined, or {@link #MULTI} when the term iterates (unbound variables in a reference).
    */
   Value evalOne(Term t, Value[] f) {
+    // hot cases first, without the pattern-switch bootstrap
+    if (t instanceof Ref r) return refOne(r, f);
+    if (t instanceof Scalar s) return s.value();
+    if (t instanceof Local l) {
+      Value v = f[l.slot()];
+      return v == null ? MULTI : v;
+    }
     switch (t) {
       case Scalar s -> {
         return s.value();
@@ -647,6 +656,7 @@ final class Ev implements BuiltinContext {
   }
 
   static Value lookup(Value v, Value key) {
+    if (v instanceof Value.Obj o) return o.get(key);
     switch (v) {
       case Value.Obj o -> {
         return o.get(key);

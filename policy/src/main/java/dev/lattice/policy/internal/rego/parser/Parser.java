@@ -172,7 +172,7 @@ public final class Parser {
       if (atOp(".")) {
         next();
         Token n = next();
-        path.add(new Scalar(Value.str(identName(n)), loc(n)));
+        path.add(new Scalar(Value.str(identName(n).intern()), loc(n)));
       } else {
         next();
         path.add(infix());
@@ -507,7 +507,7 @@ public final class Parser {
         }
         case STRING, RAW_STRING -> {
           next();
-          return new Scalar(Value.str(t.text()), loc(t));
+          return new Scalar(Value.str(t.text().length() <= 32 ? t.text().intern() : t.text()), loc(t));
         }
         case IDENT -> {
           if (KEYWORDS.contains(t.text()) && !t.text().equals("contains")) {
@@ -663,7 +663,7 @@ public final class Parser {
           p--;
           throw error("expected identifier after '.'");
         }
-        path.add(new Scalar(Value.str(n.text()), loc(n)));
+        path.add(new Scalar(Value.str(n.text().intern()), loc(n)));
       } else if (atOp("[") && !(head instanceof Scalar)) {
         next();
         nest++;

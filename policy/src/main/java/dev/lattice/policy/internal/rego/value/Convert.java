@@ -68,9 +68,7 @@ public final class Convert {
    */
   public static Value fromJavaLazy(Object o) {
     if (o instanceof Map<?, ?> m) {
-      for (Object k : m.keySet()) {
-        if (!(k instanceof String)) return fromJava(o);
-      }
+      // keys are checked when the object is materialised; a string lookup cannot match other keys
       return Value.Obj.lazy(m);
     }
     if (o instanceof java.util.List<?> l && !(o instanceof java.util.Set<?>)) {

@@ -341,7 +341,10 @@ public sealed interface Value extends Comparable<Value>
       if (mm == null) {
         TreeMap<Value, Value> t = new TreeMap<>();
         for (Map.Entry<?, ?> e : source.entrySet()) {
-          String k = (String) e.getKey();
+          if (!(e.getKey() instanceof String k)) {
+            t.put(Convert.fromJava(e.getKey()), Convert.fromJavaLazy(e.getValue()));
+            continue;
+          }
           Value v = null;
           for (int i = 0; i < memoCount; i++) {
             if (memoKeys[i].equals(k)) v = memoVals[i];
@@ -368,6 +371,9 @@ public sealed interface Value extends Comparable<Value>
         int n = Math.max(1, Math.min(source.size(), 64));
         memoKeys = new String[n];
         memoVals = new Value[n];
+      }
+      for (int i = 0; i < memoCount; i++) {
+        if (memoKeys[i] == key) return memoVals[i];
       }
       for (int i = 0; i < memoCount; i++) {
         if (memoKeys[i].equals(key)) return memoVals[i];
