@@ -21,7 +21,9 @@ public final class LatticeCommand {
   static final List<Subcommand> SUBCOMMANDS = List.of(
       new ServeCommand(),
       new PolicyCommand(),
-      new TopicsCommand());
+      new TopicsCommand(),
+      new dev.lattice.gateway.bench.BenchCommand(),
+      new dev.lattice.gateway.demo.DemoCommand());
 
   private LatticeCommand() {}
 

@@ -147,4 +147,27 @@ class AvroJsonTest {
 
     assertThat(AvroJson.fromJson(AvroJson.toJsonNode(event), MemberDataEvent.class)).isEqualTo(event);
   }
+
+  @Test
+  void errorsInsideNullableNestedRecordsNameTheFullPath() {
+    String json =
+        """
+        {"header": {"event_id": "e1", "event_type": "member_data", "source_network": "ski-club",
+                    "subject_member": "m-42", "occurred_at": "2026-11-23T10:00:00Z"},
+         "personal": {"email": 42, "home": {"city": ["Chamonix"]}, "interests": "skiing",
+                      "external_ids": {"crm": 7}}}
+        """;
+
+    SchemaViolationException e =
+        catchThrowableOfType(
+            SchemaViolationException.class, () -> AvroJson.fromJson(json, MemberDataEvent.class));
+
+    assertThat(e.errors())
+        .extracting(FieldError::toString)
+        .containsExactly(
+            "personal.email: expected string, got 42",
+            "personal.home.city: expected string, got an array",
+            "personal.interests: expected array of string, got \"skiing\"",
+            "personal.external_ids.crm: expected string, got 7");
+  }
 }

@@ -159,6 +159,15 @@ class EnforcementTopologyTest {
   }
 
   @Test
+  void aPartnerNetworkThatIsNotRegisteredIsNeverACandidate() {
+    lattice.network(Fixtures.network("ski-club", Policies.SKI_CLUB.replace("[\"book-circle\"]", "[\"book-circle\", \"ghost\"]")));
+    lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("profile")));
+    lattice.send(topics.memberData(), "m-1", Fixtures.memberData("e1", "ski-club", "m-1", "sharing"));
+
+    assertThat(lattice.audit()).extracting(d -> d.getDestination().getId()).containsExactlyInAnyOrder("book-circle", "acme");
+  }
+
+  @Test
   void anEventWithoutASubjectMemberIsASchemaViolation() {
     MemberDataEvent e = Fixtures.memberData("e1", "ski-club", "m-1", "sharing");
     e.getHeader().setSubjectMember(null);

@@ -1,7 +1,9 @@
 package dev.lattice.gateway.cli;
 
 import dev.lattice.gateway.LatticeApplication;
+import dev.lattice.gateway.kafka.EarlyKafkaStart;
 import dev.lattice.gateway.kafka.KafkaBroker;
+import dev.lattice.gateway.kafka.KafkaSettings;
 import dev.lattice.gateway.kafka.KafkaUnreachableException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,9 +70,9 @@ public final class ServeCommand implements Subcommand {
   }
 
   /** Parsed options of {@code lattice serve}. */
-  record Options(int port, Path dataDir, int kafkaPort) {}
+  public record Options(int port, Path dataDir, int kafkaPort) {}
 
-  static Options parse(List<String> args) {
+  public static Options parse(List<String> args) {
     int port = DEFAULT_PORT;
     Path dataDir = Path.of(DEFAULT_DATA_DIR);
     int kafkaPort = 0;
@@ -134,7 +136,7 @@ public final class ServeCommand implements Subcommand {
    * Checks what commonly goes wrong before anything starts; returns a one-line description of the first
    * problem, or null.
    */
-  String preflight(Options options) {
+  public String preflight(Options options) {
     String problem = portProblem(options.port());
     if (problem == null && externalBootstrap() == null) {
       problem = dataDirProblem(options.dataDir());
@@ -146,18 +148,35 @@ public final class ServeCommand implements Subcommand {
   }
 
   /** Starts the application and returns its running context. */
-  ConfigurableApplicationContext start(Options options, PrintStream out) {
+  public ConfigurableApplicationContext start(Options options, PrintStream out) {
     long begin = System.nanoTime();
     SpringApplication application = new SpringApplication(LatticeApplication.class);
+    Path dataDir = options.dataDir().toAbsolutePath().normalize();
     List<String> springArgs = new ArrayList<>(List.of(
         "--server.port=" + options.port(),
-        "--lattice.data-dir=" + options.dataDir().toAbsolutePath().normalize(),
+        "--lattice.data-dir=" + dataDir,
         "--lattice.kafka.embedded-port=" + options.kafkaPort()));
     String bootstrap = externalBootstrap();
+    EarlyKafkaStart early = null;
     if (bootstrap != null) {
       springArgs.add("--lattice.kafka.bootstrap-servers=" + bootstrap);
+    } else {
+      // The broker starts while Spring builds the context; the kafkaBroker bean picks it up.
+      early = EarlyKafkaStart.begin(new KafkaSettings("", dataDir.resolve("kafka"), DEFAULT_KAFKA_TIMEOUT,
+          options.kafkaPort(), true));
+      EarlyKafkaStart started = early;
+      application.addInitializers(context ->
+          context.getBeanFactory().registerSingleton("earlyKafkaStart", started));
     }
-    ConfigurableApplicationContext context = application.run(springArgs.toArray(String[]::new));
+    ConfigurableApplicationContext context;
+    try {
+      context = application.run(springArgs.toArray(String[]::new));
+    } catch (RuntimeException e) {
+      if (early != null) {
+        early.abandon();
+      }
+      throw e;
+    }
     KafkaBroker broker = context.getBean(KafkaBroker.class);
     out.printf("lattice: serving on http://localhost:%d (health: /actuator/health) after %.1f s; Kafka: %s%n",
         options.port(), (System.nanoTime() - begin) / 1e9,

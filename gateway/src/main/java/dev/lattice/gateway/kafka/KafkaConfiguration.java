@@ -2,10 +2,12 @@ package dev.lattice.gateway.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -23,7 +25,14 @@ public class KafkaConfiguration {
   private static final Logger LOGGER = LoggerFactory.getLogger(KafkaConfiguration.class);
 
   @Bean(destroyMethod = "close")
-  KafkaBroker kafkaBroker(KafkaSettings settings) {
+  KafkaBroker kafkaBroker(KafkaSettings settings, ObjectProvider<EarlyKafkaStart> earlyStart) {
+    EarlyKafkaStart early = earlyStart.getIfAvailable();
+    if (early != null) {
+      Optional<KafkaBroker> started = early.claim(settings);
+      if (started.isPresent()) {
+        return started.get();
+      }
+    }
     return KafkaBroker.connect(settings);
   }
 

@@ -35,8 +35,8 @@ public final class NetworkDirectory {
   }
 
   /**
-   * Candidate partner networks of a source network: those its own rules name plus those whose rules
-   * name it (an agreement may be written on either side; the policy checks both sides). Sorted, so
+   * Candidate partner networks of a source network: the registered networks its own rules name plus
+   * those whose rules name it (an agreement may be written on either side; the policy checks both sides). Sorted, so
    * that decisions are made in a stable order.
    */
   public Set<String> partnersOf(String source) {
@@ -48,6 +48,8 @@ public final class NetworkDirectory {
       }
     }
     result.remove(source);
+    // Only registered networks have an output topic; a rule naming an unknown network proposes nothing.
+    result.removeIf(id -> !networks.containsKey(id));
     return result;
   }
 }
