@@ -10,7 +10,7 @@ networks := {
 			"networks": ["book-circle", "garden-guild"],
 			"brands": ["acme"],
 			"purposes": ["marketing", "sharing", "research"],
-			"categories": ["profile", "interests", "contact", "location", "identifier", "content"],
+			"categories": ["profile", "interests", "contact", "location", "identifiers", "content"],
 			"content": true,
 			"location_precision": "city",
 		},
@@ -32,7 +32,7 @@ networks := {
 		"import": {
 			"networks": ["ski-club"],
 			"purposes": ["marketing", "sharing"],
-			"categories": ["profile", "interests", "contact", "location", "identifier", "content"],
+			"categories": ["profile", "interests", "contact", "location", "identifiers", "content"],
 			"content": true,
 			"location_precision": "region",
 		},
@@ -55,7 +55,7 @@ now_ns := 1795428001000000000
 
 marketing_grant := {
 	"granted": true,
-	"categories": ["profile", "interests", "location", "identifier"],
+	"categories": ["profile", "interests", "location", "identifiers"],
 	"recipients": ["book-circle", "acme"],
 	"networks": [],
 	"legal_basis": "consent",
@@ -78,7 +78,7 @@ member_data := {
 			"payload.city": "location",
 			"payload.interests": "interests",
 			"payload.note": null,
-			"payload.handle": "identifier",
+			"payload.handle": "identifiers",
 		},
 	},
 	"consent": {"member_id": "m-42", "version": 7, "receipt_id": "rcpt-7", "gpc": false, "purposes": {"marketing": marketing_grant}},
@@ -95,7 +95,7 @@ content := {
 		"source_network": "ski-club",
 		"member_id": "m-42",
 		"payload": {"text": "Fresh snow today", "author_handle": "@m42"},
-		"fields": {"payload.text": "content", "payload.author_handle": "identifier"},
+		"fields": {"payload.text": "content", "payload.author_handle": "identifiers"},
 	},
 	"consent": {"member_id": "m-42", "version": 3, "gpc": false, "purposes": {"sharing": {
 		"granted": true, "categories": [], "recipients": [], "networks": ["ski-club"],

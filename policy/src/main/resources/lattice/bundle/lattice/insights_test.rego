@@ -41,7 +41,7 @@ test_a_brand_the_network_does_not_list_gets_no_insights if {
 }
 
 test_non_aggregate_fields_of_an_insight_are_redacted if {
-	inp := fx.put(fx.insight, "event", object.union(fx.insight.event, {"fields": {"payload.clicks": "aggregate", "payload.top_member": "identifier", "payload.x": null}}))
+	inp := fx.put(fx.insight, "event", object.union(fx.insight.event, {"fields": {"payload.clicks": "aggregate", "payload.top_member": "identifiers", "payload.x": null}}))
 	d := fx.decide(inp)
 	d.allow == true
 	d.obligations.redact == ["payload.top_member", "payload.x"]

@@ -30,7 +30,7 @@ pseudonymize_paths contains "member_id" if {
 pseudonymize_paths contains path if {
 	flow.type in flow.sharing_types
 	some path, c in flow.fields
-	c == "identifier"
+	c == "identifiers"
 	category_allowed(c)
 }
 

@@ -27,7 +27,7 @@ test_a_field_without_category_is_kept_when_everything_is_allowed if {
 }
 
 test_a_category_the_source_does_not_export_is_redacted if {
-	nets := fx.networks_with("ski-club", "export", object.union(fx.networks["ski-club"].export, {"categories": ["profile", "location", "identifier"]}))
+	nets := fx.networks_with("ski-club", "export", object.union(fx.networks["ski-club"].export, {"categories": ["profile", "location", "identifiers"]}))
 	d := fx.decide_with(fx.member_data, nets)
 	d.allow == true
 	"payload.interests" in d.obligations.redact
