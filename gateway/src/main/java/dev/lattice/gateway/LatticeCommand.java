@@ -2,8 +2,8 @@ package dev.lattice.gateway;
 
 import dev.lattice.gateway.cli.PolicyCommand;
 import dev.lattice.gateway.cli.ServeCommand;
-import dev.lattice.gateway.cli.TopicsCommand;
 import dev.lattice.gateway.cli.Subcommand;
+import dev.lattice.gateway.cli.TopicsCommand;
 import dev.lattice.gateway.cli.UsageException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -11,19 +11,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code lattice} command: the application jar's main class. Dispatches {@code lattice <command> [args]} to
- * one of {@link #SUBCOMMANDS}; {@code --help} anywhere prints usage; an unknown command or option prints usage
- * and exits with status 2.
+ * The {@code lattice} command: the application jar's main class. Dispatches {@code lattice
+ * <command> [args]} to one of {@link #SUBCOMMANDS}; {@code --help} anywhere prints usage; an
+ * unknown command or option prints usage and exits with status 2.
  */
 public final class LatticeCommand {
 
   /** Every subcommand; adding one is one line here. */
-  static final List<Subcommand> SUBCOMMANDS = List.of(
-      new ServeCommand(),
-      new PolicyCommand(),
-      new TopicsCommand(),
-      new dev.lattice.gateway.bench.BenchCommand(),
-      new dev.lattice.gateway.demo.DemoCommand());
+  static final List<Subcommand> SUBCOMMANDS =
+      List.of(
+          new ServeCommand(),
+          new PolicyCommand(),
+          new TopicsCommand(),
+          new dev.lattice.gateway.bench.BenchCommand(),
+          new dev.lattice.gateway.demo.DemoCommand());
 
   private LatticeCommand() {}
 
@@ -73,7 +74,9 @@ public final class LatticeCommand {
   }
 
   static String overview() {
-    StringBuilder text = new StringBuilder("""
+    StringBuilder text =
+        new StringBuilder(
+            """
         Usage: lattice <command> [options]
 
         Lattice is an event-driven consent and data-flow gateway for small social networks.
@@ -83,8 +86,12 @@ public final class LatticeCommand {
     for (Subcommand command : SUBCOMMANDS) {
       text.append(String.format("  %-10s %s%n", command.name(), command.summary()));
     }
-    text.append(String.format("  %-10s %s%n", "test", "run every test (./mvnw -B verify; handled by the ./lattice script)"));
-    text.append("""
+    text.append(
+        String.format(
+            "  %-10s %s%n",
+            "test", "run every test (./mvnw -B verify; handled by the ./lattice script)"));
+    text.append(
+        """
 
         Run `lattice <command> --help` for a command's options.
         """);

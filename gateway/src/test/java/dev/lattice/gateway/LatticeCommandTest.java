@@ -12,7 +12,9 @@ class LatticeCommandTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return LatticeCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return LatticeCommand.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -33,7 +35,8 @@ class LatticeCommandTest {
   @Test
   void aCommandsHelpShowsItsOptions() {
     assertThat(run("serve", "--help")).isZero();
-    assertThat(out()).contains("Usage: lattice serve", "--port", "--data-dir", "KAFKA_BOOTSTRAP_SERVERS");
+    assertThat(out())
+        .contains("Usage: lattice serve", "--port", "--data-dir", "KAFKA_BOOTSTRAP_SERVERS");
   }
 
   @Test

@@ -80,7 +80,9 @@ public record DecisionInput(
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("event", event);
     Object memberId = event.get("member_id");
-    m.put("consent", consent != null ? consent : noConsent(memberId == null ? null : memberId.toString()));
+    m.put(
+        "consent",
+        consent != null ? consent : noConsent(memberId == null ? null : memberId.toString()));
     m.put("source_network", sourceNetwork);
     m.put("destination", destination.toMap());
     m.put("context", context);
@@ -175,8 +177,10 @@ public record DecisionInput(
     public DecisionInput build() {
       if (sourceNetwork != null) event.putIfAbsent("source_network", sourceNetwork);
       Map<String, Object> ctx = new LinkedHashMap<>(context);
-      if (!counters.isEmpty() || !ctx.containsKey("counters")) ctx.put("counters", new LinkedHashMap<>(counters));
-      if (!purchases.isEmpty() || !ctx.containsKey("purchases")) ctx.put("purchases", new ArrayList<>(purchases));
+      if (!counters.isEmpty() || !ctx.containsKey("counters"))
+        ctx.put("counters", new LinkedHashMap<>(counters));
+      if (!purchases.isEmpty() || !ctx.containsKey("purchases"))
+        ctx.put("purchases", new ArrayList<>(purchases));
       return new DecisionInput(event, consent, sourceNetwork, destination, ctx);
     }
   }

@@ -8,10 +8,11 @@ import java.util.List;
  *
  * @param verificationKeys keys bundle signatures are checked with; when non-empty every activated
  *     bundle must be signed by one of them (unsigned or tampered bundles are refused)
- * @param runBundleTests whether a bundle's own {@code test_} rules must pass before it is
- *     activated (default true)
+ * @param runBundleTests whether a bundle's own {@code test_} rules must pass before it is activated
+ *     (default true)
  */
-public record DecisionServiceConfig(List<VerificationKey> verificationKeys, boolean runBundleTests) {
+public record DecisionServiceConfig(
+    List<VerificationKey> verificationKeys, boolean runBundleTests) {
 
   public DecisionServiceConfig {
     verificationKeys = verificationKeys == null ? List.of() : List.copyOf(verificationKeys);

@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the topology must do to an event before writing it to the destination. Paths are paths
- * into the event document as given in {@code input.event} (for example {@code payload.email},
- * {@code member_id}).
+ * What the topology must do to an event before writing it to the destination. Paths are paths into
+ * the event document as given in {@code input.event} (for example {@code payload.email}, {@code
+ * member_id}).
  *
  * @param redact fields to remove
  * @param pseudonymize identifier fields to replace by a destination-specific pseudonym
- * @param generalize field path to generalisation level (for location: {@code city}, {@code
- *     region}, {@code country})
+ * @param generalize field path to generalisation level (for location: {@code city}, {@code region},
+ *     {@code country})
  */
 public record Obligations(
     List<String> redact, List<String> pseudonymize, Map<String, String> generalize) {

@@ -39,8 +39,11 @@ public class PolicyActivationException extends RuntimeException {
 
   private static String message(Stage stage, String revision, List<String> problems) {
     StringBuilder sb = new StringBuilder("bundle");
-    if (revision != null && !revision.isEmpty()) sb.append(" revision '").append(revision).append("'");
-    sb.append(" refused at ").append(stage.name().toLowerCase()).append(" (the previous bundle stays active)");
+    if (revision != null && !revision.isEmpty())
+      sb.append(" revision '").append(revision).append("'");
+    sb.append(" refused at ")
+        .append(stage.name().toLowerCase())
+        .append(" (the previous bundle stays active)");
     if (problems != null) {
       for (String p : problems) sb.append("\n  ").append(p);
     }

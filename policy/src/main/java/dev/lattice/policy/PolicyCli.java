@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /**
  * The policy command line: {@code conformance <dir>...} plus every {@link PolicyCommand} registered
- * through {@link ServiceLoader}. Runs without the gateway: {@code java -cp ... dev.lattice.policy.PolicyCli}.
+ * through {@link ServiceLoader}. Runs without the gateway: {@code java -cp ...
+ * dev.lattice.policy.PolicyCli}.
  */
 public final class PolicyCli {
 
@@ -27,7 +28,8 @@ public final class PolicyCli {
     Map<String, PolicyCommand> commands = new TreeMap<>();
     PolicyCommand conformance = new ConformanceCommand();
     commands.put(conformance.name(), conformance);
-    for (PolicyCommand c : ServiceLoader.load(PolicyCommand.class, PolicyCli.class.getClassLoader())) {
+    for (PolicyCommand c :
+        ServiceLoader.load(PolicyCommand.class, PolicyCli.class.getClassLoader())) {
       commands.putIfAbsent(c.name(), c);
     }
     return commands;
@@ -35,7 +37,10 @@ public final class PolicyCli {
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Map<String, PolicyCommand> commands = commands();
-    if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+    if (args.length == 0
+        || args[0].equals("-h")
+        || args[0].equals("--help")
+        || args[0].equals("help")) {
       usage(commands, args.length == 0 ? err : out);
       return args.length == 0 ? 2 : 0;
     }

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * A subcommand of {@link PolicyCli}. Implementations are found with {@link java.util.ServiceLoader}:
- * register one by adding its class name as a line of {@code
+ * A subcommand of {@link PolicyCli}. Implementations are found with {@link
+ * java.util.ServiceLoader}: register one by adding its class name as a line of {@code
  * META-INF/services/dev.lattice.policy.PolicyCommand}.
  */
 public interface PolicyCommand {

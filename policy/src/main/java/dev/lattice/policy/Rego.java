@@ -17,8 +17,8 @@ public final class Rego {
   /**
    * Parses and compiles Rego v1 modules.
    *
-   * @param data the base document: JSON-like Java value ({@code Map} at the top) or {@code null} for
-   *     {@code {}}
+   * @param data the base document: JSON-like Java value ({@code Map} at the top) or {@code null}
+   *     for {@code {}}
    * @throws RegoException with {@code file:line:col} on parse or compile errors
    */
   public static CompiledPolicy compile(List<RegoModule> modules, Object data) {

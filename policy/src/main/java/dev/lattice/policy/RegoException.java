@@ -4,11 +4,11 @@ import java.util.Optional;
 
 /**
  * Every error the Rego engine raises: parse and compile errors (with {@code file:line:col}) and
- * evaluation errors. {@link #code()} follows OPA's error codes: {@code rego_parse_error},
- * {@code rego_compile_error}, {@code rego_unsafe_var_error}, {@code rego_type_error},
- * {@code rego_recursion_error}, {@code eval_conflict_error}, {@code eval_builtin_error},
- * {@code eval_type_error}, plus {@code eval_budget_exceeded} (step budget or deadline exhausted,
- * or evaluation nested too deeply) and {@code eval_cancelled}.
+ * evaluation errors. {@link #code()} follows OPA's error codes: {@code rego_parse_error}, {@code
+ * rego_compile_error}, {@code rego_unsafe_var_error}, {@code rego_type_error}, {@code
+ * rego_recursion_error}, {@code eval_conflict_error}, {@code eval_builtin_error}, {@code
+ * eval_type_error}, plus {@code eval_budget_exceeded} (step budget or deadline exhausted, or
+ * evaluation nested too deeply) and {@code eval_cancelled}.
  */
 public class RegoException extends RuntimeException {
   public static final String PARSE = "rego_parse_error";

@@ -23,7 +23,8 @@ class DecisionTest {
         new Decision(
             true,
             List.of(),
-            new Obligations(List.of("payload.email"), List.of("member_id"), Map.of("payload.city", "region")),
+            new Obligations(
+                List.of("payload.email"), List.of("member_id"), Map.of("payload.city", "region")),
             "rev-7",
             1200,
             List.of());

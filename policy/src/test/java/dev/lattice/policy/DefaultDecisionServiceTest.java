@@ -21,7 +21,10 @@ class DefaultDecisionServiceTest {
   @SuppressWarnings("unchecked")
   static void startOnTheDefaultBundleWithTheDemoNetworks() throws Exception {
     service = DecisionService.create(DecisionServiceConfig.defaults());
-    try (InputStream in = DefaultDecisionServiceTest.class.getClassLoader().getResourceAsStream("lattice/examples/demo-networks/data.json")) {
+    try (InputStream in =
+        DefaultDecisionServiceTest.class
+            .getClassLoader()
+            .getResourceAsStream("lattice/examples/demo-networks/data.json")) {
       Map<String, Object> demo = JsonMapper.builder().build().readValue(in, Map.class);
       Map<String, Object> networks = (Map<String, Object>) demo.get("networks");
       networks.forEach((id, rules) -> service.putData("networks/" + id, rules));
@@ -45,8 +48,27 @@ class DefaultDecisionServiceTest {
   }
 
   private static Map<String, Object> offersConsent(boolean granted) {
-    return Map.of("member_id", "m-42", "version", 3, "gpc", false, "purposes",
-        Map.of("offers", Map.of("granted", granted, "categories", List.of(), "recipients", List.of("acme"), "networks", List.of(), "legal_basis", "consent")));
+    return Map.of(
+        "member_id",
+        "m-42",
+        "version",
+        3,
+        "gpc",
+        false,
+        "purposes",
+        Map.of(
+            "offers",
+            Map.of(
+                "granted",
+                granted,
+                "categories",
+                List.of(),
+                "recipients",
+                List.of("acme"),
+                "networks",
+                List.of(),
+                "legal_basis",
+                "consent")));
   }
 
   @Test
@@ -56,7 +78,8 @@ class DefaultDecisionServiceTest {
 
   @Test
   void aConsentedOfferIsAllowedAndAWithdrawnOneIsDenied() {
-    Decision allowed = service.decide(offer(offersConsent(true)).counter("member_offers_24h", 1).build());
+    Decision allowed =
+        service.decide(offer(offersConsent(true)).counter("member_offers_24h", 1).build());
     Decision denied = service.decide(offer(offersConsent(false)).build());
 
     assertThat(allowed.allow()).isTrue();
@@ -67,7 +90,11 @@ class DefaultDecisionServiceTest {
 
   @Test
   void noRetargetingAfterAPurchase() {
-    Decision d = service.decide(offer(offersConsent(true)).purchase("SKI-001", "acme", Instant.parse("2026-11-20T09:00:00Z")).build());
+    Decision d =
+        service.decide(
+            offer(offersConsent(true))
+                .purchase("SKI-001", "acme", Instant.parse("2026-11-20T09:00:00Z"))
+                .build());
 
     assertThat(d.reasonCodes()).containsExactly("offer.recently_purchased");
   }
@@ -76,14 +103,21 @@ class DefaultDecisionServiceTest {
   void anExplainedDecisionNamesTheRulesThatFired() {
     Decision d = service.decide(offer(offersConsent(false)).build(), true);
 
-    assertThat(d.explanation()).extracting(FiredRule::rule).anyMatch(r -> r.startsWith("data.lattice.consent"));
+    assertThat(d.explanation())
+        .extracting(FiredRule::rule)
+        .anyMatch(r -> r.startsWith("data.lattice.consent"));
   }
 
   @Test
   void aServiceThatRequiresSignaturesRefusesTheUnsignedDefaultBundle() {
-    var config = DecisionServiceConfig.defaults().withVerificationKey(new VerificationKey("k", "HS256", "a-shared-secret-of-at-least-32-bytes!"));
+    var config =
+        DecisionServiceConfig.defaults()
+            .withVerificationKey(
+                new VerificationKey("k", "HS256", "a-shared-secret-of-at-least-32-bytes!"));
 
     assertThatThrownBy(() -> DecisionService.create(config))
-        .isInstanceOfSatisfying(PolicyActivationException.class, e -> assertThat(e.stage()).isEqualTo(PolicyActivationException.Stage.VERIFY));
+        .isInstanceOfSatisfying(
+            PolicyActivationException.class,
+            e -> assertThat(e.stage()).isEqualTo(PolicyActivationException.Stage.VERIFY));
   }
 }

@@ -33,20 +33,27 @@ class RegoConformanceTest {
   void atLeastNinetyPercentOfTheConformanceCasesPassAndAtMostTenPercentAreSkipped() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PolicyCli.run(new String[] {"conformance", "--verbose", corpus().toString()},
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    PolicyCli.run(
+        new String[] {"conformance", "--verbose", corpus().toString()},
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
     String text = out.toString(StandardCharsets.UTF_8);
     String[] lines = text.strip().split("\n");
-    Matcher m = Pattern.compile("^(\\d+) passed, (\\d+) failed, (\\d+) skipped$").matcher(lines[lines.length - 1]);
+    Matcher m =
+        Pattern.compile("^(\\d+) passed, (\\d+) failed, (\\d+) skipped$")
+            .matcher(lines[lines.length - 1]);
     assertThat(m.matches()).as("last line of:%n%s%s", text, err).isTrue();
     int passed = Integer.parseInt(m.group(1));
     int failed = Integer.parseInt(m.group(2));
     int skipped = Integer.parseInt(m.group(3));
     int total = passed + failed + skipped;
     assertThat(total).as("cases found").isGreaterThan(400);
-    assertThat(passed * 100.0 / total).as("pass rate; report:%n%s", text).isGreaterThanOrEqualTo(90.0);
+    assertThat(passed * 100.0 / total)
+        .as("pass rate; report:%n%s", text)
+        .isGreaterThanOrEqualTo(90.0);
     assertThat(skipped * 100.0 / total).as("skip rate").isLessThanOrEqualTo(10.0);
-    long totalLines = text.lines().filter(l -> l.matches("\\d+ passed, \\d+ failed, \\d+ skipped")).count();
+    long totalLines =
+        text.lines().filter(l -> l.matches("\\d+ passed, \\d+ failed, \\d+ skipped")).count();
     assertThat(totalLines).as("exactly one total line").isEqualTo(1);
   }
 }

@@ -16,12 +16,15 @@ class RegoEngineTest {
 
   @Test
   void aBareReferenceQueryReportsItsValueUnderX() {
-    CompiledPolicy p = compile("""
+    CompiledPolicy p =
+        compile(
+            """
         package lattice
         default allow := false
         allow if input.purpose in data.allowed
         decision := {"allow": allow}
-        """, Map.of("allowed", List.of("ads")));
+        """,
+            Map.of("allowed", List.of("ads")));
     QueryResult r = p.prepare("data.lattice.decision").evaluate(Map.of("purpose", "ads"));
     assertThat(r.bindings()).containsExactly(Map.of("x", Map.of("allow", true)));
   }
@@ -30,25 +33,32 @@ class RegoEngineTest {
   void undefinedIsNotFalse() {
     CompiledPolicy p = compile("package t\np if input.x == 1\n", null);
     assertThat(p.prepare("data.t.p").evaluate(Map.of("x", 2)).defined()).isFalse();
-    assertThat(p.prepare("data.t.p").evaluate(Map.of("x", 1)).bindings()).containsExactly(Map.of("x", true));
+    assertThat(p.prepare("data.t.p").evaluate(Map.of("x", 1)).bindings())
+        .containsExactly(Map.of("x", true));
   }
 
   @Test
   void withReplacesInputDataAndFunctions() {
-    CompiledPolicy p = compile("""
+    CompiledPolicy p =
+        compile(
+            """
         package t
         f(x) := x + 1
         p := [input.a, data.n.k, f(1)]
         test_p if p == [5, 6, 10] with input as {"a": 5} with data.n as {"k": 6} with f as g
         g(x) := 10
-        """, Map.of("n", Map.of("k", 1)));
-    assertThat(p.prepare("data.t.test_p").evaluate(null).bindings()).containsExactly(Map.of("x", true));
+        """,
+            Map.of("n", Map.of("k", 1)));
+    assertThat(p.prepare("data.t.test_p").evaluate(null).bindings())
+        .containsExactly(Map.of("x", true));
     assertThat(p.rules()).extracting(RuleInfo::name).contains("test_p", "f", "p", "g");
   }
 
   @Test
   void partialSetsObjectsAndIterationProduceOpaBindingSets() {
-    CompiledPolicy p = compile("""
+    CompiledPolicy p =
+        compile(
+            """
         package t
         deny contains msg if {
           some item in input.items
@@ -56,10 +66,12 @@ class RegoEngineTest {
           msg := sprintf("%s too expensive", [item.name])
         }
         obligations[k] := v if { some k, v in input.obligations }
-        """, null);
-    Map<String, Object> input = Map.of(
-        "items", List.of(Map.of("name", "a", "price", 20), Map.of("name", "b", "price", 5)),
-        "obligations", Map.of("redact", List.of("email")));
+        """,
+            null);
+    Map<String, Object> input =
+        Map.of(
+            "items", List.of(Map.of("name", "a", "price", 20), Map.of("name", "b", "price", 5)),
+            "obligations", Map.of("redact", List.of("email")));
     assertThat(p.prepare("x := data.t.deny[_]").evaluate(input).bindings())
         .containsExactly(Map.of("x", "a too expensive"));
     assertThat(p.prepare("data.t.obligations").evaluate(input).bindings())
@@ -69,42 +81,53 @@ class RegoEngineTest {
   @Test
   void compileErrorsCarryFileLineAndColumn() {
     assertThatThrownBy(() -> compile("package t\n\np if {\n  x > 1\n}\n", null))
-        .isInstanceOfSatisfying(RegoException.class, e -> {
-          assertThat(e.code()).isEqualTo("rego_unsafe_var_error");
-          assertThat(e.location()).isPresent();
-          assertThat(e.getMessage()).startsWith("policy.rego:4:3");
-        });
+        .isInstanceOfSatisfying(
+            RegoException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("rego_unsafe_var_error");
+              assertThat(e.location()).isPresent();
+              assertThat(e.getMessage()).startsWith("policy.rego:4:3");
+            });
     assertThatThrownBy(() -> compile("package t\np if nosuch(1)\n", null))
-        .isInstanceOfSatisfying(RegoException.class, e -> assertThat(e.code()).isEqualTo("rego_type_error"));
+        .isInstanceOfSatisfying(
+            RegoException.class, e -> assertThat(e.code()).isEqualTo("rego_type_error"));
     assertThatThrownBy(() -> compile("package t\np if {\n", null))
-        .isInstanceOfSatisfying(RegoException.class, e -> assertThat(e.code()).isEqualTo("rego_parse_error"));
+        .isInstanceOfSatisfying(
+            RegoException.class, e -> assertThat(e.code()).isEqualTo("rego_parse_error"));
     assertThatThrownBy(() -> compile("package t\np if q\nq if p\n", null))
-        .isInstanceOfSatisfying(RegoException.class, e -> assertThat(e.code()).isEqualTo("rego_recursion_error"));
+        .isInstanceOfSatisfying(
+            RegoException.class, e -> assertThat(e.code()).isEqualTo("rego_recursion_error"));
   }
 
   @Test
   void conflictingCompleteRulesRaiseAConflictError() {
     CompiledPolicy p = compile("package t\np := 1\np := 2\n", null);
     assertThatThrownBy(() -> p.prepare("data.t.p").evaluate(null))
-        .isInstanceOfSatisfying(RegoException.class, e -> assertThat(e.code()).isEqualTo("eval_conflict_error"));
+        .isInstanceOfSatisfying(
+            RegoException.class, e -> assertThat(e.code()).isEqualTo("eval_conflict_error"));
   }
 
   @Test
   void aRunawayPolicyStopsAtItsBudget() {
-    CompiledPolicy p = compile("package t\np := count([x | some x in numbers.range(1, 100000000)])\n", null);
-    EvalOptions small = EvalOptions.defaults().withMaxSteps(10_000).withDeadline(Duration.ofSeconds(2));
+    CompiledPolicy p =
+        compile("package t\np := count([x | some x in numbers.range(1, 100000000)])\n", null);
+    EvalOptions small =
+        EvalOptions.defaults().withMaxSteps(10_000).withDeadline(Duration.ofSeconds(2));
     assertThatThrownBy(() -> p.prepare("data.t.p").evaluate(null, small))
-        .isInstanceOfSatisfying(RegoException.class, e -> assertThat(e.code()).isEqualTo("eval_budget_exceeded"));
+        .isInstanceOfSatisfying(
+            RegoException.class, e -> assertThat(e.code()).isEqualTo("eval_budget_exceeded"));
   }
 
   @Test
   void deepFunctionNestingEndsInABudgetErrorNotAStackOverflow() {
     StringBuilder src = new StringBuilder("package t\nf0(x) := x\n");
-    for (int i = 1; i < 3000; i++) src.append("f").append(i).append("(x) := f").append(i - 1).append("(x)\n");
+    for (int i = 1; i < 3000; i++)
+      src.append("f").append(i).append("(x) := f").append(i - 1).append("(x)\n");
     src.append("p := f2999(1)\n");
     CompiledPolicy p = compile(src.toString(), null);
     assertThatThrownBy(() -> p.prepare("data.t.p").evaluate(null))
-        .isInstanceOfSatisfying(RegoException.class, e -> assertThat(e.code()).isEqualTo("eval_budget_exceeded"));
+        .isInstanceOfSatisfying(
+            RegoException.class, e -> assertThat(e.code()).isEqualTo("eval_budget_exceeded"));
   }
 
   @Test

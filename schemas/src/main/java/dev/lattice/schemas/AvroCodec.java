@@ -18,11 +18,11 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Encodes and decodes one record type with Avro's single-object encoding ({@code C3 01}, the
- * 8-byte little-endian CRC-64-AVRO fingerprint of the writer schema, then the Avro binary body).
+ * Encodes and decodes one record type with Avro's single-object encoding ({@code C3 01}, the 8-byte
+ * little-endian CRC-64-AVRO fingerprint of the writer schema, then the Avro binary body).
  *
- * <p>Encoding always uses the current schema. Decoding accepts every published version of the
- * type (see {@link SchemaCatalog}) and resolves it to the current schema. Any input that cannot be
+ * <p>Encoding always uses the current schema. Decoding accepts every published version of the type
+ * (see {@link SchemaCatalog}) and resolves it to the current schema. Any input that cannot be
  * decoded raises {@link EventDecodingException} and nothing else.
  *
  * <p>Thread-safe; create once per type and share ({@link LatticeSerdes#codec(Class)} caches).
@@ -76,8 +76,7 @@ public final class AvroCodec<T extends SpecificRecord> {
   /**
    * Encodes with the current schema.
    *
-   * @throws EventEncodingException when a required field is null or a value does not fit its
-   *     schema
+   * @throws EventEncodingException when a required field is null or a value does not fit its schema
    */
   public byte[] encode(T record) {
     Objects.requireNonNull(record, "record");
@@ -107,7 +106,8 @@ public final class AvroCodec<T extends SpecificRecord> {
   /** Decodes {@code length} bytes starting at {@code offset}; see {@link #decode(byte[])}. */
   public T decode(byte[] bytes, int offset, int length) {
     if (bytes == null || length == 0) {
-      throw new EventDecodingException(Reason.EMPTY, null, "no bytes to decode as " + schema.getName());
+      throw new EventDecodingException(
+          Reason.EMPTY, null, "no bytes to decode as " + schema.getName());
     }
     Objects.checkFromIndexSize(offset, length, bytes.length);
     byte[] marker = {MARKER_0, MARKER_1};
@@ -125,7 +125,11 @@ public final class AvroCodec<T extends SpecificRecord> {
       throw new EventDecodingException(
           Reason.TRUNCATED,
           null,
-          "single-object header needs 10 bytes, got " + length + " (expected " + schema.getName() + ")");
+          "single-object header needs 10 bytes, got "
+              + length
+              + " (expected "
+              + schema.getName()
+              + ")");
     }
     long fingerprint = 0;
     for (int i = 9; i >= 2; i--) {
@@ -148,7 +152,11 @@ public final class AvroCodec<T extends SpecificRecord> {
       throw new EventDecodingException(
           Reason.CORRUPT,
           fingerprint,
-          schema.getName() + " body is not valid Avro: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+          schema.getName()
+              + " body is not valid Avro: "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage(),
           e);
     }
     if (decoder.remaining() != 0) {

@@ -62,7 +62,9 @@ public final class AvroJson {
   /** A record (specific or generic) as a JSON tree. */
   public static JsonNode toJsonNode(IndexedRecord record) {
     GenericData model =
-        record instanceof SpecificRecord ? SpecificData.getForClass(record.getClass()) : GenericData.get();
+        record instanceof SpecificRecord
+            ? SpecificData.getForClass(record.getClass())
+            : GenericData.get();
     return new AvroToJson(model).convert(record, record.getSchema());
   }
 

@@ -32,11 +32,10 @@ public final class DataCategories {
   private DataCategories() {}
 
   /**
-   * Every leaf path of the schema with its category ({@code null} values for uncategorised
-   * leaves), in schema order. Unmodifiable.
+   * Every leaf path of the schema with its category ({@code null} values for uncategorised leaves),
+   * in schema order. Unmodifiable.
    *
-   * @throws IllegalArgumentException if a field names a category that is not a {@link
-   *     DataCategory}
+   * @throws IllegalArgumentException if a field names a category that is not a {@link DataCategory}
    */
   public static Map<String, DataCategory> of(Schema schema) {
     Map<String, DataCategory> out = new LinkedHashMap<>();
@@ -69,8 +68,8 @@ public final class DataCategories {
   }
 
   /**
-   * Leaves of personal-data records that have no category: must be empty for every published
-   * schema (checked by the module's tests).
+   * Leaves of personal-data records that have no category: must be empty for every published schema
+   * (checked by the module's tests).
    */
   public static Set<String> uncategorisedPersonalFields(Schema schema) {
     Map<String, DataCategory> categories = new LinkedHashMap<>();
@@ -98,7 +97,8 @@ public final class DataCategories {
         if (!visiting.add(schema.getFullName())) {
           return; // recursive type: its leaves were listed at the outer occurrence
         }
-        boolean personalRecord = inPersonal || Boolean.TRUE.equals(schema.getObjectProp(PERSONAL_PROPERTY));
+        boolean personalRecord =
+            inPersonal || Boolean.TRUE.equals(schema.getObjectProp(PERSONAL_PROPERTY));
         for (Schema.Field field : schema.getFields()) {
           DataCategory own = category(schema, field);
           String fieldPath = path.isEmpty() ? field.name() : path + "." + field.name();
@@ -182,6 +182,8 @@ public final class DataCategories {
                         + " \""
                         + value
                         + "\"; expected one of "
-                        + java.util.Arrays.stream(DataCategory.values()).map(DataCategory::id).toList()));
+                        + java.util.Arrays.stream(DataCategory.values())
+                            .map(DataCategory::id)
+                            .toList()));
   }
 }

@@ -7,8 +7,8 @@ import java.util.Objects;
  * exception {@link AvroCodec#decode(byte[])} and the Kafka deserializers of {@link LatticeSerdes}
  * throw for bad input; the topology turns it into a quarantine record.
  *
- * <p>The message never contains record content (which may be personal data), only offsets,
- * lengths, fingerprints and schema names.
+ * <p>The message never contains record content (which may be personal data), only offsets, lengths,
+ * fingerprints and schema names.
  */
 public final class EventDecodingException extends RuntimeException {
 

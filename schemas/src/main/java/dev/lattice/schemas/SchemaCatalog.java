@@ -32,8 +32,8 @@ import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Every Lattice schema with every published version, loaded from the classpath
- * ({@value #RESOURCE_ROOT}{@code <Name>/v<N>.avsc}).
+ * Every Lattice schema with every published version, loaded from the classpath ({@value
+ * #RESOURCE_ROOT}{@code <Name>/v<N>.avsc}).
  *
  * <p>Immutable and thread-safe. {@link #standard()} is loaded once per JVM.
  */
@@ -158,7 +158,8 @@ public final class SchemaCatalog {
             break;
           }
           Schema schema = new Schema.Parser().parse(in);
-          versions.add(new SchemaVersion(v, SchemaNormalization.parsingFingerprint64(schema), schema));
+          versions.add(
+              new SchemaVersion(v, SchemaNormalization.parsingFingerprint64(schema), schema));
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read published schema " + path, e);
         }

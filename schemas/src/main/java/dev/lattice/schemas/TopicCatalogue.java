@@ -9,12 +9,13 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Every Kafka topic Lattice uses, in one place: name, partitions, replication, cleanup policy and retention.
- * Topic provisioning, the infra topic definitions and the topology all read it from here.
+ * Every Kafka topic Lattice uses, in one place: name, partitions, replication, cleanup policy and
+ * retention. Topic provisioning, the infra topic definitions and the topology all read it from
+ * here.
  *
- * <p>Topics keyed by member id share {@link #MEMBER_PARTITIONS} partitions so that one member's events stay
- * co-partitioned (and ordered) with their consent changes. Replication adapts to the cluster: {@code min(3,
- * brokers)}, with {@code min.insync.replicas = min(2, replication)}.
+ * <p>Topics keyed by member id share {@link #MEMBER_PARTITIONS} partitions so that one member's
+ * events stay co-partitioned (and ordered) with their consent changes. Replication adapts to the
+ * cluster: {@code min(3, brokers)}, with {@code min.insync.replicas = min(2, replication)}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -54,16 +55,19 @@ public final class TopicCatalogue {
    * @param retention how long records are kept; empty = forever ({@code retention.ms=-1})
    * @param purpose one line saying what flows through it
    */
-  public record TopicSpec(String name, int partitions, Cleanup cleanup, Optional<Duration> retention, String purpose) {
+  public record TopicSpec(
+      String name, int partitions, Cleanup cleanup, Optional<Duration> retention, String purpose) {
     public TopicSpec {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(cleanup, "cleanup");
       Objects.requireNonNull(retention, "retention");
       if (!LEGAL_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("illegal topic name '" + name + "': use at most 249 of [a-zA-Z0-9._-]");
+        throw new IllegalArgumentException(
+            "illegal topic name '" + name + "': use at most 249 of [a-zA-Z0-9._-]");
       }
       if (partitions < 1) {
-        throw new IllegalArgumentException("topic " + name + " needs at least 1 partition, was " + partitions);
+        throw new IllegalArgumentException(
+            "topic " + name + " needs at least 1 partition, was " + partitions);
       }
     }
 
@@ -75,7 +79,10 @@ public final class TopicCatalogue {
       return (short) Math.min(MAX_REPLICATION, brokers);
     }
 
-    /** {@code min.insync.replicas} on a cluster of {@code brokers} brokers: {@code min(2, replication)}. */
+    /**
+     * {@code min.insync.replicas} on a cluster of {@code brokers} brokers: {@code min(2,
+     * replication)}.
+     */
     public int minInSyncReplicas(int brokers) {
       return Math.min(2, replicationFactor(brokers));
     }
@@ -104,45 +111,127 @@ public final class TopicCatalogue {
   public static final String BRAND_OUTPUT_PREFIX = "lattice.out.brand.";
 
   /** Names of per-network output topics: {@code lattice.out.network.<networkId>}. */
-  public static final Pattern NETWORK_OUTPUT = Pattern.compile(Pattern.quote(NETWORK_OUTPUT_PREFIX) + "([a-zA-Z0-9_-]+)");
+  public static final Pattern NETWORK_OUTPUT =
+      Pattern.compile(Pattern.quote(NETWORK_OUTPUT_PREFIX) + "([a-zA-Z0-9_-]+)");
 
   /** Names of per-brand output topics: {@code lattice.out.brand.<brandId>}. */
-  public static final Pattern BRAND_OUTPUT = Pattern.compile(Pattern.quote(BRAND_OUTPUT_PREFIX) + "([a-zA-Z0-9_-]+)");
+  public static final Pattern BRAND_OUTPUT =
+      Pattern.compile(Pattern.quote(BRAND_OUTPUT_PREFIX) + "([a-zA-Z0-9_-]+)");
 
-  public static final TopicSpec INGEST_MEMBER_DATA = new TopicSpec("lattice.ingest.member-data", MEMBER_PARTITIONS,
-      Cleanup.DELETE, Optional.of(WEEK), "member data submitted by network services, keyed by member id");
-  public static final TopicSpec INGEST_CONTENT = new TopicSpec("lattice.ingest.content", MEMBER_PARTITIONS,
-      Cleanup.DELETE, Optional.of(WEEK), "content shared by members, keyed by author id");
-  public static final TopicSpec INGEST_OFFERS = new TopicSpec("lattice.ingest.offers", MEMBER_PARTITIONS,
-      Cleanup.DELETE, Optional.of(WEEK), "brand offers targeted at members, keyed by member id");
-  public static final TopicSpec INGEST_PURCHASES = new TopicSpec("lattice.ingest.purchases", MEMBER_PARTITIONS,
-      Cleanup.DELETE, Optional.of(WEEK), "purchases (for no-retargeting suppression), keyed by member id");
-  public static final TopicSpec CONSENT_COMMANDS = new TopicSpec("lattice.consent.commands", MEMBER_PARTITIONS,
-      Cleanup.DELETE, Optional.of(WEEK), "grant/withdraw/erase commands from members, keyed by member id");
-  public static final TopicSpec CONSENT_LEDGER = new TopicSpec("lattice.consent.ledger", MEMBER_PARTITIONS,
-      Cleanup.COMPACT, Optional.empty(), "each member's whole consent state with a version (a table)");
-  public static final TopicSpec CONSENT_REJECTIONS = new TopicSpec("lattice.consent.rejections", MEMBER_PARTITIONS,
-      Cleanup.DELETE, Optional.of(MONTH), "consent commands that were refused, with the reason");
-  public static final TopicSpec MEMBER_KEYS = new TopicSpec("lattice.member.keys", MEMBER_PARTITIONS,
-      Cleanup.COMPACT, Optional.empty(), "per-member data keys; a tombstone crypto-shreds the member's data");
-  public static final TopicSpec POLICY_BUNDLES = new TopicSpec("lattice.policy.bundles", 1,
-      Cleanup.DELETE, Optional.empty(), "published policy bundles, every revision kept for replay");
-  public static final TopicSpec NETWORKS = new TopicSpec("lattice.networks", 1,
-      Cleanup.COMPACT, Optional.empty(), "network documents (rules, agreements), keyed by network id");
-  public static final TopicSpec AUDIT_DECISIONS = new TopicSpec("lattice.audit.decisions", MEMBER_PARTITIONS,
-      Cleanup.DELETE, Optional.of(Duration.ofDays(365)), "one decision record per event and destination");
-  public static final TopicSpec QUARANTINE = new TopicSpec("lattice.quarantine", MEMBER_PARTITIONS,
-      Cleanup.DELETE, Optional.of(MONTH), "events that could not be read or validated, with bytes and reason");
-  public static final TopicSpec INSIGHTS = new TopicSpec("lattice.insights", MEMBER_PARTITIONS,
-      Cleanup.DELETE, Optional.of(MONTH), "privacy-preserving aggregates about offers, before fan-out to brands");
+  public static final TopicSpec INGEST_MEMBER_DATA =
+      new TopicSpec(
+          "lattice.ingest.member-data",
+          MEMBER_PARTITIONS,
+          Cleanup.DELETE,
+          Optional.of(WEEK),
+          "member data submitted by network services, keyed by member id");
+  public static final TopicSpec INGEST_CONTENT =
+      new TopicSpec(
+          "lattice.ingest.content",
+          MEMBER_PARTITIONS,
+          Cleanup.DELETE,
+          Optional.of(WEEK),
+          "content shared by members, keyed by author id");
+  public static final TopicSpec INGEST_OFFERS =
+      new TopicSpec(
+          "lattice.ingest.offers",
+          MEMBER_PARTITIONS,
+          Cleanup.DELETE,
+          Optional.of(WEEK),
+          "brand offers targeted at members, keyed by member id");
+  public static final TopicSpec INGEST_PURCHASES =
+      new TopicSpec(
+          "lattice.ingest.purchases",
+          MEMBER_PARTITIONS,
+          Cleanup.DELETE,
+          Optional.of(WEEK),
+          "purchases (for no-retargeting suppression), keyed by member id");
+  public static final TopicSpec CONSENT_COMMANDS =
+      new TopicSpec(
+          "lattice.consent.commands",
+          MEMBER_PARTITIONS,
+          Cleanup.DELETE,
+          Optional.of(WEEK),
+          "grant/withdraw/erase commands from members, keyed by member id");
+  public static final TopicSpec CONSENT_LEDGER =
+      new TopicSpec(
+          "lattice.consent.ledger",
+          MEMBER_PARTITIONS,
+          Cleanup.COMPACT,
+          Optional.empty(),
+          "each member's whole consent state with a version (a table)");
+  public static final TopicSpec CONSENT_REJECTIONS =
+      new TopicSpec(
+          "lattice.consent.rejections",
+          MEMBER_PARTITIONS,
+          Cleanup.DELETE,
+          Optional.of(MONTH),
+          "consent commands that were refused, with the reason");
+  public static final TopicSpec MEMBER_KEYS =
+      new TopicSpec(
+          "lattice.member.keys",
+          MEMBER_PARTITIONS,
+          Cleanup.COMPACT,
+          Optional.empty(),
+          "per-member data keys; a tombstone crypto-shreds the member's data");
+  public static final TopicSpec POLICY_BUNDLES =
+      new TopicSpec(
+          "lattice.policy.bundles",
+          1,
+          Cleanup.DELETE,
+          Optional.empty(),
+          "published policy bundles, every revision kept for replay");
+  public static final TopicSpec NETWORKS =
+      new TopicSpec(
+          "lattice.networks",
+          1,
+          Cleanup.COMPACT,
+          Optional.empty(),
+          "network documents (rules, agreements), keyed by network id");
+  public static final TopicSpec AUDIT_DECISIONS =
+      new TopicSpec(
+          "lattice.audit.decisions",
+          MEMBER_PARTITIONS,
+          Cleanup.DELETE,
+          Optional.of(Duration.ofDays(365)),
+          "one decision record per event and destination");
+  public static final TopicSpec QUARANTINE =
+      new TopicSpec(
+          "lattice.quarantine",
+          MEMBER_PARTITIONS,
+          Cleanup.DELETE,
+          Optional.of(MONTH),
+          "events that could not be read or validated, with bytes and reason");
+  public static final TopicSpec INSIGHTS =
+      new TopicSpec(
+          "lattice.insights",
+          MEMBER_PARTITIONS,
+          Cleanup.DELETE,
+          Optional.of(MONTH),
+          "privacy-preserving aggregates about offers, before fan-out to brands");
 
-  private static final List<TopicSpec> FIXED = List.of(INGEST_MEMBER_DATA, INGEST_CONTENT, INGEST_OFFERS,
-      INGEST_PURCHASES, CONSENT_COMMANDS, CONSENT_LEDGER, CONSENT_REJECTIONS, MEMBER_KEYS, POLICY_BUNDLES, NETWORKS,
-      AUDIT_DECISIONS, QUARANTINE, INSIGHTS);
+  private static final List<TopicSpec> FIXED =
+      List.of(
+          INGEST_MEMBER_DATA,
+          INGEST_CONTENT,
+          INGEST_OFFERS,
+          INGEST_PURCHASES,
+          CONSENT_COMMANDS,
+          CONSENT_LEDGER,
+          CONSENT_REJECTIONS,
+          MEMBER_KEYS,
+          POLICY_BUNDLES,
+          NETWORKS,
+          AUDIT_DECISIONS,
+          QUARANTINE,
+          INSIGHTS);
 
   private TopicCatalogue() {}
 
-  /** Every topic with a fixed name (per-network and per-brand outputs are made by the factories below). */
+  /**
+   * Every topic with a fixed name (per-network and per-brand outputs are made by the factories
+   * below).
+   */
   public static List<TopicSpec> fixedTopics() {
     return FIXED;
   }
@@ -153,8 +242,12 @@ public final class TopicCatalogue {
    * @throws IllegalArgumentException when {@code networkId} is not 1-100 of [a-zA-Z0-9_-]
    */
   public static TopicSpec networkOutput(String networkId) {
-    return new TopicSpec(NETWORK_OUTPUT_PREFIX + checkId("networkId", networkId), MEMBER_PARTITIONS, Cleanup.DELETE,
-        Optional.of(WEEK), "what network " + networkId + " may receive");
+    return new TopicSpec(
+        NETWORK_OUTPUT_PREFIX + checkId("networkId", networkId),
+        MEMBER_PARTITIONS,
+        Cleanup.DELETE,
+        Optional.of(WEEK),
+        "what network " + networkId + " may receive");
   }
 
   /**
@@ -163,8 +256,12 @@ public final class TopicCatalogue {
    * @throws IllegalArgumentException when {@code brandId} is not 1-100 of [a-zA-Z0-9_-]
    */
   public static TopicSpec brandOutput(String brandId) {
-    return new TopicSpec(BRAND_OUTPUT_PREFIX + checkId("brandId", brandId), MEMBER_PARTITIONS, Cleanup.DELETE,
-        Optional.of(WEEK), "consented offer deliveries and insights for brand " + brandId);
+    return new TopicSpec(
+        BRAND_OUTPUT_PREFIX + checkId("brandId", brandId),
+        MEMBER_PARTITIONS,
+        Cleanup.DELETE,
+        Optional.of(WEEK),
+        "consented offer deliveries and insights for brand " + brandId);
   }
 
   /** The spec of any Lattice topic by name, including per-network and per-brand outputs. */
@@ -187,7 +284,8 @@ public final class TopicCatalogue {
 
   private static String checkId(String what, String id) {
     if (id == null || !ID.matcher(id).matches()) {
-      throw new IllegalArgumentException(what + " must be 1-100 of [a-zA-Z0-9_-], was '" + id + "'");
+      throw new IllegalArgumentException(
+          what + " must be 1-100 of [a-zA-Z0-9_-], was '" + id + "'");
     }
     return id;
   }

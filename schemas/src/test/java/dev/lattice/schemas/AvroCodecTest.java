@@ -23,7 +23,8 @@ class AvroCodecTest {
 
   @ParameterizedTest
   @MethodSource("publishedTypes")
-  <T extends SpecificRecord> void everyPublishedTypeSurvivesARoundTripWithRandomContent(Class<T> type) {
+  <T extends SpecificRecord> void everyPublishedTypeSurvivesARoundTripWithRandomContent(
+      Class<T> type) {
     AvroCodec<T> codec = LatticeSerdes.codec(type);
     SpecificData model = SpecificData.getForClass(type);
     for (int seed = 0; seed < 50; seed++) {
@@ -51,7 +52,8 @@ class AvroCodecTest {
 
     byte[] bytes = serde.serializer().serialize("lattice.ingest.member-data", event);
 
-    assertThat(serde.deserializer().deserialize("lattice.ingest.member-data", bytes)).isEqualTo(event);
+    assertThat(serde.deserializer().deserialize("lattice.ingest.member-data", bytes))
+        .isEqualTo(event);
   }
 
   @Test
@@ -80,7 +82,8 @@ class AvroCodecTest {
 
   @Test
   void bytesWithoutTheSingleObjectMarkerAreRejected() {
-    assertThatThrownBy(() -> LatticeSerdes.codec(MemberDataEvent.class).decode("{\"a\":1}".getBytes()))
+    assertThatThrownBy(
+            () -> LatticeSerdes.codec(MemberDataEvent.class).decode("{\"a\":1}".getBytes()))
         .isInstanceOfSatisfying(
             EventDecodingException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.NOT_SINGLE_OBJECT));
@@ -91,7 +94,9 @@ class AvroCodecTest {
     byte[] bytes = LatticeSerdes.codec(MemberDataEvent.class).encode(Samples.memberDataEvent());
 
     assertThatThrownBy(
-            () -> LatticeSerdes.codec(MemberDataEvent.class).decode(Arrays.copyOf(bytes, bytes.length - 3)))
+            () ->
+                LatticeSerdes.codec(MemberDataEvent.class)
+                    .decode(Arrays.copyOf(bytes, bytes.length - 3)))
         .isInstanceOfSatisfying(
             EventDecodingException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
   }
@@ -101,7 +106,9 @@ class AvroCodecTest {
     byte[] bytes = LatticeSerdes.codec(MemberDataEvent.class).encode(Samples.memberDataEvent());
 
     assertThatThrownBy(
-            () -> LatticeSerdes.codec(MemberDataEvent.class).decode(Arrays.copyOf(bytes, bytes.length + 2)))
+            () ->
+                LatticeSerdes.codec(MemberDataEvent.class)
+                    .decode(Arrays.copyOf(bytes, bytes.length + 2)))
         .isInstanceOfSatisfying(
             EventDecodingException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT));
   }
@@ -135,7 +142,8 @@ class AvroCodecTest {
 
   @ParameterizedTest
   @MethodSource("publishedTypes")
-  <T extends SpecificRecord> void encodingIsExactlyAvrosSingleObjectEncoding(Class<T> type) throws Exception {
+  <T extends SpecificRecord> void encodingIsExactlyAvrosSingleObjectEncoding(Class<T> type)
+      throws Exception {
     AvroCodec<T> codec = LatticeSerdes.codec(type);
     SpecificData model = SpecificData.getForClass(type);
     var avro = new org.apache.avro.message.BinaryMessageEncoder<T>(model, codec.schema());

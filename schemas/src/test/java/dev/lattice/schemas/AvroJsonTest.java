@@ -51,10 +51,13 @@ class AvroJsonTest {
             .replace("\"2026-12-31T23:59:59+01:00\"", "\"tomorrow\"")
             .replace("\"brand\": \"acme\", ", "")
             .replace("[\"ski-club\"]", "[\"ski-club\", 7]")
-            .replace("{\"headline\": \"New skis\"}", "{\"headline\": \"New skis\", \"colour\": \"red\"}");
+            .replace(
+                "{\"headline\": \"New skis\"}",
+                "{\"headline\": \"New skis\", \"colour\": \"red\"}");
 
     SchemaViolationException e =
-        catchThrowableOfType(SchemaViolationException.class, () -> AvroJson.fromJson(bad, OfferEvent.class));
+        catchThrowableOfType(
+            SchemaViolationException.class, () -> AvroJson.fromJson(bad, OfferEvent.class));
 
     assertThat(e.errors())
         .extracting(FieldError::toString)
@@ -81,14 +84,16 @@ class AvroJsonTest {
     assertThat(e.errors())
         .containsExactly(
             new FieldError(
-                "action", "expected one of [GRANT, WITHDRAW, ERASE, TCF_IMPORT, UNKNOWN], got \"FORGET\""));
+                "action",
+                "expected one of [GRANT, WITHDRAW, ERASE, TCF_IMPORT, UNKNOWN], got \"FORGET\""));
   }
 
   @Test
   void malformedJsonIsOneErrorAtTheDocumentRoot() {
     SchemaViolationException e =
         catchThrowableOfType(
-            SchemaViolationException.class, () -> AvroJson.fromJson("{\"offer_id\": ", OfferEvent.class));
+            SchemaViolationException.class,
+            () -> AvroJson.fromJson("{\"offer_id\": ", OfferEvent.class));
 
     assertThat(e.errors()).singleElement().satisfies(err -> assertThat(err.path()).isEqualTo("$"));
   }
@@ -96,9 +101,11 @@ class AvroJsonTest {
   @Test
   void aDocumentThatIsNotAnObjectIsRejected() {
     SchemaViolationException e =
-        catchThrowableOfType(SchemaViolationException.class, () -> AvroJson.fromJson("[1]", OfferEvent.class));
+        catchThrowableOfType(
+            SchemaViolationException.class, () -> AvroJson.fromJson("[1]", OfferEvent.class));
 
-    assertThat(e.errors()).containsExactly(new FieldError("$", "expected object (OfferEvent), got an array"));
+    assertThat(e.errors())
+        .containsExactly(new FieldError("$", "expected object (OfferEvent), got an array"));
   }
 
   @Test
@@ -145,7 +152,8 @@ class AvroJsonTest {
   void theSampleMemberEventRoundTripsThroughJson() {
     MemberDataEvent event = Samples.memberDataEvent();
 
-    assertThat(AvroJson.fromJson(AvroJson.toJsonNode(event), MemberDataEvent.class)).isEqualTo(event);
+    assertThat(AvroJson.fromJson(AvroJson.toJsonNode(event), MemberDataEvent.class))
+        .isEqualTo(event);
   }
 
   @Test

@@ -17,9 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DataCategoriesTest {
 
   static List<SchemaVersion> everyPublishedVersion() {
-    return SchemaCatalog.standard().schemas().stream()
-        .flatMap(s -> s.versions().stream())
-        .toList();
+    return SchemaCatalog.standard().schemas().stream().flatMap(s -> s.versions().stream()).toList();
   }
 
   @ParameterizedTest
@@ -28,8 +26,9 @@ class DataCategoriesTest {
     Set<String> missing = DataCategories.uncategorisedPersonalFields(version.schema());
 
     assertThat(missing)
-        .as("personal-data fields of %s v%d without %s", version.schema().getName(), version.version(),
-            DataCategories.CATEGORY_PROPERTY)
+        .as(
+            "personal-data fields of %s v%d without %s",
+            version.schema().getName(), version.version(), DataCategories.CATEGORY_PROPERTY)
         .isEmpty();
   }
 
@@ -78,7 +77,8 @@ class DataCategoriesTest {
                     {"type":"record","name":"Place","lattice.personal":true,"fields":[{"name":"city","type":"string"}]}}]}
                 """);
 
-    assertThat(DataCategories.of(schema)).containsExactly(entry("where.city", DataCategory.LOCATION));
+    assertThat(DataCategories.of(schema))
+        .containsExactly(entry("where.city", DataCategory.LOCATION));
     assertThat(DataCategories.uncategorisedPersonalFields(schema)).isEmpty();
   }
 

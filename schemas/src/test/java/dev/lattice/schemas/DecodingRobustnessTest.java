@@ -15,10 +15,13 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.apache.avro.specific.SpecificData;
 
-/** Whatever bytes arrive, decoding either succeeds or raises EventDecodingException — nothing else. */
+/**
+ * Whatever bytes arrive, decoding either succeeds or raises EventDecodingException — nothing else.
+ */
 class DecodingRobustnessTest {
 
-  private static final AvroCodec<MemberDataEvent> MEMBER = LatticeSerdes.codec(MemberDataEvent.class);
+  private static final AvroCodec<MemberDataEvent> MEMBER =
+      LatticeSerdes.codec(MemberDataEvent.class);
   private static final AvroCodec<ConsentState> CONSENT = LatticeSerdes.codec(ConsentState.class);
 
   private static byte[] validMemberEvent(long seed) {
@@ -31,7 +34,8 @@ class DecodingRobustnessTest {
   private static byte[] validConsentState(long seed) {
     return CONSENT.encode(
         (ConsentState)
-            new RandomRecords(SpecificData.getForClass(ConsentState.class), seed).valueOf(CONSENT.schema()));
+            new RandomRecords(SpecificData.getForClass(ConsentState.class), seed)
+                .valueOf(CONSENT.schema()));
   }
 
   private static void assertOnlyTypedFailure(AvroCodec<?> codec, byte[] bytes) {

@@ -14,8 +14,11 @@ class SchemaCatalogTest {
   void theCatalogueListsEveryPublishedTypeWithVersionsAndFingerprints() {
     var schemas = SchemaCatalog.standard().schemas();
 
-    assertThat(schemas).extracting(PublishedSchema::name).hasSize(SchemaCatalog.TYPES.size())
-        .contains("MemberDataEvent", "OfferEvent", "ConsentState", "QuarantineRecord", "MemberPersonal");
+    assertThat(schemas)
+        .extracting(PublishedSchema::name)
+        .hasSize(SchemaCatalog.TYPES.size())
+        .contains(
+            "MemberDataEvent", "OfferEvent", "ConsentState", "QuarantineRecord", "MemberPersonal");
     assertThat(SchemaCatalog.standard().schema(MemberDataEvent.class).versions())
         .extracting(SchemaVersion::version)
         .containsExactly(1, 2);
@@ -23,20 +26,24 @@ class SchemaCatalogTest {
 
   @Test
   void aVersionIsFoundByTheFingerprintWrittenInTheBytes() {
-    byte[] bytes = LatticeSerdes.codec(OfferEvent.class).encode(
-        AvroJson.fromJson(
-            """
+    byte[] bytes =
+        LatticeSerdes.codec(OfferEvent.class)
+            .encode(
+                AvroJson.fromJson(
+                    """
             {"header": {"event_id": "e", "event_type": "offer", "source_network": "n", "occurred_at": 0},
              "offer_id": "o", "brand": "b", "sku": "s", "category": "c", "creative": {"headline": "h"},
              "valid_from": 0, "valid_until": 1}
             """,
-            OfferEvent.class));
+                    OfferEvent.class));
     long fingerprint = 0;
     for (int i = 9; i >= 2; i--) {
       fingerprint = (fingerprint << 8) | (bytes[i] & 0xff);
     }
 
-    assertThat(SchemaCatalog.standard().owner(fingerprint)).map(PublishedSchema::name).contains("OfferEvent");
+    assertThat(SchemaCatalog.standard().owner(fingerprint))
+        .map(PublishedSchema::name)
+        .contains("OfferEvent");
     assertThat(SchemaCatalog.standard().version(fingerprint).orElseThrow().fingerprint())
         .isEqualTo(SchemaNormalization.parsingFingerprint64(OfferEvent.getClassSchema()));
   }

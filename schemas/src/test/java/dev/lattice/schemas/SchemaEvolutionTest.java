@@ -33,9 +33,7 @@ class SchemaEvolutionTest {
         .as(
             "src/main/avro/current/%s.avsc differs from published/%s/v%d.avsc: publish it with"
                 + " SchemaPublisher (see schemas/README.md); never edit a published version",
-            published.name(),
-            published.name(),
-            published.latest().version())
+            published.name(), published.name(), published.latest().version())
         .isEqualTo(generated);
   }
 
@@ -47,8 +45,10 @@ class SchemaEvolutionTest {
     for (int i = 1; i < versions.size(); i++) {
       SchemaVersion newer = versions.get(i);
       for (SchemaVersion older : versions.subList(0, i)) {
-        problems.addAll(problems(published, "backward", newer, older, newer.schema(), older.schema()));
-        problems.addAll(problems(published, "forward", newer, older, older.schema(), newer.schema()));
+        problems.addAll(
+            problems(published, "backward", newer, older, newer.schema(), older.schema()));
+        problems.addAll(
+            problems(published, "forward", newer, older, older.schema(), newer.schema()));
       }
     }
 

@@ -22,23 +22,28 @@ class TopicCatalogueTest {
   @Test
   void memberKeyedTopicsAreCoPartitioned() {
     assertThat(TopicCatalogue.fixedTopics())
-        .filteredOn(spec -> spec != TopicCatalogue.POLICY_BUNDLES && spec != TopicCatalogue.NETWORKS)
-        .allSatisfy(spec -> assertThat(spec.partitions()).isEqualTo(TopicCatalogue.MEMBER_PARTITIONS));
+        .filteredOn(
+            spec -> spec != TopicCatalogue.POLICY_BUNDLES && spec != TopicCatalogue.NETWORKS)
+        .allSatisfy(
+            spec -> assertThat(spec.partitions()).isEqualTo(TopicCatalogue.MEMBER_PARTITIONS));
   }
 
   @Test
   void tablesAreCompactedAndKeptForever() {
     assertThat(TopicCatalogue.CONSENT_LEDGER.configs(1))
-        .containsEntry("cleanup.policy", "compact").containsEntry("retention.ms", "-1");
+        .containsEntry("cleanup.policy", "compact")
+        .containsEntry("retention.ms", "-1");
     assertThat(TopicCatalogue.MEMBER_KEYS.configs(1)).containsEntry("cleanup.policy", "compact");
   }
 
   @Test
   void perNetworkAndPerBrandOutputsAreFoundByName() {
-    assertThat(TopicCatalogue.find("lattice.out.network.garden-club")).contains(
-        TopicCatalogue.networkOutput("garden-club"));
-    assertThat(TopicCatalogue.find("lattice.out.brand.acme")).contains(TopicCatalogue.brandOutput("acme"));
-    assertThat(TopicCatalogue.find("lattice.consent.ledger")).contains(TopicCatalogue.CONSENT_LEDGER);
+    assertThat(TopicCatalogue.find("lattice.out.network.garden-club"))
+        .contains(TopicCatalogue.networkOutput("garden-club"));
+    assertThat(TopicCatalogue.find("lattice.out.brand.acme"))
+        .contains(TopicCatalogue.brandOutput("acme"));
+    assertThat(TopicCatalogue.find("lattice.consent.ledger"))
+        .contains(TopicCatalogue.CONSENT_LEDGER);
     assertThat(TopicCatalogue.find("lattice.unknown")).isEmpty();
   }
 

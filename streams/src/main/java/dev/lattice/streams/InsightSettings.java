@@ -13,14 +13,20 @@ import java.time.Duration;
  * @param checkEvery how often closed windows are looked for (wall-clock)
  */
 public record InsightSettings(
-    Duration window, Duration grace, double epsilonPerRelease, double dailyEpsilon, Duration checkEvery) {
+    Duration window,
+    Duration grace,
+    double epsilonPerRelease,
+    double dailyEpsilon,
+    Duration checkEvery) {
 
   public InsightSettings {
     if (window == null || window.isNegative() || window.isZero()) {
-      throw new IllegalArgumentException("insights window must be positive (setting insights.window)");
+      throw new IllegalArgumentException(
+          "insights window must be positive (setting insights.window)");
     }
     if (grace == null || grace.isNegative()) {
-      throw new IllegalArgumentException("insights grace must be zero or positive (setting insights.grace)");
+      throw new IllegalArgumentException(
+          "insights grace must be zero or positive (setting insights.grace)");
     }
     if (!(epsilonPerRelease > 0) || !(dailyEpsilon >= epsilonPerRelease)) {
       throw new IllegalArgumentException(
@@ -34,8 +40,11 @@ public record InsightSettings(
     }
   }
 
-  /** One-hour windows, 5 minutes grace, epsilon 0.25 per released cell, 2.0 per brand/network/day. */
+  /**
+   * One-hour windows, 5 minutes grace, epsilon 0.25 per released cell, 2.0 per brand/network/day.
+   */
   public static InsightSettings defaults() {
-    return new InsightSettings(Duration.ofHours(1), Duration.ofMinutes(5), 0.25, 2.0, Duration.ofSeconds(30));
+    return new InsightSettings(
+        Duration.ofHours(1), Duration.ofMinutes(5), 0.25, 2.0, Duration.ofSeconds(30));
   }
 }

@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the Lattice topology: {@link #start()}, {@link #close(Duration)} (leaving the consumer group so
- * that another instance takes over at once), {@link #state()}, and read access to the local stores
- * for the gateway (decisions by event or member, consent state, member activity).
+ * Runs the Lattice topology: {@link #start()}, {@link #close(Duration)} (leaving the consumer group
+ * so that another instance takes over at once), {@link #state()}, and read access to the local
+ * stores for the gateway (decisions by event or member, consent state, member activity).
  *
  * <p>Queries see the partitions this instance hosts (all of them when it runs alone); they return
  * empty results while the instance is not {@code RUNNING}. Thread-safe.
@@ -49,7 +49,8 @@ public final class LatticeStreams implements AutoCloseable {
   public static LatticeStreams create(TopologySettings settings, Properties config) {
     Properties props = new Properties();
     props.putAll(config);
-    for (String required : List.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfig.APPLICATION_ID_CONFIG)) {
+    for (String required :
+        List.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfig.APPLICATION_ID_CONFIG)) {
       if (props.getProperty(required) == null) {
         throw new IllegalArgumentException("Kafka Streams setting " + required + " is required");
       }
@@ -61,7 +62,8 @@ public final class LatticeStreams implements AutoCloseable {
     streams.setUncaughtExceptionHandler(
         e -> {
           LOGGER.error("stream thread failed; replacing it", e);
-          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+              .StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     return new LatticeStreams(streams);
   }
@@ -81,7 +83,8 @@ public final class LatticeStreams implements AutoCloseable {
   /** Stops processing, commits, and leaves the group so that partitions move at once. */
   public boolean close(Duration timeout) {
     return streams.close(
-        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout));
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(timeout));
   }
 
   @Override
@@ -91,7 +94,9 @@ public final class LatticeStreams implements AutoCloseable {
 
   /** The member's consent state, if this instance hosts the member and has one. */
   public Optional<ConsentState> consent(String memberId) {
-    return store(StoreNames.CONSENT).map(s -> s.get(memberId)).map(b -> LatticeSerdes.codec(ConsentState.class).decode(b));
+    return store(StoreNames.CONSENT)
+        .map(s -> s.get(memberId))
+        .map(b -> LatticeSerdes.codec(ConsentState.class).decode(b));
   }
 
   /** What the topology has seen of the member. */
@@ -106,18 +111,23 @@ public final class LatticeStreams implements AutoCloseable {
 
   /** The most recent decisions about a member (within the retention), newest first. */
   public List<DecisionRecord> decisionsForMember(String memberId, int limit) {
-    List<DecisionRecord> all = scan(StoreNames.DECISIONS_BY_MEMBER, Objects.requireNonNull(memberId) + SEP);
+    List<DecisionRecord> all =
+        scan(StoreNames.DECISIONS_BY_MEMBER, Objects.requireNonNull(memberId) + SEP);
     all.sort(Comparator.comparing(DecisionRecord::getDecidedAt).reversed());
     return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
   }
 
   private List<DecisionRecord> scan(String storeName, String prefix) {
     List<DecisionRecord> out = new ArrayList<>();
-    store(storeName).ifPresent(s -> {
-      try (KeyValueIterator<String, byte[]> it = s.prefixScan(prefix, Serdes.String().serializer())) {
-        it.forEachRemaining(kv -> out.add(LatticeSerdes.codec(DecisionRecord.class).decode(kv.value)));
-      }
-    });
+    store(storeName)
+        .ifPresent(
+            s -> {
+              try (KeyValueIterator<String, byte[]> it =
+                  s.prefixScan(prefix, Serdes.String().serializer())) {
+                it.forEachRemaining(
+                    kv -> out.add(LatticeSerdes.codec(DecisionRecord.class).decode(kv.value)));
+              }
+            });
     out.sort(Comparator.comparing(DecisionRecord::getDecidedAt));
     return out;
   }
@@ -127,7 +137,10 @@ public final class LatticeStreams implements AutoCloseable {
       return Optional.empty();
     }
     try {
-      return Optional.of(streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore())));
+      return Optional.of(
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                  name, QueryableStoreTypes.<String, byte[]>keyValueStore())));
     } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
       return Optional.empty();
     }

@@ -8,8 +8,8 @@ import dev.lattice.schemas.avro.OfferEvent;
 import dev.lattice.schemas.avro.PurchaseEvent;
 import dev.lattice.streams.internal.StoreNames;
 import dev.lattice.streams.internal.codec.AvroCodec;
-import dev.lattice.streams.internal.codec.InsightTick;
 import dev.lattice.streams.internal.codec.Inbound;
+import dev.lattice.streams.internal.codec.InsightTick;
 import dev.lattice.streams.internal.codec.Outbound;
 import dev.lattice.streams.internal.enforce.Broadcast;
 import dev.lattice.streams.internal.enforce.ByMember;
@@ -46,8 +46,8 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>global stores: network documents (also loaded into the policy engine as {@code
  *       data.networks.<id>}) and policy bundles (activated through the {@link DecisionService});
  *   <li>the member sub-topology, co-partitioned by member id: consent commands, member keys, member
- *       data, content, purchases, and a copy of every offer; it keeps the consent ledger, purchases,
- *       offer counters, memberships and the queryable decisions, decides and delivers;
+ *       data, content, purchases, and a copy of every offer; it keeps the consent ledger,
+ *       purchases, offer counters, memberships and the queryable decisions, decides and delivers;
  *   <li>the insights sub-topology, keyed by brand and network: windowed counts released with
  *       k-anonymity, noise and a daily privacy budget.
  * </ul>
@@ -66,18 +66,23 @@ public final class LatticeTopology {
     TopicNames topics = settings.topics();
     DecisionService decisions = settings.decisionService();
     NetworkDirectory directory = new NetworkDirectory();
-    ObligationsApplier obligations = new ObligationsApplier(new Pseudonymiser(settings.pseudonymSecret()));
+    ObligationsApplier obligations =
+        new ObligationsApplier(new Pseudonymiser(settings.pseudonymSecret()));
     Serde<byte[]> bytes = Serdes.ByteArray();
     Serde<String> strings = Serdes.String();
 
     StreamsBuilder builder = new StreamsBuilder();
     builder.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.NETWORKS), strings, bytes).withLoggingDisabled(),
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(StoreNames.NETWORKS), strings, bytes)
+            .withLoggingDisabled(),
         topics.networks(),
         Consumed.with(strings, bytes).withName("networks-source"),
         () -> new NetworksProcessor(StoreNames.NETWORKS, directory, decisions));
     builder.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.BUNDLES), strings, bytes).withLoggingDisabled(),
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(StoreNames.BUNDLES), strings, bytes)
+            .withLoggingDisabled(),
         topics.policyBundles(),
         Consumed.with(strings, bytes).withName("bundles-source"),
         () -> new BundleActivator(StoreNames.BUNDLES, decisions));
@@ -98,7 +103,8 @@ public final class LatticeTopology {
     }
 
     Map<String, KStream<byte[], Inbound>> keyed =
-        builder.stream(topics.memberKeyedInputs(), Consumed.with(bytes, bytes).withName("member-inputs"))
+        builder.stream(
+                topics.memberKeyedInputs(), Consumed.with(bytes, bytes).withName("member-inputs"))
             .processValues(() -> new Envelope(topics), Named.as("member-envelope"))
             .split(Named.as("member-key-"))
             .branch((k, v) -> ByMember.rekey(v) != null, Branched.as("mismatch"))
@@ -106,11 +112,15 @@ public final class LatticeTopology {
     // Records not keyed by their member id are repartitioned by it, so that one member's events and
     // consent changes meet in one task, in order.
     KStream<byte[], Inbound> memberInputs =
-        keyed.get("member-key-ok")
+        keyed
+            .get("member-key-ok")
             .merge(
-                keyed.get("member-key-mismatch")
+                keyed
+                    .get("member-key-mismatch")
                     .selectKey((k, v) -> ByMember.rekey(v), Named.as("member-rekey"))
-                    .repartition(Repartitioned.<byte[], Inbound>with(bytes, Inbound.serde()).withName("by-member")),
+                    .repartition(
+                        Repartitioned.<byte[], Inbound>with(bytes, Inbound.serde())
+                            .withName("by-member")),
                 Named.as("member-inputs-by-member"));
 
     Map<String, KStream<byte[], Object>> gated =
@@ -122,7 +132,8 @@ public final class LatticeTopology {
             .defaultBranch(Branched.as("quarantined"));
 
     KStream<byte[], Inbound> offerCopies =
-        gated.get("offer-accepted")
+        gated
+            .get("offer-accepted")
             .mapValues(v -> (Inbound) v, Named.as("offer-accepted-inbound"))
             .repartition(
                 Repartitioned.<byte[], Inbound>with(bytes, Inbound.serde())
@@ -156,34 +167,48 @@ public final class LatticeTopology {
             .defaultBranch(Branched.as("outputs"));
 
     KStream<byte[], Object> insights =
-        decided.get("member-ticks")
-            .map((k, v) -> org.apache.kafka.streams.KeyValue.pair(((InsightTick) v).cellOwnerKey(), (InsightTick) v), Named.as("insight-key"))
-            .repartition(Repartitioned.<String, InsightTick>with(strings, InsightTick.serde()).withName("insight-cells"))
+        decided
+            .get("member-ticks")
+            .map(
+                (k, v) ->
+                    org.apache.kafka.streams.KeyValue.pair(
+                        ((InsightTick) v).cellOwnerKey(), (InsightTick) v),
+                Named.as("insight-key"))
+            .repartition(
+                Repartitioned.<String, InsightTick>with(strings, InsightTick.serde())
+                    .withName("insight-cells"))
             .process(
-                () -> new InsightsProcessor(topics, decisions, directory, settings.insights(), noise),
+                () ->
+                    new InsightsProcessor(topics, decisions, directory, settings.insights(), noise),
                 Named.as("insights-processor"),
                 StoreNames.INSIGHT_CELLS,
                 StoreNames.PRIVACY_BUDGET);
 
-    decided.get("member-outputs")
+    decided
+        .get("member-outputs")
         .merge(gated.get("offer-quarantined"), Named.as("outputs-and-offer-quarantine"))
         .merge(insights, Named.as("all-outputs"))
         .mapValues(v -> (Outbound) v, Named.as("outbound"))
-        .to((key, value, ctx) -> value.topic(), Produced.with(bytes, Outbound.serde()).withName("lattice-sink"));
+        .to(
+            (key, value, ctx) -> value.topic(),
+            Produced.with(bytes, Outbound.serde()).withName("lattice-sink"));
     return builder.build();
   }
 
   private static <V> StoreBuilder<?> kv(TopologySettings settings, String name, Serde<V> values) {
     return Stores.keyValueStoreBuilder(
-        settings.persistentStores() ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name),
+        settings.persistentStores()
+            ? Stores.persistentKeyValueStore(name)
+            : Stores.inMemoryKeyValueStore(name),
         Serdes.String(),
         values);
   }
 
   /**
-   * A baseline for benchmarks (issue 8): the same input topics and serdes, no policy. Each member data,
-   * content, purchase and offer event is decoded and re-encoded to {@code lattice.out.network.<source
-   * network>}; undecodable records are skipped. Not for production: it enforces nothing.
+   * A baseline for benchmarks (issue 8): the same input topics and serdes, no policy. Each member
+   * data, content, purchase and offer event is decoded and re-encoded to {@code
+   * lattice.out.network.<source network>}; undecodable records are skipped. Not for production: it
+   * enforces nothing.
    */
   public static Topology passThrough(TopicNames topics) {
     Serde<byte[]> bytes = Serdes.ByteArray();
@@ -194,34 +219,51 @@ public final class LatticeTopology {
             topics.content(), AvroCodec.of(ContentEvent.class),
             topics.purchases(), AvroCodec.of(PurchaseEvent.class),
             topics.offers(), AvroCodec.of(OfferEvent.class));
-    builder.stream(List.copyOf(codecs.keySet()), Consumed.with(bytes, bytes).withName("pass-through-inputs"))
+    builder.stream(
+            List.copyOf(codecs.keySet()),
+            Consumed.with(bytes, bytes).withName("pass-through-inputs"))
         .processValues(
             () ->
-                new org.apache.kafka.streams.processor.api.FixedKeyProcessor<byte[], byte[], Outbound>() {
-                  private org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<byte[], Outbound> context;
+                new org.apache.kafka.streams.processor.api.FixedKeyProcessor<
+                    byte[], byte[], Outbound>() {
+                  private org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<
+                          byte[], Outbound>
+                      context;
 
                   @Override
-                  public void init(org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<byte[], Outbound> context) {
+                  public void init(
+                      org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<
+                              byte[], Outbound>
+                          context) {
                     this.context = context;
                   }
 
                   @Override
                   @SuppressWarnings("unchecked")
-                  public void process(org.apache.kafka.streams.processor.api.FixedKeyRecord<byte[], byte[]> record) {
+                  public void process(
+                      org.apache.kafka.streams.processor.api.FixedKeyRecord<byte[], byte[]>
+                          record) {
                     String topic = context.recordMetadata().orElseThrow().topic();
-                    AvroCodec<SpecificRecordBase> codec = (AvroCodec<SpecificRecordBase>) codecs.get(topic);
+                    AvroCodec<SpecificRecordBase> codec =
+                        (AvroCodec<SpecificRecordBase>) codecs.get(topic);
                     try {
                       SpecificRecordBase event = codec.decode(record.value());
                       EventHeader header = (EventHeader) event.get("header");
                       context.forward(
-                          record.withValue(new Outbound(topics.networkOut(header.getSourceNetwork()), record.key(), codec.encode(event))));
+                          record.withValue(
+                              new Outbound(
+                                  topics.networkOut(header.getSourceNetwork()),
+                                  record.key(),
+                                  codec.encode(event))));
                     } catch (RuntimeException e) {
                       // Baseline only: nothing to quarantine into.
                     }
                   }
                 },
             Named.as("pass-through"))
-        .to((key, value, ctx) -> value.topic(), Produced.with(bytes, Outbound.serde()).withName("pass-through-sink"));
+        .to(
+            (key, value, ctx) -> value.topic(),
+            Produced.with(bytes, Outbound.serde()).withName("pass-through-sink"));
     return builder.build();
   }
 }

@@ -12,8 +12,8 @@ import java.util.Arrays;
  * One member's data key: a Tink AEAD keyset (AES-256-GCM) in Tink's binary keyset format, the form
  * in which it travels in the compacted {@code lattice.member.keys} topic.
  *
- * <p>Immutable and thread-safe. Erasing a member is deleting this key (a tombstone on the keys topic):
- * everything sealed with it becomes unreadable everywhere (crypto-shredding).
+ * <p>Immutable and thread-safe. Erasing a member is deleting this key (a tombstone on the keys
+ * topic): everything sealed with it becomes unreadable everywhere (crypto-shredding).
  */
 public final class MemberKey {
   private final byte[] keyset;
@@ -31,12 +31,15 @@ public final class MemberKey {
    */
   public static MemberKey fromBytes(byte[] keyset) {
     if (keyset == null || keyset.length == 0) {
-      throw new InvalidMemberKeyException("member key is empty; expected a Tink binary AEAD keyset");
+      throw new InvalidMemberKeyException(
+          "member key is empty; expected a Tink binary AEAD keyset");
     }
     try {
       MemberKeys.ensureRegistered();
-      KeysetHandle handle = TinkProtoKeysetFormat.parseKeyset(keyset, InsecureSecretKeyAccess.get());
-      return new MemberKey(keyset.clone(), handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
+      KeysetHandle handle =
+          TinkProtoKeysetFormat.parseKeyset(keyset, InsecureSecretKeyAccess.get());
+      return new MemberKey(
+          keyset.clone(), handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new InvalidMemberKeyException(
           "member key is not a readable Tink AEAD keyset: " + e.getMessage(), e);

@@ -7,8 +7,8 @@ import java.security.GeneralSecurityException;
 
 /**
  * Creates member keys. The gateway calls {@link #generate()} the first time it seals data of a
- * member and publishes the key to {@code lattice.member.keys} (key = member id); it erases a member by
- * publishing a tombstone for that member id. Thread-safe.
+ * member and publishes the key to {@code lattice.member.keys} (key = member id); it erases a member
+ * by publishing a tombstone for that member id. Thread-safe.
  */
 public final class MemberKeys {
   private static volatile boolean registered;
@@ -21,7 +21,8 @@ public final class MemberKeys {
       ensureRegistered();
       return MemberKey.of(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot generate an AES-256-GCM member key: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot generate an AES-256-GCM member key: " + e.getMessage(), e);
     }
   }
 

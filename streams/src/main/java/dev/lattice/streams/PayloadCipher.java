@@ -28,8 +28,8 @@ public final class PayloadCipher {
   /**
    * Decrypts what {@link #seal} produced.
    *
-   * @throws PayloadUnsealException when the ciphertext was not sealed with this key for this member or
-   *     was altered
+   * @throws PayloadUnsealException when the ciphertext was not sealed with this key for this member
+   *     or was altered
    */
   public static byte[] unseal(MemberKey key, String memberId, byte[] ciphertext) {
     Objects.requireNonNull(key, "key");

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The topics the topology reads and writes. {@link #defaults()} gives the names of the schemas module's {@code TopicCatalogue}; a test
- * or a second deployment on a shared cluster may prefix them all.
+ * The topics the topology reads and writes. {@link #defaults()} gives the names of the schemas
+ * module's {@code TopicCatalogue}; a test or a second deployment on a shared cluster may prefix
+ * them all.
  */
 public record TopicNames(
     String memberData,
@@ -27,8 +28,20 @@ public record TopicNames(
   public TopicNames {
     for (String s :
         List.of(
-            memberData, content, offers, purchases, consentCommands, consentLedger, consentRejections,
-            memberKeys, networks, policyBundles, audit, quarantine, networkOutPrefix, brandOutPrefix)) {
+            memberData,
+            content,
+            offers,
+            purchases,
+            consentCommands,
+            consentLedger,
+            consentRejections,
+            memberKeys,
+            networks,
+            policyBundles,
+            audit,
+            quarantine,
+            networkOutPrefix,
+            brandOutPrefix)) {
       Objects.requireNonNull(s, "every topic name must be set");
     }
   }

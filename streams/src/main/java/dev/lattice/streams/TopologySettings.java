@@ -8,17 +8,18 @@ import java.util.Objects;
  * Everything {@link LatticeTopology} needs. Immutable; validated on construction (a bad value fails
  * with a message naming the setting).
  *
- * @param decisionService the policy decision service every decision goes through (shared by all stream
- *     threads; bundles and network rules are loaded into it by the topology)
- * @param pseudonymSecret at least 32 bytes; the key from which per-destination pseudonym keys derive
+ * @param decisionService the policy decision service every decision goes through (shared by all
+ *     stream threads; bundles and network rules are loaded into it by the topology)
+ * @param pseudonymSecret at least 32 bytes; the key from which per-destination pseudonym keys
+ *     derive
  * @param topics topic names
  * @param frequencyWindow the sliding window of the per-member offer counters ({@code *_24h})
  * @param purchaseMemory how long purchases are remembered for suppression (no retargeting)
  * @param decisionRetention how long decisions stay queryable in the local stores (the audit topic
  *     keeps them for good)
  * @param insights brand insight parameters
- * @param persistentStores RocksDB stores (true, the default) or in-memory stores (tests, benchmarks;
- *     both are changelogged, so state survives a restart either way)
+ * @param persistentStores RocksDB stores (true, the default) or in-memory stores (tests,
+ *     benchmarks; both are changelogged, so state survives a restart either way)
  */
 public record TopologySettings(
     DecisionService decisionService,
@@ -46,11 +47,14 @@ public record TopologySettings(
 
   private static void requirePositive(Duration d, String name) {
     if (d == null || d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException("setting lattice.streams." + name + " must be a positive duration");
+      throw new IllegalArgumentException(
+          "setting lattice.streams." + name + " must be a positive duration");
     }
   }
 
-  /** Defaults: DESIGN.md topics, 24 h frequency window, 90 days of purchases, 7 days of decisions. */
+  /**
+   * Defaults: DESIGN.md topics, 24 h frequency window, 90 days of purchases, 7 days of decisions.
+   */
   public static TopologySettings of(DecisionService decisionService, byte[] pseudonymSecret) {
     return new TopologySettings(
         decisionService,
@@ -65,17 +69,38 @@ public record TopologySettings(
 
   public TopologySettings withTopics(TopicNames topics) {
     return new TopologySettings(
-        decisionService, pseudonymSecret, topics, frequencyWindow, purchaseMemory, decisionRetention, insights, persistentStores);
+        decisionService,
+        pseudonymSecret,
+        topics,
+        frequencyWindow,
+        purchaseMemory,
+        decisionRetention,
+        insights,
+        persistentStores);
   }
 
   public TopologySettings withInsights(InsightSettings insights) {
     return new TopologySettings(
-        decisionService, pseudonymSecret, topics, frequencyWindow, purchaseMemory, decisionRetention, insights, persistentStores);
+        decisionService,
+        pseudonymSecret,
+        topics,
+        frequencyWindow,
+        purchaseMemory,
+        decisionRetention,
+        insights,
+        persistentStores);
   }
 
   public TopologySettings withInMemoryStores() {
     return new TopologySettings(
-        decisionService, pseudonymSecret, topics, frequencyWindow, purchaseMemory, decisionRetention, insights, false);
+        decisionService,
+        pseudonymSecret,
+        topics,
+        frequencyWindow,
+        purchaseMemory,
+        decisionRetention,
+        insights,
+        false);
   }
 
   @Override

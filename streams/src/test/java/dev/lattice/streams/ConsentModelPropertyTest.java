@@ -3,13 +3,13 @@ package dev.lattice.streams;
 import static dev.lattice.streams.support.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.policy.DecisionService;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.MemberDataEvent;
 import dev.lattice.schemas.avro.OfferDelivery;
-import dev.lattice.policy.DecisionService;
-import dev.lattice.streams.support.Policies;
 import dev.lattice.streams.support.Fixtures;
 import dev.lattice.streams.support.LatticeDriver;
+import dev.lattice.streams.support.Policies;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,18 +19,20 @@ import java.util.Set;
 import java.util.TreeSet;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Combinators;
 
 /**
- * Model-based: random interleavings of consent grants and withdrawals, network rule changes, purchases,
- * member events, offers and poison records; the topology's audit and deliveries must equal those of
- * the reference model below, written from the issue's rules and not from the topology's code.
+ * Model-based: random interleavings of consent grants and withdrawals, network rule changes,
+ * purchases, member events, offers and poison records; the topology's audit and deliveries must
+ * equal those of the reference model below, written from the issue's rules and not from the
+ * topology's code.
  */
 class ConsentModelPropertyTest {
-  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SECRET =
+      "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   private static final List<String> MEMBERS = List.of("m-1", "m-2", "m-3");
   private static final List<String> PURPOSES = List.of("sharing", "offers");
   private static final List<String> SKUS = List.of("SKU-1", "SKU-2");
@@ -60,8 +62,12 @@ class ConsentModelPropertyTest {
             net.jqwik.api.Tuple.of(4, Combinators.combine(member, purpose).as(Grant::new)),
             net.jqwik.api.Tuple.of(3, Combinators.combine(member, purpose).as(Withdraw::new)),
             net.jqwik.api.Tuple.of(5, member.map(ShareData::new)),
-            net.jqwik.api.Tuple.of(2, Combinators.combine(member, Arbitraries.of(SKUS)).as(Buy::new)),
-            net.jqwik.api.Tuple.of(3, Combinators.combine(Arbitraries.of(SKUS), Arbitraries.of("acme", "globex")).as(Offer::new)),
+            net.jqwik.api.Tuple.of(
+                2, Combinators.combine(member, Arbitraries.of(SKUS)).as(Buy::new)),
+            net.jqwik.api.Tuple.of(
+                3,
+                Combinators.combine(Arbitraries.of(SKUS), Arbitraries.of("acme", "globex"))
+                    .as(Offer::new)),
             net.jqwik.api.Tuple.of(1, Arbitraries.just(new TogglePartnership())),
             net.jqwik.api.Tuple.of(1, member.map(Poison::new)));
     return action.list().ofMinSize(1).ofMaxSize(30);
@@ -75,8 +81,10 @@ class ConsentModelPropertyTest {
     final Map<String, Integer> offersDelivered = new HashMap<>();
     final Map<String, Integer> brandOffersDelivered = new HashMap<>();
     boolean partnership = true;
+
     /** (event id, destination, member) -> allowed */
     final Map<String, Boolean> expected = new HashMap<>();
+
     final Set<String> deliveredPurposeAfterWithdrawal = new HashSet<>();
 
     boolean has(String m, String p) {
@@ -93,13 +101,17 @@ class ConsentModelPropertyTest {
     int events = 0;
     int poisons = 0;
     try (LatticeDriver lattice =
-        new LatticeDriver(LatticeTopology.build(TopologySettings.of(policy, SECRET).withInMemoryStores()), topics, T0)) {
+        new LatticeDriver(
+            LatticeTopology.build(TopologySettings.of(policy, SECRET).withInMemoryStores()),
+            topics,
+            T0)) {
       lattice.network(Fixtures.network("ski-club", rules(true)));
       lattice.network(Fixtures.network("book-circle", Policies.BOOK_CIRCLE));
       for (Action a : actions) {
         switch (a) {
           case Grant g -> {
-            // Offer consent without categories covers every offer category; sharing covers profile data.
+            // Offer consent without categories covers every offer category; sharing covers profile
+            // data.
             List<String> categories = g.purpose().equals("offers") ? List.of() : List.of("profile");
             lattice.consent(Fixtures.grant("c" + ++commands, g.member(), g.purpose(), categories));
             model.granted.computeIfAbsent(g.member(), k -> new HashSet<>()).add(g.purpose());
@@ -111,22 +123,32 @@ class ConsentModelPropertyTest {
           }
           case ShareData s -> {
             String id = "e" + ++events;
-            lattice.send(topics.memberData(), s.member(), Fixtures.memberData(id, "ski-club", s.member(), "sharing"));
+            lattice.send(
+                topics.memberData(),
+                s.member(),
+                Fixtures.memberData(id, "ski-club", s.member(), "sharing"));
             model.seenInNetwork.add(s.member());
             boolean allow = model.has(s.member(), "sharing");
-            // book-circle keeps its side of the agreement, so it stays a candidate; the transit needs both sides.
+            // book-circle keeps its side of the agreement, so it stays a candidate; the transit
+            // needs both sides.
             model.expected.put(id + "|book-circle|" + s.member(), allow && model.partnership);
             model.expected.put(id + "|acme|" + s.member(), allow);
           }
           case Buy b -> {
-            lattice.send(topics.purchases(), b.member(), Fixtures.purchase("e" + ++events, "ski-club", b.member(), "acme", b.sku()));
+            lattice.send(
+                topics.purchases(),
+                b.member(),
+                Fixtures.purchase("e" + ++events, "ski-club", b.member(), "acme", b.sku()));
             model.seenInNetwork.add(b.member());
             // A product is a brand's SKU: suppression matches brand and SKU.
             model.bought.computeIfAbsent(b.member(), k -> new HashSet<>()).add("acme|" + b.sku());
           }
           case Offer o -> {
             String id = "e" + ++events;
-            lattice.send(topics.offers(), id, Fixtures.offer(id, o.brand(), o.sku(), "outdoor", List.of("ski-club")));
+            lattice.send(
+                topics.offers(),
+                id,
+                Fixtures.offer(id, o.brand(), o.sku(), "outdoor", List.of("ski-club")));
             for (String m : model.seenInNetwork) {
               boolean allow =
                   model.has(m, "offers")
@@ -146,7 +168,10 @@ class ConsentModelPropertyTest {
           }
           case Poison p -> {
             poisons++;
-            lattice.pipe(topics.memberData(), p.member(), ("poison-" + poisons).getBytes(StandardCharsets.UTF_8));
+            lattice.pipe(
+                topics.memberData(),
+                p.member(),
+                ("poison-" + poisons).getBytes(StandardCharsets.UTF_8));
           }
         }
       }
@@ -155,14 +180,26 @@ class ConsentModelPropertyTest {
       Map<String, Boolean> actual = new HashMap<>();
       for (DecisionRecord d : audit) {
         String key = d.getEventId() + "|" + d.getDestination().getId() + "|" + d.getMemberId();
-        assertThat(actual.put(key, d.getAllow())).as("exactly one audit record for %s", key).isNull();
+        assertThat(actual.put(key, d.getAllow()))
+            .as("exactly one audit record for %s", key)
+            .isNull();
       }
       assertThat(actual).as("audit equals the reference model").isEqualTo(model.expected);
 
-      long allowedShares = model.expected.entrySet().stream().filter(e -> e.getValue() && e.getKey().contains("|book-circle|")).count();
-      long allowedBrand = model.expected.entrySet().stream().filter(e -> e.getValue() && e.getKey().contains("|acme|")).count();
-      long allowedOffers = model.expected.entrySet().stream().filter(e -> e.getValue() && e.getKey().contains("|ski-club|")).count();
-      List<MemberDataEvent> shared = lattice.read(topics.networkOut("book-circle"), MemberDataEvent.class);
+      long allowedShares =
+          model.expected.entrySet().stream()
+              .filter(e -> e.getValue() && e.getKey().contains("|book-circle|"))
+              .count();
+      long allowedBrand =
+          model.expected.entrySet().stream()
+              .filter(e -> e.getValue() && e.getKey().contains("|acme|"))
+              .count();
+      long allowedOffers =
+          model.expected.entrySet().stream()
+              .filter(e -> e.getValue() && e.getKey().contains("|ski-club|"))
+              .count();
+      List<MemberDataEvent> shared =
+          lattice.read(topics.networkOut("book-circle"), MemberDataEvent.class);
       assertThat(shared).hasSize((int) allowedShares);
       assertThat(lattice.readValues(topics.brandOut("acme"))).hasSize((int) allowedBrand);
       List<OfferDelivery> offers = lattice.read(topics.networkOut("ski-club"), OfferDelivery.class);
@@ -170,10 +207,17 @@ class ConsentModelPropertyTest {
       for (MemberDataEvent e : shared) {
         assertThat(model.expected.entrySet())
             .as("nothing reaches a destination without consent: %s", e.getHeader().getEventId())
-            .anyMatch(x -> x.getValue() && x.getKey().startsWith(e.getHeader().getEventId() + "|book-circle|"));
+            .anyMatch(
+                x ->
+                    x.getValue()
+                        && x.getKey().startsWith(e.getHeader().getEventId() + "|book-circle|"));
       }
       for (OfferDelivery o : offers) {
-        DecisionRecord d = audit.stream().filter(x -> x.getDecisionId().equals(o.getDecisionId())).findFirst().orElseThrow();
+        DecisionRecord d =
+            audit.stream()
+                .filter(x -> x.getDecisionId().equals(o.getDecisionId()))
+                .findFirst()
+                .orElseThrow();
         assertThat(model.expected.get(d.getEventId() + "|ski-club|" + d.getMemberId())).isTrue();
       }
       assertThat(lattice.quarantine()).as("every poison record is quarantined").hasSize(poisons);
@@ -183,7 +227,7 @@ class ConsentModelPropertyTest {
   private static String rules(boolean partnership) {
     return partnership
         ? Policies.SKI_CLUB
-        : Policies.SKI_CLUB.replace("{\"network\": \"book-circle\", \"purposes\": [\"sharing\", \"marketing\"]}", "");
+        : Policies.SKI_CLUB.replace(
+            "{\"network\": \"book-circle\", \"purposes\": [\"sharing\", \"marketing\"]}", "");
   }
-
 }

@@ -16,20 +16,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class InsightsTopologyTest {
-  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SECRET =
+      "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   private final TopicNames topics = TopicNames.defaults();
   private LatticeDriver lattice;
 
   @BeforeEach
   void start() {
     // One release per brand, network and day: the budget is spent by the first released cell.
-    InsightSettings oneReleaseADay = new InsightSettings(Duration.ofHours(1), Duration.ZERO, 0.25, 0.25, Duration.ofSeconds(30));
-    TopologySettings settings = TopologySettings.of(Policies.defaultBundle(), SECRET).withInMemoryStores().withInsights(oneReleaseADay);
+    InsightSettings oneReleaseADay =
+        new InsightSettings(Duration.ofHours(1), Duration.ZERO, 0.25, 0.25, Duration.ofSeconds(30));
+    TopologySettings settings =
+        TopologySettings.of(Policies.defaultBundle(), SECRET)
+            .withInMemoryStores()
+            .withInsights(oneReleaseADay);
     lattice = new LatticeDriver(LatticeTopology.build(settings), topics, T0);
     lattice.network(Fixtures.network("ski-club", Policies.SKI_CLUB));
     for (String m : List.of("m-1", "m-2", "m-3")) {
       lattice.consent(Fixtures.grant("c-" + m, m, "offers", List.of()));
-      lattice.send(topics.memberData(), m, Fixtures.memberData("e-" + m, "ski-club", m, "analytics"));
+      lattice.send(
+          topics.memberData(), m, Fixtures.memberData("e-" + m, "ski-club", m, "analytics"));
     }
     lattice.audit();
   }
@@ -40,7 +46,10 @@ class InsightsTopologyTest {
   }
 
   private void offer(String id, String brand) {
-    lattice.send(topics.offers(), id, Fixtures.offer(id, brand, "SKU-" + id, "outdoor", List.of("ski-club")));
+    lattice.send(
+        topics.offers(),
+        id,
+        Fixtures.offer(id, brand, "SKU-" + id, "outdoor", List.of("ski-club")));
   }
 
   @Test
@@ -49,14 +58,19 @@ class InsightsTopologyTest {
     lattice.advance(Duration.ofHours(1).plusMinutes(1));
 
     List<InsightRecord> insights = lattice.read(topics.brandOut("acme"), InsightRecord.class);
-    assertThat(insights).singleElement().satisfies(i -> {
-      assertThat(i.getNetwork()).isEqualTo("ski-club");
-      assertThat(i.getMetric()).isEqualTo("deliveries");
-      assertThat(i.getEpsilon()).isEqualTo(0.25);
-      assertThat(i.getNoisyCount()).isNotNegative();
-    });
-    assertThat(lattice.audit()).filteredOn(d -> d.getEventType().equals("insight"))
-        .singleElement().satisfies(d -> assertThat(d.getAllow()).isTrue());
+    assertThat(insights)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.getNetwork()).isEqualTo("ski-club");
+              assertThat(i.getMetric()).isEqualTo("deliveries");
+              assertThat(i.getEpsilon()).isEqualTo(0.25);
+              assertThat(i.getNoisyCount()).isNotNegative();
+            });
+    assertThat(lattice.audit())
+        .filteredOn(d -> d.getEventType().equals("insight"))
+        .singleElement()
+        .satisfies(d -> assertThat(d.getAllow()).isTrue());
   }
 
   @Test
@@ -65,9 +79,14 @@ class InsightsTopologyTest {
     lattice.advance(Duration.ofHours(1).plusMinutes(1));
 
     assertThat(lattice.readValues(topics.brandOut("globex"))).isEmpty();
-    assertThat(lattice.audit()).filteredOn(d -> d.getEventType().equals("insight"))
+    assertThat(lattice.audit())
+        .filteredOn(d -> d.getEventType().equals("insight"))
         .singleElement()
-        .satisfies(d -> assertThat(d.getReasons()).extracting(r -> r.getCode()).contains("insight.brand_not_allowed"));
+        .satisfies(
+            d ->
+                assertThat(d.getReasons())
+                    .extracting(r -> r.getCode())
+                    .contains("insight.brand_not_allowed"));
   }
 
   @Test
@@ -78,8 +97,10 @@ class InsightsTopologyTest {
     lattice.advance(Duration.ofHours(1).plusMinutes(1));
     assertThat(lattice.readValues(topics.brandOut("acme"))).as("1 delivery < k = 2").isEmpty();
 
-    lattice.send(topics.purchases(), "m-1", Fixtures.purchase("p1", "ski-club", "m-1", "acme", "SKU-x"));
-    lattice.send(topics.purchases(), "m-2", Fixtures.purchase("p2", "ski-club", "m-2", "acme", "SKU-y"));
+    lattice.send(
+        topics.purchases(), "m-1", Fixtures.purchase("p1", "ski-club", "m-1", "acme", "SKU-x"));
+    lattice.send(
+        topics.purchases(), "m-2", Fixtures.purchase("p2", "ski-club", "m-2", "acme", "SKU-y"));
     lattice.advance(Duration.ofHours(1));
 
     assertThat(lattice.read(topics.brandOut("acme"), InsightRecord.class))
@@ -94,12 +115,15 @@ class InsightsTopologyTest {
     lattice.advance(Duration.ofHours(1).plusMinutes(1));
     assertThat(lattice.readValues(topics.brandOut("acme"))).hasSize(1);
 
-    lattice.send(topics.purchases(), "m-1", Fixtures.purchase("p1", "ski-club", "m-1", "acme", "SKU-x"));
-    lattice.send(topics.purchases(), "m-2", Fixtures.purchase("p2", "ski-club", "m-2", "acme", "SKU-y"));
+    lattice.send(
+        topics.purchases(), "m-1", Fixtures.purchase("p1", "ski-club", "m-1", "acme", "SKU-x"));
+    lattice.send(
+        topics.purchases(), "m-2", Fixtures.purchase("p2", "ski-club", "m-2", "acme", "SKU-y"));
     lattice.advance(Duration.ofHours(1));
 
     assertThat(lattice.readValues(topics.brandOut("acme"))).isEmpty();
-    List<DecisionRecord> insightDecisions = lattice.audit().stream().filter(d -> d.getEventType().equals("insight")).toList();
+    List<DecisionRecord> insightDecisions =
+        lattice.audit().stream().filter(d -> d.getEventType().equals("insight")).toList();
     assertThat(insightDecisions).hasSize(1);
   }
 }

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class PayloadCipherTest {
-  private final byte[] personal = "{\"email\":\"ann@example.org\"}".getBytes(StandardCharsets.UTF_8);
+  private final byte[] personal =
+      "{\"email\":\"ann@example.org\"}".getBytes(StandardCharsets.UTF_8);
 
   @Test
   void sealedDataOpensWithTheSameMembersKeyReadBackFromItsBytes() {

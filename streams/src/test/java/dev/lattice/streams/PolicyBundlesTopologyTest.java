@@ -20,11 +20,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Bundles arrive on lattice.policy.bundles; a small custom Rego bundle makes evaluation fail on demand. */
+/**
+ * Bundles arrive on lattice.policy.bundles; a small custom Rego bundle makes evaluation fail on
+ * demand.
+ */
 class PolicyBundlesTopologyTest {
-  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SECRET =
+      "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   private static final String OK = "{\"redact\": [], \"pseudonymize\": [], \"generalize\": {}}";
-  /** Allows everything except events of kind "poison", on which two complete definitions conflict. */
+
+  /**
+   * Allows everything except events of kind "poison", on which two complete definitions conflict.
+   */
   private static final String FRAGILE_POLICY =
       """
       package lattice
@@ -47,7 +54,11 @@ class PolicyBundlesTopologyTest {
   @BeforeEach
   void start() {
     policy = Policies.freshDefaultBundle();
-    lattice = new LatticeDriver(LatticeTopology.build(TopologySettings.of(policy, SECRET).withInMemoryStores()), topics, T0);
+    lattice =
+        new LatticeDriver(
+            LatticeTopology.build(TopologySettings.of(policy, SECRET).withInMemoryStores()),
+            topics,
+            T0);
     lattice.network(Fixtures.network("ski-club", Policies.SKI_CLUB));
     lattice.network(Fixtures.network("book-circle", Policies.BOOK_CIRCLE));
   }
@@ -59,7 +70,10 @@ class PolicyBundlesTopologyTest {
 
   private void publish(String revision, Map<String, String> files) {
     Map<String, byte[]> bytes = new java.util.LinkedHashMap<>();
-    bytes.put(".manifest", ("{\"revision\": \"" + revision + "\", \"roots\": [\"lattice\"]}").getBytes(StandardCharsets.UTF_8));
+    bytes.put(
+        ".manifest",
+        ("{\"revision\": \"" + revision + "\", \"roots\": [\"lattice\"]}")
+            .getBytes(StandardCharsets.UTF_8));
     files.forEach((name, text) -> bytes.put(name, text.getBytes(StandardCharsets.UTF_8)));
     lattice.send(
         topics.policyBundles(),
@@ -84,10 +98,13 @@ class PolicyBundlesTopologyTest {
 
     lattice.send(topics.memberData(), "m-1", event("e1", "profile"));
 
-    assertThat(lattice.audit()).hasSize(2).allSatisfy(d -> {
-      assertThat(d.getAllow()).isTrue();
-      assertThat(d.getBundleRevision()).isEqualTo("fragile-1");
-    });
+    assertThat(lattice.audit())
+        .hasSize(2)
+        .allSatisfy(
+            d -> {
+              assertThat(d.getAllow()).isTrue();
+              assertThat(d.getBundleRevision()).isEqualTo("fragile-1");
+            });
     assertThat(lattice.readValues(topics.networkOut("book-circle"))).hasSize(1);
   }
 
@@ -97,7 +114,9 @@ class PolicyBundlesTopologyTest {
 
     lattice.send(topics.memberData(), "m-1", event("e1", "poison"));
 
-    assertThat(lattice.quarantine()).extracting(QuarantineRecord::getErrorClass).containsExactly("policy.error");
+    assertThat(lattice.quarantine())
+        .extracting(QuarantineRecord::getErrorClass)
+        .containsExactly("policy.error");
     assertThat(lattice.readValues(topics.networkOut("book-circle"))).isEmpty();
     assertThat(lattice.readValues(topics.brandOut("acme"))).isEmpty();
     List<DecisionRecord> audit = lattice.audit();
@@ -107,11 +126,14 @@ class PolicyBundlesTopologyTest {
   @Test
   void aBundleThatDoesNotCompileNeverReplacesTheActiveOne() {
     publish("fragile-1", Map.of("lattice/decision.rego", FRAGILE_POLICY));
-    publish("broken-2", Map.of("lattice/decision.rego", "package lattice\n\ndecision := {{{ not rego"));
+    publish(
+        "broken-2", Map.of("lattice/decision.rego", "package lattice\n\ndecision := {{{ not rego"));
 
     lattice.send(topics.memberData(), "m-1", event("e1", "profile"));
 
     assertThat(policy.activeRevision()).isEqualTo("fragile-1");
-    assertThat(lattice.audit()).extracting(DecisionRecord::getBundleRevision).containsOnly("fragile-1");
+    assertThat(lattice.audit())
+        .extracting(DecisionRecord::getBundleRevision)
+        .containsOnly("fragile-1");
   }
 }

@@ -13,13 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JUnit extension behind {@link WithKafka}: chooses, starts, shares and stops the cluster, and injects it as
- * a {@link TestKafka} parameter. A one-broker cluster lives in the root store (shared by the whole run, closed
- * at its end); a three-broker cluster lives in the test class's store (closed after the class).
+ * The JUnit extension behind {@link WithKafka}: chooses, starts, shares and stops the cluster, and
+ * injects it as a {@link TestKafka} parameter. A one-broker cluster lives in the root store (shared
+ * by the whole run, closed at its end); a three-broker cluster lives in the test class's store
+ * (closed after the class).
  */
 public final class KafkaExtension implements BeforeAllCallback, ParameterResolver {
   private static final Logger LOGGER = LoggerFactory.getLogger(KafkaExtension.class);
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(KafkaExtension.class);
   static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
 
   @Override
@@ -38,11 +40,17 @@ public final class KafkaExtension implements BeforeAllCallback, ParameterResolve
   }
 
   private static TestKafka kafka(ExtensionContext context) {
-    WithKafka spec = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithKafka.class)
-        .orElseThrow(() -> new ExtensionConfigurationException(
-            "annotate " + context.getRequiredTestClass().getName() + " with @WithKafka"));
+    WithKafka spec =
+        AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithKafka.class)
+            .orElseThrow(
+                () ->
+                    new ExtensionConfigurationException(
+                        "annotate "
+                            + context.getRequiredTestClass().getName()
+                            + " with @WithKafka"));
     if (spec.brokers() != 1 && spec.brokers() != 3) {
-      throw new ExtensionConfigurationException("@WithKafka(brokers = " + spec.brokers() + "): use 1 or 3");
+      throw new ExtensionConfigurationException(
+          "@WithKafka(brokers = " + spec.brokers() + "): use 1 or 3");
     }
     boolean shared = spec.brokers() == 1 && !spec.brokerControl();
     ExtensionContext owner = shared ? context.getRoot() : classContext(context);
@@ -63,8 +71,13 @@ public final class KafkaExtension implements BeforeAllCallback, ParameterResolve
     if (!spec.brokerControl() && external != null && !external.isBlank()) {
       ExternalKafka kafka = ExternalKafka.connect(external.trim());
       if (kafka.brokerCount() < spec.brokers()) {
-        throw new ExtensionConfigurationException("the test needs " + spec.brokers() + " brokers but the cluster in "
-            + BOOTSTRAP_ENV + " has " + kafka.brokerCount());
+        throw new ExtensionConfigurationException(
+            "the test needs "
+                + spec.brokers()
+                + " brokers but the cluster in "
+                + BOOTSTRAP_ENV
+                + " has "
+                + kafka.brokerCount());
       }
       return kafka;
     }
@@ -73,7 +86,9 @@ public final class KafkaExtension implements BeforeAllCallback, ParameterResolve
     }
     long begin = System.nanoTime();
     InJvmKafka kafka = InJvmKafka.start(spec.brokers());
-    LOGGER.info("In-JVM Kafka for tests brokers={} startMillis={}", spec.brokers(),
+    LOGGER.info(
+        "In-JVM Kafka for tests brokers={} startMillis={}",
+        spec.brokers(),
         (System.nanoTime() - begin) / 1_000_000);
     return kafka;
   }

@@ -10,8 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * A real Kafka cluster for a test: its address, client properties, and (for the in-JVM cluster) control over
- * single brokers. Obtain one with {@link WithKafka}.
+ * A real Kafka cluster for a test: its address, client properties, and (for the in-JVM cluster)
+ * control over single brokers. Obtain one with {@link WithKafka}.
  *
  * <p>Thread-safe.
  */
@@ -23,7 +23,10 @@ public interface TestKafka {
   /** Brokers in the cluster. */
   int brokerCount();
 
-  /** Where the cluster comes from, for messages: "in-JVM", "Testcontainers" or "KAFKA_BOOTSTRAP_SERVERS". */
+  /**
+   * Where the cluster comes from, for messages: "in-JVM", "Testcontainers" or
+   * "KAFKA_BOOTSTRAP_SERVERS".
+   */
   String source();
 
   /** Whether {@link #stopBroker(int)} and {@link #startBroker(int)} are available. */
@@ -37,7 +40,8 @@ public interface TestKafka {
   void stopBroker(int nodeId);
 
   /**
-   * Starts broker {@code nodeId} again on its former address and data; returns once it has registered.
+   * Starts broker {@code nodeId} again on its former address and data; returns once it has
+   * registered.
    *
    * @throws UnsupportedOperationException when the cluster is not in-JVM
    */
@@ -58,7 +62,10 @@ public interface TestKafka {
     return props;
   }
 
-  /** Consumer properties for group {@code groupId}, reading from the earliest offset, auto-commit off. */
+  /**
+   * Consumer properties for group {@code groupId}, reading from the earliest offset, auto-commit
+   * off.
+   */
   default Map<String, Object> consumerProperties(String groupId) {
     Map<String, Object> props = clientProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -73,25 +80,33 @@ public interface TestKafka {
   }
 
   /**
-   * Creates a topic and waits until it can be described with a leader for each partition; replication is capped
-   * at the broker count.
+   * Creates a topic and waits until it can be described with a leader for each partition;
+   * replication is capped at the broker count.
    */
-  default void createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
+  default void createTopic(
+      String name, int partitions, int replicationFactor, Map<String, String> configs) {
     try (Admin admin = admin()) {
-      admin.createTopics(java.util.List.of(new NewTopic(name, partitions,
-              (short) Math.min(replicationFactor, brokerCount())).configs(configs)))
-          .all().get(60, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              java.util.List.of(
+                  new NewTopic(name, partitions, (short) Math.min(replicationFactor, brokerCount()))
+                      .configs(configs)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
       TopicReadiness.await(admin, name, partitions);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topic " + name, e);
     } catch (Exception e) {
-      throw new IllegalStateException("cannot create topic " + name + " on " + source() + " Kafka: " + e.getMessage(),
-          e);
+      throw new IllegalStateException(
+          "cannot create topic " + name + " on " + source() + " Kafka: " + e.getMessage(), e);
     }
   }
 
-  /** {@code prefix} plus a suffix unique in this JVM run, for topic and group names on a shared cluster. */
+  /**
+   * {@code prefix} plus a suffix unique in this JVM run, for topic and group names on a shared
+   * cluster.
+   */
   default String uniqueName(String prefix) {
     return prefix + "-" + UniqueNames.NEXT.incrementAndGet() + "-" + UniqueNames.RUN;
   }

@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Gives a test class a real Kafka, injected as a {@link TestKafka} parameter (constructor, lifecycle or test
- * methods). Where the cluster comes from, first match wins:
+ * Gives a test class a real Kafka, injected as a {@link TestKafka} parameter (constructor,
+ * lifecycle or test methods). Where the cluster comes from, first match wins:
  *
  * <ol>
  *   <li>{@code KAFKA_BOOTSTRAP_SERVERS}, when set (the tests then share that cluster);
@@ -18,11 +18,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>an in-JVM KRaft cluster from Kafka's own artifacts.
  * </ol>
  *
- * <p>A single broker is started once and shared by every test class of the run; three brokers are started once
- * per test class. {@code brokerControl = true} asks for a cluster whose brokers the test can stop and restart,
- * which only the in-JVM cluster offers, so such a test always gets one.
+ * <p>A single broker is started once and shared by every test class of the run; three brokers are
+ * started once per test class. {@code brokerControl = true} asks for a cluster whose brokers the
+ * test can stop and restart, which only the in-JVM cluster offers, so such a test always gets one.
  *
- * <p>Tests sharing a cluster must use their own topic and group names ({@link TestKafka#uniqueName(String)}).
+ * <p>Tests sharing a cluster must use their own topic and group names ({@link
+ * TestKafka#uniqueName(String)}).
  */
 @Documented
 @Inherited

@@ -38,20 +38,23 @@ class BrokerRestartIT {
   private static final int STEP = 300;
 
   @Test
-  void anIdempotentProducerLosesAndDuplicatesNothingWhileABrokerIsStoppedAndRestarted(TestKafka kafka)
-      throws Exception {
+  void anIdempotentProducerLosesAndDuplicatesNothingWhileABrokerIsStoppedAndRestarted(
+      TestKafka kafka) throws Exception {
     // Given a topic replicated to all three brokers that needs two in sync to accept a write
     String topic = kafka.uniqueName("numbers");
     kafka.createTopic(topic, PARTITIONS, 3, Map.of("min.insync.replicas", "2"));
     int victim = leaderOfPartitionZero(kafka, topic);
 
-    // When a producer (acks=all, idempotent) writes a numbered sequence while the leader of partition 0 goes
-    // down and comes back. The writer sends as many records as the test allows, so writes overlap each step.
+    // When a producer (acks=all, idempotent) writes a numbered sequence while the leader of
+    // partition 0 goes
+    // down and comes back. The writer sends as many records as the test allows, so writes overlap
+    // each step.
     AtomicLong sent = new AtomicLong();
     Semaphore allowance = new Semaphore(0);
     AtomicBoolean stop = new AtomicBoolean();
     ConcurrentLinkedQueue<Exception> failures = new ConcurrentLinkedQueue<>();
-    Thread writer = new Thread(() -> write(kafka, topic, allowance, sent, stop, failures), "numbered-writer");
+    Thread writer =
+        new Thread(() -> write(kafka, topic, allowance, sent, stop, failures), "numbered-writer");
     writer.start();
     allowWriting(allowance, sent, 300);
 
@@ -81,8 +84,9 @@ class BrokerRestartIT {
     Set<Long> distinct = new HashSet<>(all);
     assertThat(distinct).hasSize((int) total);
     assertThat(distinct).allMatch(n -> n >= 0 && n < total);
-    byPartition.forEach((partition, numbers) ->
-        assertThat(numbers).as("numbers in partition %d", partition).isSorted());
+    byPartition.forEach(
+        (partition, numbers) ->
+            assertThat(numbers).as("numbers in partition %d", partition).isSorted());
   }
 
   /** Lets the writer send {@code more} records and waits until {@code total} are acknowledged. */
@@ -92,10 +96,15 @@ class BrokerRestartIT {
   }
 
   /**
-   * Sends 0, 1, 2, ... keyed by number % 9, one record per permit of {@code allowance}, until told to stop;
-   * {@code sent} counts acknowledged records.
+   * Sends 0, 1, 2, ... keyed by number % 9, one record per permit of {@code allowance}, until told
+   * to stop; {@code sent} counts acknowledged records.
    */
-  private static void write(TestKafka kafka, String topic, Semaphore allowance, AtomicLong sent, AtomicBoolean stop,
+  private static void write(
+      TestKafka kafka,
+      String topic,
+      Semaphore allowance,
+      AtomicLong sent,
+      AtomicBoolean stop,
       ConcurrentLinkedQueue<Exception> failures) {
     Map<String, Object> props = kafka.producerProperties();
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
@@ -110,13 +119,15 @@ class BrokerRestartIT {
             continue;
           }
         }
-        producer.send(new ProducerRecord<>(topic, "key-" + (next % 9), next), (metadata, error) -> {
-          if (error != null) {
-            failures.add(error);
-          } else {
-            sent.incrementAndGet();
-          }
-        });
+        producer.send(
+            new ProducerRecord<>(topic, "key-" + (next % 9), next),
+            (metadata, error) -> {
+              if (error != null) {
+                failures.add(error);
+              } else {
+                sent.incrementAndGet();
+              }
+            });
         next++;
       }
     } catch (RuntimeException e) {
@@ -135,30 +146,49 @@ class BrokerRestartIT {
 
   private static boolean fullyReplicated(TestKafka kafka, String topic) throws Exception {
     try (Admin admin = kafka.admin()) {
-      return describe(admin, topic).partitions().stream().map(TopicPartitionInfo::isr).allMatch(isr -> isr.size() == 3);
+      return describe(admin, topic).partitions().stream()
+          .map(TopicPartitionInfo::isr)
+          .allMatch(isr -> isr.size() == 3);
     }
   }
 
   private static TopicDescription describe(Admin admin, String topic) throws Exception {
-    return admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+    return admin
+        .describeTopics(List.of(topic))
+        .allTopicNames()
+        .get(10, TimeUnit.SECONDS)
+        .get(topic);
   }
 
   private static Map<Integer, List<Long>> readAll(TestKafka kafka, String topic, long expected) {
     Map<Integer, List<Long>> byPartition = new HashMap<>();
     long[] count = {0};
-    try (KafkaConsumer<String, Long> consumer = new KafkaConsumer<>(
-        kafka.consumerProperties(kafka.uniqueName("reader")), new StringDeserializer(), new LongDeserializer())) {
+    try (KafkaConsumer<String, Long> consumer =
+        new KafkaConsumer<>(
+            kafka.consumerProperties(kafka.uniqueName("reader")),
+            new StringDeserializer(),
+            new LongDeserializer())) {
       consumer.subscribe(Set.of(topic));
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        for (ConsumerRecord<String, Long> record : consumer.poll(Duration.ofMillis(200))) {
-          byPartition.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(record.value());
-          count[0]++;
-        }
-        return count[0] >= expected;
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, Long> record : consumer.poll(Duration.ofMillis(200))) {
+                  byPartition
+                      .computeIfAbsent(record.partition(), p -> new ArrayList<>())
+                      .add(record.value());
+                  count[0]++;
+                }
+                return count[0] >= expected;
+              });
       // Anything beyond the expected count would be a duplicate: read once more to catch it.
-      consumer.poll(Duration.ofMillis(500)).forEach(record ->
-          byPartition.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(record.value()));
+      consumer
+          .poll(Duration.ofMillis(500))
+          .forEach(
+              record ->
+                  byPartition
+                      .computeIfAbsent(record.partition(), p -> new ArrayList<>())
+                      .add(record.value()));
     }
     return byPartition;
   }

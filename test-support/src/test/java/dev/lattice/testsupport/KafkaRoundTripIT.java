@@ -25,23 +25,30 @@ class KafkaRoundTripIT {
     kafka.createTopic(topic, 1, 1, Map.of());
 
     try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(kafka.producerProperties(), new StringSerializer(), new StringSerializer())) {
+        new KafkaProducer<>(
+            kafka.producerProperties(), new StringSerializer(), new StringSerializer())) {
       producer.send(new ProducerRecord<>(topic, "member-1", "hello")).get(30, TimeUnit.SECONDS);
     }
 
     List<ConsumerRecord<String, String>> received = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
-        kafka.consumerProperties(kafka.uniqueName("reader")), new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            kafka.consumerProperties(kafka.uniqueName("reader")),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       consumer.subscribe(Set.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (received.isEmpty() && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(received::add);
       }
     }
-    assertThat(received).singleElement().satisfies(record -> {
-      assertThat(record.key()).isEqualTo("member-1");
-      assertThat(record.value()).isEqualTo("hello");
-    });
+    assertThat(received)
+        .singleElement()
+        .satisfies(
+            record -> {
+              assertThat(record.key()).isEqualTo("member-1");
+              assertThat(record.value()).isEqualTo("hello");
+            });
   }
 
   @Test

@@ -22,23 +22,30 @@ final class ConsentDecisionInJava {
     Map<String, Object> context = (Map<String, Object>) input.get("context");
     String purpose = (String) event.get("purpose");
     String destId = (String) destination.get("id");
-    Map<String, Object> purposes = consent == null ? null : (Map<String, Object>) consent.get("purposes");
-    Map<String, Object> grant = purposes == null ? null : (Map<String, Object>) purposes.get(purpose);
-    Map<String, Object> network = (Map<String, Object>) ((Map<String, Object>) data.get("networks")).get(destId);
+    Map<String, Object> purposes =
+        consent == null ? null : (Map<String, Object>) consent.get("purposes");
+    Map<String, Object> grant =
+        purposes == null ? null : (Map<String, Object>) purposes.get(purpose);
+    Map<String, Object> network =
+        (Map<String, Object>) ((Map<String, Object>) data.get("networks")).get(destId);
     Map<String, Object> fields = (Map<String, Object>) event.get("fields");
 
     List<Map<String, Object>> deny = new ArrayList<>();
     boolean granted = grant != null && Boolean.TRUE.equals(grant.get("granted"));
-    if (!granted) deny.add(reason("consent.purpose_not_granted", "member has not granted " + purpose));
+    if (!granted)
+      deny.add(reason("consent.purpose_not_granted", "member has not granted " + purpose));
     if (granted) {
       List<Object> recipients = (List<Object>) grant.get("recipients");
       if (recipients != null && !recipients.isEmpty() && !recipients.contains(destId)) {
         deny.add(reason("consent.recipient_not_covered", "consent does not cover " + destId));
       }
       TreeSet<String> categories = new TreeSet<>();
-      if (fields != null) for (Object c : fields.values()) if (c != null) categories.add((String) c);
-      Collection<Object> grantedCategories = (Collection<Object>) grant.getOrDefault("categories", List.of());
-      Collection<Object> always = (Collection<Object>) data.getOrDefault("always_allowed_categories", List.of());
+      if (fields != null)
+        for (Object c : fields.values()) if (c != null) categories.add((String) c);
+      Collection<Object> grantedCategories =
+          (Collection<Object>) grant.getOrDefault("categories", List.of());
+      Collection<Object> always =
+          (Collection<Object>) data.getOrDefault("always_allowed_categories", List.of());
       for (String c : categories) {
         if (!grantedCategories.contains(c) && !always.contains(c)) {
           deny.add(reason("consent.category_not_granted", "category " + c + " not granted"));
@@ -51,15 +58,19 @@ final class ConsentDecisionInJava {
         deny.add(reason("network.category_blocked", destId + " blocks " + event.get("category")));
       }
       Object cap = network.get("daily_offer_cap");
-      Map<String, Object> counters = context == null ? null : (Map<String, Object>) context.get("counters");
+      Map<String, Object> counters =
+          context == null ? null : (Map<String, Object>) context.get("counters");
       Object offers = counters == null ? null : counters.get("member_offers_24h");
-      if ("offer".equals(event.get("type")) && cap instanceof Number c && offers instanceof Number o
+      if ("offer".equals(event.get("type"))
+          && cap instanceof Number c
+          && offers instanceof Number o
           && o.longValue() >= c.longValue()) {
         deny.add(reason("offer.frequency_cap", "daily offer cap reached"));
       }
     }
-    deny.sort(Comparator.comparing((Map<String, Object> m) -> (String) m.get("code"))
-        .thenComparing(m -> (String) m.get("message")));
+    deny.sort(
+        Comparator.comparing((Map<String, Object> m) -> (String) m.get("code"))
+            .thenComparing(m -> (String) m.get("message")));
 
     TreeSet<String> redact = new TreeSet<>();
     Map<String, Object> generalize = new TreeMap<>();
@@ -68,7 +79,9 @@ final class ConsentDecisionInJava {
       for (Map.Entry<String, Object> f : fields.entrySet()) {
         Object category = f.getValue();
         if (category == null) continue;
-        if (network != null && ((List<Object>) network.getOrDefault("redact_categories", List.of())).contains(category)) {
+        if (network != null
+            && ((List<Object>) network.getOrDefault("redact_categories", List.of()))
+                .contains(category)) {
           redact.add(f.getKey());
         }
         Object g = generalization.get(category);
@@ -77,7 +90,8 @@ final class ConsentDecisionInJava {
     }
     Map<String, Object> obligations = new LinkedHashMap<>();
     obligations.put("generalize", generalize);
-    obligations.put("pseudonymize", "brand".equals(destination.get("kind")) ? List.of("member_id") : List.of());
+    obligations.put(
+        "pseudonymize", "brand".equals(destination.get("kind")) ? List.of("member_id") : List.of());
     obligations.put("redact", new ArrayList<>(redact));
     Map<String, Object> decision = new LinkedHashMap<>();
     decision.put("allow", deny.isEmpty());

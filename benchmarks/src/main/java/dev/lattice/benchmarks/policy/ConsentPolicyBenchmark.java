@@ -44,30 +44,74 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @Fork(value = 1, jvmArgsAppend = "-Xss4m")
 public class ConsentPolicyBenchmark {
 
-  static final Map<String, Object> DATA = Map.of(
-      "always_allowed_categories", List.of("public"),
-      "generalization", Map.of("location", "region", "birthdate", "year"),
-      "networks", Map.of(
-          "book-circle", Map.of(
-              "blocked_categories", List.of("gambling"),
-              "daily_offer_cap", 3,
-              "redact_categories", List.of("contact")),
-          "acme", Map.of(
-              "blocked_categories", List.of("tobacco"),
-              "daily_offer_cap", 2,
-              "redact_categories", List.of("contact", "health"))));
+  static final Map<String, Object> DATA =
+      Map.of(
+          "always_allowed_categories", List.of("public"),
+          "generalization", Map.of("location", "region", "birthdate", "year"),
+          "networks",
+              Map.of(
+                  "book-circle",
+                      Map.of(
+                          "blocked_categories", List.of("gambling"),
+                          "daily_offer_cap", 3,
+                          "redact_categories", List.of("contact")),
+                  "acme",
+                      Map.of(
+                          "blocked_categories", List.of("tobacco"),
+                          "daily_offer_cap", 2,
+                          "redact_categories", List.of("contact", "health"))));
 
-  static final List<Map<String, Object>> INPUTS = List.of(
-      input("marketing", "offer", "outdoor", "brand", "acme", 1, List.of("acme"), List.of("profile", "interests", "contact", "location")),
-      input("marketing", "offer", "gambling", "network", "book-circle", 5, List.of(), List.of("profile")),
-      input("analytics", "member_data", "outdoor", "network", "book-circle", 0, List.of("ski-club"), List.of("profile", "location")),
-      input("research", "content", "books", "brand", "acme", 0, List.of(), List.of("profile", "interests", "contact", "location", "birthdate")));
+  static final List<Map<String, Object>> INPUTS =
+      List.of(
+          input(
+              "marketing",
+              "offer",
+              "outdoor",
+              "brand",
+              "acme",
+              1,
+              List.of("acme"),
+              List.of("profile", "interests", "contact", "location")),
+          input(
+              "marketing",
+              "offer",
+              "gambling",
+              "network",
+              "book-circle",
+              5,
+              List.of(),
+              List.of("profile")),
+          input(
+              "analytics",
+              "member_data",
+              "outdoor",
+              "network",
+              "book-circle",
+              0,
+              List.of("ski-club"),
+              List.of("profile", "location")),
+          input(
+              "research",
+              "content",
+              "books",
+              "brand",
+              "acme",
+              0,
+              List.of(),
+              List.of("profile", "interests", "contact", "location", "birthdate")));
 
   private PreparedQuery query;
   private int next;
 
-  static Map<String, Object> input(String purpose, String type, String category, String kind, String dest,
-      int offers, List<String> recipients, List<String> grantedCategories) {
+  static Map<String, Object> input(
+      String purpose,
+      String type,
+      String category,
+      String kind,
+      String dest,
+      int offers,
+      List<String> recipients,
+      List<String> grantedCategories) {
     Map<String, Object> fields = new java.util.LinkedHashMap<>();
     fields.put("payload.email", "contact");
     fields.put("payload.city", "location");
@@ -75,19 +119,59 @@ public class ConsentPolicyBenchmark {
     fields.put("payload.interests", "interests");
     fields.put("payload.note", null);
     return Map.of(
-        "event", Map.of("id", "evt-1", "type", type, "purpose", purpose, "source_network", "ski-club",
-            "member_id", "m-42", "category", category, "fields", fields),
-        "consent", Map.of("member_id", "m-42", "version", 7, "purposes", Map.of(
-            "marketing", Map.of("granted", true, "categories", grantedCategories, "recipients", recipients),
-            "analytics", Map.of("granted", true, "categories", grantedCategories, "recipients", recipients),
-            "research", Map.of("granted", false, "categories", List.of(), "recipients", List.of()))),
+        "event",
+            Map.of(
+                "id",
+                "evt-1",
+                "type",
+                type,
+                "purpose",
+                purpose,
+                "source_network",
+                "ski-club",
+                "member_id",
+                "m-42",
+                "category",
+                category,
+                "fields",
+                fields),
+        "consent",
+            Map.of(
+                "member_id",
+                "m-42",
+                "version",
+                7,
+                "purposes",
+                Map.of(
+                    "marketing",
+                        Map.of(
+                            "granted",
+                            true,
+                            "categories",
+                            grantedCategories,
+                            "recipients",
+                            recipients),
+                    "analytics",
+                        Map.of(
+                            "granted",
+                            true,
+                            "categories",
+                            grantedCategories,
+                            "recipients",
+                            recipients),
+                    "research",
+                        Map.of(
+                            "granted", false, "categories", List.of(), "recipients", List.of()))),
         "source_network", "ski-club",
         "destination", Map.of("kind", kind, "id", dest),
-        "context", Map.of("counters", Map.of("member_offers_24h", offers, "member_brand_offers_24h", 0)));
+        "context",
+            Map.of("counters", Map.of("member_offers_24h", offers, "member_brand_offers_24h", 0)));
   }
 
   static String policySource() {
-    try (InputStream in = ConsentPolicyBenchmark.class.getResourceAsStream("/dev/lattice/benchmarks/policy/consent.rego")) {
+    try (InputStream in =
+        ConsentPolicyBenchmark.class.getResourceAsStream(
+            "/dev/lattice/benchmarks/policy/consent.rego")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -96,14 +180,16 @@ public class ConsentPolicyBenchmark {
 
   @Setup
   public void setUp() {
-    CompiledPolicy policy = Rego.compile(List.of(new RegoModule("consent.rego", policySource())), DATA);
+    CompiledPolicy policy =
+        Rego.compile(List.of(new RegoModule("consent.rego", policySource())), DATA);
     query = policy.prepare("data.bench.consent.decision");
     // both sides must agree before their speeds mean anything
     for (Map<String, Object> in : INPUTS) {
       Object engine = normalise(engineDecision(in));
       Object java = normalise(ConsentDecisionInJava.decide(in, DATA));
       if (!engine.equals(java)) {
-        throw new IllegalStateException("engine and Java disagree:\n engine " + engine + "\n java   " + java);
+        throw new IllegalStateException(
+            "engine and Java disagree:\n engine " + engine + "\n java   " + java);
       }
     }
   }
@@ -120,7 +206,8 @@ public class ConsentPolicyBenchmark {
       m.forEach((k, v) -> out.put((String) k, normalise(v)));
       return out;
     }
-    if (o instanceof Collection<?> c) return c.stream().map(ConsentPolicyBenchmark::normalise).toList();
+    if (o instanceof Collection<?> c)
+      return c.stream().map(ConsentPolicyBenchmark::normalise).toList();
     if (o instanceof Number n) return n.longValue();
     return o;
   }
@@ -137,7 +224,8 @@ public class ConsentPolicyBenchmark {
 
   /** Runs both benchmarks and prints evals/s and the ratio. */
   public static void main(String[] args) throws RunnerException {
-    Options opts = new OptionsBuilder().include(ConsentPolicyBenchmark.class.getSimpleName()).build();
+    Options opts =
+        new OptionsBuilder().include(ConsentPolicyBenchmark.class.getSimpleName()).build();
     Collection<RunResult> results = new Runner(opts).run();
     double engine = 0, java = 0;
     for (RunResult r : results) {

@@ -57,7 +57,8 @@ public class DecideBenchmark {
   }
 
   private static void requireAllowed(Decision d, boolean allow) {
-    if (d.allow() != allow) throw new IllegalStateException("benchmark input decided unexpectedly: " + d);
+    if (d.allow() != allow)
+      throw new IllegalStateException("benchmark input decided unexpectedly: " + d);
   }
 
   @SuppressWarnings("unchecked")

@@ -29,9 +29,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Throughput of the Lattice serde on a typical member data event (profile with address,
- * interests and ids; ~300 bytes encoded), in records per second:
- * {@code java -jar benchmarks/target/benchmarks.jar MemberDataEventSerde}.
+ * Throughput of the Lattice serde on a typical member data event (profile with address, interests
+ * and ids; ~300 bytes encoded), in records per second: {@code java -jar
+ * benchmarks/target/benchmarks.jar MemberDataEventSerde}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

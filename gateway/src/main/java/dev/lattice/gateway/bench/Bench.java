@@ -53,27 +53,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures the enforcing topology against a pass-through baseline on the same Kafka, topics, serdes and
- * synthetic traffic, in one process.
+ * Measures the enforcing topology against a pass-through baseline on the same Kafka, topics, serdes
+ * and synthetic traffic, in one process.
  *
  * <ol>
- *   <li>Publishes the world (network documents, members' initial grants) and a backlog of {@code events} ingest
- *       events.
- *   <li>Throughput: the baseline drains the backlog, then the enforcing topology does. A topology has processed
- *       the backlog when its consumer group has committed (in its exactly-once transaction, with the outputs)
- *       every input offset, and, for the enforcing topology, every offer copy it broadcast.
- *   <li>Latency: the enforcing topology, still running, gets events at a steady rate ({@code latencyLoad} of its
- *       throughput) for {@code latencyDuration}; an event's latency is the time from just before it is sent to
- *       the moment its first output (an audit record) is visible to a {@code read_committed} consumer. Then the
- *       baseline is started again, catches up, and gets the same rate; its outputs are matched by a header.
+ *   <li>Publishes the world (network documents, members' initial grants) and a backlog of {@code
+ *       events} ingest events.
+ *   <li>Throughput: the baseline drains the backlog, then the enforcing topology does. A topology
+ *       has processed the backlog when its consumer group has committed (in its exactly-once
+ *       transaction, with the outputs) every input offset, and, for the enforcing topology, every
+ *       offer copy it broadcast.
+ *   <li>Latency: the enforcing topology, still running, gets events at a steady rate ({@code
+ *       latencyLoad} of its throughput) for {@code latencyDuration}; an event's latency is the time
+ *       from just before it is sent to the moment its first output (an audit record) is visible to
+ *       a {@code read_committed} consumer. Then the baseline is started again, catches up, and gets
+ *       the same rate; its outputs are matched by a header.
  * </ol>
  *
  * Not thread-safe; run once.
  */
 public final class Bench {
   private static final Logger LOGGER = LoggerFactory.getLogger(Bench.class);
-  /** Header naming the event on every record the bench produces (the baseline keeps headers; enforcement does not). */
+
+  /**
+   * Header naming the event on every record the bench produces (the baseline keeps headers;
+   * enforcement does not).
+   */
   static final String EVENT_HEADER = "lattice-bench-event";
+
   private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(10);
   private static final Traffic.Mix MIX = new Traffic.Mix(70, 14, 10, 1, 5);
 
@@ -86,17 +93,25 @@ public final class Bench {
   private final ProgressBar progress;
   private final DemoWorld world;
   private final Traffic traffic;
-  private final java.util.concurrent.atomic.AtomicLong sendFailures = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong sendFailures =
+      new java.util.concurrent.atomic.AtomicLong();
   private final AtomicReference<Exception> lastSendFailure = new AtomicReference<>();
   private List<String> createdTopics = List.of();
 
   /**
    * @param topics the topics both topologies read and write (created when missing)
-   * @param runId distinguishes this run's consumer groups and event ids from earlier runs on the same cluster
+   * @param runId distinguishes this run's consumer groups and event ids from earlier runs on the
+   *     same cluster
    * @param stateDir Kafka Streams state of both topologies goes below it
    */
-  public Bench(BenchSettings settings, String bootstrapServers, String kafkaLabel, TopicNames topics, String runId,
-      Path stateDir, ProgressBar progress) {
+  public Bench(
+      BenchSettings settings,
+      String bootstrapServers,
+      String kafkaLabel,
+      TopicNames topics,
+      String runId,
+      Path stateDir,
+      ProgressBar progress) {
     this.settings = settings;
     this.bootstrapServers = bootstrapServers;
     this.kafkaLabel = kafkaLabel;
@@ -112,10 +127,21 @@ public final class Bench {
   public static TopicNames prefixed(String prefix) {
     TopicNames d = TopicNames.defaults();
     Function<String, String> p = name -> prefix + name;
-    return new TopicNames(p.apply(d.memberData()), p.apply(d.content()), p.apply(d.offers()), p.apply(d.purchases()),
-        p.apply(d.consentCommands()), p.apply(d.consentLedger()), p.apply(d.consentRejections()),
-        p.apply(d.memberKeys()), p.apply(d.networks()), p.apply(d.policyBundles()), p.apply(d.audit()),
-        p.apply(d.quarantine()), p.apply(d.networkOutPrefix()), p.apply(d.brandOutPrefix()));
+    return new TopicNames(
+        p.apply(d.memberData()),
+        p.apply(d.content()),
+        p.apply(d.offers()),
+        p.apply(d.purchases()),
+        p.apply(d.consentCommands()),
+        p.apply(d.consentLedger()),
+        p.apply(d.consentRejections()),
+        p.apply(d.memberKeys()),
+        p.apply(d.networks()),
+        p.apply(d.policyBundles()),
+        p.apply(d.audit()),
+        p.apply(d.quarantine()),
+        p.apply(d.networkOutPrefix()),
+        p.apply(d.brandOutPrefix()));
   }
 
   public String baselineApplicationId() {
@@ -128,13 +154,15 @@ public final class Bench {
 
   public BenchResult run() {
     long begin = System.nanoTime();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    try (Admin admin =
+            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         KafkaProducer<byte[], byte[]> producer = producer()) {
       createTopics(admin);
       awaitTopicsReady(admin, producer);
       long events = publishWorldAndBacklog(producer);
       checkSent();
-      List<String> baselineInputs = List.of(topics.memberData(), topics.content(), topics.purchases(), topics.offers());
+      List<String> baselineInputs =
+          List.of(topics.memberData(), topics.content(), topics.purchases(), topics.offers());
       List<String> enforceInputs = new ArrayList<>(topics.memberKeyedInputs());
       enforceInputs.add(topics.offers());
       Map<TopicPartition, Long> baselineEnds = endOffsets(admin, baselineInputs);
@@ -142,7 +170,8 @@ public final class Bench {
 
       progress.phase("baseline: draining the backlog", events);
       double baselineEps;
-      try (KafkaStreams baseline = start(LatticeTopology.passThrough(topics), baselineApplicationId())) {
+      try (KafkaStreams baseline =
+          start(LatticeTopology.passThrough(topics), baselineApplicationId())) {
         baselineEps = drain(admin, baseline, baselineApplicationId(), baselineEnds, events);
         close(baseline);
       }
@@ -150,7 +179,8 @@ public final class Bench {
       DecisionService decisions = DecisionService.create(DecisionServiceConfig.defaults());
       byte[] secret = new byte[32];
       new SecureRandom().nextBytes(secret);
-      Topology enforcing = LatticeTopology.build(TopologySettings.of(decisions, secret).withTopics(topics));
+      Topology enforcing =
+          LatticeTopology.build(TopologySettings.of(decisions, secret).withTopics(topics));
       progress.phase("enforcing: draining the backlog", events);
       double enforceEps;
       long decided;
@@ -158,26 +188,61 @@ public final class Bench {
       double rate;
       try (KafkaStreams enforce = start(enforcing, enforceApplicationId())) {
         enforceEps = drain(admin, enforce, enforceApplicationId(), enforceEnds, events);
-        decided = endOffsets(admin, List.of(topics.audit())).values().stream().mapToLong(Long::longValue).sum();
+        decided =
+            endOffsets(admin, List.of(topics.audit())).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
         rate = Math.max(1, enforceEps * settings.latencyLoad());
-        progress.phase(String.format("enforcing: latency at %.0f events/s", rate), (long) (rate * settings.latencyDuration().toSeconds()));
-        measureLatency(admin, producer, enforce, enforceApplicationId(), enforceInputs, rate, List.of(topics.audit()),
-            Bench::auditedEvent, Expectation.ENFORCED, enforceLatency);
+        progress.phase(
+            String.format("enforcing: latency at %.0f events/s", rate),
+            (long) (rate * settings.latencyDuration().toSeconds()));
+        measureLatency(
+            admin,
+            producer,
+            enforce,
+            enforceApplicationId(),
+            enforceInputs,
+            rate,
+            List.of(topics.audit()),
+            Bench::auditedEvent,
+            Expectation.ENFORCED,
+            enforceLatency);
         close(enforce);
       }
 
       Latencies baselineLatency = new Latencies();
-      try (KafkaStreams baseline = start(LatticeTopology.passThrough(topics), baselineApplicationId())) {
+      try (KafkaStreams baseline =
+          start(LatticeTopology.passThrough(topics), baselineApplicationId())) {
         progress.phase("baseline: catching up", 0);
         awaitCaughtUp(admin, baselineApplicationId(), endOffsets(admin, baselineInputs), baseline);
-        progress.phase(String.format("baseline: latency at %.0f events/s", rate), (long) (rate * settings.latencyDuration().toSeconds()));
-        measureLatency(admin, producer, baseline, baselineApplicationId(), baselineInputs, rate, networkOutputs(),
-            Bench::headerEvent, Expectation.INGEST, baselineLatency);
+        progress.phase(
+            String.format("baseline: latency at %.0f events/s", rate),
+            (long) (rate * settings.latencyDuration().toSeconds()));
+        measureLatency(
+            admin,
+            producer,
+            baseline,
+            baselineApplicationId(),
+            baselineInputs,
+            rate,
+            networkOutputs(),
+            Bench::headerEvent,
+            Expectation.INGEST,
+            baselineLatency);
         close(baseline);
       }
       progress.done();
-      return new BenchResult(settings, events, decided, enforceEps, baselineEps, rate, enforceLatency.summary(),
-          baselineLatency.summary(), kafkaLabel, (System.nanoTime() - begin) / 1e9);
+      return new BenchResult(
+          settings,
+          events,
+          decided,
+          enforceEps,
+          baselineEps,
+          rate,
+          enforceLatency.summary(),
+          baselineLatency.summary(),
+          kafkaLabel,
+          (System.nanoTime() - begin) / 1e9);
     }
   }
 
@@ -205,12 +270,23 @@ public final class Bench {
     short replication = (short) Math.min(3, brokers);
     int partitions = dev.lattice.schemas.TopicCatalogue.MEMBER_PARTITIONS;
     List<NewTopic> wanted = new ArrayList<>();
-    for (String t : List.of(topics.memberData(), topics.content(), topics.offers(), topics.purchases(),
-        topics.consentCommands(), topics.consentLedger(), topics.consentRejections(), topics.memberKeys(),
-        topics.audit(), topics.quarantine())) {
+    for (String t :
+        List.of(
+            topics.memberData(),
+            topics.content(),
+            topics.offers(),
+            topics.purchases(),
+            topics.consentCommands(),
+            topics.consentLedger(),
+            topics.consentRejections(),
+            topics.memberKeys(),
+            topics.audit(),
+            topics.quarantine())) {
       wanted.add(new NewTopic(t, partitions, replication));
     }
-    wanted.add(new NewTopic(topics.networks(), 1, replication).configs(Map.of("cleanup.policy", "compact")));
+    wanted.add(
+        new NewTopic(topics.networks(), 1, replication)
+            .configs(Map.of("cleanup.policy", "compact")));
     wanted.add(new NewTopic(topics.policyBundles(), 1, replication));
     for (DemoWorld.Network n : world.networks()) {
       wanted.add(new NewTopic(topics.networkOut(n.id()), partitions, replication));
@@ -225,7 +301,8 @@ public final class Bench {
         entry.getValue().get(30, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new BenchFailedException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e);
+          throw new BenchFailedException(
+              "cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e);
         }
       } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
         throw new BenchFailedException("cannot create topic " + entry.getKey() + ": " + e, e);
@@ -234,21 +311,33 @@ public final class Bench {
   }
 
   /**
-   * Waits until every partition of the topics just created has a leader and the producer knows it: a record sent
-   * to a partition that is still being created can wait for its whole delivery timeout.
+   * Waits until every partition of the topics just created has a leader and the producer knows it:
+   * a record sent to a partition that is still being created can wait for its whole delivery
+   * timeout.
    */
   private void awaitTopicsReady(Admin admin, KafkaProducer<byte[], byte[]> producer) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       try {
-        var described = admin.describeTopics(createdTopics).allTopicNames().get(30, TimeUnit.SECONDS);
-        boolean ready = described.values().stream()
-            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        var described =
+            admin.describeTopics(createdTopics).allTopicNames().get(30, TimeUnit.SECONDS);
+        boolean ready =
+            described.values().stream()
+                .allMatch(
+                    d ->
+                        d.partitions().stream()
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
         if (ready) {
-          // A leader in the metadata is not yet a leader that hosts the partition: ask each leader for its end.
+          // A leader in the metadata is not yet a leader that hosts the partition: ask each leader
+          // for its end.
           Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-          described.forEach((name, d) -> d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()),
-              OffsetSpec.latest())));
+          described.forEach(
+              (name, d) ->
+                  d.partitions()
+                      .forEach(
+                          p ->
+                              latest.put(
+                                  new TopicPartition(name, p.partition()), OffsetSpec.latest())));
           admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
           break;
         }
@@ -258,7 +347,8 @@ public final class Bench {
         throw new BenchFailedException("topics not ready: " + e, e);
       }
       if (System.nanoTime() > deadline) {
-        throw new BenchFailedException("the bench topics have no leader after 60 s; is the cluster healthy?");
+        throw new BenchFailedException(
+            "the bench topics have no leader after 60 s; is the cluster healthy?");
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     }
@@ -304,25 +394,35 @@ public final class Bench {
   /** Every record of the run must have been written: the counts would be wrong otherwise. */
   private void checkSent() {
     if (sendFailures.get() > 0) {
-      throw new BenchFailedException(sendFailures.get() + " bench record(s) could not be written to Kafka; last error: "
-          + lastSendFailure.get(), lastSendFailure.get());
+      throw new BenchFailedException(
+          sendFailures.get()
+              + " bench record(s) could not be written to Kafka; last error: "
+              + lastSendFailure.get(),
+          lastSendFailure.get());
     }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, SpecificRecord value,
+  private void send(
+      KafkaProducer<byte[], byte[]> producer,
+      String topic,
+      String key,
+      SpecificRecord value,
       String eventId) {
     byte[] bytes = LatticeSerdes.codec((Class) value.getClass()).encode(value);
-    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), bytes);
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), bytes);
     if (eventId != null) {
       record.headers().add(EVENT_HEADER, eventId.getBytes(StandardCharsets.UTF_8));
     }
-    producer.send(record, (metadata, error) -> {
-      if (error != null) {
-        sendFailures.incrementAndGet();
-        lastSendFailure.set(error);
-      }
-    });
+    producer.send(
+        record,
+        (metadata, error) -> {
+          if (error != null) {
+            sendFailures.incrementAndGet();
+            lastSendFailure.set(error);
+          }
+        });
   }
 
   // ---------------------------------------------------------------- topologies
@@ -338,19 +438,30 @@ public final class Bench {
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     KafkaStreams streams = new KafkaStreams(topology, props);
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    streams.setUncaughtExceptionHandler(e -> {
-      failure.set(e);
-      LOGGER.error("bench topology failed applicationId={} reason={}", applicationId, e.toString());
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          failure.set(e);
+          LOGGER.error(
+              "bench topology failed applicationId={} reason={}", applicationId, e.toString());
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+              .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
     streams.start();
     long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING
-          || streams.state() == KafkaStreams.State.PENDING_ERROR || System.nanoTime() > deadline) {
+      if (streams.state() == KafkaStreams.State.ERROR
+          || streams.state() == KafkaStreams.State.NOT_RUNNING
+          || streams.state() == KafkaStreams.State.PENDING_ERROR
+          || System.nanoTime() > deadline) {
         streams.close(Duration.ofSeconds(10));
-        throw new BenchFailedException("topology " + applicationId + " did not start (state " + streams.state()
-            + (failure.get() == null ? "" : ", " + failure.get()) + ")", failure.get());
+        throw new BenchFailedException(
+            "topology "
+                + applicationId
+                + " did not start (state "
+                + streams.state()
+                + (failure.get() == null ? "" : ", " + failure.get())
+                + ")",
+            failure.get());
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
@@ -358,12 +469,19 @@ public final class Bench {
   }
 
   private static void close(KafkaStreams streams) {
-    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(Duration.ofSeconds(30)));
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
   }
 
-  /** Waits until the topology has committed everything published so far; returns events per second. */
-  private double drain(Admin admin, KafkaStreams streams, String applicationId, Map<TopicPartition, Long> ends,
+  /**
+   * Waits until the topology has committed everything published so far; returns events per second.
+   */
+  private double drain(
+      Admin admin,
+      KafkaStreams streams,
+      String applicationId,
+      Map<TopicPartition, Long> ends,
       long events) {
     long t0 = System.nanoTime();
     awaitCaughtUp(admin, applicationId, ends, streams);
@@ -371,13 +489,19 @@ public final class Bench {
     return events / seconds;
   }
 
-  private void awaitCaughtUp(Admin admin, String applicationId, Map<TopicPartition, Long> ends, KafkaStreams streams) {
+  private void awaitCaughtUp(
+      Admin admin, String applicationId, Map<TopicPartition, Long> ends, KafkaStreams streams) {
     long total = ends.values().stream().mapToLong(Long::longValue).sum();
     long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
     while (true) {
-      if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
-        throw new BenchFailedException("topology " + applicationId + " stopped while processing (state "
-            + streams.state() + "); see the log above");
+      if (streams.state() != KafkaStreams.State.RUNNING
+          && streams.state() != KafkaStreams.State.REBALANCING) {
+        throw new BenchFailedException(
+            "topology "
+                + applicationId
+                + " stopped while processing (state "
+                + streams.state()
+                + "); see the log above");
       }
       Progress p = progress(admin, applicationId, ends);
       progress.update(total == 0 ? 0 : Math.round((double) p.committed / total * progress.total()));
@@ -385,8 +509,12 @@ public final class Bench {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new BenchFailedException("topology " + applicationId + " did not process the backlog within "
-            + PHASE_TIMEOUT.toMinutes() + " minutes");
+        throw new BenchFailedException(
+            "topology "
+                + applicationId
+                + " did not process the backlog within "
+                + PHASE_TIMEOUT.toMinutes()
+                + " minutes");
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }
@@ -395,14 +523,18 @@ public final class Bench {
   private record Progress(long committed, boolean caughtUp) {}
 
   /**
-   * Committed input offsets against {@code ends}; and the offer copies the enforcing topology broadcast through its
-   * repartition topic. Every write to that topic is transactional, so once the inputs are committed its last offset
-   * is a commit marker, which a consumer passes without committing: committed {@code >= end - 1} means done.
+   * Committed input offsets against {@code ends}; and the offer copies the enforcing topology
+   * broadcast through its repartition topic. Every write to that topic is transactional, so once
+   * the inputs are committed its last offset is a commit marker, which a consumer passes without
+   * committing: committed {@code >= end - 1} means done.
    */
   private Progress progress(Admin admin, String applicationId, Map<TopicPartition, Long> ends) {
     try {
       Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+          admin
+              .listConsumerGroupOffsets(applicationId)
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS);
       long done = 0;
       boolean inputsDone = true;
       for (var e : ends.entrySet()) {
@@ -416,9 +548,17 @@ public final class Bench {
       }
       Set<TopicPartition> broadcast = new HashSet<>();
       for (String t : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
-        if (t.startsWith(applicationId + "-") && t.contains("offer-broadcast") && t.endsWith("-repartition")) {
-          int partitions = admin.describeTopics(List.of(t)).allTopicNames().get(30, TimeUnit.SECONDS).get(t)
-              .partitions().size();
+        if (t.startsWith(applicationId + "-")
+            && t.contains("offer-broadcast")
+            && t.endsWith("-repartition")) {
+          int partitions =
+              admin
+                  .describeTopics(List.of(t))
+                  .allTopicNames()
+                  .get(30, TimeUnit.SECONDS)
+                  .get(t)
+                  .partitions()
+                  .size();
           for (int i = 0; i < partitions; i++) {
             broadcast.add(new TopicPartition(t, i));
           }
@@ -450,10 +590,19 @@ public final class Bench {
     try {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       var described = admin.describeTopics(topicNames).allTopicNames().get(30, TimeUnit.SECONDS);
-      described.forEach((name, d) -> d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()),
-          OffsetSpec.latest())));
+      described.forEach(
+          (name, d) ->
+              d.partitions()
+                  .forEach(
+                      p ->
+                          latest.put(
+                              new TopicPartition(name, p.partition()), OffsetSpec.latest())));
       Map<TopicPartition, Long> ends = new HashMap<>();
-      admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+      admin
+          .listOffsets(latest)
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((tp, info) -> ends.put(tp, info.offset()));
       return ends;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -469,22 +618,32 @@ public final class Bench {
 
   // ---------------------------------------------------------------- latency
 
-  /** Which generated records are expected to produce an output whose first sighting is their latency. */
+  /**
+   * Which generated records are expected to produce an output whose first sighting is their
+   * latency.
+   */
   private enum Expectation {
-    /** Enforcing: member data, content and offers have candidate destinations, so each yields an audit record. */
+    /**
+     * Enforcing: member data, content and offers have candidate destinations, so each yields an
+     * audit record.
+     */
     ENFORCED,
     /** Baseline: every ingest event is passed through. */
     INGEST;
 
     boolean expectsOutput(Traffic.Kind kind) {
       return switch (this) {
-        case ENFORCED -> kind == Traffic.Kind.MEMBER_DATA || kind == Traffic.Kind.CONTENT || kind == Traffic.Kind.OFFER;
+        case ENFORCED ->
+            kind == Traffic.Kind.MEMBER_DATA
+                || kind == Traffic.Kind.CONTENT
+                || kind == Traffic.Kind.OFFER;
         case INGEST -> kind.isIngest();
       };
     }
   }
 
-  private static final dev.lattice.schemas.AvroCodec<DecisionRecord> DECISIONS = LatticeSerdes.codec(DecisionRecord.class);
+  private static final dev.lattice.schemas.AvroCodec<DecisionRecord> DECISIONS =
+      LatticeSerdes.codec(DecisionRecord.class);
 
   private static String auditedEvent(ConsumerRecord<byte[], byte[]> record) {
     try {
@@ -499,24 +658,37 @@ public final class Bench {
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
-  private void measureLatency(Admin admin, KafkaProducer<byte[], byte[]> producer, KafkaStreams streams,
-      String applicationId, List<String> inputs, double rate, List<String> outputTopics,
-      Function<ConsumerRecord<byte[], byte[]>, String> eventOf, Expectation expected, Latencies latencies) {
+  private void measureLatency(
+      Admin admin,
+      KafkaProducer<byte[], byte[]> producer,
+      KafkaStreams streams,
+      String applicationId,
+      List<String> inputs,
+      double rate,
+      List<String> outputTopics,
+      Function<ConsumerRecord<byte[], byte[]>, String> eventOf,
+      Expectation expected,
+      Latencies latencies) {
     Map<String, Long> pending = new ConcurrentHashMap<>();
     AtomicBoolean stop = new AtomicBoolean();
     try (KafkaConsumer<byte[], byte[]> consumer = outputConsumer(outputTopics)) {
-      Thread reader = Thread.ofPlatform().name("bench-latency-reader").start(() -> {
-        while (!stop.get()) {
-          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-            long seen = System.nanoTime();
-            String id = eventOf.apply(r);
-            Long sent = id == null ? null : pending.remove(id);
-            if (sent != null) {
-              latencies.record(seen - sent);
-            }
-          }
-        }
-      });
+      Thread reader =
+          Thread.ofPlatform()
+              .name("bench-latency-reader")
+              .start(
+                  () -> {
+                    while (!stop.get()) {
+                      for (ConsumerRecord<byte[], byte[]> r :
+                          consumer.poll(Duration.ofMillis(50))) {
+                        long seen = System.nanoTime();
+                        String id = eventOf.apply(r);
+                        Long sent = id == null ? null : pending.remove(id);
+                        if (sent != null) {
+                          latencies.record(seen - sent);
+                        }
+                      }
+                    }
+                  });
       long count = Math.max(1, Math.round(rate * settings.latencyDuration().toMillis() / 1000.0));
       long intervalNanos = (long) (1e9 / rate);
       long start = System.nanoTime();
@@ -542,13 +714,17 @@ public final class Bench {
       producer.flush();
       checkSent();
       awaitCaughtUp(admin, applicationId, endOffsets(admin, inputs), streams);
-      // Outputs are committed with the inputs; give the reader one more poll cycle to see the last of them.
+      // Outputs are committed with the inputs; give the reader one more poll cycle to see the last
+      // of them.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!pending.isEmpty() && System.nanoTime() < deadline) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
       }
       if (!pending.isEmpty()) {
-        LOGGER.info("events without output in the latency phase applicationId={} count={}", applicationId, pending.size());
+        LOGGER.info(
+            "events without output in the latency phase applicationId={} count={}",
+            applicationId,
+            pending.size());
       }
       stop.set(true);
       try {
@@ -563,7 +739,8 @@ public final class Bench {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);

@@ -18,8 +18,9 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * {@code lattice bench}: drives the enforcing topology and a pass-through baseline with the same synthetic traffic
- * on the embedded broker (or {@code KAFKA_BOOTSTRAP_SERVERS}) and reports throughput, latency and their ratio.
+ * {@code lattice bench}: drives the enforcing topology and a pass-through baseline with the same
+ * synthetic traffic on the embedded broker (or {@code KAFKA_BOOTSTRAP_SERVERS}) and reports
+ * throughput, latency and their ratio.
  */
 public final class BenchCommand implements Subcommand {
   private final Function<String, String> environment;
@@ -67,8 +68,16 @@ public final class BenchCommand implements Subcommand {
           --json                 print one JSON object on standard output: enforce_eps, baseline_eps, ratio,
                                  p50_ms, p99_ms, events (and more)
           -h, --help             show this help
-        """.formatted(d.members(), d.networks(), d.events(), d.consentRatio(), d.threads(), d.seed(),
-        d.latencyLoad(), d.latencyDuration().toSeconds());
+        """
+        .formatted(
+            d.members(),
+            d.networks(),
+            d.events(),
+            d.consentRatio(),
+            d.threads(),
+            d.seed(),
+            d.latencyLoad(),
+            d.latencyDuration().toSeconds());
   }
 
   /** Parsed command line. */
@@ -93,9 +102,20 @@ public final class BenchCommand implements Subcommand {
       }
       String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
       String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-      if (!List.of("--members", "--networks", "--events", "--consent-ratio", "--seed", "--threads", "--latency-load",
-          "--latency-seconds").contains(name)) {
-        throw new UsageException(arg.startsWith("-") ? "unknown option '" + arg + "'" : "unexpected argument '" + arg + "'");
+      if (!List.of(
+              "--members",
+              "--networks",
+              "--events",
+              "--consent-ratio",
+              "--seed",
+              "--threads",
+              "--latency-load",
+              "--latency-seconds")
+          .contains(name)) {
+        throw new UsageException(
+            arg.startsWith("-")
+                ? "unknown option '" + arg + "'"
+                : "unexpected argument '" + arg + "'");
       }
       if (value == null) {
         if (i + 1 >= args.size()) {
@@ -119,8 +139,17 @@ public final class BenchCommand implements Subcommand {
       }
     }
     try {
-      return new Options(new BenchSettings(members, networks, events, consent, seed, threads, load,
-          Duration.ofSeconds(latencySeconds)), json);
+      return new Options(
+          new BenchSettings(
+              members,
+              networks,
+              events,
+              consent,
+              seed,
+              threads,
+              load,
+              Duration.ofSeconds(latencySeconds)),
+          json);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -150,14 +179,24 @@ public final class BenchCommand implements Subcommand {
         label = bootstrap.trim();
       } else {
         progress.phase("starting the embedded Kafka broker", 0);
-        cluster = EmbeddedKafkaCluster.start(KafkaClusterSpec.of(1, work.resolve("kafka"))
-            .withBrokerOverrides(Map.of("auto.create.topics.enable", "false")));
+        cluster =
+            EmbeddedKafkaCluster.start(
+                KafkaClusterSpec.of(1, work.resolve("kafka"))
+                    .withBrokerOverrides(Map.of("auto.create.topics.enable", "false")));
         bootstrap = cluster.bootstrapServers();
         topics = TopicNames.defaults();
         label = "embedded";
       }
-      BenchResult result = new Bench(options.settings(), bootstrap.trim(), label, topics, runId,
-          work.resolve("streams"), progress).run();
+      BenchResult result =
+          new Bench(
+                  options.settings(),
+                  bootstrap.trim(),
+                  label,
+                  topics,
+                  runId,
+                  work.resolve("streams"),
+                  progress)
+              .run();
       if (options.json()) {
         out.println(result.toJson());
       } else {
@@ -178,13 +217,16 @@ public final class BenchCommand implements Subcommand {
 
   private static void deleteQuietly(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
       System.err.println("lattice bench: could not delete " + dir + " (" + e.getMessage() + ")");
     }

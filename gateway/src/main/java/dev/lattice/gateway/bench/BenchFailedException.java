@@ -1,6 +1,8 @@
 package dev.lattice.gateway.bench;
 
-/** The benchmark could not complete: Kafka did not answer, a topology stopped, or a phase timed out. */
+/**
+ * The benchmark could not complete: Kafka did not answer, a topology stopped, or a phase timed out.
+ */
 public class BenchFailedException extends RuntimeException {
   public BenchFailedException(String message) {
     super(message);

@@ -9,10 +9,12 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param settings what was run
  * @param events ingest events in the throughput backlog (each topology processed all of them)
- * @param decisions audit records the enforcing topology wrote for that backlog (one per event and destination)
+ * @param decisions audit records the enforcing topology wrote for that backlog (one per event and
+ *     destination)
  * @param enforceEps events per second of the enforcing topology, draining the backlog
  * @param baselineEps events per second of the pass-through baseline, draining the same backlog
- * @param latencyRateEps the steady rate at which latency was measured (the same for both topologies)
+ * @param latencyRateEps the steady rate at which latency was measured (the same for both
+ *     topologies)
  * @param enforceLatency end-to-end latency of the enforcing topology at that rate
  * @param baselineLatency end-to-end latency of the baseline at that rate
  * @param kafka where Kafka was: {@code embedded} or the bootstrap servers
@@ -66,18 +68,34 @@ public record BenchResult(
 
   /** The human-readable report. */
   public String toText() {
-    return String.format(Locale.ROOT, """
+    return String.format(
+        Locale.ROOT,
+        """
         lattice bench: %,d events (%d members, %d networks, consent ratio %.2f), Kafka %s, %d cores, %d stream thread(s)
                               events/s    p50 ms    p99 ms    max ms
           enforcing     %12.1f %9.2f %9.2f %9.2f   (%,d decisions)
           baseline      %12.1f %9.2f %9.2f %9.2f
           ratio enforcing/baseline: %.3f   (latency measured at a steady %.0f events/s; whole run %.1f s)
         """,
-        events, settings.members(), settings.networks(), settings.consentRatio(), kafka,
-        Runtime.getRuntime().availableProcessors(), settings.threads(),
-        enforceEps, enforceLatency.p50Ms(), enforceLatency.p99Ms(), enforceLatency.maxMs(), decisions,
-        baselineEps, baselineLatency.p50Ms(), baselineLatency.p99Ms(), baselineLatency.maxMs(),
-        ratio(), latencyRateEps, seconds);
+        events,
+        settings.members(),
+        settings.networks(),
+        settings.consentRatio(),
+        kafka,
+        Runtime.getRuntime().availableProcessors(),
+        settings.threads(),
+        enforceEps,
+        enforceLatency.p50Ms(),
+        enforceLatency.p99Ms(),
+        enforceLatency.maxMs(),
+        decisions,
+        baselineEps,
+        baselineLatency.p50Ms(),
+        baselineLatency.p99Ms(),
+        baselineLatency.maxMs(),
+        ratio(),
+        latencyRateEps,
+        seconds);
   }
 
   private static double round(double value, int digits) {

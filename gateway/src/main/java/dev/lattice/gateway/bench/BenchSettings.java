@@ -4,7 +4,8 @@ import dev.lattice.gateway.demo.WorldSpec;
 import java.time.Duration;
 
 /**
- * What {@code lattice bench} runs. Validated on construction; a bad value fails with a message naming the option.
+ * What {@code lattice bench} runs. Validated on construction; a bad value fails with a message
+ * naming the option.
  *
  * @param members synthetic members
  * @param networks synthetic networks
@@ -12,7 +13,8 @@ import java.time.Duration;
  * @param consentRatio probability that a member grants each purpose
  * @param seed seed of the world and the traffic
  * @param threads stream threads of each topology
- * @param latencyLoad the latency phase offers this fraction of the enforcing topology's measured throughput
+ * @param latencyLoad the latency phase offers this fraction of the enforcing topology's measured
+ *     throughput
  * @param latencyDuration how long each topology's latency phase lasts
  */
 public record BenchSettings(
@@ -27,22 +29,26 @@ public record BenchSettings(
 
   public BenchSettings {
     if (members < 1 || members > WorldSpec.MAX_MEMBERS) {
-      throw new IllegalArgumentException("--members must be between 1 and " + WorldSpec.MAX_MEMBERS + ", was " + members);
+      throw new IllegalArgumentException(
+          "--members must be between 1 and " + WorldSpec.MAX_MEMBERS + ", was " + members);
     }
     if (networks < 2 || networks > WorldSpec.MAX_NETWORKS) {
-      throw new IllegalArgumentException("--networks must be between 2 and " + WorldSpec.MAX_NETWORKS + ", was " + networks);
+      throw new IllegalArgumentException(
+          "--networks must be between 2 and " + WorldSpec.MAX_NETWORKS + ", was " + networks);
     }
     if (events < 1 || events > 100_000_000L) {
       throw new IllegalArgumentException("--events must be between 1 and 100000000, was " + events);
     }
     if (!(consentRatio >= 0 && consentRatio <= 1)) {
-      throw new IllegalArgumentException("--consent-ratio must be between 0 and 1, was " + consentRatio);
+      throw new IllegalArgumentException(
+          "--consent-ratio must be between 0 and 1, was " + consentRatio);
     }
     if (threads < 1 || threads > 64) {
       throw new IllegalArgumentException("--threads must be between 1 and 64, was " + threads);
     }
     if (!(latencyLoad > 0 && latencyLoad <= 1)) {
-      throw new IllegalArgumentException("--latency-load must be above 0 and at most 1, was " + latencyLoad);
+      throw new IllegalArgumentException(
+          "--latency-load must be above 0 and at most 1, was " + latencyLoad);
     }
     if (latencyDuration == null || latencyDuration.isNegative() || latencyDuration.isZero()) {
       throw new IllegalArgumentException("--latency-seconds must be positive");

@@ -3,8 +3,8 @@ package dev.lattice.gateway.bench;
 import java.util.Arrays;
 
 /**
- * End-to-end latency samples of one run, in nanoseconds, and their percentiles. Thread-safe (synchronised):
- * one consumer thread records while the progress thread reads the count.
+ * End-to-end latency samples of one run, in nanoseconds, and their percentiles. Thread-safe
+ * (synchronised): one consumer thread records while the progress thread reads the count.
  */
 public final class Latencies {
   private long[] samples = new long[1024];
@@ -31,10 +31,17 @@ public final class Latencies {
     }
     long[] sorted = Arrays.copyOf(samples, size);
     Arrays.sort(sorted);
-    return new Summary(size, millis(percentile(sorted, 50)), millis(percentile(sorted, 99)), millis(sorted[size - 1]));
+    return new Summary(
+        size,
+        millis(percentile(sorted, 50)),
+        millis(percentile(sorted, 99)),
+        millis(sorted[size - 1]));
   }
 
-  /** Nearest-rank percentile: the smallest sample with at least {@code p} percent of samples at or below it. */
+  /**
+   * Nearest-rank percentile: the smallest sample with at least {@code p} percent of samples at or
+   * below it.
+   */
   static long percentile(long[] sorted, double p) {
     if (sorted.length == 0) {
       throw new IllegalArgumentException("no samples");

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * A one-line progress bar per phase on a terminal ({@code \r} redraws, at most every 200 ms); on anything else
- * (a pipe, a CI log) one line per finished phase. Thread-safe.
+ * A one-line progress bar per phase on a terminal ({@code \r} redraws, at most every 200 ms); on
+ * anything else (a pipe, a CI log) one line per finished phase. Thread-safe.
  */
 public final class ProgressBar {
   private static final int WIDTH = 30;
@@ -62,7 +62,11 @@ public final class ProgressBar {
       draw(true);
       out.println();
     } else {
-      out.printf(Locale.ROOT, "lattice bench: %s done in %.1f s%n", phase, (System.nanoTime() - phaseStart) / 1e9);
+      out.printf(
+          Locale.ROOT,
+          "lattice bench: %s done in %.1f s%n",
+          phase,
+          (System.nanoTime() - phaseStart) / 1e9);
     }
     out.flush();
   }
@@ -85,6 +89,7 @@ public final class ProgressBar {
     double fraction = total <= 0 ? 0 : Math.min(1, (double) done / total);
     int filled = (int) Math.round(fraction * WIDTH);
     String bar = "#".repeat(filled) + ".".repeat(WIDTH - filled);
-    return String.format(Locale.ROOT, "[%s] %3d%%  %-40s %6.1f s", bar, Math.round(fraction * 100), phase, seconds);
+    return String.format(
+        Locale.ROOT, "[%s] %3d%%  %-40s %6.1f s", bar, Math.round(fraction * 100), phase, seconds);
   }
 }

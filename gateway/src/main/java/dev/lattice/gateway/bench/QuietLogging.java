@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Outside Spring Boot, Logback's default configuration logs every Kafka client at DEBUG on standard output, which
- * would bury the report and break {@code --json}. Commands that run without Spring call this first: warnings and
- * errors only (Kafka: errors only), on standard error.
+ * Outside Spring Boot, Logback's default configuration logs every Kafka client at DEBUG on standard
+ * output, which would bury the report and break {@code --json}. Commands that run without Spring
+ * call this first: warnings and errors only (Kafka: errors only), on standard error.
  */
 final class QuietLogging {
   private QuietLogging() {}
@@ -33,12 +33,15 @@ final class QuietLogging {
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
     root.addAppender(appender);
-    // Kafka's clients warn about transient, retried conditions (CONCURRENT_TRANSACTIONS, metadata not yet
+    // Kafka's clients warn about transient, retried conditions (CONCURRENT_TRANSACTIONS, metadata
+    // not yet
     // propagated, OS temp state directories) during every run; only their errors matter here.
     context.getLogger("org.apache.kafka").setLevel(Level.ERROR);
     context.getLogger("kafka").setLevel(Level.ERROR);
-    // The embedded broker logs, as errors, the out-of-sequence first appends of a transaction that its producer
-    // then retries successfully (transactions v2 while partitions are being added); they say nothing about the run.
+    // The embedded broker logs, as errors, the out-of-sequence first appends of a transaction that
+    // its producer
+    // then retries successfully (transactions v2 while partitions are being added); they say
+    // nothing about the run.
     context.getLogger("kafka.server.ReplicaManager").setLevel(Level.OFF);
   }
 }

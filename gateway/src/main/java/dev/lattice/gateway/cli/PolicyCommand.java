@@ -5,8 +5,9 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * {@code lattice policy ...}: hands the arguments to the policy module's command line ({@link PolicyCli}), which
- * prints its own usage for {@code --help} and reports its own usage errors (exit code 2).
+ * {@code lattice policy ...}: hands the arguments to the policy module's command line ({@link
+ * PolicyCli}), which prints its own usage for {@code --help} and reports its own usage errors (exit
+ * code 2).
  */
 public final class PolicyCommand implements Subcommand {
 

@@ -20,9 +20,10 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code lattice serve}: starts Kafka (embedded, or the cluster in {@code KAFKA_BOOTSTRAP_SERVERS}), provisions the
- * topics and serves the gateway over HTTP. Checks the usual mistakes first and reports each in one line: the port
- * is taken, the data directory is not writable, the external cluster does not answer.
+ * {@code lattice serve}: starts Kafka (embedded, or the cluster in {@code
+ * KAFKA_BOOTSTRAP_SERVERS}), provisions the topics and serves the gateway over HTTP. Checks the
+ * usual mistakes first and reports each in one line: the port is taken, the data directory is not
+ * writable, the external cluster does not answer.
  */
 public final class ServeCommand implements Subcommand {
   static final int DEFAULT_PORT = 8080;
@@ -95,8 +96,11 @@ public final class ServeCommand implements Subcommand {
             default -> dataDir = Path.of(value);
           }
         }
-        default -> throw new UsageException(arg.startsWith("-") ? "unknown option '" + arg + "'"
-            : "unexpected argument '" + arg + "'");
+        default ->
+            throw new UsageException(
+                arg.startsWith("-")
+                    ? "unknown option '" + arg + "'"
+                    : "unexpected argument '" + arg + "'");
       }
     }
     return new Options(port, dataDir, kafkaPort);
@@ -111,7 +115,8 @@ public final class ServeCommand implements Subcommand {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new UsageException(option + " must be a port number between " + min + " and 65535, was '" + value + "'");
+    throw new UsageException(
+        option + " must be a port number between " + min + " and 65535, was '" + value + "'");
   }
 
   @Override
@@ -133,8 +138,8 @@ public final class ServeCommand implements Subcommand {
   }
 
   /**
-   * Checks what commonly goes wrong before anything starts; returns a one-line description of the first
-   * problem, or null.
+   * Checks what commonly goes wrong before anything starts; returns a one-line description of the
+   * first problem, or null.
    */
   public String preflight(Options options) {
     String problem = portProblem(options.port());
@@ -152,21 +157,25 @@ public final class ServeCommand implements Subcommand {
     long begin = System.nanoTime();
     SpringApplication application = new SpringApplication(LatticeApplication.class);
     Path dataDir = options.dataDir().toAbsolutePath().normalize();
-    List<String> springArgs = new ArrayList<>(List.of(
-        "--server.port=" + options.port(),
-        "--lattice.data-dir=" + dataDir,
-        "--lattice.kafka.embedded-port=" + options.kafkaPort()));
+    List<String> springArgs =
+        new ArrayList<>(
+            List.of(
+                "--server.port=" + options.port(),
+                "--lattice.data-dir=" + dataDir,
+                "--lattice.kafka.embedded-port=" + options.kafkaPort()));
     String bootstrap = externalBootstrap();
     EarlyKafkaStart early = null;
     if (bootstrap != null) {
       springArgs.add("--lattice.kafka.bootstrap-servers=" + bootstrap);
     } else {
       // The broker starts while Spring builds the context; the kafkaBroker bean picks it up.
-      early = EarlyKafkaStart.begin(new KafkaSettings("", dataDir.resolve("kafka"), DEFAULT_KAFKA_TIMEOUT,
-          options.kafkaPort(), true));
+      early =
+          EarlyKafkaStart.begin(
+              new KafkaSettings(
+                  "", dataDir.resolve("kafka"), DEFAULT_KAFKA_TIMEOUT, options.kafkaPort(), true));
       EarlyKafkaStart started = early;
-      application.addInitializers(context ->
-          context.getBeanFactory().registerSingleton("earlyKafkaStart", started));
+      application.addInitializers(
+          context -> context.getBeanFactory().registerSingleton("earlyKafkaStart", started));
     }
     ConfigurableApplicationContext context;
     try {
@@ -178,9 +187,12 @@ public final class ServeCommand implements Subcommand {
       throw e;
     }
     KafkaBroker broker = context.getBean(KafkaBroker.class);
-    out.printf("lattice: serving on http://localhost:%d (health: /actuator/health) after %.1f s; Kafka: %s%n",
-        options.port(), (System.nanoTime() - begin) / 1e9,
-        broker.isEmbedded() ? "embedded at " + broker.bootstrapServers() + ", data in " + options.dataDir()
+    out.printf(
+        "lattice: serving on http://localhost:%d (health: /actuator/health) after %.1f s; Kafka: %s%n",
+        options.port(),
+        (System.nanoTime() - begin) / 1e9,
+        broker.isEmbedded()
+            ? "embedded at " + broker.bootstrapServers() + ", data in " + options.dataDir()
             : broker.bootstrapServers());
     return context;
   }
@@ -206,7 +218,10 @@ public final class ServeCommand implements Subcommand {
       Files.delete(Files.createTempFile(absolute, ".write-probe", ".tmp"));
       return null;
     } catch (IOException | SecurityException e) {
-      return "data directory " + absolute + " is not writable (" + e.getClass().getSimpleName()
+      return "data directory "
+          + absolute
+          + " is not writable ("
+          + e.getClass().getSimpleName()
           + "); choose another with --data-dir";
     }
   }
@@ -218,7 +233,9 @@ public final class ServeCommand implements Subcommand {
       try {
         timeout = DurationStyle.detectAndParse(configured.trim());
       } catch (IllegalArgumentException e) {
-        return "LATTICE_KAFKA_CONNECT_TIMEOUT must be a duration such as 30s, was '" + configured + "'";
+        return "LATTICE_KAFKA_CONNECT_TIMEOUT must be a duration such as 30s, was '"
+            + configured
+            + "'";
       }
     }
     try {

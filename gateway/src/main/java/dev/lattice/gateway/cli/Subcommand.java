@@ -4,7 +4,8 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * One {@code lattice <name>} subcommand. Register it in {@link dev.lattice.gateway.LatticeCommand#SUBCOMMANDS}.
+ * One {@code lattice <name>} subcommand. Register it in {@link
+ * dev.lattice.gateway.LatticeCommand#SUBCOMMANDS}.
  *
  * <p>{@code --help} is handled by the dispatcher, which prints {@link #usage()}.
  */
@@ -25,8 +26,10 @@ public interface Subcommand {
   /**
    * Runs the subcommand.
    *
-   * @return the process exit code; a command that leaves a server running returns {@link #OK} after start-up
-   * @throws UsageException when the arguments are wrong (the dispatcher prints the usage, exit code 2)
+   * @return the process exit code; a command that leaves a server running returns {@link #OK} after
+   *     start-up
+   * @throws UsageException when the arguments are wrong (the dispatcher prints the usage, exit code
+   *     2)
    */
   int run(List<String> args, PrintStream out, PrintStream err);
 }

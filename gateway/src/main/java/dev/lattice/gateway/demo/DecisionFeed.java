@@ -19,16 +19,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the audit topic from its end and keeps running totals of the decisions the topology makes: allowed,
- * denied, denials by reason, and the most recent decisions (so the demo can point at a real event to explain).
- * Thread-safe: one reader thread updates, any thread reads a {@link Snapshot}.
+ * Follows the audit topic from its end and keeps running totals of the decisions the topology
+ * makes: allowed, denied, denials by reason, and the most recent decisions (so the demo can point
+ * at a real event to explain). Thread-safe: one reader thread updates, any thread reads a {@link
+ * Snapshot}.
  */
 final class DecisionFeed implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(DecisionFeed.class);
-  private static final AvroCodec<DecisionRecord> DECISIONS = LatticeSerdes.codec(DecisionRecord.class);
+  private static final AvroCodec<DecisionRecord> DECISIONS =
+      LatticeSerdes.codec(DecisionRecord.class);
 
   /** What happened so far. */
-  record Snapshot(long allowed, long denied, Map<String, Long> denialsByReason, DecisionRecord lastAllowed,
+  record Snapshot(
+      long allowed,
+      long denied,
+      Map<String, Long> denialsByReason,
+      DecisionRecord lastAllowed,
       DecisionRecord lastDenied) {}
 
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -43,13 +49,16 @@ final class DecisionFeed implements AutoCloseable {
   DecisionFeed(Map<String, Object> clientProperties, String auditTopic) {
     Map<String, Object> props = new HashMap<>(clientProperties);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "lattice-demo-decision-feed");
     consumer = new KafkaConsumer<>(props);
     List<TopicPartition> partitions = new ArrayList<>();
-    consumer.partitionsFor(auditTopic).forEach(p -> partitions.add(new TopicPartition(auditTopic, p.partition())));
+    consumer
+        .partitionsFor(auditTopic)
+        .forEach(p -> partitions.add(new TopicPartition(auditTopic, p.partition())));
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     reader = Thread.ofPlatform().daemon().name("lattice-demo-decision-feed").start(this::read);
@@ -62,7 +71,8 @@ final class DecisionFeed implements AutoCloseable {
           try {
             count(DECISIONS.decode(r.value()));
           } catch (RuntimeException e) {
-            LOGGER.warn("audit record not readable partition={} offset={}", r.partition(), r.offset());
+            LOGGER.warn(
+                "audit record not readable partition={} offset={}", r.partition(), r.offset());
           }
         }
       }

@@ -3,8 +3,8 @@ package dev.lattice.gateway.demo;
 import dev.lattice.gateway.api.brands.Brand;
 import dev.lattice.gateway.api.brands.BrandRegistry;
 import dev.lattice.gateway.api.ingest.EventType;
-import dev.lattice.gateway.api.networks.NetworkService;
 import dev.lattice.gateway.api.ingest.IngestService;
+import dev.lattice.gateway.api.networks.NetworkService;
 import dev.lattice.gateway.cli.ServeCommand;
 import dev.lattice.gateway.events.EventPublisher;
 import dev.lattice.gateway.kafka.KafkaBroker;
@@ -16,9 +16,9 @@ import dev.lattice.schemas.LatticeSerdes;
 import dev.lattice.schemas.TopicCatalogue;
 import dev.lattice.schemas.avro.ConsentCommand;
 import dev.lattice.schemas.avro.DecisionRecord;
+import dev.lattice.schemas.avro.EventHeader;
 import dev.lattice.schemas.avro.MemberDataEvent;
 import dev.lattice.schemas.avro.MemberPersonal;
-import dev.lattice.schemas.avro.EventHeader;
 import dev.lattice.streams.LatticeTopology;
 import dev.lattice.streams.TopologySettings;
 import java.io.PrintStream;
@@ -50,20 +50,27 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 import tools.jackson.databind.JsonNode;
 
 /**
- * One running demo: seeds the world into a started gateway, drives traffic and reports decisions. Seeding goes
- * through the gateway's own services, as the REST API does: networks through the network service (rules
- * validated, output topic provisioned), brands into the brand registry (output topic provisioned), every event
- * through the ingest service (validated against the Avro schema, personal data sealed with the member's key);
- * members' consent commands go straight to the consent command topic with the real serde (the consent service
- * would wait for the ledger on each of several hundred grants).
+ * One running demo: seeds the world into a started gateway, drives traffic and reports decisions.
+ * Seeding goes through the gateway's own services, as the REST API does: networks through the
+ * network service (rules validated, output topic provisioned), brands into the brand registry
+ * (output topic provisioned), every event through the ingest service (validated against the Avro
+ * schema, personal data sealed with the member's key); members' consent commands go straight to the
+ * consent command topic with the real serde (the consent service would wait for the ledger on each
+ * of several hundred grants).
  */
 final class Demo {
   private static final Logger LOGGER = LoggerFactory.getLogger(Demo.class);
-  /** The gateway's own topology, when this build has one; otherwise the demo runs the topology itself. */
+
+  /**
+   * The gateway's own topology, when this build has one; otherwise the demo runs the topology
+   * itself.
+   */
   private static final String GATEWAY_TOPOLOGY = "dev.lattice.gateway.topology.TopologyLifecycle";
+
   private static final Duration STATUS_EVERY = Duration.ofSeconds(10);
   private static final String SEEDED_BY = "lattice-demo";
-  private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
 
   private final ConfigurableApplicationContext context;
   private final ServeCommand.Options serve;
@@ -77,10 +84,15 @@ final class Demo {
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final Map<Traffic.Kind, AtomicLong> sentByKind = new HashMap<>();
+
   /** Set when the application starts to close: traffic and reports stop before Kafka goes away. */
   private volatile boolean stopping;
 
-  Demo(ConfigurableApplicationContext context, ServeCommand.Options serve, String adminKey, double rate,
+  Demo(
+      ConfigurableApplicationContext context,
+      ServeCommand.Options serve,
+      String adminKey,
+      double rate,
       PrintStream out) {
     this.context = context;
     this.serve = serve;
@@ -101,13 +113,15 @@ final class Demo {
     if (!gatewayRunsTheTopology()) {
       startOwnTopology();
     }
-    DecisionFeed feed = new DecisionFeed(broker.clientProperties(), TopicCatalogue.AUDIT_DECISIONS.name());
-    context.addApplicationListener(event -> {
-      if (event instanceof org.springframework.context.event.ContextClosedEvent) {
-        stopping = true;
-        feed.close();
-      }
-    });
+    DecisionFeed feed =
+        new DecisionFeed(broker.clientProperties(), TopicCatalogue.AUDIT_DECISIONS.name());
+    context.addApplicationListener(
+        event -> {
+          if (event instanceof org.springframework.context.event.ContextClosedEvent) {
+            stopping = true;
+            feed.close();
+          }
+        });
     Instant now = Instant.now();
     NetworkService networks = context.getBean(NetworkService.class);
     for (DemoWorld.Network n : world.networks()) {
@@ -123,22 +137,35 @@ final class Demo {
     for (ConsentCommand c : grants) {
       publish(TopicCatalogue.CONSENT_COMMANDS.name(), c.getMemberId(), c);
     }
-    // Every member says hello in its networks first, so that offers find their audience from the start.
+    // Every member says hello in its networks first, so that offers find their audience from the
+    // start.
     List<JsonNode> hello = new ArrayList<>();
     int i = 0;
     for (DemoWorld.Member m : world.members()) {
       for (String network : m.networks()) {
-        hello.add(AvroJson.toJsonNode(hello(m, network, "evt-hello-" + Long.toString(now.toEpochMilli(), 36) + "-" + (++i), now)));
+        hello.add(
+            AvroJson.toJsonNode(
+                hello(
+                    m,
+                    network,
+                    "evt-hello-" + Long.toString(now.toEpochMilli(), 36) + "-" + (++i),
+                    now)));
         if (hello.size() == 100) {
           sendBatch(hello);
         }
       }
     }
     sendBatch(hello);
-    out.printf(Locale.ROOT, "lattice demo: seeded %d networks, %d brands, %d members (%d consents) in %.1f s;"
+    out.printf(
+        Locale.ROOT,
+        "lattice demo: seeded %d networks, %d brands, %d members (%d consents) in %.1f s;"
             + " now sending about %.0f events/s%n",
-        world.networks().size(), world.brands().size(), world.members().size(), grants.size(),
-        (System.nanoTime() - begin) / 1e9, rate);
+        world.networks().size(),
+        world.brands().size(),
+        world.members().size(),
+        grants.size(),
+        (System.nanoTime() - begin) / 1e9,
+        rate);
     Thread.ofPlatform().daemon().name("lattice-demo-traffic").start(this::drive);
     Thread.ofPlatform().daemon().name("lattice-demo-status").start(() -> report(feed));
   }
@@ -159,40 +186,64 @@ final class Demo {
     }
   }
 
-  /** This build's gateway does not start the topology yet: run it here, with the default policy bundle. */
+  /**
+   * This build's gateway does not start the topology yet: run it here, with the default policy
+   * bundle.
+   */
   private void startOwnTopology() {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
-    TopologySettings settings = TopologySettings.of(DecisionService.create(DecisionServiceConfig.defaults()), secret);
+    TopologySettings settings =
+        TopologySettings.of(DecisionService.create(DecisionServiceConfig.defaults()), secret);
     Properties props = new Properties();
     props.putAll(broker.clientProperties());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lattice-demo");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, serve.dataDir().resolve("demo").resolve("streams").toAbsolutePath().toString());
+    props.put(
+        StreamsConfig.STATE_DIR_CONFIG,
+        serve.dataDir().resolve("demo").resolve("streams").toAbsolutePath().toString());
     KafkaStreams streams = new KafkaStreams(LatticeTopology.build(settings), props);
-    streams.setUncaughtExceptionHandler(e -> {
-      LOGGER.error("demo topology failed reason={}", e.toString());
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
-    context.addApplicationListener(event -> {
-      if (event instanceof org.springframework.context.event.ContextClosedEvent) {
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(Duration.ofSeconds(10)));
-      }
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOGGER.error("demo topology failed reason={}", e.toString());
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+              .StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    context.addApplicationListener(
+        event -> {
+          if (event instanceof org.springframework.context.event.ContextClosedEvent) {
+            streams.close(
+                CloseOptions.groupMembershipOperation(
+                        CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(10)));
+          }
+        });
     streams.start();
     LOGGER.info("demo topology started (this gateway build does not run one)");
   }
 
-  private static MemberDataEvent hello(DemoWorld.Member m, String network, String eventId, Instant at) {
+  private static MemberDataEvent hello(
+      DemoWorld.Member m, String network, String eventId, Instant at) {
     return MemberDataEvent.newBuilder()
-        .setHeader(EventHeader.newBuilder().setEventId(eventId).setEventType("member_data").setSourceNetwork(network)
-            .setSubjectMember(m.id()).setOccurredAt(at).build())
+        .setHeader(
+            EventHeader.newBuilder()
+                .setEventId(eventId)
+                .setEventType("member_data")
+                .setSourceNetwork(network)
+                .setSubjectMember(m.id())
+                .setOccurredAt(at)
+                .build())
         .setPurpose("marketing")
         .setKind("profile")
-        .setPersonal(MemberPersonal.newBuilder().setDisplayName(m.displayName()).setBirthYear(m.birthYear())
-            .setEmail(m.email()).setHome(m.home()).setInterests(m.interests()).build())
+        .setPersonal(
+            MemberPersonal.newBuilder()
+                .setDisplayName(m.displayName())
+                .setBirthYear(m.birthYear())
+                .setEmail(m.email())
+                .setHome(m.home())
+                .setInterests(m.interests())
+                .build())
         .build();
   }
 
@@ -215,8 +266,13 @@ final class Demo {
 
   /** Sends traffic at the configured rate until the application stops. */
   private void drive() {
-    Traffic traffic = new Traffic(world, System.nanoTime(), Long.toString(System.currentTimeMillis(), 36),
-        Traffic.Mix.everyday(), Instant::now);
+    Traffic traffic =
+        new Traffic(
+            world,
+            System.nanoTime(),
+            Long.toString(System.currentTimeMillis(), 36),
+            Traffic.Mix.everyday(),
+            Instant::now);
     long interval = (long) (1e9 / rate);
     long next = System.nanoTime();
     while (!stopping) {
@@ -229,7 +285,8 @@ final class Demo {
       try {
         switch (item.kind()) {
           case CONSENT -> publish(TopicCatalogue.CONSENT_COMMANDS.name(), item.key(), item.value());
-          case MEMBER_DATA -> ingest.ingest(EventType.MEMBER_DATA, AvroJson.toJsonNode(item.value()));
+          case MEMBER_DATA ->
+              ingest.ingest(EventType.MEMBER_DATA, AvroJson.toJsonNode(item.value()));
           case CONTENT -> ingest.ingest(EventType.CONTENT, AvroJson.toJsonNode(item.value()));
           case PURCHASE -> ingest.ingest(EventType.PURCHASES, AvroJson.toJsonNode(item.value()));
           case OFFER -> ingest.ingest(EventType.OFFERS, AvroJson.toJsonNode(item.value()));
@@ -241,17 +298,25 @@ final class Demo {
           return;
         }
         refused.incrementAndGet();
-        LOGGER.warn("demo event refused kind={} eventId={} reason={}", item.kind(), item.eventId(), e.getMessage());
+        LOGGER.warn(
+            "demo event refused kind={} eventId={} reason={}",
+            item.kind(),
+            item.eventId(),
+            e.getMessage());
         next = System.nanoTime() + interval;
       }
     }
   }
 
-  /** Prints the try-it block once decisions flow, then a status line every {@link #STATUS_EVERY}. */
+  /**
+   * Prints the try-it block once decisions flow, then a status line every {@link #STATUS_EVERY}.
+   */
   private void report(DecisionFeed feed) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     DecisionFeed.Snapshot s = feed.snapshot();
-    while (!stopping && (s.lastAllowed() == null || s.lastDenied() == null) && System.nanoTime() < deadline) {
+    while (!stopping
+        && (s.lastAllowed() == null || s.lastDenied() == null)
+        && System.nanoTime() < deadline) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
       s = feed.snapshot();
     }
@@ -259,7 +324,8 @@ final class Demo {
       return;
     }
     if (s.allowed() + s.denied() == 0) {
-      out.println("lattice demo: no decision seen after 90 s; is the topology running? (GET /actuator/health)");
+      out.println(
+          "lattice demo: no decision seen after 90 s; is the topology running? (GET /actuator/health)");
     }
     out.print(tryIt(s));
     out.flush();
@@ -274,26 +340,43 @@ final class Demo {
   }
 
   private String status(DecisionFeed.Snapshot s) {
-    String reasons = s.denialsByReason().entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-        .limit(3)
-        .map(e -> e.getKey() + " " + e.getValue())
-        .collect(Collectors.joining(", "));
-    return String.format(Locale.ROOT, "lattice demo: %,d events sent (%s)%s | decisions: %,d allowed, %,d denied%s",
+    String reasons =
+        s.denialsByReason().entrySet().stream()
+            .sorted(
+                Map.Entry.<String, Long>comparingByValue()
+                    .reversed()
+                    .thenComparing(Map.Entry.comparingByKey()))
+            .limit(3)
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", "));
+    return String.format(
+        Locale.ROOT,
+        "lattice demo: %,d events sent (%s)%s | decisions: %,d allowed, %,d denied%s",
         sent.get(),
-        sentByKind.entrySet().stream().filter(e -> e.getValue().get() > 0)
+        sentByKind.entrySet().stream()
+            .filter(e -> e.getValue().get() > 0)
             .sorted(Map.Entry.comparingByKey())
-            .map(e -> e.getValue().get() + " " + e.getKey().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+            .map(
+                e ->
+                    e.getValue().get()
+                        + " "
+                        + e.getKey().name().toLowerCase(Locale.ROOT).replace('_', '-'))
             .collect(Collectors.joining(", ")),
         refused.get() == 0 ? "" : ", " + refused.get() + " refused",
-        s.allowed(), s.denied(), reasons.isEmpty() ? "" : " (top reasons: " + reasons + ")");
+        s.allowed(),
+        s.denied(),
+        reasons.isEmpty() ? "" : " (top reasons: " + reasons + ")");
   }
 
-  /** The member the curl lines use: in the ski club, consenting to offers from anyone, without GPC. */
+  /**
+   * The member the curl lines use: in the ski club, consenting to offers from anyone, without GPC.
+   */
   private DemoWorld.Member showcaseMember() {
     return world.members().stream()
         .filter(m -> m.homeNetwork().equals("ski-club"))
-        .filter(m -> m.grants().containsKey("offers") && m.grants().get("offers").recipients().isEmpty())
+        .filter(
+            m ->
+                m.grants().containsKey("offers") && m.grants().get("offers").recipients().isEmpty())
         .filter(m -> m.grants().values().stream().noneMatch(DemoWorld.Grant::gpc))
         .min(Comparator.comparing(DemoWorld.Member::id))
         .orElse(world.members().get(0));
@@ -301,12 +384,14 @@ final class Demo {
 
   private Set<String> endpoints() {
     Set<String> patterns = new HashSet<>();
-    for (RequestMappingHandlerMapping mapping : context.getBeansOfType(RequestMappingHandlerMapping.class).values()) {
+    for (RequestMappingHandlerMapping mapping :
+        context.getBeansOfType(RequestMappingHandlerMapping.class).values()) {
       for (RequestMappingInfo info : mapping.getHandlerMethods().keySet()) {
         for (String pattern : info.getPatternValues()) {
-          for (var method : info.getMethodsCondition().getMethods().isEmpty()
-              ? Set.of(org.springframework.web.bind.annotation.RequestMethod.GET)
-              : info.getMethodsCondition().getMethods()) {
+          for (var method :
+              info.getMethodsCondition().getMethods().isEmpty()
+                  ? Set.of(org.springframework.web.bind.annotation.RequestMethod.GET)
+                  : info.getMethodsCondition().getMethods()) {
             patterns.add(method.name() + " " + pattern);
           }
         }
@@ -320,7 +405,10 @@ final class Demo {
     DemoWorld.Member m = showcaseMember();
     Set<String> api = endpoints();
     StringBuilder text = new StringBuilder();
-    text.append(String.format(Locale.ROOT, """
+    text.append(
+        String.format(
+            Locale.ROOT,
+            """
 
         ==================================================================================================
          Lattice demo is running: %s   (API docs: %s/swagger-ui.html)
@@ -328,46 +416,70 @@ final class Demo {
          Networks: %s
          Brands:   %s
         --------------------------------------------------------------------------------------------------
-        """, base, base, adminKey,
-        world.networks().stream().map(DemoWorld.Network::id).collect(Collectors.joining(", ")),
-        world.brands().stream().map(DemoWorld.Brand::id).collect(Collectors.joining(", "))));
+        """,
+            base,
+            base,
+            adminKey,
+            world.networks().stream().map(DemoWorld.Network::id).collect(Collectors.joining(", ")),
+            world.brands().stream().map(DemoWorld.Brand::id).collect(Collectors.joining(", "))));
     String key = "-H 'X-Api-Key: " + adminKey + "'";
     String consents = "/api/v1/members/{memberId}/consents";
     if (api.contains("GET " + consents)) {
-      text.append(String.format(" # %s's consents (member of %s):%n curl -s %s %s/api/v1/members/%s/consents%n%n",
-          m.displayName(), String.join(" and ", m.networks()), key, base, m.id()));
+      text.append(
+          String.format(
+              " # %s's consents (member of %s):%n curl -s %s %s/api/v1/members/%s/consents%n%n",
+              m.displayName(), String.join(" and ", m.networks()), key, base, m.id()));
     }
     if (api.contains("PUT " + consents + "/{purpose}")) {
-      text.append(String.format(" # grant marketing (profile and interests) to partner networks and brands:%n"
-              + " curl -s -X PUT %s -H 'Content-Type: application/json' \\%n"
-              + "   -d '{\"categories\":[\"profile\",\"interests\"],\"sourceNetwork\":\"%s\"}' \\%n"
-              + "   %s/api/v1/members/%s/consents/marketing%n%n",
-          key, m.homeNetwork(), base, m.id()));
+      text.append(
+          String.format(
+              " # grant marketing (profile and interests) to partner networks and brands:%n"
+                  + " curl -s -X PUT %s -H 'Content-Type: application/json' \\%n"
+                  + "   -d '{\"categories\":[\"profile\",\"interests\"],\"sourceNetwork\":\"%s\"}' \\%n"
+                  + "   %s/api/v1/members/%s/consents/marketing%n%n",
+              key, m.homeNetwork(), base, m.id()));
     }
     if (api.contains("DELETE " + consents + "/{purpose}")) {
-      text.append(String.format(" # withdraw offers: from the very next offer on, %s gets none%n"
-              + " curl -s -X DELETE %s %s/api/v1/members/%s/consents/offers%n%n", m.displayName(), key, base, m.id()));
+      text.append(
+          String.format(
+              " # withdraw offers: from the very next offer on, %s gets none%n"
+                  + " curl -s -X DELETE %s %s/api/v1/members/%s/consents/offers%n%n",
+              m.displayName(), key, base, m.id()));
     }
     if (api.contains("GET /api/v1/brands/{brandId}/deliveries")) {
-      text.append(String.format(" # watch acme-outdoor's consented offer deliveries, from the first one, then live"
-          + " (Server-Sent Events; Ctrl-C to stop):%n"
-          + " curl -N %s '%s/api/v1/brands/acme-outdoor/deliveries?from=earliest'%n%n", key, base));
+      text.append(
+          String.format(
+              " # watch acme-outdoor's consented offer deliveries, from the first one, then live"
+                  + " (Server-Sent Events; Ctrl-C to stop):%n"
+                  + " curl -N %s '%s/api/v1/brands/acme-outdoor/deliveries?from=earliest'%n%n",
+              key, base));
     }
     if (api.contains("GET /api/v1/decisions")) {
       for (DecisionRecord d : new DecisionRecord[] {s.lastDenied(), s.lastAllowed()}) {
         if (d != null) {
-          text.append(String.format(" # why was %s's %s %s for %s %s? (the event's decisions for every destination,"
-                  + " with reasons)%n curl -s %s '%s/api/v1/decisions?eventId=%s'%n%n",
-              d.getMemberId(), d.getEventType().replace('_', ' '), d.getAllow() ? "allowed" : "denied",
-              d.getDestination().getKind(), d.getDestination().getId(), key, base, d.getEventId()));
+          text.append(
+              String.format(
+                  " # why was %s's %s %s for %s %s? (the event's decisions for every destination,"
+                      + " with reasons)%n curl -s %s '%s/api/v1/decisions?eventId=%s'%n%n",
+                  d.getMemberId(),
+                  d.getEventType().replace('_', ' '),
+                  d.getAllow() ? "allowed" : "denied",
+                  d.getDestination().getKind(),
+                  d.getDestination().getId(),
+                  key,
+                  base,
+                  d.getEventId()));
         }
       }
     }
     if (api.contains("GET /api/v1/members/{memberId}/activity")) {
-      text.append(String.format(" # where did %s's data go?%n curl -s %s %s/api/v1/members/%s/activity%n%n",
-          m.displayName(), key, base, m.id()));
+      text.append(
+          String.format(
+              " # where did %s's data go?%n curl -s %s %s/api/v1/members/%s/activity%n%n",
+              m.displayName(), key, base, m.id()));
     }
-    text.append("==================================================================================================\n");
+    text.append(
+        "==================================================================================================\n");
     return text.toString();
   }
 }

@@ -16,9 +16,10 @@ import java.util.Map;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code lattice demo}: starts Lattice as {@code serve} does, seeds a small world (networks with their rules,
- * brands, a few hundred members with their consents) through the gateway's own services and ingest topics, then
- * drives steady synthetic traffic and shows the decisions as they flow, with {@code curl} lines to try.
+ * {@code lattice demo}: starts Lattice as {@code serve} does, seeds a small world (networks with
+ * their rules, brands, a few hundred members with their consents) through the gateway's own
+ * services and ingest topics, then drives steady synthetic traffic and shows the decisions as they
+ * flow, with {@code curl} lines to try.
  */
 public final class DemoCommand implements Subcommand {
   static final String ADMIN_KEY_PROPERTY = "lattice.security.bootstrap-admin-key";
@@ -75,10 +76,12 @@ public final class DemoCommand implements Subcommand {
         try {
           rate = Double.parseDouble(value);
         } catch (NumberFormatException e) {
-          throw new UsageException("--rate must be a number of events per second, was '" + value + "'");
+          throw new UsageException(
+              "--rate must be a number of events per second, was '" + value + "'");
         }
         if (!(rate > 0 && rate <= 10_000)) {
-          throw new UsageException("--rate must be above 0 and at most 10000 events per second, was " + value);
+          throw new UsageException(
+              "--rate must be above 0 and at most 10000 events per second, was " + value);
         }
       } else {
         serve.add(arg);
@@ -101,10 +104,15 @@ public final class DemoCommand implements Subcommand {
     try {
       adminKey = adminKey(serveOptions.dataDir());
     } catch (IOException e) {
-      err.println("lattice demo: cannot keep the demo admin key in " + serveOptions.dataDir() + ": " + e.getMessage());
+      err.println(
+          "lattice demo: cannot keep the demo admin key in "
+              + serveOptions.dataDir()
+              + ": "
+              + e.getMessage());
       return FAILED;
     }
-    // Registered by the gateway at start-up like LATTICE_BOOTSTRAP_ADMIN_KEY, so the printed curl lines work.
+    // Registered by the gateway at start-up like LATTICE_BOOTSTRAP_ADMIN_KEY, so the printed curl
+    // lines work.
     System.setProperty(ADMIN_KEY_PROPERTY, adminKey);
     quietLogs();
     ConfigurableApplicationContext context;
@@ -125,26 +133,40 @@ public final class DemoCommand implements Subcommand {
   }
 
   /**
-   * The demo talks on standard output; the gateway's routine INFO lines (a data key per member, Kafka clients)
-   * would bury it. Warnings and errors still show. A level the user set (system property or environment) wins.
+   * The demo talks on standard output; the gateway's routine INFO lines (a data key per member,
+   * Kafka clients) would bury it. Warnings and errors still show. A level the user set (system
+   * property or environment) wins.
    */
   private static void quietLogs() {
-    // The embedded broker logs, as errors, out-of-sequence first appends of transactions that the producer then
+    // The embedded broker logs, as errors, out-of-sequence first appends of transactions that the
+    // producer then
     // retries successfully (transactions v2); they say nothing about the demo.
-    Map<String, String> levels = Map.of("root", "WARN", "org.apache.kafka", "ERROR", "kafka", "ERROR",
-        "state.change.logger", "ERROR", "kafka.server.ReplicaManager", "OFF");
-    levels.forEach((logger, level) -> {
-      String property = "logging.level." + logger;
-      String env = "LOGGING_LEVEL_" + logger.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
-      if (System.getProperty(property) == null && System.getenv(env) == null) {
-        System.setProperty(property, level);
-      }
-    });
+    Map<String, String> levels =
+        Map.of(
+            "root",
+            "WARN",
+            "org.apache.kafka",
+            "ERROR",
+            "kafka",
+            "ERROR",
+            "state.change.logger",
+            "ERROR",
+            "kafka.server.ReplicaManager",
+            "OFF");
+    levels.forEach(
+        (logger, level) -> {
+          String property = "logging.level." + logger;
+          String env =
+              "LOGGING_LEVEL_" + logger.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+          if (System.getProperty(property) == null && System.getenv(env) == null) {
+            System.setProperty(property, level);
+          }
+        });
   }
 
   /**
-   * The demo's admin key: kept in the data directory so that it stays the same across runs (the gateway stores
-   * only its hash), and created at random on the first run.
+   * The demo's admin key: kept in the data directory so that it stays the same across runs (the
+   * gateway stores only its hash), and created at random on the first run.
    */
   static String adminKey(Path dataDir) throws IOException {
     Path file = dataDir.resolve("demo").resolve("admin-key");

@@ -15,10 +15,10 @@ import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A believable small world for the demo and the benchmark: networks with their own characters, rules and
- * agreements; brands with products; members with homes, interests, memberships and consents. Generated from a
- * {@link WorldSpec}: the same spec always gives the same world (one seeded {@link Random}, consumed in a fixed
- * order). Immutable after generation; thread-safe.
+ * A believable small world for the demo and the benchmark: networks with their own characters,
+ * rules and agreements; brands with products; members with homes, interests, memberships and
+ * consents. Generated from a {@link WorldSpec}: the same spec always gives the same world (one
+ * seeded {@link Random}, consumed in a fixed order). Immutable after generation; thread-safe.
  */
 public final class DemoWorld {
 
@@ -29,7 +29,9 @@ public final class DemoWorld {
   public enum Character {
     /** Shares with partners and a few brands; accepts most offers; publishes insights. */
     OPEN,
-    /** Shares profiles and interests with partners and one brand; accepts offers from a short list. */
+    /**
+     * Shares profiles and interests with partners and one brand; accepts offers from a short list.
+     */
     SELECTIVE,
     /** Shares only content with partners, nothing with brands; one brand, strict caps. */
     STRICT,
@@ -37,7 +39,9 @@ public final class DemoWorld {
     SINK
   }
 
-  /** A network and its rules (a document valid against policy's {@code network-rules.schema.json}). */
+  /**
+   * A network and its rules (a document valid against policy's {@code network-rules.schema.json}).
+   */
   public record Network(String id, String name, Character character, Map<String, Object> rules) {
     public Network {
       rules = Map.copyOf(rules);
@@ -53,7 +57,8 @@ public final class DemoWorld {
   }
 
   /** A member's standing grant of one purpose. Empty lists mean "any". */
-  public record Grant(String purpose, List<String> categories, List<String> recipients, boolean gpc) {
+  public record Grant(
+      String purpose, List<String> categories, List<String> recipients, boolean gpc) {
     public Grant {
       categories = List.copyOf(categories);
       recipients = List.copyOf(recipients);
@@ -61,7 +66,8 @@ public final class DemoWorld {
   }
 
   /**
-   * A member: belongs to one or two networks (the first is home), and holds the grants it made when it joined.
+   * A member: belongs to one or two networks (the first is home), and holds the grants it made when
+   * it joined.
    */
   public record Member(
       String id,
@@ -83,71 +89,160 @@ public final class DemoWorld {
     }
   }
 
-  private record Archetype(String id, String name, Character character, List<String> themes, List<String> brands) {}
+  private record Archetype(
+      String id, String name, Character character, List<String> themes, List<String> brands) {}
 
-  private static final List<Archetype> ARCHETYPES = List.of(
-      new Archetype("ski-club", "Alpine Ski Club", Character.OPEN, List.of("skiing", "hiking", "outdoor"),
-          List.of("acme-outdoor")),
-      new Archetype("book-circle", "Riverside Book Circle", Character.SELECTIVE, List.of("books", "crime-novels", "poetry"),
-          List.of("pageturner", "acme-outdoor")),
-      new Archetype("parents-group", "Elm Street Parents", Character.STRICT, List.of("kids", "school", "playgrounds"),
-          List.of("little-steps")),
-      new Archetype("garden-guild", "Garden Guild", Character.SINK, List.of("gardening", "cooking", "compost"),
-          List.of("green-thumb")),
-      new Archetype("running-crew", "Harbour Running Crew", Character.OPEN, List.of("running", "outdoor", "nutrition"),
-          List.of("acme-outdoor", "fizzco")),
-      new Archetype("choir", "St. Cecilia Choir", Character.SELECTIVE, List.of("music", "singing", "travel"),
-          List.of("pageturner")),
-      new Archetype("makers-space", "Makers Space", Character.OPEN, List.of("electronics", "woodwork", "3d-printing"),
-          List.of("green-thumb", "acme-outdoor")),
-      new Archetype("chess-club", "Chess Club", Character.STRICT, List.of("chess", "puzzles", "books"),
-          List.of("pageturner")));
+  private static final List<Archetype> ARCHETYPES =
+      List.of(
+          new Archetype(
+              "ski-club",
+              "Alpine Ski Club",
+              Character.OPEN,
+              List.of("skiing", "hiking", "outdoor"),
+              List.of("acme-outdoor")),
+          new Archetype(
+              "book-circle",
+              "Riverside Book Circle",
+              Character.SELECTIVE,
+              List.of("books", "crime-novels", "poetry"),
+              List.of("pageturner", "acme-outdoor")),
+          new Archetype(
+              "parents-group",
+              "Elm Street Parents",
+              Character.STRICT,
+              List.of("kids", "school", "playgrounds"),
+              List.of("little-steps")),
+          new Archetype(
+              "garden-guild",
+              "Garden Guild",
+              Character.SINK,
+              List.of("gardening", "cooking", "compost"),
+              List.of("green-thumb")),
+          new Archetype(
+              "running-crew",
+              "Harbour Running Crew",
+              Character.OPEN,
+              List.of("running", "outdoor", "nutrition"),
+              List.of("acme-outdoor", "fizzco")),
+          new Archetype(
+              "choir",
+              "St. Cecilia Choir",
+              Character.SELECTIVE,
+              List.of("music", "singing", "travel"),
+              List.of("pageturner")),
+          new Archetype(
+              "makers-space",
+              "Makers Space",
+              Character.OPEN,
+              List.of("electronics", "woodwork", "3d-printing"),
+              List.of("green-thumb", "acme-outdoor")),
+          new Archetype(
+              "chess-club",
+              "Chess Club",
+              Character.STRICT,
+              List.of("chess", "puzzles", "books"),
+              List.of("pageturner")));
 
-  private static final List<Brand> BRANDS = List.of(
-      new Brand("acme-outdoor", "Acme Outdoor", "outdoor", List.of(
-          new Product("SKI-ALP-170", "All-mountain skis 170", "outdoor", 54_900),
-          new Product("JKT-SHELL-M", "Shell jacket", "outdoor", 23_900),
-          new Product("RUN-TRAIL-42", "Trail running shoes", "outdoor", 13_900))),
-      new Brand("pageturner", "Pageturner Books", "books", List.of(
-          new Product("BK-NOIR-BOX", "Nordic noir box set", "books", 4_900),
-          new Product("BK-POEMS-23", "Poems for the train", "books", 1_900),
-          new Product("BK-GARDEN", "The kitchen garden", "books", 2_900))),
-      new Brand("little-steps", "Little Steps", "kids", List.of(
-          new Product("KID-SCOOT", "Balance scooter", "kids", 8_900),
-          new Product("KID-HELMET", "Kids' helmet", "kids", 3_900))),
-      new Brand("green-thumb", "Green Thumb", "garden", List.of(
-          new Product("GRD-SEEDS", "Heirloom seed kit", "garden", 1_500),
-          new Product("GRD-PRUNER", "Bypass pruner", "garden", 3_400))),
-      new Brand("fizzco", "FizzCo", "alcohol", List.of(
-          new Product("FZ-CIDER-6", "Craft cider six-pack", "alcohol", 1_200))),
-      new Brand("shady-bets", "Shady Bets", "gambling", List.of(
-          new Product("SB-BONUS", "Welcome bonus", "gambling", 0))));
+  private static final List<Brand> BRANDS =
+      List.of(
+          new Brand(
+              "acme-outdoor",
+              "Acme Outdoor",
+              "outdoor",
+              List.of(
+                  new Product("SKI-ALP-170", "All-mountain skis 170", "outdoor", 54_900),
+                  new Product("JKT-SHELL-M", "Shell jacket", "outdoor", 23_900),
+                  new Product("RUN-TRAIL-42", "Trail running shoes", "outdoor", 13_900))),
+          new Brand(
+              "pageturner",
+              "Pageturner Books",
+              "books",
+              List.of(
+                  new Product("BK-NOIR-BOX", "Nordic noir box set", "books", 4_900),
+                  new Product("BK-POEMS-23", "Poems for the train", "books", 1_900),
+                  new Product("BK-GARDEN", "The kitchen garden", "books", 2_900))),
+          new Brand(
+              "little-steps",
+              "Little Steps",
+              "kids",
+              List.of(
+                  new Product("KID-SCOOT", "Balance scooter", "kids", 8_900),
+                  new Product("KID-HELMET", "Kids' helmet", "kids", 3_900))),
+          new Brand(
+              "green-thumb",
+              "Green Thumb",
+              "garden",
+              List.of(
+                  new Product("GRD-SEEDS", "Heirloom seed kit", "garden", 1_500),
+                  new Product("GRD-PRUNER", "Bypass pruner", "garden", 3_400))),
+          new Brand(
+              "fizzco",
+              "FizzCo",
+              "alcohol",
+              List.of(new Product("FZ-CIDER-6", "Craft cider six-pack", "alcohol", 1_200))),
+          new Brand(
+              "shady-bets",
+              "Shady Bets",
+              "gambling",
+              List.of(new Product("SB-BONUS", "Welcome bonus", "gambling", 0))));
 
-  private static final List<String> FIRST = List.of("Anna", "Ben", "Chiara", "David", "Elif", "Farid", "Greta",
-      "Hugo", "Ines", "Jonas", "Kira", "Luca", "Mia", "Noah", "Olga", "Pavel", "Quinn", "Rosa", "Samir", "Tara",
-      "Ulla", "Viktor", "Wen", "Yara", "Zoe");
-  private static final List<String> LAST = List.of("Berger", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia",
-      "Huber", "Ivanova", "Jensen", "Keller", "Laine", "Meier", "Novak", "Okafor", "Peeters", "Rossi", "Schmid",
-      "Tanaka", "Weber", "Zimmermann");
-  private static final List<String[]> PLACES = List.of(
-      new String[] {"Zermatt", "Valais", "CH", "3920"},
-      new String[] {"Sion", "Valais", "CH", "1950"},
-      new String[] {"Bern", "Bern", "CH", "3011"},
-      new String[] {"Thun", "Bern", "CH", "3600"},
-      new String[] {"Lucerne", "Lucerne", "CH", "6003"},
-      new String[] {"Innsbruck", "Tyrol", "AT", "6020"},
-      new String[] {"Chamonix", "Haute-Savoie", "FR", "74400"},
-      new String[] {"Annecy", "Haute-Savoie", "FR", "74000"});
-  private static final List<String> STREETS = List.of("Snow Road", "Lake Street", "Mill Lane", "Church Square",
-      "Station Road", "Orchard Way", "Bridge Street", "Market Place");
-  private static final List<String> CATEGORIES_OFFERED = List.of("profile", "interests", "location", "contact");
+  private static final List<String> FIRST =
+      List.of(
+          "Anna", "Ben", "Chiara", "David", "Elif", "Farid", "Greta", "Hugo", "Ines", "Jonas",
+          "Kira", "Luca", "Mia", "Noah", "Olga", "Pavel", "Quinn", "Rosa", "Samir", "Tara", "Ulla",
+          "Viktor", "Wen", "Yara", "Zoe");
+  private static final List<String> LAST =
+      List.of(
+          "Berger",
+          "Costa",
+          "Dubois",
+          "Eriksen",
+          "Fischer",
+          "Garcia",
+          "Huber",
+          "Ivanova",
+          "Jensen",
+          "Keller",
+          "Laine",
+          "Meier",
+          "Novak",
+          "Okafor",
+          "Peeters",
+          "Rossi",
+          "Schmid",
+          "Tanaka",
+          "Weber",
+          "Zimmermann");
+  private static final List<String[]> PLACES =
+      List.of(
+          new String[] {"Zermatt", "Valais", "CH", "3920"},
+          new String[] {"Sion", "Valais", "CH", "1950"},
+          new String[] {"Bern", "Bern", "CH", "3011"},
+          new String[] {"Thun", "Bern", "CH", "3600"},
+          new String[] {"Lucerne", "Lucerne", "CH", "6003"},
+          new String[] {"Innsbruck", "Tyrol", "AT", "6020"},
+          new String[] {"Chamonix", "Haute-Savoie", "FR", "74400"},
+          new String[] {"Annecy", "Haute-Savoie", "FR", "74000"});
+  private static final List<String> STREETS =
+      List.of(
+          "Snow Road",
+          "Lake Street",
+          "Mill Lane",
+          "Church Square",
+          "Station Road",
+          "Orchard Way",
+          "Bridge Street",
+          "Market Place");
+  private static final List<String> CATEGORIES_OFFERED =
+      List.of("profile", "interests", "location", "contact");
 
   private final WorldSpec spec;
   private final List<Network> networks;
   private final List<Brand> brands;
   private final List<Member> members;
 
-  private DemoWorld(WorldSpec spec, List<Network> networks, List<Brand> brands, List<Member> members) {
+  private DemoWorld(
+      WorldSpec spec, List<Network> networks, List<Brand> brands, List<Member> members) {
     this.spec = spec;
     this.networks = List.copyOf(networks);
     this.brands = List.copyOf(brands);
@@ -161,8 +256,15 @@ public final class DemoWorld {
     for (int i = 0; i < spec.networks(); i++) {
       Archetype a = ARCHETYPES.get(i % ARCHETYPES.size());
       int copy = i / ARCHETYPES.size();
-      archetypes.add(copy == 0 ? a
-          : new Archetype(a.id() + "-" + (copy + 1), a.name() + " " + (copy + 1), a.character(), a.themes(), a.brands()));
+      archetypes.add(
+          copy == 0
+              ? a
+              : new Archetype(
+                  a.id() + "-" + (copy + 1),
+                  a.name() + " " + (copy + 1),
+                  a.character(),
+                  a.themes(),
+                  a.brands()));
     }
     List<Network> networks = new ArrayList<>();
     for (int i = 0; i < archetypes.size(); i++) {
@@ -193,12 +295,16 @@ public final class DemoWorld {
   }
 
   public Brand brand(String id) {
-    return brands.stream().filter(b -> b.id().equals(id)).findFirst()
+    return brands.stream()
+        .filter(b -> b.id().equals(id))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no brand " + id + " in this world"));
   }
 
   public Network network(String id) {
-    return networks.stream().filter(n -> n.id().equals(id)).findFirst()
+    return networks.stream()
+        .filter(n -> n.id().equals(id))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no network " + id + " in this world"));
   }
 
@@ -207,7 +313,10 @@ public final class DemoWorld {
     return members.stream().filter(m -> m.networks().contains(networkId)).toList();
   }
 
-  /** The network's rules as the JSON text the {@code lattice.networks} topic and the networks API carry. */
+  /**
+   * The network's rules as the JSON text the {@code lattice.networks} topic and the networks API
+   * carry.
+   */
   public static String rulesJson(Network network) {
     return JSON.writeValueAsString(network.rules());
   }
@@ -256,7 +365,8 @@ public final class DemoWorld {
         .build();
   }
 
-  static ConsentCommand withdrawCommand(Member member, String purpose, String commandId, Instant at) {
+  static ConsentCommand withdrawCommand(
+      Member member, String purpose, String commandId, Instant at) {
     return ConsentCommand.newBuilder()
         .setCommandId(commandId)
         .setMemberId(member.id())
@@ -280,7 +390,10 @@ public final class DemoWorld {
     };
   }
 
-  /** Partners: the next and the one after in the ring of networks (so every network has two or more). */
+  /**
+   * Partners: the next and the one after in the ring of networks (so every network has two or
+   * more).
+   */
   private static List<Integer> partners(int size, int i) {
     Set<Integer> result = new LinkedHashSet<>();
     for (int d : new int[] {1, 2, -1, -2}) {
@@ -323,7 +436,8 @@ public final class DemoWorld {
         export.put("networks", partnerIds);
         export.put("brands", a.brands());
         export.put("purposes", List.of("marketing", "sharing", "research"));
-        export.put("categories", List.of("profile", "interests", "location", "content", "activity"));
+        export.put(
+            "categories", List.of("profile", "interests", "location", "content", "activity"));
         export.put("content", true);
         export.put("location_precision", "city");
         imports.put("networks", partnerIds);
@@ -414,17 +528,20 @@ public final class DemoWorld {
     Archetype home = networks.get(homeIndex);
     List<String> memberships = new ArrayList<>(List.of(home.id()));
     if (random.nextDouble() < 0.2) {
-      Archetype second = networks.get(Math.floorMod(homeIndex + 1 + random.nextInt(networks.size() - 1), networks.size()));
+      Archetype second =
+          networks.get(
+              Math.floorMod(homeIndex + 1 + random.nextInt(networks.size() - 1), networks.size()));
       memberships.add(second.id());
     }
     String[] place = pick(random, PLACES);
-    Address address = Address.newBuilder()
-        .setStreet((1 + random.nextInt(120)) + " " + pick(random, STREETS))
-        .setPostalCode(place[3])
-        .setCity(place[0])
-        .setRegion(place[1])
-        .setCountry(place[2])
-        .build();
+    Address address =
+        Address.newBuilder()
+            .setStreet((1 + random.nextInt(120)) + " " + pick(random, STREETS))
+            .setPostalCode(place[3])
+            .setCity(place[0])
+            .setRegion(place[1])
+            .setCountry(place[2])
+            .build();
     List<String> interests = new ArrayList<>();
     for (String theme : home.themes()) {
       if (random.nextDouble() < 0.6) {
@@ -437,27 +554,41 @@ public final class DemoWorld {
       if (random.nextDouble() >= spec.consentRatio()) {
         continue;
       }
-      List<String> categories = switch (purpose) {
-        case "marketing" -> {
-          List<String> chosen = new ArrayList<>();
-          for (String c : CATEGORIES_OFFERED) {
-            if (random.nextDouble() < 0.7) {
-              chosen.add(c);
+      List<String> categories =
+          switch (purpose) {
+            case "marketing" -> {
+              List<String> chosen = new ArrayList<>();
+              for (String c : CATEGORIES_OFFERED) {
+                if (random.nextDouble() < 0.7) {
+                  chosen.add(c);
+                }
+              }
+              yield chosen.isEmpty() ? List.of("profile") : chosen;
             }
-          }
-          yield chosen.isEmpty() ? List.of("profile") : chosen;
-        }
-        case "sharing" -> List.of("content", "profile", "interests");
-        default -> List.of();
-      };
-      // Most grants name no recipient (any partner or brand the networks allow); some name exactly one.
-      List<String> recipients = random.nextDouble() < 0.75 ? List.of()
-          : List.of(purpose.equals("offers") ? pick(random, home.brands()) : pickPartnerOrBrand(random, networks, homeIndex));
+            case "sharing" -> List.of("content", "profile", "interests");
+            default -> List.of();
+          };
+      // Most grants name no recipient (any partner or brand the networks allow); some name exactly
+      // one.
+      List<String> recipients =
+          random.nextDouble() < 0.75
+              ? List.of()
+              : List.of(
+                  purpose.equals("offers")
+                      ? pick(random, home.brands())
+                      : pickPartnerOrBrand(random, networks, homeIndex));
       grants.put(purpose, new Grant(purpose, categories, recipients, gpc));
     }
-    return new Member(id, first + " " + last,
-        (first + "." + last + "." + id.substring(2)).toLowerCase(java.util.Locale.ROOT) + "@example.org",
-        1950 + random.nextInt(58), address, interests, memberships, grants);
+    return new Member(
+        id,
+        first + " " + last,
+        (first + "." + last + "." + id.substring(2)).toLowerCase(java.util.Locale.ROOT)
+            + "@example.org",
+        1950 + random.nextInt(58),
+        address,
+        interests,
+        memberships,
+        grants);
   }
 
   private static String pickPartnerOrBrand(Random random, List<Archetype> networks, int homeIndex) {

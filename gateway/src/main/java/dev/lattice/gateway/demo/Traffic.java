@@ -25,10 +25,11 @@ import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
- * Synthetic traffic in a {@link DemoWorld}: member profile and activity updates, posts shared across networks,
- * purchases, brand offers and consent changes (grants and withdrawals), drawn with the weights of a {@link Mix}.
- * Deterministic for a given world, seed, run id and clock. Keeps track of each member's current grants so that a
- * withdrawal always withdraws something. Not thread-safe: one generator per producing thread.
+ * Synthetic traffic in a {@link DemoWorld}: member profile and activity updates, posts shared
+ * across networks, purchases, brand offers and consent changes (grants and withdrawals), drawn with
+ * the weights of a {@link Mix}. Deterministic for a given world, seed, run id and clock. Keeps
+ * track of each member's current grants so that a withdrawal always withdraws something. Not
+ * thread-safe: one generator per producing thread.
  */
 public final class Traffic {
 
@@ -58,13 +59,18 @@ public final class Traffic {
       return apiType;
     }
 
-    /** True for the four ingest event kinds (what both the enforcing and the baseline topology read). */
+    /**
+     * True for the four ingest event kinds (what both the enforcing and the baseline topology
+     * read).
+     */
     public boolean isIngest() {
       return this != CONSENT;
     }
   }
 
-  /** One generated record: its kind, Kafka key (member id, or offer id for offers) and Avro value. */
+  /**
+   * One generated record: its kind, Kafka key (member id, or offer id for offers) and Avro value.
+   */
   public record Item(Kind kind, String key, String eventId, SpecificRecordBase value) {}
 
   /** Relative weights of each kind; at least one must be positive. */
@@ -80,7 +86,10 @@ public final class Traffic {
       }
     }
 
-    /** The demo's everyday life: mostly profile and activity updates, some posts and purchases, a few offers. */
+    /**
+     * The demo's everyday life: mostly profile and activity updates, some posts and purchases, a
+     * few offers.
+     */
     public static Mix everyday() {
       return new Mix(60, 15, 10, 5, 10);
     }
@@ -90,12 +99,20 @@ public final class Traffic {
     }
   }
 
-  private static final List<String> ACTIVITIES = List.of("joined_event", "posted", "logged_in", "commented",
-      "rsvp_yes", "uploaded_photo");
-  private static final List<String> MEMBER_DATA_PURPOSES = List.of("marketing", "marketing", "marketing", "sharing",
-      "research", "analytics");
-  private static final List<String> TITLES = List.of("Powder day", "Sunday meet-up", "Book of the month",
-      "Swap shop", "Trail report", "Harvest notes", "Rehearsal moved", "Lost and found");
+  private static final List<String> ACTIVITIES =
+      List.of("joined_event", "posted", "logged_in", "commented", "rsvp_yes", "uploaded_photo");
+  private static final List<String> MEMBER_DATA_PURPOSES =
+      List.of("marketing", "marketing", "marketing", "sharing", "research", "analytics");
+  private static final List<String> TITLES =
+      List.of(
+          "Powder day",
+          "Sunday meet-up",
+          "Book of the month",
+          "Swap shop",
+          "Trail report",
+          "Harvest notes",
+          "Rehearsal moved",
+          "Lost and found");
 
   private final DemoWorld world;
   private final Random random;
@@ -106,7 +123,8 @@ public final class Traffic {
   private long sequence;
 
   /**
-   * @param runId makes event ids unique across runs on the same cluster (ingest is idempotent by event id)
+   * @param runId makes event ids unique across runs on the same cluster (ingest is idempotent by
+   *     event id)
    * @param clock the time stamped on each event
    */
   public Traffic(DemoWorld world, long seed, String runId, Mix mix, Supplier<Instant> clock) {
@@ -140,7 +158,9 @@ public final class Traffic {
     return consentChange(eventId, now);
   }
 
-  /** Whether the member currently grants the purpose, as far as this generator's own commands go. */
+  /**
+   * Whether the member currently grants the purpose, as far as this generator's own commands go.
+   */
   public boolean grants(String memberId, String purpose) {
     return grants.getOrDefault(memberId, Map.of()).containsKey(purpose);
   }
@@ -149,7 +169,8 @@ public final class Traffic {
     return DemoWorld.pick(random, world.members());
   }
 
-  private static EventHeader header(String eventId, String type, String network, String member, Instant at) {
+  private static EventHeader header(
+      String eventId, String type, String network, String member, Instant at) {
     return EventHeader.newBuilder()
         .setEventId(eventId)
         .setEventType(type)
@@ -163,23 +184,27 @@ public final class Traffic {
     Member m = anyMember();
     String network = DemoWorld.pick(random, m.networks());
     boolean profile = random.nextInt(4) == 0;
-    MemberPersonal.Builder personal = MemberPersonal.newBuilder()
-        .setDisplayName(m.displayName())
-        .setInterests(m.interests());
+    MemberPersonal.Builder personal =
+        MemberPersonal.newBuilder().setDisplayName(m.displayName()).setInterests(m.interests());
     if (profile) {
-      personal.setBirthYear(m.birthYear()).setEmail(m.email()).setHome(m.home())
+      personal
+          .setBirthYear(m.birthYear())
+          .setEmail(m.email())
+          .setHome(m.home())
           .setExternalIds(Map.of("crm", "crm-" + m.id().substring(2)));
     } else {
-      personal.setActivityKind(DemoWorld.pick(random, ACTIVITIES))
+      personal
+          .setActivityKind(DemoWorld.pick(random, ACTIVITIES))
           .setActivityDetail("in " + world.network(network).name())
           .setLastActiveAt(now);
     }
-    MemberDataEvent event = MemberDataEvent.newBuilder()
-        .setHeader(header(eventId, "member_data", network, m.id(), now))
-        .setPurpose(DemoWorld.pick(random, MEMBER_DATA_PURPOSES))
-        .setKind(profile ? "profile" : "activity")
-        .setPersonal(personal.build())
-        .build();
+    MemberDataEvent event =
+        MemberDataEvent.newBuilder()
+            .setHeader(header(eventId, "member_data", network, m.id(), now))
+            .setPurpose(DemoWorld.pick(random, MEMBER_DATA_PURPOSES))
+            .setKind(profile ? "profile" : "activity")
+            .setPersonal(personal.build())
+            .build();
     return new Item(Kind.MEMBER_DATA, m.id(), eventId, event);
   }
 
@@ -195,28 +220,35 @@ public final class Traffic {
     if (targets.isEmpty()) {
       targets.add(DemoWorld.pick(random, partnersOf(network)));
     }
-    ContentEvent event = ContentEvent.newBuilder()
-        .setHeader(header(eventId, "content", network, m.id(), now))
-        .setPurpose("sharing")
-        .setContentId("post-" + eventId.substring(4))
-        .setVisibility("cross_network")
-        .setTargetNetworks(targets)
-        .setPersonal(ContentPersonal.newBuilder()
-            .setAuthorDisplayName(m.displayName())
-            .setTitle(DemoWorld.pick(random, TITLES))
-            .setBody("Posted by a member of " + world.network(network).name())
-            .setTags(m.interests())
-            .setPlace(m.home().getCity())
-            .build())
-        .build();
+    ContentEvent event =
+        ContentEvent.newBuilder()
+            .setHeader(header(eventId, "content", network, m.id(), now))
+            .setPurpose("sharing")
+            .setContentId("post-" + eventId.substring(4))
+            .setVisibility("cross_network")
+            .setTargetNetworks(targets)
+            .setPersonal(
+                ContentPersonal.newBuilder()
+                    .setAuthorDisplayName(m.displayName())
+                    .setTitle(DemoWorld.pick(random, TITLES))
+                    .setBody("Posted by a member of " + world.network(network).name())
+                    .setTags(m.interests())
+                    .setPlace(m.home().getCity())
+                    .build())
+            .build();
     return new Item(Kind.CONTENT, m.id(), eventId, event);
   }
 
   @SuppressWarnings("unchecked")
   private List<String> partnersOf(String network) {
-    List<Map<String, Object>> agreements = (List<Map<String, Object>>) world.network(network).rules().get("agreements");
+    List<Map<String, Object>> agreements =
+        (List<Map<String, Object>>) world.network(network).rules().get("agreements");
     List<String> partners = agreements.stream().map(a -> (String) a.get("network")).toList();
-    return partners.isEmpty() ? world.networks().stream().map(DemoWorld.Network::id).filter(id -> !id.equals(network)).toList()
+    return partners.isEmpty()
+        ? world.networks().stream()
+            .map(DemoWorld.Network::id)
+            .filter(id -> !id.equals(network))
+            .toList()
         : partners;
   }
 
@@ -224,20 +256,22 @@ public final class Traffic {
     Member m = anyMember();
     Brand brand = DemoWorld.pick(random, world.brands().subList(0, 4));
     Product product = DemoWorld.pick(random, brand.products());
-    PurchaseEvent event = PurchaseEvent.newBuilder()
-        .setHeader(header(eventId, "purchase", m.homeNetwork(), m.id(), now))
-        .setPurpose("offers")
-        .setPurchaseId("pur-" + eventId.substring(4))
-        .setBrand(brand.id())
-        .setSku(product.sku())
-        .setCategory(product.category())
-        .setPersonal(PurchasePersonal.newBuilder()
-            .setQuantity(1)
-            .setAmountMinor(product.priceMinor())
-            .setCurrency("CHF")
-            .setDelivery(m.home())
-            .build())
-        .build();
+    PurchaseEvent event =
+        PurchaseEvent.newBuilder()
+            .setHeader(header(eventId, "purchase", m.homeNetwork(), m.id(), now))
+            .setPurpose("offers")
+            .setPurchaseId("pur-" + eventId.substring(4))
+            .setBrand(brand.id())
+            .setSku(product.sku())
+            .setCategory(product.category())
+            .setPersonal(
+                PurchasePersonal.newBuilder()
+                    .setQuantity(1)
+                    .setAmountMinor(product.priceMinor())
+                    .setCurrency("CHF")
+                    .setDelivery(m.home())
+                    .build())
+            .build();
     return new Item(Kind.PURCHASE, m.id(), eventId, event);
   }
 
@@ -254,31 +288,37 @@ public final class Traffic {
     if (targets.isEmpty()) {
       targets.add(DemoWorld.pick(random, world.networks()).id());
     }
-    // An offer is posted into its first target network: that is its source (a brand is not a network).
-    OfferEvent event = OfferEvent.newBuilder()
-        .setHeader(header(eventId, "offer", targets.get(0), null, now))
-        .setOfferId("offer-" + eventId.substring(4))
-        .setBrand(brand.id())
-        .setSku(product.sku())
-        .setCategory(product.category())
-        .setCreative(Creative.newBuilder()
-            .setHeadline(product.name() + ": 15% off for members")
-            .setBody("Only this week, from " + brand.name() + ".")
-            .setLinkUrl("https://example.org/" + brand.id() + "/" + product.sku())
-            .build())
-        .setTargetNetworks(targets)
-        .setValidFrom(now)
-        .setValidUntil(now.plus(Duration.ofDays(7)))
-        .build();
+    // An offer is posted into its first target network: that is its source (a brand is not a
+    // network).
+    OfferEvent event =
+        OfferEvent.newBuilder()
+            .setHeader(header(eventId, "offer", targets.get(0), null, now))
+            .setOfferId("offer-" + eventId.substring(4))
+            .setBrand(brand.id())
+            .setSku(product.sku())
+            .setCategory(product.category())
+            .setCreative(
+                Creative.newBuilder()
+                    .setHeadline(product.name() + ": 15% off for members")
+                    .setBody("Only this week, from " + brand.name() + ".")
+                    .setLinkUrl("https://example.org/" + brand.id() + "/" + product.sku())
+                    .build())
+            .setTargetNetworks(targets)
+            .setValidFrom(now)
+            .setValidUntil(now.plus(Duration.ofDays(7)))
+            .build();
     return new Item(Kind.OFFER, event.getOfferId(), eventId, event);
   }
 
   @SuppressWarnings("unchecked")
   private static boolean welcomes(DemoWorld.Network network, String brand) {
-    Map<String, Object> offers = (Map<String, Object>) network.rules().getOrDefault("offers", Map.of());
+    Map<String, Object> offers =
+        (Map<String, Object>) network.rules().getOrDefault("offers", Map.of());
     List<String> allow = (List<String>) offers.getOrDefault("brands_allow", List.of());
     List<String> deny = (List<String>) offers.getOrDefault("brands_deny", List.of());
-    return Boolean.TRUE.equals(offers.get("accept")) && !deny.contains(brand) && (allow.isEmpty() || allow.contains(brand));
+    return Boolean.TRUE.equals(offers.get("accept"))
+        && !deny.contains(brand)
+        && (allow.isEmpty() || allow.contains(brand));
   }
 
   private Item consentChange(String eventId, Instant now) {
@@ -291,9 +331,17 @@ public final class Traffic {
       current.remove(purpose);
       command = DemoWorld.withdrawCommand(m, purpose, commandId, now);
     } else {
-      Grant grant = m.grants().getOrDefault(purpose, new Grant(purpose,
-          purpose.equals("marketing") ? List.of("profile", "interests") : purpose.equals("sharing")
-              ? List.of("content", "profile") : List.of(), List.of(), false));
+      Grant grant =
+          m.grants()
+              .getOrDefault(
+                  purpose,
+                  new Grant(
+                      purpose,
+                      purpose.equals("marketing")
+                          ? List.of("profile", "interests")
+                          : purpose.equals("sharing") ? List.of("content", "profile") : List.of(),
+                      List.of(),
+                      false));
       current.put(purpose, grant);
       command = DemoWorld.grantCommand(m, grant, commandId, now);
     }

@@ -47,7 +47,8 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   /** Writes one record with headers and waits for the acknowledgement. */
-  public RecordMetadata publish(String topic, String key, byte[] value, Map<String, String> headers) {
+  public RecordMetadata publish(
+      String topic, String key, byte[] value, Map<String, String> headers) {
     RecordHeaders kafkaHeaders = new RecordHeaders();
     headers.forEach(
         (k, v) -> kafkaHeaders.add(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

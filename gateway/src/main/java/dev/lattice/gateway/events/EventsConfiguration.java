@@ -14,8 +14,8 @@ public class EventsConfiguration {
   /**
    * Depends on the provisioning report so that the topics exist before the first write.
    *
-   * @param timeout how long a request waits for Kafka to acknowledge a write
-   *     ({@code lattice.gateway.publish-timeout}, default 10s)
+   * @param timeout how long a request waits for Kafka to acknowledge a write ({@code
+   *     lattice.gateway.publish-timeout}, default 10s)
    */
   @Bean(destroyMethod = "close")
   EventPublisher eventPublisher(

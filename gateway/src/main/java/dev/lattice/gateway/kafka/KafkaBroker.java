@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka cluster Lattice talks to: either the embedded single-node broker it started itself or an external
- * cluster it checked is reachable. Closing it stops the embedded broker (and does nothing to an external one).
+ * The Kafka cluster Lattice talks to: either the embedded single-node broker it started itself or
+ * an external cluster it checked is reachable. Closing it stops the embedded broker (and does
+ * nothing to an external one).
  *
  * <p>Thread-safe; immutable after construction.
  */
@@ -29,7 +30,8 @@ public final class KafkaBroker implements AutoCloseable {
   private final int brokerCount;
   private final Optional<EmbeddedKafkaCluster> embedded;
 
-  private KafkaBroker(String bootstrapServers, int brokerCount, Optional<EmbeddedKafkaCluster> embedded) {
+  private KafkaBroker(
+      String bootstrapServers, int brokerCount, Optional<EmbeddedKafkaCluster> embedded) {
     this.bootstrapServers = bootstrapServers;
     this.brokerCount = brokerCount;
     this.embedded = embedded;
@@ -38,45 +40,62 @@ public final class KafkaBroker implements AutoCloseable {
   /**
    * Starts the embedded broker or connects to the external cluster, as {@code settings} say.
    *
-   * @throws dev.lattice.kafka.embedded.KafkaDataDirectoryException when the data directory is not writable
-   * @throws KafkaUnreachableException when the external cluster does not answer within the connect timeout
+   * @throws dev.lattice.kafka.embedded.KafkaDataDirectoryException when the data directory is not
+   *     writable
+   * @throws KafkaUnreachableException when the external cluster does not answer within the connect
+   *     timeout
    */
   public static KafkaBroker connect(KafkaSettings settings) {
     if (settings.embedded()) {
-      EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(KafkaClusterSpec.of(1, settings.dataDir())
-          .withFirstBrokerPort(settings.embeddedPort())
-          // Lattice provisions its topics; a typo in a topic name should fail, not create a topic.
-          .withBrokerOverrides(Map.of("auto.create.topics.enable", "false")));
+      EmbeddedKafkaCluster cluster =
+          EmbeddedKafkaCluster.start(
+              KafkaClusterSpec.of(1, settings.dataDir())
+                  .withFirstBrokerPort(settings.embeddedPort())
+                  // Lattice provisions its topics; a typo in a topic name should fail, not create a
+                  // topic.
+                  .withBrokerOverrides(Map.of("auto.create.topics.enable", "false")));
       return new KafkaBroker(cluster.bootstrapServers(), cluster.size(), Optional.of(cluster));
     }
     int brokers = awaitReachable(settings.bootstrapServers(), settings.connectTimeout());
-    LOGGER.info("Using external Kafka cluster bootstrap={} brokers={}", settings.bootstrapServers(), brokers);
+    LOGGER.info(
+        "Using external Kafka cluster bootstrap={} brokers={}",
+        settings.bootstrapServers(),
+        brokers);
     return new KafkaBroker(settings.bootstrapServers(), brokers, Optional.empty());
   }
 
   /**
-   * Waits until the cluster at {@code bootstrapServers} describes itself and returns its broker count.
+   * Waits until the cluster at {@code bootstrapServers} describes itself and returns its broker
+   * count.
    *
    * @throws KafkaUnreachableException when it does not within {@code timeout}
    */
   public static int awaitReachable(String bootstrapServers, Duration timeout) {
     int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    Map<String, Object> props = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000));
+    Map<String, Object> props =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000));
     try (Admin admin = Admin.create(props)) {
-      DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs));
+      DescribeClusterResult cluster =
+          admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs));
       return cluster.nodes().get(timeoutMs + 1000L, TimeUnit.MILLISECONDS).size();
     } catch (ExecutionException | TimeoutException e) {
-      throw new KafkaUnreachableException("Kafka cluster at " + bootstrapServers + " is not reachable within "
-          + timeout.toSeconds() + " s", e);
+      throw new KafkaUnreachableException(
+          "Kafka cluster at "
+              + bootstrapServers
+              + " is not reachable within "
+              + timeout.toSeconds()
+              + " s",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new KafkaUnreachableException("interrupted while connecting to Kafka at " + bootstrapServers, e);
+      throw new KafkaUnreachableException(
+          "interrupted while connecting to Kafka at " + bootstrapServers, e);
     } catch (org.apache.kafka.common.KafkaException e) {
-      throw new KafkaUnreachableException("Kafka cluster at " + bootstrapServers + " is not usable: "
-          + e.getMessage(), e);
+      throw new KafkaUnreachableException(
+          "Kafka cluster at " + bootstrapServers + " is not usable: " + e.getMessage(), e);
     }
   }
 

@@ -8,16 +8,17 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 /**
- * Kafka for the gateway: the broker (embedded unless {@code KAFKA_BOOTSTRAP_SERVERS} is set), a shared admin
- * client, topic provisioning from the catalogue and the {@code kafka} health indicator.
+ * Kafka for the gateway: the broker (embedded unless {@code KAFKA_BOOTSTRAP_SERVERS} is set), a
+ * shared admin client, topic provisioning from the catalogue and the {@code kafka} health
+ * indicator.
  *
- * <p>Beans that use Kafka should depend on {@link KafkaBroker}; Spring then destroys them before the embedded
- * broker stops.
+ * <p>Beans that use Kafka should depend on {@link KafkaBroker}; Spring then destroys them before
+ * the embedded broker stops.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(KafkaSettings.class)
@@ -48,7 +49,9 @@ public class KafkaConfiguration {
     return new TopicProvisioner(latticeKafkaAdmin, broker.brokerCount());
   }
 
-  /** Runs at start-up, so the topics exist before any component that reads or writes them starts. */
+  /**
+   * Runs at start-up, so the topics exist before any component that reads or writes them starts.
+   */
   @Bean
   ProvisioningReport topicProvisioning(TopicProvisioner provisioner, KafkaSettings settings) {
     if (!settings.provisionTopics()) {
@@ -59,8 +62,8 @@ public class KafkaConfiguration {
   }
 
   @Bean
-  KafkaHealthIndicator kafkaHealthIndicator(Admin latticeKafkaAdmin, KafkaBroker broker,
-      ProvisioningReport topicProvisioning) {
+  KafkaHealthIndicator kafkaHealthIndicator(
+      Admin latticeKafkaAdmin, KafkaBroker broker, ProvisioningReport topicProvisioning) {
     return new KafkaHealthIndicator(latticeKafkaAdmin, broker, topicProvisioning);
   }
 }

@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates Lattice's topics from the {@link TopicCatalogue}. Idempotent: a topic that exists is left alone, and
- * any of its settings that differ from the catalogue (partitions, replication, cleanup policy, retention) are
- * reported as {@link TopicConflict}s, never changed silently.
+ * Creates Lattice's topics from the {@link TopicCatalogue}. Idempotent: a topic that exists is left
+ * alone, and any of its settings that differ from the catalogue (partitions, replication, cleanup
+ * policy, retention) are reported as {@link TopicConflict}s, never changed silently.
  *
  * <p>Thread-safe (the Kafka admin client is).
  */
@@ -54,16 +54,23 @@ public final class TopicProvisioner {
   public ProvisioningReport provision(Collection<TopicSpec> specs) {
     try {
       Set<String> present = admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      List<TopicSpec> missing = specs.stream().filter(spec -> !present.contains(spec.name())).toList();
-      List<TopicSpec> existing = specs.stream().filter(spec -> present.contains(spec.name())).toList();
+      List<TopicSpec> missing =
+          specs.stream().filter(spec -> !present.contains(spec.name())).toList();
+      List<TopicSpec> existing =
+          specs.stream().filter(spec -> present.contains(spec.name())).toList();
 
       List<String> created = new ArrayList<>();
       List<TopicSpec> raced = new ArrayList<>();
       if (!missing.isEmpty()) {
-        var result = admin.createTopics(missing.stream()
-            .map(spec -> new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor(brokers))
-                .configs(spec.configs(brokers)))
-            .toList());
+        var result =
+            admin.createTopics(
+                missing.stream()
+                    .map(
+                        spec ->
+                            new NewTopic(
+                                    spec.name(), spec.partitions(), spec.replicationFactor(brokers))
+                                .configs(spec.configs(brokers)))
+                    .toList());
         for (TopicSpec spec : missing) {
           try {
             result.values().get(spec.name()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -79,16 +86,22 @@ public final class TopicProvisioner {
       List<TopicSpec> toCheck = new ArrayList<>(existing);
       toCheck.addAll(raced);
       List<TopicConflict> conflicts = check(toCheck);
-      conflicts.forEach(conflict -> LOGGER.warn("Topic conflicts with the catalogue: {}", conflict));
-      LOGGER.info("Topics provisioned created={} existing={} conflicts={}", created.size(), toCheck.size(),
+      conflicts.forEach(
+          conflict -> LOGGER.warn("Topic conflicts with the catalogue: {}", conflict));
+      LOGGER.info(
+          "Topics provisioned created={} existing={} conflicts={}",
+          created.size(),
+          toCheck.size(),
           conflicts.size());
-      return new ProvisioningReport(created, toCheck.stream().map(TopicSpec::name).toList(), conflicts);
+      return new ProvisioningReport(
+          created, toCheck.stream().map(TopicSpec::name).toList(), conflicts);
     } catch (ExecutionException e) {
-      throw new TopicProvisioningException("Kafka refused to provision Lattice's topics: " + e.getCause().getMessage(),
+      throw new TopicProvisioningException(
+          "Kafka refused to provision Lattice's topics: " + e.getCause().getMessage(),
           e.getCause());
     } catch (TimeoutException e) {
-      throw new TopicProvisioningException("Kafka did not answer within " + TIMEOUT.toSeconds()
-          + " s while provisioning topics", e);
+      throw new TopicProvisioningException(
+          "Kafka did not answer within " + TIMEOUT.toSeconds() + " s while provisioning topics", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TopicProvisioningException("interrupted while provisioning topics", e);
@@ -103,7 +116,8 @@ public final class TopicProvisioner {
     List<String> names = specs.stream().map(TopicSpec::name).toList();
     Map<String, TopicDescription> descriptions = describe(names);
     Map<ConfigResource, TopicSpec> resources = new HashMap<>();
-    specs.forEach(spec -> resources.put(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()), spec));
+    specs.forEach(
+        spec -> resources.put(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()), spec));
     Map<ConfigResource, Config> configs =
         admin.describeConfigs(resources.keySet()).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
@@ -112,13 +126,21 @@ public final class TopicProvisioner {
       TopicDescription description = descriptions.get(spec.name());
       int partitions = description.partitions().size();
       if (partitions != spec.partitions()) {
-        conflicts.add(new TopicConflict(spec.name(), "partitions", String.valueOf(spec.partitions()),
-            String.valueOf(partitions)));
+        conflicts.add(
+            new TopicConflict(
+                spec.name(),
+                "partitions",
+                String.valueOf(spec.partitions()),
+                String.valueOf(partitions)));
       }
       int replication = description.partitions().get(0).replicas().size();
       if (replication != spec.replicationFactor(brokers)) {
-        conflicts.add(new TopicConflict(spec.name(), "replication factor",
-            String.valueOf(spec.replicationFactor(brokers)), String.valueOf(replication)));
+        conflicts.add(
+            new TopicConflict(
+                spec.name(),
+                "replication factor",
+                String.valueOf(spec.replicationFactor(brokers)),
+                String.valueOf(replication)));
       }
       Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
       compare(spec.name(), config, "cleanup.policy", spec.cleanup().kafkaValue(), conflicts);
@@ -128,17 +150,22 @@ public final class TopicProvisioner {
   }
 
   /**
-   * Describes {@code names}, waiting while a broker does not know a topic yet: a topic just created (here or by
-   * another instance) reaches every broker's metadata a little after the controller accepted it.
+   * Describes {@code names}, waiting while a broker does not know a topic yet: a topic just created
+   * (here or by another instance) reaches every broker's metadata a little after the controller
+   * accepted it.
    */
   private Map<String, TopicDescription> describe(List<String> names)
       throws ExecutionException, InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (true) {
       try {
-        return admin.describeTopics(names).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        return admin
+            .describeTopics(names)
+            .allTopicNames()
+            .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
           throw e;
         }
         Thread.sleep(100); // metadata propagation has no event to wait on
@@ -146,7 +173,8 @@ public final class TopicProvisioner {
     }
   }
 
-  private static void compare(String topic, Config config, String name, String expected, List<TopicConflict> out) {
+  private static void compare(
+      String topic, Config config, String name, String expected, List<TopicConflict> out) {
     var entry = config.get(name);
     String actual = entry == null ? "(unset)" : entry.value();
     if (!expected.equals(actual)) {

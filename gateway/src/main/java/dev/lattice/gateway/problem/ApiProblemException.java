@@ -27,11 +27,7 @@ public class ApiProblemException extends RuntimeException {
   }
 
   public ApiProblemException(
-      HttpStatus status,
-      String type,
-      String title,
-      String detail,
-      Map<String, Object> properties) {
+      HttpStatus status, String type, String title, String detail, Map<String, Object> properties) {
     super(detail);
     this.status = status;
     this.type = type;

@@ -10,10 +10,7 @@ public class PayloadTooLargeException extends ApiProblemException {
         HttpStatus.CONTENT_TOO_LARGE,
         "payload-too-large",
         "Payload too large",
-        "The request body exceeds "
-            + limitBytes
-            + " bytes; split the batch or raise "
-            + setting,
+        "The request body exceeds " + limitBytes + " bytes; split the batch or raise " + setting,
         Map.of("limitBytes", limitBytes));
   }
 }

@@ -27,12 +27,12 @@ public class ProblemErrorController implements ErrorController {
         switch (status) {
           case NOT_FOUND -> "No resource at this path";
           case CONTENT_TOO_LARGE -> "The request body is too large";
-          default -> status.is5xxServerError()
-              ? "The gateway failed to handle this request"
-              : status.getReasonPhrase();
+          default ->
+              status.is5xxServerError()
+                  ? "The gateway failed to handle this request"
+                  : status.getReasonPhrase();
         };
     return ResponseEntity.status(status)
-        .body(
-            Problems.of(status, ProblemHandler.slug(status), status.getReasonPhrase(), detail));
+        .body(Problems.of(status, ProblemHandler.slug(status), status.getReasonPhrase(), detail));
   }
 }

@@ -66,9 +66,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> unauthenticated(AuthenticationException e) {
     return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
         .header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey header=\"X-Api-Key\", Bearer")
-        .body(
-            Problems.of(
-                HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", e.getMessage()));
+        .body(Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", e.getMessage()));
   }
 
   @ExceptionHandler(Exception.class)
@@ -99,7 +97,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         .getGlobalErrors()
         .forEach(g -> errors.add(new FieldProblem("$", g.getDefaultMessage())));
     return ResponseEntity.badRequest()
-        .body(Problems.invalid("The request body has " + errors.size() + " invalid field(s)", errors));
+        .body(
+            Problems.invalid(
+                "The request body has " + errors.size() + " invalid field(s)", errors));
   }
 
   @Override

@@ -34,8 +34,12 @@ public final class Problems {
   }
 
   public static ProblemDetail invalid(String detail, List<FieldProblem> errors) {
-    ProblemDetail problem = of(org.springframework.http.HttpStatus.BAD_REQUEST, "invalid-request",
-        "Invalid request", detail);
+    ProblemDetail problem =
+        of(
+            org.springframework.http.HttpStatus.BAD_REQUEST,
+            "invalid-request",
+            "Invalid request",
+            detail);
     problem.setProperties(Map.of("errors", List.copyOf(errors)));
     return problem;
   }

@@ -24,7 +24,8 @@ public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
   private final ApiKeyStore store;
   private final AuthenticationEntryPoint entryPoint;
-  private final SecurityContextRepository contexts = new RequestAttributeSecurityContextRepository();
+  private final SecurityContextRepository contexts =
+      new RequestAttributeSecurityContextRepository();
 
   public ApiKeyAuthenticationFilter(ApiKeyStore store, AuthenticationEntryPoint entryPoint) {
     this.store = store;

@@ -108,7 +108,8 @@ public class ApiKeyController {
 
   @DeleteMapping("/{id}")
   @Operation(summary = "Revoke an API key; requests with it get 401 from now on")
-  public ApiKeyView revoke(@PathVariable String id, @AuthenticationPrincipal LatticePrincipal caller) {
+  public ApiKeyView revoke(
+      @PathVariable String id, @AuthenticationPrincipal LatticePrincipal caller) {
     return store
         .revoke(id, caller.name())
         .map(ApiKeyView::of)

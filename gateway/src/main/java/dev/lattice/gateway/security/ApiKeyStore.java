@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * only SHA-256 hashes of the keys, never a key itself. Every change rewrites the file atomically
  * (write to a sibling temp file, then rename).
  *
- * <p>Thread-safe. Keys are 32 random bytes (base64url) prefixed {@code lk_}: high-entropy, so a fast
- * hash is the right tool (no password hashing needed) and lookup is by hash.
+ * <p>Thread-safe. Keys are 32 random bytes (base64url) prefixed {@code lk_}: high-entropy, so a
+ * fast hash is the right tool (no password hashing needed) and lookup is by hash.
  */
 public final class ApiKeyStore {
 
@@ -130,7 +130,8 @@ public final class ApiKeyStore {
             null);
     put(record);
     save();
-    LOGGER.info("API key created id={} role={} scope={} by={}", id, role, record.scope(), createdBy);
+    LOGGER.info(
+        "API key created id={} role={} scope={} by={}", id, role, record.scope(), createdBy);
     return new IssuedApiKey(key, record);
   }
 
@@ -203,8 +204,7 @@ public final class ApiKeyStore {
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       Files.writeString(tmp, json.writeValueAsString(new ArrayList<>(byId.values())));
       try {
-        Files.move(
-            tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -28,7 +28,8 @@ public final class BootstrapAdminKey implements InitializingBean {
             "LATTICE_BOOTSTRAP_ADMIN_KEY must be 16 to 256 printable ASCII characters without"
                 + " spaces");
       }
-      ApiKey key = store.register(configured, "bootstrap-admin", Role.ADMIN, null, "bootstrap").record();
+      ApiKey key =
+          store.register(configured, "bootstrap-admin", Role.ADMIN, null, "bootstrap").record();
       if (!key.active()) {
         LOGGER.warn(
             "LATTICE_BOOTSTRAP_ADMIN_KEY names a revoked key id={}; it stays revoked", key.id());

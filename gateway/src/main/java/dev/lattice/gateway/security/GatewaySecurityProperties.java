@@ -6,9 +6,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Security settings, prefix {@code lattice.security}.
  *
- * @param apiKeyFile where API key hashes are kept; default {@code <lattice.data-dir>/security/api-keys.json}
- * @param bootstrapAdminKey the admin key to register at start-up instead of generating one; also read
- *     from the environment variable {@code LATTICE_BOOTSTRAP_ADMIN_KEY}
+ * @param apiKeyFile where API key hashes are kept; default {@code
+ *     <lattice.data-dir>/security/api-keys.json}
+ * @param bootstrapAdminKey the admin key to register at start-up instead of generating one; also
+ *     read from the environment variable {@code LATTICE_BOOTSTRAP_ADMIN_KEY}
  * @param jwt how bearer tokens map to roles and scopes
  */
 @ConfigurationProperties("lattice.security")
@@ -21,10 +22,10 @@ public record GatewaySecurityProperties(Path apiKeyFile, String bootstrapAdminKe
   }
 
   /**
-   * Bearer token settings. The issuer and its keys are Spring Boot's standard
-   * {@code spring.security.oauth2.resourceserver.jwt.*} settings ({@code issuer-uri}, {@code
-   * jwk-set-uri}, {@code public-key-location}); {@code hmacSecret} is an alternative for
-   * installations that sign tokens with a shared secret (HS256, at least 32 bytes).
+   * Bearer token settings. The issuer and its keys are Spring Boot's standard {@code
+   * spring.security.oauth2.resourceserver.jwt.*} settings ({@code issuer-uri}, {@code jwk-set-uri},
+   * {@code public-key-location}); {@code hmacSecret} is an alternative for installations that sign
+   * tokens with a shared secret (HS256, at least 32 bytes).
    *
    * @param hmacSecret shared HS256 secret, or {@code null}
    * @param rolesClaim claim holding the caller's roles (a string or a list); default {@code roles}

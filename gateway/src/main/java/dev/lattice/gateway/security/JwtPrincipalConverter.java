@@ -10,9 +10,10 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 
 /**
- * Maps a validated JWT to a {@link LatticePrincipal}: roles from the roles claim (unknown role names
- * are ignored), the network and brand scopes from their claims. A token with no known role, or with
- * a scoped role but no scope, is rejected (401) rather than treated as a caller with no rights.
+ * Maps a validated JWT to a {@link LatticePrincipal}: roles from the roles claim (unknown role
+ * names are ignored), the network and brand scopes from their claims. A token with no known role,
+ * or with a scoped role but no scope, is rejected (401) rather than treated as a caller with no
+ * rights.
  */
 public final class JwtPrincipalConverter implements Converter<Jwt, AbstractAuthenticationToken> {
 
@@ -49,8 +50,7 @@ public final class JwtPrincipalConverter implements Converter<Jwt, AbstractAuthe
     }
     String subject = jwt.getSubject() == null ? "anonymous-subject" : jwt.getSubject();
     return new LatticeAuthentication(
-        new LatticePrincipal(
-            "jwt:" + subject, roles, network, brand, LatticePrincipal.Method.JWT));
+        new LatticePrincipal("jwt:" + subject, roles, network, brand, LatticePrincipal.Method.JWT));
   }
 
   private static Optional<String> claim(Jwt jwt, String name) {

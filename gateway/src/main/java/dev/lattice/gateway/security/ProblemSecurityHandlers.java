@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Writes 401 and 403 responses from the security filter chain as RFC 9457 problems, the same shape
  * as {@link dev.lattice.gateway.problem.ProblemHandler} gives every other error.
  */
-public final class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedHandler {
+public final class ProblemSecurityHandlers
+    implements AuthenticationEntryPoint, AccessDeniedHandler {
 
   static final String WWW_AUTHENTICATE = "ApiKey header=\"X-Api-Key\", Bearer";
   private final JsonMapper json;

@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The roles a caller of the gateway can hold. {@link #NETWORK_ADMIN} and {@link #BRAND} are scoped: a
- * credential carrying them also names the one network or brand it acts for.
+ * The roles a caller of the gateway can hold. {@link #NETWORK_ADMIN} and {@link #BRAND} are scoped:
+ * a credential carrying them also names the one network or brand it acts for.
  */
 public enum Role {
   /** Operates the installation: API keys, networks, brands, everything. */
@@ -16,7 +16,9 @@ public enum Role {
   NETWORK_ADMIN(Scope.NETWORK),
   /** Reads the deliveries and insights of one brand and manages its subscriptions. */
   BRAND(Scope.BRAND),
-  /** A network's backend service: ingests events and relays members' consent and rights requests. */
+  /**
+   * A network's backend service: ingests events and relays members' consent and rights requests.
+   */
   SERVICE(Scope.NONE);
 
   /** What a scoped role is scoped to. */

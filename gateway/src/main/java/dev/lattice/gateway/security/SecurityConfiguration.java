@@ -1,7 +1,6 @@
 package dev.lattice.gateway.security;
 
 import static dev.lattice.gateway.security.Role.ADMIN;
-import static dev.lattice.gateway.security.Role.BRAND;
 import static dev.lattice.gateway.security.Role.COMPLIANCE;
 import static dev.lattice.gateway.security.Role.NETWORK_ADMIN;
 import static dev.lattice.gateway.security.Role.SERVICE;
@@ -43,8 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Who may call what. Deny by default: every path not listed here is refused, and only health and
  * the API docs are anonymous. This class is the role-by-endpoint matrix; tenancy (a network admin
- * acts for one network, a brand for one brand) is checked here too, from the path's
- * {@code {networkId}} and {@code {brandId}} variables.
+ * acts for one network, a brand for one brand) is checked here too, from the path's {@code
+ * {networkId}} and {@code {brandId}} variables.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -164,8 +163,10 @@ public class SecurityConfiguration {
                 .access(any(ADMIN))
                 .requestMatchers(GET, "/api/v1/brands")
                 .access(any(ADMIN, COMPLIANCE))
-                .requestMatchers(GET, "/api/v1/brands/{brandId}", "/api/v1/brands/{brandId}/insights")
-                .access(scoped(Set.of(ADMIN, COMPLIANCE), "brandId", LatticePrincipal::actsForBrand))
+                .requestMatchers(
+                    GET, "/api/v1/brands/{brandId}", "/api/v1/brands/{brandId}/insights")
+                .access(
+                    scoped(Set.of(ADMIN, COMPLIANCE), "brandId", LatticePrincipal::actsForBrand))
                 .requestMatchers("/api/v1/brands/{brandId}/**")
                 .access(scoped(ADMIN, "brandId", LatticePrincipal::actsForBrand))
                 // Policies and the decision log
@@ -184,8 +185,10 @@ public class SecurityConfiguration {
   /** Allows callers holding any of {@code roles}. */
   static AuthorizationManager<RequestAuthorizationContext> any(Role... roles) {
     Set<Role> allowed = EnumSet.copyOf(Set.of(roles));
-    return (auth, context) -> decide(principal(auth) != null
-        && principal(auth).roles().stream().anyMatch(allowed::contains));
+    return (auth, context) ->
+        decide(
+            principal(auth) != null
+                && principal(auth).roles().stream().anyMatch(allowed::contains));
   }
 
   private static AuthorizationManager<RequestAuthorizationContext> scoped(
@@ -194,8 +197,8 @@ public class SecurityConfiguration {
   }
 
   /**
-   * Allows callers holding one of {@code unscoped} roles, and callers whose scoped role acts for the
-   * tenant named by the path variable.
+   * Allows callers holding one of {@code unscoped} roles, and callers whose scoped role acts for
+   * the tenant named by the path variable.
    */
   static AuthorizationManager<RequestAuthorizationContext> scoped(
       Set<Role> unscoped, String variable, BiPredicate<LatticePrincipal, String> actsFor) {

@@ -20,10 +20,16 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Runs the streams module's topology inside the gateway (unless {@code lattice.streams.enabled=false}). */
+/**
+ * Runs the streams module's topology inside the gateway (unless {@code
+ * lattice.streams.enabled=false}).
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TopologySettingsProperties.class)
-@ConditionalOnProperty(name = "lattice.streams.enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    name = "lattice.streams.enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 public class TopologyConfiguration {
 
   @Bean(destroyMethod = "close")
@@ -50,12 +56,14 @@ public class TopologyConfiguration {
     config.putAll(broker.clientProperties());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    config.put(StreamsConfig.STATE_DIR_CONFIG, streamsDir.resolve("state").toAbsolutePath().toString());
+    config.put(
+        StreamsConfig.STATE_DIR_CONFIG, streamsDir.resolve("state").toAbsolutePath().toString());
     return LatticeStreams.create(settings, config);
   }
 
   @Bean
-  TopologyLifecycle topologyLifecycle(LatticeStreams streams, TopologySettingsProperties properties) {
+  TopologyLifecycle topologyLifecycle(
+      LatticeStreams streams, TopologySettingsProperties properties) {
     return new TopologyLifecycle(streams, properties.startTimeout(), properties.closeTimeout());
   }
 

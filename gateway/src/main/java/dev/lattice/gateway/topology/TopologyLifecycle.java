@@ -44,7 +44,8 @@ public final class TopologyLifecycle implements SmartLifecycle {
         throw new IllegalStateException("The topology failed to start (state " + state + ")");
       }
       if (System.nanoTime() > deadline) {
-        LOGGER.warn("Topology not running after {}; state={} (health shows it)", startTimeout, state);
+        LOGGER.warn(
+            "Topology not running after {}; state={} (health shows it)", startTimeout, state);
         return;
       }
       try {

@@ -8,9 +8,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 class BenchResultTest {
-  private static final BenchResult RESULT = new BenchResult(BenchSettings.defaults(), 20_000, 90_000, 2_000, 8_000,
-      1_000, new Latencies.Summary(9_000, 12.345, 80.5, 150.25), new Latencies.Summary(10_000, 5.5, 20.0, 40.0),
-      "embedded", 95.04);
+  private static final BenchResult RESULT =
+      new BenchResult(
+          BenchSettings.defaults(),
+          20_000,
+          90_000,
+          2_000,
+          8_000,
+          1_000,
+          new Latencies.Summary(9_000, 12.345, 80.5, 150.25),
+          new Latencies.Summary(10_000, 5.5, 20.0, 40.0),
+          "embedded",
+          95.04);
 
   @Test
   void theRatioIsEnforcingOverBaselineThroughput() {
@@ -24,7 +33,8 @@ class BenchResultTest {
     assertThat(json).doesNotContain("\n");
     JsonNode node = JsonMapper.builder().build().readTree(json);
     List<String> names = node.propertyNames().stream().toList();
-    assertThat(names.subList(0, 6)).containsExactly("enforce_eps", "baseline_eps", "ratio", "p50_ms", "p99_ms", "events");
+    assertThat(names.subList(0, 6))
+        .containsExactly("enforce_eps", "baseline_eps", "ratio", "p50_ms", "p99_ms", "events");
     assertThat(node.get("enforce_eps").asDouble()).isEqualTo(2000.0);
     assertThat(node.get("baseline_eps").asDouble()).isEqualTo(8000.0);
     assertThat(node.get("ratio").asDouble()).isEqualTo(0.25);
@@ -36,20 +46,33 @@ class BenchResultTest {
 
   @Test
   void aBaselineThatMeasuredNothingGivesARatioOfZero() {
-    BenchResult r = new BenchResult(BenchSettings.defaults(), 1, 0, 10, 0, 1, new Latencies.Summary(0, 0, 0, 0),
-        new Latencies.Summary(0, 0, 0, 0), "embedded", 1);
+    BenchResult r =
+        new BenchResult(
+            BenchSettings.defaults(),
+            1,
+            0,
+            10,
+            0,
+            1,
+            new Latencies.Summary(0, 0, 0, 0),
+            new Latencies.Summary(0, 0, 0, 0),
+            "embedded",
+            1);
 
     assertThat(r.ratio()).isZero();
   }
 
   @Test
   void theTextReportNamesBothTopologiesAndTheRatio() {
-    assertThat(RESULT.toText()).contains("enforcing", "baseline", "ratio enforcing/baseline: 0.250", "20,000 events");
+    assertThat(RESULT.toText())
+        .contains("enforcing", "baseline", "ratio enforcing/baseline: 0.250", "20,000 events");
   }
 
   @Test
   void theProgressBarShowsTheFractionDone() {
-    assertThat(ProgressBar.render("draining", 15, 30, 1.0)).startsWith("[" + "#".repeat(15) + ".".repeat(15) + "]  50%");
-    assertThat(ProgressBar.render("starting", 0, 0, 0.0)).startsWith("[" + ".".repeat(30) + "]   0%");
+    assertThat(ProgressBar.render("draining", 15, 30, 1.0))
+        .startsWith("[" + "#".repeat(15) + ".".repeat(15) + "]  50%");
+    assertThat(ProgressBar.render("starting", 0, 0, 0.0))
+        .startsWith("[" + ".".repeat(30) + "]   0%");
   }
 }

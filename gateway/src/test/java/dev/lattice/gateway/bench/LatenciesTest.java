@@ -37,6 +37,7 @@ class LatenciesTest {
 
   @Test
   void aNegativeLatencyIsRefused() {
-    assertThatThrownBy(() -> new Latencies().record(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Latencies().record(-1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -18,8 +18,11 @@ class ServeCommandTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int serve(Map<String, String> env, String... args) {
-    return new ServeCommand(env::get).run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new ServeCommand(env::get)
+        .run(
+            List.of(args),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   private static int freePort() throws Exception {
@@ -40,8 +43,12 @@ class ServeCommandTest {
 
       assertThat(serve(Map.of(), "--port", String.valueOf(port))).isEqualTo(1);
 
-      assertThat(errLines()).isEqualTo("lattice serve: port " + port
-          + " is already in use; choose another with --port" + System.lineSeparator());
+      assertThat(errLines())
+          .isEqualTo(
+              "lattice serve: port "
+                  + port
+                  + " is already in use; choose another with --port"
+                  + System.lineSeparator());
     }
   }
 
@@ -50,10 +57,21 @@ class ServeCommandTest {
     Path tmp = Files.createDirectories(Path.of("target", "tmp"));
     Path file = Files.createTempFile(tmp, "not-a-directory", ".txt");
 
-    assertThat(serve(Map.of(), "--port", String.valueOf(freePort()), "--data-dir", file.resolve("data").toString())).isEqualTo(1);
+    assertThat(
+            serve(
+                Map.of(),
+                "--port",
+                String.valueOf(freePort()),
+                "--data-dir",
+                file.resolve("data").toString()))
+        .isEqualTo(1);
 
-    assertThat(errLines()).startsWith("lattice serve: data directory " + file.toAbsolutePath().resolve("data")
-        + " is not writable").endsWith("choose another with --data-dir" + System.lineSeparator());
+    assertThat(errLines())
+        .startsWith(
+            "lattice serve: data directory "
+                + file.toAbsolutePath().resolve("data")
+                + " is not writable")
+        .endsWith("choose another with --data-dir" + System.lineSeparator());
     assertThat(errLines().lines()).hasSize(1);
   }
 
@@ -63,18 +81,27 @@ class ServeCommandTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + closedPort,
-        "LATTICE_KAFKA_CONNECT_TIMEOUT", "2s");
+    Map<String, String> env =
+        Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "localhost:" + closedPort,
+            "LATTICE_KAFKA_CONNECT_TIMEOUT",
+            "2s");
 
     assertThat(serve(env, "--port", String.valueOf(freePort()))).isEqualTo(1);
 
-    assertThat(errLines()).isEqualTo("lattice serve: Kafka cluster at localhost:" + closedPort
-        + " is not reachable within 2 s (KAFKA_BOOTSTRAP_SERVERS)" + System.lineSeparator());
+    assertThat(errLines())
+        .isEqualTo(
+            "lattice serve: Kafka cluster at localhost:"
+                + closedPort
+                + " is not reachable within 2 s (KAFKA_BOOTSTRAP_SERVERS)"
+                + System.lineSeparator());
   }
 
   @Test
   void optionsAcceptSeparateAndInlineValues() {
-    ServeCommand.Options options = ServeCommand.parse(List.of("--port=9090", "--data-dir", "/tmp/x"));
+    ServeCommand.Options options =
+        ServeCommand.parse(List.of("--port=9090", "--data-dir", "/tmp/x"));
 
     assertThat(options.port()).isEqualTo(9090);
     assertThat(options.dataDir()).isEqualTo(Path.of("/tmp/x"));

@@ -35,19 +35,28 @@ class ServeIT {
   private static final String TOPIC = TopicCatalogue.NETWORKS.name();
 
   @Test
-  void serveIsHealthyAndASecondServeOnTheSameDataDirectoryFindsItsTopicsAndRecords() throws Exception {
+  void serveIsHealthyAndASecondServeOnTheSameDataDirectoryFindsItsTopicsAndRecords()
+      throws Exception {
     Path dataDir = Path.of("target", "it-data", "serve-" + UUID.randomUUID()).toAbsolutePath();
     ServeCommand.Options options = new ServeCommand.Options(freePort(), dataDir, 0);
     ServeCommand serve = new ServeCommand(name -> null);
     PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
     try (ConfigurableApplicationContext first = serve.start(options, out)) {
-      assertThat(health(options.port())).contains("\"status\":\"UP\"").contains("\"kafka\"").contains("\"brokers\":1");
+      assertThat(health(options.port()))
+          .contains("\"status\":\"UP\"")
+          .contains("\"kafka\"")
+          .contains("\"brokers\":1");
       assertThat(first.getBean(ProvisioningReport.class).created())
           .hasSameSizeAs(TopicCatalogue.fixedTopics());
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-          first.getBean(KafkaBroker.class).clientProperties(), new StringSerializer(), new StringSerializer())) {
-        producer.send(new ProducerRecord<>(TOPIC, "network-1", "kept across restarts")).get(30, TimeUnit.SECONDS);
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(
+              first.getBean(KafkaBroker.class).clientProperties(),
+              new StringSerializer(),
+              new StringSerializer())) {
+        producer
+            .send(new ProducerRecord<>(TOPIC, "network-1", "kept across restarts"))
+            .get(30, TimeUnit.SECONDS);
       }
     }
 
@@ -57,7 +66,8 @@ class ServeIT {
       assertThat(report.existing()).hasSameSizeAs(TopicCatalogue.fixedTopics());
       assertThat(report.conflicts()).isEmpty();
       assertThat(health(options.port())).contains("\"status\":\"UP\"");
-      assertThat(readValues(second.getBean(KafkaBroker.class))).containsExactly("kept across restarts");
+      assertThat(readValues(second.getBean(KafkaBroker.class)))
+          .containsExactly("kept across restarts");
     }
   }
 
@@ -69,9 +79,11 @@ class ServeIT {
 
   private static String health(int port) throws Exception {
     try (HttpClient client = HttpClient.newHttpClient()) {
-      HttpResponse<String> response = client.send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
       return response.body();
     }

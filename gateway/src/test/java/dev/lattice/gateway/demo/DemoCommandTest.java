@@ -14,7 +14,8 @@ class DemoCommandTest {
 
   @Test
   void theRateIsTheDemosOwnOptionAndEverythingElseGoesToServe() {
-    DemoCommand.Options o = DemoCommand.parse(List.of("--port", "9090", "--rate=5", "--data-dir", "d"));
+    DemoCommand.Options o =
+        DemoCommand.parse(List.of("--port", "9090", "--rate=5", "--data-dir", "d"));
 
     assertThat(o.rate()).isEqualTo(5.0);
     assertThat(o.serveArgs()).containsExactly("--port", "9090", "--data-dir", "d");
@@ -22,9 +23,11 @@ class DemoCommandTest {
 
   @Test
   void aRateThatIsNotAPositiveNumberIsAUsageError() {
-    assertThatThrownBy(() -> DemoCommand.parse(List.of("--rate", "fast"))).isInstanceOf(UsageException.class)
+    assertThatThrownBy(() -> DemoCommand.parse(List.of("--rate", "fast")))
+        .isInstanceOf(UsageException.class)
         .hasMessageContaining("--rate must be a number");
-    assertThatThrownBy(() -> DemoCommand.parse(List.of("--rate", "0"))).isInstanceOf(UsageException.class);
+    assertThatThrownBy(() -> DemoCommand.parse(List.of("--rate", "0")))
+        .isInstanceOf(UsageException.class);
   }
 
   @Test

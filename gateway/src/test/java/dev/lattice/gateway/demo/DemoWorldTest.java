@@ -42,11 +42,13 @@ class DemoWorldTest {
   void theDemoWorldHasSmallNetworksOfDifferentCharacterAndAFewHundredMembers() {
     DemoWorld world = DemoWorld.generate(WorldSpec.demo());
 
-    assertThat(world.networks()).extracting(Network::id)
+    assertThat(world.networks())
+        .extracting(Network::id)
         .containsExactly("ski-club", "book-circle", "parents-group", "garden-guild");
     assertThat(world.networks()).extracting(Network::character).doesNotHaveDuplicates();
     assertThat(world.members()).hasSize(300);
-    assertThat(world.networks()).allSatisfy(n -> assertThat(world.membersOf(n.id())).hasSizeGreaterThan(30));
+    assertThat(world.networks())
+        .allSatisfy(n -> assertThat(world.membersOf(n.id())).hasSizeGreaterThan(30));
   }
 
   @Test
@@ -65,14 +67,18 @@ class DemoWorldTest {
     DemoWorld world = DemoWorld.generate(new WorldSpec(7, 9, 10, 0.5));
 
     for (Network n : world.networks()) {
-      for (Map<String, Object> agreement : (List<Map<String, Object>>) n.rules().get("agreements")) {
+      for (Map<String, Object> agreement :
+          (List<Map<String, Object>>) n.rules().get("agreements")) {
         Network partner = world.network((String) agreement.get("network"));
-        List<Map<String, Object>> back = (List<Map<String, Object>>) partner.rules().get("agreements");
-        assertThat(back).as(n.id() + " <-> " + partner.id())
-            .anySatisfy(a -> {
-              assertThat(a.get("network")).isEqualTo(n.id());
-              assertThat(a.get("purposes")).isEqualTo(agreement.get("purposes"));
-            });
+        List<Map<String, Object>> back =
+            (List<Map<String, Object>>) partner.rules().get("agreements");
+        assertThat(back)
+            .as(n.id() + " <-> " + partner.id())
+            .anySatisfy(
+                a -> {
+                  assertThat(a.get("network")).isEqualTo(n.id());
+                  assertThat(a.get("purposes")).isEqualTo(agreement.get("purposes"));
+                });
       }
     }
   }
@@ -120,7 +126,8 @@ class DemoWorldTest {
 
   @Test
   void trafficHasEveryKindAndUniqueEventIds() {
-    Traffic traffic = new Traffic(DemoWorld.generate(WorldSpec.demo()), 1, "r", Traffic.Mix.everyday(), () -> T0);
+    Traffic traffic =
+        new Traffic(DemoWorld.generate(WorldSpec.demo()), 1, "r", Traffic.Mix.everyday(), () -> T0);
     Set<Traffic.Kind> kinds = new HashSet<>();
     Set<String> ids = new HashSet<>();
 

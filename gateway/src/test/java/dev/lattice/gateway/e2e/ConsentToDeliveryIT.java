@@ -72,19 +72,32 @@ class ConsentToDeliveryIT extends GatewayIntegrationTest {
                             "frequency_cap",
                                 Map.of("per_member_24h", 10, "per_member_brand_24h", 10)))));
     assertThat(alpine.status()).as(alpine.body()).isEqualTo(201);
-    assertThat(admin.post("/api/v1/networks", Map.of("id", "readers", "name", "Readers", "rules", Map.of())).status())
+    assertThat(
+            admin
+                .post(
+                    "/api/v1/networks",
+                    Map.of("id", "readers", "name", "Readers", "rules", Map.of()))
+                .status())
         .isEqualTo(201);
     assertThat(admin.post("/api/v1/brands", Map.of("id", "summit", "name", "Summit Gear")).status())
         .isEqualTo(201);
 
     // and a member of alpine who consents to offers from summit
-    assertThat(service.post("/api/v1/events/member-data", memberData("e2e-md-1")).status()).isEqualTo(202);
+    assertThat(service.post("/api/v1/events/member-data", memberData("e2e-md-1")).status())
+        .isEqualTo(202);
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> service.get("/api/v1/members/" + MEMBER + "/activity").json().get("networks").has("alpine"));
+        .until(
+            () ->
+                service
+                    .get("/api/v1/members/" + MEMBER + "/activity")
+                    .json()
+                    .get("networks")
+                    .has("alpine"));
     Response granted =
         service.put(
-            "/api/v1/members/" + MEMBER + "/consents/offers", Map.of("recipients", List.of("summit")));
+            "/api/v1/members/" + MEMBER + "/consents/offers",
+            Map.of("recipients", List.of("summit")));
     assertThat(granted.status()).as(granted.body()).isEqualTo(200);
     assertThat(granted.json().get("ledgerVersion").asLong()).isPositive();
 
@@ -93,13 +106,16 @@ class ConsentToDeliveryIT extends GatewayIntegrationTest {
       await().atMost(Duration.ofSeconds(20)).until(() -> !stream.events("ready").isEmpty());
 
       // When an offer is ingested, it reaches the brand's stream and the network's output topic
-      assertThat(service.post("/api/v1/events/offers", offer("e2e-offer-1", "o-1")).status()).isEqualTo(202);
+      assertThat(service.post("/api/v1/events/offers", offer("e2e-offer-1", "o-1")).status())
+          .isEqualTo(202);
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> stream.events("delivery").stream().anyMatch(e -> e.data().contains("\"o-1\"")));
+          .until(
+              () -> stream.events("delivery").stream().anyMatch(e -> e.data().contains("\"o-1\"")));
       AvroCodec<OfferDelivery> deliveries = AvroCodec.of(OfferDelivery.class);
       assertThat(
-              TopicReader.readAll(kafka.clientProperties(), TopicCatalogue.networkOutput("alpine").name())
+              TopicReader.readAll(
+                      kafka.clientProperties(), TopicCatalogue.networkOutput("alpine").name())
                   .stream()
                   .map(r -> deliveries.decode(r.value())))
           .anyMatch(d -> d.getOfferId().equals("o-1") && d.getBrand().equals("summit"));
@@ -107,7 +123,8 @@ class ConsentToDeliveryIT extends GatewayIntegrationTest {
       // When the member withdraws, the next offer is not delivered and the decision explains why
       Response withdrawn = service.delete("/api/v1/members/" + MEMBER + "/consents/offers");
       assertThat(withdrawn.status()).as(withdrawn.body()).isEqualTo(200);
-      assertThat(service.post("/api/v1/events/offers", offer("e2e-offer-2", "o-2")).status()).isEqualTo(202);
+      assertThat(service.post("/api/v1/events/offers", offer("e2e-offer-2", "o-2")).status())
+          .isEqualTo(202);
       GatewayHttp compliance = as(keyFor(Role.COMPLIANCE, null));
       await()
           .atMost(Duration.ofSeconds(60))
@@ -116,12 +133,15 @@ class ConsentToDeliveryIT extends GatewayIntegrationTest {
       assertThat(decision.get("allow").asBoolean()).isFalse();
       assertThat(decision.get("reasons").valueStream().map(r -> r.get("code").asString()))
           .contains("consent.purpose_not_granted");
-      assertThat(decision.get("explanation").asString()).startsWith("Denied").contains("member has not granted offers");
+      assertThat(decision.get("explanation").asString())
+          .startsWith("Denied")
+          .contains("member has not granted offers");
       assertThat(stream.events("delivery")).noneMatch(e -> e.data().contains("\"o-2\""));
     }
 
     // When the member is erased, the export shows nothing readable
-    assertThat(service.post("/api/v1/members/" + MEMBER + "/erasure", "{}").status()).isEqualTo(202);
+    assertThat(service.post("/api/v1/members/" + MEMBER + "/erasure", "{}").status())
+        .isEqualTo(202);
     Response export = service.get("/api/v1/members/" + MEMBER + "/export");
     assertThat(export.status()).isEqualTo(200);
     assertThat(export.json().get("summary").get("events").asInt()).isPositive();

@@ -16,22 +16,25 @@ import org.junit.jupiter.api.Test;
 @WithKafka
 class TopicProvisionerIT {
 
-  private static TopicSpec spec(String name, int partitions, Cleanup cleanup, Optional<Duration> retention) {
+  private static TopicSpec spec(
+      String name, int partitions, Cleanup cleanup, Optional<Duration> retention) {
     return new TopicSpec(name, partitions, cleanup, retention, "test topic");
   }
 
   @Test
   void provisioningTwiceCreatesTopicsOnceAndReportsThemAsExisting(TestKafka kafka) {
-    List<TopicSpec> specs = List.of(
-        spec(kafka.uniqueName("table"), 2, Cleanup.COMPACT, Optional.empty()),
-        spec(kafka.uniqueName("stream"), 3, Cleanup.DELETE, Optional.of(Duration.ofDays(7))));
+    List<TopicSpec> specs =
+        List.of(
+            spec(kafka.uniqueName("table"), 2, Cleanup.COMPACT, Optional.empty()),
+            spec(kafka.uniqueName("stream"), 3, Cleanup.DELETE, Optional.of(Duration.ofDays(7))));
     try (Admin admin = kafka.admin()) {
       TopicProvisioner provisioner = new TopicProvisioner(admin, kafka.brokerCount());
 
       ProvisioningReport first = provisioner.provision(specs);
       ProvisioningReport second = provisioner.provision(specs);
 
-      assertThat(first.created()).containsExactlyElementsOf(specs.stream().map(TopicSpec::name).toList());
+      assertThat(first.created())
+          .containsExactlyElementsOf(specs.stream().map(TopicSpec::name).toList());
       assertThat(second.created()).isEmpty();
       assertThat(second.existing()).containsExactlyElementsOf(first.created());
       assertThat(second.conflicts()).isEmpty();
@@ -45,10 +48,12 @@ class TopicProvisionerIT {
     try (Admin admin = kafka.admin()) {
       TopicProvisioner provisioner = new TopicProvisioner(admin, kafka.brokerCount());
 
-      ProvisioningReport report = provisioner.provision(List.of(spec(name, 4, Cleanup.COMPACT, Optional.empty())));
+      ProvisioningReport report =
+          provisioner.provision(List.of(spec(name, 4, Cleanup.COMPACT, Optional.empty())));
 
       assertThat(report.created()).isEmpty();
-      assertThat(report.conflicts()).extracting(TopicConflict::setting, TopicConflict::expected, TopicConflict::actual)
+      assertThat(report.conflicts())
+          .extracting(TopicConflict::setting, TopicConflict::expected, TopicConflict::actual)
           .containsExactlyInAnyOrder(
               org.assertj.core.groups.Tuple.tuple("partitions", "4", "1"),
               org.assertj.core.groups.Tuple.tuple("cleanup.policy", "compact", "delete"),

@@ -40,7 +40,8 @@ class AccessMatrixIT extends GatewayIntegrationTest {
   }
 
   static Endpoint e(String method, String path, Object body, Role... allowed) {
-    return new Endpoint(method, path, body, allowed.length == 0 ? Set.of() : EnumSet.of(allowed[0], allowed));
+    return new Endpoint(
+        method, path, body, allowed.length == 0 ? Set.of() : EnumSet.of(allowed[0], allowed));
   }
 
   static List<Endpoint> endpoints() {
@@ -102,7 +103,8 @@ class AccessMatrixIT extends GatewayIntegrationTest {
 
   @ParameterizedTest(name = "{0} as {1} allowed={2}")
   @MethodSource("calls")
-  void eachRoleReachesExactlyTheEndpointsItIsAllowed(Endpoint endpoint, Role role, boolean allowed) {
+  void eachRoleReachesExactlyTheEndpointsItIsAllowed(
+      Endpoint endpoint, Role role, boolean allowed) {
     int status = as(keys.get(role)).status(endpoint.method(), endpoint.path(), endpoint.body());
 
     if (allowed) {

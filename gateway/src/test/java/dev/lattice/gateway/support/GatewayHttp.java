@@ -80,8 +80,7 @@ public final class GatewayHttp {
   }
 
   public Response send(String method, String path, Object body) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60));
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60));
     headers.forEach(request::header);
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -107,8 +106,7 @@ public final class GatewayHttp {
    * for endless Server-Sent Events streams.
    */
   public int status(String method, String path, Object body) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
     headers.forEach(request::header);
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());

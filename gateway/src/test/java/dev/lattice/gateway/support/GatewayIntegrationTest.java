@@ -1,5 +1,7 @@
 package dev.lattice.gateway.support;
 
+import dev.lattice.gateway.security.ApiKeyStore;
+import dev.lattice.gateway.security.Role;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -7,8 +9,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import dev.lattice.gateway.security.ApiKeyStore;
-import dev.lattice.gateway.security.Role;
 
 /**
  * Base of every gateway integration test: one application context (and so one server) shared by all

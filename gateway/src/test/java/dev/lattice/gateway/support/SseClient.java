@@ -21,7 +21,11 @@ public final class SseClient implements AutoCloseable {
 
   public SseClient(URI uri, String apiKey) {
     HttpRequest request =
-        HttpRequest.newBuilder(uri).header("X-Api-Key", apiKey).header("Accept", "text/event-stream").GET().build();
+        HttpRequest.newBuilder(uri)
+            .header("X-Api-Key", apiKey)
+            .header("Accept", "text/event-stream")
+            .GET()
+            .build();
     this.response =
         HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofLines());
     response.thenAccept(

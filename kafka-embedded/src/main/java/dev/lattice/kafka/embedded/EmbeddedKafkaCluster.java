@@ -23,14 +23,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Kafka cluster of 1 or 3 combined broker+controller KRaft nodes running inside this JVM, built on
- * {@code kafka.server.KafkaRaftServer}.
+ * A real Kafka cluster of 1 or 3 combined broker+controller KRaft nodes running inside this JVM,
+ * built on {@code kafka.server.KafkaRaftServer}.
  *
  * <p>Storage is formatted on first start and reused afterwards (the cluster id lives in each node's
- * {@code meta.properties}), so a cluster started again on the same directory finds its topics and data. Ports
- * are chosen once, so a stopped and restarted node keeps its address. Kafka's exit/halt procedures are replaced,
- * so a broker fault never terminates the host JVM. Replication settings adapt to the size: internal topics use
- * replication factor {@code min(3, nodes)} and min ISR {@code min(2, nodes)}.
+ * {@code meta.properties}), so a cluster started again on the same directory finds its topics and
+ * data. Ports are chosen once, so a stopped and restarted node keeps its address. Kafka's exit/halt
+ * procedures are replaced, so a broker fault never terminates the host JVM. Replication settings
+ * adapt to the size: internal topics use replication factor {@code min(3, nodes)} and min ISR
+ * {@code min(2, nodes)}.
  *
  * <p>Thread-safe: all lifecycle methods are synchronized.
  */
@@ -49,10 +50,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   }
 
   /**
-   * Formats (when needed) and starts every node, and returns once all brokers are registered and serving.
+   * Formats (when needed) and starts every node, and returns once all brokers are registered and
+   * serving.
    *
    * @throws KafkaDataDirectoryException when the data directory cannot be created or written
-   * @throws EmbeddedKafkaException when a node fails to start or the cluster is not ready within 90 s
+   * @throws EmbeddedKafkaException when a node fails to start or the cluster is not ready within 90
+   *     s
    */
   public static EmbeddedKafkaCluster start(KafkaClusterSpec spec) {
     long begin = System.nanoTime();
@@ -60,20 +63,27 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     List<Integer> brokerPorts = new ArrayList<>();
     List<Integer> controllerPorts = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      brokerPorts.add(i == 0 && spec.firstBrokerPort() != 0 ? spec.firstBrokerPort() : FreePorts.pick());
+      brokerPorts.add(
+          i == 0 && spec.firstBrokerPort() != 0 ? spec.firstBrokerPort() : FreePorts.pick());
       controllerPorts.add(FreePorts.pick());
     }
-    String voters = java.util.stream.IntStream.range(0, size)
-        .mapToObj(i -> i + "@localhost:" + controllerPorts.get(i))
-        .collect(Collectors.joining(","));
+    String voters =
+        java.util.stream.IntStream.range(0, size)
+            .mapToObj(i -> i + "@localhost:" + controllerPorts.get(i))
+            .collect(Collectors.joining(","));
     Map<String, String> properties = defaultBrokerProperties(size);
     properties.put("controller.quorum.voters", voters);
     properties.putAll(spec.brokerOverrides());
 
     List<KafkaNode> nodes = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      nodes.add(new KafkaNode(i, spec.dataDir().resolve("node-" + i), brokerPorts.get(i), controllerPorts.get(i),
-          properties));
+      nodes.add(
+          new KafkaNode(
+              i,
+              spec.dataDir().resolve("node-" + i),
+              brokerPorts.get(i),
+              controllerPorts.get(i),
+              properties));
     }
     String clusterId = existingClusterId(spec).orElseGet(() -> Uuid.randomUuid().toString());
     nodes.forEach(node -> node.formatIfNeeded(clusterId));
@@ -87,12 +97,18 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
-    LOGGER.info("Embedded Kafka cluster ready nodes={} bootstrap={} startMillis={}", size, cluster.bootstrapServers(),
+    LOGGER.info(
+        "Embedded Kafka cluster ready nodes={} bootstrap={} startMillis={}",
+        size,
+        cluster.bootstrapServers(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
     return cluster;
   }
 
-  /** Lattice's broker defaults for a cluster of {@code size} nodes; {@link KafkaClusterSpec#brokerOverrides()} win. */
+  /**
+   * Lattice's broker defaults for a cluster of {@code size} nodes; {@link
+   * KafkaClusterSpec#brokerOverrides()} win.
+   */
   static Map<String, String> defaultBrokerProperties(int size) {
     String replication = String.valueOf(Math.min(3, size));
     String minIsr = String.valueOf(Math.min(2, size));
@@ -110,7 +126,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     p.put("share.coordinator.state.topic.min.isr", minIsr);
     p.put("default.replication.factor", replication);
     p.put("num.partitions", "1");
-    // Tests and the dev broker want consumer groups to start at once, not after the 3 s production delay.
+    // Tests and the dev broker want consumer groups to start at once, not after the 3 s production
+    // delay.
     p.put("group.initial.rebalance.delay.ms", "0");
     return p;
   }
@@ -157,8 +174,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   }
 
   /**
-   * Starts node {@code nodeId} again on its former ports and data; returns once the broker has registered.
-   * A no-op when it is running.
+   * Starts node {@code nodeId} again on its former ports and data; returns once the broker has
+   * registered. A no-op when it is running.
    */
   public synchronized void startNode(int nodeId) {
     node(nodeId).start();
@@ -171,7 +188,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     startNode(nodeId);
   }
 
-  /** Stops every node, in parallel (one after another can lose the quorum and stall). Idempotent. */
+  /**
+   * Stops every node, in parallel (one after another can lose the quorum and stall). Idempotent.
+   */
   @Override
   public synchronized void close() {
     inParallel(nodes, KafkaNode::stop);
@@ -190,7 +209,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
   private KafkaNode node(int nodeId) {
     if (nodeId < 0 || nodeId >= nodes.size()) {
-      throw new IllegalArgumentException("node id must be between 0 and " + (nodes.size() - 1) + ", was " + nodeId);
+      throw new IllegalArgumentException(
+          "node id must be between 0 and " + (nodes.size() - 1) + ", was " + nodeId);
     }
     return nodes.get(nodeId);
   }
@@ -204,8 +224,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     try (Admin admin = Admin.create(props)) {
       while (System.nanoTime() < deadline) {
         try {
-          int registered = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000)).nodes()
-              .get(5, TimeUnit.SECONDS).size();
+          int registered =
+              admin
+                  .describeCluster(new DescribeClusterOptions().timeoutMs(5000))
+                  .nodes()
+                  .get(5, TimeUnit.SECONDS)
+                  .size();
           if (registered >= expected) {
             return;
           }
@@ -219,7 +243,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new EmbeddedKafkaException("interrupted while waiting for the Kafka cluster", e);
     }
-    throw new EmbeddedKafkaException("Kafka cluster not ready within " + READY_TIMEOUT.toSeconds() + " s: " + last);
+    throw new EmbeddedKafkaException(
+        "Kafka cluster not ready within " + READY_TIMEOUT.toSeconds() + " s: " + last);
   }
 
   private void inParallel(List<KafkaNode> targets, Consumer<KafkaNode> action) {
@@ -227,12 +252,18 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       action.accept(targets.get(0));
       return;
     }
-    List<CompletableFuture<Void>> futures = targets.stream()
-        .map(node -> CompletableFuture.runAsync(() -> action.accept(node), runnable -> {
-          Thread thread = new Thread(runnable, "kafka-node-" + node.nodeId() + "-lifecycle");
-          thread.start();
-        }))
-        .toList();
+    List<CompletableFuture<Void>> futures =
+        targets.stream()
+            .map(
+                node ->
+                    CompletableFuture.runAsync(
+                        () -> action.accept(node),
+                        runnable -> {
+                          Thread thread =
+                              new Thread(runnable, "kafka-node-" + node.nodeId() + "-lifecycle");
+                          thread.start();
+                        }))
+            .toList();
     try {
       CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
     } catch (CompletionException e) {

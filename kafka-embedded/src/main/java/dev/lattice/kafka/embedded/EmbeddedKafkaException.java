@@ -1,6 +1,8 @@
 package dev.lattice.kafka.embedded;
 
-/** An in-JVM Kafka node could not be formatted, started, stopped or restarted. The message says why. */
+/**
+ * An in-JVM Kafka node could not be formatted, started, stopped or restarted. The message says why.
+ */
 public class EmbeddedKafkaException extends RuntimeException {
   public EmbeddedKafkaException(String message) {
     super(message);

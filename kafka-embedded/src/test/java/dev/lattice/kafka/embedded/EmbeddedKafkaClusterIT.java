@@ -39,10 +39,15 @@ class EmbeddedKafkaClusterIT {
     try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(KafkaClusterSpec.of(1, dir))) {
       clusterId = cluster.clusterId();
       try (Admin admin = Admin.create(cluster.clientProperties())) {
-        admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        admin
+            .createTopics(List.of(new NewTopic("kept", 1, (short) 1)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
       }
       try (KafkaProducer<String, String> producer = producer(cluster.bootstrapServers())) {
-        producer.send(new ProducerRecord<>("kept", "k", "before restart")).get(30, TimeUnit.SECONDS);
+        producer
+            .send(new ProducerRecord<>("kept", "k", "before restart"))
+            .get(30, TimeUnit.SECONDS);
       }
     }
 
@@ -60,7 +65,8 @@ class EmbeddedKafkaClusterIT {
     Path file = freshDir("unwritable").resolve("a-file");
     Files.writeString(file, "not a directory");
 
-    assertThatThrownBy(() -> EmbeddedKafkaCluster.start(KafkaClusterSpec.of(1, file.resolve("data"))))
+    assertThatThrownBy(
+            () -> EmbeddedKafkaCluster.start(KafkaClusterSpec.of(1, file.resolve("data"))))
         .isInstanceOf(KafkaDataDirectoryException.class)
         .hasMessageContaining("is not writable");
   }
@@ -73,8 +79,10 @@ class EmbeddedKafkaClusterIT {
   }
 
   static KafkaProducer<String, String> producer(String bootstrap) {
-    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-        new StringSerializer(), new StringSerializer());
+    return new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        new StringSerializer(),
+        new StringSerializer());
   }
 
   static List<String> readAll(String bootstrap, String topic, int expected) {

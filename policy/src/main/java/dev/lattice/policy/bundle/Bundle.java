@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A loaded OPA bundle: manifest, Rego modules (tests included) and the data document assembled
- * from its {@code data.json}/{@code data.yaml} files. Immutable.
+ * A loaded OPA bundle: manifest, Rego modules (tests included) and the data document assembled from
+ * its {@code data.json}/{@code data.yaml} files. Immutable.
  *
  * @param source where it was loaded from (a path or a name), used in messages
  * @param manifest the {@code .manifest} (or {@link BundleManifest#empty()})

@@ -15,9 +15,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /**
- * Builds a {@code .tar.gz} bundle from a bundle (or plain policy) directory: the manifest (with
- * its revision set), every Rego and data file, and optionally a {@code .signatures.json}. The
- * archive is deterministic: same files and revision give the same bytes.
+ * Builds a {@code .tar.gz} bundle from a bundle (or plain policy) directory: the manifest (with its
+ * revision set), every Rego and data file, and optionally a {@code .signatures.json}. The archive
+ * is deterministic: same files and revision give the same bytes.
  */
 public final class BundleBuilder {
 
@@ -38,11 +38,14 @@ public final class BundleBuilder {
     BundleManifest manifest = bundle.manifest().withRevision(rev);
     Map<String, byte[]> files = new TreeMap<>(bundle.files());
     files.put(BundleLoader.MANIFEST, BundleLoader.JSON.writeValueAsBytes(manifest.toMap()));
-    if (signingKey != null) files.put(BundleLoader.SIGNATURES, BundleSignatures.sign(files, signingKey));
+    if (signingKey != null)
+      files.put(BundleLoader.SIGNATURES, BundleSignatures.sign(files, signingKey));
     return tarGz(files);
   }
 
-  /** Loads {@code dir}, builds the archive and writes it to {@code out}; returns the built bundle. */
+  /**
+   * Loads {@code dir}, builds the archive and writes it to {@code out}; returns the built bundle.
+   */
   public static Bundle build(Path dir, Path out, String revision, SigningKey signingKey) {
     Bundle bundle = BundleLoader.load(dir);
     byte[] archive = build(bundle, revision, signingKey);

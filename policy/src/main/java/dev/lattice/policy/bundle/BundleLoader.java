@@ -41,7 +41,9 @@ public final class BundleLoader {
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final YAMLMapper YAML = YAMLMapper.builder().build();
   private static final Pattern PACKAGE =
-      Pattern.compile("^\\s*package\\s+([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*)", Pattern.MULTILINE);
+      Pattern.compile(
+          "^\\s*package\\s+([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*)",
+          Pattern.MULTILINE);
   private static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
 
   private BundleLoader() {}
@@ -149,7 +151,11 @@ public final class BundleLoader {
       regoVersion = n.intValue();
       if (regoVersion != 1) {
         throw new BundleException(
-            source, MANIFEST, "rego_version " + regoVersion + " is not supported; this engine speaks Rego v1 (rego_version 1)");
+            source,
+            MANIFEST,
+            "rego_version "
+                + regoVersion
+                + " is not supported; this engine speaks Rego v1 (rego_version 1)");
       }
     }
     Object metadata = m.get("metadata");
@@ -167,19 +173,35 @@ public final class BundleLoader {
       if (bytes.length == 0) return Map.of();
       return YAML.readValue(bytes, Object.class);
     } catch (JacksonException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
       throw new BundleException(
-          source, name, "invalid " + (name.endsWith(".json") ? "JSON" : "YAML") + where + ": " + e.getOriginalMessage(), e);
+          source,
+          name,
+          "invalid "
+              + (name.endsWith(".json") ? "JSON" : "YAML")
+              + where
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     }
   }
 
-  private static void checkPackageInRoots(String source, String name, String text, BundleManifest manifest) {
+  private static void checkPackageInRoots(
+      String source, String name, String text, BundleManifest manifest) {
     Matcher m = PACKAGE.matcher(text);
     if (!m.find()) return; // the compiler reports the missing package with its position
     String pkgPath = m.group(1).replace('.', '/');
     if (!manifest.owns(pkgPath)) {
       throw new BundleException(
-          source, name, "package " + m.group(1) + " lies outside the bundle roots " + manifest.roots());
+          source,
+          name,
+          "package " + m.group(1) + " lies outside the bundle roots " + manifest.roots());
     }
   }
 
@@ -190,17 +212,22 @@ public final class BundleLoader {
     String dir = slash < 0 ? "" : name.substring(0, slash);
     List<String> segments = dir.isEmpty() ? List.of() : List.of(dir.split("/"));
     if (segments.isEmpty() && !(doc instanceof Map)) {
-      throw new BundleException(source, name, "a data file at the bundle root must hold a JSON object");
+      throw new BundleException(
+          source, name, "a data file at the bundle root must hold a JSON object");
     }
     if (doc instanceof Map<?, ?> obj) {
       for (Object key : obj.keySet()) {
         String p = dir.isEmpty() ? key.toString() : dir + "/" + key;
         if (!manifest.owns(p)) {
-          throw new BundleException(source, name, "data path " + p + " lies outside the bundle roots " + manifest.roots());
+          throw new BundleException(
+              source,
+              name,
+              "data path " + p + " lies outside the bundle roots " + manifest.roots());
         }
       }
     } else if (!manifest.owns(dir)) {
-      throw new BundleException(source, name, "data path " + dir + " lies outside the bundle roots " + manifest.roots());
+      throw new BundleException(
+          source, name, "data path " + dir + " lies outside the bundle roots " + manifest.roots());
     }
     Map<String, Object> node = data;
     for (String seg : segments) {
@@ -209,7 +236,8 @@ public final class BundleLoader {
         child = new LinkedHashMap<String, Object>();
         node.put(seg, child);
       } else if (!(child instanceof Map)) {
-        throw new BundleException(source, name, "data path " + dir + " conflicts with a value set by another data file");
+        throw new BundleException(
+            source, name, "data path " + dir + " conflicts with a value set by another data file");
       }
       node = (Map<String, Object>) child;
     }
@@ -218,17 +246,20 @@ public final class BundleLoader {
     } else {
       // a non-object document replaces the (empty) object created for its directory
       Map<String, Object> parent = data;
-      for (int i = 0; i < segments.size() - 1; i++) parent = (Map<String, Object>) parent.get(segments.get(i));
+      for (int i = 0; i < segments.size() - 1; i++)
+        parent = (Map<String, Object>) parent.get(segments.get(i));
       String last = segments.get(segments.size() - 1);
       if (!((Map<String, Object>) parent.get(last)).isEmpty()) {
-        throw new BundleException(source, name, "data path " + dir + " conflicts with a value set by another data file");
+        throw new BundleException(
+            source, name, "data path " + dir + " conflicts with a value set by another data file");
       }
       parent.put(last, doc);
     }
   }
 
   @SuppressWarnings("unchecked")
-  private static void merge(String source, String name, String at, Map<String, Object> into, Map<String, Object> doc) {
+  private static void merge(
+      String source, String name, String at, Map<String, Object> into, Map<String, Object> doc) {
     for (var e : doc.entrySet()) {
       String key = e.getKey();
       String p = at.isEmpty() ? key : at + "/" + key;
@@ -240,7 +271,8 @@ public final class BundleLoader {
         merge(source, name, p, copy, (Map<String, Object>) e.getValue());
         into.put(key, copy);
       } else {
-        throw new BundleException(source, name, "data path " + p + " is already defined by another data file");
+        throw new BundleException(
+            source, name, "data path " + p + " is already defined by another data file");
       }
     }
   }
@@ -278,7 +310,8 @@ public final class BundleLoader {
       while ((entry = tar.getNextEntry()) != null) {
         if (!entry.isFile()) continue;
         if (entry.getSize() > MAX_FILE_BYTES) {
-          throw new BundleException(source, entry.getName(), "file larger than " + MAX_FILE_BYTES + " bytes");
+          throw new BundleException(
+              source, entry.getName(), "file larger than " + MAX_FILE_BYTES + " bytes");
         }
         files.put(entry.getName(), tar.readAllBytes());
       }

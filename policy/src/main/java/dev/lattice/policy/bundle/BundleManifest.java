@@ -18,8 +18,14 @@ public record BundleManifest(
 
   public BundleManifest {
     revision = revision == null ? "" : revision;
-    roots = roots == null ? List.of("") : List.copyOf(roots.stream().map(BundleManifest::normalizeRoot).toList());
-    metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    roots =
+        roots == null
+            ? List.of("")
+            : List.copyOf(roots.stream().map(BundleManifest::normalizeRoot).toList());
+    metadata =
+        metadata == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
   }
 
   /** The manifest of a bundle that has none: no revision, owns everything. */

@@ -22,8 +22,8 @@ public final class BundleRoots {
   }
 
   /**
-   * Throws when any two of the bundles claim overlapping roots (like OPA, which refuses to
-   * activate such a set).
+   * Throws when any two of the bundles claim overlapping roots (like OPA, which refuses to activate
+   * such a set).
    *
    * @throws BundleException naming both bundles and the overlapping roots
    */
@@ -37,7 +37,14 @@ public final class BundleRoots {
           for (String rb : b.manifest().roots()) {
             if (overlap(ra, rb)) {
               problems.add(
-                  "root '" + ra + "' of " + a.source() + " overlaps root '" + rb + "' of " + b.source());
+                  "root '"
+                      + ra
+                      + "' of "
+                      + a.source()
+                      + " overlaps root '"
+                      + rb
+                      + "' of "
+                      + b.source());
             }
           }
         }

@@ -73,7 +73,9 @@ public final class BundleSignatures {
     String src = bundle.source();
     if (!bundle.signed()) {
       throw new BundleSignatureException(
-          src, BundleLoader.SIGNATURES, "missing: the bundle is unsigned but a verification key is configured");
+          src,
+          BundleLoader.SIGNATURES,
+          "missing: the bundle is unsigned but a verification key is configured");
     }
     SignedJWT jwt = parseSingleSignature(src, bundle.signatures());
     JWSHeader header = jwt.getHeader();
@@ -81,33 +83,48 @@ public final class BundleSignatures {
     try {
       claims = jwt.getJWTClaimsSet().toJSONObject();
     } catch (ParseException e) {
-      throw new BundleSignatureException(src, BundleLoader.SIGNATURES, "the JWT payload is not a JSON object", e);
+      throw new BundleSignatureException(
+          src, BundleLoader.SIGNATURES, "the JWT payload is not a JSON object", e);
     }
     String kid = header.getKeyID() != null ? header.getKeyID() : (String) claims.get("keyid");
     VerificationKey key = chooseKey(src, keys, kid);
     if (!header.getAlgorithm().getName().equals(key.algorithm())) {
       throw new BundleSignatureException(
-          src, BundleLoader.SIGNATURES,
-          "signed with " + header.getAlgorithm() + " but key '" + key.keyId() + "' expects " + key.algorithm());
+          src,
+          BundleLoader.SIGNATURES,
+          "signed with "
+              + header.getAlgorithm()
+              + " but key '"
+              + key.keyId()
+              + "' expects "
+              + key.algorithm());
     }
     boolean valid;
     try {
       valid = jwt.verify(verifier(key));
     } catch (JOSEException | GeneralSecurityException | IllegalArgumentException e) {
-      throw new BundleSignatureException(src, BundleLoader.SIGNATURES, "cannot verify with key '" + key.keyId() + "': " + e.getMessage(), e);
+      throw new BundleSignatureException(
+          src,
+          BundleLoader.SIGNATURES,
+          "cannot verify with key '" + key.keyId() + "': " + e.getMessage(),
+          e);
     }
     if (!valid) {
-      throw new BundleSignatureException(src, BundleLoader.SIGNATURES, "invalid signature for key '" + key.keyId() + "'");
+      throw new BundleSignatureException(
+          src, BundleLoader.SIGNATURES, "invalid signature for key '" + key.keyId() + "'");
     }
     if (!key.scope().isEmpty() && !key.scope().equals(claims.get("scope"))) {
-      throw new BundleSignatureException(src, BundleLoader.SIGNATURES, "scope '" + claims.get("scope") + "' does not match the expected '" + key.scope() + "'");
+      throw new BundleSignatureException(
+          src,
+          BundleLoader.SIGNATURES,
+          "scope '" + claims.get("scope") + "' does not match the expected '" + key.scope() + "'");
     }
     checkFiles(src, claims.get("files"), bundle.files());
   }
 
   /**
-   * Signs the bundle files (relative path to bytes; {@code .signatures.json} itself is skipped)
-   * and returns the content of {@code .signatures.json}.
+   * Signs the bundle files (relative path to bytes; {@code .signatures.json} itself is skipped) and
+   * returns the content of {@code .signatures.json}.
    */
   public static byte[] sign(Map<String, byte[]> files, SigningKey key) {
     List<Object> entries = new ArrayList<>();
@@ -120,14 +137,20 @@ public final class BundleSignatures {
       entries.add(f);
     }
     JWTClaimsSet.Builder claims =
-        new JWTClaimsSet.Builder().claim("files", entries).claim("keyid", key.keyId()).issueTime(new Date());
+        new JWTClaimsSet.Builder()
+            .claim("files", entries)
+            .claim("keyid", key.keyId())
+            .issueTime(new Date());
     if (!key.scope().isEmpty()) claims.claim("scope", key.scope());
-    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.parse(key.algorithm())).keyID(key.keyId()).build();
+    JWSHeader header =
+        new JWSHeader.Builder(JWSAlgorithm.parse(key.algorithm())).keyID(key.keyId()).build();
     SignedJWT jwt = new SignedJWT(header, claims.build());
     try {
       jwt.sign(signer(key));
     } catch (JOSEException | GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("cannot sign with key '" + key.keyId() + "' (" + key.algorithm() + "): " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot sign with key '" + key.keyId() + "' (" + key.algorithm() + "): " + e.getMessage(),
+          e);
     }
     return CANONICAL.writeValueAsBytes(Map.of("signatures", List.of(jwt.serialize())));
   }
@@ -154,42 +177,55 @@ public final class BundleSignatures {
     try {
       parsed = CANONICAL.readValue(raw, Object.class);
     } catch (JacksonException e) {
-      throw new BundleSignatureException(src, BundleLoader.SIGNATURES, "invalid JSON: " + e.getOriginalMessage(), e);
+      throw new BundleSignatureException(
+          src, BundleLoader.SIGNATURES, "invalid JSON: " + e.getOriginalMessage(), e);
     }
     if (!(parsed instanceof Map<?, ?> m) || !(m.get("signatures") instanceof List<?> sigs)) {
-      throw new BundleSignatureException(src, BundleLoader.SIGNATURES, "must be {\"signatures\": [\"<JWT>\"]}");
+      throw new BundleSignatureException(
+          src, BundleLoader.SIGNATURES, "must be {\"signatures\": [\"<JWT>\"]}");
     }
     if (sigs.size() != 1 || !(sigs.get(0) instanceof String token)) {
-      throw new BundleSignatureException(src, BundleLoader.SIGNATURES, "must hold exactly one signature, found " + sigs.size());
+      throw new BundleSignatureException(
+          src, BundleLoader.SIGNATURES, "must hold exactly one signature, found " + sigs.size());
     }
     try {
       return SignedJWT.parse(token);
     } catch (ParseException e) {
-      throw new BundleSignatureException(src, BundleLoader.SIGNATURES, "not a signed JWT: " + e.getMessage(), e);
+      throw new BundleSignatureException(
+          src, BundleLoader.SIGNATURES, "not a signed JWT: " + e.getMessage(), e);
     }
   }
 
   private static VerificationKey chooseKey(String src, List<VerificationKey> keys, String kid) {
     if (kid == null || kid.isEmpty()) {
       if (keys.size() == 1) return keys.get(0);
-      throw new BundleSignatureException(src, BundleLoader.SIGNATURES, "the signature names no key id and several keys are configured");
+      throw new BundleSignatureException(
+          src,
+          BundleLoader.SIGNATURES,
+          "the signature names no key id and several keys are configured");
     }
     for (VerificationKey k : keys) if (k.keyId().equals(kid)) return k;
-    throw new BundleSignatureException(src, BundleLoader.SIGNATURES, "signed with unknown key id '" + kid + "'");
+    throw new BundleSignatureException(
+        src, BundleLoader.SIGNATURES, "signed with unknown key id '" + kid + "'");
   }
 
   private static void checkFiles(String src, Object filesClaim, Map<String, byte[]> actual) {
     if (!(filesClaim instanceof List<?> list)) {
-      throw new BundleSignatureException(src, BundleLoader.SIGNATURES, "the JWT payload has no 'files' list");
+      throw new BundleSignatureException(
+          src, BundleLoader.SIGNATURES, "the JWT payload has no 'files' list");
     }
     Map<String, String> signed = new TreeMap<>();
     for (Object o : list) {
-      if (!(o instanceof Map<?, ?> f) || !(f.get("name") instanceof String name) || !(f.get("hash") instanceof String hash)) {
-        throw new BundleSignatureException(src, BundleLoader.SIGNATURES, "malformed entry in 'files': " + o);
+      if (!(o instanceof Map<?, ?> f)
+          || !(f.get("name") instanceof String name)
+          || !(f.get("hash") instanceof String hash)) {
+        throw new BundleSignatureException(
+            src, BundleLoader.SIGNATURES, "malformed entry in 'files': " + o);
       }
       Object alg = f.get("algorithm");
       if (alg != null && !"SHA-256".equals(alg)) {
-        throw new BundleSignatureException(src, name, "unsupported hash algorithm " + alg + " (only SHA-256)");
+        throw new BundleSignatureException(
+            src, name, "unsupported hash algorithm " + alg + " (only SHA-256)");
       }
       signed.put(stripSlash(name), hash);
     }
@@ -203,7 +239,8 @@ public final class BundleSignatures {
         throw new BundleSignatureException(src, name, "file is not covered by the signature");
       }
       if (!hash(name, actual.get(name)).equalsIgnoreCase(signed.get(name))) {
-        throw new BundleSignatureException(src, name, "content does not match the signed hash (tampered)");
+        throw new BundleSignatureException(
+            src, name, "content does not match the signed hash (tampered)");
       }
     }
   }
@@ -212,19 +249,23 @@ public final class BundleSignatures {
     return s.startsWith("/") ? s.substring(1) : s;
   }
 
-  private static JWSVerifier verifier(VerificationKey key) throws JOSEException, GeneralSecurityException {
+  private static JWSVerifier verifier(VerificationKey key)
+      throws JOSEException, GeneralSecurityException {
     if (key.isHmac()) return new MACVerifier(key.key().getBytes(StandardCharsets.UTF_8));
     PublicKey pk = publicKey(key.key());
     if (key.algorithm().startsWith("ES")) {
-      if (!(pk instanceof ECPublicKey ec)) throw new IllegalArgumentException("key is not an EC public key");
+      if (!(pk instanceof ECPublicKey ec))
+        throw new IllegalArgumentException("key is not an EC public key");
       return new ECDSAVerifier(ec);
     }
-    if (!(pk instanceof RSAPublicKey rsa)) throw new IllegalArgumentException("key is not an RSA public key");
+    if (!(pk instanceof RSAPublicKey rsa))
+      throw new IllegalArgumentException("key is not an RSA public key");
     return new RSASSAVerifier(rsa);
   }
 
   private static JWSSigner signer(SigningKey key) throws JOSEException, GeneralSecurityException {
-    if (key.algorithm().startsWith("HS")) return new MACSigner(key.key().getBytes(StandardCharsets.UTF_8));
+    if (key.algorithm().startsWith("HS"))
+      return new MACSigner(key.key().getBytes(StandardCharsets.UTF_8));
     PrivateKey pk = privateKey(key.key(), key.algorithm().startsWith("ES") ? "EC" : "RSA");
     if (key.algorithm().startsWith("ES")) return new ECDSASigner((ECPrivateKey) pk);
     return new RSASSASigner(pk);
@@ -254,7 +295,8 @@ public final class BundleSignatures {
       throw new IllegalArgumentException(
           "the private key is in the legacy PKCS#1/SEC1 form; convert it with 'openssl pkcs8 -topk8 -nocrypt'");
     }
-    return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(pemBody(pem, "PRIVATE KEY")));
+    return KeyFactory.getInstance(alg)
+        .generatePrivate(new PKCS8EncodedKeySpec(pemBody(pem, "PRIVATE KEY")));
   }
 
   private static byte[] pemBody(String pem, String label) {
@@ -270,8 +312,13 @@ public final class BundleSignatures {
   /** PEM text of a key (for tests and tooling). */
   public static String toPem(java.security.Key key) {
     String label = key instanceof PrivateKey ? "PRIVATE KEY" : "PUBLIC KEY";
-    return "-----BEGIN " + label + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-        + "\n-----END " + label + "-----\n";
+    return "-----BEGIN "
+        + label
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded())
+        + "\n-----END "
+        + label
+        + "-----\n";
   }
 }

@@ -45,7 +45,9 @@ public final class DefaultBundle {
 
   private static byte[] readBytes(ClassLoader cl, String resource) {
     try (InputStream in = cl.getResourceAsStream(resource)) {
-      if (in == null) throw new IllegalStateException("missing class-path resource " + resource + " (policy jar incomplete?)");
+      if (in == null)
+        throw new IllegalStateException(
+            "missing class-path resource " + resource + " (policy jar incomplete?)");
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read class-path resource " + resource, e);

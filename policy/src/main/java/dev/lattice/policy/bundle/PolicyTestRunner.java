@@ -75,8 +75,8 @@ public final class PolicyTestRunner {
     }
 
     /**
-     * Prints each failing test with its location (and each passing one when {@code verbose}),
-     * then the summary line.
+     * Prints each failing test with its location (and each passing one when {@code verbose}), then
+     * the summary line.
      */
     public void print(PrintStream out, boolean verbose) {
       for (Result r : results) {
@@ -96,9 +96,7 @@ public final class PolicyTestRunner {
     return run(Rego.compile(bundle.modules(), bundle.data()), name -> true);
   }
 
-  /**
-   * Runs the tests of a compiled policy whose path matches {@code filter}.
-   */
+  /** Runs the tests of a compiled policy whose path matches {@code filter}. */
   public static Report run(CompiledPolicy policy, Predicate<String> filter) {
     Map<String, Location> tests = new LinkedHashMap<>();
     for (RuleInfo rule : policy.rules()) {
@@ -114,7 +112,8 @@ public final class PolicyTestRunner {
       String message = "";
       try {
         QueryResult r = policy.prepare(t.getKey()).evaluate(null, options);
-        boolean pass = r.defined() && !Boolean.FALSE.equals(r.bindings().get(0).get(Rego.EXPRESSION_BINDING));
+        boolean pass =
+            r.defined() && !Boolean.FALSE.equals(r.bindings().get(0).get(Rego.EXPRESSION_BINDING));
         status = pass ? Status.PASS : Status.FAIL;
       } catch (RegoException e) {
         status = Status.ERROR;

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class BundleLoaderTest {
 
@@ -39,7 +39,9 @@ class BundleLoaderTest {
 
   @Test
   void aDirectoryBundleHasItsManifestModulesAndData() throws Exception {
-    write(".manifest", "{\"revision\":\"r1\",\"roots\":[\"acme\",\"networks\"],\"rego_version\":1,\"metadata\":{\"owner\":\"compliance\"}}");
+    write(
+        ".manifest",
+        "{\"revision\":\"r1\",\"roots\":[\"acme\",\"networks\"],\"rego_version\":1,\"metadata\":{\"owner\":\"compliance\"}}");
     write("acme/policy.rego", "package acme\n\nallow := true\n");
     write("acme/policy_test.rego", "package acme\n\ntest_allow if allow\n");
     write("networks/ski-club/data.json", "{\"offers\":{\"accept\":true}}");
@@ -51,7 +53,9 @@ class BundleLoaderTest {
     assertThat(b.revision()).isEqualTo("r1");
     assertThat(b.manifest().roots()).containsExactly("acme", "networks");
     assertThat(b.manifest().metadata()).containsEntry("owner", "compliance");
-    assertThat(b.modules()).extracting(m -> m.path()).containsExactly("acme/policy.rego", "acme/policy_test.rego");
+    assertThat(b.modules())
+        .extracting(m -> m.path())
+        .containsExactly("acme/policy.rego", "acme/policy_test.rego");
     assertThat(b.testModules()).hasSize(1);
     assertThat(b.data())
         .isEqualTo(
@@ -81,7 +85,8 @@ class BundleLoaderTest {
 
   @Test
   void aBundleWithoutManifestOwnsEverythingAndHasNoRevision() {
-    Bundle b = BundleLoader.fromFiles("mem", files("data.json", "{\"a\":1}", "p/q.rego", "package p.q\n"));
+    Bundle b =
+        BundleLoader.fromFiles("mem", files("data.json", "{\"a\":1}", "p/q.rego", "package p.q\n"));
 
     assertThat(b.revision()).isEmpty();
     assertThat(b.manifest().roots()).containsExactly("");
@@ -92,7 +97,14 @@ class BundleLoaderTest {
   void rootDataMergesWithNestedDataFiles() {
     Bundle b =
         BundleLoader.fromFiles(
-            "mem", files("data.json", "{\"a\":{\"x\":1}}", "a/data.json", "{\"y\":2}", "a/b/data.json", "[3]"));
+            "mem",
+            files(
+                "data.json",
+                "{\"a\":{\"x\":1}}",
+                "a/data.json",
+                "{\"y\":2}",
+                "a/b/data.json",
+                "[3]"));
 
     assertThat(b.data()).isEqualTo(Map.of("a", Map.of("x", 1, "y", 2, "b", List.of(3))));
   }
@@ -100,14 +112,19 @@ class BundleLoaderTest {
   @Test
   void twoDataFilesDefiningTheSameValueAreRefusedNamingTheFile() {
     assertThatThrownBy(
-            () -> BundleLoader.fromFiles("mem", files("data.json", "{\"a\":{\"x\":1}}", "a/data.json", "{\"x\":2}")))
+            () ->
+                BundleLoader.fromFiles(
+                    "mem", files("data.json", "{\"a\":{\"x\":1}}", "a/data.json", "{\"x\":2}")))
         .isInstanceOf(BundleException.class)
-        .hasMessageContaining("mem:data.json: data path a/x is already defined by another data file");
+        .hasMessageContaining(
+            "mem:data.json: data path a/x is already defined by another data file");
   }
 
   @Test
   void invalidJsonIsReportedWithItsPathAndLine() {
-    assertThatThrownBy(() -> BundleLoader.fromFiles("b.tar.gz", files("networks/data.json", "{\n \"a\": ,\n}")))
+    assertThatThrownBy(
+            () ->
+                BundleLoader.fromFiles("b.tar.gz", files("networks/data.json", "{\n \"a\": ,\n}")))
         .isInstanceOf(BundleException.class)
         .hasMessageStartingWith("b.tar.gz:networks/data.json: invalid JSON at line 2")
         .extracting(e -> ((BundleException) e).file())
@@ -123,14 +140,16 @@ class BundleLoaderTest {
 
   @Test
   void aBadManifestIsReported() {
-    assertThatThrownBy(() -> BundleLoader.fromFiles("mem", files(".manifest", "{\"roots\": \"x\"}")))
+    assertThatThrownBy(
+            () -> BundleLoader.fromFiles("mem", files(".manifest", "{\"roots\": \"x\"}")))
         .isInstanceOf(BundleException.class)
         .hasMessageContaining(".manifest: 'roots' must be an array of strings");
   }
 
   @Test
   void regoVersionZeroIsRefused() {
-    assertThatThrownBy(() -> BundleLoader.fromFiles("mem", files(".manifest", "{\"rego_version\": 0}")))
+    assertThatThrownBy(
+            () -> BundleLoader.fromFiles("mem", files(".manifest", "{\"rego_version\": 0}")))
         .isInstanceOf(BundleException.class)
         .hasMessageContaining("rego_version 0 is not supported");
   }
@@ -138,7 +157,14 @@ class BundleLoaderTest {
   @Test
   void aPackageOutsideTheRootsIsRefused() {
     assertThatThrownBy(
-            () -> BundleLoader.fromFiles("mem", files(".manifest", "{\"roots\":[\"acme\"]}", "other/p.rego", "package other.p\n")))
+            () ->
+                BundleLoader.fromFiles(
+                    "mem",
+                    files(
+                        ".manifest",
+                        "{\"roots\":[\"acme\"]}",
+                        "other/p.rego",
+                        "package other.p\n")))
         .isInstanceOf(BundleException.class)
         .hasMessageContaining("other/p.rego: package other.p lies outside the bundle roots [acme]");
   }
@@ -146,7 +172,14 @@ class BundleLoaderTest {
   @Test
   void dataOutsideTheRootsIsRefused() {
     assertThatThrownBy(
-            () -> BundleLoader.fromFiles("mem", files(".manifest", "{\"roots\":[\"acme\"]}", "data.json", "{\"acme\":{}, \"zed\":1}")))
+            () ->
+                BundleLoader.fromFiles(
+                    "mem",
+                    files(
+                        ".manifest",
+                        "{\"roots\":[\"acme\"]}",
+                        "data.json",
+                        "{\"acme\":{}, \"zed\":1}")))
         .isInstanceOf(BundleException.class)
         .hasMessageContaining("data path zed lies outside the bundle roots");
   }
@@ -162,7 +195,8 @@ class BundleLoaderTest {
 
   @Test
   void bytesThatAreNotATarGzAreRefused() {
-    assertThatThrownBy(() -> BundleLoader.fromTarGz("junk.tar.gz", "hello".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () -> BundleLoader.fromTarGz("junk.tar.gz", "hello".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(BundleException.class)
         .hasMessageStartingWith("junk.tar.gz: not a readable .tar.gz bundle");
   }
@@ -171,7 +205,8 @@ class BundleLoaderTest {
   void overlappingRootsOfTwoBundlesAreRefused() {
     Bundle a = BundleLoader.fromFiles("a", files(".manifest", "{\"roots\":[\"lattice\"]}"));
     Bundle b = BundleLoader.fromFiles("b", files(".manifest", "{\"roots\":[\"lattice/offers\"]}"));
-    Bundle c = BundleLoader.fromFiles("c", files(".manifest", "{\"roots\":[\"latticex\", \"networks\"]}"));
+    Bundle c =
+        BundleLoader.fromFiles("c", files(".manifest", "{\"roots\":[\"latticex\", \"networks\"]}"));
 
     assertThatThrownBy(() -> BundleRoots.checkDisjoint(List.of(a, b, c)))
         .isInstanceOf(BundleException.class)
@@ -190,6 +225,7 @@ class BundleLoaderTest {
 
     assertThat(first).isEqualTo(second);
     assertThat(built.revision()).startsWith("sha256-").hasSize(19);
-    assertThat(BundleLoader.fromTarGz("built", BundleBuilder.build(b, "v42", null)).revision()).isEqualTo("v42");
+    assertThat(BundleLoader.fromTarGz("built", BundleBuilder.build(b, "v42", null)).revision())
+        .isEqualTo("v42");
   }
 }

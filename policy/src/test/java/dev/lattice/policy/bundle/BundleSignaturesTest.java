@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class BundleSignaturesTest {
 
@@ -35,15 +35,25 @@ class BundleSignaturesTest {
       KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
       rsa.initialize(2048);
       KeyPair r = rsa.generateKeyPair();
-      RS256 = new Keys("RS256", new SigningKey("k-rsa", "RS256", BundleSignatures.toPem(r.getPrivate())),
-          new VerificationKey("k-rsa", "RS256", BundleSignatures.toPem(r.getPublic())));
+      RS256 =
+          new Keys(
+              "RS256",
+              new SigningKey("k-rsa", "RS256", BundleSignatures.toPem(r.getPrivate())),
+              new VerificationKey("k-rsa", "RS256", BundleSignatures.toPem(r.getPublic())));
       KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
       ec.initialize(new ECGenParameterSpec("secp256r1"));
       KeyPair e = ec.generateKeyPair();
-      ES256 = new Keys("ES256", new SigningKey("k-ec", "ES256", BundleSignatures.toPem(e.getPrivate())),
-          new VerificationKey("k-ec", "ES256", BundleSignatures.toPem(e.getPublic())));
+      ES256 =
+          new Keys(
+              "ES256",
+              new SigningKey("k-ec", "ES256", BundleSignatures.toPem(e.getPrivate())),
+              new VerificationKey("k-ec", "ES256", BundleSignatures.toPem(e.getPublic())));
       String secret = "a-shared-secret-of-at-least-32-bytes!";
-      HS256 = new Keys("HS256", new SigningKey("k-hmac", "HS256", secret), new VerificationKey("k-hmac", "HS256", secret));
+      HS256 =
+          new Keys(
+              "HS256",
+              new SigningKey("k-hmac", "HS256", secret),
+              new VerificationKey("k-hmac", "HS256", secret));
     } catch (Exception ex) {
       throw new ExceptionInInitializerError(ex);
     }
@@ -55,14 +65,17 @@ class BundleSignaturesTest {
 
   private static Map<String, byte[]> files() {
     Map<String, byte[]> m = new TreeMap<>();
-    m.put(".manifest", "{\"revision\":\"r1\",\"roots\":[\"acme\"]}".getBytes(StandardCharsets.UTF_8));
+    m.put(
+        ".manifest", "{\"revision\":\"r1\",\"roots\":[\"acme\"]}".getBytes(StandardCharsets.UTF_8));
     m.put("acme/p.rego", "package acme\n\nallow := true\n".getBytes(StandardCharsets.UTF_8));
     m.put("acme/data.json", "{\"limit\": 3}".getBytes(StandardCharsets.UTF_8));
     return m;
   }
 
   private static Bundle signed(Keys keys) {
-    return BundleLoader.fromTarGz("signed.tar.gz", BundleBuilder.build(BundleLoader.fromFiles("src", files()), null, keys.signing()));
+    return BundleLoader.fromTarGz(
+        "signed.tar.gz",
+        BundleBuilder.build(BundleLoader.fromFiles("src", files()), null, keys.signing()));
   }
 
   private static Bundle withFile(Bundle b, String name, String content) {
@@ -78,7 +91,8 @@ class BundleSignaturesTest {
     Bundle b = signed(keys);
 
     assertThat(b.signed()).isTrue();
-    assertThatCode(() -> BundleSignatures.verify(b, List.of(keys.verification()))).doesNotThrowAnyException();
+    assertThatCode(() -> BundleSignatures.verify(b, List.of(keys.verification())))
+        .doesNotThrowAnyException();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -118,11 +132,15 @@ class BundleSignaturesTest {
     VerificationKey wrong =
         keys == HS256
             ? new VerificationKey("k-hmac", "HS256", "another-shared-secret-of-32-bytes-or-more")
-            : new VerificationKey(keys.verification().keyId(), keys.alg(), (keys == RS256 ? ES256 : RS256).verification().key());
+            : new VerificationKey(
+                keys.verification().keyId(),
+                keys.alg(),
+                (keys == RS256 ? ES256 : RS256).verification().key());
     Bundle b = signed(keys);
 
     assertThat(other).isNotNull();
-    assertThatThrownBy(() -> BundleSignatures.verify(b, List.of(wrong))).isInstanceOf(BundleSignatureException.class);
+    assertThatThrownBy(() -> BundleSignatures.verify(b, List.of(wrong)))
+        .isInstanceOf(BundleSignatureException.class);
   }
 
   @Test
@@ -130,13 +148,15 @@ class BundleSignaturesTest {
     Bundle b = signed(HS256);
     Bundle reformatted = withFile(b, "acme/data.json", "{\n  \"limit\" : 3\n}\n");
 
-    assertThatCode(() -> BundleSignatures.verify(reformatted, List.of(HS256.verification()))).doesNotThrowAnyException();
+    assertThatCode(() -> BundleSignatures.verify(reformatted, List.of(HS256.verification())))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void aSignatureWithAnAlgorithmOtherThanTheKeysIsRefused() {
     Bundle b = signed(HS256);
-    VerificationKey rsaWithSameId = new VerificationKey("k-hmac", "RS256", RS256.verification().key());
+    VerificationKey rsaWithSameId =
+        new VerificationKey("k-hmac", "RS256", RS256.verification().key());
 
     assertThatThrownBy(() -> BundleSignatures.verify(b, List.of(rsaWithSameId)))
         .isInstanceOf(BundleSignatureException.class)
@@ -147,13 +167,15 @@ class BundleSignaturesTest {
   void aSignatureByAnUnknownKeyIdIsRefused() {
     Bundle b = signed(RS256);
 
-    assertThatThrownBy(() -> BundleSignatures.verify(b, List.of(ES256.verification(), HS256.verification())))
+    assertThatThrownBy(
+            () -> BundleSignatures.verify(b, List.of(ES256.verification(), HS256.verification())))
         .isInstanceOf(BundleSignatureException.class)
         .hasMessageContaining("unknown key id 'k-rsa'");
   }
 
   @Test
   void withoutConfiguredKeysNothingIsChecked() {
-    assertThatCode(() -> BundleSignatures.verify(BundleLoader.fromFiles("u", files()), List.of())).doesNotThrowAnyException();
+    assertThatCode(() -> BundleSignatures.verify(BundleLoader.fromFiles("u", files()), List.of()))
+        .doesNotThrowAnyException();
   }
 }

@@ -24,7 +24,11 @@ class DefaultBundleTest {
     Path dir = Path.of("src/main/resources/lattice/bundle");
     List<String> onDisk;
     try (Stream<Path> walk = Files.walk(dir)) {
-      onDisk = walk.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/')).sorted().toList();
+      onDisk =
+          walk.filter(Files::isRegularFile)
+              .map(p -> dir.relativize(p).toString().replace('\\', '/'))
+              .sorted()
+              .toList();
     }
 
     assertThat(DefaultBundle.files().keySet()).containsExactlyInAnyOrderElementsOf(onDisk);

@@ -18,13 +18,19 @@ class NetworkRulesSchemaTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static JsonSchema schema() throws Exception {
-    try (InputStream in = NetworkRulesSchemaTest.class.getClassLoader().getResourceAsStream("lattice/network-rules.schema.json")) {
+    try (InputStream in =
+        NetworkRulesSchemaTest.class
+            .getClassLoader()
+            .getResourceAsStream("lattice/network-rules.schema.json")) {
       return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
     }
   }
 
   private static JsonNode demoNetworks() throws Exception {
-    try (InputStream in = NetworkRulesSchemaTest.class.getClassLoader().getResourceAsStream("lattice/examples/demo-networks/data.json")) {
+    try (InputStream in =
+        NetworkRulesSchemaTest.class
+            .getClassLoader()
+            .getResourceAsStream("lattice/examples/demo-networks/data.json")) {
       return JSON.readTree(in).get("networks");
     }
   }
@@ -41,14 +47,17 @@ class NetworkRulesSchemaTest {
 
   @Test
   void unknownPropertiesBadPrecisionAndLowKAreRejected() throws Exception {
-    JsonNode bad = JSON.readTree("""
+    JsonNode bad =
+        JSON.readTree(
+            """
         {"exprot": {}, "export": {"location_precision": "street"}, "insights": {"k_anonymity": 1},
          "offers": {"frequency_cap": {"per_member_24h": -1}}}
         """);
 
     Set<ValidationMessage> errors = schema().validate(bad);
 
-    assertThat(errors).extracting(ValidationMessage::getMessage)
+    assertThat(errors)
+        .extracting(ValidationMessage::getMessage)
         .anyMatch(m -> m.contains("exprot"))
         .anyMatch(m -> m.contains("location_precision"))
         .anyMatch(m -> m.contains("k_anonymity"))

@@ -68,7 +68,8 @@ public final class AvroToJson {
         buffer.get(bytes);
         yield NODES.stringNode(Base64.getEncoder().encodeToString(bytes));
       }
-      case FIXED -> NODES.stringNode(Base64.getEncoder().encodeToString(((GenericFixed) value).bytes()));
+      case FIXED ->
+          NODES.stringNode(Base64.getEncoder().encodeToString(((GenericFixed) value).bytes()));
       case INT -> NODES.numberNode((Integer) value);
       case LONG -> NODES.numberNode((Long) value);
       case FLOAT -> NODES.numberNode((Float) value);

@@ -32,7 +32,13 @@ public final class CompatibilityCheck {
       // A changed record inside a nullable union is reported by Avro as a missing union branch;
       // look inside the same-named reader branch to name the field that actually changed.
       if (inc.getType() == SchemaIncompatibilityType.MISSING_UNION_BRANCH) {
-        List<String> inner = insideUnion(inc.getReaderFragment(), inc.getWriterFragment(), prefix, reader, inc.getLocation());
+        List<String> inner =
+            insideUnion(
+                inc.getReaderFragment(),
+                inc.getWriterFragment(),
+                prefix,
+                reader,
+                inc.getLocation());
         if (!inner.isEmpty()) {
           out.addAll(inner);
           continue;

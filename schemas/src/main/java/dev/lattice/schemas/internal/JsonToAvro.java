@@ -94,16 +94,20 @@ public final class JsonToAvro {
         yield error(path, "expected " + describe(schema), node);
       }
       case STRING -> node.isString() ? node.stringValue() : error(path, "expected string", node);
-      case BOOLEAN -> node.isBoolean() ? node.booleanValue() : error(path, "expected boolean", node);
-      case INT -> node.isIntegralNumber() && node.canConvertToInt()
-          ? node.intValue()
-          : error(path, "expected int", node);
-      case LONG -> lt != null && "timestamp-millis".equals(lt.getName())
-          ? timestamp(node, schema, lt, path)
-          : node.isIntegralNumber() && node.canConvertToLong()
-              ? node.longValue()
-              : error(path, "expected long", node);
-      case FLOAT -> node.isNumber() ? (float) node.doubleValue() : error(path, "expected float", node);
+      case BOOLEAN ->
+          node.isBoolean() ? node.booleanValue() : error(path, "expected boolean", node);
+      case INT ->
+          node.isIntegralNumber() && node.canConvertToInt()
+              ? node.intValue()
+              : error(path, "expected int", node);
+      case LONG ->
+          lt != null && "timestamp-millis".equals(lt.getName())
+              ? timestamp(node, schema, lt, path)
+              : node.isIntegralNumber() && node.canConvertToLong()
+                  ? node.longValue()
+                  : error(path, "expected long", node);
+      case FLOAT ->
+          node.isNumber() ? (float) node.doubleValue() : error(path, "expected float", node);
       case DOUBLE -> node.isNumber() ? node.doubleValue() : error(path, "expected double", node);
       case BYTES -> {
         byte[] bytes = base64(node);
@@ -132,7 +136,9 @@ public final class JsonToAvro {
       if ((value == null || value.isNull()) && field.hasDefaultValue()) {
         record.put(field.pos(), model.deepCopy(field.schema(), model.getDefaultValue(field)));
       } else if (value == null && !acceptsNull(field.schema())) {
-        errors.add(new FieldError(fieldPath, "required field missing, expected " + describe(field.schema())));
+        errors.add(
+            new FieldError(
+                fieldPath, "required field missing, expected " + describe(field.schema())));
       } else {
         record.put(field.pos(), convert(value, field.schema(), fieldPath));
       }
@@ -142,7 +148,10 @@ public final class JsonToAvro {
         errors.add(
             new FieldError(
                 join(path, name),
-                "unknown field of " + schema.getName() + "; expected one of " + fieldNames(schema)));
+                "unknown field of "
+                    + schema.getName()
+                    + "; expected one of "
+                    + fieldNames(schema)));
       }
     }
     return record;
@@ -232,7 +241,9 @@ public final class JsonToAvro {
   }
 
   private static String fieldNames(Schema record) {
-    return record.getFields().stream().map(Schema.Field::name).collect(Collectors.joining(", ", "[", "]"));
+    return record.getFields().stream()
+        .map(Schema.Field::name)
+        .collect(Collectors.joining(", ", "[", "]"));
   }
 
   /** A short, human description of what a schema accepts in JSON. */
@@ -248,9 +259,8 @@ public final class JsonToAvro {
       case ENUM -> "one of " + schema.getEnumSymbols();
       case FIXED -> "base64 of " + schema.getFixedSize() + " bytes";
       case BYTES -> "base64 bytes";
-      case UNION -> schema.getTypes().stream()
-          .map(JsonToAvro::describe)
-          .collect(Collectors.joining(" or "));
+      case UNION ->
+          schema.getTypes().stream().map(JsonToAvro::describe).collect(Collectors.joining(" or "));
       default -> schema.getType().getName();
     };
   }

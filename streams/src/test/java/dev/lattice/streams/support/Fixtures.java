@@ -46,13 +46,21 @@ public final class Fixtures {
     return MemberPersonal.newBuilder()
         .setDisplayName("Ann")
         .setEmail("ann@example.org")
-        .setHome(Address.newBuilder().setStreet("1 Snow Road").setPostalCode("3920").setCity("Zermatt").setRegion("Valais").setCountry("CH").build())
+        .setHome(
+            Address.newBuilder()
+                .setStreet("1 Snow Road")
+                .setPostalCode("3920")
+                .setCity("Zermatt")
+                .setRegion("Valais")
+                .setCountry("CH")
+                .build())
         .setInterests(List.of("skiing"))
         .setExternalIds(Map.of("crm", "c-123"))
         .build();
   }
 
-  public static MemberDataEvent memberData(String eventId, String network, String member, String purpose) {
+  public static MemberDataEvent memberData(
+      String eventId, String network, String member, String purpose) {
     return MemberDataEvent.newBuilder()
         .setHeader(header(eventId, "member_data", network, member))
         .setPurpose(purpose)
@@ -61,18 +69,25 @@ public final class Fixtures {
         .build();
   }
 
-  public static ContentEvent content(String eventId, String network, String member, String purpose, List<String> targets) {
+  public static ContentEvent content(
+      String eventId, String network, String member, String purpose, List<String> targets) {
     return ContentEvent.newBuilder()
         .setHeader(header(eventId, "content", network, member))
         .setPurpose(purpose)
         .setContentId("c-" + eventId)
         .setVisibility("cross_network")
         .setTargetNetworks(targets)
-        .setPersonal(ContentPersonal.newBuilder().setTitle("Powder day").setBody("Fresh snow").setPlace("Zermatt").build())
+        .setPersonal(
+            ContentPersonal.newBuilder()
+                .setTitle("Powder day")
+                .setBody("Fresh snow")
+                .setPlace("Zermatt")
+                .build())
         .build();
   }
 
-  public static OfferEvent offer(String eventId, String brand, String sku, String category, List<String> targets) {
+  public static OfferEvent offer(
+      String eventId, String brand, String sku, String category, List<String> targets) {
     return OfferEvent.newBuilder()
         .setHeader(header(eventId, "offer", "acme-hub", null))
         .setOfferId("o-" + eventId)
@@ -86,7 +101,8 @@ public final class Fixtures {
         .build();
   }
 
-  public static PurchaseEvent purchase(String eventId, String network, String member, String brand, String sku) {
+  public static PurchaseEvent purchase(
+      String eventId, String network, String member, String brand, String sku) {
     return PurchaseEvent.newBuilder()
         .setHeader(header(eventId, "purchase", network, member))
         .setPurchaseId("p-" + eventId)
@@ -96,7 +112,8 @@ public final class Fixtures {
         .build();
   }
 
-  public static ConsentCommand grant(String commandId, String member, String purpose, List<String> categories) {
+  public static ConsentCommand grant(
+      String commandId, String member, String purpose, List<String> categories) {
     return ConsentCommand.newBuilder()
         .setCommandId(commandId)
         .setMemberId(member)

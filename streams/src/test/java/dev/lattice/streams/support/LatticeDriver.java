@@ -36,7 +36,9 @@ public final class LatticeDriver implements AutoCloseable {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lattice-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "tmp", "ttd-" + UUID.randomUUID()).toString());
+    props.put(
+        StreamsConfig.STATE_DIR_CONFIG,
+        Path.of("target", "tmp", "ttd-" + UUID.randomUUID()).toString());
     this.driver = new TopologyTestDriver(topology, props, wallClock);
     this.topics = topics;
   }
@@ -47,7 +49,9 @@ public final class LatticeDriver implements AutoCloseable {
 
   public void pipe(String topic, String key, byte[] value) {
     inputs
-        .computeIfAbsent(topic, t -> driver.createInputTopic(t, new ByteArraySerializer(), new ByteArraySerializer()))
+        .computeIfAbsent(
+            topic,
+            t -> driver.createInputTopic(t, new ByteArraySerializer(), new ByteArraySerializer()))
         .pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
   }
 
@@ -66,7 +70,11 @@ public final class LatticeDriver implements AutoCloseable {
 
   public List<byte[]> readValues(String topic) {
     TestOutputTopic<byte[], byte[]> out =
-        outputs.computeIfAbsent(topic, t -> driver.createOutputTopic(t, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+        outputs.computeIfAbsent(
+            topic,
+            t ->
+                driver.createOutputTopic(
+                    t, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
     List<byte[]> values = new ArrayList<>();
     while (!out.isEmpty()) {
       values.add(out.readValue());
@@ -76,7 +84,11 @@ public final class LatticeDriver implements AutoCloseable {
 
   public List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> readRecords(String topic) {
     TestOutputTopic<byte[], byte[]> out =
-        outputs.computeIfAbsent(topic, t -> driver.createOutputTopic(t, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+        outputs.computeIfAbsent(
+            topic,
+            t ->
+                driver.createOutputTopic(
+                    t, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
     return out.readRecordsToList();
   }
 

@@ -9,8 +9,8 @@ import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * One broker in Testcontainers' Kafka container, same version as the Kafka clients on the classpath. Used when
- * a Docker engine is available and no {@code KAFKA_BOOTSTRAP_SERVERS} is set.
+ * One broker in Testcontainers' Kafka container, same version as the Kafka clients on the
+ * classpath. Used when a Docker engine is available and no {@code KAFKA_BOOTSTRAP_SERVERS} is set.
  */
 public final class ContainerKafka implements TestKafka, AutoCloseable {
   private final KafkaContainer container;
@@ -20,13 +20,15 @@ public final class ContainerKafka implements TestKafka, AutoCloseable {
   }
 
   /**
-   * Whether a Docker engine answers. Asks Testcontainers only when there is a hint of one (DOCKER_HOST, the
-   * default socket or a Testcontainers configuration), because probing without an engine is slow.
+   * Whether a Docker engine answers. Asks Testcontainers only when there is a hint of one
+   * (DOCKER_HOST, the default socket or a Testcontainers configuration), because probing without an
+   * engine is slow.
    */
   public static boolean dockerAvailable() {
-    boolean hint = System.getenv("DOCKER_HOST") != null
-        || Files.exists(Path.of("/var/run/docker.sock"))
-        || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
+    boolean hint =
+        System.getenv("DOCKER_HOST") != null
+            || Files.exists(Path.of("/var/run/docker.sock"))
+            || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
     if (!hint) {
       return false;
     }
@@ -38,7 +40,8 @@ public final class ContainerKafka implements TestKafka, AutoCloseable {
   }
 
   public static ContainerKafka start() {
-    KafkaContainer container = new KafkaContainer(DockerImageName.parse("apache/kafka:" + AppInfoParser.getVersion()));
+    KafkaContainer container =
+        new KafkaContainer(DockerImageName.parse("apache/kafka:" + AppInfoParser.getVersion()));
     container.start();
     return new ContainerKafka(container);
   }
@@ -65,8 +68,9 @@ public final class ContainerKafka implements TestKafka, AutoCloseable {
 
   @Override
   public void stopBroker(int nodeId) {
-    throw new UnsupportedOperationException("the Testcontainers broker cannot be stopped from a test; "
-        + "use @WithKafka(brokerControl = true)");
+    throw new UnsupportedOperationException(
+        "the Testcontainers broker cannot be stopped from a test; "
+            + "use @WithKafka(brokerControl = true)");
   }
 
   @Override

@@ -18,16 +18,26 @@ public final class ExternalKafka implements TestKafka {
   }
 
   public static ExternalKafka connect(String bootstrapServers) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000))) {
       int brokers = admin.describeCluster().nodes().get(35, TimeUnit.SECONDS).size();
       return new ExternalKafka(bootstrapServers, brokers);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ExtensionConfigurationException("interrupted while connecting to " + bootstrapServers, e);
+      throw new ExtensionConfigurationException(
+          "interrupted while connecting to " + bootstrapServers, e);
     } catch (Exception e) {
-      throw new ExtensionConfigurationException("KAFKA_BOOTSTRAP_SERVERS=" + bootstrapServers
-          + " is not reachable within 30 s: " + e.getMessage(), e);
+      throw new ExtensionConfigurationException(
+          "KAFKA_BOOTSTRAP_SERVERS="
+              + bootstrapServers
+              + " is not reachable within 30 s: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -53,8 +63,9 @@ public final class ExternalKafka implements TestKafka {
 
   @Override
   public void stopBroker(int nodeId) {
-    throw new UnsupportedOperationException("brokers of the cluster in KAFKA_BOOTSTRAP_SERVERS cannot be stopped "
-        + "from a test; use @WithKafka(brokerControl = true)");
+    throw new UnsupportedOperationException(
+        "brokers of the cluster in KAFKA_BOOTSTRAP_SERVERS cannot be stopped "
+            + "from a test; use @WithKafka(brokerControl = true)");
   }
 
   @Override

@@ -28,7 +28,8 @@ public final class InJvmKafka implements TestKafka, AutoCloseable {
       Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
       dir = Files.createTempDirectory(tmp, "lattice-kafka-" + brokers + "-");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a data directory for the in-JVM Kafka cluster", e);
+      throw new UncheckedIOException(
+          "cannot create a data directory for the in-JVM Kafka cluster", e);
     }
     return new InJvmKafka(EmbeddedKafkaCluster.start(KafkaClusterSpec.of(brokers, dir)), dir);
   }
@@ -73,19 +74,22 @@ public final class InJvmKafka implements TestKafka, AutoCloseable {
     if (!Files.exists(root)) {
       return;
     }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   @Override

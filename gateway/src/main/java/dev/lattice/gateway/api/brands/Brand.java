@@ -34,6 +34,7 @@ public record Brand(
 
   /** True when a delivery from {@code network} in {@code category} belongs on the stream. */
   public boolean wants(String network, String category) {
-    return subscriptions.isEmpty() || subscriptions.stream().anyMatch(s -> s.matches(network, category));
+    return subscriptions.isEmpty()
+        || subscriptions.stream().anyMatch(s -> s.matches(network, category));
   }
 }

@@ -15,7 +15,10 @@ class BrandConfiguration {
     return new BrandRegistry(dataDir.resolve("gateway").resolve("brands.json"));
   }
 
-  /** @param streamTimeout how long one SSE connection stays open ({@code lattice.brands.stream-timeout}) */
+  /**
+   * @param streamTimeout how long one SSE connection stays open ({@code
+   *     lattice.brands.stream-timeout})
+   */
   @Bean
   DeliveryStreams deliveryStreams(
       KafkaBroker broker, @Value("${lattice.brands.stream-timeout:30m}") Duration streamTimeout) {

@@ -68,7 +68,8 @@ public class BrandController {
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
   @Operation(summary = "Register a brand (ADMIN); provisions its output topic")
-  public Brand create(@RequestBody CreateBrand body, @AuthenticationPrincipal LatticePrincipal caller) {
+  public Brand create(
+      @RequestBody CreateBrand body, @AuthenticationPrincipal LatticePrincipal caller) {
     List<FieldProblem> errors = new ArrayList<>();
     if (body.id() == null || !ID.matcher(body.id()).matches()) {
       errors.add(new FieldProblem("$.id", "must be 1-100 of letters, digits, '_' and '-'"));
@@ -134,7 +135,9 @@ public class BrandController {
                     b.name(),
                     b.createdAt(),
                     b.createdBy(),
-                    b.subscriptions().stream().filter(s -> !s.id().equals(subscriptionId)).toList()))
+                    b.subscriptions().stream()
+                        .filter(s -> !s.id().equals(subscriptionId))
+                        .toList()))
         .orElseThrow(() -> new ResourceNotFoundException("brand", brandId));
   }
 
@@ -147,7 +150,8 @@ public class BrandController {
               + " subscriptions.")
   public SseEmitter deliveries(
       @PathVariable String brandId,
-      @Parameter(description = "latest (default) or earliest") @RequestParam(defaultValue = "latest")
+      @Parameter(description = "latest (default) or earliest")
+          @RequestParam(defaultValue = "latest")
           String from) {
     if (!from.equals("latest") && !from.equals("earliest")) {
       throw new InvalidRequestException(

@@ -27,8 +27,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Server-Sent Events streams of a brand's consented deliveries. The topology delivers an offer into
  * the member's network ({@code lattice.out.network.<networkId>}); the stream reads the output
  * topics of the networks the brand subscribed to (all networks without a subscription) and keeps
- * only the deliveries of this brand's offers. Each stream has its own consumer (no group) on a virtual
- * thread; the stream starts at the end of the topic (or at its beginning with {@code
+ * only the deliveries of this brand's offers. Each stream has its own consumer (no group) on a
+ * virtual thread; the stream starts at the end of the topic (or at its beginning with {@code
  * from=earliest}) and its position is fixed before the first event ({@code ready}) is sent, so a
  * client that waited for {@code ready} misses nothing written afterwards.
  */
@@ -43,9 +43,7 @@ public final class DeliveryStreams {
     this.streamTimeout = streamTimeout;
   }
 
-  /**
-   * Opens a stream of the brand's deliveries from the output topics of {@code networks}.
-   */
+  /** Opens a stream of the brand's deliveries from the output topics of {@code networks}. */
   public SseEmitter open(
       String brandId, List<String> networks, boolean fromEarliest, Supplier<Brand> brand) {
     SseEmitter emitter = new SseEmitter(streamTimeout.toMillis());
@@ -82,7 +80,10 @@ public final class DeliveryStreams {
       Supplier<Brand> brand) {
     long lastBeat = System.nanoTime();
     try (consumer) {
-      emitter.send(SseEmitter.event().name("ready").data("{\"brand\":\"" + brandId + "\"}", MediaType.APPLICATION_JSON));
+      emitter.send(
+          SseEmitter.event()
+              .name("ready")
+              .data("{\"brand\":\"" + brandId + "\"}", MediaType.APPLICATION_JSON));
       while (open.get()) {
         if (consumer.assignment().isEmpty()) {
           Thread.sleep(250); // no network to read yet; keep the connection with heartbeats
@@ -123,7 +124,8 @@ public final class DeliveryStreams {
   private KafkaConsumer<String, byte[]> consumer(String brandId) {
     Map<String, Object> props = new HashMap<>(clientProperties);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "lattice-sse-" + brandId);
@@ -131,7 +133,9 @@ public final class DeliveryStreams {
     return new KafkaConsumer<>(props);
   }
 
-  /** Every insight record on the brand's topic, oldest first (at most {@code limit}, newest kept). */
+  /**
+   * Every insight record on the brand's topic, oldest first (at most {@code limit}, newest kept).
+   */
   public List<dev.lattice.schemas.avro.InsightRecord> insights(String brandId, int limit) {
     String topic = TopicCatalogue.brandOutput(brandId).name();
     java.util.ArrayDeque<dev.lattice.schemas.avro.InsightRecord> out = new java.util.ArrayDeque<>();

@@ -67,7 +67,12 @@ public class ConsentController {
 
   /** One applied change. */
   public record HistoryView(
-      long version, String commandId, String action, String purpose, Instant at, String receiptId) {}
+      long version,
+      String commandId,
+      String action,
+      String purpose,
+      Instant at,
+      String receiptId) {}
 
   /** The member's consent state and recent history, from the consent ledger. */
   public record ConsentView(
@@ -95,7 +100,12 @@ public class ConsentController {
             memberId,
             purpose,
             new ConsentService.Grant(
-                b.networks(), b.categories(), b.recipients(), b.legalBasis(), b.expiresAt(), b.sourceNetwork()),
+                b.networks(),
+                b.categories(),
+                b.recipients(),
+                b.legalBasis(),
+                b.expiresAt(),
+                b.sourceNetwork()),
             gpc(gpc),
             caller.name()));
   }
@@ -119,7 +129,8 @@ public class ConsentController {
       @RequestHeader(name = "Sec-GPC", required = false) String gpc,
       @AuthenticationPrincipal LatticePrincipal caller) {
     return answer(
-        consent.importTcf(memberId, body.tcString(), gpc(gpc), body.sourceNetwork(), caller.name()));
+        consent.importTcf(
+            memberId, body.tcString(), gpc(gpc), body.sourceNetwork(), caller.name()));
   }
 
   @GetMapping
@@ -161,7 +172,13 @@ public class ConsentController {
                             h.getReceiptId()))
                 .toList();
     return new ConsentView(
-        s.getMemberId(), s.getVersion(), s.getGpc(), s.getReceiptId(), s.getUpdatedAt(), purposes, history);
+        s.getMemberId(),
+        s.getVersion(),
+        s.getGpc(),
+        s.getReceiptId(),
+        s.getUpdatedAt(),
+        purposes,
+        history);
   }
 
   static ConsentView empty(String memberId) {

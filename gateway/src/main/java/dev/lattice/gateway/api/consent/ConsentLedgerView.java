@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The consent ledger as the topology wrote it ({@code lattice.consent.ledger}, compacted, one
- * state per member) and the recent rejections ({@code lattice.consent.rejections}), so that the
- * API can confirm a command it just sent. Thread-safe.
+ * The consent ledger as the topology wrote it ({@code lattice.consent.ledger}, compacted, one state
+ * per member) and the recent rejections ({@code lattice.consent.rejections}), so that the API can
+ * confirm a command it just sent. Thread-safe.
  */
 public final class ConsentLedgerView implements AutoCloseable {
 

@@ -11,8 +11,8 @@ import java.util.Map;
  * Vocabulary (DPV) terms for purposes, legal bases, consent status and data categories.
  *
  * @param context JSON-LD context naming the DPV namespaces
- * @param receiptId the receipt id; the audit record of every decision made under this consent
- *     state names it ({@code consent_receipt_id})
+ * @param receiptId the receipt id; the audit record of every decision made under this consent state
+ *     names it ({@code consent_receipt_id})
  * @param status {@code recorded} (applied to the ledger), {@code pending} (sent, not yet applied)
  * @param ledgerVersion the ledger version this change produced; null while pending
  */

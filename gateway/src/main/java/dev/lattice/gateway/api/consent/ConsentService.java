@@ -95,7 +95,8 @@ public final class ConsentService {
     return send(command, by);
   }
 
-  public Result withdraw(String memberId, String purpose, boolean gpc, String sourceNetwork, String by) {
+  public Result withdraw(
+      String memberId, String purpose, boolean gpc, String sourceNetwork, String by) {
     List<FieldProblem> errors = new ArrayList<>();
     checkPurpose(purpose, errors);
     if (!errors.isEmpty()) {
@@ -104,7 +105,8 @@ public final class ConsentService {
     return send(base(memberId, ConsentAction.WITHDRAW, purpose, gpc, sourceNetwork).build(), by);
   }
 
-  public Result importTcf(String memberId, String tcString, boolean gpc, String sourceNetwork, String by) {
+  public Result importTcf(
+      String memberId, String tcString, boolean gpc, String sourceNetwork, String by) {
     if (tcString == null || tcString.isBlank()) {
       throw new InvalidRequestException(
           "A TCF import needs a TC string",
@@ -169,7 +171,8 @@ public final class ConsentService {
           command.getCommandId(), r.rejection().getReasonCode(), r.rejection().getMessage());
     }
     if (outcome.isPresent() && outcome.get() instanceof ConsentLedgerView.Outcome.Applied a) {
-      return new Result(receipt(command, a.state(), a.entry().getReceiptId(), a.entry().getVersion(), by), true);
+      return new Result(
+          receipt(command, a.state(), a.entry().getReceiptId(), a.entry().getVersion(), by), true);
     }
     return new Result(receipt(command, null, null, null, by), false);
   }

@@ -14,7 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The decision log: every decision the topology made, by event or by member, each with its
  * explanation. Served from the topology's queryable decision stores (Kafka Streams interactive
- * queries; decisions stay there for {@code decisionRetention}, the audit topic keeps them for good).
+ * queries; decisions stay there for {@code decisionRetention}, the audit topic keeps them for
+ * good).
  */
 @RestController
 @RequestMapping("/api/v1/decisions")

@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 /**
  * One audited decision with a sentence explaining it.
  *
- * @param explanation why the event went (or did not go) to the destination, in words: the
- *     reasons, the obligations applied, the bundle revision and the consent version and receipt
+ * @param explanation why the event went (or did not go) to the destination, in words: the reasons,
+ *     the obligations applied, the bundle revision and the consent version and receipt
  */
 public record DecisionView(
     String decisionId,
@@ -31,7 +31,9 @@ public record DecisionView(
 
   public static DecisionView of(DecisionRecord d) {
     List<Map<String, String>> reasons =
-        d.getReasons().stream().map(r -> Map.of("code", r.getCode(), "message", r.getMessage())).toList();
+        d.getReasons().stream()
+            .map(r -> Map.of("code", r.getCode(), "message", r.getMessage()))
+            .toList();
     Map<String, Object> obligations =
         Map.of(
             "redact", d.getObligations().getRedact(),

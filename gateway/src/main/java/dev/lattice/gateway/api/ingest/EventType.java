@@ -12,7 +12,8 @@ import org.apache.avro.specific.SpecificRecordBase;
 
 /** The event types the ingest API accepts: path segment, Avro type, header event type, topic. */
 public enum EventType {
-  MEMBER_DATA("member-data", "member_data", MemberDataEvent.class, TopicCatalogue.INGEST_MEMBER_DATA),
+  MEMBER_DATA(
+      "member-data", "member_data", MemberDataEvent.class, TopicCatalogue.INGEST_MEMBER_DATA),
   CONTENT("content", "content", ContentEvent.class, TopicCatalogue.INGEST_CONTENT),
   OFFERS("offers", "offer", OfferEvent.class, TopicCatalogue.INGEST_OFFERS),
   PURCHASES("purchases", "purchase", PurchaseEvent.class, TopicCatalogue.INGEST_PURCHASES);
@@ -23,7 +24,10 @@ public enum EventType {
   private final TopicSpec topic;
 
   EventType(
-      String path, String headerType, Class<? extends SpecificRecordBase> avroType, TopicSpec topic) {
+      String path,
+      String headerType,
+      Class<? extends SpecificRecordBase> avroType,
+      TopicSpec topic) {
     this.path = path;
     this.headerType = headerType;
     this.avroType = avroType;

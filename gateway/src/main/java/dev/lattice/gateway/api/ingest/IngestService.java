@@ -70,8 +70,8 @@ public final class IngestService {
   }
 
   /**
-   * Validates every event of the batch first; writes none of them unless all are valid, then
-   * writes them in order.
+   * Validates every event of the batch first; writes none of them unless all are valid, then writes
+   * them in order.
    */
   public List<Accepted> ingestBatch(EventType type, JsonNode array) {
     if (array == null || !array.isArray()) {
@@ -130,7 +130,10 @@ public final class IngestService {
     return errors.size() == before ? new Validated(type, record, header.getEventId()) : null;
   }
 
-  /** Joins a JSON path prefix ({@code $} or {@code $[3]}) and a field path ({@code $.a.b}, {@code a.b}). */
+  /**
+   * Joins a JSON path prefix ({@code $} or {@code $[3]}) and a field path ({@code $.a.b}, {@code
+   * a.b}).
+   */
   static String join(String at, String path) {
     String relative = path.startsWith("$") ? path.substring(1) : path;
     if (relative.isEmpty() || relative.startsWith(".") || relative.startsWith("[")) {

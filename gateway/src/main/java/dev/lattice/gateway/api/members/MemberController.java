@@ -40,7 +40,10 @@ public class MemberController {
   private final MemberDataScanner scanner;
 
   public MemberController(
-      LatticeStreams streams, ConsentService consent, MemberKeyring keyring, MemberDataScanner scanner) {
+      LatticeStreams streams,
+      ConsentService consent,
+      MemberKeyring keyring,
+      MemberDataScanner scanner) {
     this.streams = streams;
     this.consent = consent;
     this.keyring = keyring;
@@ -49,14 +52,23 @@ public class MemberController {
 
   /** The member's "where my data went" feed. */
   public record ActivityView(
-      String memberId, Map<String, Instant> networks, long events, Instant lastSeen, List<DecisionView> decisions) {}
+      String memberId,
+      Map<String, Instant> networks,
+      long events,
+      Instant lastSeen,
+      List<DecisionView> decisions) {}
 
   /** The result of an erasure request. */
   public record ErasureView(
-      String memberId, boolean keyErased, Instant erasedAt, ConsentReceipt consentReceipt, String effect) {}
+      String memberId,
+      boolean keyErased,
+      Instant erasedAt,
+      ConsentReceipt consentReceipt,
+      String effect) {}
 
   @GetMapping("/activity")
-  @Operation(summary = "Every delivery and denial concerning the member, newest first, with reasons")
+  @Operation(
+      summary = "Every delivery and denial concerning the member, newest first, with reasons")
   public ActivityView activity(
       @PathVariable String memberId, @RequestParam(defaultValue = "100") int limit) {
     MemberActivity activity = streams.activity(memberId).orElse(null);
@@ -83,10 +95,10 @@ public class MemberController {
     Map<String, Object> export = new LinkedHashMap<>();
     export.put("memberId", memberId);
     export.put("exportedAt", Instant.now());
-    export.put("dataKey", keyring.find(memberId).isPresent() ? "present" : "absent (erased or never created)");
     export.put(
-        "consent",
-        consent.state(memberId).map(ConsentController::view).orElse(null));
+        "dataKey",
+        keyring.find(memberId).isPresent() ? "present" : "absent (erased or never created)");
+    export.put("consent", consent.state(memberId).map(ConsentController::view).orElse(null));
     export.put("activity", activity(memberId, 1000));
     List<JsonNode> events = scanner.events(memberId, 1000);
     export.put("summary", MemberDataScanner.summary(events));

@@ -61,7 +61,10 @@ public final class MemberDataScanner {
   }
 
   private JsonNode view(
-      EventType type, SpecificRecordBase event, String memberId, Optional<MemberKeyring.Keyed> key) {
+      EventType type,
+      SpecificRecordBase event,
+      String memberId,
+      Optional<MemberKeyring.Keyed> key) {
     ObjectNode node = (ObjectNode) AvroJson.toJsonNode(event);
     node.put("type", type.path());
     Schema.Field sealedField = event.getSchema().getField("sealed");
@@ -83,7 +86,10 @@ public final class MemberDataScanner {
 
   @SuppressWarnings("unchecked")
   private Optional<JsonNode> open(
-      SealedPersonal sealed, String memberId, Optional<MemberKeyring.Keyed> key, Schema.Field personalField) {
+      SealedPersonal sealed,
+      String memberId,
+      Optional<MemberKeyring.Keyed> key,
+      Schema.Field personalField) {
     if (key.isEmpty() || !key.get().keyId().equals(sealed.getKeyId())) {
       return Optional.empty();
     }
@@ -99,7 +105,8 @@ public final class MemberDataScanner {
               .orElseThrow();
       Class<? extends SpecificRecord> personalType =
           (Class<? extends SpecificRecord>)
-              Class.forName(personalSchema.getFullName(), true, MemberDataScanner.class.getClassLoader());
+              Class.forName(
+                  personalSchema.getFullName(), true, MemberDataScanner.class.getClassLoader());
       return Optional.of(AvroJson.toJsonNode(PersonalRecords.decode(plain, personalType)));
     } catch (PayloadUnsealException e) {
       return Optional.empty();
@@ -111,11 +118,11 @@ public final class MemberDataScanner {
   @SuppressWarnings("unchecked")
   private List<SpecificRecordBase> read(EventType type, String memberId, int limit) {
     String topic = type.topic().name();
-    AvroCodec<SpecificRecordBase> codec =
-        AvroCodec.of((Class<SpecificRecordBase>) type.avroType());
+    AvroCodec<SpecificRecordBase> codec = AvroCodec.of((Class<SpecificRecordBase>) type.avroType());
     Map<String, Object> props = new HashMap<>(clientProperties);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     List<SpecificRecordBase> out = new ArrayList<>();
@@ -151,8 +158,7 @@ public final class MemberDataScanner {
   static Map<String, Object> summary(List<JsonNode> events) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("events", events.size());
-    summary.put(
-        "unreadable", events.stream().filter(e -> e.has("personalStatus")).count());
+    summary.put("unreadable", events.stream().filter(e -> e.has("personalStatus")).count());
     return summary;
   }
 }

@@ -77,7 +77,9 @@ public class NetworkController {
   @Operation(summary = "The network's transit agreements")
   public JsonNode agreements(@PathVariable String networkId) {
     JsonNode agreements = networks.rules(networks.get(networkId)).get("agreements");
-    return agreements == null ? tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode() : agreements;
+    return agreements == null
+        ? tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode()
+        : agreements;
   }
 
   @PostMapping("/{networkId}/agreements")

@@ -178,7 +178,8 @@ public final class NetworkService {
     }
     ObjectNode copy = ((ObjectNode) rules).deepCopy();
     if (copy.has("id") && id != null && !id.equals(copy.get("id").asString(""))) {
-      errors.add(new FieldProblem("$.rules.id", "must equal the network id '" + id + "' when given"));
+      errors.add(
+          new FieldProblem("$.rules.id", "must equal the network id '" + id + "' when given"));
     }
     if (!copy.has("name") && name != null && !name.isBlank()) {
       copy.put("name", name);
@@ -187,7 +188,8 @@ public final class NetworkService {
     return copy;
   }
 
-  private NetworkDocument publish(String id, String name, ObjectNode rules, long version, String by) {
+  private NetworkDocument publish(
+      String id, String name, ObjectNode rules, long version, String by) {
     NetworkDocument document =
         NetworkDocument.newBuilder()
             .setNetworkId(id)

@@ -80,12 +80,16 @@ public class OpaDataController {
   @Operation(summary = "Evaluate data.<path> with the given input (OPA REST API)")
   public ResponseEntity<Map<String, Object>> data(
       HttpServletRequest request, @RequestBody(required = false) JsonNode body) {
-    String path = request.getRequestURI().substring(request.getContextPath().length() + "/v1/data".length());
+    String path =
+        request.getRequestURI().substring(request.getContextPath().length() + "/v1/data".length());
     path = path.startsWith("/") ? path.substring(1) : path;
     if (path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
-    Object input = body == null || !body.has("input") ? null : json.convertValue(body.get("input"), Object.class);
+    Object input =
+        body == null || !body.has("input")
+            ? null
+            : json.convertValue(body.get("input"), Object.class);
     String decisionId = UUID.randomUUID().toString();
     if ("remote".equals(engine)) {
       return forward(path, body, decisionId);
@@ -95,7 +99,8 @@ public class OpaDataController {
       if (!(input instanceof Map<?, ?>)) {
         throw new InvalidRequestException(
             "data.lattice.decision needs an input object",
-            List.of(new FieldProblem("$.input", "must be an object (see docs/decision-contract.md)")));
+            List.of(
+                new FieldProblem("$.input", "must be an object (see docs/decision-contract.md)")));
       }
       @SuppressWarnings("unchecked")
       Decision decision = live.decide((Map<String, Object>) input, false);
@@ -125,7 +130,8 @@ public class OpaDataController {
       for (String segment : path.split("/")) {
         if (!segment.matches("[A-Za-z0-9_.-]+")) {
           throw new InvalidRequestException(
-              "Bad path segment", List.of(new FieldProblem("path", "segment '" + segment + "' is not allowed")));
+              "Bad path segment",
+              List.of(new FieldProblem("path", "segment '" + segment + "' is not allowed")));
         }
         q.append("[\"").append(segment).append("\"]");
       }
@@ -168,13 +174,16 @@ public class OpaDataController {
     return out;
   }
 
-  private ResponseEntity<Map<String, Object>> forward(String path, JsonNode body, String decisionId) {
+  private ResponseEntity<Map<String, Object>> forward(
+      String path, JsonNode body, String decisionId) {
     try (HttpClient client = HttpClient.newBuilder().connectTimeout(remoteTimeout).build()) {
       HttpRequest request =
           HttpRequest.newBuilder(URI.create(remoteUrl.replaceAll("/$", "") + "/v1/data/" + path))
               .timeout(remoteTimeout)
               .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : json.writeValueAsString(body)))
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      body == null ? "{}" : json.writeValueAsString(body)))
               .build();
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       Map<String, Object> answer =

@@ -24,9 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A {@link DecisionService} that asks a remote Open Policy Agent server ({@code POST
  * /v1/data/lattice/decision}). Fail closed: a timeout, a transport error, a non-200 answer or an
- * undefined result is a deny ({@code policy.error} / {@code policy.undefined}). Network rules go
- * to the server's data API ({@code PUT /v1/data/networks/<id>}); bundles are managed on the OPA
- * server itself, so {@link #activate} is refused. Thread-safe.
+ * undefined result is a deny ({@code policy.error} / {@code policy.undefined}). Network rules go to
+ * the server's data API ({@code PUT /v1/data/networks/<id>}); bundles are managed on the OPA server
+ * itself, so {@link #activate} is refused. Thread-safe.
  */
 public final class RemoteOpaDecisionService implements DecisionService {
 
@@ -66,14 +66,24 @@ public final class RemoteOpaDecisionService implements DecisionService {
             nanos);
       }
       JsonNode result = json.readTree(response.body()).get("result");
-      if (result == null || !result.isObject() || !result.has("allow") || !result.get("allow").isBoolean()) {
+      if (result == null
+          || !result.isObject()
+          || !result.has("allow")
+          || !result.get("allow").isBoolean()) {
         return Decision.deny(
-            Decision.POLICY_UNDEFINED, "remote OPA gave no decision with a boolean allow", "remote", nanos);
+            Decision.POLICY_UNDEFINED,
+            "remote OPA gave no decision with a boolean allow",
+            "remote",
+            nanos);
       }
       return read(result, nanos);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Decision.deny(Decision.POLICY_ERROR, "interrupted while asking remote OPA", "remote", System.nanoTime() - start);
+      return Decision.deny(
+          Decision.POLICY_ERROR,
+          "interrupted while asking remote OPA",
+          "remote",
+          System.nanoTime() - start);
     } catch (Exception e) {
       LOGGER.warn("Remote OPA decision failed, denying: {}", e.toString());
       return Decision.deny(
@@ -89,7 +99,9 @@ public final class RemoteOpaDecisionService implements DecisionService {
     JsonNode rs = result.get("reasons");
     if (rs != null && rs.isArray()) {
       rs.forEach(
-          r -> reasons.add(new Reason(text(r.get("code"), "policy.reason"), text(r.get("message"), ""))));
+          r ->
+              reasons.add(
+                  new Reason(text(r.get("code"), "policy.reason"), text(r.get("message"), ""))));
     }
     boolean allow = result.get("allow").asBoolean();
     Obligations obligations = Obligations.NONE;
@@ -101,7 +113,9 @@ public final class RemoteOpaDecisionService implements DecisionService {
       if (o.has("redact")) o.get("redact").forEach(v -> redact.add(v.asString()));
       if (o.has("pseudonymize")) o.get("pseudonymize").forEach(v -> pseudonymize.add(v.asString()));
       if (o.has("generalize") && o.get("generalize").isObject()) {
-        o.get("generalize").properties().forEach(e -> generalize.put(e.getKey(), e.getValue().asString()));
+        o.get("generalize")
+            .properties()
+            .forEach(e -> generalize.put(e.getKey(), e.getValue().asString()));
       }
       obligations = new Obligations(redact, pseudonymize, generalize);
     }
@@ -157,16 +171,24 @@ public final class RemoteOpaDecisionService implements DecisionService {
             .header("Content-Type", "application/json")
             .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(document)));
       }
-      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 != 2 && !(method.equals("DELETE") && response.statusCode() == 404)) {
+      HttpResponse<String> response =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2
+          && !(method.equals("DELETE") && response.statusCode() == 404)) {
         throw new IllegalStateException(
-            "remote OPA refused " + method + " /v1/data/" + path + ": HTTP " + response.statusCode());
+            "remote OPA refused "
+                + method
+                + " /v1/data/"
+                + path
+                + ": HTTP "
+                + response.statusCode());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing data to remote OPA", e);
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("remote OPA unreachable for " + method + " /v1/data/" + path, e);
+      throw new IllegalStateException(
+          "remote OPA unreachable for " + method + " /v1/data/" + path, e);
     }
   }
 }

@@ -33,7 +33,8 @@ class PolicyConfiguration {
   }
 
   @Bean
-  PolicyReplay policyReplay(KafkaBroker broker, DecisionService decisionService, ConsentLedgerView ledger) {
+  PolicyReplay policyReplay(
+      KafkaBroker broker, DecisionService decisionService, ConsentLedgerView ledger) {
     return new PolicyReplay(broker.clientProperties(), decisionService, ledger, Clock.systemUTC());
   }
 }

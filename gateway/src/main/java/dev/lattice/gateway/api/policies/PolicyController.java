@@ -60,16 +60,25 @@ public class PolicyController {
       String revision, String status, String sha256, Instant at, String by, String message) {
     static PolicyView of(PolicyBundleRecord r) {
       return new PolicyView(
-          r.getRevision(), r.getStatus(), r.getSha256(), r.getPublishedAt(), r.getPublishedBy(), r.getMessage());
+          r.getRevision(),
+          r.getStatus(),
+          r.getSha256(),
+          r.getPublishedAt(),
+          r.getPublishedBy(),
+          r.getMessage());
     }
   }
 
   /** The active revision and the history, oldest first. */
-  public record PolicyHistory(String activeRevision, String shippedRevision, List<PolicyView> history) {}
+  public record PolicyHistory(
+      String activeRevision, String shippedRevision, List<PolicyView> history) {}
 
   /** The answer to a simulation. */
   public record Simulation(
-      String revision, Map<String, Object> decision, Map<String, Object> liveDecision, boolean differsFromLive) {}
+      String revision,
+      Map<String, Object> decision,
+      Map<String, Object> liveDecision,
+      boolean differsFromLive) {}
 
   /** A request to roll back; without a revision, to the one active before the current one. */
   public record Rollback(String revision) {}
@@ -80,7 +89,8 @@ public class PolicyController {
 
   @PostMapping(consumes = {"application/gzip", "application/x-gzip", "application/octet-stream"})
   @Operation(
-      summary = "Upload an OPA bundle (.tar.gz); it is compiled and its tests run, then stored as a draft",
+      summary =
+          "Upload an OPA bundle (.tar.gz); it is compiled and its tests run, then stored as a draft",
       description = "422 with the compile/test errors (file:line:col) when the bundle is refused.")
   public ResponseEntity<PolicyView> upload(
       HttpServletRequest request, @AuthenticationPrincipal LatticePrincipal caller) {
@@ -95,7 +105,8 @@ public class PolicyController {
     }
     if (bytes.length == 0) {
       throw new InvalidRequestException(
-          "No bundle uploaded", List.of(new FieldProblem("bundle", "send the .tar.gz as the body")));
+          "No bundle uploaded",
+          List.of(new FieldProblem("bundle", "send the .tar.gz as the body")));
     }
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(PolicyView.of(registry.upload(bytes, caller.name())));
@@ -112,25 +123,32 @@ public class PolicyController {
 
   @PostMapping("/{revision}/simulate")
   @Operation(
-      summary = "Decide one input under a revision, with the rules that fired, next to the live decision",
+      summary =
+          "Decide one input under a revision, with the rules that fired, next to the live decision",
       description = "Body: {\"input\": {...}} as in docs/decision-contract.md.")
   public Simulation simulate(@PathVariable String revision, @RequestBody JsonNode body) {
     JsonNode input = body == null ? null : body.get("input");
     if (input == null || !input.isObject()) {
       throw new InvalidRequestException(
           "A simulation needs an input document",
-          List.of(new FieldProblem("$.input", "must be an object (see docs/decision-contract.md)")));
+          List.of(
+              new FieldProblem("$.input", "must be an object (see docs/decision-contract.md)")));
     }
-    Map<String, Object> document = json.convertValue(input, new TypeReference<Map<String, Object>>() {});
+    Map<String, Object> document =
+        json.convertValue(input, new TypeReference<Map<String, Object>>() {});
     Decision draft = registry.draft(revision).decide(document, true);
     Decision current = live.decide(document, true);
-    return new Simulation(revision, draft.toMap(), current.toMap(), draft.allow() != current.allow()
-        || !draft.reasonCodes().equals(current.reasonCodes()));
+    return new Simulation(
+        revision,
+        draft.toMap(),
+        current.toMap(),
+        draft.allow() != current.allow() || !draft.reasonCodes().equals(current.reasonCodes()));
   }
 
   @PostMapping("/{revision}/replay")
   @Operation(
-      summary = "Re-decide recent real traffic under a revision and compare with the live decisions",
+      summary =
+          "Re-decide recent real traffic under a revision and compare with the live decisions",
       description =
           "Reads a window of recent audit decisions and their events from the ingest topics"
               + " (read-only) and reports what the revision would newly allow or deny, per"
@@ -144,7 +162,8 @@ public class PolicyController {
         window = Duration.parse(body.get("window").asString());
       } catch (RuntimeException e) {
         throw new InvalidRequestException(
-            "Bad window", List.of(new FieldProblem("$.window", "must be an ISO-8601 duration such as PT1H")));
+            "Bad window",
+            List.of(new FieldProblem("$.window", "must be an ISO-8601 duration such as PT1H")));
       }
     }
     if (body != null && body.hasNonNull("limit")) {
@@ -155,18 +174,22 @@ public class PolicyController {
 
   @PostMapping("/{revision}/activate")
   @Operation(summary = "Make a revision the live policy on every instance")
-  public Activation activate(@PathVariable String revision, @AuthenticationPrincipal LatticePrincipal caller) {
+  public Activation activate(
+      @PathVariable String revision, @AuthenticationPrincipal LatticePrincipal caller) {
     String previous = registry.activeRevision();
     registry.draft(revision); // 404 for an unknown revision, before anything is recorded
     PolicyBundleRecord record =
         registry.activate(revision, caller.name(), "activated (previous " + previous + ")");
-    return new Activation(revision, previous, caller.name(), record.getPublishedAt(), awaitLive(revision));
+    return new Activation(
+        revision, previous, caller.name(), record.getPublishedAt(), awaitLive(revision));
   }
 
   @PostMapping("/rollback")
-  @Operation(summary = "Roll back to an earlier revision (default: the one active before the current one)")
+  @Operation(
+      summary = "Roll back to an earlier revision (default: the one active before the current one)")
   public Activation rollback(
-      @RequestBody(required = false) Rollback body, @AuthenticationPrincipal LatticePrincipal caller) {
+      @RequestBody(required = false) Rollback body,
+      @AuthenticationPrincipal LatticePrincipal caller) {
     String previous = registry.activeRevision();
     String target =
         body != null && body.revision() != null
@@ -177,11 +200,14 @@ public class PolicyController {
                     () ->
                         new InvalidRequestException(
                             "Nothing to roll back to",
-                            List.of(new FieldProblem("$.revision", "no earlier active revision; name one"))));
+                            List.of(
+                                new FieldProblem(
+                                    "$.revision", "no earlier active revision; name one"))));
     registry.draft(target);
     PolicyBundleRecord record =
         registry.activate(target, caller.name(), "rollback from " + previous);
-    return new Activation(target, previous, caller.name(), record.getPublishedAt(), awaitLive(target));
+    return new Activation(
+        target, previous, caller.name(), record.getPublishedAt(), awaitLive(target));
   }
 
   /** Waits briefly until this instance's topology activated the revision. */

@@ -10,10 +10,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The decision service every decision goes through (topology, simulate, OPA data API):
- * {@code lattice.policy.engine=embedded} (default: the Rego engine with the default bundle, hot
- * reloaded from {@code lattice.policy.bundles}) or {@code remote} (a remote OPA server at
- * {@code lattice.policy.remote.url}, with {@code lattice.policy.remote.timeout}, fail closed).
+ * The decision service every decision goes through (topology, simulate, OPA data API): {@code
+ * lattice.policy.engine=embedded} (default: the Rego engine with the default bundle, hot reloaded
+ * from {@code lattice.policy.bundles}) or {@code remote} (a remote OPA server at {@code
+ * lattice.policy.remote.url}, with {@code lattice.policy.remote.timeout}, fail closed).
  */
 @Configuration(proxyBeanMethods = false)
 public class PolicyEngineConfiguration {

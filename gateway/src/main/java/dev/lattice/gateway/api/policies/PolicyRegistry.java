@@ -133,14 +133,16 @@ public final class PolicyRegistry implements AutoCloseable {
   public DecisionService draft(String revision) {
     if (revision.equals(shippedRevision)) {
       return withNetworks(
-          drafts.computeIfAbsent(revision, r -> DecisionService.create(DecisionServiceConfig.defaults())));
+          drafts.computeIfAbsent(
+              revision, r -> DecisionService.create(DecisionServiceConfig.defaults())));
     }
     DecisionService service = drafts.get(revision);
     if (service != null) {
       return withNetworks(service);
     }
     PolicyBundleRecord record =
-        find(revision).orElseThrow(() -> new ResourceNotFoundException("policy revision", revision));
+        find(revision)
+            .orElseThrow(() -> new ResourceNotFoundException("policy revision", revision));
     return withNetworks(service(revision, bytes(record)));
   }
 
@@ -151,7 +153,9 @@ public final class PolicyRegistry implements AutoCloseable {
       bundle = shipped;
     } else {
       bundle =
-          bytes(find(revision).orElseThrow(() -> new ResourceNotFoundException("policy revision", revision)));
+          bytes(
+              find(revision)
+                  .orElseThrow(() -> new ResourceNotFoundException("policy revision", revision)));
     }
     PolicyBundleRecord record = record(revision, bundle, ACTIVE, by, message);
     publish(record);
@@ -162,7 +166,9 @@ public final class PolicyRegistry implements AutoCloseable {
   public Optional<String> previousActive() {
     List<String> actives = new ArrayList<>();
     actives.add(shippedRevision);
-    history().stream().filter(r -> ACTIVE.equals(r.getStatus())).forEach(r -> actives.add(r.getRevision()));
+    history().stream()
+        .filter(r -> ACTIVE.equals(r.getStatus()))
+        .forEach(r -> actives.add(r.getRevision()));
     String current = activeRevision();
     for (int i = actives.size() - 1; i >= 0; i--) {
       if (actives.get(i).equals(current)) {
@@ -211,7 +217,8 @@ public final class PolicyRegistry implements AutoCloseable {
     return service;
   }
 
-  private PolicyBundleRecord record(String revision, byte[] bundle, String status, String by, String message) {
+  private PolicyBundleRecord record(
+      String revision, byte[] bundle, String status, String by, String message) {
     return PolicyBundleRecord.newBuilder()
         .setRevision(revision)
         .setBundle(ByteBuffer.wrap(bundle))
@@ -224,7 +231,8 @@ public final class PolicyRegistry implements AutoCloseable {
   }
 
   private void publish(PolicyBundleRecord record) {
-    publisher.publish(TopicCatalogue.POLICY_BUNDLES.name(), record.getRevision(), codec.encode(record));
+    publisher.publish(
+        TopicCatalogue.POLICY_BUNDLES.name(), record.getRevision(), codec.encode(record));
     tail.awaitCaughtUp(Duration.ofSeconds(10));
   }
 

@@ -3,7 +3,6 @@ package dev.lattice.gateway.api.policies;
 import dev.lattice.gateway.problem.ApiProblemException;
 import dev.lattice.gateway.problem.FieldProblem;
 import dev.lattice.policy.PolicyActivationException;
-import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 
@@ -22,5 +21,4 @@ public final class PolicyRejectedException extends ApiProblemException {
             cause.problems().stream().map(p -> new FieldProblem("bundle", p)).toList()));
     initCause(cause);
   }
-
 }

@@ -35,9 +35,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Replays a window of recent real traffic under a draft revision, read-only: the audit records of
  * the window give each (event, destination) pair that was decided; the events come from the ingest
- * topics. Each pair's input is rebuilt (event without its sealed personal part, the member's current
- * consent, the destination, the decision time) and decided by both the draft and the live revision,
- * so the difference is the policy's alone. Nothing is written anywhere.
+ * topics. Each pair's input is rebuilt (event without its sealed personal part, the member's
+ * current consent, the destination, the decision time) and decided by both the draft and the live
+ * revision, so the difference is the policy's alone. Nothing is written anywhere.
  *
  * <p>Approximations, stated in the report: the consent is the member's current state (not the one
  * at decision time), frequency counters and purchases are empty, and {@code event.fields} is empty
@@ -50,8 +50,12 @@ public final class PolicyReplay {
 
   /** One changed decision. */
   public record Change(
-      String eventId, Map<String, String> destination, boolean liveAllow, List<String> liveReasons,
-      boolean draftAllow, List<String> draftReasons) {}
+      String eventId,
+      Map<String, String> destination,
+      boolean liveAllow,
+      List<String> liveReasons,
+      boolean draftAllow,
+      List<String> draftReasons) {}
 
   /** What the draft would change. */
   public record Report(
@@ -77,7 +81,10 @@ public final class PolicyReplay {
   private final JsonMapper json = JsonMapper.builder().build();
 
   public PolicyReplay(
-      Map<String, Object> clientProperties, DecisionService live, ConsentLedgerView ledger, Clock clock) {
+      Map<String, Object> clientProperties,
+      DecisionService live,
+      ConsentLedgerView ledger,
+      Clock clock) {
     this.clientProperties = Map.copyOf(clientProperties);
     this.live = live;
     this.ledger = ledger;
@@ -89,22 +96,29 @@ public final class PolicyReplay {
     Instant from = to.minus(window);
     List<DecisionRecord> decisions = new ArrayList<>();
     AvroCodec<DecisionRecord> audit = AvroCodec.of(DecisionRecord.class);
-    read(TopicCatalogue.AUDIT_DECISIONS.name(), from, r -> {
-      if (decisions.size() < limit && r.value() != null) {
-        decisions.add(audit.decode(r.value()));
-      }
-    });
+    read(
+        TopicCatalogue.AUDIT_DECISIONS.name(),
+        from,
+        r -> {
+          if (decisions.size() < limit && r.value() != null) {
+            decisions.add(audit.decode(r.value()));
+          }
+        });
     Map<String, SpecificRecordBase> events = new HashMap<>();
     for (EventType type : EventType.values()) {
       @SuppressWarnings("unchecked")
-      AvroCodec<SpecificRecordBase> codec = AvroCodec.of((Class<SpecificRecordBase>) type.avroType());
+      AvroCodec<SpecificRecordBase> codec =
+          AvroCodec.of((Class<SpecificRecordBase>) type.avroType());
       // Events are written before they are decided: look a little further back than the window.
-      read(type.topic().name(), from.minus(Duration.ofMinutes(5)), r -> {
-        if (r.value() != null) {
-          SpecificRecordBase event = codec.decode(r.value());
-          events.put(((EventHeader) event.get("header")).getEventId(), event);
-        }
-      });
+      read(
+          type.topic().name(),
+          from.minus(Duration.ofMinutes(5)),
+          r -> {
+            if (r.value() != null) {
+              SpecificRecordBase event = codec.decode(r.value());
+              events.put(((EventHeader) event.get("header")).getEventId(), event);
+            }
+          });
     }
     int skipped = 0;
     int newlyAllowed = 0;
@@ -153,7 +167,11 @@ public final class PolicyReplay {
         examples.add(
             new Change(
                 record.getEventId(),
-                Map.of("kind", record.getDestination().getKind(), "id", record.getDestination().getId()),
+                Map.of(
+                    "kind",
+                    record.getDestination().getKind(),
+                    "id",
+                    record.getDestination().getId()),
                 before.allow(),
                 before.reasonCodes(),
                 after.allow(),
@@ -187,14 +205,20 @@ public final class PolicyReplay {
     node.remove("header");
     node.remove("personal");
     node.remove("sealed");
-    Map<String, Object> payload = json.convertValue(node, new TypeReference<Map<String, Object>>() {});
+    Map<String, Object> payload =
+        json.convertValue(node, new TypeReference<Map<String, Object>>() {});
     Map<String, Object> ev = new LinkedHashMap<>();
     ev.put("id", header.getEventId());
     ev.put("type", header.getEventType());
     Object purpose = payload.get("purpose");
-    ev.put("purpose", purpose != null ? purpose : "offer".equals(header.getEventType()) ? "offers" : record.getPurpose());
+    ev.put(
+        "purpose",
+        purpose != null
+            ? purpose
+            : "offer".equals(header.getEventType()) ? "offers" : record.getPurpose());
     ev.put("source_network", header.getSourceNetwork());
-    String member = header.getSubjectMember() != null ? header.getSubjectMember() : record.getMemberId();
+    String member =
+        header.getSubjectMember() != null ? header.getSubjectMember() : record.getMemberId();
     ev.put("member_id", member);
     ev.put("occurred_at", header.getOccurredAt().toString());
     if (payload.containsKey("brand")) {
@@ -212,7 +236,9 @@ public final class PolicyReplay {
     input.put("event", ev);
     input.put("consent", consent(member));
     input.put("source_network", header.getSourceNetwork());
-    input.put("destination", Map.of("kind", record.getDestination().getKind(), "id", record.getDestination().getId()));
+    input.put(
+        "destination",
+        Map.of("kind", record.getDestination().getKind(), "id", record.getDestination().getId()));
     Instant at = record.getDecidedAt();
     input.put(
         "context",
@@ -237,18 +263,23 @@ public final class PolicyReplay {
     doc.put("receipt_id", state.getReceiptId());
     doc.put("gpc", state.getGpc());
     Map<String, Object> purposes = new LinkedHashMap<>();
-    state.getPurposes().forEach((p, g) -> {
-      Map<String, Object> grant = new LinkedHashMap<>();
-      grant.put("granted", g.getGranted());
-      grant.put("categories", g.getCategories());
-      grant.put("recipients", g.getRecipients());
-      grant.put("networks", g.getNetworks());
-      grant.put("legal_basis", g.getLegalBasis());
-      grant.put("granted_at", g.getGrantedAt() == null ? null : g.getGrantedAt().toString());
-      grant.put("expires_at", g.getExpiresAt() == null ? null : g.getExpiresAt().toString());
-      grant.put("source", g.getSource());
-      purposes.put(p, grant);
-    });
+    state
+        .getPurposes()
+        .forEach(
+            (p, g) -> {
+              Map<String, Object> grant = new LinkedHashMap<>();
+              grant.put("granted", g.getGranted());
+              grant.put("categories", g.getCategories());
+              grant.put("recipients", g.getRecipients());
+              grant.put("networks", g.getNetworks());
+              grant.put("legal_basis", g.getLegalBasis());
+              grant.put(
+                  "granted_at", g.getGrantedAt() == null ? null : g.getGrantedAt().toString());
+              grant.put(
+                  "expires_at", g.getExpiresAt() == null ? null : g.getExpiresAt().toString());
+              grant.put("source", g.getSource());
+              purposes.put(p, grant);
+            });
     doc.put("purposes", purposes);
     return doc;
   }
@@ -262,12 +293,14 @@ public final class PolicyReplay {
   private void read(String topic, Instant from, Consumer<ConsumerRecord<String, byte[]>> handler) {
     Map<String, Object> props = new HashMap<>(clientProperties);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
       List<TopicPartition> partitions = new ArrayList<>();
-      consumer.partitionsFor(topic, Duration.ofSeconds(10))
+      consumer
+          .partitionsFor(topic, Duration.ofSeconds(10))
           .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       consumer.assign(partitions);
       Map<TopicPartition, Long> query = new HashMap<>();

@@ -30,7 +30,9 @@ class BrandTenancyIT extends GatewayIntegrationTest {
 
   @Test
   void aBrandCannotOpenAnotherBrandsDeliveryStream() {
-    try (SseClient other = new SseClient(http().uri("/api/v1/brands/tenant-b/deliveries"), keyFor(Role.BRAND, "tenant-a"))) {
+    try (SseClient other =
+        new SseClient(
+            http().uri("/api/v1/brands/tenant-b/deliveries"), keyFor(Role.BRAND, "tenant-a"))) {
       assertThat(other.status()).isEqualTo(403);
     }
   }
@@ -38,7 +40,10 @@ class BrandTenancyIT extends GatewayIntegrationTest {
   @Test
   void aBrandCannotSeeOrChangeAnotherBrand() {
     assertThat(brandA.get("/api/v1/brands/tenant-b").status()).isEqualTo(403);
-    assertThat(brandA.post("/api/v1/brands/tenant-b/subscriptions", Map.of("networks", List.of("x"))).status())
+    assertThat(
+            brandA
+                .post("/api/v1/brands/tenant-b/subscriptions", Map.of("networks", List.of("x")))
+                .status())
         .isEqualTo(403);
     assertThat(brandA.get("/api/v1/brands").status()).isEqualTo(403);
   }
@@ -52,7 +57,8 @@ class BrandTenancyIT extends GatewayIntegrationTest {
 
     assertThat(subscribed.status()).as(subscribed.body()).isEqualTo(201);
     String id = subscribed.json().get("subscriptions").get(0).get("id").asString();
-    assertThat(brandA.delete("/api/v1/brands/tenant-a/subscriptions/" + id).status()).isEqualTo(200);
+    assertThat(brandA.delete("/api/v1/brands/tenant-a/subscriptions/" + id).status())
+        .isEqualTo(200);
   }
 
   @Test

@@ -51,8 +51,10 @@ class ConsentIT extends GatewayIntegrationTest {
     assertThat(receipt.get("receiptId").asString()).isNotBlank();
     assertThat(receipt.get("@context").get("dpv").asString()).isEqualTo("https://w3id.org/dpv#");
     assertThat(receipt.get("consentStatus").asString()).isEqualTo("dpv:ConsentGiven");
-    assertThat(receipt.get("processing").get(0).get("purpose").asString()).isEqualTo("dpv:Marketing");
-    assertThat(receipt.get("processing").get(0).get("legalBasis").asString()).isEqualTo("dpv:Consent");
+    assertThat(receipt.get("processing").get(0).get("purpose").asString())
+        .isEqualTo("dpv:Marketing");
+    assertThat(receipt.get("processing").get(0).get("legalBasis").asString())
+        .isEqualTo("dpv:Consent");
     ConsentCommand sent = command(receipt.get("commandId").asString());
     assertThat(sent.getAction()).isEqualTo(ConsentAction.GRANT);
     assertThat(sent.getCategories()).containsExactly("profile", "interests");
@@ -106,11 +108,14 @@ class ConsentIT extends GatewayIntegrationTest {
   @Test
   void theConsentStateShowsTheGrantWithItsReceipt() {
     Response grant =
-        service.put("/api/v1/members/m-consent-6/consents/research", Map.of("categories", List.of("activity")));
+        service.put(
+            "/api/v1/members/m-consent-6/consents/research",
+            Map.of("categories", List.of("activity")));
 
     Response state = service.get("/api/v1/members/m-consent-6/consents");
 
-    assertThat(state.json().get("version").asLong()).isEqualTo(grant.json().get("ledgerVersion").asLong());
+    assertThat(state.json().get("version").asLong())
+        .isEqualTo(grant.json().get("ledgerVersion").asLong());
     assertThat(state.json().get("purposes").get("research").get("granted").asBoolean()).isTrue();
     assertThat(state.json().get("history").get(0).get("receiptId").asString())
         .isEqualTo(grant.json().get("receiptId").asString());

@@ -56,7 +56,8 @@ class IngestIT extends GatewayIntegrationTest {
     String eventId = "evt-" + UUID.randomUUID();
 
     Response response =
-        service.post("/api/v1/events/member-data", memberData(eventId, "m-ingest-1", "a@example.org"));
+        service.post(
+            "/api/v1/events/member-data", memberData(eventId, "m-ingest-1", "a@example.org"));
 
     assertThat(response.status()).isEqualTo(202);
     assertThat(response.json().get("eventId").asString()).isEqualTo(eventId);
@@ -78,7 +79,8 @@ class IngestIT extends GatewayIntegrationTest {
     service.post("/api/v1/events/member-data", memberData(eventId, "m-ingest-2", "b@example.org"));
 
     Response again =
-        service.post("/api/v1/events/member-data", memberData(eventId, "m-ingest-2", "b@example.org"));
+        service.post(
+            "/api/v1/events/member-data", memberData(eventId, "m-ingest-2", "b@example.org"));
 
     assertThat(again.status()).isEqualTo(202);
     assertThat(again.json().get("duplicate").asBoolean()).isTrue();

@@ -37,7 +37,13 @@ class NetworkIT extends GatewayIntegrationTest {
   @Test
   void aNetworkIsCreatedOnceAndReadBack() {
     Map<String, Object> body =
-        Map.of("id", "net-created", "name", "Created", "rules", Map.of("offers", Map.of("accept", true)));
+        Map.of(
+            "id",
+            "net-created",
+            "name",
+            "Created",
+            "rules",
+            Map.of("offers", Map.of("accept", true)));
 
     assertThat(asAdmin().post("/api/v1/networks", body).status()).isEqualTo(201);
     assertThat(asAdmin().post("/api/v1/networks", body).status()).isEqualTo(409);
@@ -49,14 +55,17 @@ class NetworkIT extends GatewayIntegrationTest {
   @Test
   void aNetworkAdminEditsItsOwnNetworkButNotAnother() {
     asAdmin().post("/api/v1/networks", Map.of("id", "net-own", "name", "Own", "rules", Map.of()));
-    asAdmin().post("/api/v1/networks", Map.of("id", "net-other", "name", "Other", "rules", Map.of()));
+    asAdmin()
+        .post("/api/v1/networks", Map.of("id", "net-other", "name", "Other", "rules", Map.of()));
     GatewayHttp ownAdmin = as(keyFor(Role.NETWORK_ADMIN, "net-own"));
     Map<String, Object> rules = Map.of("rules", Map.of("offers", Map.of("accept", false)));
 
     Response own = ownAdmin.put("/api/v1/networks/net-own", rules);
     Response other = ownAdmin.put("/api/v1/networks/net-other", rules);
     Response otherAgreement =
-        ownAdmin.post("/api/v1/networks/net-other/agreements", Map.of("network", "net-own", "purposes", List.of("sharing")));
+        ownAdmin.post(
+            "/api/v1/networks/net-other/agreements",
+            Map.of("network", "net-own", "purposes", List.of("sharing")));
 
     assertThat(own.status()).as(own.body()).isEqualTo(200);
     assertThat(own.json().get("version").asLong()).isEqualTo(2);
@@ -67,7 +76,8 @@ class NetworkIT extends GatewayIntegrationTest {
 
   @Test
   void agreementsAreAddedValidatedAndRemoved() {
-    asAdmin().post("/api/v1/networks", Map.of("id", "net-agree", "name", "Agree", "rules", Map.of()));
+    asAdmin()
+        .post("/api/v1/networks", Map.of("id", "net-agree", "name", "Agree", "rules", Map.of()));
     GatewayHttp admin = as(keyFor(Role.NETWORK_ADMIN, "net-agree"));
 
     Response added =
@@ -80,10 +90,17 @@ class NetworkIT extends GatewayIntegrationTest {
             Map.of("network", "net-partner", "purposes", List.of("gossip")));
 
     assertThat(added.status()).as(added.body()).isEqualTo(200);
-    assertThat(admin.get("/api/v1/networks/net-agree/agreements").json().get(0).get("network").asString())
+    assertThat(
+            admin
+                .get("/api/v1/networks/net-agree/agreements")
+                .json()
+                .get(0)
+                .get("network")
+                .asString())
         .isEqualTo("net-partner");
     assertThat(invalid.status()).isEqualTo(400);
-    assertThat(admin.delete("/api/v1/networks/net-agree/agreements/net-partner").status()).isEqualTo(200);
+    assertThat(admin.delete("/api/v1/networks/net-agree/agreements/net-partner").status())
+        .isEqualTo(200);
     assertThat(admin.get("/api/v1/networks/net-agree/agreements").json().isEmpty()).isTrue();
   }
 }

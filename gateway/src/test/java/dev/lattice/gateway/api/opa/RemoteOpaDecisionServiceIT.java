@@ -32,7 +32,8 @@ class RemoteOpaDecisionServiceIT {
     server.createContext(
         "/v1/data/",
         exchange -> {
-          lastBody.set(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          lastBody.set(
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
           if (hang) {
             try {
               release.await();
@@ -40,7 +41,8 @@ class RemoteOpaDecisionServiceIT {
               Thread.currentThread().interrupt();
             }
           }
-          byte[] body = answer.get() == null ? new byte[0] : answer.get().getBytes(StandardCharsets.UTF_8);
+          byte[] body =
+              answer.get() == null ? new byte[0] : answer.get().getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(status.get(), body.length == 0 ? -1 : body.length);
           if (body.length > 0) {
             exchange.getResponseBody().write(body);
@@ -71,7 +73,8 @@ class RemoteOpaDecisionServiceIT {
                                     "generalize": {"payload.city": "region"}}}}
         """);
 
-    Decision decision = service(Duration.ofSeconds(2)).decide(Map.of("event", Map.of("id", "e1")), false);
+    Decision decision =
+        service(Duration.ofSeconds(2)).decide(Map.of("event", Map.of("id", "e1")), false);
 
     assertThat(decision.allow()).isTrue();
     assertThat(decision.obligations().redact()).containsExactly("payload.email");
@@ -124,7 +127,8 @@ class RemoteOpaDecisionServiceIT {
     answer.set("");
     status.set(204);
 
-    service(Duration.ofSeconds(2)).putData("networks/ski-club", Map.of("offers", Map.of("accept", true)));
+    service(Duration.ofSeconds(2))
+        .putData("networks/ski-club", Map.of("offers", Map.of("accept", true)));
 
     assertThat(lastBody.get()).contains("\"accept\":true");
   }

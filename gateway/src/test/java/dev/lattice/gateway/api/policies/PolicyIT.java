@@ -41,7 +41,8 @@ class PolicyIT extends GatewayIntegrationTest {
   }
 
   static JsonNode exampleInput() throws IOException {
-    try (InputStream in = PolicyIT.class.getClassLoader().getResourceAsStream("lattice/examples/offer-input.json")) {
+    try (InputStream in =
+        PolicyIT.class.getClassLoader().getResourceAsStream("lattice/examples/offer-input.json")) {
       return GatewayHttp.JSON.readTree(in);
     }
   }
@@ -50,13 +51,17 @@ class PolicyIT extends GatewayIntegrationTest {
   void anUploadedBundleIsCompiledTestedAndStoredAsADraftWithItsAuthor() {
     String revision = "it-" + UUID.randomUUID();
 
-    Response uploaded = compliance.postBytes("/api/v1/policies", bundle(revision, null), "application/gzip");
+    Response uploaded =
+        compliance.postBytes("/api/v1/policies", bundle(revision, null), "application/gzip");
 
     assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
     assertThat(uploaded.json().get("status").asString()).isEqualTo("draft");
     JsonNode history = compliance.get("/api/v1/policies").json().get("history");
     assertThat(history.valueStream())
-        .anyMatch(h -> h.get("revision").asString().equals(revision) && h.get("by").asString().startsWith("key:"));
+        .anyMatch(
+            h ->
+                h.get("revision").asString().equals(revision)
+                    && h.get("by").asString().startsWith("key:"));
   }
 
   @Test
@@ -64,7 +69,8 @@ class PolicyIT extends GatewayIntegrationTest {
     String broken = "package lattice.extra\n\nallow if {\n  input.x ==\n}\n";
 
     Response response =
-        compliance.postBytes("/api/v1/policies", bundle("broken-" + UUID.randomUUID(), broken), "application/gzip");
+        compliance.postBytes(
+            "/api/v1/policies", bundle("broken-" + UUID.randomUUID(), broken), "application/gzip");
 
     assertThat(response.status()).as(response.body()).isEqualTo(422);
     assertThat(response.contentType()).startsWith("application/problem+json");
@@ -77,7 +83,8 @@ class PolicyIT extends GatewayIntegrationTest {
     compliance.postBytes("/api/v1/policies", bundle(revision, null), "application/gzip");
 
     Response simulated =
-        compliance.post("/api/v1/policies/" + revision + "/simulate", Map.of("input", exampleInput()));
+        compliance.post(
+            "/api/v1/policies/" + revision + "/simulate", Map.of("input", exampleInput()));
 
     assertThat(simulated.status()).as(simulated.body()).isEqualTo(200);
     assertThat(simulated.json().get("decision").get("allow").isBoolean()).isTrue();
@@ -87,7 +94,10 @@ class PolicyIT extends GatewayIntegrationTest {
 
   @Test
   void simulatingAnUnknownRevisionIs404() throws IOException {
-    assertThat(compliance.post("/api/v1/policies/nope/simulate", Map.of("input", exampleInput())).status())
+    assertThat(
+            compliance
+                .post("/api/v1/policies/nope/simulate", Map.of("input", exampleInput()))
+                .status())
         .isEqualTo(404);
   }
 
@@ -101,13 +111,15 @@ class PolicyIT extends GatewayIntegrationTest {
 
     assertThat(activated.status()).as(activated.body()).isEqualTo(200);
     assertThat(activated.json().get("effective").asBoolean()).isTrue();
-    assertThat(compliance.get("/api/v1/policies").json().get("activeRevision").asString()).isEqualTo(revision);
+    assertThat(compliance.get("/api/v1/policies").json().get("activeRevision").asString())
+        .isEqualTo(revision);
 
     Response rolledBack = compliance.post("/api/v1/policies/rollback", Map.of());
 
     assertThat(rolledBack.status()).as(rolledBack.body()).isEqualTo(200);
     assertThat(rolledBack.json().get("revision").asString()).isEqualTo(before);
-    assertThat(compliance.get("/api/v1/policies").json().get("activeRevision").asString()).isEqualTo(before);
+    assertThat(compliance.get("/api/v1/policies").json().get("activeRevision").asString())
+        .isEqualTo(before);
   }
 
   @Test
@@ -117,11 +129,15 @@ class PolicyIT extends GatewayIntegrationTest {
     compliance.postBytes("/api/v1/policies", bundle(revision, denyAll), "application/gzip");
 
     Response report =
-        compliance.post("/api/v1/policies/" + revision + "/replay", Map.of("window", "PT1H", "limit", 500));
+        compliance.post(
+            "/api/v1/policies/" + revision + "/replay", Map.of("window", "PT1H", "limit", 500));
 
     assertThat(report.status()).as(report.body()).isEqualTo(200);
-    assertThat(report.json().get("newlyAllowed").asInt() + report.json().get("newlyDenied").asInt()
-            + report.json().get("unchanged").asInt() + report.json().get("skipped").asInt())
+    assertThat(
+            report.json().get("newlyAllowed").asInt()
+                + report.json().get("newlyDenied").asInt()
+                + report.json().get("unchanged").asInt()
+                + report.json().get("skipped").asInt())
         .isEqualTo(report.json().get("examined").asInt());
     assertThat(report.json().get("approximations").size()).isPositive();
   }

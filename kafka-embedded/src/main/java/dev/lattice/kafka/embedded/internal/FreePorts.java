@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** Picks free TCP ports on the loopback interface up front, so a restarted node keeps its addresses. */
+/**
+ * Picks free TCP ports on the loopback interface up front, so a restarted node keeps its addresses.
+ */
 public final class FreePorts {
   private FreePorts() {}
 

@@ -6,8 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replaces Kafka's exit and halt procedures so that a fatal fault inside an embedded broker (which calls
- * {@code Exit.halt}) never terminates the host JVM: the gateway or the test run decides what happens next.
+ * Replaces Kafka's exit and halt procedures so that a fatal fault inside an embedded broker (which
+ * calls {@code Exit.halt}) never terminates the host JVM: the gateway or the test run decides what
+ * happens next.
  *
  * <p>Installed once per JVM, idempotently; thread-safe.
  */
@@ -26,11 +27,18 @@ public final class KafkaExitGuard {
   }
 
   private static void refuse(String kind, int status, String message) {
-    LOGGER.error("Embedded Kafka requested JVM {} with status {} ({}); the JVM keeps running and the node is faulty",
-        kind, status, message);
+    LOGGER.error(
+        "Embedded Kafka requested JVM {} with status {} ({}); the JVM keeps running and the node is faulty",
+        kind,
+        status,
+        message);
     // Throwing stops the calling Kafka thread instead of the whole process.
-    throw new EmbeddedKafkaFaultException("embedded Kafka requested JVM " + kind + " with status " + status
-        + (message == null ? "" : ": " + message));
+    throw new EmbeddedKafkaFaultException(
+        "embedded Kafka requested JVM "
+            + kind
+            + " with status "
+            + status
+            + (message == null ? "" : ": " + message));
   }
 
   /** Raised on the Kafka thread that asked to exit or halt the JVM. */

@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One combined broker+controller KRaft node running in this JVM. Its ports and directory are fixed at
- * construction, so {@link #stop()} followed by {@link #start()} brings the same node back at the same address
- * with its data.
+ * One combined broker+controller KRaft node running in this JVM. Its ports and directory are fixed
+ * at construction, so {@link #stop()} followed by {@link #start()} brings the same node back at the
+ * same address with its data.
  *
  * <p>Not thread-safe: the owning cluster serialises calls per node.
  */
@@ -42,7 +42,12 @@ public final class KafkaNode {
   private final Map<String, String> properties;
   private KafkaRaftServer server;
 
-  public KafkaNode(int nodeId, Path directory, int brokerPort, int controllerPort, Map<String, String> properties) {
+  public KafkaNode(
+      int nodeId,
+      Path directory,
+      int brokerPort,
+      int controllerPort,
+      Map<String, String> properties) {
     this.nodeId = nodeId;
     this.directory = directory;
     this.brokerPort = brokerPort;
@@ -89,7 +94,10 @@ public final class KafkaNode {
     return Optional.ofNullable(props.getProperty("cluster.id"));
   }
 
-  /** Formats this node's storage for {@code clusterId} unless it already holds a {@code meta.properties}. */
+  /**
+   * Formats this node's storage for {@code clusterId} unless it already holds a {@code
+   * meta.properties}.
+   */
   public void formatIfNeeded(String clusterId) {
     ensureWritable(directory);
     if (storedClusterId(directory).isPresent()) {
@@ -108,9 +116,13 @@ public final class KafkaNode {
           .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
           .run();
     } catch (Exception e) {
-      throw new EmbeddedKafkaException("cannot format Kafka storage in " + logDir() + ": " + e.getMessage(), e);
+      throw new EmbeddedKafkaException(
+          "cannot format Kafka storage in " + logDir() + ": " + e.getMessage(), e);
     }
-    LOGGER.debug("Formatted node storage nodeId={} output={}", nodeId, output.toString(StandardCharsets.UTF_8).trim());
+    LOGGER.debug(
+        "Formatted node storage nodeId={} output={}",
+        nodeId,
+        output.toString(StandardCharsets.UTF_8).trim());
   }
 
   public void start() {
@@ -122,8 +134,15 @@ public final class KafkaNode {
     config.put("node.id", String.valueOf(nodeId));
     config.put("log.dirs", logDir().toString());
     config.put("metadata.log.dir", logDir().toString());
-    config.put("listeners", BROKER_LISTENER + "://localhost:" + brokerPort + "," + CONTROLLER_LISTENER
-        + "://localhost:" + controllerPort);
+    config.put(
+        "listeners",
+        BROKER_LISTENER
+            + "://localhost:"
+            + brokerPort
+            + ","
+            + CONTROLLER_LISTENER
+            + "://localhost:"
+            + controllerPort);
     config.put("advertised.listeners", BROKER_LISTENER + "://localhost:" + brokerPort);
     KafkaRaftServer started = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
     try {
@@ -135,8 +154,9 @@ public final class KafkaNode {
       } catch (RuntimeException suppressed) {
         e.addSuppressed(suppressed);
       }
-      throw new EmbeddedKafkaException("Kafka node " + nodeId + " failed to start on port " + brokerPort + ": "
-          + e.getMessage(), e);
+      throw new EmbeddedKafkaException(
+          "Kafka node " + nodeId + " failed to start on port " + brokerPort + ": " + e.getMessage(),
+          e);
     }
     server = started;
     LOGGER.info("Kafka node started nodeId={} bootstrap={}", nodeId, bootstrapAddress());
@@ -159,8 +179,15 @@ public final class KafkaNode {
       Path probe = Files.createTempFile(dir, ".write-probe", ".tmp");
       Files.delete(probe);
     } catch (IOException | SecurityException e) {
-      throw new KafkaDataDirectoryException("data directory " + dir.toAbsolutePath() + " is not writable ("
-          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+      throw new KafkaDataDirectoryException(
+          "data directory "
+              + dir.toAbsolutePath()
+              + " is not writable ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 }

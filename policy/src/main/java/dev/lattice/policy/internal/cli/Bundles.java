@@ -28,7 +28,8 @@ final class Bundles {
       modules.addAll(b.modules());
       for (var e : b.data().entrySet()) {
         if (data.containsKey(e.getKey())) {
-          throw new BundleException(b.source(), "", "data key '" + e.getKey() + "' is also defined by another bundle");
+          throw new BundleException(
+              b.source(), "", "data key '" + e.getKey() + "' is also defined by another bundle");
         }
         data.put(e.getKey(), e.getValue());
       }
@@ -37,6 +38,9 @@ final class Bundles {
     return new Bundle(
         String.join(",", paths.stream().map(Path::toString).toList()),
         new BundleManifest(String.join(",", revisions), List.of(""), 1, Map.of()),
-        modules, data, Map.of(), null);
+        modules,
+        data,
+        Map.of(),
+        null);
   }
 }

@@ -30,7 +30,8 @@ public final class CheckCommand implements PolicyCommand {
     CliArgs a;
     try {
       a = CliArgs.parse(args, Set.of(), Set.of());
-      if (a.positional.isEmpty()) throw new CliArgs.UsageException("name a bundle directory or .tar.gz");
+      if (a.positional.isEmpty())
+        throw new CliArgs.UsageException("name a bundle directory or .tar.gz");
     } catch (CliArgs.UsageException e) {
       err.println("check: " + e.getMessage());
       err.println("usage: policy check <dir|bundle.tar.gz>...");

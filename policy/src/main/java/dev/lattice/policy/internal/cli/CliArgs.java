@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Minimal option parsing for the policy subcommands: {@code -x value}, {@code --long value}, flags. */
+/**
+ * Minimal option parsing for the policy subcommands: {@code -x value}, {@code --long value}, flags.
+ */
 final class CliArgs {
   final Map<String, List<String>> options = new LinkedHashMap<>();
   final List<String> positional = new ArrayList<>();

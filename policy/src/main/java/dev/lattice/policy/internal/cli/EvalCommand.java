@@ -30,7 +30,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class EvalCommand implements PolicyCommand {
 
-  private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .build();
 
   @Override
   public String name() {
@@ -47,8 +51,10 @@ public final class EvalCommand implements PolicyCommand {
     CliArgs a;
     try {
       a = CliArgs.parse(args, Set.of("-b", "--bundle", "-i", "--input"), Set.of("--explain"));
-      if (a.positional.size() != 1) throw new CliArgs.UsageException("give exactly one query, e.g. data.lattice.decision");
-      if (a.all("-b", "--bundle").isEmpty()) throw new CliArgs.UsageException("-b <bundle> is required");
+      if (a.positional.size() != 1)
+        throw new CliArgs.UsageException("give exactly one query, e.g. data.lattice.decision");
+      if (a.all("-b", "--bundle").isEmpty())
+        throw new CliArgs.UsageException("-b <bundle> is required");
     } catch (CliArgs.UsageException e) {
       err.println("eval: " + e.getMessage());
       err.println("usage: policy " + summary());
@@ -58,11 +64,13 @@ public final class EvalCommand implements PolicyCommand {
     try {
       Object input = null;
       String inputFile = a.one("-i", "--input");
-      if (inputFile != null) input = JSON.readValue(Files.readAllBytes(Path.of(inputFile)), Object.class);
+      if (inputFile != null)
+        input = JSON.readValue(Files.readAllBytes(Path.of(inputFile)), Object.class);
       Bundle bundle = Bundles.loadAll(a.all("-b", "--bundle").stream().map(Path::of).toList());
       CompiledPolicy policy = Rego.compile(bundle.modules(), bundle.data());
       boolean explain = a.flag("--explain");
-      QueryResult r = policy.prepare(query).evaluate(input, EvalOptions.defaults().withTrace(explain));
+      QueryResult r =
+          policy.prepare(query).evaluate(input, EvalOptions.defaults().withTrace(explain));
       out.println(JSON.writeValueAsString(render(query, r, explain)));
       return 0;
     } catch (BundleException | RegoException e) {
@@ -97,7 +105,8 @@ public final class EvalCommand implements PolicyCommand {
     if (explain) {
       Set<String> fired = new LinkedHashSet<>();
       for (TraceEvent e : r.trace()) {
-        if ("fire".equals(e.kind())) fired.add(e.rule() + (e.location() == null ? "" : " (" + e.location() + ")"));
+        if ("fire".equals(e.kind()))
+          fired.add(e.rule() + (e.location() == null ? "" : " (" + e.location() + ")"));
       }
       doc.put("explanation", List.copyOf(fired));
     }

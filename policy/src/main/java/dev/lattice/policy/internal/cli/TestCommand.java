@@ -1,12 +1,11 @@
 package dev.lattice.policy.internal.cli;
 
 import dev.lattice.policy.PolicyCommand;
+import dev.lattice.policy.Rego;
 import dev.lattice.policy.RegoException;
 import dev.lattice.policy.bundle.Bundle;
 import dev.lattice.policy.bundle.BundleException;
-import dev.lattice.policy.bundle.BundleLoader;
 import dev.lattice.policy.bundle.PolicyTestRunner;
-import dev.lattice.policy.Rego;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +33,8 @@ public final class TestCommand implements PolicyCommand {
     CliArgs a;
     try {
       a = CliArgs.parse(args, Set.of("--run", "-r"), Set.of("-v", "--verbose"));
-      if (a.positional.isEmpty()) throw new CliArgs.UsageException("name a bundle directory or .tar.gz");
+      if (a.positional.isEmpty())
+        throw new CliArgs.UsageException("name a bundle directory or .tar.gz");
     } catch (CliArgs.UsageException e) {
       err.println("test: " + e.getMessage());
       err.println("usage: policy test <dir|bundle.tar.gz>... [-v] [--run regex]");
@@ -51,7 +51,10 @@ public final class TestCommand implements PolicyCommand {
     Pattern filter = run == null ? null : Pattern.compile(run);
     PolicyTestRunner.Report report;
     try {
-      report = PolicyTestRunner.run(Rego.compile(merged.modules(), merged.data()), n -> filter == null || filter.matcher(n).find());
+      report =
+          PolicyTestRunner.run(
+              Rego.compile(merged.modules(), merged.data()),
+              n -> filter == null || filter.matcher(n).find());
     } catch (RegoException e) {
       err.println(e.getMessage());
       return 2;

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code conformance [--verbose] [--skips FILE] <dir>...}: runs OPA's YAML conformance cases against
- * the engine; one line per category, then exactly one {@code N passed, M failed, K skipped} line.
- * Exit code 0 when no case failed.
+ * {@code conformance [--verbose] [--skips FILE] <dir>...}: runs OPA's YAML conformance cases
+ * against the engine; one line per category, then exactly one {@code N passed, M failed, K skipped}
+ * line. Exit code 0 when no case failed.
  */
 public final class ConformanceCommand implements PolicyCommand {
   @Override
@@ -48,17 +48,30 @@ public final class ConformanceCommand implements PolicyCommand {
           return 2;
         }
       }
-      ConformanceRunner runner = new ConformanceRunner(skips == null ? ConformanceRunner.defaultSkips() : skips);
+      ConformanceRunner runner =
+          new ConformanceRunner(skips == null ? ConformanceRunner.defaultSkips() : skips);
       ConformanceRunner.Summary s = runner.run(dirs);
       if (verbose) {
         for (ConformanceRunner.CaseResult r : s.cases()) {
           if (r.status() != ConformanceRunner.Status.PASSED) {
-            out.println(r.status() + " " + r.category() + "/" + r.file() + " [" + r.note() + "]: " + r.detail());
+            out.println(
+                r.status()
+                    + " "
+                    + r.category()
+                    + "/"
+                    + r.file()
+                    + " ["
+                    + r.note()
+                    + "]: "
+                    + r.detail());
           }
         }
       }
-      s.byCategory().forEach((cat, c) ->
-          out.println(cat + ": " + c[0] + " passed, " + c[1] + " failed, " + c[2] + " skipped"));
+      s.byCategory()
+          .forEach(
+              (cat, c) ->
+                  out.println(
+                      cat + ": " + c[0] + " passed, " + c[1] + " failed, " + c[2] + " skipped"));
       out.println(s.passed() + " passed, " + s.failed() + " failed, " + s.skipped() + " skipped");
       return s.failed() == 0 ? 0 : 1;
     } catch (IOException | IllegalArgumentException e) {

@@ -26,13 +26,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Runs OPA's YAML conformance cases ({@code cases: [{note, query, modules, data, input | input_term,
- * want_result | want_error | want_error_code, sort_bindings, strict_error}]}) against the engine.
+ * Runs OPA's YAML conformance cases ({@code cases: [{note, query, modules, data, input |
+ * input_term, want_result | want_error | want_error_code, sort_bindings, strict_error}]}) against
+ * the engine.
  */
 public final class ConformanceRunner {
 
   /** Outcome of one case. */
-  public record CaseResult(String category, String file, String note, Status status, String detail) {}
+  public record CaseResult(
+      String category, String file, String note, Status status, String detail) {}
 
   public enum Status {
     PASSED,
@@ -41,17 +43,19 @@ public final class ConformanceRunner {
   }
 
   /** Totals per category (sorted) and overall. */
-  public record Summary(Map<String, int[]> byCategory, int passed, int failed, int skipped, List<CaseResult> cases) {
+  public record Summary(
+      Map<String, int[]> byCategory, int passed, int failed, int skipped, List<CaseResult> cases) {
     public int total() {
       return passed + failed + skipped;
     }
   }
 
   private final Map<String, String> skips;
-  private final YAMLMapper yaml = YAMLMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-      .build();
+  private final YAMLMapper yaml =
+      YAMLMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+          .build();
 
   public ConformanceRunner(Map<String, String> skips) {
     this.skips = skips;
@@ -59,7 +63,8 @@ public final class ConformanceRunner {
 
   /** The checked-in skip list: {@code note | reason} per line, {@code #} comments. */
   public static Map<String, String> defaultSkips() {
-    try (InputStream in = ConformanceRunner.class.getResourceAsStream("/dev/lattice/policy/conformance-skips.txt")) {
+    try (InputStream in =
+        ConformanceRunner.class.getResourceAsStream("/dev/lattice/policy/conformance-skips.txt")) {
       if (in == null) return Map.of();
       return parseSkips(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -75,7 +80,8 @@ public final class ConformanceRunner {
       int i = l.lastIndexOf(" | ");
       if (i < 0) throw new IllegalArgumentException("skip list line without ' | reason': " + l);
       String reason = l.substring(i + 3).strip();
-      if (reason.isEmpty()) throw new IllegalArgumentException("skip list line without a reason: " + l);
+      if (reason.isEmpty())
+        throw new IllegalArgumentException("skip list line without a reason: " + l);
       out.put(l.substring(0, i).strip(), reason);
     }
     return out;
@@ -89,7 +95,9 @@ public final class ConformanceRunner {
         continue;
       }
       try (Stream<Path> s = Files.walk(d)) {
-        s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().forEach(files::add);
+        s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+            .sorted()
+            .forEach(files::add);
       }
     }
     List<CaseResult> results = new ArrayList<>();
@@ -128,7 +136,8 @@ public final class ConformanceRunner {
     if (skip != null) return new CaseResult(category, file, note, Status.SKIPPED, skip);
     try {
       String detail = check(c);
-      return new CaseResult(category, file, note, detail == null ? Status.PASSED : Status.FAILED, detail);
+      return new CaseResult(
+          category, file, note, detail == null ? Status.PASSED : Status.FAILED, detail);
     } catch (RuntimeException | StackOverflowError e) {
       return new CaseResult(category, file, note, Status.FAILED, "unexpected " + e);
     }
@@ -168,7 +177,11 @@ public final class ConformanceRunner {
       actual = q.evaluateRaw(input, opts, null);
     } catch (RegoException e) {
       if (!expectError) return "unexpected error: " + e.getMessage();
-      String opa = e.location().map(l -> l.file() + ":" + l.line() + ": ").orElse("") + e.code() + ": " + e.detail();
+      String opa =
+          e.location().map(l -> l.file() + ":" + l.line() + ": ").orElse("")
+              + e.code()
+              + ": "
+              + e.detail();
       if (wantCode != null && !wantCode.equals(e.code())) {
         return "want error code " + wantCode + " but got " + e.getMessage();
       }
@@ -177,7 +190,12 @@ public final class ConformanceRunner {
       }
       return null;
     }
-    if (expectError) return "want error " + (wantCode == null ? "" : wantCode + " ") + wantError + " but got result " + render(actual);
+    if (expectError)
+      return "want error "
+          + (wantCode == null ? "" : wantCode + " ")
+          + wantError
+          + " but got result "
+          + render(actual);
     JsonNode want = c.get("want_result");
     if (want == null || want.isNull()) return null;
     List<Value> wantSets = new ArrayList<>();
@@ -227,8 +245,11 @@ public final class ConformanceRunner {
 
   private static Value parseTerm(String text) {
     Engine e = Engine.compile(List.of(), null);
-    List<Map<String, Value>> r = e.prepare("__input_term__ = " + text, false).evaluateRaw(null, EvalOptions.defaults(), null);
-    if (r.isEmpty()) throw new RegoException(RegoException.PARSE, "input_term is undefined: " + text);
+    List<Map<String, Value>> r =
+        e.prepare("__input_term__ = " + text, false)
+            .evaluateRaw(null, EvalOptions.defaults(), null);
+    if (r.isEmpty())
+      throw new RegoException(RegoException.PARSE, "input_term is undefined: " + text);
     return r.get(0).get("__input_term__");
   }
 
@@ -245,7 +266,8 @@ public final class ConformanceRunner {
     }
     if (n.isObject()) {
       TreeMap<Value, Value> m = new TreeMap<>();
-      for (Map.Entry<String, JsonNode> e : n.properties()) m.put(Value.str(e.getKey()), toValue(e.getValue()));
+      for (Map.Entry<String, JsonNode> e : n.properties())
+        m.put(Value.str(e.getKey()), toValue(e.getValue()));
       return new Value.Obj(m);
     }
     return Value.str(n.asString());

@@ -117,25 +117,46 @@ public final class BundleDecisionService implements DecisionService {
     long start = System.nanoTime();
     QueryResult result;
     try {
-      result = a.compiled().query().evaluate(input, explain ? DECIDE_OPTIONS.withTrace(true) : DECIDE_OPTIONS);
+      result =
+          a.compiled()
+              .query()
+              .evaluate(input, explain ? DECIDE_OPTIONS.withTrace(true) : DECIDE_OPTIONS);
     } catch (RegoException e) {
       long nanos = System.nanoTime() - start;
-      LOGGER.warn("policy evaluation failed revision={} code={} location={}", revision, e.code(), e.location().map(Object::toString).orElse(""));
-      return Decision.deny(Decision.POLICY_ERROR, "policy evaluation failed (" + e.code() + e.location().map(l -> " at " + l).orElse("") + ")", revision, nanos);
+      LOGGER.warn(
+          "policy evaluation failed revision={} code={} location={}",
+          revision,
+          e.code(),
+          e.location().map(Object::toString).orElse(""));
+      return Decision.deny(
+          Decision.POLICY_ERROR,
+          "policy evaluation failed ("
+              + e.code()
+              + e.location().map(l -> " at " + l).orElse("")
+              + ")",
+          revision,
+          nanos);
     } catch (RuntimeException e) {
       long nanos = System.nanoTime() - start;
-      LOGGER.error("policy evaluation failed revision={} error={}", revision, e.getClass().getName(), e);
-      return Decision.deny(Decision.POLICY_ERROR, "policy evaluation failed (" + e.getClass().getSimpleName() + ")", revision, nanos);
+      LOGGER.error(
+          "policy evaluation failed revision={} error={}", revision, e.getClass().getName(), e);
+      return Decision.deny(
+          Decision.POLICY_ERROR,
+          "policy evaluation failed (" + e.getClass().getSimpleName() + ")",
+          revision,
+          nanos);
     }
     long nanos = System.nanoTime() - start;
-    return DecisionReader.read(result, revision, nanos, explain ? firedRules(result.trace()) : List.of());
+    return DecisionReader.read(
+        result, revision, nanos, explain ? firedRules(result.trace()) : List.of());
   }
 
   private static List<FiredRule> firedRules(List<TraceEvent> trace) {
     Set<FiredRule> fired = new LinkedHashSet<>();
     for (TraceEvent e : trace) {
       if ("fire".equals(e.kind())) {
-        fired.add(new FiredRule(e.rule(), e.location() == null ? "" : e.location().toString(), null));
+        fired.add(
+            new FiredRule(e.rule(), e.location() == null ? "" : e.location().toString(), null));
       }
     }
     return List.copyOf(fired);
@@ -178,7 +199,16 @@ public final class BundleDecisionService implements DecisionService {
     for (String path : overlay.keySet()) {
       for (String root : bundle.manifest().roots()) {
         if (BundleRoots.overlap(root, path)) {
-          throw refused(Stage.LOAD, rev, List.of("bundle root '" + root + "' overlaps the data document '" + path + "' set outside the bundle"), null);
+          throw refused(
+              Stage.LOAD,
+              rev,
+              List.of(
+                  "bundle root '"
+                      + root
+                      + "' overlaps the data document '"
+                      + path
+                      + "' set outside the bundle"),
+              null);
         }
       }
     }
@@ -189,7 +219,8 @@ public final class BundleDecisionService implements DecisionService {
       throw refused(Stage.COMPILE, rev, List.of(e.getMessage()), e);
     }
     if (alone.rules().stream().map(RuleInfo::path).noneMatch(DECISION_RULE::equals)) {
-      throw refused(Stage.COMPILE, rev, List.of("the bundle defines no " + DECISION_RULE + " rule"), null);
+      throw refused(
+          Stage.COMPILE, rev, List.of("the bundle defines no " + DECISION_RULE + " rule"), null);
     }
     int testsPassed = 0;
     if (config.runBundleTests()) {
@@ -204,19 +235,26 @@ public final class BundleDecisionService implements DecisionService {
     }
     Active next;
     try {
-      next = new Active(bundle, overlay, overlay.isEmpty() ? new Compiled(alone, alone.prepare(DECISION_QUERY)) : null);
+      next =
+          new Active(
+              bundle,
+              overlay,
+              overlay.isEmpty() ? new Compiled(alone, alone.prepare(DECISION_QUERY)) : null);
       next.compiled();
     } catch (RegoException e) {
       throw refused(Stage.COMPILE, rev, List.of(e.getMessage()), e);
     }
     String previous = active == null ? "" : active.bundle().revision();
     active = next;
-    LOGGER.info("policy bundle activated revision={} previous={} tests={}", rev, previous, testsPassed);
+    LOGGER.info(
+        "policy bundle activated revision={} previous={} tests={}", rev, previous, testsPassed);
     return new ActivationResult(rev, previous, testsPassed, bundle.manifest().roots());
   }
 
-  private static PolicyActivationException refused(Stage stage, String revision, List<String> problems, Throwable cause) {
-    LOGGER.warn("policy bundle refused stage={} revision={} problems={}", stage, revision, problems.size());
+  private static PolicyActivationException refused(
+      Stage stage, String revision, List<String> problems, Throwable cause) {
+    LOGGER.warn(
+        "policy bundle refused stage={} revision={} problems={}", stage, revision, problems.size());
     return new PolicyActivationException(stage, revision, problems, cause);
   }
 
@@ -225,7 +263,8 @@ public final class BundleDecisionService implements DecisionService {
     String p = normalize(path);
     for (String root : active.bundle().manifest().roots()) {
       if (BundleRoots.overlap(root, p)) {
-        throw new IllegalArgumentException("data path '" + p + "' lies inside the active bundle's root '" + root + "'");
+        throw new IllegalArgumentException(
+            "data path '" + p + "' lies inside the active bundle's root '" + root + "'");
       }
     }
     Map<String, Object> overlay = new TreeMap<>(active.overlay());
@@ -257,7 +296,10 @@ public final class BundleDecisionService implements DecisionService {
     return p;
   }
 
-  /** The bundle's data with every overlay document set at its path (overlay paths sorted, so parents first). */
+  /**
+   * The bundle's data with every overlay document set at its path (overlay paths sorted, so parents
+   * first).
+   */
   @SuppressWarnings("unchecked")
   static Map<String, Object> merged(Map<String, Object> data, Map<String, Object> overlay) {
     Map<String, Object> root = new LinkedHashMap<>(data);
@@ -266,7 +308,10 @@ public final class BundleDecisionService implements DecisionService {
       Map<String, Object> node = root;
       for (int i = 0; i < segs.length - 1; i++) {
         Object child = node.get(segs[i]);
-        Map<String, Object> copy = child instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+        Map<String, Object> copy =
+            child instanceof Map<?, ?> m
+                ? new LinkedHashMap<>((Map<String, Object>) m)
+                : new LinkedHashMap<>();
         node.put(segs[i], copy);
         node = copy;
       }
@@ -279,30 +324,48 @@ public final class BundleDecisionService implements DecisionService {
   static final class DecisionReader {
     private DecisionReader() {}
 
-    static Decision read(QueryResult result, String revision, long nanos, List<FiredRule> explanation) {
+    static Decision read(
+        QueryResult result, String revision, long nanos, List<FiredRule> explanation) {
       if (!result.defined()) {
-        return withExplanation(Decision.deny(Decision.POLICY_UNDEFINED, "the policy gave no decision for this input", revision, nanos), explanation);
+        return withExplanation(
+            Decision.deny(
+                Decision.POLICY_UNDEFINED,
+                "the policy gave no decision for this input",
+                revision,
+                nanos),
+            explanation);
       }
       Object value = result.bindings().get(0).get(Rego.EXPRESSION_BINDING);
       if (!(value instanceof Map<?, ?> doc) || !(doc.get("allow") instanceof Boolean allow)) {
-        return withExplanation(Decision.deny(Decision.POLICY_UNDEFINED, "the policy's decision has no boolean allow", revision, nanos), explanation);
+        return withExplanation(
+            Decision.deny(
+                Decision.POLICY_UNDEFINED,
+                "the policy's decision has no boolean allow",
+                revision,
+                nanos),
+            explanation);
       }
       try {
         List<Reason> reasons = reasons(doc.get("reasons"));
         Obligations obligations = obligations(doc.get("obligations"));
         return new Decision(allow, reasons, obligations, revision, nanos, explanation);
       } catch (IllegalArgumentException e) {
-        return withExplanation(Decision.deny(Decision.POLICY_ERROR, "malformed decision: " + e.getMessage(), revision, nanos), explanation);
+        return withExplanation(
+            Decision.deny(
+                Decision.POLICY_ERROR, "malformed decision: " + e.getMessage(), revision, nanos),
+            explanation);
       }
     }
 
     private static Decision withExplanation(Decision d, List<FiredRule> explanation) {
-      return new Decision(d.allow(), d.reasons(), d.obligations(), d.bundleRevision(), d.evalNanos(), explanation);
+      return new Decision(
+          d.allow(), d.reasons(), d.obligations(), d.bundleRevision(), d.evalNanos(), explanation);
     }
 
     private static List<Reason> reasons(Object raw) {
       if (raw == null) return List.of();
-      if (!(raw instanceof List<?> list)) throw new IllegalArgumentException("reasons is not an array");
+      if (!(raw instanceof List<?> list))
+        throw new IllegalArgumentException("reasons is not an array");
       List<Reason> out = new ArrayList<>();
       for (Object o : list) {
         if (!(o instanceof Map<?, ?> m) || !(m.get("code") instanceof String code)) {
@@ -316,25 +379,33 @@ public final class BundleDecisionService implements DecisionService {
 
     private static Obligations obligations(Object raw) {
       if (raw == null) return Obligations.NONE;
-      if (!(raw instanceof Map<?, ?> m)) throw new IllegalArgumentException("obligations is not an object");
+      if (!(raw instanceof Map<?, ?> m))
+        throw new IllegalArgumentException("obligations is not an object");
       Map<String, String> generalize = new LinkedHashMap<>();
       Object g = m.get("generalize");
       if (g != null) {
-        if (!(g instanceof Map<?, ?> gm)) throw new IllegalArgumentException("obligations.generalize is not an object");
+        if (!(g instanceof Map<?, ?> gm))
+          throw new IllegalArgumentException("obligations.generalize is not an object");
         for (var e : gm.entrySet()) {
-          if (!(e.getValue() instanceof String level)) throw new IllegalArgumentException("obligations.generalize values must be strings");
+          if (!(e.getValue() instanceof String level))
+            throw new IllegalArgumentException("obligations.generalize values must be strings");
           generalize.put(e.getKey().toString(), level);
         }
       }
-      return new Obligations(strings(m.get("redact"), "redact"), strings(m.get("pseudonymize"), "pseudonymize"), generalize);
+      return new Obligations(
+          strings(m.get("redact"), "redact"),
+          strings(m.get("pseudonymize"), "pseudonymize"),
+          generalize);
     }
 
     private static List<String> strings(Object raw, String name) {
       if (raw == null) return List.of();
-      if (!(raw instanceof List<?> list)) throw new IllegalArgumentException("obligations." + name + " is not an array");
+      if (!(raw instanceof List<?> list))
+        throw new IllegalArgumentException("obligations." + name + " is not an array");
       List<String> out = new ArrayList<>();
       for (Object o : list) {
-        if (!(o instanceof String s)) throw new IllegalArgumentException("obligations." + name + " holds a non-string");
+        if (!(o instanceof String s))
+          throw new IllegalArgumentException("obligations." + name + " holds a non-string");
         out.add(s);
       }
       return out;

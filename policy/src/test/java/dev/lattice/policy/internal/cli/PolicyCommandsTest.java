@@ -29,7 +29,10 @@ class PolicyCommandsTest {
   }
 
   private int run(String... args) {
-    return PolicyCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return PolicyCli.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   private String out() {
@@ -62,12 +65,16 @@ class PolicyCommandsTest {
   @Test
   void testPrintsEachFailingTestWithItsLocationAndExitsNonZero() throws Exception {
     write("p/p.rego", "package p\n\nimport rego.v1\n\nx := 1\n");
-    write("p/p_test.rego", "package p\n\nimport rego.v1\n\ntest_one if x == 1\n\ntest_two if x == 2\n");
+    write(
+        "p/p_test.rego",
+        "package p\n\nimport rego.v1\n\ntest_one if x == 1\n\ntest_two if x == 2\n");
 
     int code = run("test", dir.toString());
 
     assertThat(code).isEqualTo(1);
-    assertThat(out()).contains("FAIL: data.p.test_two (p/p_test.rego:7:1)").contains("1 passed, 1 failed");
+    assertThat(out())
+        .contains("FAIL: data.p.test_two (p/p_test.rego:7:1)")
+        .contains("1 passed, 1 failed");
     assertThat(out()).doesNotContain("test_one");
   }
 
@@ -89,7 +96,16 @@ class PolicyCommandsTest {
 
   @Test
   void evalPrintsTheDecisionLikeOpaEval() {
-    int code = run("eval", "-b", DEFAULT_BUNDLE, "-b", DEMO_NETWORKS, "-i", EXAMPLES + "member-data-denied-input.json", "data.lattice.decision");
+    int code =
+        run(
+            "eval",
+            "-b",
+            DEFAULT_BUNDLE,
+            "-b",
+            DEMO_NETWORKS,
+            "-i",
+            EXAMPLES + "member-data-denied-input.json",
+            "data.lattice.decision");
 
     assertThat(code).isZero();
     assertThat(out())
@@ -134,7 +150,18 @@ class PolicyCommandsTest {
   void buildSignsWithAnHmacSecret() throws Exception {
     Path target = dir.resolve("signed.tar.gz");
 
-    int code = run("build", DEFAULT_BUNDLE, "-o", target.toString(), "--signing-key", "a-shared-secret-of-at-least-32-bytes!", "--signing-alg", "HS256", "--key-id", "ops");
+    int code =
+        run(
+            "build",
+            DEFAULT_BUNDLE,
+            "-o",
+            target.toString(),
+            "--signing-key",
+            "a-shared-secret-of-at-least-32-bytes!",
+            "--signing-alg",
+            "HS256",
+            "--key-id",
+            "ops");
 
     assertThat(code).isZero();
     assertThat(BundleLoader.load(target).signed()).isTrue();

@@ -30,8 +30,13 @@ class BundleDecisionServiceTest {
   /** A tiny bundle whose decision denies with reason code {@code rev.<tag>} unless input.ok. */
   private static Map<String, byte[]> files(String revision, String tag, String extraRego) {
     Map<String, byte[]> f = new TreeMap<>();
-    f.put(".manifest", ("{\"revision\":\"" + revision + "\",\"roots\":[\"lattice\"]}").getBytes(StandardCharsets.UTF_8));
-    f.put("lattice/decision.rego", ("""
+    f.put(
+        ".manifest",
+        ("{\"revision\":\"" + revision + "\",\"roots\":[\"lattice\"]}")
+            .getBytes(StandardCharsets.UTF_8));
+    f.put(
+        "lattice/decision.rego",
+        ("""
         package lattice
 
         import rego.v1
@@ -41,14 +46,19 @@ class BundleDecisionServiceTest {
         } else := {"allow": false, "reasons": [{"code": "rev.%s", "message": data.networks[input.net].name}], "obligations": {}} if {
         	input.net
         } else := {"allow": false, "reasons": [{"code": "rev.%s", "message": "no"}], "obligations": {}}
-        """.formatted(tag, tag)).getBytes(StandardCharsets.UTF_8));
-    f.put("lattice/decision_test.rego", """
+        """
+                .formatted(tag, tag))
+            .getBytes(StandardCharsets.UTF_8));
+    f.put(
+        "lattice/decision_test.rego",
+        """
         package lattice.decision_test
 
         import rego.v1
 
         test_ok_allows if data.lattice.decision.allow with input as {"ok": true}
-        """.getBytes(StandardCharsets.UTF_8));
+        """
+            .getBytes(StandardCharsets.UTF_8));
     if (extraRego != null) f.put("lattice/extra.rego", extraRego.getBytes(StandardCharsets.UTF_8));
     return f;
   }
@@ -87,11 +97,18 @@ class BundleDecisionServiceTest {
 
   @Test
   void anUndefinedDecisionIsADenyWithPolicyUndefined() {
-    var svc = new BundleDecisionService(
-        new DecisionServiceConfig(List.of(), false),
-        BundleLoader.fromFiles("u", Map.of(
-            ".manifest", "{\"revision\":\"u1\",\"roots\":[\"lattice\"]}".getBytes(StandardCharsets.UTF_8),
-            "lattice/d.rego", "package lattice\n\nimport rego.v1\n\ndecision := {\"allow\": true} if input.ok\n".getBytes(StandardCharsets.UTF_8))));
+    var svc =
+        new BundleDecisionService(
+            new DecisionServiceConfig(List.of(), false),
+            BundleLoader.fromFiles(
+                "u",
+                Map.of(
+                    ".manifest",
+                        "{\"revision\":\"u1\",\"roots\":[\"lattice\"]}"
+                            .getBytes(StandardCharsets.UTF_8),
+                    "lattice/d.rego",
+                        "package lattice\n\nimport rego.v1\n\ndecision := {\"allow\": true} if input.ok\n"
+                            .getBytes(StandardCharsets.UTF_8))));
 
     Decision d = svc.decide(Map.of());
 
@@ -101,11 +118,18 @@ class BundleDecisionServiceTest {
 
   @Test
   void anEvaluationErrorIsADenyWithPolicyError() {
-    var svc = new BundleDecisionService(
-        new DecisionServiceConfig(List.of(), false),
-        BundleLoader.fromFiles("e", Map.of(
-            ".manifest", "{\"revision\":\"e1\",\"roots\":[\"lattice\"]}".getBytes(StandardCharsets.UTF_8),
-            "lattice/d.rego", "package lattice\n\nimport rego.v1\n\ndecision := {\"allow\": true} if input.a\n\ndecision := {\"allow\": false} if input.b\n".getBytes(StandardCharsets.UTF_8))));
+    var svc =
+        new BundleDecisionService(
+            new DecisionServiceConfig(List.of(), false),
+            BundleLoader.fromFiles(
+                "e",
+                Map.of(
+                    ".manifest",
+                        "{\"revision\":\"e1\",\"roots\":[\"lattice\"]}"
+                            .getBytes(StandardCharsets.UTF_8),
+                    "lattice/d.rego",
+                        "package lattice\n\nimport rego.v1\n\ndecision := {\"allow\": true} if input.a\n\ndecision := {\"allow\": false} if input.b\n"
+                            .getBytes(StandardCharsets.UTF_8))));
 
     Decision d = svc.decide(Map.of("a", true, "b", true));
 
@@ -115,11 +139,18 @@ class BundleDecisionServiceTest {
 
   @Test
   void aDecisionWithoutBooleanAllowIsADeny() {
-    var svc = new BundleDecisionService(
-        new DecisionServiceConfig(List.of(), false),
-        BundleLoader.fromFiles("s", Map.of(
-            ".manifest", "{\"revision\":\"s1\",\"roots\":[\"lattice\"]}".getBytes(StandardCharsets.UTF_8),
-            "lattice/d.rego", "package lattice\n\ndecision := {\"allow\": \"yes\"}\n".getBytes(StandardCharsets.UTF_8))));
+    var svc =
+        new BundleDecisionService(
+            new DecisionServiceConfig(List.of(), false),
+            BundleLoader.fromFiles(
+                "s",
+                Map.of(
+                    ".manifest",
+                        "{\"revision\":\"s1\",\"roots\":[\"lattice\"]}"
+                            .getBytes(StandardCharsets.UTF_8),
+                    "lattice/d.rego",
+                        "package lattice\n\ndecision := {\"allow\": \"yes\"}\n"
+                            .getBytes(StandardCharsets.UTF_8))));
 
     assertThat(svc.decide(Map.of()).reasonCodes()).containsExactly(Decision.POLICY_UNDEFINED);
   }
@@ -141,12 +172,15 @@ class BundleDecisionServiceTest {
   void aBundleWithASyntaxErrorIsRefusedAndTheOldOneKeepsDeciding() {
     var svc = service();
 
-    assertThatThrownBy(() -> svc.activate(tarGz(files("r2", "b", "package lattice\n\nbroken := {\n"), null)))
-        .isInstanceOfSatisfying(PolicyActivationException.class, e -> {
-          assertThat(e.stage()).isEqualTo(Stage.COMPILE);
-          assertThat(e.revision()).isEqualTo("r2");
-          assertThat(e.getMessage()).contains("lattice/extra.rego:");
-        });
+    assertThatThrownBy(
+            () -> svc.activate(tarGz(files("r2", "b", "package lattice\n\nbroken := {\n"), null)))
+        .isInstanceOfSatisfying(
+            PolicyActivationException.class,
+            e -> {
+              assertThat(e.stage()).isEqualTo(Stage.COMPILE);
+              assertThat(e.revision()).isEqualTo("r2");
+              assertThat(e.getMessage()).contains("lattice/extra.rego:");
+            });
     assertThat(svc.activeRevision()).isEqualTo("r1");
     assertThat(svc.decide(Map.of()).reasonCodes()).containsExactly("rev.a");
   }
@@ -154,14 +188,19 @@ class BundleDecisionServiceTest {
   @Test
   void aBundleWithAFailingTestIsRefusedNamingTheTest() {
     var svc = service();
-    String failing = "package lattice.extra_test\n\nimport rego.v1\n\ntest_denies_everything if data.lattice.decision.allow == false with input as {\"ok\": true}\n";
+    String failing =
+        "package lattice.extra_test\n\nimport rego.v1\n\ntest_denies_everything if data.lattice.decision.allow == false with input as {\"ok\": true}\n";
 
     assertThatThrownBy(() -> svc.activate(tarGz(files("r2", "b", failing), null)))
-        .isInstanceOfSatisfying(PolicyActivationException.class, e -> {
-          assertThat(e.stage()).isEqualTo(Stage.TEST);
-          assertThat(e.getMessage()).contains("FAIL: data.lattice.extra_test.test_denies_everything (lattice/extra.rego:5:1)");
-          assertThat(e.getMessage()).contains("1 passed, 1 failed");
-        });
+        .isInstanceOfSatisfying(
+            PolicyActivationException.class,
+            e -> {
+              assertThat(e.stage()).isEqualTo(Stage.TEST);
+              assertThat(e.getMessage())
+                  .contains(
+                      "FAIL: data.lattice.extra_test.test_denies_everything (lattice/extra.rego:5:1)");
+              assertThat(e.getMessage()).contains("1 passed, 1 failed");
+            });
     assertThat(svc.activeRevision()).isEqualTo("r1");
   }
 
@@ -170,7 +209,8 @@ class BundleDecisionServiceTest {
     var svc = service();
 
     assertThatThrownBy(() -> svc.activate("not a tarball".getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOfSatisfying(PolicyActivationException.class, e -> assertThat(e.stage()).isEqualTo(Stage.LOAD));
+        .isInstanceOfSatisfying(
+            PolicyActivationException.class, e -> assertThat(e.stage()).isEqualTo(Stage.LOAD));
     assertThat(svc.activeRevision()).isEqualTo("r1");
   }
 
@@ -178,30 +218,46 @@ class BundleDecisionServiceTest {
   void aBundleWithoutDecisionRuleIsRefused() {
     var svc = service();
     Map<String, byte[]> f = new TreeMap<>();
-    f.put(".manifest", "{\"revision\":\"r9\",\"roots\":[\"lattice\"]}".getBytes(StandardCharsets.UTF_8));
+    f.put(
+        ".manifest",
+        "{\"revision\":\"r9\",\"roots\":[\"lattice\"]}".getBytes(StandardCharsets.UTF_8));
     f.put("lattice/p.rego", "package lattice\n\nallow := true\n".getBytes(StandardCharsets.UTF_8));
 
     assertThatThrownBy(() -> svc.activate(tarGz(f, null)))
-        .isInstanceOfSatisfying(PolicyActivationException.class, e -> assertThat(e.getMessage()).contains("defines no data.lattice.decision"));
+        .isInstanceOfSatisfying(
+            PolicyActivationException.class,
+            e -> assertThat(e.getMessage()).contains("defines no data.lattice.decision"));
   }
 
   @Test
   void withAKeyConfiguredABadSignatureIsRefusedAndTheOldBundleKeepsDeciding() {
     VerificationKey key = new VerificationKey("k1", "HS256", SECRET);
-    var svc = new BundleDecisionService(new DecisionServiceConfig(List.of(key), true),
-        BundleLoader.fromTarGz("r1", tarGz(files("r1", "a", null), new SigningKey("k1", "HS256", SECRET))));
-    byte[] wronglySigned = tarGz(files("r2", "b", null), new SigningKey("k1", "HS256", "another-secret-that-is-long-enough-32"));
+    var svc =
+        new BundleDecisionService(
+            new DecisionServiceConfig(List.of(key), true),
+            BundleLoader.fromTarGz(
+                "r1", tarGz(files("r1", "a", null), new SigningKey("k1", "HS256", SECRET))));
+    byte[] wronglySigned =
+        tarGz(
+            files("r2", "b", null),
+            new SigningKey("k1", "HS256", "another-secret-that-is-long-enough-32"));
     byte[] unsigned = tarGz(files("r3", "c", null), null);
 
     assertThatThrownBy(() -> svc.activate(wronglySigned))
-        .isInstanceOfSatisfying(PolicyActivationException.class, e -> assertThat(e.stage()).isEqualTo(Stage.VERIFY));
+        .isInstanceOfSatisfying(
+            PolicyActivationException.class, e -> assertThat(e.stage()).isEqualTo(Stage.VERIFY));
     assertThatThrownBy(() -> svc.activate(unsigned))
-        .isInstanceOfSatisfying(PolicyActivationException.class, e -> {
-          assertThat(e.stage()).isEqualTo(Stage.VERIFY);
-          assertThat(e.getMessage()).contains(".signatures.json: missing");
-        });
+        .isInstanceOfSatisfying(
+            PolicyActivationException.class,
+            e -> {
+              assertThat(e.stage()).isEqualTo(Stage.VERIFY);
+              assertThat(e.getMessage()).contains(".signatures.json: missing");
+            });
     assertThat(svc.activeRevision()).isEqualTo("r1");
-    assertThat(svc.activate(tarGz(files("r4", "d", null), new SigningKey("k1", "HS256", SECRET))).revision()).isEqualTo("r4");
+    assertThat(
+            svc.activate(tarGz(files("r4", "d", null), new SigningKey("k1", "HS256", SECRET)))
+                .revision())
+        .isEqualTo("r4");
   }
 
   @Test
@@ -212,9 +268,11 @@ class BundleDecisionServiceTest {
     Decision d = svc.decide(Map.of("net", "ski-club"));
 
     assertThat(d.reasons().get(0).message()).isEqualTo("Ski Club");
-    assertThatThrownBy(() -> svc.putData("lattice/x", 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> svc.putData("lattice/x", 1))
+        .isInstanceOf(IllegalArgumentException.class);
     svc.activate(tarGz(files("r2", "b", null), null));
-    assertThat(svc.decide(Map.of("net", "ski-club")).reasons().get(0).message()).isEqualTo("Ski Club");
+    assertThat(svc.decide(Map.of("net", "ski-club")).reasons().get(0).message())
+        .isEqualTo("Ski Club");
     svc.removeData("networks/ski-club");
     assertThat(svc.decide(Map.of("net", "ski-club")).reasonCodes()).containsExactly("rev.b");
   }
@@ -249,7 +307,9 @@ class BundleDecisionServiceTest {
     var result = new java.util.concurrent.atomic.AtomicReference<Decision>();
     Thread decider = new Thread(() -> result.set(svc.decide(input)));
     decider.start();
-    assertThat(input.reading.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the engine read the input").isTrue();
+    assertThat(input.reading.await(30, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the engine read the input")
+        .isTrue();
 
     svc.activate(tarGz(files("r2", "b", null), null));
     input.proceed.countDown();
@@ -270,14 +330,17 @@ class BundleDecisionServiceTest {
     CountDownLatch started = new CountDownLatch(3);
     List<Thread> deciders = new ArrayList<>();
     for (int t = 0; t < 3; t++) {
-      Thread th = new Thread(() -> {
-        started.countDown();
-        while (!stop.get()) {
-          Decision d = svc.decide(Map.of());
-          String expected = d.bundleRevision().equals("r1") ? "rev.a" : "rev.b";
-          if (!d.reasonCodes().equals(List.of(expected))) inconsistencies.add(d.bundleRevision() + " " + d.reasonCodes());
-        }
-      });
+      Thread th =
+          new Thread(
+              () -> {
+                started.countDown();
+                while (!stop.get()) {
+                  Decision d = svc.decide(Map.of());
+                  String expected = d.bundleRevision().equals("r1") ? "rev.a" : "rev.b";
+                  if (!d.reasonCodes().equals(List.of(expected)))
+                    inconsistencies.add(d.bundleRevision() + " " + d.reasonCodes());
+                }
+              });
       th.start();
       deciders.add(th);
     }

@@ -5,9 +5,9 @@ import dev.lattice.schemas.LatticeSerdes;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The schemas module's single-object codec (every published schema version readable), with its typed
- * decoding error turned into {@link UndecodableRecordException}, which the topology quarantines.
- * Thread-safe.
+ * The schemas module's single-object codec (every published schema version readable), with its
+ * typed decoding error turned into {@link UndecodableRecordException}, which the topology
+ * quarantines. Thread-safe.
  */
 public final class AvroCodec<T extends SpecificRecord> {
   private final dev.lattice.schemas.AvroCodec<T> codec;
@@ -29,7 +29,8 @@ public final class AvroCodec<T extends SpecificRecord> {
    */
   public T decode(byte[] bytes) {
     if (bytes == null) {
-      throw new UndecodableRecordException(codec.type().getSimpleName() + " value is missing (null)");
+      throw new UndecodableRecordException(
+          codec.type().getSimpleName() + " value is missing (null)");
     }
     try {
       return codec.decode(bytes);

@@ -53,12 +53,14 @@ public record Inbound(
   private static final byte FORMAT = 1;
 
   public static Serde<Inbound> serde() {
-    return Serdes.serdeFrom((t, in) -> in == null ? null : in.toBytes(), (t, b) -> b == null ? null : fromBytes(b));
+    return Serdes.serdeFrom(
+        (t, in) -> in == null ? null : in.toBytes(), (t, b) -> b == null ? null : fromBytes(b));
   }
 
   public byte[] toBytes() {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (value == null ? 0 : value.length));
+      ByteArrayOutputStream bytes =
+          new ByteArrayOutputStream(64 + (value == null ? 0 : value.length));
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(FORMAT);
       out.writeByte(kind.ordinal());
@@ -84,7 +86,8 @@ public record Inbound(
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       byte format = in.readByte();
       if (format != FORMAT) {
-        throw new IllegalStateException("unknown envelope format " + format + " on an internal topic");
+        throw new IllegalStateException(
+            "unknown envelope format " + format + " on an internal topic");
       }
       Kind kind = Kind.values()[in.readByte()];
       String topic = in.readUTF();
@@ -98,7 +101,8 @@ public record Inbound(
       for (int i = 0; i < n; i++) {
         headers.add(new RawHeader(in.readUTF(), readBytes(in)));
       }
-      return new Inbound(kind, topic, partition, offset, timestamp, key, value, List.copyOf(headers));
+      return new Inbound(
+          kind, topic, partition, offset, timestamp, key, value, List.copyOf(headers));
     } catch (IOException e) {
       throw new IllegalStateException("corrupt envelope on an internal topic", e);
     }

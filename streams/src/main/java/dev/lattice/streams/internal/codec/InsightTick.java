@@ -37,7 +37,8 @@ public record InsightTick(String brand, String network, String category, String 
         (t, b) -> {
           if (b == null) return null;
           try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
-            return new InsightTick(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(), in.readLong());
+            return new InsightTick(
+                in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(), in.readLong());
           } catch (IOException e) {
             throw new IllegalStateException("corrupt insight tick on an internal topic", e);
           }

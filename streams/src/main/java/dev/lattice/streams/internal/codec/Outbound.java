@@ -6,8 +6,8 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * A record ready for its output topic: the topology writes every output (deliveries, audit,
- * quarantine, ledger, rejections, insights) through one sink whose topic name extractor reads {@link
- * #topic()}, so all of them are produced in the task's transaction.
+ * quarantine, ledger, rejections, insights) through one sink whose topic name extractor reads
+ * {@link #topic()}, so all of them are produced in the task's transaction.
  */
 public record Outbound(String topic, byte[] key, byte[] value) {
 

@@ -17,8 +17,8 @@ import java.util.UUID;
 
 /**
  * Folds validated consent commands into a member's {@link ConsentState}. Pure: the same state and
- * command always give the same result (receipt ids are derived from member, version and command id),
- * so a replay after a crash rebuilds the very same ledger.
+ * command always give the same result (receipt ids are derived from member, version and command
+ * id), so a replay after a crash rebuilds the very same ledger.
  *
  * <p>Every applied command increases the version by one. A command that cannot be applied yields a
  * {@link Outcome.Rejected} with a stable reason code and leaves the state unchanged.
@@ -27,7 +27,9 @@ public final class ConsentLedger {
   /** How many history entries the state keeps (the full history is the ledger topic itself). */
   static final int HISTORY_LIMIT = 20;
 
-  /** Categories a TCF import grants; location only with TCF special feature 1 (precise geolocation). */
+  /**
+   * Categories a TCF import grants; location only with TCF special feature 1 (precise geolocation).
+   */
   static final List<String> TCF_CATEGORIES = List.of("activity", "interests", "profile");
 
   private ConsentLedger() {}
@@ -39,7 +41,8 @@ public final class ConsentLedger {
     record Rejected(String code, String message) implements Outcome {}
   }
 
-  public static Outcome apply(ConsentState current, ConsentCommand command, String key, Instant now) {
+  public static Outcome apply(
+      ConsentState current, ConsentCommand command, String key, Instant now) {
     try {
       return new Outcome.Applied(fold(current, command, key, now));
     } catch (InvalidConsentCommandException e) {
@@ -47,7 +50,8 @@ public final class ConsentLedger {
     }
   }
 
-  private static ConsentState fold(ConsentState current, ConsentCommand c, String key, Instant now) {
+  private static ConsentState fold(
+      ConsentState current, ConsentCommand c, String key, Instant now) {
     String member = c.getMemberId();
     if (member == null || member.isBlank()) {
       throw new InvalidConsentCommandException("consent.member_missing", "command names no member");
@@ -57,7 +61,8 @@ public final class ConsentLedger {
           "consent.member_mismatch", "command for member is keyed by another member id");
     }
     if (c.getCommandId() == null || c.getCommandId().isBlank()) {
-      throw new InvalidConsentCommandException("consent.command_id_missing", "command has no command_id");
+      throw new InvalidConsentCommandException(
+          "consent.command_id_missing", "command has no command_id");
     }
     if (current != null && current.getHistory() != null) {
       for (ConsentHistoryEntry h : current.getHistory()) {
@@ -120,7 +125,10 @@ public final class ConsentLedger {
       if (!Vocabulary.CATEGORIES.contains(category)) {
         throw new InvalidConsentCommandException(
             "consent.unknown_category",
-            "unknown data category '" + category + "'; known: " + new TreeSet<>(Vocabulary.CATEGORIES));
+            "unknown data category '"
+                + category
+                + "'; known: "
+                + new TreeSet<>(Vocabulary.CATEGORIES));
       }
     }
     if (c.getExpiresAt() != null && !c.getExpiresAt().isAfter(now)) {
@@ -146,7 +154,11 @@ public final class ConsentLedger {
       Map<String, PurposeGrant> purposes, ConsentCommand c, String receipt, Instant now) {
     List<String> targets;
     if (c.getPurpose() == null) {
-      targets = purposes.entrySet().stream().filter(e -> e.getValue().getGranted()).map(Map.Entry::getKey).toList();
+      targets =
+          purposes.entrySet().stream()
+              .filter(e -> e.getValue().getGranted())
+              .map(Map.Entry::getKey)
+              .toList();
     } else {
       String purpose = requireKnownPurpose(c.getPurpose());
       PurposeGrant g = purposes.get(purpose);
@@ -228,7 +240,9 @@ public final class ConsentLedger {
 
   /** Whether a grant counts at {@code now}: granted and not expired. */
   public static boolean effective(PurposeGrant g, Instant now) {
-    return g != null && g.getGranted() && (g.getExpiresAt() == null || g.getExpiresAt().isAfter(now));
+    return g != null
+        && g.getGranted()
+        && (g.getExpiresAt() == null || g.getExpiresAt().isAfter(now));
   }
 
   /** The consent document of the decision input; expired grants are passed as not granted. */
@@ -266,9 +280,12 @@ public final class ConsentLedger {
   static Set<String> grantedPurposes(ConsentState state, Instant now) {
     Set<String> s = new TreeSet<>();
     if (state != null) {
-      state.getPurposes().forEach((k, v) -> {
-        if (effective(v, now)) s.add(k);
-      });
+      state
+          .getPurposes()
+          .forEach(
+              (k, v) -> {
+                if (effective(v, now)) s.add(k);
+              });
     }
     return s;
   }

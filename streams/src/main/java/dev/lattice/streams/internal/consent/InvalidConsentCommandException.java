@@ -1,6 +1,8 @@
 package dev.lattice.streams.internal.consent;
 
-/** A consent command that cannot be applied; {@link #code()} is the stable rejection reason code. */
+/**
+ * A consent command that cannot be applied; {@link #code()} is the stable rejection reason code.
+ */
 public class InvalidConsentCommandException extends RuntimeException {
   private final String code;
 

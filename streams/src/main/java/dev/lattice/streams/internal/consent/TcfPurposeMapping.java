@@ -11,9 +11,10 @@ import java.util.Set;
 
 /**
  * Maps an IAB TCF v2.2 consent string to Lattice purposes. The table (documented in
- * streams/README.md) is deliberately conservative: a Lattice purpose counts as granted only when the
- * member consented to <em>every</em> TCF purpose mapped to it; legitimate-interest signals never grant
- * anything; purposes with no TCF counterpart ({@code sharing}) are left untouched by a TCF import.
+ * streams/README.md) is deliberately conservative: a Lattice purpose counts as granted only when
+ * the member consented to <em>every</em> TCF purpose mapped to it; legitimate-interest signals
+ * never grant anything; purposes with no TCF counterpart ({@code sharing}) are left untouched by a
+ * TCF import.
  *
  * <pre>
  *   Lattice purpose   TCF v2.2 purposes (all required)
@@ -41,7 +42,10 @@ public final class TcfPurposeMapping {
 
   /** The decoded string: which Lattice purposes it grants and when the member last updated it. */
   public record TcfConsent(
-      Map<String, Boolean> purposes, boolean preciseGeolocation, Instant lastUpdated, int policyVersion) {}
+      Map<String, Boolean> purposes,
+      boolean preciseGeolocation,
+      Instant lastUpdated,
+      int policyVersion) {}
 
   /**
    * Decodes and maps a TCF string.
@@ -69,7 +73,9 @@ public final class TcfPurposeMapping {
     if (decoded.getVersion() != 2) {
       throw new InvalidConsentCommandException(
           "tcf.unsupported_version",
-          "TCF consent string has version " + decoded.getVersion() + "; Lattice reads TCF v2 (2.2)");
+          "TCF consent string has version "
+              + decoded.getVersion()
+              + "; Lattice reads TCF v2 (2.2)");
     }
     IntIterable consented = decoded.getPurposesConsent();
     Map<String, Boolean> purposes = new LinkedHashMap<>();

@@ -8,7 +8,13 @@ public final class Vocabulary {
       Set.of("analytics", "personalisation", "marketing", "offers", "sharing", "research");
   public static final Set<String> CATEGORIES =
       Set.of(
-          "profile", "contact", "location", "activity", "content", "purchases", "interests",
+          "profile",
+          "contact",
+          "location",
+          "activity",
+          "content",
+          "purchases",
+          "interests",
           "identifiers");
 
   private Vocabulary() {}

@@ -13,7 +13,9 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  */
 public final class Broadcast implements StreamPartitioner<byte[], Inbound> {
   @Override
-  public Optional<Set<Integer>> partitions(String topic, byte[] key, Inbound value, int numPartitions) {
-    return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toUnmodifiableSet()));
+  public Optional<Set<Integer>> partitions(
+      String topic, byte[] key, Inbound value, int numPartitions) {
+    return Optional.of(
+        IntStream.range(0, numPartitions).boxed().collect(Collectors.toUnmodifiableSet()));
   }
 }

@@ -23,7 +23,9 @@ public final class ByMember {
 
   private ByMember() {}
 
-  /** The member id the record should be keyed by, or null when it cannot be told (or is the key). */
+  /**
+   * The member id the record should be keyed by, or null when it cannot be told (or is the key).
+   */
   public static byte[] rekey(Inbound in) {
     String member;
     try {

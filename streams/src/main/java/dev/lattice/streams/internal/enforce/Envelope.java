@@ -34,7 +34,8 @@ public final class Envelope implements FixedKeyProcessor<byte[], byte[], Inbound
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     Inbound.Kind kind = kinds.get(meta.topic());
     if (kind == null) {
-      throw new IllegalStateException("record from a topic the topology does not read: " + meta.topic());
+      throw new IllegalStateException(
+          "record from a topic the topology does not read: " + meta.topic());
     }
     context.forward(
         record.withValue(

@@ -29,13 +29,36 @@ public record IngestEvent(
   public static IngestEvent of(SpecificRecordBase event) {
     return switch (event) {
       case MemberDataEvent e ->
-          new IngestEvent("member_data", e.getHeader(), e.getPurpose(), e, e.getPersonal(), e.getSealed(), MemberPersonal.class);
+          new IngestEvent(
+              "member_data",
+              e.getHeader(),
+              e.getPurpose(),
+              e,
+              e.getPersonal(),
+              e.getSealed(),
+              MemberPersonal.class);
       case ContentEvent e ->
-          new IngestEvent("content", e.getHeader(), e.getPurpose(), e, e.getPersonal(), e.getSealed(), ContentPersonal.class);
+          new IngestEvent(
+              "content",
+              e.getHeader(),
+              e.getPurpose(),
+              e,
+              e.getPersonal(),
+              e.getSealed(),
+              ContentPersonal.class);
       case PurchaseEvent e ->
-          new IngestEvent("purchase", e.getHeader(), e.getPurpose(), e, e.getPersonal(), e.getSealed(), PurchasePersonal.class);
+          new IngestEvent(
+              "purchase",
+              e.getHeader(),
+              e.getPurpose(),
+              e,
+              e.getPersonal(),
+              e.getSealed(),
+              PurchasePersonal.class);
       case OfferEvent e -> new IngestEvent("offer", e.getHeader(), "offers", e, null, null, null);
-      default -> throw new IllegalArgumentException("not an ingest event: " + event.getSchema().getFullName());
+      default ->
+          throw new IllegalArgumentException(
+              "not an ingest event: " + event.getSchema().getFullName());
     };
   }
 
@@ -87,11 +110,23 @@ public record IngestEvent(
   public SpecificRecordBase withPersonal(EventHeader newHeader, SpecificRecordBase newPersonal) {
     return switch (event) {
       case MemberDataEvent e ->
-          MemberDataEvent.newBuilder(e).setHeader(newHeader).setPersonal((MemberPersonal) newPersonal).setSealed(null).build();
+          MemberDataEvent.newBuilder(e)
+              .setHeader(newHeader)
+              .setPersonal((MemberPersonal) newPersonal)
+              .setSealed(null)
+              .build();
       case ContentEvent e ->
-          ContentEvent.newBuilder(e).setHeader(newHeader).setPersonal((ContentPersonal) newPersonal).setSealed(null).build();
+          ContentEvent.newBuilder(e)
+              .setHeader(newHeader)
+              .setPersonal((ContentPersonal) newPersonal)
+              .setSealed(null)
+              .build();
       case PurchaseEvent e ->
-          PurchaseEvent.newBuilder(e).setHeader(newHeader).setPersonal((PurchasePersonal) newPersonal).setSealed(null).build();
+          PurchaseEvent.newBuilder(e)
+              .setHeader(newHeader)
+              .setPersonal((PurchasePersonal) newPersonal)
+              .setSealed(null)
+              .build();
       default -> throw new IllegalStateException("event type has no personal data: " + type);
     };
   }

@@ -14,10 +14,12 @@ import java.util.TreeMap;
 public final class MemberActivityCodec {
   private MemberActivityCodec() {}
 
-  public static MemberActivity seen(MemberActivity current, String member, String network, long at) {
+  public static MemberActivity seen(
+      MemberActivity current, String member, String network, long at) {
     Map<String, Instant> networks = new TreeMap<>(current == null ? Map.of() : current.networks());
     networks.put(network, Instant.ofEpochMilli(at));
-    return new MemberActivity(member, networks, (current == null ? 0 : current.events()) + 1, Instant.ofEpochMilli(at));
+    return new MemberActivity(
+        member, networks, (current == null ? 0 : current.events()) + 1, Instant.ofEpochMilli(at));
   }
 
   public static byte[] toBytes(MemberActivity a) {
@@ -50,7 +52,8 @@ public final class MemberActivityCodec {
       for (int i = 0; i < n; i++) {
         networks.put(in.readUTF(), Instant.ofEpochMilli(in.readLong()));
       }
-      return new MemberActivity(member, networks, in.readLong(), Instant.ofEpochMilli(in.readLong()));
+      return new MemberActivity(
+          member, networks, in.readLong(), Instant.ofEpochMilli(in.readLong()));
     } catch (IOException e) {
       throw new IllegalStateException("corrupt member activity in a state store", e);
     }

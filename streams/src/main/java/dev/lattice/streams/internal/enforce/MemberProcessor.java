@@ -28,8 +28,8 @@ import dev.lattice.streams.PayloadUnsealException;
 import dev.lattice.streams.TopicNames;
 import dev.lattice.streams.internal.StoreNames;
 import dev.lattice.streams.internal.codec.AvroCodec;
-import dev.lattice.streams.internal.codec.InsightTick;
 import dev.lattice.streams.internal.codec.Inbound;
+import dev.lattice.streams.internal.codec.InsightTick;
 import dev.lattice.streams.internal.codec.Outbound;
 import dev.lattice.streams.internal.codec.Timeline;
 import dev.lattice.streams.internal.codec.UndecodableRecordException;
@@ -59,26 +59,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The heart of the topology. One task owns a set of members (every input here is keyed by member id,
- * offers arrive as a copy on every partition), so a member's consent changes, keys, purchases and
- * events are applied in the order the task reads them: a withdrawal is in force for the very next
- * event of that member.
+ * The heart of the topology. One task owns a set of members (every input here is keyed by member
+ * id, offers arrive as a copy on every partition), so a member's consent changes, keys, purchases
+ * and events are applied in the order the task reads them: a withdrawal is in force for the very
+ * next event of that member.
  *
  * <p>For each event it finds the candidate destinations, builds the decision input of
- * docs/decision-contract.md, asks the {@link DecisionService}, applies the obligations and emits, all
- * in the task's transaction: the deliveries, exactly one {@link DecisionRecord} per candidate
+ * docs/decision-contract.md, asks the {@link DecisionService}, applies the obligations and emits,
+ * all in the task's transaction: the deliveries, exactly one {@link DecisionRecord} per candidate
  * destination, and the quarantine record when the event cannot be handled. Emits {@link Outbound}
  * records (to the single sink) and {@link InsightTick}s (to the insights repartition).
  */
 public final class MemberProcessor implements Processor<byte[], Inbound, byte[], Object> {
   private static final Logger LOGGER = LoggerFactory.getLogger(MemberProcessor.class);
+
   /** Marker stored for an erased member (its key is gone for good). */
   private static final byte[] ERASED = new byte[0];
+
   private static final char SEP = '\u0000';
 
   private static final AvroCodec<ConsentCommand> COMMANDS = AvroCodec.of(ConsentCommand.class);
   private static final AvroCodec<ConsentState> STATES = AvroCodec.of(ConsentState.class);
-  private static final AvroCodec<ConsentRejection> REJECTIONS = AvroCodec.of(ConsentRejection.class);
+  private static final AvroCodec<ConsentRejection> REJECTIONS =
+      AvroCodec.of(ConsentRejection.class);
   private static final AvroCodec<MemberKeyRecord> KEYS = AvroCodec.of(MemberKeyRecord.class);
   private static final AvroCodec<MemberDataEvent> MEMBER_DATA = AvroCodec.of(MemberDataEvent.class);
   private static final AvroCodec<ContentEvent> CONTENT = AvroCodec.of(ContentEvent.class);
@@ -143,7 +146,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     activity = context.getStateStore(StoreNames.ACTIVITY);
     decisionsByMember = context.getStateStore(StoreNames.DECISIONS_BY_MEMBER);
     decisionsByEvent = context.getStateStore(StoreNames.DECISIONS_BY_EVENT);
-    context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::expireDecisions);
+    context.schedule(
+        Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::expireDecisions);
   }
 
   private Instant now() {
@@ -187,7 +191,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           memberKeys.put(member, ERASED);
           emit(new Outbound(topics.memberKeys(), Outbound.key(member), null));
         }
-        LOGGER.debug("consent applied memberId={} version={}", member, applied.state().getVersion());
+        LOGGER.debug(
+            "consent applied memberId={} version={}", member, applied.state().getVersion());
       }
       case ConsentLedger.Outcome.Rejected rejected -> {
         ConsentRejection r =
@@ -262,14 +267,22 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       return;
     }
     if (!networks.knows(event.sourceNetwork())) {
-      quarantine(in, Quarantine.UNKNOWN_NETWORK, "source network " + event.sourceNetwork() + " is not registered", now);
+      quarantine(
+          in,
+          Quarantine.UNKNOWN_NETWORK,
+          "source network " + event.sourceNetwork() + " is not registered",
+          now);
       return;
     }
     List<Candidate> candidates = new ArrayList<>();
     if (decoded instanceof ContentEvent c && "cross_network".equals(c.getVisibility())) {
       for (String target : new java.util.TreeSet<>(c.getTargetNetworks())) {
         if (!networks.knows(target)) {
-          quarantine(in, Quarantine.UNKNOWN_NETWORK, "target network " + target + " is not registered", now);
+          quarantine(
+              in,
+              Quarantine.UNKNOWN_NETWORK,
+              "target network " + target + " is not registered",
+              now);
           return;
         }
         if (!target.equals(event.sourceNetwork())) {
@@ -280,8 +293,15 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       for (String partner : networks.partnersOf(event.sourceNetwork())) {
         candidates.add(new Candidate(Destination.network(partner), event.memberId()));
       }
-      networks.get(event.sourceNetwork()).ifPresent(rules -> new java.util.TreeSet<>(rules.brandSubscriptions())
-          .forEach(b -> candidates.add(new Candidate(Destination.brand(b), event.memberId()))));
+      networks
+          .get(event.sourceNetwork())
+          .ifPresent(
+              rules ->
+                  new java.util.TreeSet<>(rules.brandSubscriptions())
+                      .forEach(
+                          b ->
+                              candidates.add(
+                                  new Candidate(Destination.brand(b), event.memberId()))));
     }
     recordActivity(event.memberId(), event.sourceNetwork(), now);
     if (decoded instanceof PurchaseEvent p) {
@@ -289,8 +309,17 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       Timeline t = Timeline.fromBytes(purchases.get(event.memberId()));
       purchases.put(
           event.memberId(),
-          t.append(new Timeline.Entry(p.getSku(), p.getBrand(), at), now.minus(purchaseMemory).toEpochMilli()).toBytes());
-      emit(new InsightTick(p.getBrand(), event.sourceNetwork(), p.getCategory() == null ? "uncategorised" : p.getCategory(), "purchases", now.toEpochMilli()));
+          t.append(
+                  new Timeline.Entry(p.getSku(), p.getBrand(), at),
+                  now.minus(purchaseMemory).toEpochMilli())
+              .toBytes());
+      emit(
+          new InsightTick(
+              p.getBrand(),
+              event.sourceNetwork(),
+              p.getCategory() == null ? "uncategorised" : p.getCategory(),
+              "purchases",
+              now.toEpochMilli()));
     }
     if (candidates.isEmpty()) {
       return;
@@ -307,9 +336,14 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       } else {
         try {
           byte[] plain =
-              PayloadCipher.unseal(MemberKey.fromBytes(keyset), event.memberId(), bytes(event.sealed().getCiphertext()));
+              PayloadCipher.unseal(
+                  MemberKey.fromBytes(keyset),
+                  event.memberId(),
+                  bytes(event.sealed().getCiphertext()));
           personal = PERSONAL.get(event.personalType()).decode(plain);
-        } catch (PayloadUnsealException | UndecodableRecordException | dev.lattice.streams.InvalidMemberKeyException e) {
+        } catch (PayloadUnsealException
+            | UndecodableRecordException
+            | dev.lattice.streams.InvalidMemberKeyException e) {
           quarantine(in, Quarantine.UNSEALABLE, e.getMessage(), now);
           return;
         }
@@ -333,7 +367,10 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       return "record key must be the subject member id (events of one member stay ordered with its consent)";
     }
     if (event.purpose() != null && !Vocabulary.PURPOSES.contains(event.purpose())) {
-      return "purpose '" + event.purpose() + "' is not one of " + new java.util.TreeSet<>(Vocabulary.PURPOSES);
+      return "purpose '"
+          + event.purpose()
+          + "' is not one of "
+          + new java.util.TreeSet<>(Vocabulary.PURPOSES);
     }
     if (event.personal() != null && event.sealed() != null) {
       return "an event carries its personal data either in clear or sealed, not both";
@@ -344,12 +381,20 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   private void recordActivity(String member, String network, Instant now) {
     memberships.put(network + SEP + member, now.toEpochMilli());
     MemberActivity current = MemberActivityCodec.fromBytes(activity.get(member));
-    activity.put(member, MemberActivityCodec.toBytes(MemberActivityCodec.seen(current, member, network, now.toEpochMilli())));
+    activity.put(
+        member,
+        MemberActivityCodec.toBytes(
+            MemberActivityCodec.seen(current, member, network, now.toEpochMilli())));
   }
 
   /** Decides every candidate; delivers the allowed ones unless the event must be quarantined. */
   private void enforce(
-      Inbound in, IngestEvent event, SpecificRecordBase personal, List<Candidate> candidates, String unreadable, Instant now) {
+      Inbound in,
+      IngestEvent event,
+      SpecificRecordBase personal,
+      List<Candidate> candidates,
+      String unreadable,
+      Instant now) {
     ConsentState state = consentOf(event.memberId());
     Map<String, Object> eventDoc = eventDocument(event, personal, event.memberId());
     Map<String, Object> consentDoc = ConsentLedger.document(event.memberId(), state, now);
@@ -359,7 +404,12 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     for (Candidate c : candidates) {
       Decision d;
       if (unreadable != null) {
-        d = Decision.deny(unreadable, "the member's personal data can no longer be read", decisions.activeRevision(), 0);
+        d =
+            Decision.deny(
+                unreadable,
+                "the member's personal data can no longer be read",
+                decisions.activeRevision(),
+                0);
       } else {
         d = decide(eventDoc, consentDoc, event.sourceNetwork(), c.destination(), context);
         policyError |= isPolicyError(d);
@@ -367,27 +417,44 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       decided.add(d);
     }
     if (policyError) {
-      quarantine(in, Quarantine.POLICY_ERROR, "policy evaluation failed for at least one destination", now);
+      quarantine(
+          in,
+          Quarantine.POLICY_ERROR,
+          "policy evaluation failed for at least one destination",
+          now);
     }
     for (int i = 0; i < candidates.size(); i++) {
       Candidate c = candidates.get(i);
       Decision d = decided.get(i);
       Obligations applied = Obligations.NONE;
       if (d.allow() && policyError) {
-        d = Decision.deny("event.quarantined", "the event was quarantined: nothing of it is delivered", d.bundleRevision(), d.evalNanos());
+        d =
+            Decision.deny(
+                "event.quarantined",
+                "the event was quarantined: nothing of it is delivered",
+                d.bundleRevision(),
+                d.evalNanos());
       }
       if (d.allow()) {
         try {
           ObligationsApplier.Applied out =
-              obligations.apply(d.obligations(), c.destination().kind().wireName(), c.destination().id(), personal, event.memberId());
-          EventHeader header = EventHeader.newBuilder(event.header()).setSubjectMember(out.memberId()).build();
+              obligations.apply(
+                  d.obligations(),
+                  c.destination().kind().wireName(),
+                  c.destination().id(),
+                  personal,
+                  event.memberId());
+          EventHeader header =
+              EventHeader.newBuilder(event.header()).setSubjectMember(out.memberId()).build();
           SpecificRecordBase delivered = event.withPersonal(header, out.personal());
           byte[] value = encodeEvent(delivered);
           String key = out.memberId() != null ? out.memberId() : event.eventId();
           emit(new Outbound(destinationTopic(c.destination()), Outbound.key(key), value));
           applied = d.obligations();
         } catch (UnenforceableObligationException e) {
-          d = Decision.deny("obligation.unenforceable", e.getMessage(), d.bundleRevision(), d.evalNanos());
+          d =
+              Decision.deny(
+                  "obligation.unenforceable", e.getMessage(), d.bundleRevision(), d.evalNanos());
         }
       }
       audit(event, c, d, applied, state, now);
@@ -396,7 +463,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
 
   @SuppressWarnings("unchecked")
   private static byte[] encodeEvent(SpecificRecordBase event) {
-    AvroCodec<SpecificRecordBase> codec = (AvroCodec<SpecificRecordBase>) EVENTS.get(event.getClass());
+    AvroCodec<SpecificRecordBase> codec =
+        (AvroCodec<SpecificRecordBase>) EVENTS.get(event.getClass());
     return codec.encode(event);
   }
 
@@ -405,7 +473,11 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   }
 
   private Decision decide(
-      Map<String, Object> event, Map<String, Object> consentDoc, String source, Destination destination, Map<String, Object> context) {
+      Map<String, Object> event,
+      Map<String, Object> consentDoc,
+      String source,
+      Destination destination,
+      Map<String, Object> context) {
     Map<String, Object> input = new LinkedHashMap<>();
     input.put("event", event);
     input.put("consent", consentDoc);
@@ -416,8 +488,13 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       return decisions.decide(input);
     } catch (RuntimeException e) {
       // The service promises not to throw; if it does anyway, that is a policy error: deny.
-      LOGGER.warn("decision service failed destination={} reason={}", destination.id(), e.toString());
-      return Decision.deny(Decision.POLICY_ERROR, "the decision service failed: " + e.getClass().getSimpleName(), decisions.activeRevision(), 0);
+      LOGGER.warn(
+          "decision service failed destination={} reason={}", destination.id(), e.toString());
+      return Decision.deny(
+          Decision.POLICY_ERROR,
+          "the decision service failed: " + e.getClass().getSimpleName(),
+          decisions.activeRevision(),
+          0);
     }
   }
 
@@ -425,7 +502,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     return !d.allow() && d.reasonCodes().contains(Decision.POLICY_ERROR);
   }
 
-  static Map<String, Object> eventDocument(IngestEvent event, SpecificRecordBase personal, String memberId) {
+  static Map<String, Object> eventDocument(
+      IngestEvent event, SpecificRecordBase personal, String memberId) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("id", event.eventId());
     doc.put("type", event.type());
@@ -443,7 +521,11 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       payload.putAll(PersonalData.toDocument(personal));
     }
     doc.put("payload", payload);
-    doc.put("fields", personal == null ? Map.of() : PersonalData.categories(ObligationsApplier.PAYLOAD, personal));
+    doc.put(
+        "fields",
+        personal == null
+            ? Map.of()
+            : PersonalData.categories(ObligationsApplier.PAYLOAD, personal));
     return doc;
   }
 
@@ -455,10 +537,13 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     List<Timeline.Entry> recent = Timeline.fromBytes(offerDeliveries.get(member)).since(from);
     Map<String, Object> counters = new LinkedHashMap<>();
     counters.put("member_offers_24h", (long) recent.size());
-    counters.put("member_brand_offers_24h", brand == null ? 0L : recent.stream().filter(e -> e.first().equals(brand)).count());
+    counters.put(
+        "member_brand_offers_24h",
+        brand == null ? 0L : recent.stream().filter(e -> e.first().equals(brand)).count());
     ctx.put("counters", counters);
     List<Object> bought = new ArrayList<>();
-    for (Timeline.Entry e : Timeline.fromBytes(purchases.get(member)).since(now.minus(purchaseMemory).toEpochMilli())) {
+    for (Timeline.Entry e :
+        Timeline.fromBytes(purchases.get(member)).since(now.minus(purchaseMemory).toEpochMilli())) {
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("sku", e.first());
       p.put("brand_id", e.second());
@@ -476,7 +561,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     try {
       offer = OFFERS.decode(in.value());
     } catch (UndecodableRecordException e) {
-      // The offer gate decoded it before broadcasting; a copy that does not decode cannot be delivered.
+      // The offer gate decoded it before broadcasting; a copy that does not decode cannot be
+      // delivered.
       LOGGER.warn("offer copy not decodable on this partition; nothing delivered");
       return;
     }
@@ -484,9 +570,12 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     List<Candidate> candidates = new ArrayList<>();
     for (String network : new java.util.TreeSet<>(offer.getTargetNetworks())) {
       try (KeyValueIterator<String, Long> it =
-          memberships.prefixScan(network + SEP, org.apache.kafka.common.serialization.Serdes.String().serializer())) {
+          memberships.prefixScan(
+              network + SEP, org.apache.kafka.common.serialization.Serdes.String().serializer())) {
         while (it.hasNext()) {
-          candidates.add(new Candidate(Destination.network(network), it.next().key.substring(network.length() + 1)));
+          candidates.add(
+              new Candidate(
+                  Destination.network(network), it.next().key.substring(network.length() + 1)));
         }
       }
     }
@@ -520,7 +609,12 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       Candidate c = candidates.get(i);
       Decision d = decided.get(i);
       if (d.allow() && policyError) {
-        d = Decision.deny("event.quarantined", "the event was quarantined: nothing of it is delivered", d.bundleRevision(), d.evalNanos());
+        d =
+            Decision.deny(
+                "event.quarantined",
+                "the event was quarantined: nothing of it is delivered",
+                d.bundleRevision(),
+                d.evalNanos());
       }
       Obligations applied = Obligations.NONE;
       if (d.allow()) {
@@ -528,17 +622,21 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           deliverOffer(event, offer, c, d, now);
           applied = d.obligations();
         } catch (UnenforceableObligationException e) {
-          d = Decision.deny("obligation.unenforceable", e.getMessage(), d.bundleRevision(), d.evalNanos());
+          d =
+              Decision.deny(
+                  "obligation.unenforceable", e.getMessage(), d.bundleRevision(), d.evalNanos());
         }
       }
       audit(event, c, d, applied, states.get(i), now);
     }
   }
 
-  private void deliverOffer(IngestEvent event, OfferEvent offer, Candidate c, Decision d, Instant now) {
+  private void deliverOffer(
+      IngestEvent event, OfferEvent offer, Candidate c, Decision d, Instant now) {
     String network = c.destination().id();
     String member = c.memberId();
-    ObligationsApplier.Applied out = obligations.apply(d.obligations(), "network", network, null, member);
+    ObligationsApplier.Applied out =
+        obligations.apply(d.obligations(), "network", network, null, member);
     String decisionId = decisionId(event.eventId(), c);
     OfferDelivery delivery =
         OfferDelivery.newBuilder()
@@ -554,22 +652,44 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
             .setValidUntil(offer.getValidUntil())
             .setDeliveredAt(now)
             .build();
-    emit(new Outbound(topics.networkOut(network), Outbound.key(out.memberId() == null ? decisionId : out.memberId()), DELIVERIES.encode(delivery)));
+    emit(
+        new Outbound(
+            topics.networkOut(network),
+            Outbound.key(out.memberId() == null ? decisionId : out.memberId()),
+            DELIVERIES.encode(delivery)));
     Timeline t = Timeline.fromBytes(offerDeliveries.get(member));
     offerDeliveries.put(
         member,
-        t.append(new Timeline.Entry(offer.getBrand(), network, now.toEpochMilli()), now.minus(frequencyWindow).toEpochMilli()).toBytes());
-    emit(new InsightTick(offer.getBrand(), network, offer.getCategory(), "deliveries", now.toEpochMilli()));
+        t.append(
+                new Timeline.Entry(offer.getBrand(), network, now.toEpochMilli()),
+                now.minus(frequencyWindow).toEpochMilli())
+            .toBytes());
+    emit(
+        new InsightTick(
+            offer.getBrand(), network, offer.getCategory(), "deliveries", now.toEpochMilli()));
   }
 
   // ---------------------------------------------------------------- audit and output
 
   static String decisionId(String eventId, Candidate c) {
-    String seed = eventId + SEP + c.destination().kind().wireName() + SEP + c.destination().id() + SEP + c.memberId();
+    String seed =
+        eventId
+            + SEP
+            + c.destination().kind().wireName()
+            + SEP
+            + c.destination().id()
+            + SEP
+            + c.memberId();
     return "dec-" + UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
   }
 
-  private void audit(IngestEvent event, Candidate c, Decision d, Obligations applied, ConsentState state, Instant now) {
+  private void audit(
+      IngestEvent event,
+      Candidate c,
+      Decision d,
+      Obligations applied,
+      ConsentState state,
+      Instant now) {
     String decisionId = decisionId(event.eventId(), c);
     DecisionRecord record =
         DecisionRecord.newBuilder()
@@ -579,10 +699,15 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
             .setPurpose(event.purpose())
             .setMemberId(c.memberId())
             .setSourceNetwork(event.sourceNetwork())
-            .setDestination(new dev.lattice.schemas.avro.Destination(c.destination().kind().wireName(), c.destination().id()))
+            .setDestination(
+                new dev.lattice.schemas.avro.Destination(
+                    c.destination().kind().wireName(), c.destination().id()))
             .setAllow(d.allow())
-            .setReasons(d.reasons().stream().map(r -> new ReasonEntry(r.code(), r.message())).toList())
-            .setObligations(new AppliedObligations(applied.redact(), applied.pseudonymize(), applied.generalize()))
+            .setReasons(
+                d.reasons().stream().map(r -> new ReasonEntry(r.code(), r.message())).toList())
+            .setObligations(
+                new AppliedObligations(
+                    applied.redact(), applied.pseudonymize(), applied.generalize()))
             .setBundleRevision(d.bundleRevision())
             .setConsentVersion(state == null ? 0L : state.getVersion())
             .setConsentReceiptId(state == null ? null : state.getReceiptId())
@@ -592,13 +717,23 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
             .build();
     byte[] bytes = DECISIONS.encode(record);
     String member = c.memberId() == null ? "" : c.memberId();
-    decisionsByMember.put(member + SEP + String.format("%019d", now.toEpochMilli()) + SEP + decisionId, bytes);
+    decisionsByMember.put(
+        member + SEP + String.format("%019d", now.toEpochMilli()) + SEP + decisionId, bytes);
     decisionsByEvent.put(event.eventId() + SEP + decisionId, bytes);
-    emit(new Outbound(topics.audit(), Outbound.key(c.memberId() == null ? event.eventId() : c.memberId()), bytes));
+    emit(
+        new Outbound(
+            topics.audit(),
+            Outbound.key(c.memberId() == null ? event.eventId() : c.memberId()),
+            bytes));
   }
 
   private void quarantine(Inbound in, String code, String message, Instant now) {
-    LOGGER.info("record quarantined topic={} partition={} offset={} reason={}", in.topic(), in.partition(), in.offset(), code);
+    LOGGER.info(
+        "record quarantined topic={} partition={} offset={} reason={}",
+        in.topic(),
+        in.partition(),
+        in.offset(),
+        code);
     emit(Quarantine.record(topics.quarantine(), in, code, message, now));
   }
 

@@ -50,7 +50,8 @@ public final class OfferGate implements Processor<byte[], Inbound, byte[], Objec
     if (offer.getHeader().getEventId() == null || offer.getHeader().getEventId().isBlank()) {
       problem = "header.event_id is empty";
     } else if (!"offer".equals(offer.getHeader().getEventType())) {
-      problem = "header.event_type is '" + offer.getHeader().getEventType() + "' on the offers topic";
+      problem =
+          "header.event_type is '" + offer.getHeader().getEventType() + "' on the offers topic";
     } else if (offer.getTargetNetworks().isEmpty()) {
       problem = "offer names no target network";
     } else if (!offer.getValidUntil().isAfter(offer.getValidFrom())) {
@@ -71,8 +72,11 @@ public final class OfferGate implements Processor<byte[], Inbound, byte[], Objec
     context.forward(record.withValue(in));
   }
 
-  private void reject(Record<byte[], Inbound> record, Inbound in, String code, String message, Instant now) {
-    LOGGER.info("offer quarantined partition={} offset={} reason={}", in.partition(), in.offset(), code);
-    context.forward(record.withValue(Quarantine.record(topics.quarantine(), in, code, message, now)));
+  private void reject(
+      Record<byte[], Inbound> record, Inbound in, String code, String message, Instant now) {
+    LOGGER.info(
+        "offer quarantined partition={} offset={} reason={}", in.partition(), in.offset(), code);
+    context.forward(
+        record.withValue(Quarantine.record(topics.quarantine(), in, code, message, now)));
   }
 }

@@ -14,8 +14,8 @@ import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.IndexedRecord;
 
 /**
- * Turns Avro records into the JSON-like documents of the decision input, and lists the leaf paths of
- * personal data with their category (schema property {@code lattice.category}).
+ * Turns Avro records into the JSON-like documents of the decision input, and lists the leaf paths
+ * of personal data with their category (schema property {@code lattice.category}).
  */
 public final class PersonalData {
   public static final String CATEGORY = "lattice.category";
@@ -86,10 +86,13 @@ public final class PersonalData {
     return out;
   }
 
-  private static void walk(String prefix, IndexedRecord record, String inherited, Map<String, String> out) {
+  private static void walk(
+      String prefix, IndexedRecord record, String inherited, Map<String, String> out) {
     for (Schema.Field f : record.getSchema().getFields()) {
       Object v = record.get(f.pos());
-      if (v == null || (v instanceof Collection<?> c && c.isEmpty()) || (v instanceof Map<?, ?> m && m.isEmpty())) {
+      if (v == null
+          || (v instanceof Collection<?> c && c.isEmpty())
+          || (v instanceof Map<?, ?> m && m.isEmpty())) {
         continue;
       }
       String category = f.getProp(CATEGORY);

@@ -9,9 +9,9 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /**
- * Builds quarantine records: the original key, value and headers, where the record was read, and why
- * it was set aside. {@code error_class} holds a stable reason code ({@code record.undecodable}, {@code
- * event.schema_violation}, {@code network.unknown}, {@code policy.error}, ...).
+ * Builds quarantine records: the original key, value and headers, where the record was read, and
+ * why it was set aside. {@code error_class} holds a stable reason code ({@code record.undecodable},
+ * {@code event.schema_violation}, {@code network.unknown}, {@code policy.error}, ...).
  */
 public final class Quarantine {
   public static final String UNDECODABLE = "record.undecodable";
@@ -24,14 +24,18 @@ public final class Quarantine {
 
   private Quarantine() {}
 
-  public static Outbound record(String quarantineTopic, Inbound in, String code, String message, Instant now) {
+  public static Outbound record(
+      String quarantineTopic, Inbound in, String code, String message, Instant now) {
     QuarantineRecord.Builder b =
         QuarantineRecord.newBuilder()
             .setOriginalKey(in.key() == null ? null : ByteBuffer.wrap(in.key()))
             .setOriginalValue(in.value() == null ? null : ByteBuffer.wrap(in.value()))
             .setHeaders(
                 in.headers().stream()
-                    .map(h -> new QuarantineHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value())))
+                    .map(
+                        h ->
+                            new QuarantineHeader(
+                                h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value())))
                     .toList())
             .setTopic(in.topic())
             .setPartition(in.partition())

@@ -6,9 +6,8 @@ import java.util.random.RandomGenerator;
 /**
  * The discrete Laplace (two-sided geometric) mechanism for integer counts with sensitivity 1:
  * {@code P(noise = z) = (1 - a) / (1 + a) * a^|z|}, {@code a = exp(-epsilon)}. Each draw is the
- * difference of two independent geometric variables on {0, 1, ...} with success probability
- * {@code 1 - a}, sampled by inversion from a {@link SecureRandom}. Thread-safe when the random source
- * is.
+ * difference of two independent geometric variables on {0, 1, ...} with success probability {@code
+ * 1 - a}, sampled by inversion from a {@link SecureRandom}. Thread-safe when the random source is.
  */
 public final class GeometricNoise {
   private final RandomGenerator random;
@@ -24,7 +23,8 @@ public final class GeometricNoise {
   /** The count plus two-sided geometric noise calibrated to {@code epsilon} (sensitivity 1). */
   public long noisy(long count, double epsilon) {
     if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
-      throw new IllegalArgumentException("epsilon must be a positive finite number, got " + epsilon);
+      throw new IllegalArgumentException(
+          "epsilon must be a positive finite number, got " + epsilon);
     }
     double alpha = Math.exp(-epsilon);
     return count + geometric(alpha) - geometric(alpha);

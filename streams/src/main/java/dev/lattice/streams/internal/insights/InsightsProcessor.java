@@ -36,11 +36,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brand insights: counts offer deliveries and purchases per brand, network, category and tumbling
- * window; when a window closes, each cell is released only as an aggregate: a cell below the network's
- * k-anonymity threshold is suppressed, the policy decides on the release ({@code type: insight},
- * {@code context.aggregate.count}), the release costs {@code epsilonPerRelease} of the brand and
- * network's daily budget (none left = not released), and the published count carries two-sided
- * geometric noise. Keyed by brand and network so that one task owns each budget.
+ * window; when a window closes, each cell is released only as an aggregate: a cell below the
+ * network's k-anonymity threshold is suppressed, the policy decides on the release ({@code type:
+ * insight}, {@code context.aggregate.count}), the release costs {@code epsilonPerRelease} of the
+ * brand and network's daily budget (none left = not released), and the published count carries
+ * two-sided geometric noise. Keyed by brand and network so that one task owns each budget.
  */
 public final class InsightsProcessor implements Processor<String, InsightTick, byte[], Object> {
   private static final Logger LOGGER = LoggerFactory.getLogger(InsightsProcessor.class);
@@ -59,7 +59,11 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
   private KeyValueStore<String, Long> spent;
 
   public InsightsProcessor(
-      TopicNames topics, DecisionService decisions, NetworkDirectory networks, InsightSettings settings, GeometricNoise noise) {
+      TopicNames topics,
+      DecisionService decisions,
+      NetworkDirectory networks,
+      InsightSettings settings,
+      GeometricNoise noise) {
     this.topics = topics;
     this.decisions = decisions;
     this.networks = networks;
@@ -73,7 +77,8 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
     this.context = context;
     cells = context.getStateStore(StoreNames.INSIGHT_CELLS);
     spent = context.getStateStore(StoreNames.PRIVACY_BUDGET);
-    context.schedule(settings.checkEvery(), PunctuationType.WALL_CLOCK_TIME, this::releaseClosedWindows);
+    context.schedule(
+        settings.checkEvery(), PunctuationType.WALL_CLOCK_TIME, this::releaseClosedWindows);
   }
 
   @Override
@@ -85,7 +90,14 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
       LOGGER.debug("late insight count dropped brand={} network={}", t.brand(), t.network());
       return;
     }
-    String key = String.join(String.valueOf(SEP), t.brand(), t.network(), String.format("%019d", start), t.category(), t.metric());
+    String key =
+        String.join(
+            String.valueOf(SEP),
+            t.brand(),
+            t.network(),
+            String.format("%019d", start),
+            t.category(),
+            t.metric());
     Long current = cells.get(key);
     cells.put(key, current == null ? 1L : current + 1);
   }
@@ -110,8 +122,19 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
     }
   }
 
-  private void release(String brand, String network, long start, String category, String metric, long count, long nowMs) {
-    int k = networks.get(network).map(NetworkRules::kAnonymity).orElse(NetworkRules.DEFAULT_K_ANONYMITY);
+  private void release(
+      String brand,
+      String network,
+      long start,
+      String category,
+      String metric,
+      long count,
+      long nowMs) {
+    int k =
+        networks
+            .get(network)
+            .map(NetworkRules::kAnonymity)
+            .orElse(NetworkRules.DEFAULT_K_ANONYMITY);
     if (count < k) {
       LOGGER.debug("insight cell suppressed (below k) brand={} network={} k={}", brand, network, k);
       return;
@@ -121,14 +144,21 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
     Long used = spent.get(budgetKey);
     long usedMicros = used == null ? 0 : used;
     if (!budget.allows(usedMicros)) {
-      LOGGER.info("insight not released: daily privacy budget spent brand={} network={} day={}", brand, network, day);
+      LOGGER.info(
+          "insight not released: daily privacy budget spent brand={} network={} day={}",
+          brand,
+          network,
+          day);
       return;
     }
     Instant now = Instant.ofEpochMilli(nowMs);
     Instant windowStart = Instant.ofEpochMilli(start);
     Instant windowEnd = windowStart.plus(settings.window());
     String eventId =
-        "ins-" + UUID.nameUUIDFromBytes((brand + SEP + network + SEP + start + SEP + category + SEP + metric).getBytes(StandardCharsets.UTF_8));
+        "ins-"
+            + UUID.nameUUIDFromBytes(
+                (brand + SEP + network + SEP + start + SEP + category + SEP + metric)
+                    .getBytes(StandardCharsets.UTF_8));
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("id", eventId);
     event.put("type", "insight");
@@ -138,15 +168,32 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
     event.put("occurred_at", windowEnd.toString());
     event.put("brand_id", brand);
     event.put("category", category);
-    event.put("payload", Map.of("metric", metric, "window_start", windowStart.toString(), "window_end", windowEnd.toString()));
+    event.put(
+        "payload",
+        Map.of(
+            "metric",
+            metric,
+            "window_start",
+            windowStart.toString(),
+            "window_end",
+            windowEnd.toString()));
     event.put("fields", Map.of());
     DecisionInput input =
-        DecisionInput.builder().event(event).consent(DecisionInput.noConsent(null)).sourceNetwork(network).toBrand(brand).now(now).aggregateCount(count).build();
+        DecisionInput.builder()
+            .event(event)
+            .consent(DecisionInput.noConsent(null))
+            .sourceNetwork(network)
+            .toBrand(brand)
+            .now(now)
+            .aggregateCount(count)
+            .build();
     Decision d;
     try {
       d = decisions.decide(input);
     } catch (RuntimeException e) {
-      d = Decision.deny(Decision.POLICY_ERROR, "the decision service failed", decisions.activeRevision(), 0);
+      d =
+          Decision.deny(
+              Decision.POLICY_ERROR, "the decision service failed", decisions.activeRevision(), 0);
     }
     if (d.allow()) {
       spent.put(budgetKey, usedMicros + budget.costMicros());
@@ -166,7 +213,10 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
     }
     DecisionRecord audit =
         DecisionRecord.newBuilder()
-            .setDecisionId("dec-" + UUID.nameUUIDFromBytes((eventId + SEP + "brand" + SEP + brand).getBytes(StandardCharsets.UTF_8)))
+            .setDecisionId(
+                "dec-"
+                    + UUID.nameUUIDFromBytes(
+                        (eventId + SEP + "brand" + SEP + brand).getBytes(StandardCharsets.UTF_8)))
             .setEventId(eventId)
             .setEventType("insight")
             .setPurpose("analytics")
@@ -174,7 +224,8 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
             .setSourceNetwork(network)
             .setDestination(new Destination("brand", brand))
             .setAllow(d.allow())
-            .setReasons(d.reasons().stream().map(r -> new ReasonEntry(r.code(), r.message())).toList())
+            .setReasons(
+                d.reasons().stream().map(r -> new ReasonEntry(r.code(), r.message())).toList())
             .setObligations(new AppliedObligations(List.of(), List.of(), Map.of()))
             .setBundleRevision(d.bundleRevision())
             .setConsentVersion(0L)

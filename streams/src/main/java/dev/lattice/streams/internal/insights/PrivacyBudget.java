@@ -2,9 +2,9 @@ package dev.lattice.streams.internal.insights;
 
 /**
  * Sequential composition of the per-brand, per-network, per-day epsilon budget: every release costs
- * {@code epsilonPerRelease}; a release that would take the day's spend above {@code dailyEpsilon} is
- * refused. Spends are tracked in micro-epsilon (a long) so that rounding never lets the sum creep
- * past the budget.
+ * {@code epsilonPerRelease}; a release that would take the day's spend above {@code dailyEpsilon}
+ * is refused. Spends are tracked in micro-epsilon (a long) so that rounding never lets the sum
+ * creep past the budget.
  */
 public record PrivacyBudget(double dailyEpsilon, double epsilonPerRelease) {
   public PrivacyBudget {
@@ -25,7 +25,9 @@ public record PrivacyBudget(double dailyEpsilon, double epsilonPerRelease) {
     return Math.round(dailyEpsilon * 1_000_000d);
   }
 
-  /** Whether one more release fits on a day on which {@code spentMicros} have already been spent. */
+  /**
+   * Whether one more release fits on a day on which {@code spentMicros} have already been spent.
+   */
   public boolean allows(long spentMicros) {
     return spentMicros + costMicros() <= dailyMicros();
   }

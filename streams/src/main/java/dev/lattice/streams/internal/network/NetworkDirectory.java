@@ -8,8 +8,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The networks this instance knows, kept up to date by the global networks processor and read by the
- * stream threads. Thread-safe.
+ * The networks this instance knows, kept up to date by the global networks processor and read by
+ * the stream threads. Thread-safe.
  */
 public final class NetworkDirectory {
   private final Map<String, NetworkRules> networks = new ConcurrentHashMap<>();
@@ -36,8 +36,8 @@ public final class NetworkDirectory {
 
   /**
    * Candidate partner networks of a source network: the registered networks its own rules name plus
-   * those whose rules name it (an agreement may be written on either side; the policy checks both sides). Sorted, so
-   * that decisions are made in a stable order.
+   * those whose rules name it (an agreement may be written on either side; the policy checks both
+   * sides). Sorted, so that decisions are made in a stable order.
    */
   public Set<String> partnersOf(String source) {
     Set<String> result = new TreeSet<>();
@@ -48,7 +48,8 @@ public final class NetworkDirectory {
       }
     }
     result.remove(source);
-    // Only registered networks have an output topic; a rule naming an unknown network proposes nothing.
+    // Only registered networks have an output topic; a rule naming an unknown network proposes
+    // nothing.
     result.removeIf(id -> !networks.containsKey(id));
     return result;
   }

@@ -10,8 +10,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the topology itself needs from a network's rules (the policy sees the whole document as
- * {@code data.networks.<id>}): which networks it has agreements with, which brands subscribe to it, and
- * its k-anonymity threshold for insights. Immutable.
+ * {@code data.networks.<id>}): which networks it has agreements with, which brands subscribe to it,
+ * and its k-anonymity threshold for insights. Immutable.
  *
  * @param document the rules as a JSON-like map, handed to the policy engine
  */
@@ -37,10 +37,12 @@ public record NetworkRules(
     try {
       root = JSON.readTree(rulesJson == null ? "{}" : rulesJson);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("rules of network " + networkId + " are not valid JSON", e);
+      throw new IllegalArgumentException(
+          "rules of network " + networkId + " are not valid JSON", e);
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("rules of network " + networkId + " must be a JSON object");
+      throw new IllegalArgumentException(
+          "rules of network " + networkId + " must be a JSON object");
     }
     Set<String> partners = new LinkedHashSet<>();
     collectIds(root.path("agreements"), partners, "network", "partner", "with", "network_id", "id");
@@ -67,7 +69,8 @@ public record NetworkRules(
       }
     }
     Map<String, Object> document = JSON.convertValue(root, LinkedHashMap.class);
-    return new NetworkRules(networkId, version, Set.copyOf(partners), Set.copyOf(brands), k, document);
+    return new NetworkRules(
+        networkId, version, Set.copyOf(partners), Set.copyOf(brands), k, document);
   }
 
   private static void collectIds(JsonNode node, Set<String> into, String... idFields) {

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Global processor of {@code lattice.networks}: keeps the global store, the {@link NetworkDirectory}
- * and the policy engine's {@code data.networks.<id>} in step. Also runs when the global store is
- * restored, so a restarted instance knows every network before it processes events.
+ * Global processor of {@code lattice.networks}: keeps the global store, the {@link
+ * NetworkDirectory} and the policy engine's {@code data.networks.<id>} in step. Also runs when the
+ * global store is restored, so a restarted instance knows every network before it processes events.
  */
 public final class NetworksProcessor implements Processor<String, byte[], Void, Void> {
   private static final Logger LOGGER = LoggerFactory.getLogger(NetworksProcessor.class);
@@ -23,7 +23,8 @@ public final class NetworksProcessor implements Processor<String, byte[], Void, 
   private final DecisionService decisions;
   private KeyValueStore<String, byte[]> store;
 
-  public NetworksProcessor(String storeName, NetworkDirectory directory, DecisionService decisions) {
+  public NetworksProcessor(
+      String storeName, NetworkDirectory directory, DecisionService decisions) {
     this.storeName = storeName;
     this.directory = directory;
     this.decisions = decisions;
@@ -56,7 +57,8 @@ public final class NetworksProcessor implements Processor<String, byte[], Void, 
       }
       rules = NetworkRules.parse(id, doc.getVersion(), doc.getRulesJson());
     } catch (RuntimeException e) {
-      // The previous rules stay in force: a bad document must not open or close a network by accident.
+      // The previous rules stay in force: a bad document must not open or close a network by
+      // accident.
       LOGGER.warn("unreadable network document ignored networkId={} reason={}", id, e.getMessage());
       return;
     }

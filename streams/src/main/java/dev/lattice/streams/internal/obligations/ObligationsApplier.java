@@ -13,14 +13,15 @@ import org.apache.avro.specific.SpecificRecordBase;
 /**
  * Applies a decision's obligations to a copy of an event's personal record (paths {@code
  * payload.<field>[.<sub>]}) and to its subject ({@code member_id}). Redaction clears a field (null,
- * or an empty list/map); pseudonymisation replaces identifiers by the destination's keyed pseudonym;
- * generalisation coarsens an address to {@code city}, {@code region} or {@code country} (a free-text
- * location that cannot be coarsened is removed instead). Anything else is refused with {@link
- * UnenforceableObligationException}, so the event is not delivered. Thread-safe.
+ * or an empty list/map); pseudonymisation replaces identifiers by the destination's keyed
+ * pseudonym; generalisation coarsens an address to {@code city}, {@code region} or {@code country}
+ * (a free-text location that cannot be coarsened is removed instead). Anything else is refused with
+ * {@link UnenforceableObligationException}, so the event is not delivered. Thread-safe.
  */
 public final class ObligationsApplier {
   public static final String PAYLOAD = "payload";
   public static final String MEMBER_ID = "member_id";
+
   /** Address fields from finest to coarsest. */
   private static final List<String> ADDRESS_LEVELS =
       List.of("street", "postal_code", "city", "region", "country");
@@ -55,7 +56,8 @@ public final class ObligationsApplier {
     }
     for (String path : obligations.pseudonymize()) {
       if (MEMBER_ID.equals(path)) {
-        member = member == null ? null : pseudonymiser.pseudonym(destinationKind, destinationId, member);
+        member =
+            member == null ? null : pseudonymiser.pseudonym(destinationKind, destinationId, member);
       } else {
         pseudonymize(copy, path, destinationKind, destinationId);
       }
@@ -68,18 +70,21 @@ public final class ObligationsApplier {
   /** The record and field a payload path names; null parent when an enclosing record is absent. */
   private static Slot locate(IndexedRecord root, Schema rootSchema, String path) {
     if (!path.startsWith(PAYLOAD + ".")) {
-      throw new UnenforceableObligationException("obligation path '" + path + "' is not under payload");
+      throw new UnenforceableObligationException(
+          "obligation path '" + path + "' is not under payload");
     }
     String[] parts = path.substring(PAYLOAD.length() + 1).split("\\.");
     IndexedRecord parent = root;
     Schema schema = rootSchema;
     for (int i = 0; i < parts.length; i++) {
       if (schema == null) {
-        throw new UnenforceableObligationException("obligation path '" + path + "' names no field of the event");
+        throw new UnenforceableObligationException(
+            "obligation path '" + path + "' names no field of the event");
       }
       Schema.Field f = schema.getField(parts[i]);
       if (f == null) {
-        throw new UnenforceableObligationException("obligation path '" + path + "' names no field of the event");
+        throw new UnenforceableObligationException(
+            "obligation path '" + path + "' names no field of the event");
       }
       if (i == parts.length - 1) {
         return new Slot(parent, f);
@@ -122,7 +127,8 @@ public final class ObligationsApplier {
   static void redact(SpecificRecordBase personal, String path) {
     if (personal == null) {
       if (!path.startsWith(PAYLOAD + ".")) {
-        throw new UnenforceableObligationException("obligation path '" + path + "' is not under payload");
+        throw new UnenforceableObligationException(
+            "obligation path '" + path + "' is not under payload");
       }
       return;
     }
@@ -135,7 +141,8 @@ public final class ObligationsApplier {
 
   private static void clear(IndexedRecord parent, Schema.Field f) {
     Schema s = f.schema();
-    if (s.getType() == Schema.Type.UNION && s.getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL)) {
+    if (s.getType() == Schema.Type.UNION
+        && s.getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL)) {
       parent.put(f.pos(), null);
     } else if (s.getType() == Schema.Type.ARRAY) {
       parent.put(f.pos(), new ArrayList<>());
@@ -166,10 +173,15 @@ public final class ObligationsApplier {
           case CharSequence s -> pseudonymiser.pseudonym(kind, id, s.toString());
           case Map<?, ?> m -> {
             Map<String, String> out = new LinkedHashMap<>();
-            m.forEach((k, val) -> out.put(k.toString(), val == null ? null : pseudonymiser.pseudonym(kind, id, val.toString())));
+            m.forEach(
+                (k, val) ->
+                    out.put(
+                        k.toString(),
+                        val == null ? null : pseudonymiser.pseudonym(kind, id, val.toString())));
             yield out;
           }
-          case List<?> l -> l.stream().map(x -> pseudonymiser.pseudonym(kind, id, String.valueOf(x))).toList();
+          case List<?> l ->
+              l.stream().map(x -> pseudonymiser.pseudonym(kind, id, String.valueOf(x))).toList();
           default ->
               throw new UnenforceableObligationException(
                   "field at '" + path + "' is not an identifier that can be pseudonymised");
@@ -177,19 +189,27 @@ public final class ObligationsApplier {
     Schema target = nonNull(slot.field().schema());
     boolean textual =
         target.getType() == Schema.Type.STRING
-            || (target.getType() == Schema.Type.MAP && target.getValueType().getType() == Schema.Type.STRING)
-            || (target.getType() == Schema.Type.ARRAY && target.getElementType().getType() == Schema.Type.STRING);
+            || (target.getType() == Schema.Type.MAP
+                && target.getValueType().getType() == Schema.Type.STRING)
+            || (target.getType() == Schema.Type.ARRAY
+                && target.getElementType().getType() == Schema.Type.STRING);
     if (!textual) {
-      throw new UnenforceableObligationException("field at '" + path + "' is not textual; cannot pseudonymise");
+      throw new UnenforceableObligationException(
+          "field at '" + path + "' is not textual; cannot pseudonymise");
     }
-    slot.parent().put(slot.field().pos(), replaced instanceof List<?> l ? new ArrayList<>(l) : replaced);
+    slot.parent()
+        .put(slot.field().pos(), replaced instanceof List<?> l ? new ArrayList<>(l) : replaced);
   }
 
   static void generalize(SpecificRecordBase personal, String path, String level) {
     int keepFrom = ADDRESS_LEVELS.indexOf(level);
     if (keepFrom < 0) {
       throw new UnenforceableObligationException(
-          "unknown generalisation level '" + level + "' for '" + path + "'; known: city, region, country");
+          "unknown generalisation level '"
+              + level
+              + "' for '"
+              + path
+              + "'; known: city, region, country");
     }
     if (personal == null) {
       return;

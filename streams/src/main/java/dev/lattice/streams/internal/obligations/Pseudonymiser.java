@@ -9,10 +9,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Keyed, per-destination pseudonyms: {@code p-} + base64url(HMAC-SHA256(k_dest, value))[0..22] where
- * {@code k_dest = HMAC-SHA256(secret, "lattice.pseudonym.v1:" + kind + ":" + id)}. The same member
- * gets the same pseudonym at one destination (so it can count and cap) and unlinkable pseudonyms at two
- * destinations. Thread-safe.
+ * Keyed, per-destination pseudonyms: {@code p-} + base64url(HMAC-SHA256(k_dest, value))[0..22]
+ * where {@code k_dest = HMAC-SHA256(secret, "lattice.pseudonym.v1:" + kind + ":" + id)}. The same
+ * member gets the same pseudonym at one destination (so it can count and cap) and unlinkable
+ * pseudonyms at two destinations. Thread-safe.
  */
 public final class Pseudonymiser {
   private static final String ALGORITHM = "HmacSHA256";
@@ -30,8 +30,7 @@ public final class Pseudonymiser {
   public String pseudonym(String destinationKind, String destinationId, String value) {
     byte[] key =
         destinationKeys.computeIfAbsent(
-            destinationKind + ":" + destinationId,
-            d -> hmac(secret, "lattice.pseudonym.v1:" + d));
+            destinationKind + ":" + destinationId, d -> hmac(secret, "lattice.pseudonym.v1:" + d));
     byte[] digest = hmac(key, value);
     return "p-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
   }

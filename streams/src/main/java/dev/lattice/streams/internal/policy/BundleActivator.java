@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Global processor of {@code lattice.policy.bundles}: activates each published bundle through the
- * {@link DecisionService}. A bundle that fails to load, verify, compile or pass its tests is refused
- * by the service and the previous bundle keeps deciding. Runs again on restore, so a restarted
- * instance ends on the last good bundle of the topic.
+ * {@link DecisionService}. A bundle that fails to load, verify, compile or pass its tests is
+ * refused by the service and the previous bundle keeps deciding. Runs again on restore, so a
+ * restarted instance ends on the last good bundle of the topic.
  */
 public final class BundleActivator implements Processor<String, byte[], Void, Void> {
   private static final Logger LOGGER = LoggerFactory.getLogger(BundleActivator.class);
@@ -47,7 +47,8 @@ public final class BundleActivator implements Processor<String, byte[], Void, Vo
     try {
       bundle = CODEC.decode(record.value());
     } catch (RuntimeException e) {
-      LOGGER.warn("unreadable policy bundle record ignored key={} reason={}", record.key(), e.getMessage());
+      LOGGER.warn(
+          "unreadable policy bundle record ignored key={} reason={}", record.key(), e.getMessage());
       return;
     }
     store.put(record.key(), record.value());
@@ -60,7 +61,9 @@ public final class BundleActivator implements Processor<String, byte[], Void, Vo
     try {
       ActivationResult result = decisions.activate(bytes);
       LOGGER.info(
-          "policy bundle activated revision={} previous={}", result.revision(), result.previousRevision());
+          "policy bundle activated revision={} previous={}",
+          result.revision(),
+          result.previousRevision());
     } catch (PolicyActivationException e) {
       LOGGER.warn(
           "policy bundle refused revision={} stage={} active={} problems={}",

@@ -27,7 +27,8 @@ class GeometricNoiseTest {
 
   @Test
   void epsilonMustBePositive() {
-    assertThatThrownBy(() -> new GeometricNoise().noisy(1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new GeometricNoise().noisy(1, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

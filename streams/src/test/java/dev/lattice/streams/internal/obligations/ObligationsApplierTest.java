@@ -14,11 +14,19 @@ import org.junit.jupiter.api.Test;
 
 class ObligationsApplierTest {
   private final ObligationsApplier applier =
-      new ObligationsApplier(new Pseudonymiser("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
+      new ObligationsApplier(
+          new Pseudonymiser("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
   private final MemberPersonal ann =
       MemberPersonal.newBuilder()
           .setEmail("ann@example.org")
-          .setHome(Address.newBuilder().setStreet("1 Snow Rd").setPostalCode("3920").setCity("Zermatt").setRegion("Valais").setCountry("CH").build())
+          .setHome(
+              Address.newBuilder()
+                  .setStreet("1 Snow Rd")
+                  .setPostalCode("3920")
+                  .setCity("Zermatt")
+                  .setRegion("Valais")
+                  .setCountry("CH")
+                  .build())
           .setExternalIds(Map.of("crm", "c-1"))
           .build();
 
@@ -26,8 +34,14 @@ class ObligationsApplierTest {
   void redactionGeneralisationAndPseudonymisationApplyToACopy() {
     ObligationsApplier.Applied out =
         applier.apply(
-            new Obligations(List.of("payload.email"), List.of("member_id", "payload.external_ids"), Map.of("payload.home.city", "country")),
-            "network", "book-circle", ann, "m-1");
+            new Obligations(
+                List.of("payload.email"),
+                List.of("member_id", "payload.external_ids"),
+                Map.of("payload.home.city", "country")),
+            "network",
+            "book-circle",
+            ann,
+            "m-1");
 
     MemberPersonal p = (MemberPersonal) out.personal();
     assertThat(p.getEmail()).isNull();
@@ -51,9 +65,19 @@ class ObligationsApplierTest {
 
   @Test
   void aFreeTextLocationThatCannotBeCoarsenedIsRemoved() {
-    ContentPersonal post = ContentPersonal.newBuilder().setPlace("Zermatt, by the lift").setBody("hi").build();
+    ContentPersonal post =
+        ContentPersonal.newBuilder().setPlace("Zermatt, by the lift").setBody("hi").build();
 
-    ContentPersonal out = (ContentPersonal) applier.apply(new Obligations(List.of(), List.of(), Map.of("payload.place", "region")), "network", "x", post, "m-1").personal();
+    ContentPersonal out =
+        (ContentPersonal)
+            applier
+                .apply(
+                    new Obligations(List.of(), List.of(), Map.of("payload.place", "region")),
+                    "network",
+                    "x",
+                    post,
+                    "m-1")
+                .personal();
 
     assertThat(out.getPlace()).isNull();
     assertThat(out.getBody()).isEqualTo("hi");
@@ -61,7 +85,14 @@ class ObligationsApplierTest {
 
   @Test
   void anObligationOnAnUnknownPathIsUnenforceable() {
-    assertThatThrownBy(() -> applier.apply(new Obligations(List.of("payload.shoe_size"), List.of(), Map.of()), "network", "x", ann, "m-1"))
+    assertThatThrownBy(
+            () ->
+                applier.apply(
+                    new Obligations(List.of("payload.shoe_size"), List.of(), Map.of()),
+                    "network",
+                    "x",
+                    ann,
+                    "m-1"))
         .isInstanceOf(UnenforceableObligationException.class)
         .hasMessageContaining("payload.shoe_size");
   }

@@ -9,7 +9,18 @@ public final class Ast {
   private Ast() {}
 
   public sealed interface Term
-      permits Scalar, Var, Local, Root, Ref, ArrayT, SetT, ObjectT, Call, ArrayCompr, SetCompr, ObjectCompr {
+      permits Scalar,
+          Var,
+          Local,
+          Root,
+          Ref,
+          ArrayT,
+          SetT,
+          ObjectT,
+          Call,
+          ArrayCompr,
+          SetCompr,
+          ObjectCompr {
     Location loc();
   }
 
@@ -90,5 +101,6 @@ public final class Ast {
       Rule elseRule,
       Location loc) {}
 
-  public record RegoModuleAst(String file, List<String> pkg, List<Import> imports, List<Rule> rules, Location loc) {}
+  public record RegoModuleAst(
+      String file, List<String> pkg, List<Import> imports, List<Rule> rules, Location loc) {}
 }

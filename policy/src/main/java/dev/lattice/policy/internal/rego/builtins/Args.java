@@ -8,7 +8,8 @@ final class Args {
   private Args() {}
 
   static BuiltinException typeErr(int i, String want, Value got) {
-    return BuiltinException.type("operand " + (i + 1) + " must be " + want + " but got " + got.typeName());
+    return BuiltinException.type(
+        "operand " + (i + 1) + " must be " + want + " but got " + got.typeName());
   }
 
   static String str(Value[] a, int i) {
@@ -24,7 +25,9 @@ final class Args {
   static long integer(Value[] a, int i) {
     Value.Num n = num(a, i);
     if (n.isSmall()) return n.small;
-    if (!n.isInteger()) throw BuiltinException.type("operand " + (i + 1) + " must be integer number but got floating-point number");
+    if (!n.isInteger())
+      throw BuiltinException.type(
+          "operand " + (i + 1) + " must be integer number but got floating-point number");
     try {
       return n.big.longValueExact();
     } catch (ArithmeticException e) {

@@ -2,7 +2,10 @@ package dev.lattice.policy.internal.rego.builtins;
 
 import dev.lattice.policy.RegoException;
 
-/** An error raised by a built-in: {@code eval_type_error} for bad operands, else {@code eval_builtin_error}. */
+/**
+ * An error raised by a built-in: {@code eval_type_error} for bad operands, else {@code
+ * eval_builtin_error}.
+ */
 public final class BuiltinException extends RuntimeException {
   private final String code;
 

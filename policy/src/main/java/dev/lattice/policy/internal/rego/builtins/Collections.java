@@ -15,112 +15,161 @@ final class Collections {
   private Collections() {}
 
   static void register() {
-    add("array.concat", 2, (a, c) -> {
-      Value.Arr x = arr(a, 0), y = arr(a, 1);
-      List<Value> out = new ArrayList<>(x.list());
-      out.addAll(y.list());
-      return Value.Arr.of(out);
-    });
-    add("array.slice", 3, (a, c) -> {
-      Value.Arr x = arr(a, 0);
-      long from = integer(a, 1), to = integer(a, 2);
-      if (from < 0) from = 0;
-      if (to > x.size()) to = x.size();
-      if (from >= to) return Value.EMPTY_ARRAY;
-      return Value.Arr.of(x.list().subList((int) from, (int) to));
-    });
-    add("array.reverse", 1, (a, c) -> {
-      List<Value> out = new ArrayList<>(arr(a, 0).list());
-      java.util.Collections.reverse(out);
-      return Value.Arr.of(out);
-    });
-    add("array.flatten", 1, (a, c) -> {
-      List<Value> out = new ArrayList<>();
-      flatten(arr(a, 0), out);
-      return Value.Arr.of(out);
-    });
-    add("intersection", 1, (a, c) -> {
-      Value.SetV s = set(a, 0);
-      TreeSet<Value> out = null;
-      for (Value v : s.set()) {
-        if (!(v instanceof Value.SetV e)) throw BuiltinException.type("operand 1 must be set of sets but got set containing " + v.typeName());
-        if (out == null) out = new TreeSet<>(e.set());
-        else out.retainAll(e.set());
-      }
-      return new Value.SetV(out == null ? new TreeSet<>() : out);
-    });
-    add("union", 1, (a, c) -> {
-      Value.SetV s = set(a, 0);
-      TreeSet<Value> out = new TreeSet<>();
-      for (Value v : s.set()) {
-        if (!(v instanceof Value.SetV e)) throw BuiltinException.type("operand 1 must be set of sets but got set containing " + v.typeName());
-        out.addAll(e.set());
-      }
-      return new Value.SetV(out);
-    });
+    add(
+        "array.concat",
+        2,
+        (a, c) -> {
+          Value.Arr x = arr(a, 0), y = arr(a, 1);
+          List<Value> out = new ArrayList<>(x.list());
+          out.addAll(y.list());
+          return Value.Arr.of(out);
+        });
+    add(
+        "array.slice",
+        3,
+        (a, c) -> {
+          Value.Arr x = arr(a, 0);
+          long from = integer(a, 1), to = integer(a, 2);
+          if (from < 0) from = 0;
+          if (to > x.size()) to = x.size();
+          if (from >= to) return Value.EMPTY_ARRAY;
+          return Value.Arr.of(x.list().subList((int) from, (int) to));
+        });
+    add(
+        "array.reverse",
+        1,
+        (a, c) -> {
+          List<Value> out = new ArrayList<>(arr(a, 0).list());
+          java.util.Collections.reverse(out);
+          return Value.Arr.of(out);
+        });
+    add(
+        "array.flatten",
+        1,
+        (a, c) -> {
+          List<Value> out = new ArrayList<>();
+          flatten(arr(a, 0), out);
+          return Value.Arr.of(out);
+        });
+    add(
+        "intersection",
+        1,
+        (a, c) -> {
+          Value.SetV s = set(a, 0);
+          TreeSet<Value> out = null;
+          for (Value v : s.set()) {
+            if (!(v instanceof Value.SetV e))
+              throw BuiltinException.type(
+                  "operand 1 must be set of sets but got set containing " + v.typeName());
+            if (out == null) out = new TreeSet<>(e.set());
+            else out.retainAll(e.set());
+          }
+          return new Value.SetV(out == null ? new TreeSet<>() : out);
+        });
+    add(
+        "union",
+        1,
+        (a, c) -> {
+          Value.SetV s = set(a, 0);
+          TreeSet<Value> out = new TreeSet<>();
+          for (Value v : s.set()) {
+            if (!(v instanceof Value.SetV e))
+              throw BuiltinException.type(
+                  "operand 1 must be set of sets but got set containing " + v.typeName());
+            out.addAll(e.set());
+          }
+          return new Value.SetV(out);
+        });
 
-    add("object.get", 3, (a, c) -> {
-      Value.Obj o = obj(a, 0);
-      if (a[1] instanceof Value.Arr path) {
-        Value cur = o;
-        for (Value k : path.list()) {
-          cur = Core.lookup(cur, k);
-          if (cur == null) return a[2];
-        }
-        return cur;
-      }
-      Value v = o.get(a[1]);
-      return v == null ? a[2] : v;
-    });
+    add(
+        "object.get",
+        3,
+        (a, c) -> {
+          Value.Obj o = obj(a, 0);
+          if (a[1] instanceof Value.Arr path) {
+            Value cur = o;
+            for (Value k : path.list()) {
+              cur = Core.lookup(cur, k);
+              if (cur == null) return a[2];
+            }
+            return cur;
+          }
+          Value v = o.get(a[1]);
+          return v == null ? a[2] : v;
+        });
     add("object.keys", 1, (a, c) -> new Value.SetV(new TreeSet<>(obj(a, 0).map().keySet())));
     add("object.union", 2, (a, c) -> union(obj(a, 0), obj(a, 1)));
-    add("object.union_n", 1, (a, c) -> {
-      Value.Arr l = arr(a, 0);
-      Value.Obj acc = Value.EMPTY_OBJECT;
-      for (Value v : l.list()) {
-        if (!(v instanceof Value.Obj o)) throw BuiltinException.type("operand 1 must be array of objects but got array containing " + v.typeName());
-        acc = union(acc, o);
-      }
-      return acc;
-    });
-    add("object.remove", 2, (a, c) -> {
-      Value.Obj o = obj(a, 0);
-      List<Value> keys = keys(a, 1);
-      TreeMap<Value, Value> m = o.mutableCopy();
-      for (Value k : keys) m.remove(k);
-      return new Value.Obj(m);
-    });
-    add("object.filter", 2, (a, c) -> {
-      Value.Obj o = obj(a, 0);
-      List<Value> keys = keys(a, 1);
-      TreeMap<Value, Value> m = new TreeMap<>();
-      for (Value k : keys) {
-        Value v = o.get(k);
-        if (v != null) m.put(k, v);
-      }
-      return new Value.Obj(m);
-    });
-    add("object.subset", 2, (a, c) -> {
-      if (!(a[0] instanceof Value.Obj || a[0] instanceof Value.Arr || a[0] instanceof Value.SetV)) {
-        throw typeErr(0, "one of {object, set, array}", a[0]);
-      }
-      if (!(a[1] instanceof Value.Obj || a[1] instanceof Value.Arr || a[1] instanceof Value.SetV)) {
-        throw typeErr(1, "one of {object, set, array}", a[1]);
-      }
-      return Value.bool(subset(a[0], a[1]));
-    });
-    add("json.filter", 2, (a, c) -> {
-      Value.Obj o = obj(a, 0);
-      List<List<Value>> paths = paths(a, 1);
-      return filter(o, paths);
-    });
-    add("json.remove", 2, (a, c) -> {
-      Value.Obj o = obj(a, 0);
-      List<List<Value>> paths = paths(a, 1);
-      Value r = o;
-      for (List<Value> p : paths) r = remove(r, p, 0);
-      return r;
-    });
+    add(
+        "object.union_n",
+        1,
+        (a, c) -> {
+          Value.Arr l = arr(a, 0);
+          Value.Obj acc = Value.EMPTY_OBJECT;
+          for (Value v : l.list()) {
+            if (!(v instanceof Value.Obj o))
+              throw BuiltinException.type(
+                  "operand 1 must be array of objects but got array containing " + v.typeName());
+            acc = union(acc, o);
+          }
+          return acc;
+        });
+    add(
+        "object.remove",
+        2,
+        (a, c) -> {
+          Value.Obj o = obj(a, 0);
+          List<Value> keys = keys(a, 1);
+          TreeMap<Value, Value> m = o.mutableCopy();
+          for (Value k : keys) m.remove(k);
+          return new Value.Obj(m);
+        });
+    add(
+        "object.filter",
+        2,
+        (a, c) -> {
+          Value.Obj o = obj(a, 0);
+          List<Value> keys = keys(a, 1);
+          TreeMap<Value, Value> m = new TreeMap<>();
+          for (Value k : keys) {
+            Value v = o.get(k);
+            if (v != null) m.put(k, v);
+          }
+          return new Value.Obj(m);
+        });
+    add(
+        "object.subset",
+        2,
+        (a, c) -> {
+          if (!(a[0] instanceof Value.Obj
+              || a[0] instanceof Value.Arr
+              || a[0] instanceof Value.SetV)) {
+            throw typeErr(0, "one of {object, set, array}", a[0]);
+          }
+          if (!(a[1] instanceof Value.Obj
+              || a[1] instanceof Value.Arr
+              || a[1] instanceof Value.SetV)) {
+            throw typeErr(1, "one of {object, set, array}", a[1]);
+          }
+          return Value.bool(subset(a[0], a[1]));
+        });
+    add(
+        "json.filter",
+        2,
+        (a, c) -> {
+          Value.Obj o = obj(a, 0);
+          List<List<Value>> paths = paths(a, 1);
+          return filter(o, paths);
+        });
+    add(
+        "json.remove",
+        2,
+        (a, c) -> {
+          Value.Obj o = obj(a, 0);
+          List<List<Value>> paths = paths(a, 1);
+          Value r = o;
+          for (List<Value> p : paths) r = remove(r, p, 0);
+          return r;
+        });
   }
 
   private static void flatten(Value.Arr a, List<Value> out) {
@@ -169,8 +218,10 @@ final class Collections {
       }
       return true;
     }
-    if (sup instanceof Value.SetV o && sub instanceof Value.SetV s) return o.set().containsAll(s.set());
-    if (sup instanceof Value.SetV o && sub instanceof Value.Arr s) return o.set().containsAll(s.list());
+    if (sup instanceof Value.SetV o && sub instanceof Value.SetV s)
+      return o.set().containsAll(s.set());
+    if (sup instanceof Value.SetV o && sub instanceof Value.Arr s)
+      return o.set().containsAll(s.list());
     if (sup instanceof Value.Arr o && sub instanceof Value.Arr s) {
       List<Value> l = o.list(), m = s.list();
       if (m.isEmpty()) return true;
@@ -183,22 +234,29 @@ final class Collections {
   }
 
   private static List<List<Value>> paths(Value[] a, int i) {
-    List<Value> raw = switch (a[i]) {
-      case Value.Arr x -> x.list();
-      case Value.SetV s -> s.sortedList();
-      default -> throw typeErr(i, "one of {set, array}", a[i]);
-    };
+    List<Value> raw =
+        switch (a[i]) {
+          case Value.Arr x -> x.list();
+          case Value.SetV s -> s.sortedList();
+          default -> throw typeErr(i, "one of {set, array}", a[i]);
+        };
     List<List<Value>> out = new ArrayList<>();
     for (Value p : raw) {
       if (p instanceof Value.Str s) {
         List<Value> parts = new ArrayList<>();
         String t = s.value.startsWith("/") ? s.value.substring(1) : s.value;
-        if (!t.isEmpty()) for (String seg : t.split("/", -1)) parts.add(Value.str(seg.replace("~1", "/").replace("~0", "~")));
+        if (!t.isEmpty())
+          for (String seg : t.split("/", -1))
+            parts.add(Value.str(seg.replace("~1", "/").replace("~0", "~")));
         out.add(parts);
       } else if (p instanceof Value.Arr arr) {
         out.add(arr.list());
       } else {
-        throw BuiltinException.type("operand " + (i + 1) + " must be one of {set, array} containing string paths or array of path segments but got " + p.typeName());
+        throw BuiltinException.type(
+            "operand "
+                + (i + 1)
+                + " must be one of {set, array} containing string paths or array of path segments but got "
+                + p.typeName());
       }
     }
     return out;
@@ -243,7 +301,8 @@ final class Collections {
 
   private static boolean keyMatches(Value seg, Value key) {
     if (seg.equals(key)) return true;
-    if (seg instanceof Value.Str s && key instanceof Value.Num n) return s.value.equals(n.toString());
+    if (seg instanceof Value.Str s && key instanceof Value.Num n)
+      return s.value.equals(n.toString());
     return false;
   }
 

@@ -30,123 +30,184 @@ final class Core {
     add("gt", 2, (a, c) -> Value.bool(a[0].compareTo(a[1]) > 0));
     add("gte", 2, (a, c) -> Value.bool(a[0].compareTo(a[1]) >= 0));
     add("internal.member_2", 2, (a, c) -> Value.bool(member(a[0], a[1])));
-    add("internal.member_3", 3, (a, c) -> {
-      Value v = lookup(a[2], a[0]);
-      return Value.bool(v != null && v.equals(a[1]));
-    });
+    add(
+        "internal.member_3",
+        3,
+        (a, c) -> {
+          Value v = lookup(a[2], a[0]);
+          return Value.bool(v != null && v.equals(a[1]));
+        });
 
     add("plus", 2, (a, c) -> plus(num(a, 0), num(a, 1)));
-    add("minus", 2, (a, c) -> {
-      if (a[0] instanceof Value.SetV x && a[1] instanceof Value.SetV y) {
-        TreeSet<Value> out = new TreeSet<>(x.set());
-        out.removeAll(y.set());
-        return new Value.SetV(out);
-      }
-      if (a[0] instanceof Value.SetV) throw typeErr(1, "set", a[1]);
-      if (a[0] instanceof Value.Num && !(a[1] instanceof Value.Num)) throw typeErr(1, "number", a[1]);
-      if (!(a[0] instanceof Value.Num)) throw typeErr(0, "number or set", a[0]);
-      Value.Num x = (Value.Num) a[0];
-      Value.Num y = (Value.Num) a[1];
-      if (x.isSmall() && y.isSmall()) {
-        long r = x.small - y.small;
-        if (((x.small ^ y.small) & (x.small ^ r)) >= 0) return Value.num(r);
-      }
-      return Value.Num.of(x.toBig().subtract(y.toBig()));
-    });
-    add("mul", 2, (a, c) -> {
-      Value.Num x = num(a, 0), y = num(a, 1);
-      if (x.isSmall() && y.isSmall()) {
-        long hi = Math.multiplyHigh(x.small, y.small);
-        long lo = x.small * y.small;
-        if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) return Value.num(lo);
-      }
-      return Value.Num.of(x.toBig().multiply(y.toBig()));
-    });
-    add("div", 2, (a, c) -> {
-      Value.Num x = num(a, 0), y = num(a, 1);
-      if (y.toBig().signum() == 0) throw BuiltinException.error("divide by zero");
-      if (x.isSmall() && y.isSmall() && x.small % y.small == 0) return Value.num(x.small / y.small);
-      return Value.Num.of(x.toBig().divide(y.toBig(), MC));
-    });
-    add("rem", 2, (a, c) -> {
-      Value.Num x = num(a, 0), y = num(a, 1);
-      if (!x.isInteger() || !y.isInteger()) throw BuiltinException.error("modulo on floating-point number");
-      if (y.toBig().signum() == 0) throw BuiltinException.error("modulo by zero");
-      if (x.isSmall() && y.isSmall()) return Value.num(x.small % y.small);
-      return Value.Num.of(x.toBig().toBigInteger().remainder(y.toBig().toBigInteger()));
-    });
+    add(
+        "minus",
+        2,
+        (a, c) -> {
+          if (a[0] instanceof Value.SetV x && a[1] instanceof Value.SetV y) {
+            TreeSet<Value> out = new TreeSet<>(x.set());
+            out.removeAll(y.set());
+            return new Value.SetV(out);
+          }
+          if (a[0] instanceof Value.SetV) throw typeErr(1, "set", a[1]);
+          if (a[0] instanceof Value.Num && !(a[1] instanceof Value.Num))
+            throw typeErr(1, "number", a[1]);
+          if (!(a[0] instanceof Value.Num)) throw typeErr(0, "number or set", a[0]);
+          Value.Num x = (Value.Num) a[0];
+          Value.Num y = (Value.Num) a[1];
+          if (x.isSmall() && y.isSmall()) {
+            long r = x.small - y.small;
+            if (((x.small ^ y.small) & (x.small ^ r)) >= 0) return Value.num(r);
+          }
+          return Value.Num.of(x.toBig().subtract(y.toBig()));
+        });
+    add(
+        "mul",
+        2,
+        (a, c) -> {
+          Value.Num x = num(a, 0), y = num(a, 1);
+          if (x.isSmall() && y.isSmall()) {
+            long hi = Math.multiplyHigh(x.small, y.small);
+            long lo = x.small * y.small;
+            if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) return Value.num(lo);
+          }
+          return Value.Num.of(x.toBig().multiply(y.toBig()));
+        });
+    add(
+        "div",
+        2,
+        (a, c) -> {
+          Value.Num x = num(a, 0), y = num(a, 1);
+          if (y.toBig().signum() == 0) throw BuiltinException.error("divide by zero");
+          if (x.isSmall() && y.isSmall() && x.small % y.small == 0)
+            return Value.num(x.small / y.small);
+          return Value.Num.of(x.toBig().divide(y.toBig(), MC));
+        });
+    add(
+        "rem",
+        2,
+        (a, c) -> {
+          Value.Num x = num(a, 0), y = num(a, 1);
+          if (!x.isInteger() || !y.isInteger())
+            throw BuiltinException.error("modulo on floating-point number");
+          if (y.toBig().signum() == 0) throw BuiltinException.error("modulo by zero");
+          if (x.isSmall() && y.isSmall()) return Value.num(x.small % y.small);
+          return Value.Num.of(x.toBig().toBigInteger().remainder(y.toBig().toBigInteger()));
+        });
     add("abs", 1, (a, c) -> Value.Num.of(big(a, 0).abs()));
     add("round", 1, (a, c) -> Value.Num.of(big(a, 0).setScale(0, RoundingMode.HALF_UP)));
     add("ceil", 1, (a, c) -> Value.Num.of(big(a, 0).setScale(0, RoundingMode.CEILING)));
     add("floor", 1, (a, c) -> Value.Num.of(big(a, 0).setScale(0, RoundingMode.FLOOR)));
     add("numbers.range", 2, (a, c) -> range(a, 1, c));
-    add("numbers.range_step", 3, (a, c) -> {
-      long step = integer(a, 2);
-      if (step <= 0) throw BuiltinException.error("numbers.range_step: step must be a positive integer");
-      return range(a, step, c);
-    });
-    add("and", 2, (a, c) -> {
-      Value.SetV x = set(a, 0), y = set(a, 1);
-      TreeSet<Value> out = new TreeSet<>(x.set());
-      out.retainAll(y.set());
-      return new Value.SetV(out);
-    });
-    add("or", 2, (a, c) -> {
-      Value.SetV x = set(a, 0), y = set(a, 1);
-      TreeSet<Value> out = new TreeSet<>(x.set());
-      out.addAll(y.set());
-      return new Value.SetV(out);
-    });
+    add(
+        "numbers.range_step",
+        3,
+        (a, c) -> {
+          long step = integer(a, 2);
+          if (step <= 0)
+            throw BuiltinException.error("numbers.range_step: step must be a positive integer");
+          return range(a, step, c);
+        });
+    add(
+        "and",
+        2,
+        (a, c) -> {
+          Value.SetV x = set(a, 0), y = set(a, 1);
+          TreeSet<Value> out = new TreeSet<>(x.set());
+          out.retainAll(y.set());
+          return new Value.SetV(out);
+        });
+    add(
+        "or",
+        2,
+        (a, c) -> {
+          Value.SetV x = set(a, 0), y = set(a, 1);
+          TreeSet<Value> out = new TreeSet<>(x.set());
+          out.addAll(y.set());
+          return new Value.SetV(out);
+        });
 
     // aggregates
-    add("count", 1, (a, c) -> switch (a[0]) {
-      case Value.Arr x -> Value.num(x.size());
-      case Value.SetV x -> Value.num(x.size());
-      case Value.Obj x -> Value.num(x.size());
-      case Value.Str s -> Value.num(s.value.codePointCount(0, s.value.length()));
-      default -> throw typeErr(0, "one of {array, object, set, string}", a[0]);
-    });
-    add("sum", 1, (a, c) -> {
-      Value.Num acc = Value.num(0);
-      for (Value v : collection(a, 0, "one of {array, set}")) {
-        if (!(v instanceof Value.Num n)) throw BuiltinException.type("operand 1 must be one of {array, set} containing numbers but got " + v.typeName());
-        acc = plus(acc, n);
-      }
-      return acc;
-    });
-    add("product", 1, (a, c) -> {
-      BigDecimal acc = BigDecimal.ONE;
-      for (Value v : collection(a, 0, "one of {array, set}")) {
-        if (!(v instanceof Value.Num n)) throw BuiltinException.type("operand 1 must be one of {array, set} containing numbers but got " + v.typeName());
-        acc = acc.multiply(n.toBig());
-      }
-      return Value.Num.of(acc);
-    });
-    add("max", 1, (a, c) -> {
-      List<Value> l = collection(a, 0, "one of {array, set}");
-      Value m = null;
-      for (Value v : l) if (m == null || v.compareTo(m) > 0) m = v;
-      return m;
-    });
-    add("min", 1, (a, c) -> {
-      List<Value> l = collection(a, 0, "one of {array, set}");
-      Value m = null;
-      for (Value v : l) if (m == null || v.compareTo(m) < 0) m = v;
-      return m;
-    });
-    add("sort", 1, (a, c) -> {
-      List<Value> l = new ArrayList<>(collection(a, 0, "one of {array, set}"));
-      java.util.Collections.sort(l);
-      return Value.Arr.of(l);
-    });
-    add("all", 1, (a, c) -> {
-      for (Value v : collection(a, 0, "one of {array, set}")) if (v != Value.TRUE) return Value.FALSE;
-      return Value.TRUE;
-    });
-    add("any", 1, (a, c) -> {
-      for (Value v : collection(a, 0, "one of {array, set}")) if (v == Value.TRUE) return Value.TRUE;
-      return Value.FALSE;
-    });
+    add(
+        "count",
+        1,
+        (a, c) ->
+            switch (a[0]) {
+              case Value.Arr x -> Value.num(x.size());
+              case Value.SetV x -> Value.num(x.size());
+              case Value.Obj x -> Value.num(x.size());
+              case Value.Str s -> Value.num(s.value.codePointCount(0, s.value.length()));
+              default -> throw typeErr(0, "one of {array, object, set, string}", a[0]);
+            });
+    add(
+        "sum",
+        1,
+        (a, c) -> {
+          Value.Num acc = Value.num(0);
+          for (Value v : collection(a, 0, "one of {array, set}")) {
+            if (!(v instanceof Value.Num n))
+              throw BuiltinException.type(
+                  "operand 1 must be one of {array, set} containing numbers but got "
+                      + v.typeName());
+            acc = plus(acc, n);
+          }
+          return acc;
+        });
+    add(
+        "product",
+        1,
+        (a, c) -> {
+          BigDecimal acc = BigDecimal.ONE;
+          for (Value v : collection(a, 0, "one of {array, set}")) {
+            if (!(v instanceof Value.Num n))
+              throw BuiltinException.type(
+                  "operand 1 must be one of {array, set} containing numbers but got "
+                      + v.typeName());
+            acc = acc.multiply(n.toBig());
+          }
+          return Value.Num.of(acc);
+        });
+    add(
+        "max",
+        1,
+        (a, c) -> {
+          List<Value> l = collection(a, 0, "one of {array, set}");
+          Value m = null;
+          for (Value v : l) if (m == null || v.compareTo(m) > 0) m = v;
+          return m;
+        });
+    add(
+        "min",
+        1,
+        (a, c) -> {
+          List<Value> l = collection(a, 0, "one of {array, set}");
+          Value m = null;
+          for (Value v : l) if (m == null || v.compareTo(m) < 0) m = v;
+          return m;
+        });
+    add(
+        "sort",
+        1,
+        (a, c) -> {
+          List<Value> l = new ArrayList<>(collection(a, 0, "one of {array, set}"));
+          java.util.Collections.sort(l);
+          return Value.Arr.of(l);
+        });
+    add(
+        "all",
+        1,
+        (a, c) -> {
+          for (Value v : collection(a, 0, "one of {array, set}"))
+            if (v != Value.TRUE) return Value.FALSE;
+          return Value.TRUE;
+        });
+    add(
+        "any",
+        1,
+        (a, c) -> {
+          for (Value v : collection(a, 0, "one of {array, set}"))
+            if (v == Value.TRUE) return Value.TRUE;
+          return Value.FALSE;
+        });
 
     // types
     add("is_number", 1, (a, c) -> Value.bool(a[0] instanceof Value.Num));
@@ -157,32 +218,45 @@ final class Core {
     add("is_object", 1, (a, c) -> Value.bool(a[0] instanceof Value.Obj));
     add("is_null", 1, (a, c) -> Value.bool(a[0] instanceof Value.Null));
     add("type_name", 1, (a, c) -> Value.str(a[0].typeName()));
-    add("to_number", 1, (a, c) -> switch (a[0]) {
-      case Value.Num n -> n;
-      case Value.Null n -> Value.num(0);
-      case Value.Bool b -> Value.num(b.value ? 1 : 0);
-      case Value.Str s -> {
-        Value.Num n = s.value.matches("-?(0|[1-9][0-9]*|[0-9]+)(\\.[0-9]+)?([eE][+-]?[0-9]+)?") ? Value.Num.parse(s.value) : null;
-        if (n == null) throw BuiltinException.error("invalid syntax");
-        yield n;
-      }
-      default -> throw typeErr(0, "one of {null, boolean, number, string}", a[0]);
-    });
+    add(
+        "to_number",
+        1,
+        (a, c) ->
+            switch (a[0]) {
+              case Value.Num n -> n;
+              case Value.Null n -> Value.num(0);
+              case Value.Bool b -> Value.num(b.value ? 1 : 0);
+              case Value.Str s -> {
+                Value.Num n =
+                    s.value.matches("-?(0|[1-9][0-9]*|[0-9]+)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")
+                        ? Value.Num.parse(s.value)
+                        : null;
+                if (n == null) throw BuiltinException.error("invalid syntax");
+                yield n;
+              }
+              default -> throw typeErr(0, "one of {null, boolean, number, string}", a[0]);
+            });
 
-    addMulti("walk", 1, (a, c) -> {
-      List<Value> out = new ArrayList<>();
-      walk(a[0], new ArrayList<>(), out, c);
-      return Value.Arr.of(out);
-    });
-    add("print", -1, (a, c) -> {
-      StringBuilder b = new StringBuilder();
-      for (int i = 0; i < a.length; i++) {
-        if (i > 0) b.append(' ');
-        b.append(a[i] instanceof Value.Str s ? s.value : Json.term(a[i]));
-      }
-      c.print(b.toString());
-      return Value.TRUE;
-    });
+    addMulti(
+        "walk",
+        1,
+        (a, c) -> {
+          List<Value> out = new ArrayList<>();
+          walk(a[0], new ArrayList<>(), out, c);
+          return Value.Arr.of(out);
+        });
+    add(
+        "print",
+        -1,
+        (a, c) -> {
+          StringBuilder b = new StringBuilder();
+          for (int i = 0; i < a.length; i++) {
+            if (i > 0) b.append(' ');
+            b.append(a[i] instanceof Value.Str s ? s.value : Json.term(a[i]));
+          }
+          c.print(b.toString());
+          return Value.TRUE;
+        });
     add("opa.runtime", 0, (a, c) -> Value.EMPTY_OBJECT);
   }
 
@@ -203,7 +277,9 @@ final class Core {
     c.step(len.min(BigInteger.valueOf(Long.MAX_VALUE / 2)).longValue());
     List<Value> out = new ArrayList<>();
     BigInteger s = BigInteger.valueOf(from.compareTo(to) <= 0 ? step : -step);
-    for (BigInteger i = from; from.compareTo(to) <= 0 ? i.compareTo(to) <= 0 : i.compareTo(to) >= 0; i = i.add(s)) {
+    for (BigInteger i = from;
+        from.compareTo(to) <= 0 ? i.compareTo(to) <= 0 : i.compareTo(to) >= 0;
+        i = i.add(s)) {
       out.add(Value.Num.of(i));
     }
     return Value.Arr.of(out);

@@ -32,106 +32,165 @@ final class Encoding {
   static void register() {
     add("json.marshal", 1, (a, c) -> Value.str(Json.write(a[0])));
     add("json.marshal_with_options", 2, (a, c) -> Value.str(Json.write(a[0])));
-    add("json.unmarshal", 1, (a, c) -> {
-      try {
-        return Json.parse(str(a, 0));
-      } catch (IllegalArgumentException e) {
-        throw BuiltinException.error(e.getMessage());
-      }
-    });
-    add("json.is_valid", 1, (a, c) -> {
-      if (!(a[0] instanceof Value.Str s)) return Value.FALSE;
-      try {
-        Json.parse(s.value);
-        return Value.TRUE;
-      } catch (IllegalArgumentException e) {
-        return Value.FALSE;
-      }
-    });
-    add("base64.encode", 1, (a, c) -> Value.str(Base64.getEncoder().encodeToString(utf8(str(a, 0)))));
+    add(
+        "json.unmarshal",
+        1,
+        (a, c) -> {
+          try {
+            return Json.parse(str(a, 0));
+          } catch (IllegalArgumentException e) {
+            throw BuiltinException.error(e.getMessage());
+          }
+        });
+    add(
+        "json.is_valid",
+        1,
+        (a, c) -> {
+          if (!(a[0] instanceof Value.Str s)) return Value.FALSE;
+          try {
+            Json.parse(s.value);
+            return Value.TRUE;
+          } catch (IllegalArgumentException e) {
+            return Value.FALSE;
+          }
+        });
+    add(
+        "base64.encode",
+        1,
+        (a, c) -> Value.str(Base64.getEncoder().encodeToString(utf8(str(a, 0)))));
     add("base64.decode", 1, (a, c) -> Value.str(decodeUtf8(b64(Base64.getDecoder(), str(a, 0)))));
-    add("base64.is_valid", 1, (a, c) -> {
-      try {
-        Base64.getDecoder().decode(str(a, 0));
-        return Value.TRUE;
-      } catch (IllegalArgumentException e) {
-        return Value.FALSE;
-      }
-    });
-    add("base64url.encode", 1, (a, c) -> Value.str(Base64.getUrlEncoder().encodeToString(utf8(str(a, 0)))));
-    add("base64url.encode_no_pad", 1, (a, c) -> Value.str(Base64.getUrlEncoder().withoutPadding().encodeToString(utf8(str(a, 0)))));
-    add("base64url.decode", 1, (a, c) -> {
-      String s = str(a, 0);
-      while (s.length() % 4 != 0) s += "=";
-      return Value.str(decodeUtf8(b64(Base64.getUrlDecoder(), s)));
-    });
+    add(
+        "base64.is_valid",
+        1,
+        (a, c) -> {
+          try {
+            Base64.getDecoder().decode(str(a, 0));
+            return Value.TRUE;
+          } catch (IllegalArgumentException e) {
+            return Value.FALSE;
+          }
+        });
+    add(
+        "base64url.encode",
+        1,
+        (a, c) -> Value.str(Base64.getUrlEncoder().encodeToString(utf8(str(a, 0)))));
+    add(
+        "base64url.encode_no_pad",
+        1,
+        (a, c) ->
+            Value.str(Base64.getUrlEncoder().withoutPadding().encodeToString(utf8(str(a, 0)))));
+    add(
+        "base64url.decode",
+        1,
+        (a, c) -> {
+          String s = str(a, 0);
+          while (s.length() % 4 != 0) s += "=";
+          return Value.str(decodeUtf8(b64(Base64.getUrlDecoder(), s)));
+        });
     add("hex.encode", 1, (a, c) -> Value.str(HexFormat.of().formatHex(utf8(str(a, 0)))));
-    add("hex.decode", 1, (a, c) -> {
-      try {
-        return Value.str(decodeUtf8(HexFormat.of().parseHex(str(a, 0))));
-      } catch (IllegalArgumentException e) {
-        throw BuiltinException.error("invalid hex string: " + e.getMessage());
-      }
-    });
-    add("urlquery.encode", 1, (a, c) -> Value.str(URLEncoder.encode(str(a, 0), StandardCharsets.UTF_8)));
-    add("urlquery.decode", 1, (a, c) -> {
-      try {
-        return Value.str(URLDecoder.decode(str(a, 0), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        throw BuiltinException.error("invalid URL escape");
-      }
-    });
-    add("urlquery.encode_object", 1, (a, c) -> {
-      Value.Obj o = obj(a, 0);
-      StringBuilder b = new StringBuilder();
-      for (Map.Entry<Value, Value> e : o.map().entrySet()) {
-        String k = e.getKey() instanceof Value.Str s ? s.value : Json.write(e.getKey());
-        List<Value> vs = e.getValue() instanceof Value.Arr arr ? arr.list()
-            : e.getValue() instanceof Value.SetV set ? set.sortedList() : List.of(e.getValue());
-        for (Value v : vs) {
-          if (!(v instanceof Value.Str s)) throw BuiltinException.type("operand 1 must be object[string: string|array[string]|set[string]]");
-          if (b.length() > 0) b.append('&');
-          b.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(s.value, StandardCharsets.UTF_8));
-        }
-      }
-      return Value.str(b.toString());
-    });
-    add("urlquery.decode_object", 1, (a, c) -> {
-      TreeMap<Value, List<Value>> m = new TreeMap<>();
-      for (String part : str(a, 0).split("&")) {
-        if (part.isEmpty()) continue;
-        int i = part.indexOf('=');
-        String k = URLDecoder.decode(i < 0 ? part : part.substring(0, i), StandardCharsets.UTF_8);
-        String v = i < 0 ? "" : URLDecoder.decode(part.substring(i + 1), StandardCharsets.UTF_8);
-        m.computeIfAbsent(Value.str(k), x -> new ArrayList<>()).add(Value.str(v));
-      }
-      TreeMap<Value, Value> out = new TreeMap<>();
-      m.forEach((k, v) -> out.put(k, Value.Arr.of(v)));
-      return new Value.Obj(out);
-    });
+    add(
+        "hex.decode",
+        1,
+        (a, c) -> {
+          try {
+            return Value.str(decodeUtf8(HexFormat.of().parseHex(str(a, 0))));
+          } catch (IllegalArgumentException e) {
+            throw BuiltinException.error("invalid hex string: " + e.getMessage());
+          }
+        });
+    add(
+        "urlquery.encode",
+        1,
+        (a, c) -> Value.str(URLEncoder.encode(str(a, 0), StandardCharsets.UTF_8)));
+    add(
+        "urlquery.decode",
+        1,
+        (a, c) -> {
+          try {
+            return Value.str(URLDecoder.decode(str(a, 0), StandardCharsets.UTF_8));
+          } catch (IllegalArgumentException e) {
+            throw BuiltinException.error("invalid URL escape");
+          }
+        });
+    add(
+        "urlquery.encode_object",
+        1,
+        (a, c) -> {
+          Value.Obj o = obj(a, 0);
+          StringBuilder b = new StringBuilder();
+          for (Map.Entry<Value, Value> e : o.map().entrySet()) {
+            String k = e.getKey() instanceof Value.Str s ? s.value : Json.write(e.getKey());
+            List<Value> vs =
+                e.getValue() instanceof Value.Arr arr
+                    ? arr.list()
+                    : e.getValue() instanceof Value.SetV set
+                        ? set.sortedList()
+                        : List.of(e.getValue());
+            for (Value v : vs) {
+              if (!(v instanceof Value.Str s))
+                throw BuiltinException.type(
+                    "operand 1 must be object[string: string|array[string]|set[string]]");
+              if (b.length() > 0) b.append('&');
+              b.append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                  .append('=')
+                  .append(URLEncoder.encode(s.value, StandardCharsets.UTF_8));
+            }
+          }
+          return Value.str(b.toString());
+        });
+    add(
+        "urlquery.decode_object",
+        1,
+        (a, c) -> {
+          TreeMap<Value, List<Value>> m = new TreeMap<>();
+          for (String part : str(a, 0).split("&")) {
+            if (part.isEmpty()) continue;
+            int i = part.indexOf('=');
+            String k =
+                URLDecoder.decode(i < 0 ? part : part.substring(0, i), StandardCharsets.UTF_8);
+            String v =
+                i < 0 ? "" : URLDecoder.decode(part.substring(i + 1), StandardCharsets.UTF_8);
+            m.computeIfAbsent(Value.str(k), x -> new ArrayList<>()).add(Value.str(v));
+          }
+          TreeMap<Value, Value> out = new TreeMap<>();
+          m.forEach((k, v) -> out.put(k, Value.Arr.of(v)));
+          return new Value.Obj(out);
+        });
     add("crypto.sha256", 1, (a, c) -> Value.str(digest("SHA-256", str(a, 0))));
     add("crypto.sha1", 1, (a, c) -> Value.str(digest("SHA-1", str(a, 0))));
     add("crypto.md5", 1, (a, c) -> Value.str(digest("MD5", str(a, 0))));
     add("crypto.hmac.sha256", 2, (a, c) -> Value.str(hmac("HmacSHA256", str(a, 0), str(a, 1))));
     add("crypto.hmac.sha1", 2, (a, c) -> Value.str(hmac("HmacSHA1", str(a, 0), str(a, 1))));
     add("crypto.hmac.sha512", 2, (a, c) -> Value.str(hmac("HmacSHA512", str(a, 0), str(a, 1))));
-    add("crypto.hmac.equal", 2, (a, c) -> Value.bool(MessageDigest.isEqual(utf8(str(a, 0)), utf8(str(a, 1)))));
+    add(
+        "crypto.hmac.equal",
+        2,
+        (a, c) -> Value.bool(MessageDigest.isEqual(utf8(str(a, 0)), utf8(str(a, 1)))));
     add("units.parse", 1, (a, c) -> Value.Num.of(units(str(a, 0), false)));
-    add("units.parse_bytes", 1, (a, c) -> Value.Num.of(units(str(a, 0), true).setScale(0, java.math.RoundingMode.DOWN)));
-    add("net.cidr_contains", 2, (a, c) -> {
-      byte[][] net = cidr(str(a, 0));
-      String other = str(a, 1);
-      byte[][] sub = other.contains("/") ? cidr(other) : new byte[][] {ip(other), null};
-      int prefix = net[1][0] & 0xff;
-      if (net[0].length != sub[0].length) return Value.FALSE;
-      if (sub[1] != null && (sub[1][0] & 0xff) < prefix) return Value.FALSE;
-      return Value.bool(prefixMatch(net[0], sub[0], prefix));
-    });
-    add("uuid.rfc4122", 1, (a, c) -> {
-      String seed = str(a, 0);
-      UUID u = UUID.nameUUIDFromBytes(utf8("lattice-uuid:" + seed));
-      return Value.str(u.toString());
-    });
+    add(
+        "units.parse_bytes",
+        1,
+        (a, c) -> Value.Num.of(units(str(a, 0), true).setScale(0, java.math.RoundingMode.DOWN)));
+    add(
+        "net.cidr_contains",
+        2,
+        (a, c) -> {
+          byte[][] net = cidr(str(a, 0));
+          String other = str(a, 1);
+          byte[][] sub = other.contains("/") ? cidr(other) : new byte[][] {ip(other), null};
+          int prefix = net[1][0] & 0xff;
+          if (net[0].length != sub[0].length) return Value.FALSE;
+          if (sub[1] != null && (sub[1][0] & 0xff) < prefix) return Value.FALSE;
+          return Value.bool(prefixMatch(net[0], sub[0], prefix));
+        });
+    add(
+        "uuid.rfc4122",
+        1,
+        (a, c) -> {
+          String seed = str(a, 0);
+          UUID u = UUID.nameUUIDFromBytes(utf8("lattice-uuid:" + seed));
+          return Value.str(u.toString());
+        });
   }
 
   static byte[] utf8(String s) {
@@ -148,7 +207,8 @@ final class Encoding {
 
   private static String decodeUtf8(byte[] b) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPLACE)
           .onUnmappableCharacter(CodingErrorAction.REPLACE)
           .decode(java.nio.ByteBuffer.wrap(b))
@@ -183,7 +243,11 @@ final class Encoding {
   private static BigDecimal units(String s, boolean bytes) {
     String t = s.replace("\"", "").trim();
     int i = 0;
-    while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.' || t.charAt(i) == '-' || t.charAt(i) == '+')) i++;
+    while (i < t.length()
+        && (Character.isDigit(t.charAt(i))
+            || t.charAt(i) == '.'
+            || t.charAt(i) == '-'
+            || t.charAt(i) == '+')) i++;
     String numPart = t.substring(0, i);
     String unit = t.substring(i).trim();
     if (numPart.isEmpty()) throw BuiltinException.error("no amount provided");
@@ -195,24 +259,25 @@ final class Encoding {
     }
     String u = bytes ? unit.toLowerCase() : unit;
     if (bytes && u.endsWith("b") && u.length() > 1) u = u.substring(0, u.length() - 1);
-    BigDecimal mult = switch (u) {
-      case "" -> BigDecimal.ONE;
-      case "m" -> bytes ? BigDecimal.TEN.pow(6) : new BigDecimal("0.001");
-      case "k", "K" -> BigDecimal.TEN.pow(3);
-      case "M" -> BigDecimal.TEN.pow(6);
-      case "g", "G" -> BigDecimal.TEN.pow(9);
-      case "t", "T" -> BigDecimal.TEN.pow(12);
-      case "p", "P" -> BigDecimal.TEN.pow(15);
-      case "e", "E" -> BigDecimal.TEN.pow(18);
-      case "ki", "Ki" -> BigDecimal.valueOf(2).pow(10);
-      case "mi", "Mi" -> BigDecimal.valueOf(2).pow(20);
-      case "gi", "Gi" -> BigDecimal.valueOf(2).pow(30);
-      case "ti", "Ti" -> BigDecimal.valueOf(2).pow(40);
-      case "pi", "Pi" -> BigDecimal.valueOf(2).pow(50);
-      case "ei", "Ei" -> BigDecimal.valueOf(2).pow(60);
-      case "b" -> BigDecimal.ONE;
-      default -> throw BuiltinException.error("unknown unit \"" + unit + "\"");
-    };
+    BigDecimal mult =
+        switch (u) {
+          case "" -> BigDecimal.ONE;
+          case "m" -> bytes ? BigDecimal.TEN.pow(6) : new BigDecimal("0.001");
+          case "k", "K" -> BigDecimal.TEN.pow(3);
+          case "M" -> BigDecimal.TEN.pow(6);
+          case "g", "G" -> BigDecimal.TEN.pow(9);
+          case "t", "T" -> BigDecimal.TEN.pow(12);
+          case "p", "P" -> BigDecimal.TEN.pow(15);
+          case "e", "E" -> BigDecimal.TEN.pow(18);
+          case "ki", "Ki" -> BigDecimal.valueOf(2).pow(10);
+          case "mi", "Mi" -> BigDecimal.valueOf(2).pow(20);
+          case "gi", "Gi" -> BigDecimal.valueOf(2).pow(30);
+          case "ti", "Ti" -> BigDecimal.valueOf(2).pow(40);
+          case "pi", "Pi" -> BigDecimal.valueOf(2).pow(50);
+          case "ei", "Ei" -> BigDecimal.valueOf(2).pow(60);
+          case "b" -> BigDecimal.ONE;
+          default -> throw BuiltinException.error("unknown unit \"" + unit + "\"");
+        };
     return n.multiply(mult);
   }
 
@@ -235,7 +300,8 @@ final class Encoding {
     } catch (NumberFormatException e) {
       throw BuiltinException.error("invalid CIDR address: " + s);
     }
-    if (prefix < 0 || prefix > addr.length * 8) throw BuiltinException.error("invalid CIDR address: " + s);
+    if (prefix < 0 || prefix > addr.length * 8)
+      throw BuiltinException.error("invalid CIDR address: " + s);
     return new byte[][] {addr, {(byte) prefix}};
   }
 

@@ -23,170 +23,243 @@ final class Strings {
   private static final Map<String, Pattern> REGEX_CACHE = new ConcurrentHashMap<>();
 
   static void register() {
-    add("concat", 2, (a, c) -> {
-      String d = str(a, 0);
-      List<Value> l = collection(a, 1, "one of {set, array}");
-      StringBuilder b = new StringBuilder();
-      for (int i = 0; i < l.size(); i++) {
-        if (!(l.get(i) instanceof Value.Str s)) throw BuiltinException.type("operand 2 must be one of {set, array} of strings but got " + Args.collection(a, 1, "").getClass().getSimpleName().toLowerCase() + " containing " + l.get(i).typeName());
-        if (i > 0) b.append(d);
-        b.append(s.value);
-      }
-      return Value.str(b.toString());
-    });
+    add(
+        "concat",
+        2,
+        (a, c) -> {
+          String d = str(a, 0);
+          List<Value> l = collection(a, 1, "one of {set, array}");
+          StringBuilder b = new StringBuilder();
+          for (int i = 0; i < l.size(); i++) {
+            if (!(l.get(i) instanceof Value.Str s))
+              throw BuiltinException.type(
+                  "operand 2 must be one of {set, array} of strings but got "
+                      + Args.collection(a, 1, "").getClass().getSimpleName().toLowerCase()
+                      + " containing "
+                      + l.get(i).typeName());
+            if (i > 0) b.append(d);
+            b.append(s.value);
+          }
+          return Value.str(b.toString());
+        });
     add("contains", 2, (a, c) -> Value.bool(str(a, 0).contains(str(a, 1))));
     add("startswith", 2, (a, c) -> Value.bool(str(a, 0).startsWith(str(a, 1))));
     add("endswith", 2, (a, c) -> Value.bool(str(a, 0).endsWith(str(a, 1))));
     add("lower", 1, (a, c) -> Value.str(str(a, 0).toLowerCase(java.util.Locale.ROOT)));
     add("upper", 1, (a, c) -> Value.str(str(a, 0).toUpperCase(java.util.Locale.ROOT)));
-    add("split", 2, (a, c) -> {
-      String s = str(a, 0), d = str(a, 1);
-      List<Value> out = new ArrayList<>();
-      if (d.isEmpty()) {
-        s.codePoints().forEach(cp -> out.add(Value.str(new String(Character.toChars(cp)))));
-        return Value.Arr.of(out);
-      }
-      int from = 0;
-      while (true) {
-        int i = s.indexOf(d, from);
-        if (i < 0) break;
-        out.add(Value.str(s.substring(from, i)));
-        from = i + d.length();
-      }
-      out.add(Value.str(s.substring(from)));
-      return Value.Arr.of(out);
-    });
-    add("replace", 3, (a, c) -> {
-      String s = str(a, 0), old = str(a, 1), nw = str(a, 2);
-      if (old.isEmpty()) {
-        StringBuilder b = new StringBuilder(nw);
-        s.codePoints().forEach(cp -> b.appendCodePoint(cp).append(nw));
-        return Value.str(b.toString());
-      }
-      return Value.str(s.replace(old, nw));
-    });
-    add("strings.replace_n", 2, (a, c) -> {
-      Value.Obj patterns = obj(a, 0);
-      String s = str(a, 1);
-      List<String[]> ps = new ArrayList<>();
-      for (Map.Entry<Value, Value> e : patterns.map().entrySet()) {
-        if (!(e.getKey() instanceof Value.Str k)) throw BuiltinException.type("operand 1 keys must be strings but got " + e.getKey().typeName());
-        if (!(e.getValue() instanceof Value.Str v)) throw BuiltinException.type("operand 1 values must be strings but got " + e.getValue().typeName());
-        ps.add(new String[] {k.value, v.value});
-      }
-      StringBuilder b = new StringBuilder();
-      int i = 0;
-      outer:
-      while (i < s.length()) {
-        for (String[] p : ps) {
-          if (!p[0].isEmpty() && s.startsWith(p[0], i)) {
-            b.append(p[1]);
-            i += p[0].length();
-            continue outer;
+    add(
+        "split",
+        2,
+        (a, c) -> {
+          String s = str(a, 0), d = str(a, 1);
+          List<Value> out = new ArrayList<>();
+          if (d.isEmpty()) {
+            s.codePoints().forEach(cp -> out.add(Value.str(new String(Character.toChars(cp)))));
+            return Value.Arr.of(out);
           }
-        }
-        b.append(s.charAt(i++));
-      }
-      return Value.str(b.toString());
-    });
-    add("strings.reverse", 1, (a, c) -> Value.str(new StringBuilder(str(a, 0)).reverse().toString()));
-    add("strings.count", 2, (a, c) -> {
-      String s = str(a, 0), sub = str(a, 1);
-      if (sub.isEmpty()) return Value.num(s.codePointCount(0, s.length()) + 1);
-      int n = 0;
-      for (int i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + sub.length())) n++;
-      return Value.num(n);
-    });
-    add("strings.any_prefix_match", 2, (a, c) -> {
-      List<String> xs = strs(a, 0), ps = strs(a, 1);
-      for (String x : xs) for (String p : ps) if (x.startsWith(p)) return Value.TRUE;
-      return Value.FALSE;
-    });
-    add("strings.any_suffix_match", 2, (a, c) -> {
-      List<String> xs = strs(a, 0), ps = strs(a, 1);
-      for (String x : xs) for (String p : ps) if (x.endsWith(p)) return Value.TRUE;
-      return Value.FALSE;
-    });
+          int from = 0;
+          while (true) {
+            int i = s.indexOf(d, from);
+            if (i < 0) break;
+            out.add(Value.str(s.substring(from, i)));
+            from = i + d.length();
+          }
+          out.add(Value.str(s.substring(from)));
+          return Value.Arr.of(out);
+        });
+    add(
+        "replace",
+        3,
+        (a, c) -> {
+          String s = str(a, 0), old = str(a, 1), nw = str(a, 2);
+          if (old.isEmpty()) {
+            StringBuilder b = new StringBuilder(nw);
+            s.codePoints().forEach(cp -> b.appendCodePoint(cp).append(nw));
+            return Value.str(b.toString());
+          }
+          return Value.str(s.replace(old, nw));
+        });
+    add(
+        "strings.replace_n",
+        2,
+        (a, c) -> {
+          Value.Obj patterns = obj(a, 0);
+          String s = str(a, 1);
+          List<String[]> ps = new ArrayList<>();
+          for (Map.Entry<Value, Value> e : patterns.map().entrySet()) {
+            if (!(e.getKey() instanceof Value.Str k))
+              throw BuiltinException.type(
+                  "operand 1 keys must be strings but got " + e.getKey().typeName());
+            if (!(e.getValue() instanceof Value.Str v))
+              throw BuiltinException.type(
+                  "operand 1 values must be strings but got " + e.getValue().typeName());
+            ps.add(new String[] {k.value, v.value});
+          }
+          StringBuilder b = new StringBuilder();
+          int i = 0;
+          outer:
+          while (i < s.length()) {
+            for (String[] p : ps) {
+              if (!p[0].isEmpty() && s.startsWith(p[0], i)) {
+                b.append(p[1]);
+                i += p[0].length();
+                continue outer;
+              }
+            }
+            b.append(s.charAt(i++));
+          }
+          return Value.str(b.toString());
+        });
+    add(
+        "strings.reverse",
+        1,
+        (a, c) -> Value.str(new StringBuilder(str(a, 0)).reverse().toString()));
+    add(
+        "strings.count",
+        2,
+        (a, c) -> {
+          String s = str(a, 0), sub = str(a, 1);
+          if (sub.isEmpty()) return Value.num(s.codePointCount(0, s.length()) + 1);
+          int n = 0;
+          for (int i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + sub.length())) n++;
+          return Value.num(n);
+        });
+    add(
+        "strings.any_prefix_match",
+        2,
+        (a, c) -> {
+          List<String> xs = strs(a, 0), ps = strs(a, 1);
+          for (String x : xs) for (String p : ps) if (x.startsWith(p)) return Value.TRUE;
+          return Value.FALSE;
+        });
+    add(
+        "strings.any_suffix_match",
+        2,
+        (a, c) -> {
+          List<String> xs = strs(a, 0), ps = strs(a, 1);
+          for (String x : xs) for (String p : ps) if (x.endsWith(p)) return Value.TRUE;
+          return Value.FALSE;
+        });
     add("trim", 2, (a, c) -> Value.str(trimRight(trimLeft(str(a, 0), str(a, 1)), str(a, 1))));
     add("trim_left", 2, (a, c) -> Value.str(trimLeft(str(a, 0), str(a, 1))));
     add("trim_right", 2, (a, c) -> Value.str(trimRight(str(a, 0), str(a, 1))));
-    add("trim_prefix", 2, (a, c) -> {
-      String s = str(a, 0), p = str(a, 1);
-      return Value.str(s.startsWith(p) ? s.substring(p.length()) : s);
-    });
-    add("trim_suffix", 2, (a, c) -> {
-      String s = str(a, 0), p = str(a, 1);
-      return Value.str(s.endsWith(p) ? s.substring(0, s.length() - p.length()) : s);
-    });
+    add(
+        "trim_prefix",
+        2,
+        (a, c) -> {
+          String s = str(a, 0), p = str(a, 1);
+          return Value.str(s.startsWith(p) ? s.substring(p.length()) : s);
+        });
+    add(
+        "trim_suffix",
+        2,
+        (a, c) -> {
+          String s = str(a, 0), p = str(a, 1);
+          return Value.str(s.endsWith(p) ? s.substring(0, s.length() - p.length()) : s);
+        });
     add("trim_space", 1, (a, c) -> Value.str(str(a, 0).strip()));
-    add("indexof", 2, (a, c) -> {
-      String s = str(a, 0), sub = str(a, 1);
-      int i = s.indexOf(sub);
-      return Value.num(i < 0 ? -1 : s.codePointCount(0, i));
-    });
-    add("indexof_n", 2, (a, c) -> {
-      String s = str(a, 0), sub = str(a, 1);
-      List<Value> out = new ArrayList<>();
-      if (sub.isEmpty()) return Value.EMPTY_ARRAY;
-      for (int i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + 1)) out.add(Value.num(s.codePointCount(0, i)));
-      return Value.Arr.of(out);
-    });
-    add("substring", 3, (a, c) -> {
-      String s = str(a, 0);
-      long start = integer(a, 1), len = integer(a, 2);
-      int[] cps = s.codePoints().toArray();
-      if (start < 0) throw BuiltinException.error("negative offset");
-      if (start >= cps.length) return Value.str("");
-      long end = len < 0 ? cps.length : Math.min(cps.length, start + len);
-      return Value.str(new String(cps, (int) start, (int) (end - start)));
-    });
-    add("format_int", 2, (a, c) -> {
-      Value.Num n = num(a, 0);
-      long base = integer(a, 1);
-      if (base != 2 && base != 8 && base != 10 && base != 16) throw BuiltinException.error("operand 2 must be one of {2, 8, 10, 16}");
-      BigInteger i = n.toBig().setScale(0, RoundingMode.DOWN).toBigInteger();
-      return Value.str(i.toString((int) base));
-    });
+    add(
+        "indexof",
+        2,
+        (a, c) -> {
+          String s = str(a, 0), sub = str(a, 1);
+          int i = s.indexOf(sub);
+          return Value.num(i < 0 ? -1 : s.codePointCount(0, i));
+        });
+    add(
+        "indexof_n",
+        2,
+        (a, c) -> {
+          String s = str(a, 0), sub = str(a, 1);
+          List<Value> out = new ArrayList<>();
+          if (sub.isEmpty()) return Value.EMPTY_ARRAY;
+          for (int i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + 1))
+            out.add(Value.num(s.codePointCount(0, i)));
+          return Value.Arr.of(out);
+        });
+    add(
+        "substring",
+        3,
+        (a, c) -> {
+          String s = str(a, 0);
+          long start = integer(a, 1), len = integer(a, 2);
+          int[] cps = s.codePoints().toArray();
+          if (start < 0) throw BuiltinException.error("negative offset");
+          if (start >= cps.length) return Value.str("");
+          long end = len < 0 ? cps.length : Math.min(cps.length, start + len);
+          return Value.str(new String(cps, (int) start, (int) (end - start)));
+        });
+    add(
+        "format_int",
+        2,
+        (a, c) -> {
+          Value.Num n = num(a, 0);
+          long base = integer(a, 1);
+          if (base != 2 && base != 8 && base != 10 && base != 16)
+            throw BuiltinException.error("operand 2 must be one of {2, 8, 10, 16}");
+          BigInteger i = n.toBig().setScale(0, RoundingMode.DOWN).toBigInteger();
+          return Value.str(i.toString((int) base));
+        });
     add("sprintf", 2, (a, c) -> Value.str(sprintf(str(a, 0), arr(a, 1).list())));
 
     add("regex.match", 2, (a, c) -> Value.bool(regex(str(a, 0)).matcher(str(a, 1)).find()));
     add("re_match", 2, (a, c) -> Value.bool(regex(str(a, 0)).matcher(str(a, 1)).find()));
-    add("regex.is_valid", 1, (a, c) -> {
-      if (!(a[0] instanceof Value.Str s)) return Value.FALSE;
-      try {
-        regex(s.value);
-        return Value.TRUE;
-      } catch (BuiltinException e) {
-        return Value.FALSE;
-      }
-    });
-    add("regex.split", 2, (a, c) -> {
-      String[] parts = regex(str(a, 0)).split(str(a, 1), -1);
-      List<Value> out = new ArrayList<>();
-      for (String p : parts) out.add(Value.str(p));
-      return Value.Arr.of(out);
-    });
-    add("regex.find_n", 3, (a, c) -> {
-      Matcher m = regex(str(a, 0)).matcher(str(a, 1));
-      long n = integer(a, 2);
-      List<Value> out = new ArrayList<>();
-      while ((n < 0 || out.size() < n) && m.find()) out.add(Value.str(m.group()));
-      return Value.Arr.of(out);
-    });
-    add("regex.replace", 3, (a, c) -> Value.str(regex(str(a, 1)).matcher(str(a, 0)).replaceAll(str(a, 2).replace("$", "\\$"))));
-    add("glob.match", 3, (a, c) -> {
-      String pattern = str(a, 0);
-      List<String> delims = new ArrayList<>();
-      if (a[1] instanceof Value.Null) delims.add(".");
-      else {
-        for (Value d : collection(a, 1, "array")) {
-          if (d instanceof Value.Str s) delims.add(s.value);
-        }
-        if (delims.isEmpty()) delims.add(".");
-      }
-      return Value.bool(Glob.compile(pattern, delims).matcher(str(a, 2)).matches());
-    });
-    add("glob.quote_meta", 1, (a, c) -> Value.str(str(a, 0).replaceAll("([*?\\\\\\[\\]{}])", "\\\\$1")));
+    add(
+        "regex.is_valid",
+        1,
+        (a, c) -> {
+          if (!(a[0] instanceof Value.Str s)) return Value.FALSE;
+          try {
+            regex(s.value);
+            return Value.TRUE;
+          } catch (BuiltinException e) {
+            return Value.FALSE;
+          }
+        });
+    add(
+        "regex.split",
+        2,
+        (a, c) -> {
+          String[] parts = regex(str(a, 0)).split(str(a, 1), -1);
+          List<Value> out = new ArrayList<>();
+          for (String p : parts) out.add(Value.str(p));
+          return Value.Arr.of(out);
+        });
+    add(
+        "regex.find_n",
+        3,
+        (a, c) -> {
+          Matcher m = regex(str(a, 0)).matcher(str(a, 1));
+          long n = integer(a, 2);
+          List<Value> out = new ArrayList<>();
+          while ((n < 0 || out.size() < n) && m.find()) out.add(Value.str(m.group()));
+          return Value.Arr.of(out);
+        });
+    add(
+        "regex.replace",
+        3,
+        (a, c) ->
+            Value.str(
+                regex(str(a, 1)).matcher(str(a, 0)).replaceAll(str(a, 2).replace("$", "\\$"))));
+    add(
+        "glob.match",
+        3,
+        (a, c) -> {
+          String pattern = str(a, 0);
+          List<String> delims = new ArrayList<>();
+          if (a[1] instanceof Value.Null) delims.add(".");
+          else {
+            for (Value d : collection(a, 1, "array")) {
+              if (d instanceof Value.Str s) delims.add(s.value);
+            }
+            if (delims.isEmpty()) delims.add(".");
+          }
+          return Value.bool(Glob.compile(pattern, delims).matcher(str(a, 2)).matches());
+        });
+    add(
+        "glob.quote_meta",
+        1,
+        (a, c) -> Value.str(str(a, 0).replaceAll("([*?\\\\\\[\\]{}])", "\\\\$1")));
   }
 
   private static List<String> strs(Value[] a, int i) {
@@ -195,13 +268,23 @@ final class Strings {
       case Value.Str s -> out.add(s.value);
       case Value.Arr arr -> {
         for (Value v : arr.list()) {
-          if (!(v instanceof Value.Str s)) throw BuiltinException.type("operand " + (i + 1) + " must be array of strings but got array containing " + v.typeName());
+          if (!(v instanceof Value.Str s))
+            throw BuiltinException.type(
+                "operand "
+                    + (i + 1)
+                    + " must be array of strings but got array containing "
+                    + v.typeName());
           out.add(s.value);
         }
       }
       case Value.SetV set -> {
         for (Value v : set.set()) {
-          if (!(v instanceof Value.Str s)) throw BuiltinException.type("operand " + (i + 1) + " must be set of strings but got set containing " + v.typeName());
+          if (!(v instanceof Value.Str s))
+            throw BuiltinException.type(
+                "operand "
+                    + (i + 1)
+                    + " must be set of strings but got set containing "
+                    + v.typeName());
           out.add(s.value);
         }
       }
@@ -280,7 +363,8 @@ final class Strings {
       if (width > s.length()) {
         String pad = " ".repeat(width - s.length());
         if (flags.indexOf("-") >= 0) s = s + pad;
-        else if (flags.indexOf("0") >= 0 && v instanceof Value.Num) s = "0".repeat(width - s.length()) + s;
+        else if (flags.indexOf("0") >= 0 && v instanceof Value.Num)
+          s = "0".repeat(width - s.length()) + s;
         else s = pad + s;
       }
       b.append(s);
@@ -325,7 +409,8 @@ final class Strings {
         return "%!d(" + goType(v) + "=" + (v instanceof Value.Str s ? s.value : Json.term(v)) + ")";
       }
       case 'f', 'F', 'e', 'g', 'G', 'E' -> {
-        if (!(v instanceof Value.Num n)) return "%!" + verb + "(" + goType(v) + "=" + Json.term(v) + ")";
+        if (!(v instanceof Value.Num n))
+          return "%!" + verb + "(" + goType(v) + "=" + Json.term(v) + ")";
         BigDecimal d = n.toBig();
         if (verb == 'f' || verb == 'F') {
           String s = d.setScale(prec < 0 ? 6 : prec, RoundingMode.HALF_EVEN).toPlainString();
@@ -346,7 +431,8 @@ final class Strings {
         if (v instanceof Value.Num n && n.isInteger()) s = n.toBig().toBigInteger().toString(16);
         else if (v instanceof Value.Str str) {
           StringBuilder hb = new StringBuilder();
-          for (byte by : str.value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) hb.append(String.format("%02x", by));
+          for (byte by : str.value.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            hb.append(String.format("%02x", by));
           s = hb.toString();
         } else return "%!" + verb + "(" + goType(v) + "=" + Json.term(v) + ")";
         return verb == 'X' ? s.toUpperCase() : s;
@@ -364,7 +450,13 @@ final class Strings {
         return "%!t(" + goType(v) + "=" + Json.term(v) + ")";
       }
       default -> {
-        return "%!" + verb + "(" + goType(v) + "=" + (v instanceof Value.Str s ? s.value : Json.term(v)) + ")";
+        return "%!"
+            + verb
+            + "("
+            + goType(v)
+            + "="
+            + (v instanceof Value.Str s ? s.value : Json.term(v))
+            + ")";
       }
     }
   }
@@ -378,7 +470,12 @@ final class Strings {
       Pattern p = CACHE.get(key);
       if (p != null) return p;
       StringBuilder d = new StringBuilder();
-      for (String s : delims) d.append(Pattern.quote(s).replace("\\Q", "").replace("\\E", "").replaceAll("([\\\\\\[\\]^-])", "\\\\$1"));
+      for (String s : delims)
+        d.append(
+            Pattern.quote(s)
+                .replace("\\Q", "")
+                .replace("\\E", "")
+                .replaceAll("([\\\\\\[\\]^-])", "\\\\$1"));
       String notDelim = d.length() == 0 ? "." : "[^" + d + "]";
       StringBuilder r = new StringBuilder();
       int depth = 0;

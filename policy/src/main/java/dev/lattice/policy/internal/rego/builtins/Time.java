@@ -34,115 +34,152 @@ final class Time {
   private static final BigInteger MAX_NS = BigInteger.valueOf(Long.MAX_VALUE);
   private static final BigInteger BILLION = BigInteger.valueOf(1_000_000_000L);
 
-  private static final Map<String, String> NAMED_LAYOUTS = Map.ofEntries(
-      Map.entry("ANSIC", "Mon Jan _2 15:04:05 2006"),
-      Map.entry("UnixDate", "Mon Jan _2 15:04:05 MST 2006"),
-      Map.entry("RubyDate", "Mon Jan 02 15:04:05 -0700 2006"),
-      Map.entry("RFC822", "02 Jan 06 15:04 MST"),
-      Map.entry("RFC822Z", "02 Jan 06 15:04 -0700"),
-      Map.entry("RFC850", "Monday, 02-Jan-06 15:04:05 MST"),
-      Map.entry("RFC1123", "Mon, 02 Jan 2006 15:04:05 MST"),
-      Map.entry("RFC1123Z", "Mon, 02 Jan 2006 15:04:05 -0700"),
-      Map.entry("RFC3339", "2006-01-02T15:04:05Z07:00"),
-      Map.entry("RFC3339Nano", "2006-01-02T15:04:05.999999999Z07:00"),
-      Map.entry("Kitchen", "3:04PM"),
-      Map.entry("Stamp", "Jan _2 15:04:05"),
-      Map.entry("StampMilli", "Jan _2 15:04:05.000"),
-      Map.entry("StampMicro", "Jan _2 15:04:05.000000"),
-      Map.entry("StampNano", "Jan _2 15:04:05.000000000"),
-      Map.entry("DateTime", "2006-01-02 15:04:05"),
-      Map.entry("DateOnly", "2006-01-02"),
-      Map.entry("TimeOnly", "15:04:05"));
+  private static final Map<String, String> NAMED_LAYOUTS =
+      Map.ofEntries(
+          Map.entry("ANSIC", "Mon Jan _2 15:04:05 2006"),
+          Map.entry("UnixDate", "Mon Jan _2 15:04:05 MST 2006"),
+          Map.entry("RubyDate", "Mon Jan 02 15:04:05 -0700 2006"),
+          Map.entry("RFC822", "02 Jan 06 15:04 MST"),
+          Map.entry("RFC822Z", "02 Jan 06 15:04 -0700"),
+          Map.entry("RFC850", "Monday, 02-Jan-06 15:04:05 MST"),
+          Map.entry("RFC1123", "Mon, 02 Jan 2006 15:04:05 MST"),
+          Map.entry("RFC1123Z", "Mon, 02 Jan 2006 15:04:05 -0700"),
+          Map.entry("RFC3339", "2006-01-02T15:04:05Z07:00"),
+          Map.entry("RFC3339Nano", "2006-01-02T15:04:05.999999999Z07:00"),
+          Map.entry("Kitchen", "3:04PM"),
+          Map.entry("Stamp", "Jan _2 15:04:05"),
+          Map.entry("StampMilli", "Jan _2 15:04:05.000"),
+          Map.entry("StampMicro", "Jan _2 15:04:05.000000"),
+          Map.entry("StampNano", "Jan _2 15:04:05.000000000"),
+          Map.entry("DateTime", "2006-01-02 15:04:05"),
+          Map.entry("DateOnly", "2006-01-02"),
+          Map.entry("TimeOnly", "15:04:05"));
 
   static void register() {
     add("time.now_ns", 0, (a, c) -> Value.num(c.nowNanos()));
-    add("time.parse_rfc3339_ns", 1, (a, c) -> {
-      String s = str(a, 0);
-      try {
-        OffsetDateTime t = OffsetDateTime.parse(s.replace("-00:00", "+00:00"), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        return nanos(t.toInstant());
-      } catch (DateTimeParseException e) {
-        throw BuiltinException.error("parsing time \"" + s + "\" as \"2006-01-02T15:04:05Z07:00\": cannot parse");
-      }
-    });
-    add("time.parse_ns", 2, (a, c) -> {
-      String layout = str(a, 0), value = str(a, 1);
-      return nanos(parseGo(layout, value));
-    });
+    add(
+        "time.parse_rfc3339_ns",
+        1,
+        (a, c) -> {
+          String s = str(a, 0);
+          try {
+            OffsetDateTime t =
+                OffsetDateTime.parse(
+                    s.replace("-00:00", "+00:00"), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            return nanos(t.toInstant());
+          } catch (DateTimeParseException e) {
+            throw BuiltinException.error(
+                "parsing time \"" + s + "\" as \"2006-01-02T15:04:05Z07:00\": cannot parse");
+          }
+        });
+    add(
+        "time.parse_ns",
+        2,
+        (a, c) -> {
+          String layout = str(a, 0), value = str(a, 1);
+          return nanos(parseGo(layout, value));
+        });
     add("time.parse_duration_ns", 1, (a, c) -> Value.Num.of(duration(str(a, 0))));
-    add("time.date", 1, (a, c) -> {
-      ZonedDateTime t = zoned(a, 0);
-      return arr(Value.num(t.getYear()), Value.num(t.getMonthValue()), Value.num(t.getDayOfMonth()));
-    });
-    add("time.clock", 1, (a, c) -> {
-      ZonedDateTime t = zoned(a, 0);
-      return arr(Value.num(t.getHour()), Value.num(t.getMinute()), Value.num(t.getSecond()));
-    });
-    add("time.weekday", 1, (a, c) -> Value.str(zoned(a, 0).getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH)));
-    add("time.add_date", 4, (a, c) -> {
-      ZonedDateTime t = toZoned(nsArg(a, 0), ZoneOffset.UTC);
-      long y = integer(a, 1), m = integer(a, 2), d = integer(a, 3);
-      ZonedDateTime r = t.plusYears(y).plusMonths(0);
-      // Go's AddDate normalises month overflow (Jan 31 + 1 month = Mar 3), unlike java.time
-      LocalDate base = LocalDate.of(t.getYear(), 1, 1);
-      LocalDate date = base.plusYears(y).plusMonths(t.getMonthValue() - 1 + m).plusDays(t.getDayOfMonth() - 1 + d);
-      r = ZonedDateTime.of(date, t.toLocalTime(), ZoneOffset.UTC);
-      return nanos(r.toInstant());
-    });
-    add("time.diff", 2, (a, c) -> {
-      ZonedDateTime t1 = zoned(a, 0), t2 = zoned(a, 1);
-      if (t1.isAfter(t2)) {
-        ZonedDateTime x = t1;
-        t1 = t2;
-        t2 = x;
-      }
-      t2 = t2.withZoneSameInstant(t1.getZone());
-      int y = t2.getYear() - t1.getYear();
-      int mo = t2.getMonthValue() - t1.getMonthValue();
-      int d = t2.getDayOfMonth() - t1.getDayOfMonth();
-      int h = t2.getHour() - t1.getHour();
-      int mi = t2.getMinute() - t1.getMinute();
-      int s = t2.getSecond() - t1.getSecond();
-      if (s < 0) {
-        s += 60;
-        mi--;
-      }
-      if (mi < 0) {
-        mi += 60;
-        h--;
-      }
-      if (h < 0) {
-        h += 24;
-        d--;
-      }
-      if (d < 0) {
-        // days in the month before t2's month (Go: daysIn(t2.Month()-1, t2.Year()))
-        d += LocalDate.of(t1.getYear(), t1.getMonthValue(), 1).lengthOfMonth();
-        mo--;
-      }
-      if (mo < 0) {
-        mo += 12;
-        y--;
-      }
-      return new Value.Arr(new Value[] {Value.num(y), Value.num(mo), Value.num(d), Value.num(h), Value.num(mi), Value.num(s)});
-    });
-    add("time.format", 1, (a, c) -> {
-      ZoneId zone = ZoneOffset.UTC;
-      String layout = "2006-01-02T15:04:05.999999999Z07:00";
-      long ns;
-      if (a[0] instanceof Value.Arr arr) {
-        if (arr.size() < 1 || arr.size() > 3) throw BuiltinException.type("operand 1 must be array of size 1, 2 or 3");
-        ns = nsOf(arr.get(0), 0);
-        if (arr.size() > 1) zone = zone(((Value.Str) arr.get(1)).value);
-        if (arr.size() > 2) {
-          layout = ((Value.Str) arr.get(2)).value;
-          layout = NAMED_LAYOUTS.getOrDefault(layout, layout);
-        }
-      } else {
-        ns = nsArg(a, 0);
-      }
-      return Value.str(formatGo(layout, toZoned(ns, zone)));
-    });
+    add(
+        "time.date",
+        1,
+        (a, c) -> {
+          ZonedDateTime t = zoned(a, 0);
+          return arr(
+              Value.num(t.getYear()), Value.num(t.getMonthValue()), Value.num(t.getDayOfMonth()));
+        });
+    add(
+        "time.clock",
+        1,
+        (a, c) -> {
+          ZonedDateTime t = zoned(a, 0);
+          return arr(Value.num(t.getHour()), Value.num(t.getMinute()), Value.num(t.getSecond()));
+        });
+    add(
+        "time.weekday",
+        1,
+        (a, c) ->
+            Value.str(zoned(a, 0).getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH)));
+    add(
+        "time.add_date",
+        4,
+        (a, c) -> {
+          ZonedDateTime t = toZoned(nsArg(a, 0), ZoneOffset.UTC);
+          long y = integer(a, 1), m = integer(a, 2), d = integer(a, 3);
+          ZonedDateTime r = t.plusYears(y).plusMonths(0);
+          // Go's AddDate normalises month overflow (Jan 31 + 1 month = Mar 3), unlike java.time
+          LocalDate base = LocalDate.of(t.getYear(), 1, 1);
+          LocalDate date =
+              base.plusYears(y)
+                  .plusMonths(t.getMonthValue() - 1 + m)
+                  .plusDays(t.getDayOfMonth() - 1 + d);
+          r = ZonedDateTime.of(date, t.toLocalTime(), ZoneOffset.UTC);
+          return nanos(r.toInstant());
+        });
+    add(
+        "time.diff",
+        2,
+        (a, c) -> {
+          ZonedDateTime t1 = zoned(a, 0), t2 = zoned(a, 1);
+          if (t1.isAfter(t2)) {
+            ZonedDateTime x = t1;
+            t1 = t2;
+            t2 = x;
+          }
+          t2 = t2.withZoneSameInstant(t1.getZone());
+          int y = t2.getYear() - t1.getYear();
+          int mo = t2.getMonthValue() - t1.getMonthValue();
+          int d = t2.getDayOfMonth() - t1.getDayOfMonth();
+          int h = t2.getHour() - t1.getHour();
+          int mi = t2.getMinute() - t1.getMinute();
+          int s = t2.getSecond() - t1.getSecond();
+          if (s < 0) {
+            s += 60;
+            mi--;
+          }
+          if (mi < 0) {
+            mi += 60;
+            h--;
+          }
+          if (h < 0) {
+            h += 24;
+            d--;
+          }
+          if (d < 0) {
+            // days in the month before t2's month (Go: daysIn(t2.Month()-1, t2.Year()))
+            d += LocalDate.of(t1.getYear(), t1.getMonthValue(), 1).lengthOfMonth();
+            mo--;
+          }
+          if (mo < 0) {
+            mo += 12;
+            y--;
+          }
+          return new Value.Arr(
+              new Value[] {
+                Value.num(y), Value.num(mo), Value.num(d), Value.num(h), Value.num(mi), Value.num(s)
+              });
+        });
+    add(
+        "time.format",
+        1,
+        (a, c) -> {
+          ZoneId zone = ZoneOffset.UTC;
+          String layout = "2006-01-02T15:04:05.999999999Z07:00";
+          long ns;
+          if (a[0] instanceof Value.Arr arr) {
+            if (arr.size() < 1 || arr.size() > 3)
+              throw BuiltinException.type("operand 1 must be array of size 1, 2 or 3");
+            ns = nsOf(arr.get(0), 0);
+            if (arr.size() > 1) zone = zone(((Value.Str) arr.get(1)).value);
+            if (arr.size() > 2) {
+              layout = ((Value.Str) arr.get(2)).value;
+              layout = NAMED_LAYOUTS.getOrDefault(layout, layout);
+            }
+          } else {
+            ns = nsArg(a, 0);
+          }
+          return Value.str(formatGo(layout, toZoned(ns, zone)));
+        });
   }
 
   private static Value arr(Value... vs) {
@@ -150,8 +187,12 @@ final class Time {
   }
 
   private static Value nanos(Instant i) {
-    BigInteger ns = BigInteger.valueOf(i.getEpochSecond()).multiply(BILLION).add(BigInteger.valueOf(i.getNano()));
-    if (ns.compareTo(MIN_NS) < 0 || ns.compareTo(MAX_NS) > 0) throw BuiltinException.error("time outside of valid range");
+    BigInteger ns =
+        BigInteger.valueOf(i.getEpochSecond())
+            .multiply(BILLION)
+            .add(BigInteger.valueOf(i.getNano()));
+    if (ns.compareTo(MIN_NS) < 0 || ns.compareTo(MAX_NS) > 0)
+      throw BuiltinException.error("time outside of valid range");
     return Value.Num.of(ns);
   }
 
@@ -159,7 +200,8 @@ final class Time {
     if (!(v instanceof Value.Num n)) throw Args.typeErr(i, "number", v);
     BigDecimal d = n.toBig().setScale(0, RoundingMode.DOWN);
     BigInteger bi = d.toBigInteger();
-    if (bi.compareTo(MIN_NS) < 0 || bi.compareTo(MAX_NS) > 0) throw BuiltinException.error("timestamp too big");
+    if (bi.compareTo(MIN_NS) < 0 || bi.compareTo(MAX_NS) > 0)
+      throw BuiltinException.error("timestamp too big");
     return bi.longValue();
   }
 
@@ -168,7 +210,8 @@ final class Time {
   }
 
   private static ZonedDateTime toZoned(long ns, ZoneId zone) {
-    Instant i = Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L));
+    Instant i =
+        Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L));
     return ZonedDateTime.ofInstant(i, zone);
   }
 
@@ -184,15 +227,18 @@ final class Time {
 
   private static ZonedDateTime zoned(Value[] a, int i) {
     if (a[i] instanceof Value.Arr arr) {
-      if (arr.size() != 2) throw BuiltinException.type("operand " + (i + 1) + " must be array of size 2");
+      if (arr.size() != 2)
+        throw BuiltinException.type("operand " + (i + 1) + " must be array of size 2");
       long ns = nsOf(arr.get(0), i);
-      if (!(arr.get(1) instanceof Value.Str tz)) throw BuiltinException.type("operand " + (i + 1) + " timezone must be a string");
+      if (!(arr.get(1) instanceof Value.Str tz))
+        throw BuiltinException.type("operand " + (i + 1) + " timezone must be a string");
       return toZoned(ns, zone(tz.value));
     }
     return toZoned(nsArg(a, i), ZoneOffset.UTC);
   }
 
-  private static final Pattern DURATION = Pattern.compile("([0-9]*\\.?[0-9]+)(ns|us|µs|μs|ms|s|m|h)");
+  private static final Pattern DURATION =
+      Pattern.compile("([0-9]*\\.?[0-9]+)(ns|us|µs|μs|ms|s|m|h)");
 
   private static BigInteger duration(String s) {
     String t = s;
@@ -206,16 +252,18 @@ final class Time {
     int pos = 0;
     BigDecimal total = BigDecimal.ZERO;
     while (pos < t.length()) {
-      if (!m.find(pos) || m.start() != pos) throw BuiltinException.error("time: invalid duration \"" + s + "\"");
+      if (!m.find(pos) || m.start() != pos)
+        throw BuiltinException.error("time: invalid duration \"" + s + "\"");
       BigDecimal n = new BigDecimal(m.group(1));
-      long unit = switch (m.group(2)) {
-        case "ns" -> 1L;
-        case "us", "µs", "μs" -> 1_000L;
-        case "ms" -> 1_000_000L;
-        case "s" -> 1_000_000_000L;
-        case "m" -> 60_000_000_000L;
-        default -> 3_600_000_000_000L;
-      };
+      long unit =
+          switch (m.group(2)) {
+            case "ns" -> 1L;
+            case "us", "µs", "μs" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            default -> 3_600_000_000_000L;
+          };
       total = total.add(n.multiply(BigDecimal.valueOf(unit)));
       pos = m.end();
     }
@@ -227,15 +275,52 @@ final class Time {
   // ---------------------------------------------------------------- Go layouts
 
   private static final String[] TOKENS = {
-    "January", "Jan", "Monday", "Mon", "MST", "2006", "-070000", "-07:00:00", "-0700", "-07:00", "-07",
-    "Z070000", "Z07:00:00", "Z0700", "Z07:00", "Z07", "01", "02", "_2", "002", "03", "04", "05", "06", "15",
-    "PM", "pm", ".000000000", ".000000", ".000", ".999999999", ".999999", ".999", ",000", "1", "2", "3", "4", "5"
+    "January",
+    "Jan",
+    "Monday",
+    "Mon",
+    "MST",
+    "2006",
+    "-070000",
+    "-07:00:00",
+    "-0700",
+    "-07:00",
+    "-07",
+    "Z070000",
+    "Z07:00:00",
+    "Z0700",
+    "Z07:00",
+    "Z07",
+    "01",
+    "02",
+    "_2",
+    "002",
+    "03",
+    "04",
+    "05",
+    "06",
+    "15",
+    "PM",
+    "pm",
+    ".000000000",
+    ".000000",
+    ".000",
+    ".999999999",
+    ".999999",
+    ".999",
+    ",000",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5"
   };
 
   private static String nextToken(String layout, int i) {
     for (String t : TOKENS) {
       if (layout.startsWith(t, i)) {
-        // Go only treats "Jan"/"Mon" etc as tokens; digits inside other words are literal enough here
+        // Go only treats "Jan"/"Mon" etc as tokens; digits inside other words are literal enough
+        // here
         return t;
       }
     }
@@ -295,11 +380,14 @@ final class Time {
           } else {
             String sign = off < 0 ? "-" : "+";
             int abs = Math.abs(off);
-            String hh = String.format("%02d", abs / 3600), mm = String.format("%02d", (abs % 3600) / 60), ss = String.format("%02d", abs % 60);
+            String hh = String.format("%02d", abs / 3600),
+                mm = String.format("%02d", (abs % 3600) / 60),
+                ss = String.format("%02d", abs % 60);
             String body = tok.substring(1);
             switch (body) {
               case "070000" -> b.append(sign).append(hh).append(mm).append(ss);
-              case "07:00:00" -> b.append(sign).append(hh).append(':').append(mm).append(':').append(ss);
+              case "07:00:00" ->
+                  b.append(sign).append(hh).append(':').append(mm).append(':').append(ss);
               case "0700" -> b.append(sign).append(hh).append(mm);
               case "07:00" -> b.append(sign).append(hh).append(':').append(mm);
               default -> b.append(sign).append(hh);
@@ -351,10 +439,16 @@ final class Time {
           hasDate = true;
         }
         case "01" -> fb.appendValue(ChronoField.MONTH_OF_YEAR, 2);
-        case "1" -> fb.appendValue(ChronoField.MONTH_OF_YEAR, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
+        case "1" ->
+            fb.appendValue(
+                ChronoField.MONTH_OF_YEAR, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
         case "02" -> fb.appendValue(ChronoField.DAY_OF_MONTH, 2);
-        case "_2" -> fb.padNext(2).appendValue(ChronoField.DAY_OF_MONTH, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
-        case "2" -> fb.appendValue(ChronoField.DAY_OF_MONTH, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
+        case "_2" ->
+            fb.padNext(2)
+                .appendValue(
+                    ChronoField.DAY_OF_MONTH, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
+        case "2" ->
+            fb.appendValue(ChronoField.DAY_OF_MONTH, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
         case "002" -> fb.appendValue(ChronoField.DAY_OF_YEAR, 3);
         case "15" -> {
           fb.appendValue(ChronoField.HOUR_OF_DAY, 2);
@@ -365,13 +459,18 @@ final class Time {
           hasTime = true;
         }
         case "3" -> {
-          fb.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
+          fb.appendValue(
+              ChronoField.CLOCK_HOUR_OF_AMPM, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
           hasTime = true;
         }
         case "04" -> fb.appendValue(ChronoField.MINUTE_OF_HOUR, 2);
-        case "4" -> fb.appendValue(ChronoField.MINUTE_OF_HOUR, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
+        case "4" ->
+            fb.appendValue(
+                ChronoField.MINUTE_OF_HOUR, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
         case "05" -> fb.appendValue(ChronoField.SECOND_OF_MINUTE, 2);
-        case "5" -> fb.appendValue(ChronoField.SECOND_OF_MINUTE, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
+        case "5" ->
+            fb.appendValue(
+                ChronoField.SECOND_OF_MINUTE, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
         case "PM", "pm" -> fb.appendText(ChronoField.AMPM_OF_DAY, Map.of(0L, "AM", 1L, "PM"));
         case ".000", ".000000", ".000000000", ".999", ".999999", ".999999999", ",000" ->
             fb.optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd();
@@ -379,13 +478,14 @@ final class Time {
           hasZone = true;
           boolean z = tok.startsWith("Z");
           String body = tok.substring(1);
-          String pattern = switch (body) {
-            case "070000" -> "+HHMMss";
-            case "07:00:00" -> "+HH:MM:ss";
-            case "0700" -> "+HHMM";
-            case "07:00" -> "+HH:MM";
-            default -> "+HH";
-          };
+          String pattern =
+              switch (body) {
+                case "070000" -> "+HHMMss";
+                case "07:00:00" -> "+HH:MM:ss";
+                case "0700" -> "+HHMM";
+                case "07:00" -> "+HH:MM";
+                default -> "+HH";
+              };
           fb.appendOffset(pattern, z ? "Z" : "+00:00");
         }
       }
@@ -393,18 +493,25 @@ final class Time {
     DateTimeFormatter f = fb.toFormatter(Locale.ENGLISH);
     try {
       var parsed = f.parse(value.replace("-00:00", "+00:00"));
-      LocalDate date = parsed.isSupported(ChronoField.YEAR) || parsed.isSupported(ChronoField.EPOCH_DAY)
-          ? LocalDate.of(parsed.isSupported(ChronoField.YEAR) ? parsed.get(ChronoField.YEAR) : 0,
-              parsed.isSupported(ChronoField.MONTH_OF_YEAR) ? parsed.get(ChronoField.MONTH_OF_YEAR) : 1,
-              parsed.isSupported(ChronoField.DAY_OF_MONTH) ? parsed.get(ChronoField.DAY_OF_MONTH) : 1)
-          : LocalDate.of(0, 1, 1);
+      LocalDate date =
+          parsed.isSupported(ChronoField.YEAR) || parsed.isSupported(ChronoField.EPOCH_DAY)
+              ? LocalDate.of(
+                  parsed.isSupported(ChronoField.YEAR) ? parsed.get(ChronoField.YEAR) : 0,
+                  parsed.isSupported(ChronoField.MONTH_OF_YEAR)
+                      ? parsed.get(ChronoField.MONTH_OF_YEAR)
+                      : 1,
+                  parsed.isSupported(ChronoField.DAY_OF_MONTH)
+                      ? parsed.get(ChronoField.DAY_OF_MONTH)
+                      : 1)
+              : LocalDate.of(0, 1, 1);
       LocalTime time = parsed.query(java.time.temporal.TemporalQueries.localTime());
       if (time == null) time = LocalTime.MIDNIGHT;
       ZoneId zone = parsed.query(java.time.temporal.TemporalQueries.zone());
       if (zone == null) zone = ZoneOffset.UTC;
       return ZonedDateTime.of(LocalDateTime.of(date, time), zone).toInstant();
     } catch (DateTimeException e) {
-      throw BuiltinException.error("parsing time \"" + value + "\" as \"" + layout + "\": cannot parse");
+      throw BuiltinException.error(
+          "parsing time \"" + value + "\" as \"" + layout + "\": cannot parse");
     }
   }
 }

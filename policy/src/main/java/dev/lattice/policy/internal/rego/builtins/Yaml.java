@@ -10,45 +10,55 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.core.JsonParser;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** yaml.marshal, yaml.unmarshal and yaml.is_valid (through Jackson's YAML reader). */
 final class Yaml {
   private Yaml() {}
 
-  private static final YAMLMapper MAPPER = YAMLMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-      .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final YAMLMapper MAPPER =
+      YAMLMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+          .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   static void register() {
-    add("yaml.marshal", 1, (a, c) -> {
-      try {
-        JsonNode n = MAPPER.readTree(Json.write(a[0]));
-        String s = MAPPER.writeValueAsString(n);
-        if (s.startsWith("---\n")) s = s.substring(4);
-        return Value.str(s);
-      } catch (JacksonException e) {
-        throw BuiltinException.error(e.getOriginalMessage());
-      }
-    });
-    add("yaml.unmarshal", 1, (a, c) -> {
-      List<JsonNode> docs = parse(str(a, 0));
-      return docs.isEmpty() ? Value.NULL : toValue(docs.get(0));
-    });
-    add("yaml.is_valid", 1, (a, c) -> {
-      if (!(a[0] instanceof Value.Str s)) return Value.FALSE;
-      try {
-        parse(s.value);
-        return Value.TRUE;
-      } catch (BuiltinException e) {
-        return Value.FALSE;
-      }
-    });
+    add(
+        "yaml.marshal",
+        1,
+        (a, c) -> {
+          try {
+            JsonNode n = MAPPER.readTree(Json.write(a[0]));
+            String s = MAPPER.writeValueAsString(n);
+            if (s.startsWith("---\n")) s = s.substring(4);
+            return Value.str(s);
+          } catch (JacksonException e) {
+            throw BuiltinException.error(e.getOriginalMessage());
+          }
+        });
+    add(
+        "yaml.unmarshal",
+        1,
+        (a, c) -> {
+          List<JsonNode> docs = parse(str(a, 0));
+          return docs.isEmpty() ? Value.NULL : toValue(docs.get(0));
+        });
+    add(
+        "yaml.is_valid",
+        1,
+        (a, c) -> {
+          if (!(a[0] instanceof Value.Str s)) return Value.FALSE;
+          try {
+            parse(s.value);
+            return Value.TRUE;
+          } catch (BuiltinException e) {
+            return Value.FALSE;
+          }
+        });
   }
 
   private static List<JsonNode> parse(String text) {
@@ -59,7 +69,8 @@ final class Yaml {
       }
       return out;
     } catch (JacksonException | IllegalStateException e) {
-      throw BuiltinException.error("yaml: " + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage()));
+      throw BuiltinException.error(
+          "yaml: " + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage()));
     }
   }
 
@@ -76,7 +87,8 @@ final class Yaml {
     }
     if (n.isObject()) {
       TreeMap<Value, Value> m = new TreeMap<>();
-      for (Map.Entry<String, JsonNode> e : n.properties()) m.put(Value.str(e.getKey()), toValue(e.getValue()));
+      for (Map.Entry<String, JsonNode> e : n.properties())
+        m.put(Value.str(e.getKey()), toValue(e.getValue()));
       return new Value.Obj(m);
     }
     return Value.str(n.asString());

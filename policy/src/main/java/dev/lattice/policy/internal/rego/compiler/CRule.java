@@ -8,14 +8,19 @@ import dev.lattice.policy.internal.rego.ast.Ast.Term;
 public final class CRule {
   public Node node;
   public Node.Kind kind;
+
   /** Function parameters (patterns), or null. */
   public Term[] args;
+
   /** Object rules: the head terms after the node's ground prefix. */
   public Term[] headKeys;
+
   /** Set rules: the element. */
   public Term setKey;
+
   /** Value (never null after compilation; {@code true} when omitted). */
   public Term value;
+
   public Expr[] body;
   public CRule elseRule;
   public int nslots;

@@ -31,7 +31,8 @@ public final class Compiler {
   private final List<RuleInfo> ruleInfos = new ArrayList<>();
   private final List<Pending> pending = new ArrayList<>();
 
-  private record Pending(RegoModuleAst module, Rule rule, Node node, Node.Kind kind, Term[] headKeys) {}
+  private record Pending(
+      RegoModuleAst module, Rule rule, Node node, Node.Kind kind, Term[] headKeys) {}
 
   public Node root() {
     return root;
@@ -60,7 +61,8 @@ public final class Compiler {
   // ------------------------------------------------------------------ declaration
 
   private Node child(Node parent, String name) {
-    return parent.children.computeIfAbsent(name, n -> new Node(n, parent.path + "." + n, nodeIds++));
+    return parent.children.computeIfAbsent(
+        name, n -> new Node(n, parent.path + "." + n, nodeIds++));
   }
 
   private static String str(Term t) {
@@ -70,9 +72,19 @@ public final class Compiler {
   private void declare(RegoModuleAst m) {
     for (Import imp : m.imports()) {
       Term p = imp.path();
-      String head = p instanceof Var v ? v.name() : p instanceof Ref r && r.head() instanceof Var v2 ? v2.name() : null;
-      if (head == null || !(head.equals("data") || head.equals("input") || head.equals("future") || head.equals("rego"))) {
-        throw new RegoException(RegoException.PARSE, "unexpected import path, must begin with one of: {data, future, input, rego}", imp.loc());
+      String head =
+          p instanceof Var v
+              ? v.name()
+              : p instanceof Ref r && r.head() instanceof Var v2 ? v2.name() : null;
+      if (head == null
+          || !(head.equals("data")
+              || head.equals("input")
+              || head.equals("future")
+              || head.equals("rego"))) {
+        throw new RegoException(
+            RegoException.PARSE,
+            "unexpected import path, must begin with one of: {data, future, input, rego}",
+            imp.loc());
       }
       if (head.equals("rego") || head.equals("future")) {
         String text = importText(p);
@@ -107,7 +119,9 @@ public final class Compiler {
       Node.Kind kind;
       if (r.args() != null) {
         kind = Node.Kind.FUNCTION;
-        if (!rest.isEmpty()) throw new RegoException(RegoException.PARSE, "function head must be a ground reference", r.loc());
+        if (!rest.isEmpty())
+          throw new RegoException(
+              RegoException.PARSE, "function head must be a ground reference", r.loc());
       } else if (r.key() != null) {
         kind = rest.isEmpty() ? Node.Kind.SET : Node.Kind.OBJECT;
       } else if (!rest.isEmpty()) {
@@ -119,22 +133,27 @@ public final class Compiler {
       for (String s : ground) walk = child(walk, s);
       final Node n = walk;
       if (r.isDefault() && kind == Node.Kind.COMPLETE) {
-        if (n.defaultRule != null || pending.stream().anyMatch(p -> p.node == n && p.rule.isDefault())) {
-          throw new RegoException(RegoException.TYPE, "multiple default rules " + n.path + " found", r.loc());
+        if (n.defaultRule != null
+            || pending.stream().anyMatch(p -> p.node == n && p.rule.isDefault())) {
+          throw new RegoException(
+              RegoException.TYPE, "multiple default rules " + n.path + " found", r.loc());
         }
       }
       if (n.kind == null) n.kind = kind;
       else if (n.kind != kind) {
-        throw new RegoException(RegoException.TYPE, "conflicting rules " + n.path + " found", r.loc());
+        throw new RegoException(
+            RegoException.TYPE, "conflicting rules " + n.path + " found", r.loc());
       }
       if (kind == Node.Kind.FUNCTION) {
         if (n.arity >= 0 && n.arity != r.args().size()) {
-          throw new RegoException(RegoException.TYPE, "conflicting rules " + n.path + " found", r.loc());
+          throw new RegoException(
+              RegoException.TYPE, "conflicting rules " + n.path + " found", r.loc());
         }
         n.arity = r.args().size();
       }
       pending.add(new Pending(m, r, n, kind, rest.toArray(new Term[0])));
-      ruleInfos.add(new RuleInfo(List.copyOf(m.pkg()), name, n.path, kind == Node.Kind.FUNCTION, r.loc()));
+      ruleInfos.add(
+          new RuleInfo(List.copyOf(m.pkg()), name, n.path, kind == Node.Kind.FUNCTION, r.loc()));
     }
   }
 
@@ -216,7 +235,8 @@ public final class Compiler {
       Term g = globals.get(v.name());
       if (g != null) return relocate(g, v.loc());
       for (Scope s = cur.parent; s != null; s = s.parent) {
-        if (s.candidates.contains(v.name())) return new Local(v.name(), alloc(s, v.name()), v.loc());
+        if (s.candidates.contains(v.name()))
+          return new Local(v.name(), alloc(s, v.name()), v.loc());
       }
       return new Local(v.name(), alloc(cur, v.name()), v.loc());
     }
@@ -230,7 +250,9 @@ public final class Compiler {
             if (s.names.containsKey(v.name())) dup = true;
           }
         }
-        if (dup) throw new RegoException(RegoException.COMPILE, "var " + v.name() + " assigned above", v.loc());
+        if (dup)
+          throw new RegoException(
+              RegoException.COMPILE, "var " + v.name() + " assigned above", v.loc());
         cur.assigned.add(v.name());
       } else if (cur.names.containsKey(v.name())) {
         return;
@@ -240,7 +262,9 @@ public final class Compiler {
   }
 
   private static Term relocate(Term g, Location loc) {
-    if (g instanceof Ref r) return new Ref(r.head() instanceof Root rt ? new Root(rt.data(), loc) : r.head(), r.path(), loc);
+    if (g instanceof Ref r)
+      return new Ref(
+          r.head() instanceof Root rt ? new Root(rt.data(), loc) : r.head(), r.path(), loc);
     if (g instanceof Root rt) return new Root(rt.data(), loc);
     return g;
   }
@@ -268,7 +292,9 @@ public final class Compiler {
       String head = ((Var) r.head()).name();
       if (head.equals("rego") || head.equals("future")) continue;
       String alias = imp.alias() != null ? imp.alias() : str(r.path().get(r.path().size() - 1));
-      if (alias == null) throw new RegoException(RegoException.PARSE, "import path must end with a name or use 'as'", imp.loc());
+      if (alias == null)
+        throw new RegoException(
+            RegoException.PARSE, "import path must end with a name or use 'as'", imp.loc());
       g.put(alias, new Ref(new Root(head.equals("data"), l), r.path(), l));
     }
     return g;
@@ -276,7 +302,8 @@ public final class Compiler {
 
   // ------------------------------------------------------------------ rules
 
-  private final Map<RegoModuleAst, Map<String, Term>> globalsCache = new java.util.IdentityHashMap<>();
+  private final Map<RegoModuleAst, Map<String, Term>> globalsCache =
+      new java.util.IdentityHashMap<>();
 
   private void compileRule(Pending p) {
     Map<String, Term> globals = globalsCache.computeIfAbsent(p.module, this::globalsFor);
@@ -333,7 +360,8 @@ public final class Compiler {
     for (CRule c = first; c != null; c = c.elseRule) c.nslots = n;
     if (first.isDefault) {
       if (!isGround(first.value) && p.kind != Node.Kind.FUNCTION) {
-        throw new RegoException(RegoException.COMPILE, "default rule value cannot contain variables", first.loc);
+        throw new RegoException(
+            RegoException.COMPILE, "default rule value cannot contain variables", first.loc);
       }
       p.node.defaultRule = first;
     } else {
@@ -346,7 +374,8 @@ public final class Compiler {
       case Scalar s -> true;
       case ArrayT a -> a.elems().stream().allMatch(Compiler::isGround);
       case SetT s -> s.elems().stream().allMatch(Compiler::isGround);
-      case ObjectT o -> o.entries().stream().allMatch(e -> isGround(e.key()) && isGround(e.value()));
+      case ObjectT o ->
+          o.entries().stream().allMatch(e -> isGround(e.key()) && isGround(e.value()));
       default -> false;
     };
   }
@@ -363,7 +392,8 @@ public final class Compiler {
       needs.andNot(bound);
       if (!needs.isEmpty()) {
         int slot = needs.nextSetBit(0);
-        throw new RegoException(RegoException.UNSAFE_VAR, "var " + ctx.slotNames.get(slot) + " is unsafe", t.loc());
+        throw new RegoException(
+            RegoException.UNSAFE_VAR, "var " + ctx.slotNames.get(slot) + " is unsafe", t.loc());
       }
     }
   }
@@ -372,13 +402,18 @@ public final class Compiler {
 
   public CompiledQuery compileQuery(String text, boolean bareAsX) {
     List<Expr> parsed = Parser.parseQuery(text);
-    RegoModuleAst m = new RegoModuleAst("query", List.of(), List.of(), List.of(), new Location("query", 1, 1));
+    RegoModuleAst m =
+        new RegoModuleAst("query", List.of(), List.of(), List.of(), new Location("query", 1, 1));
     Ctx ctx = new Ctx(m, Map.of());
     candidates(parsed, ctx.cur.candidates);
     List<Expr> body = rwBody(parsed, ctx);
     Term bare = null;
-    if (bareAsX && body.size() == 1 && !body.get(0).negated() && body.get(0).withs().isEmpty()
-        && body.get(0).lit() instanceof TermLit tl && !(tl.term() instanceof Call)) {
+    if (bareAsX
+        && body.size() == 1
+        && !body.get(0).negated()
+        && body.get(0).withs().isEmpty()
+        && body.get(0).lit() instanceof TermLit tl
+        && !(tl.term() instanceof Call)) {
       bare = tl.term();
     }
     Expr[] ordered = order(body, new BitSet(), ctx, ctx.cur);
@@ -468,10 +503,13 @@ public final class Compiler {
       }
       case ArrayT a -> a.elems().forEach(x -> varNames(x, out));
       case SetT s -> s.elems().forEach(x -> varNames(x, out));
-      case ObjectT o -> o.entries().forEach(en -> {
-        varNames(en.key(), out);
-        varNames(en.value(), out);
-      });
+      case ObjectT o ->
+          o.entries()
+              .forEach(
+                  en -> {
+                    varNames(en.key(), out);
+                    varNames(en.value(), out);
+                  });
       case Call c -> c.args().forEach(x -> varNames(x, out));
       default -> {}
     }
@@ -501,7 +539,9 @@ public final class Compiler {
       case ArrayT a -> a.elems().forEach(x -> declareAssign(x, ctx));
       case ObjectT o -> o.entries().forEach(en -> declareAssign(en.value(), ctx));
       case Scalar s -> {}
-      default -> throw new RegoException(RegoException.COMPILE, "cannot assign to " + describe(left), left.loc());
+      default ->
+          throw new RegoException(
+              RegoException.COMPILE, "cannot assign to " + describe(left), left.loc());
     }
   }
 
@@ -515,45 +555,47 @@ public final class Compiler {
   }
 
   private Expr rwExpr(Expr e, Ctx ctx) {
-    Lit lit = switch (e.lit()) {
-      case TermLit t -> new TermLit(rw(t.term(), ctx));
-      case Unify u -> new Unify(rw(u.left(), ctx), rw(u.right(), ctx));
-      case Assign a -> {
-        Term right = rw(a.right(), ctx);
-        declareAssign(a.left(), ctx);
-        yield new Assign(rw(a.left(), ctx), right);
-      }
-      case SomeDecl s -> {
-        s.vars().forEach(v -> ctx.declare((Var) v, false));
-        List<Term> vars = new ArrayList<>();
-        for (Term v : s.vars()) vars.add(rw(v, ctx));
-        yield new SomeDecl(vars);
-      }
-      case SomeIn s -> {
-        Term coll = rw(s.collection(), ctx);
-        if (s.key() != null) collectPatternVars(s.key(), ctx);
-        collectPatternVars(s.value(), ctx);
-        yield new SomeIn(s.key() == null ? null : rw(s.key(), ctx), rw(s.value(), ctx), coll);
-      }
-      case Every ev -> {
-        Term domain = rw(ev.domain(), ctx);
-        Scope saved = ctx.cur;
-        ctx.cur = ctx.newScope(saved);
-        candidates(ev.body(), ctx.cur.candidates);
-        if (ev.key() != null) collectPatternVars(ev.key(), ctx);
-        collectPatternVars(ev.value(), ctx);
-        Term k = ev.key() == null ? null : rw(ev.key(), ctx);
-        Term v = rw(ev.value(), ctx);
-        List<Expr> body = rwBody(ev.body(), ctx);
-        BitSet bound = new BitSet();
-        for (int i = 0; i < ctx.slotNames.size(); i++) if (!ctx.ownedBy(i, ctx.cur)) bound.set(i);
-        if (k != null) patternSlots(k, bound);
-        patternSlots(v, bound);
-        Expr[] ordered = order(body, bound, ctx, ctx.cur);
-        ctx.cur = saved;
-        yield new Every(k, v, domain, List.of(ordered));
-      }
-    };
+    Lit lit =
+        switch (e.lit()) {
+          case TermLit t -> new TermLit(rw(t.term(), ctx));
+          case Unify u -> new Unify(rw(u.left(), ctx), rw(u.right(), ctx));
+          case Assign a -> {
+            Term right = rw(a.right(), ctx);
+            declareAssign(a.left(), ctx);
+            yield new Assign(rw(a.left(), ctx), right);
+          }
+          case SomeDecl s -> {
+            s.vars().forEach(v -> ctx.declare((Var) v, false));
+            List<Term> vars = new ArrayList<>();
+            for (Term v : s.vars()) vars.add(rw(v, ctx));
+            yield new SomeDecl(vars);
+          }
+          case SomeIn s -> {
+            Term coll = rw(s.collection(), ctx);
+            if (s.key() != null) collectPatternVars(s.key(), ctx);
+            collectPatternVars(s.value(), ctx);
+            yield new SomeIn(s.key() == null ? null : rw(s.key(), ctx), rw(s.value(), ctx), coll);
+          }
+          case Every ev -> {
+            Term domain = rw(ev.domain(), ctx);
+            Scope saved = ctx.cur;
+            ctx.cur = ctx.newScope(saved);
+            candidates(ev.body(), ctx.cur.candidates);
+            if (ev.key() != null) collectPatternVars(ev.key(), ctx);
+            collectPatternVars(ev.value(), ctx);
+            Term k = ev.key() == null ? null : rw(ev.key(), ctx);
+            Term v = rw(ev.value(), ctx);
+            List<Expr> body = rwBody(ev.body(), ctx);
+            BitSet bound = new BitSet();
+            for (int i = 0; i < ctx.slotNames.size(); i++)
+              if (!ctx.ownedBy(i, ctx.cur)) bound.set(i);
+            if (k != null) patternSlots(k, bound);
+            patternSlots(v, bound);
+            Expr[] ordered = order(body, bound, ctx, ctx.cur);
+            ctx.cur = saved;
+            yield new Every(k, v, domain, List.of(ordered));
+          }
+        };
     List<With> withs = e.withs();
     if (!withs.isEmpty()) {
       List<With> ws = new ArrayList<>();
@@ -565,7 +607,10 @@ public final class Compiler {
 
   private With rwWith(With w, Ctx ctx) {
     Term target = w.target();
-    String head = target instanceof Var v ? v.name() : target instanceof Ref r && r.head() instanceof Var v2 ? v2.name() : null;
+    String head =
+        target instanceof Var v
+            ? v.name()
+            : target instanceof Ref r && r.head() instanceof Var v2 ? v2.name() : null;
     Term t;
     if ("input".equals(head) || "data".equals(head)) {
       t = rw(target, ctx);
@@ -575,7 +620,10 @@ public final class Compiler {
         // a rule name or import alias in scope
         t = rw(target, ctx);
         if (!(t instanceof Ref || t instanceof Root)) {
-          throw new RegoException(RegoException.TYPE, "with keyword target must reference existing input, data, or a function", w.loc());
+          throw new RegoException(
+              RegoException.TYPE,
+              "with keyword target must reference existing input, data, or a function",
+              w.loc());
         }
       } else {
         t = new Call(dotted(target), List.of(), w.loc(), fn);
@@ -655,8 +703,16 @@ public final class Compiler {
         int n = c.args().size();
         if (arity >= 0 && n != arity && n != arity + 1) {
           String name = target instanceof Builtin b ? b.name() : ((Node) target).path;
-          throw new RegoException(RegoException.TYPE,
-              name + ": arity mismatch: expected " + arity + " argument" + (arity == 1 ? "" : "s") + ", got " + n, c.loc());
+          throw new RegoException(
+              RegoException.TYPE,
+              name
+                  + ": arity mismatch: expected "
+                  + arity
+                  + " argument"
+                  + (arity == 1 ? "" : "s")
+                  + ", got "
+                  + n,
+              c.loc());
         }
         yield new Call(c.name(), rwAll(c.args(), ctx), c.loc(), target);
       }
@@ -705,7 +761,10 @@ public final class Compiler {
       needsProv(h, needs, new BitSet(), ctx);
       needs.andNot(bound);
       if (!needs.isEmpty()) {
-        throw new RegoException(RegoException.UNSAFE_VAR, "var " + ctx.slotNames.get(needs.nextSetBit(0)) + " is unsafe", h.loc());
+        throw new RegoException(
+            RegoException.UNSAFE_VAR,
+            "var " + ctx.slotNames.get(needs.nextSetBit(0)) + " is unsafe",
+            h.loc());
       }
     }
     return ordered;
@@ -724,7 +783,9 @@ public final class Compiler {
     List<String> path = null;
     if (parts[0].equals("data")) {
       path = new ArrayList<>(List.of(parts).subList(1, parts.length));
-    } else if (ctx.globals.get(parts[0]) instanceof Ref g && g.head() instanceof Root r && r.data()) {
+    } else if (ctx.globals.get(parts[0]) instanceof Ref g
+        && g.head() instanceof Root r
+        && r.data()) {
       path = new ArrayList<>();
       for (Term t : g.path()) path.add(str(t));
       path.addAll(List.of(parts).subList(1, parts.length));
@@ -757,10 +818,13 @@ public final class Compiler {
       }
       case ArrayT a -> a.elems().forEach(x -> needsProv(x, needs, prov, ctx));
       case SetT s -> s.elems().forEach(x -> needsProv(x, needs, prov, ctx));
-      case ObjectT o -> o.entries().forEach(e -> {
-        needsProv(e.key(), needs, prov, ctx);
-        needsProv(e.value(), needs, prov, ctx);
-      });
+      case ObjectT o ->
+          o.entries()
+              .forEach(
+                  e -> {
+                    needsProv(e.key(), needs, prov, ctx);
+                    needsProv(e.value(), needs, prov, ctx);
+                  });
       case Call c -> c.args().forEach(x -> needsProv(x, needs, prov, ctx));
       case ArrayCompr a -> captured(t, needs, ctx);
       case SetCompr a -> captured(t, needs, ctx);
@@ -788,10 +852,13 @@ public final class Compiler {
       }
       case ArrayT a -> a.elems().forEach(x -> allSlots(x, out));
       case SetT s -> s.elems().forEach(x -> allSlots(x, out));
-      case ObjectT o -> o.entries().forEach(e -> {
-        allSlots(e.key(), out);
-        allSlots(e.value(), out);
-      });
+      case ObjectT o ->
+          o.entries()
+              .forEach(
+                  e -> {
+                    allSlots(e.key(), out);
+                    allSlots(e.value(), out);
+                  });
       case Call c -> c.args().forEach(x -> allSlots(x, out));
       case ArrayCompr a -> {
         allSlots(a.head(), out);
@@ -851,10 +918,13 @@ public final class Compiler {
     switch (t) {
       case Local l -> pv.set(l.slot());
       case ArrayT a -> a.elems().forEach(x -> sideVars(x, pv, needs, prov, ctx));
-      case ObjectT o -> o.entries().forEach(e -> {
-        needsProv(e.key(), needs, prov, ctx);
-        sideVars(e.value(), pv, needs, prov, ctx);
-      });
+      case ObjectT o ->
+          o.entries()
+              .forEach(
+                  e -> {
+                    needsProv(e.key(), needs, prov, ctx);
+                    sideVars(e.value(), pv, needs, prov, ctx);
+                  });
       default -> needsProv(t, needs, prov, ctx);
     }
   }
@@ -895,11 +965,14 @@ public final class Compiler {
   private static void decompose(Term a, Term b, List<Term[]> out) {
     if (a instanceof ArrayT x && b instanceof ArrayT y && x.elems().size() == y.elems().size()) {
       for (int i = 0; i < x.elems().size(); i++) decompose(x.elems().get(i), y.elems().get(i), out);
-    } else if (a instanceof ObjectT x && b instanceof ObjectT y && x.entries().size() == y.entries().size()
+    } else if (a instanceof ObjectT x
+        && b instanceof ObjectT y
+        && x.entries().size() == y.entries().size()
         && sameScalarKeys(x, y)) {
       for (Entry e : x.entries()) {
         for (Entry f : y.entries()) {
-          if (((Scalar) e.key()).value().equals(((Scalar) f.key()).value())) decompose(e.value(), f.value(), out);
+          if (((Scalar) e.key()).value().equals(((Scalar) f.key()).value()))
+            decompose(e.value(), f.value(), out);
         }
       }
     } else {
@@ -935,7 +1008,8 @@ public final class Compiler {
         Term term = t.term();
         if (term instanceof Call c && hasOutputArg(c)) {
           BitSet needs = new BitSet(), prov = new BitSet(), pv = new BitSet();
-          for (int i = 0; i < c.args().size() - 1; i++) needsProv(c.args().get(i), needs, prov, ctx);
+          for (int i = 0; i < c.args().size() - 1; i++)
+            needsProv(c.args().get(i), needs, prov, ctx);
           sideVars(c.args().get(c.args().size() - 1), pv, needs, prov, ctx);
           needs.andNot(bound);
           needs.andNot(prov);
@@ -997,7 +1071,8 @@ public final class Compiler {
   }
 
   private static boolean hasOutputArg(Call c) {
-    int arity = c.target() instanceof Builtin b ? b.arity() : c.target() instanceof Node n ? n.arity : -1;
+    int arity =
+        c.target() instanceof Builtin b ? b.arity() : c.target() instanceof Node n ? n.arity : -1;
     return arity >= 0 && c.args().size() == arity + 1;
   }
 
@@ -1027,13 +1102,17 @@ public final class Compiler {
           all.andNot(bound);
           String name = null;
           for (int i = all.nextSetBit(0); i >= 0; i = all.nextSetBit(i + 1)) {
-            if (!ctx.slotNames.get(i).equals("_") && (ctx.slotScope.get(i) == ctx.cur.id || !ctx.ownedBy(i, ctx.cur))) {
+            if (!ctx.slotNames.get(i).equals("_")
+                && (ctx.slotScope.get(i) == ctx.cur.id || !ctx.ownedBy(i, ctx.cur))) {
               name = ctx.slotNames.get(i);
               break;
             }
           }
           if (name == null && !all.isEmpty()) name = ctx.slotNames.get(all.nextSetBit(0));
-          throw new RegoException(RegoException.UNSAFE_VAR, "var " + (name == null ? "?" : name) + " is unsafe", e.loc());
+          throw new RegoException(
+              RegoException.UNSAFE_VAR,
+              "var " + (name == null ? "?" : name) + " is unsafe",
+              e.loc());
         }
       }
       // variables declared with some but never bound are unsafe
@@ -1041,7 +1120,8 @@ public final class Compiler {
         if (e.lit() instanceof SomeDecl s) {
           for (Term v : s.vars()) {
             if (v instanceof Local l && !bound.get(l.slot())) {
-              throw new RegoException(RegoException.UNSAFE_VAR, "var " + l.name() + " is unsafe", l.loc());
+              throw new RegoException(
+                  RegoException.UNSAFE_VAR, "var " + l.name() + " is unsafe", l.loc());
             }
           }
         }
@@ -1098,8 +1178,10 @@ public final class Compiler {
       for (int j = i; j < stack.size(); j++) b.append(stack.get(j).path).append(" -> ");
       b.append(n.path);
       CRule r = n.rules.isEmpty() ? n.defaultRule : n.rules.get(0);
-      throw new RegoException(RegoException.RECURSION,
-          "rule " + n.path + " is recursive: " + b, r == null ? null : r.loc);
+      throw new RegoException(
+          RegoException.RECURSION,
+          "rule " + n.path + " is recursive: " + b,
+          r == null ? null : r.loc);
     }
     state.put(n, 1);
     stack.add(n);
@@ -1168,10 +1250,13 @@ public final class Compiler {
       }
       case ArrayT a -> a.elems().forEach(x -> depsOf(x, out));
       case SetT s -> s.elems().forEach(x -> depsOf(x, out));
-      case ObjectT o -> o.entries().forEach(e -> {
-        depsOf(e.key(), out);
-        depsOf(e.value(), out);
-      });
+      case ObjectT o ->
+          o.entries()
+              .forEach(
+                  e -> {
+                    depsOf(e.key(), out);
+                    depsOf(e.value(), out);
+                  });
       case Call c -> {
         if (c.target() instanceof Node n) out.add(n);
         c.args().forEach(x -> depsOf(x, out));

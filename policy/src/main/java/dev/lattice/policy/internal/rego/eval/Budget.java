@@ -17,7 +17,8 @@ final class Budget {
 
   void step() {
     if (++steps > maxSteps) {
-      throw new RegoException(RegoException.BUDGET, "evaluation exceeded its budget of " + maxSteps + " steps");
+      throw new RegoException(
+          RegoException.BUDGET, "evaluation exceeded its budget of " + maxSteps + " steps");
     }
     if ((steps & 1023) == 0 && deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
       throw new RegoException(RegoException.BUDGET, "evaluation exceeded its deadline");

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +39,8 @@ public final class Engine implements CompiledPolicy {
     } catch (NotJsonException e) {
       throw new RegoException(RegoException.COMPILE, "data document: " + e.getMessage());
     }
-    if (!(d instanceof Value.Obj)) throw new RegoException(RegoException.COMPILE, "data document must be an object");
+    if (!(d instanceof Value.Obj))
+      throw new RegoException(RegoException.COMPILE, "data document must be an object");
     try {
       return new Engine(Compiler.compile(modules), d);
     } catch (StackOverflowError e) {
@@ -53,7 +53,10 @@ public final class Engine implements CompiledPolicy {
     return prepare(query, true);
   }
 
-  /** Prepares a query; {@code bareAsX=false} keeps OPA's raw binding form for bare terms (used by the conformance runner). */
+  /**
+   * Prepares a query; {@code bareAsX=false} keeps OPA's raw binding form for bare terms (used by
+   * the conformance runner).
+   */
   public Prepared prepare(String query, boolean bareAsX) {
     CompiledQuery q;
     try {
@@ -85,7 +88,8 @@ public final class Engine implements CompiledPolicy {
       } catch (NotJsonException e) {
         throw new RegoException(RegoException.EVAL_TYPE, "input: " + e.getMessage());
       } catch (StackOverflowError e) {
-        throw new RegoException(RegoException.BUDGET, "input or result nested too deeply (stack exhausted)");
+        throw new RegoException(
+            RegoException.BUDGET, "input or result nested too deeply (stack exhausted)");
       }
     }
 
@@ -103,12 +107,14 @@ public final class Engine implements CompiledPolicy {
     }
 
     /** Binding sets as values. */
-    public List<Map<String, Value>> evaluateRaw(Value in, EvalOptions options, List<TraceEvent> traceOut) {
+    public List<Map<String, Value>> evaluateRaw(
+        Value in, EvalOptions options, List<TraceEvent> traceOut) {
       return evaluateRaw(in, options, traceOut, null);
     }
 
     /** As above; {@code stepsOut[0]} receives the steps used (also when the evaluation fails). */
-    public List<Map<String, Value>> evaluateRaw(Value in, EvalOptions options, List<TraceEvent> traceOut, long[] stepsOut) {
+    public List<Map<String, Value>> evaluateRaw(
+        Value in, EvalOptions options, List<TraceEvent> traceOut, long[] stepsOut) {
       EvalOptions o = options == null ? EvalOptions.defaults() : options;
       long deadline = o.deadline() == null ? 0 : System.nanoTime() + o.deadline().toNanos();
       if (deadline == 0 && o.deadline() != null) deadline = 1;
@@ -116,30 +122,54 @@ public final class Engine implements CompiledPolicy {
       Instant now = o.now() == null ? Instant.now() : o.now();
       long nowNs = now.getEpochSecond() * 1_000_000_000L + now.getNano();
       List<TraceEvent> trace = o.trace() ? new ArrayList<>() : null;
-      Ev ev = new Ev(compiler.root(), compiler.nodeCount(), in, data, Set.of(), Map.of(), budget, o.strictBuiltinErrors(), trace, nowNs);
+      Ev ev =
+          new Ev(
+              compiler.root(),
+              compiler.nodeCount(),
+              in,
+              data,
+              Set.of(),
+              Map.of(),
+              budget,
+              o.strictBuiltinErrors(),
+              trace,
+              nowNs);
       List<Map<String, Value>> results = new ArrayList<>();
       Value[] frame = new Value[q.nslots()];
       try {
         if (q.bareTerm() != null) {
           List<Value> seen = new ArrayList<>(1);
-          ev.evalBody(q.body(), 0, frame, () -> ev.evalTerm(q.bareTerm(), frame, v -> {
-            if (!seen.contains(v)) seen.add(v);
-            return false;
-          }));
+          ev.evalBody(
+              q.body(),
+              0,
+              frame,
+              () ->
+                  ev.evalTerm(
+                      q.bareTerm(),
+                      frame,
+                      v -> {
+                        if (!seen.contains(v)) seen.add(v);
+                        return false;
+                      }));
           for (Value v : seen) results.add(Map.of(Rego.EXPRESSION_BINDING, v));
         } else {
-          ev.evalBody(q.body(), 0, frame, () -> {
-            Map<String, Value> m = new HashMap<>();
-            for (int i = 0; i < q.outputSlots().length; i++) {
-              Value v = frame[q.outputSlots()[i]];
-              if (v != null) m.put(q.outputNames().get(i), v);
-            }
-            results.add(m);
-            return false;
-          });
+          ev.evalBody(
+              q.body(),
+              0,
+              frame,
+              () -> {
+                Map<String, Value> m = new HashMap<>();
+                for (int i = 0; i < q.outputSlots().length; i++) {
+                  Value v = frame[q.outputSlots()[i]];
+                  if (v != null) m.put(q.outputNames().get(i), v);
+                }
+                results.add(m);
+                return false;
+              });
         }
       } catch (StackOverflowError e) {
-        throw new RegoException(RegoException.BUDGET, "evaluation nested too deeply (stack exhausted)");
+        throw new RegoException(
+            RegoException.BUDGET, "evaluation nested too deeply (stack exhausted)");
       } finally {
         if (stepsOut != null) stepsOut[0] = budget.steps();
         if (traceOut != null && trace != null) traceOut.addAll(trace);

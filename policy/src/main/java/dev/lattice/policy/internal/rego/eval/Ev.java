@@ -43,8 +43,17 @@ final class Ev implements BuiltinContext {
   final List<TraceEvent> trace; // null when off
   final long now;
 
-  Ev(Node root, int nodes, Value input, Value data, Set<Node> masked, Map<Object, Object> fnOverrides,
-      Budget budget, boolean strict, List<TraceEvent> trace, long now) {
+  Ev(
+      Node root,
+      int nodes,
+      Value input,
+      Value data,
+      Set<Node> masked,
+      Map<Object, Object> fnOverrides,
+      Budget budget,
+      boolean strict,
+      List<TraceEvent> trace,
+      long now) {
     this.root = root;
     this.input = input;
     this.data = data;
@@ -87,7 +96,9 @@ final class Ev implements BuiltinContext {
         if (!e.withs().isEmpty()) break;
         Lit lit = e.lit();
         if (lit instanceof TermLit t) {
-          if (t.term() instanceof Call c && (hasOutputArg(c) || c.target() instanceof Builtin b && b.name().equals("print"))) break;
+          if (t.term() instanceof Call c
+              && (hasOutputArg(c) || c.target() instanceof Builtin b && b.name().equals("print")))
+            break;
           Value v = evalOne(t.term(), f);
           if (v == MULTI) break;
           budget.step();
@@ -201,28 +212,52 @@ final class Ev implements BuiltinContext {
         return k.run();
       }
       case SomeIn s -> {
-        return evalTerm(s.collection(), f, c -> iterate(c, (key, val) ->
-            s.key() == null
-                ? bindPattern(s.value(), val, f, k)
-                : bindPattern(s.key(), key, f, () -> bindPattern(s.value(), val, f, k))));
+        return evalTerm(
+            s.collection(),
+            f,
+            c ->
+                iterate(
+                    c,
+                    (key, val) ->
+                        s.key() == null
+                            ? bindPattern(s.value(), val, f, k)
+                            : bindPattern(
+                                s.key(), key, f, () -> bindPattern(s.value(), val, f, k))));
       }
       case Every ev -> {
         Expr[] body = ev.body().toArray(new Expr[0]);
-        return evalTerm(ev.domain(), f, d -> {
-          if (!(d instanceof Value.Arr || d instanceof Value.Obj || d instanceof Value.SetV)) return false;
-          boolean[] failed = {false};
-          iterate(d, (key, val) -> {
-            boolean ok = ev.key() == null
-                ? bindPattern(ev.value(), val, f, () -> evalBody(body, 0, f, () -> true))
-                : bindPattern(ev.key(), key, f, () -> bindPattern(ev.value(), val, f, () -> evalBody(body, 0, f, () -> true)));
-            if (!ok) {
-              failed[0] = true;
-              return true;
-            }
-            return false;
-          });
-          return failed[0] ? false : k.run();
-        });
+        return evalTerm(
+            ev.domain(),
+            f,
+            d -> {
+              if (!(d instanceof Value.Arr || d instanceof Value.Obj || d instanceof Value.SetV))
+                return false;
+              boolean[] failed = {false};
+              iterate(
+                  d,
+                  (key, val) -> {
+                    boolean ok =
+                        ev.key() == null
+                            ? bindPattern(
+                                ev.value(), val, f, () -> evalBody(body, 0, f, () -> true))
+                            : bindPattern(
+                                ev.key(),
+                                key,
+                                f,
+                                () ->
+                                    bindPattern(
+                                        ev.value(),
+                                        val,
+                                        f,
+                                        () -> evalBody(body, 0, f, () -> true)));
+                    if (!ok) {
+                      failed[0] = true;
+                      return true;
+                    }
+                    return false;
+                  });
+              return failed[0] ? false : k.run();
+            });
       }
     }
   }
@@ -238,7 +273,8 @@ final class Ev implements BuiltinContext {
         for (int i = 0; i < a.size(); i++) if (fn.apply(Value.num(i), a.get(i))) return true;
       }
       case Value.Obj o -> {
-        for (Map.Entry<Value, Value> e : o.map().entrySet()) if (fn.apply(e.getKey(), e.getValue())) return true;
+        for (Map.Entry<Value, Value> e : o.map().entrySet())
+          if (fn.apply(e.getKey(), e.getValue())) return true;
       }
       case Value.SetV s -> {
         for (Value e : s.set()) if (fn.apply(e, e)) return true;
@@ -249,7 +285,8 @@ final class Ev implements BuiltinContext {
   }
 
   private static boolean hasOutputArg(Call c) {
-    int arity = c.target() instanceof Builtin b ? b.arity() : c.target() instanceof Node n ? n.arity : -1;
+    int arity =
+        c.target() instanceof Builtin b ? b.arity() : c.target() instanceof Node n ? n.arity : -1;
     return arity >= 0 && c.args().size() == arity + 1;
   }
 
@@ -304,10 +341,14 @@ final class Ev implements BuiltinContext {
           newInput = upsert(newInput, keys, 0, value);
         }
       } else {
-        throw new RegoException(RegoException.TYPE, "with keyword target must reference existing input, data, or a function", w.loc());
+        throw new RegoException(
+            RegoException.TYPE,
+            "with keyword target must reference existing input, data, or a function",
+            w.loc());
       }
     }
-    return new Ev(root, cache.length, newInput, newData, newMasked, newFns, budget, strict, trace, now);
+    return new Ev(
+        root, cache.length, newInput, newData, newMasked, newFns, budget, strict, trace, now);
   }
 
   private static Value upsert(Value base, List<Value> keys, int i, Value value) {
@@ -322,10 +363,13 @@ final class Ev implements BuiltinContext {
     Value v = evalOne(t, f);
     if (v != MULTI) return v;
     Value[] out = {null};
-    evalTerm(t, f, x -> {
-      out[0] = x;
-      return true;
-    });
+    evalTerm(
+        t,
+        f,
+        x -> {
+          out[0] = x;
+          return true;
+        });
     return out[0];
   }
 
@@ -374,7 +418,10 @@ final class Ev implements BuiltinContext {
         return unifyPairs(xs, ys, 0, f, k, 0);
       }
       Term var = a instanceof Local ? a : b;
-      throw new RegoException(RegoException.UNSAFE_VAR, "var " + ((var instanceof Local l) ? l.name() : "?") + " is unsafe", a.loc());
+      throw new RegoException(
+          RegoException.UNSAFE_VAR,
+          "var " + ((var instanceof Local l) ? l.name() : "?") + " is unsafe",
+          a.loc());
     }
     if (pa) return evalTerm(b, f, v -> bindPattern(a, v, f, k));
     if (pb) return evalTerm(a, f, v -> bindPattern(b, v, f, k));
@@ -392,7 +439,9 @@ final class Ev implements BuiltinContext {
     if (i == xs.size()) return k.run();
     Term a = xs.get(i);
     Term b = ys.get(i);
-    if (isPattern(a, f) && isPattern(b, f) && !(a instanceof ArrayT && b instanceof ArrayT)
+    if (isPattern(a, f)
+        && isPattern(b, f)
+        && !(a instanceof ArrayT && b instanceof ArrayT)
         && !(a instanceof ObjectT && b instanceof ObjectT)) {
       if (deferred > xs.size()) {
         return unify(a, b, f, k); // raises unsafe
@@ -444,11 +493,14 @@ final class Ev implements BuiltinContext {
   private boolean bindEntries(List<Entry> es, Value.Obj obj, int i, Value[] f, K k) {
     if (i == es.size()) return k.run();
     Entry e = es.get(i);
-    return evalTerm(e.key(), f, key -> {
-      Value v = obj.get(key);
-      if (v == null) return false;
-      return bindPattern(e.value(), v, f, () -> bindEntries(es, obj, i + 1, f, k));
-    });
+    return evalTerm(
+        e.key(),
+        f,
+        key -> {
+          Value v = obj.get(key);
+          if (v == null) return false;
+          return bindPattern(e.value(), v, f, () -> bindEntries(es, obj, i + 1, f, k));
+        });
   }
 
   // ------------------------------------------------------------ terms
@@ -526,31 +578,60 @@ final class Ev implements BuiltinContext {
       case ArrayCompr a -> {
         List<Value> out = new ArrayList<>();
         Expr[] body = a.body().toArray(new Expr[0]);
-        evalBody(body, 0, f, () -> evalTerm(a.head(), f, v -> {
-          out.add(v);
-          return false;
-        }));
+        evalBody(
+            body,
+            0,
+            f,
+            () ->
+                evalTerm(
+                    a.head(),
+                    f,
+                    v -> {
+                      out.add(v);
+                      return false;
+                    }));
         return Value.Arr.of(out);
       }
       case SetCompr a -> {
         TreeSet<Value> out = new TreeSet<>();
         Expr[] body = a.body().toArray(new Expr[0]);
-        evalBody(body, 0, f, () -> evalTerm(a.head(), f, v -> {
-          out.add(v);
-          return false;
-        }));
+        evalBody(
+            body,
+            0,
+            f,
+            () ->
+                evalTerm(
+                    a.head(),
+                    f,
+                    v -> {
+                      out.add(v);
+                      return false;
+                    }));
         return new Value.SetV(out);
       }
       case ObjectCompr a -> {
         TreeMap<Value, Value> out = new TreeMap<>();
         Expr[] body = a.body().toArray(new Expr[0]);
-        evalBody(body, 0, f, () -> evalTerm(a.key(), f, k -> evalTerm(a.value(), f, v -> {
-          Value prev = out.put(k, v);
-          if (prev != null && !prev.equals(v)) {
-            throw new RegoException(RegoException.CONFLICT, "object keys must be unique", a.loc());
-          }
-          return false;
-        })));
+        evalBody(
+            body,
+            0,
+            f,
+            () ->
+                evalTerm(
+                    a.key(),
+                    f,
+                    k ->
+                        evalTerm(
+                            a.value(),
+                            f,
+                            v -> {
+                              Value prev = out.put(k, v);
+                              if (prev != null && !prev.equals(v)) {
+                                throw new RegoException(
+                                    RegoException.CONFLICT, "object keys must be unique", a.loc());
+                              }
+                              return false;
+                            })));
         return new Value.Obj(out);
       }
       default -> throw new IllegalStateException("unexpected term " + t);
@@ -562,15 +643,27 @@ final class Ev implements BuiltinContext {
     Value one = evalOne(t, f);
     if (one != MULTI) return one != null && vk.apply(one);
     switch (t) {
-      case Local l -> throw new RegoException(RegoException.UNSAFE_VAR, "var " + l.name() + " is unsafe", l.loc());
+      case Local l ->
+          throw new RegoException(
+              RegoException.UNSAFE_VAR, "var " + l.name() + " is unsafe", l.loc());
       case Ref r -> {
         return evalRef(r, f, vk);
       }
       case ArrayT a -> {
-        return evalElems(a.elems(), 0, new Value[a.elems().size()], f, vals -> vk.apply(new Value.Arr(vals.clone())));
+        return evalElems(
+            a.elems(),
+            0,
+            new Value[a.elems().size()],
+            f,
+            vals -> vk.apply(new Value.Arr(vals.clone())));
       }
       case SetT s -> {
-        return evalElems(s.elems(), 0, new Value[s.elems().size()], f, vals -> vk.apply(Value.SetV.of(List.of(vals))));
+        return evalElems(
+            s.elems(),
+            0,
+            new Value[s.elems().size()],
+            f,
+            vals -> vk.apply(Value.SetV.of(List.of(vals))));
       }
       case ObjectT o -> {
         List<Term> flat = new ArrayList<>();
@@ -578,11 +671,16 @@ final class Ev implements BuiltinContext {
           flat.add(e.key());
           flat.add(e.value());
         }
-        return evalElems(flat, 0, new Value[flat.size()], f, vals -> {
-          TreeMap<Value, Value> m = new TreeMap<>();
-          for (int i = 0; i < vals.length; i += 2) m.put(vals[i], vals[i + 1]);
-          return vk.apply(new Value.Obj(m));
-        });
+        return evalElems(
+            flat,
+            0,
+            new Value[flat.size()],
+            f,
+            vals -> {
+              TreeMap<Value, Value> m = new TreeMap<>();
+              for (int i = 0; i < vals.length; i += 2) m.put(vals[i], vals[i + 1]);
+              return vk.apply(new Value.Obj(m));
+            });
       }
       case Call c -> {
         return evalCall(c, hasOutputArg(c) ? c.args().size() - 1 : c.args().size(), f, vk);
@@ -597,10 +695,13 @@ final class Ev implements BuiltinContext {
 
   private boolean evalElems(List<Term> ts, int i, Value[] acc, Value[] f, ArgsK k) {
     if (i == ts.size()) return k.apply(acc);
-    return evalTerm(ts.get(i), f, v -> {
-      acc[i] = v;
-      return evalElems(ts, i + 1, acc, f, k);
-    });
+    return evalTerm(
+        ts.get(i),
+        f,
+        v -> {
+          acc[i] = v;
+          return evalElems(ts, i + 1, acc, f, k);
+        });
   }
 
   // ------------------------------------------------------------ references
@@ -680,7 +781,8 @@ final class Ev implements BuiltinContext {
   /** Base documents come from JSON, so a number key also finds the string key of the same text. */
   static Value baseLookup(Value base, Value key) {
     Value v = lookup(base, key);
-    if (v == null && key instanceof Value.Num n && base instanceof Value.Obj o) v = o.get(Value.str(n.toString()));
+    if (v == null && key instanceof Value.Num n && base instanceof Value.Obj o)
+      v = o.get(Value.str(n.toString()));
     return v;
   }
 
@@ -698,12 +800,16 @@ final class Ev implements BuiltinContext {
     if (i == path.size()) return vk.apply(v);
     Term p = path.get(i);
     if (isPattern(p, f)) {
-      return iterate(v, (key, child) -> bindPattern(p, key, f, () -> walk(child, path, i + 1, f, vk)));
+      return iterate(
+          v, (key, child) -> bindPattern(p, key, f, () -> walk(child, path, i + 1, f, vk)));
     }
-    return evalTerm(p, f, key -> {
-      Value child = lookup(v, key);
-      return child != null && walk(child, path, i + 1, f, vk);
-    });
+    return evalTerm(
+        p,
+        f,
+        key -> {
+          Value child = lookup(v, key);
+          return child != null && walk(child, path, i + 1, f, vk);
+        });
   }
 
   private boolean walkData(Node n, Value base, List<Term> path, int i, Value[] f, VK vk) {
@@ -728,11 +834,14 @@ final class Ev implements BuiltinContext {
       }
       return false;
     }
-    return evalTerm(p, f, key -> {
-      Node child = childOf(n, key);
-      Value b = base == null ? null : baseLookup(base, key);
-      return walkData(child, b, path, i + 1, f, vk);
-    });
+    return evalTerm(
+        p,
+        f,
+        key -> {
+          Node child = childOf(n, key);
+          Value b = base == null ? null : baseLookup(base, key);
+          return walkData(child, b, path, i + 1, f, vk);
+        });
   }
 
   private Node childOf(Node n, Value key) {
@@ -781,12 +890,13 @@ final class Ev implements BuiltinContext {
     Value v;
     try {
       enter();
-      v = switch (n.kind) {
-        case COMPLETE -> completeValue(n);
-        case SET -> setValue(n);
-        case OBJECT -> objectValue(n);
-        case FUNCTION -> null;
-      };
+      v =
+          switch (n.kind) {
+            case COMPLETE -> completeValue(n);
+            case SET -> setValue(n);
+            case OBJECT -> objectValue(n);
+            case FUNCTION -> null;
+          };
     } catch (RuntimeException | Error e) {
       cache[n.id] = null;
       throw e;
@@ -799,7 +909,9 @@ final class Ev implements BuiltinContext {
 
   private void enter() {
     if (++budget.depth > Budget.MAX_DEPTH) {
-      throw new RegoException(RegoException.BUDGET, "evaluation nested deeper than " + Budget.MAX_DEPTH + " rule or function calls");
+      throw new RegoException(
+          RegoException.BUDGET,
+          "evaluation nested deeper than " + Budget.MAX_DEPTH + " rule or function calls");
     }
   }
 
@@ -814,16 +926,28 @@ final class Ev implements BuiltinContext {
         CRule branch = b;
         Value[] f = new Value[b.nslots];
         boolean[] found = {false};
-        evalBody(b.body, 0, f, () -> evalTerm(branch.value, f, v -> {
-          found[0] = true;
-          fired(branch);
-          if (result[0] != null && !result[0].equals(v)) {
-            throw new RegoException(RegoException.CONFLICT,
-                "rule " + n.path + " produced conflicting values (complete rules must not produce multiple outputs)", branch.loc);
-          }
-          result[0] = v;
-          return false;
-        }));
+        evalBody(
+            b.body,
+            0,
+            f,
+            () ->
+                evalTerm(
+                    branch.value,
+                    f,
+                    v -> {
+                      found[0] = true;
+                      fired(branch);
+                      if (result[0] != null && !result[0].equals(v)) {
+                        throw new RegoException(
+                            RegoException.CONFLICT,
+                            "rule "
+                                + n.path
+                                + " produced conflicting values (complete rules must not produce multiple outputs)",
+                            branch.loc);
+                      }
+                      result[0] = v;
+                      return false;
+                    }));
         if (found[0]) break;
       }
     }
@@ -837,11 +961,19 @@ final class Ev implements BuiltinContext {
     TreeSet<Value> out = new TreeSet<>();
     for (CRule r : n.rules) {
       Value[] f = new Value[r.nslots];
-      evalBody(r.body, 0, f, () -> evalTerm(r.setKey, f, v -> {
-        fired(r);
-        out.add(v);
-        return false;
-      }));
+      evalBody(
+          r.body,
+          0,
+          f,
+          () ->
+              evalTerm(
+                  r.setKey,
+                  f,
+                  v -> {
+                    fired(r);
+                    out.add(v);
+                    return false;
+                  }));
     }
     return new Value.SetV(out);
   }
@@ -854,35 +986,52 @@ final class Ev implements BuiltinContext {
         Value[] f = new Value[b.nslots];
         boolean[] found = {false};
         Value[] keys = new Value[r.headKeys.length];
-        evalBody(b.body, 0, f, () -> evalElems(List.of(r.headKeys), 0, keys, f, ks ->
-            evalTerm(r.setKey != null ? r.setKey : branch.value, f, v -> {
-              found[0] = true;
-              fired(branch);
-              if (r.setKey != null) insertSet(out, ks, 0, v, n, branch);
-              else insert(out, ks, 0, v, n, branch);
-              return false;
-            })));
+        evalBody(
+            b.body,
+            0,
+            f,
+            () ->
+                evalElems(
+                    List.of(r.headKeys),
+                    0,
+                    keys,
+                    f,
+                    ks ->
+                        evalTerm(
+                            r.setKey != null ? r.setKey : branch.value,
+                            f,
+                            v -> {
+                              found[0] = true;
+                              fired(branch);
+                              if (r.setKey != null) insertSet(out, ks, 0, v, n, branch);
+                              else insert(out, ks, 0, v, n, branch);
+                              return false;
+                            })));
         if (found[0]) break;
       }
     }
     // deeper ground rules under an object rule (p[x] := .. and p.q.r := ..)
     for (Map.Entry<String, Node> e : n.children.entrySet()) {
-      Value v = e.getValue().hasRules() ? ruleValue(e.getValue()) : nodeDocument(e.getValue(), null);
+      Value v =
+          e.getValue().hasRules() ? ruleValue(e.getValue()) : nodeDocument(e.getValue(), null);
       if (v != null) insert(out, new Value[] {Value.str(e.getKey())}, 0, v, n, null);
     }
     return freeze(out);
   }
 
   @SuppressWarnings("unchecked")
-  private static void insert(TreeMap<Value, Object> m, Value[] keys, int i, Value v, Node n, CRule r) {
+  private static void insert(
+      TreeMap<Value, Object> m, Value[] keys, int i, Value v, Node n, CRule r) {
     Value k = keys[i];
     if (i == keys.length - 1) {
       Object prev = m.get(k);
       if (prev == null) {
         m.put(k, v);
       } else if (prev instanceof TreeMap || !prev.equals(v)) {
-        throw new RegoException(RegoException.CONFLICT,
-            "rule " + n.path + " produced conflicting values (object keys must be unique)", r == null ? null : r.loc);
+        throw new RegoException(
+            RegoException.CONFLICT,
+            "rule " + n.path + " produced conflicting values (object keys must be unique)",
+            r == null ? null : r.loc);
       }
       return;
     }
@@ -894,14 +1043,17 @@ final class Ev implements BuiltinContext {
     } else if (prev instanceof TreeMap<?, ?> t) {
       sub = (TreeMap<Value, Object>) t;
     } else {
-      throw new RegoException(RegoException.CONFLICT,
-          "rule " + n.path + " produced conflicting values (object keys must be unique)", r == null ? null : r.loc);
+      throw new RegoException(
+          RegoException.CONFLICT,
+          "rule " + n.path + " produced conflicting values (object keys must be unique)",
+          r == null ? null : r.loc);
     }
     insert(sub, keys, i + 1, v, n, r);
   }
 
   @SuppressWarnings("unchecked")
-  private static void insertSet(TreeMap<Value, Object> m, Value[] keys, int i, Value elem, Node n, CRule r) {
+  private static void insertSet(
+      TreeMap<Value, Object> m, Value[] keys, int i, Value elem, Node n, CRule r) {
     Value k = keys[i];
     Object prev = m.get(k);
     if (i == keys.length - 1) {
@@ -910,7 +1062,10 @@ final class Ev implements BuiltinContext {
         m.put(k, prev);
       }
       if (!(prev instanceof TreeSet<?>)) {
-        throw new RegoException(RegoException.CONFLICT, "rule " + n.path + " produced conflicting values (object keys must be unique)", r.loc);
+        throw new RegoException(
+            RegoException.CONFLICT,
+            "rule " + n.path + " produced conflicting values (object keys must be unique)",
+            r.loc);
       }
       ((TreeSet<Value>) prev).add(elem);
       return;
@@ -920,7 +1075,10 @@ final class Ev implements BuiltinContext {
       m.put(k, prev);
     }
     if (!(prev instanceof TreeMap<?, ?>)) {
-      throw new RegoException(RegoException.CONFLICT, "rule " + n.path + " produced conflicting values (object keys must be unique)", r.loc);
+      throw new RegoException(
+          RegoException.CONFLICT,
+          "rule " + n.path + " produced conflicting values (object keys must be unique)",
+          r.loc);
     }
     insertSet((TreeMap<Value, Object>) prev, keys, i + 1, elem, n, r);
   }
@@ -976,23 +1134,28 @@ final class Ev implements BuiltinContext {
 
   private boolean evalCall(Call c, int nargs, Value[] f, VK vk) {
     List<Term> argTerms = c.args().subList(0, nargs);
-    return evalElems(argTerms, 0, new Value[nargs], f, vals -> {
-      Object t = target(c);
-      if (t instanceof Value v) return vk.apply(v);
-      if (t instanceof Node n) {
-        Value r = callUser(c, n, vals.clone());
-        return r != null && vk.apply(r);
-      }
-      Builtin b = (Builtin) t;
-      Value r = callBuiltin(b, vals.clone(), c.loc());
-      if (r == null) return false;
-      if (b.multi()) {
-        Value.Arr a = (Value.Arr) r;
-        for (int i = 0; i < a.size(); i++) if (vk.apply(a.get(i))) return true;
-        return false;
-      }
-      return vk.apply(r);
-    });
+    return evalElems(
+        argTerms,
+        0,
+        new Value[nargs],
+        f,
+        vals -> {
+          Object t = target(c);
+          if (t instanceof Value v) return vk.apply(v);
+          if (t instanceof Node n) {
+            Value r = callUser(c, n, vals.clone());
+            return r != null && vk.apply(r);
+          }
+          Builtin b = (Builtin) t;
+          Value r = callBuiltin(b, vals.clone(), c.loc());
+          if (r == null) return false;
+          if (b.multi()) {
+            Value.Arr a = (Value.Arr) r;
+            for (int i = 0; i < a.size(); i++) if (vk.apply(a.get(i))) return true;
+            return false;
+          }
+          return vk.apply(r);
+        });
   }
 
   private Value callBuiltin(Builtin b, Value[] args, Location loc) {
@@ -1002,7 +1165,8 @@ final class Ev implements BuiltinContext {
       if (strict) throw new RegoException(e.code(), b.name() + ": " + e.getMessage(), loc);
       return null;
     } catch (ArithmeticException | IllegalArgumentException | IndexOutOfBoundsException e) {
-      if (strict) throw new RegoException(RegoException.BUILTIN, b.name() + ": " + e.getMessage(), loc);
+      if (strict)
+        throw new RegoException(RegoException.BUILTIN, b.name() + ": " + e.getMessage(), loc);
       return null;
     }
   }
@@ -1016,16 +1180,34 @@ final class Ev implements BuiltinContext {
           CRule branch = b;
           Value[] f = new Value[b.nslots];
           boolean[] found = {false};
-          bindArgs(b.args, args, 0, f, () -> evalBody(branch.body, 0, f, () -> evalTerm(branch.value, f, v -> {
-            found[0] = true;
-            fired(branch);
-            if (result[0] != null && !result[0].equals(v)) {
-              throw new RegoException(RegoException.CONFLICT,
-                  "function " + n.path + " produced conflicting values for the same inputs (functions must not produce multiple outputs for same inputs)", loc);
-            }
-            result[0] = v;
-            return false;
-          })));
+          bindArgs(
+              b.args,
+              args,
+              0,
+              f,
+              () ->
+                  evalBody(
+                      branch.body,
+                      0,
+                      f,
+                      () ->
+                          evalTerm(
+                              branch.value,
+                              f,
+                              v -> {
+                                found[0] = true;
+                                fired(branch);
+                                if (result[0] != null && !result[0].equals(v)) {
+                                  throw new RegoException(
+                                      RegoException.CONFLICT,
+                                      "function "
+                                          + n.path
+                                          + " produced conflicting values for the same inputs (functions must not produce multiple outputs for same inputs)",
+                                      loc);
+                                }
+                                result[0] = v;
+                                return false;
+                              })));
           if (found[0]) break;
         }
       }

@@ -98,7 +98,9 @@ public final class Lexer {
   private String number() {
     int s = pos;
     while (pos < src.length() && Character.isDigit(src.charAt(pos))) pos++;
-    if (pos + 1 < src.length() && src.charAt(pos) == '.' && Character.isDigit(src.charAt(pos + 1))) {
+    if (pos + 1 < src.length()
+        && src.charAt(pos) == '.'
+        && Character.isDigit(src.charAt(pos + 1))) {
       pos++;
       while (pos < src.length() && Character.isDigit(src.charAt(pos))) pos++;
     }
@@ -119,7 +121,8 @@ public final class Lexer {
     pos++;
     StringBuilder b = new StringBuilder();
     while (true) {
-      if (pos >= src.length() || src.charAt(pos) == '\n') throw error("non-terminated string", l, col);
+      if (pos >= src.length() || src.charAt(pos) == '\n')
+        throw error("non-terminated string", l, col);
       char c = src.charAt(pos++);
       if (c == '"') return b.toString();
       if (c == '\\') {

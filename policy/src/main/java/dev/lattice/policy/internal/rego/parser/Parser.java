@@ -16,8 +16,19 @@ public final class Parser {
   private static final Map<String, String> RELATION =
       Map.of("==", "equal", "!=", "neq", "<", "lt", "<=", "lte", ">", "gt", ">=", "gte");
   private static final Set<String> KEYWORDS =
-      Set.of("package", "import", "default", "else", "if", "contains", "some", "in", "every", "not",
-          "with", "as");
+      Set.of(
+          "package",
+          "import",
+          "default",
+          "else",
+          "if",
+          "contains",
+          "some",
+          "in",
+          "every",
+          "not",
+          "with",
+          "as");
   private static final int MAX_DEPTH = 400;
 
   private final String file;
@@ -38,7 +49,8 @@ public final class Parser {
     try {
       return ps.module();
     } catch (StackOverflowError e) {
-      throw new RegoException(RegoException.PARSE, "policy nested too deeply", new Location(file, 1, 1));
+      throw new RegoException(
+          RegoException.PARSE, "policy nested too deeply", new Location(file, 1, 1));
     }
   }
 
@@ -49,7 +61,8 @@ public final class Parser {
       if (body.isEmpty()) throw ps.error("empty query");
       return body;
     } catch (StackOverflowError e) {
-      throw new RegoException(RegoException.PARSE, "query nested too deeply", new Location("query", 1, 1));
+      throw new RegoException(
+          RegoException.PARSE, "query nested too deeply", new Location("query", 1, 1));
     }
   }
 
@@ -280,7 +293,8 @@ public final class Parser {
     if (atOp("{") && !peek().newlineBefore() && allowBareBrace) {
       return braceBody();
     }
-    return List.of(new Expr(new TermLit(new Scalar(Value.TRUE, loc(start))), false, List.of(), loc(start)));
+    return List.of(
+        new Expr(new TermLit(new Scalar(Value.TRUE, loc(start))), false, List.of(), loc(start)));
   }
 
   private List<Expr> braceBody() {
@@ -302,11 +316,13 @@ public final class Parser {
       while (true) {
         while (atOp(";")) next();
         if (end == null ? peek().kind() == Token.Kind.EOF : atOp(end)) return out;
-        if (peek().kind() == Token.Kind.EOF) throw error("unexpected end of input, expected '" + end + "'");
+        if (peek().kind() == Token.Kind.EOF)
+          throw error("unexpected end of input, expected '" + end + "'");
         out.add(literal());
-        boolean sep = atOp(";")
-            || peek().newlineBefore()
-            || (end == null ? peek().kind() == Token.Kind.EOF : atOp(end));
+        boolean sep =
+            atOp(";")
+                || peek().newlineBefore()
+                || (end == null ? peek().kind() == Token.Kind.EOF : atOp(end));
         if (!sep) throw error("unexpected " + describe(peek()) + ", expected end of expression");
       }
     } finally {
@@ -331,13 +347,15 @@ public final class Parser {
         next();
         if (terms.size() > 2) throw error("unexpected ',' in some ... in");
         Term coll = relation();
-        Lit lit = terms.size() == 1
-            ? new SomeIn(null, terms.get(0), coll)
-            : new SomeIn(terms.get(0), terms.get(1), coll);
+        Lit lit =
+            terms.size() == 1
+                ? new SomeIn(null, terms.get(0), coll)
+                : new SomeIn(terms.get(0), terms.get(1), coll);
         return new Expr(lit, false, withs(), loc(start));
       }
       for (Term t : terms) {
-        if (!(t instanceof Var)) throw new RegoException(RegoException.PARSE, "expected var in some declaration", t.loc());
+        if (!(t instanceof Var))
+          throw new RegoException(RegoException.PARSE, "expected var in some declaration", t.loc());
       }
       return new Expr(new SomeDecl(terms), false, List.of(), loc(start));
     }
@@ -459,7 +477,8 @@ public final class Parser {
     while ((atOp("+") || atOp("-")) && continues()) {
       Token op = next();
       Term right = factor();
-      left = new Call(op.text().equals("+") ? "plus" : "minus", List.of(left, right), loc(op), null);
+      left =
+          new Call(op.text().equals("+") ? "plus" : "minus", List.of(left, right), loc(op), null);
     }
     return left;
   }
@@ -469,11 +488,12 @@ public final class Parser {
     while ((atOp("*") || atOp("/") || atOp("%")) && continues()) {
       Token op = next();
       Term right = unary();
-      String name = switch (op.text()) {
-        case "*" -> "mul";
-        case "/" -> "div";
-        default -> "rem";
-      };
+      String name =
+          switch (op.text()) {
+            case "*" -> "mul";
+            case "/" -> "div";
+            default -> "rem";
+          };
       left = new Call(name, List.of(left, right), loc(op), null);
     }
     return left;
@@ -482,7 +502,9 @@ public final class Parser {
   private Term unary() {
     if (atOp("-")) {
       Token m = next();
-      if (peek().kind() == Token.Kind.NUMBER && peek().line() == m.line() && peek().col() == m.col() + 1) {
+      if (peek().kind() == Token.Kind.NUMBER
+          && peek().line() == m.line()
+          && peek().col() == m.col() + 1) {
         Token n = next();
         Value.Num num = Value.Num.parse("-" + n.text());
         if (num == null) throw error("invalid number");
@@ -507,7 +529,8 @@ public final class Parser {
         }
         case STRING, RAW_STRING -> {
           next();
-          return new Scalar(Value.str(t.text().length() <= 32 ? t.text().intern() : t.text()), loc(t));
+          return new Scalar(
+              Value.str(t.text().length() <= 32 ? t.text().intern() : t.text()), loc(t));
         }
         case IDENT -> {
           if (KEYWORDS.contains(t.text()) && !t.text().equals("contains")) {

@@ -59,7 +59,9 @@ public final class Convert {
     }
     if (o instanceof Character c) return new Value.Str(c.toString());
     throw new NotJsonException(
-        "not a JSON-like value: " + o.getClass().getName() + " (use Map, List, String, Number, Boolean or null)");
+        "not a JSON-like value: "
+            + o.getClass().getName()
+            + " (use Map, List, String, Number, Boolean or null)");
   }
 
   /**
@@ -81,8 +83,9 @@ public final class Convert {
   }
 
   /**
-   * Value to Java: null, Boolean, Long (small integers) or BigDecimal, String, List (arrays; sets as
-   * sorted lists), Map with String keys (non-string keys as their JSON text), insertion = sorted order.
+   * Value to Java: null, Boolean, Long (small integers) or BigDecimal, String, List (arrays; sets
+   * as sorted lists), Map with String keys (non-string keys as their JSON text), insertion = sorted
+   * order.
    */
   public static Object toJava(Value v) {
     return switch (v) {

@@ -40,14 +40,19 @@ public final class Json {
     b.append('"');
   }
 
-  /** Compact JSON (sets become arrays, non-string keys their JSON text), like OPA's json.marshal. */
+  /**
+   * Compact JSON (sets become arrays, non-string keys their JSON text), like OPA's json.marshal.
+   */
   public static String write(Value v) {
     StringBuilder b = new StringBuilder();
     write(v, b, false);
     return b.toString();
   }
 
-  /** Rego term syntax as OPA prints it: {@code {"a": 1}}, {@code [1, 2]}, {@code {1, 2}}, {@code set()}. */
+  /**
+   * Rego term syntax as OPA prints it: {@code {"a": 1}}, {@code [1, 2]}, {@code {1, 2}}, {@code
+   * set()}.
+   */
   public static String term(Value v) {
     StringBuilder b = new StringBuilder();
     write(v, b, true);
@@ -104,7 +109,8 @@ public final class Json {
     p.ws();
     Value v = p.value(0);
     p.ws();
-    if (p.pos != text.length()) throw new IllegalArgumentException("unexpected trailing characters");
+    if (p.pos != text.length())
+      throw new IllegalArgumentException("unexpected trailing characters");
     return v;
   }
 

@@ -97,7 +97,9 @@ public sealed interface Value extends Comparable<Value>
     }
   }
 
-  /** Arbitrary-precision number with a {@code long} fast path; integral values that fit are small. */
+  /**
+   * Arbitrary-precision number with a {@code long} fast path; integral values that fit are small.
+   */
   final class Num implements Value {
     private static final Num[] CACHE = new Num[1024 + 128];
 
@@ -160,7 +162,8 @@ public sealed interface Value extends Comparable<Value>
 
     /** The value as an int when it is an integer in int range, else null. */
     public Integer intValue() {
-      if (big == null) return small >= Integer.MIN_VALUE && small <= Integer.MAX_VALUE ? (int) small : null;
+      if (big == null)
+        return small >= Integer.MIN_VALUE && small <= Integer.MAX_VALUE ? (int) small : null;
       return null;
     }
 
