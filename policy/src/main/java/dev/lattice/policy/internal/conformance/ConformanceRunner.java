@@ -8,7 +8,6 @@ import dev.lattice.policy.internal.rego.value.Convert;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,7 +156,8 @@ public final class ConformanceRunner {
       int i = 0;
       for (JsonNode m : mods) modules.add(new RegoModule("test-" + (i++) + ".rego", m.asString()));
     }
-    Value data = c.has("data") && !c.get("data").isNull() ? toValue(c.get("data")) : null;
+    Value data =
+        c.has("data") && !c.get("data").isNull() ? Convert.fromJsonNode(c.get("data")) : null;
     String wantError = text(c, "want_error");
     String wantCode = text(c, "want_error_code");
     boolean expectError = wantError != null || wantCode != null;
@@ -169,7 +169,7 @@ public final class ConformanceRunner {
       if (c.has("input_term")) {
         input = parseTerm(text(c, "input_term"));
       } else if (c.has("input")) {
-        input = toValue(c.get("input"));
+        input = Convert.fromJsonNode(c.get("input"));
       }
       Engine engine = Engine.compile(modules, data);
       Engine.Prepared q = engine.prepare(query, false);
@@ -202,7 +202,7 @@ public final class ConformanceRunner {
     for (JsonNode row : want) {
       TreeMap<Value, Value> m = new TreeMap<>();
       for (Map.Entry<String, JsonNode> e : row.properties()) {
-        Value v = toValue(e.getValue());
+        Value v = Convert.fromJsonNode(e.getValue());
         if (sortBindings) v = sortArray(v);
         m.put(Value.str(e.getKey()), v);
       }
@@ -251,29 +251,5 @@ public final class ConformanceRunner {
     if (r.isEmpty())
       throw new RegoException(RegoException.PARSE, "input_term is undefined: " + text);
     return r.get(0).get("__input_term__");
-  }
-
-  static Value toValue(JsonNode n) {
-    if (n == null || n.isNull() || n.isMissingNode()) return Value.NULL;
-    if (n.isBoolean()) return Value.bool(n.asBoolean());
-    if (n.isIntegralNumber()) return Value.Num.of(n.bigIntegerValue());
-    if (n.isNumber()) return Value.Num.of(n.decimalValue());
-    if (n.isString()) return Value.str(n.asString());
-    if (n.isArray()) {
-      List<Value> l = new ArrayList<>();
-      for (JsonNode x : n) l.add(toValue(x));
-      return Value.Arr.of(l);
-    }
-    if (n.isObject()) {
-      TreeMap<Value, Value> m = new TreeMap<>();
-      for (Map.Entry<String, JsonNode> e : n.properties())
-        m.put(Value.str(e.getKey()), toValue(e.getValue()));
-      return new Value.Obj(m);
-    }
-    return Value.str(n.asString());
-  }
-
-  static BigDecimal unused() {
-    return BigDecimal.ZERO;
   }
 }

@@ -3,12 +3,11 @@ package dev.lattice.policy.internal.rego.builtins;
 import static dev.lattice.policy.internal.rego.builtins.Args.str;
 import static dev.lattice.policy.internal.rego.builtins.Builtins.add;
 
+import dev.lattice.policy.internal.rego.value.Convert;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationFeature;
@@ -45,7 +44,7 @@ final class Yaml {
         1,
         (a, c) -> {
           List<JsonNode> docs = parse(str(a, 0));
-          return docs.isEmpty() ? Value.NULL : toValue(docs.get(0));
+          return docs.isEmpty() ? Value.NULL : Convert.fromJsonNode(docs.get(0));
         });
     add(
         "yaml.is_valid",
@@ -72,25 +71,5 @@ final class Yaml {
       throw BuiltinException.error(
           "yaml: " + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage()));
     }
-  }
-
-  static Value toValue(JsonNode n) {
-    if (n == null || n.isNull() || n.isMissingNode()) return Value.NULL;
-    if (n.isBoolean()) return Value.bool(n.asBoolean());
-    if (n.isIntegralNumber()) return Value.Num.of(n.bigIntegerValue());
-    if (n.isNumber()) return Value.Num.of(n.decimalValue());
-    if (n.isString()) return Value.str(n.asString());
-    if (n.isArray()) {
-      List<Value> l = new ArrayList<>();
-      for (JsonNode x : n) l.add(toValue(x));
-      return Value.Arr.of(l);
-    }
-    if (n.isObject()) {
-      TreeMap<Value, Value> m = new TreeMap<>();
-      for (Map.Entry<String, JsonNode> e : n.properties())
-        m.put(Value.str(e.getKey()), toValue(e.getValue()));
-      return new Value.Obj(m);
-    }
-    return Value.str(n.asString());
   }
 }

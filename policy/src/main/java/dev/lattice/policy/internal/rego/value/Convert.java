@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
 
 /** Conversions between JSON-like Java values and Rego values. */
 public final class Convert {
@@ -112,5 +113,26 @@ public final class Convert {
         yield m;
       }
     };
+  }
+
+  /** A Jackson tree as a Rego value (integers stay exact, decimals keep their precision). */
+  public static Value fromJsonNode(JsonNode n) {
+    if (n == null || n.isNull() || n.isMissingNode()) return Value.NULL;
+    if (n.isBoolean()) return Value.bool(n.asBoolean());
+    if (n.isIntegralNumber()) return Value.Num.of(n.bigIntegerValue());
+    if (n.isNumber()) return Value.Num.of(n.decimalValue());
+    if (n.isString()) return Value.str(n.asString());
+    if (n.isArray()) {
+      List<Value> l = new ArrayList<>();
+      for (JsonNode x : n) l.add(fromJsonNode(x));
+      return Value.Arr.of(l);
+    }
+    if (n.isObject()) {
+      TreeMap<Value, Value> m = new TreeMap<>();
+      for (Map.Entry<String, JsonNode> e : n.properties())
+        m.put(Value.str(e.getKey()), fromJsonNode(e.getValue()));
+      return new Value.Obj(m);
+    }
+    return Value.str(n.asString());
   }
 }
