@@ -174,6 +174,9 @@ public class SecurityConfiguration {
                 .access(any(ADMIN, COMPLIANCE))
                 .requestMatchers(GET, "/api/v1/decisions")
                 .access(any(ADMIN, COMPLIANCE))
+                // Published schemas hold no data: any authenticated caller
+                .requestMatchers(GET, "/api/v1/schemas", "/api/v1/schemas/**")
+                .authenticated()
                 // OPA-compatible data API
                 .requestMatchers(POST, "/v1/data", "/v1/data/**")
                 .access(any(ADMIN, COMPLIANCE, SERVICE))

@@ -74,6 +74,8 @@ class AccessMatrixIT extends GatewayIntegrationTest {
         e("POST", "/api/v1/policies/no-such-revision/replay", EMPTY, ADMIN, COMPLIANCE),
         e("POST", "/api/v1/policies/no-such-revision/activate", null, ADMIN, COMPLIANCE),
         e("GET", "/api/v1/decisions?eventId=e-matrix", null, ADMIN, COMPLIANCE),
+        e("GET", "/api/v1/schemas", null, Role.values()),
+        e("GET", "/api/v1/schemas/MemberDataEvent", null, Role.values()),
         e("POST", "/v1/data/lattice/decision", "{\"input\":{}}", ADMIN, COMPLIANCE, SERVICE),
         e("GET", "/api/v1/no-such-endpoint", null));
   }
