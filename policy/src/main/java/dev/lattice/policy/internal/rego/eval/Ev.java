@@ -12,6 +12,7 @@ import dev.lattice.policy.internal.rego.compiler.Node;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -577,36 +578,12 @@ final class Ev implements BuiltinContext {
       }
       case ArrayCompr a -> {
         List<Value> out = new ArrayList<>();
-        Expr[] body = a.body().toArray(new Expr[0]);
-        evalBody(
-            body,
-            0,
-            f,
-            () ->
-                evalTerm(
-                    a.head(),
-                    f,
-                    v -> {
-                      out.add(v);
-                      return false;
-                    }));
+        collectHeads(a.head(), a.body(), f, out);
         return Value.Arr.of(out);
       }
       case SetCompr a -> {
         TreeSet<Value> out = new TreeSet<>();
-        Expr[] body = a.body().toArray(new Expr[0]);
-        evalBody(
-            body,
-            0,
-            f,
-            () ->
-                evalTerm(
-                    a.head(),
-                    f,
-                    v -> {
-                      out.add(v);
-                      return false;
-                    }));
+        collectHeads(a.head(), a.body(), f, out);
         return new Value.SetV(out);
       }
       case ObjectCompr a -> {
@@ -639,6 +616,22 @@ final class Ev implements BuiltinContext {
   }
 
   /** Generator evaluation: calls vk for every value of t. */
+  /** Adds the head's value to {@code out} for every solution of an array or set comprehension. */
+  private void collectHeads(Term head, List<Expr> body, Value[] f, Collection<Value> out) {
+    evalBody(
+        body.toArray(new Expr[0]),
+        0,
+        f,
+        () ->
+            evalTerm(
+                head,
+                f,
+                v -> {
+                  out.add(v);
+                  return false;
+                }));
+  }
+
   boolean evalTerm(Term t, Value[] f, VK vk) {
     Value one = evalOne(t, f);
     if (one != MULTI) return one != null && vk.apply(one);
