@@ -77,6 +77,10 @@ class AccessMatrixIT extends GatewayIntegrationTest {
         e("GET", "/api/v1/schemas", null, Role.values()),
         e("GET", "/api/v1/schemas/MemberDataEvent", null, Role.values()),
         e("POST", "/v1/data/lattice/decision", "{\"input\":{}}", ADMIN, COMPLIANCE, SERVICE),
+        e("GET", "/api/v1/me", null, Role.values()),
+        e("GET", "/api/v1/overview", null, ADMIN, COMPLIANCE),
+        e("GET", "/api/v1/policies/no-such-revision/files", null, ADMIN, COMPLIANCE),
+        e("POST", "/api/v1/policies/tests", EMPTY, ADMIN, COMPLIANCE),
         e("GET", "/api/v1/no-such-endpoint", null));
   }
 
