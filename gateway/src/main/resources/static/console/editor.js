@@ -94,9 +94,14 @@ export function createEditor(parent, label, onChange) {
   function mark(diagnostics) {
     view.dispatch(
       setDiagnostics(view.state, diagnostics.map((d) => {
-        const from = position(d.line, d.col);
-        const lineEnd = view.state.doc.lineAt(from).to;
-        const to = lineEnd > from ? lineEnd : Math.min(from + 1, view.state.doc.length);
+        const doc = view.state.doc;
+        let from = position(d.line, d.col);
+        let line = doc.lineAt(from);
+        // An error at the end of a line (or past the last line) marks that line's last character, or
+        // the previous line's when the line is empty, so that the mark is visible.
+        if (line.length === 0 && line.number > 1) line = doc.line(line.number - 1);
+        if (from >= line.to) from = Math.max(line.from, line.to - 1);
+        const to = Math.max(line.to, Math.min(from + 1, doc.length));
         return { from, to, severity: 'error', message: d.message };
       })),
     );

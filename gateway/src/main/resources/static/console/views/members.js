@@ -32,9 +32,9 @@ export async function render(container, params, signal) {
     }
     if (signal.aborted) return;
     body.replaceChildren(
-      h('div', { class: 'grid2' }, consentCard(consent), actionsCard()),
-      historyCard(consent),
+      consentCard(consent),
       activityCard(activity),
+      h('div', { class: 'grid2' }, historyCard(consent), actionsCard()),
     );
   }
 

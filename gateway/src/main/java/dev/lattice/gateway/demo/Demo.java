@@ -412,11 +412,13 @@ final class Demo {
 
         ==================================================================================================
          Lattice demo is running: %s   (API docs: %s/swagger-ui.html)
+         Web console: %s/console/   (sign in with the admin API key below)
          Admin API key: %s
          Networks: %s
          Brands:   %s
         --------------------------------------------------------------------------------------------------
         """,
+            base,
             base,
             base,
             adminKey,
