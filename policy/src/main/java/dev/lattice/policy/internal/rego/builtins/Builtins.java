@@ -14,6 +14,7 @@ public final class Builtins {
     Core.register();
     Collections.register();
     Strings.register();
+    Regex.register();
     Encoding.register();
     Time.register();
     Yaml.register();

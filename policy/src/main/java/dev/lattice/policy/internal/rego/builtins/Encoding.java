@@ -92,11 +92,7 @@ final class Encoding {
         "hex.decode",
         1,
         (a, c) -> {
-          try {
-            return Value.str(decodeUtf8(HexFormat.of().parseHex(str(a, 0))));
-          } catch (IllegalArgumentException e) {
-            throw BuiltinException.error("invalid hex string: " + e.getMessage());
-          }
+          return Value.str(decodeUtf8(hexDecode(utf8(str(a, 0)))));
         });
     add(
         "urlquery.encode",
@@ -240,45 +236,131 @@ final class Encoding {
     }
   }
 
-  private static BigDecimal units(String s, boolean bytes) {
-    String t = s.replace("\"", "").trim();
-    int i = 0;
-    while (i < t.length()
-        && (Character.isDigit(t.charAt(i))
-            || t.charAt(i) == '.'
-            || t.charAt(i) == '-'
-            || t.charAt(i) == '+')) i++;
-    String numPart = t.substring(0, i);
-    String unit = t.substring(i).trim();
-    if (numPart.isEmpty()) throw BuiltinException.error("no amount provided");
+  /** Go's {@code hex.DecodeString}, with its errors in its order (bad byte before odd length). */
+  static byte[] hexDecode(byte[] src) {
+    byte[] out = new byte[src.length / 2];
+    int j = 1;
+    for (; j < src.length; j += 2) {
+      int hi = Character.digit(src[j - 1] & 0xff, 16), lo = Character.digit(src[j] & 0xff, 16);
+      if (hi < 0) throw invalidHexByte(src[j - 1]);
+      if (lo < 0) throw invalidHexByte(src[j]);
+      out[j / 2] = (byte) ((hi << 4) | lo);
+    }
+    if (src.length % 2 == 1) {
+      if (Character.digit(src[j - 1] & 0xff, 16) < 0) throw invalidHexByte(src[j - 1]);
+      throw BuiltinException.error("encoding/hex: odd length hex string");
+    }
+    return out;
+  }
+
+  private static BuiltinException invalidHexByte(byte b) {
+    int cp = b & 0xff;
+    String u = String.format("U+%04X", cp);
+    if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0)) u += " '" + (char) cp + "'";
+    return BuiltinException.error("encoding/hex: invalid byte: " + u);
+  }
+
+  /** OPA's {@code units.parse} / {@code units.parse_bytes} (messages prefixed as OPA's are). */
+  private static BigDecimal units(String raw, boolean bytes) {
+    String name = ""; // the engine prefixes the built-in name
+    String s = (bytes ? raw.toLowerCase(java.util.Locale.ROOT) : raw).replace("\"", "");
+    if (s.contains(" "))
+      throw BuiltinException.error(name + "spaces not allowed in resource strings");
+    String[] numUnit = splitNumAndUnit(s);
+    if (numUnit == null) throw BuiltinException.error(name + "exponent too large");
+    String num = numUnit[0], unit = numUnit[1];
+    if (num.isEmpty())
+      throw BuiltinException.error(
+          name + (bytes ? "no byte amount provided" : "no amount provided"));
+    BigDecimal mult;
+    if (bytes) {
+      mult =
+          switch (unit) {
+            case "" -> BigDecimal.ONE;
+            case "kb", "k" -> BigDecimal.TEN.pow(3);
+            case "kib", "ki" -> BigDecimal.valueOf(2).pow(10);
+            case "mb", "m" -> BigDecimal.TEN.pow(6);
+            case "mib", "mi" -> BigDecimal.valueOf(2).pow(20);
+            case "gb", "g" -> BigDecimal.TEN.pow(9);
+            case "gib", "gi" -> BigDecimal.valueOf(2).pow(30);
+            case "tb", "t" -> BigDecimal.TEN.pow(12);
+            case "tib", "ti" -> BigDecimal.valueOf(2).pow(40);
+            case "pb", "p" -> BigDecimal.TEN.pow(15);
+            case "pib", "pi" -> BigDecimal.valueOf(2).pow(50);
+            case "eb", "e" -> BigDecimal.TEN.pow(18);
+            case "eib", "ei" -> BigDecimal.valueOf(2).pow(60);
+            default -> throw BuiltinException.error(name + "byte unit " + unit + " not recognized");
+          };
+    } else {
+      // only the letters after the first are lower-cased: 'm' (milli) differs from 'M' (mega)
+      if (unit.length() > 1)
+        unit = unit.charAt(0) + unit.substring(1).toLowerCase(java.util.Locale.ROOT);
+      mult =
+          switch (unit) {
+            case "m" -> new BigDecimal("0.001");
+            case "" -> BigDecimal.ONE;
+            case "k", "K" -> BigDecimal.TEN.pow(3);
+            case "ki", "Ki" -> BigDecimal.valueOf(2).pow(10);
+            case "M" -> BigDecimal.TEN.pow(6);
+            case "mi", "Mi" -> BigDecimal.valueOf(2).pow(20);
+            case "g", "G" -> BigDecimal.TEN.pow(9);
+            case "gi", "Gi" -> BigDecimal.valueOf(2).pow(30);
+            case "t", "T" -> BigDecimal.TEN.pow(12);
+            case "ti", "Ti" -> BigDecimal.valueOf(2).pow(40);
+            case "p", "P" -> BigDecimal.TEN.pow(15);
+            case "pi", "Pi" -> BigDecimal.valueOf(2).pow(50);
+            case "e", "E" -> BigDecimal.TEN.pow(18);
+            case "ei", "Ei" -> BigDecimal.valueOf(2).pow(60);
+            default -> throw BuiltinException.error(name + "unit " + unit + " not recognized");
+          };
+    }
     BigDecimal n;
     try {
-      n = new BigDecimal(numPart);
+      n = new BigDecimal(num);
     } catch (NumberFormatException e) {
-      throw BuiltinException.error("could not parse amount to a number");
+      throw BuiltinException.error(
+          name
+              + (bytes
+                  ? "could not parse byte amount to a number"
+                  : "could not parse amount to a number"));
     }
-    String u = bytes ? unit.toLowerCase() : unit;
-    if (bytes && u.endsWith("b") && u.length() > 1) u = u.substring(0, u.length() - 1);
-    BigDecimal mult =
-        switch (u) {
-          case "" -> BigDecimal.ONE;
-          case "m" -> bytes ? BigDecimal.TEN.pow(6) : new BigDecimal("0.001");
-          case "k", "K" -> BigDecimal.TEN.pow(3);
-          case "M" -> BigDecimal.TEN.pow(6);
-          case "g", "G" -> BigDecimal.TEN.pow(9);
-          case "t", "T" -> BigDecimal.TEN.pow(12);
-          case "p", "P" -> BigDecimal.TEN.pow(15);
-          case "e", "E" -> BigDecimal.TEN.pow(18);
-          case "ki", "Ki" -> BigDecimal.valueOf(2).pow(10);
-          case "mi", "Mi" -> BigDecimal.valueOf(2).pow(20);
-          case "gi", "Gi" -> BigDecimal.valueOf(2).pow(30);
-          case "ti", "Ti" -> BigDecimal.valueOf(2).pow(40);
-          case "pi", "Pi" -> BigDecimal.valueOf(2).pow(50);
-          case "ei", "Ei" -> BigDecimal.valueOf(2).pow(60);
-          case "b" -> BigDecimal.ONE;
-          default -> throw BuiltinException.error("unknown unit \"" + unit + "\"");
-        };
-    return n.multiply(mult);
+    BigDecimal r = n.multiply(mult);
+    if (bytes) return r.setScale(0, java.math.RoundingMode.DOWN);
+    if (r.signum() == 0 || r.stripTrailingZeros().scale() <= 0)
+      return r.setScale(0, java.math.RoundingMode.UNNECESSARY);
+    return r.setScale(10, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+  }
+
+  /**
+   * Splits "10.5e3Mi" into number and unit as OPA does: the number runs while digits, '.', '+', '-'
+   * or an exponent 'e' followed by a digit or sign. Null when an exponent has over 6 digits.
+   */
+  private static String[] splitNumAndUnit(String s) {
+    int cut = -1;
+    for (int i = 0; i < s.length(); i++) {
+      char r = s.charAt(i);
+      boolean num = Character.isDigit(r) || r == '.';
+      if (!num && r != 'e' && r != 'E' && r != '+' && r != '-') {
+        cut = i;
+        break;
+      }
+      if (r == 'e' || r == 'E') {
+        if (i == s.length() - 1
+            || (!Character.isDigit(s.charAt(i + 1))
+                && s.charAt(i + 1) != '+'
+                && s.charAt(i + 1) != '-')) {
+          cut = i;
+          break;
+        }
+        if (s.charAt(i + 1) == '+' || s.charAt(i + 1) == '-') i++;
+        int end = i + 1;
+        while (end < s.length() && Character.isDigit(s.charAt(end))) end++;
+        if (end - (i + 1) > 6) return null;
+      }
+    }
+    if (cut == -1) return new String[] {s, ""};
+    if (cut == 0) return new String[] {"", s};
+    return new String[] {s.substring(0, cut), s.substring(cut)};
   }
 
   private static byte[] ip(String s) {

@@ -297,7 +297,30 @@ public final class Parser {
   private List<Expr> ruleBody(Token start, boolean allowBareBrace) {
     if (at("if")) {
       next();
-      if (atOp("{")) return braceBody();
+      if (atOp("{")) {
+        int mark = p, saveDepth = depth, saveWildcards = wildcards;
+        try {
+          return braceBody();
+        } catch (RegoException notABody) {
+          // `p if {k: v | ...}`: the body is one expression, an object (or set) comprehension
+          // or literal, as OPA reads it; when that fails too, the body's error is the one to show.
+          p = mark;
+          depth = saveDepth;
+          wildcards = saveWildcards;
+          int save = nest;
+          nest = 0;
+          try {
+            Expr single = literal();
+            if (!peek().newlineBefore() && peek().kind() != Token.Kind.EOF && !at("else"))
+              throw notABody;
+            return List.of(single);
+          } catch (RegoException alsoNot) {
+            throw notABody;
+          } finally {
+            nest = save;
+          }
+        }
+      }
       int save = nest;
       nest = 0;
       try {
@@ -735,6 +758,7 @@ public final class Parser {
           args.add(infix());
           while (atOp(",")) {
             next();
+            if (atOp(")")) break; // a trailing comma, as in a call spread over lines
             args.add(infix());
           }
         }
