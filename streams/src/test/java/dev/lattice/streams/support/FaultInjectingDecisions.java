@@ -23,6 +23,8 @@ public final class FaultInjectingDecisions implements DecisionService {
 
   private record AllowWith(Obligations obligations) implements Fault {}
 
+  private record Stall(Runnable onStall) implements Fault {}
+
   private final DecisionService real;
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
 
@@ -43,6 +45,15 @@ public final class FaultInjectingDecisions implements DecisionService {
     return this;
   }
 
+  /**
+   * {@code decide} never returns for this event: it runs {@code onStall} and blocks the calling
+   * stream thread for good (a process to be killed in the middle of a record).
+   */
+  public FaultInjectingDecisions stallOn(String eventId, Runnable onStall) {
+    faults.put(eventId, new Stall(onStall));
+    return this;
+  }
+
   @Override
   public Decision decide(Map<String, Object> input, boolean explain) {
     Object event = input.get("event");
@@ -53,7 +64,23 @@ public final class FaultInjectingDecisions implements DecisionService {
       case Throw t -> throw new IllegalStateException("injected decision service failure");
       case AllowWith a ->
           new Decision(true, List.of(), a.obligations(), real.activeRevision(), 0, List.of());
+      case Stall s -> stall(s);
     };
+  }
+
+  private static Decision stall(Stall s) {
+    s.onStall().run();
+    Object forever = new Object();
+    synchronized (forever) {
+      while (true) {
+        try {
+          forever.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("stalled decision interrupted", e);
+        }
+      }
+    }
   }
 
   @Override

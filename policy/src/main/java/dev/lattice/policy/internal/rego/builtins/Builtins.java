@@ -15,6 +15,10 @@ public final class Builtins {
     Collections.register();
     Strings.register();
     Regex.register();
+    Net.register();
+    Numbers.register();
+    Semver.register();
+    Graphs.register();
     Encoding.register();
     Time.register();
     Yaml.register();

@@ -6,10 +6,8 @@ import static dev.lattice.policy.internal.rego.builtins.Builtins.add;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.math.BigDecimal;
-import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -157,6 +155,7 @@ final class Encoding {
     add("crypto.md5", 1, (a, c) -> Value.str(digest("MD5", str(a, 0))));
     add("crypto.hmac.sha256", 2, (a, c) -> Value.str(hmac("HmacSHA256", str(a, 0), str(a, 1))));
     add("crypto.hmac.sha1", 2, (a, c) -> Value.str(hmac("HmacSHA1", str(a, 0), str(a, 1))));
+    add("crypto.hmac.md5", 2, (a, c) -> Value.str(hmac("HmacMD5", str(a, 0), str(a, 1))));
     add("crypto.hmac.sha512", 2, (a, c) -> Value.str(hmac("HmacSHA512", str(a, 0), str(a, 1))));
     add(
         "crypto.hmac.equal",
@@ -168,25 +167,84 @@ final class Encoding {
         1,
         (a, c) -> Value.Num.of(units(str(a, 0), true).setScale(0, java.math.RoundingMode.DOWN)));
     add(
-        "net.cidr_contains",
-        2,
-        (a, c) -> {
-          byte[][] net = cidr(str(a, 0));
-          String other = str(a, 1);
-          byte[][] sub = other.contains("/") ? cidr(other) : new byte[][] {ip(other), null};
-          int prefix = net[1][0] & 0xff;
-          if (net[0].length != sub[0].length) return Value.FALSE;
-          if (sub[1] != null && (sub[1][0] & 0xff) < prefix) return Value.FALSE;
-          return Value.bool(prefixMatch(net[0], sub[0], prefix));
-        });
-    add(
         "uuid.rfc4122",
         1,
         (a, c) -> {
-          String seed = str(a, 0);
-          UUID u = UUID.nameUUIDFromBytes(utf8("lattice-uuid:" + seed));
-          return Value.str(u.toString());
+          // random (version 4), the same for the same argument within one evaluation
+          String key = "uuid.rfc4122\u0000" + str(a, 0);
+          return c.memo().computeIfAbsent(key, k -> Value.str(UUID.randomUUID().toString()));
         });
+    add(
+        "uuid.parse",
+        1,
+        (a, c) -> {
+          byte[] u = parseUuid(str(a, 0));
+          return u == null
+              ? null
+              : dev.lattice.policy.internal.rego.value.Convert.fromJava(describeUuid(u));
+        });
+  }
+
+  /** google/uuid's accepted forms: plain, {braced}, urn:uuid:..., or 32 hex digits. */
+  static byte[] parseUuid(String s) {
+    String hex;
+    if (s.length() == 36) hex = dashed(s);
+    else if (s.length() == 38 && s.startsWith("{") && s.endsWith("}"))
+      hex = dashed(s.substring(1, 37));
+    else if (s.length() == 45 && s.regionMatches(true, 0, "urn:uuid:", 0, 9))
+      hex = dashed(s.substring(9));
+    else if (s.length() == 32) hex = s;
+    else return null;
+    if (hex == null || !hex.matches("[0-9a-fA-F]{32}")) return null;
+    return HexFormat.of().parseHex(hex);
+  }
+
+  private static String dashed(String s) {
+    if (s.charAt(8) != '-' || s.charAt(13) != '-' || s.charAt(18) != '-' || s.charAt(23) != '-')
+      return null;
+    return s.replace("-", "");
+  }
+
+  private static java.util.Map<String, Object> describeUuid(byte[] u) {
+    java.util.Map<String, Object> m = new java.util.TreeMap<>();
+    int version = (u[6] & 0xff) >> 4;
+    int v8 = u[8] & 0xff;
+    String variant =
+        (v8 & 0xc0) == 0x80
+            ? "RFC4122"
+            : (v8 & 0xe0) == 0xc0 ? "Microsoft" : (v8 & 0xe0) == 0xe0 ? "Future" : "Reserved";
+    m.put("version", (long) version);
+    m.put("variant", variant);
+    if (version == 1 || version == 2) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(u);
+      long time =
+          (b.getInt(0) & 0xffffffffL)
+              | ((long) (b.getShort(4) & 0xffff) << 32)
+              | ((long) (b.getShort(6) & 0x0fff) << 48);
+      long since1582 = time - 122192928000000000L;
+      m.put("time", (since1582 / 10_000_000L) * 1_000_000_000L + (since1582 % 10_000_000L) * 100);
+      m.put("clocksequence", (long) (b.getShort(8) & 0x3fff));
+      int first = u[10] & 0xff;
+      m.put(
+          "macvariables",
+          (first & 3) == 3
+              ? "local:multicast"
+              : (first & 1) == 1
+                  ? "global:multicast"
+                  : (first & 2) == 2 ? "local:unicast" : "global:unicast");
+      StringBuilder node = new StringBuilder();
+      for (int i = 10; i < 16; i++) {
+        if (i > 10) node.append('-');
+        node.append(String.format("%02x", u[i] & 0xff));
+      }
+      m.put("nodeid", node.toString());
+      if (version == 2) {
+        m.put("id", b.getInt(0) & 0xffffffffL);
+        int d = u[9] & 0xff;
+        m.put("domain", d == 0 ? "Person" : d == 1 ? "Group" : d == 2 ? "Org" : "Domain" + d);
+      }
+    }
+    return m;
   }
 
   static byte[] utf8(String s) {
@@ -361,37 +419,5 @@ final class Encoding {
     if (cut == -1) return new String[] {s, ""};
     if (cut == 0) return new String[] {"", s};
     return new String[] {s.substring(0, cut), s.substring(cut)};
-  }
-
-  private static byte[] ip(String s) {
-    if (!s.matches("[0-9a-fA-F.:]+")) throw BuiltinException.error("invalid IP address " + s);
-    try {
-      return InetAddress.getByName(s).getAddress();
-    } catch (UnknownHostException e) {
-      throw BuiltinException.error("invalid IP address " + s);
-    }
-  }
-
-  private static byte[][] cidr(String s) {
-    int i = s.indexOf('/');
-    if (i < 0) throw BuiltinException.error("invalid CIDR address: " + s);
-    byte[] addr = ip(s.substring(0, i));
-    int prefix;
-    try {
-      prefix = Integer.parseInt(s.substring(i + 1));
-    } catch (NumberFormatException e) {
-      throw BuiltinException.error("invalid CIDR address: " + s);
-    }
-    if (prefix < 0 || prefix > addr.length * 8)
-      throw BuiltinException.error("invalid CIDR address: " + s);
-    return new byte[][] {addr, {(byte) prefix}};
-  }
-
-  private static boolean prefixMatch(byte[] a, byte[] b, int bits) {
-    for (int i = 0; i < bits; i++) {
-      int mask = 0x80 >> (i % 8);
-      if ((a[i / 8] & mask) != (b[i / 8] & mask)) return false;
-    }
-    return true;
   }
 }

@@ -64,6 +64,17 @@ final class Strings {
           return Value.Arr.of(out);
         });
     add(
+        "strings.split_n",
+        3,
+        (a, c) -> {
+          // the first n parts of split(s, d) (the last -n when n < 0), as OPA's strings.split_n
+          List<Value> parts = ((Value.Arr) Builtins.get("split").fn().call(a, c)).list();
+          long n = integer(a, 2);
+          if (n >= 0) return Value.Arr.of(parts.subList(0, (int) Math.min(n, parts.size())));
+          int keep = (int) Math.min(-n, parts.size());
+          return Value.Arr.of(parts.subList(parts.size() - keep, parts.size()));
+        });
+    add(
         "replace",
         3,
         (a, c) -> {
