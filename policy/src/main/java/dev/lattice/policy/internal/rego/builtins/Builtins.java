@@ -19,6 +19,7 @@ public final class Builtins {
     Numbers.register();
     Semver.register();
     Graphs.register();
+    JsonDocs.register();
     Encoding.register();
     Time.register();
     Yaml.register();
