@@ -20,6 +20,7 @@ public final class Builtins {
     Semver.register();
     Graphs.register();
     JsonDocs.register();
+    Tokens.register();
     Encoding.register();
     Time.register();
     Yaml.register();
