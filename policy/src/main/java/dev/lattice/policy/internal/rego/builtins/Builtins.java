@@ -21,6 +21,7 @@ public final class Builtins {
     Graphs.register();
     JsonDocs.register();
     Tokens.register();
+    X509.register();
     Encoding.register();
     Time.register();
     Yaml.register();
