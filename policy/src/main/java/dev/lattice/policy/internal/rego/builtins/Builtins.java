@@ -22,6 +22,7 @@ public final class Builtins {
     JsonDocs.register();
     Tokens.register();
     X509.register();
+    Templates.register();
     Encoding.register();
     Time.register();
     Yaml.register();
