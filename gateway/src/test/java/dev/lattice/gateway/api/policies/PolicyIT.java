@@ -144,7 +144,7 @@ class PolicyIT extends GatewayIntegrationTest {
 
   @Test
   void theOpaDataApiAnswersTheDecisionWithADecisionId() throws IOException {
-    GatewayHttp service = as(keyFor(Role.SERVICE, null));
+    GatewayHttp service = as(keyFor(Role.SERVICE, "ski-club"));
 
     Response response = service.post("/v1/data/lattice/decision", Map.of("input", exampleInput()));
 
