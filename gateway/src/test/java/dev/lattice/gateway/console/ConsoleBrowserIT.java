@@ -58,6 +58,7 @@ class ConsoleBrowserIT extends GatewayIntegrationTest {
   private GatewayHttp service0;
   private String complianceKey;
   private String serviceKey;
+  private String brandKey;
 
   @BeforeAll
   void startTheBrowserAndSeedAWorld() throws IOException {
@@ -94,7 +95,8 @@ class ConsoleBrowserIT extends GatewayIntegrationTest {
     wait = new WebDriverWait(browser, WAIT);
 
     complianceKey = keyFor(Role.COMPLIANCE, null);
-    serviceKey = keyFor(Role.SERVICE, null);
+    serviceKey = keyFor(Role.SERVICE, NETWORK);
+    brandKey = keyFor(Role.BRAND, BRAND);
     service0 = as(serviceKey);
     GatewayHttp admin = asAdmin();
     Map<String, Object> offers =
@@ -228,7 +230,7 @@ class ConsoleBrowserIT extends GatewayIntegrationTest {
     screenshot("decisions");
     signOut();
 
-    // The member's network service withdraws the consent in the members view
+    // The service of the member's network withdraws the consent in the members view
     signIn(serviceKey);
     open("#/members/" + member);
     waitFor("tr[data-purpose=offers] button.danger").click();
@@ -252,7 +254,7 @@ class ConsoleBrowserIT extends GatewayIntegrationTest {
     String member = "m-cx-" + UUID.randomUUID().toString().substring(0, 6);
     memberConsentsToOffers(member);
 
-    signIn(keyFor(Role.BRAND, BRAND));
+    signIn(brandKey);
     wait.until(ExpectedConditions.urlContains("#/brands/" + BRAND));
     wait.until(
         ExpectedConditions.textToBePresentInElementLocated(By.id("stream-status"), "Connected"));
@@ -349,7 +351,8 @@ class ConsoleBrowserIT extends GatewayIntegrationTest {
          "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2030-01-01T00:00:00Z"}
         """
             .formatted(eventId, NETWORK, offerId, BRAND, NETWORK);
-    Response sent = service0.post("/api/v1/events/offers", offer);
+    // offers come from the brand that makes them
+    Response sent = as(brandKey).post("/api/v1/events/offers", offer);
     assertThat(sent.status()).as(sent.body()).isEqualTo(202);
   }
 
