@@ -56,9 +56,14 @@ public final class ConsentLedger {
     if (member == null || member.isBlank()) {
       throw new InvalidConsentCommandException("consent.member_missing", "command names no member");
     }
-    if (key != null && !key.equals(member)) {
+    if (key == null || !key.equals(member)) {
+      // Commands are not re-keyed (that detour would let later events overtake a withdrawal): the
+      // producer must key each command by its member id.
       throw new InvalidConsentCommandException(
-          "consent.member_mismatch", "command for member is keyed by another member id");
+          "consent.member_mismatch",
+          key == null
+              ? "command has no Kafka key: key every consent command by its member id"
+              : "command for member is keyed by another member id: key it by its member id");
     }
     if (c.getCommandId() == null || c.getCommandId().isBlank()) {
       throw new InvalidConsentCommandException(
