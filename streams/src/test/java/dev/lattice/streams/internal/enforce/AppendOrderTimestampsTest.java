@@ -59,7 +59,7 @@ class AppendOrderTimestampsTest {
   }
 
   @Test
-  void aRecordCarryingItsProducersTimeIsStillOrderedByIt() {
+  void theRecordsTimeIsUsedWhateverTypeItClaims() {
     assertThat(timestamps.extract(record(topics.memberData(), 42, TimestampType.CREATE_TIME), -1))
         .isEqualTo(42);
   }
