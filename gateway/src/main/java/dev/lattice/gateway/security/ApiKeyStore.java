@@ -1,32 +1,34 @@
 package dev.lattice.gateway.security;
 
+import dev.lattice.gateway.events.CompactedTopicView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * API keys, kept as a JSON file under the data directory so they survive restarts. The file holds
- * only SHA-256 hashes of the keys, never a key itself. Every change rewrites the file atomically
- * (write to a sibling temp file, then rename).
+ * API keys, shared by every Lattice instance through the compacted topic {@code
+ * lattice.gateway.api-keys} (key id → JSON record), which each instance reads into a local view.
+ * The topic holds only SHA-256 hashes of the keys, never a key itself. A key created or revoked on
+ * one instance is in effect on every instance: the creating call returns once its own view has the
+ * key, and an unknown key is looked up again after the view caught up with the topic before it is
+ * refused.
  *
  * <p>Thread-safe. Keys are 32 random bytes (base64url) prefixed {@code lk_}: high-entropy, so a
  * fast hash is the right tool (no password hashing needed) and lookup is by hash.
@@ -38,29 +40,46 @@ public final class ApiKeyStore {
   private static final int MAX_KEY_LENGTH = 256;
   private static final TypeReference<List<ApiKey>> KEY_LIST = new TypeReference<>() {};
 
-  private final Path file;
+  private final CompactedTopicView<ApiKey> keys;
   private final Clock clock;
-  private final JsonMapper json = JsonMapper.builder().build();
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, ApiKey> byId = new LinkedHashMap<>();
-  private final Map<String, ApiKey> byHash = new LinkedHashMap<>();
+  // Index by hash, maintained from the view's changes (on the view's thread).
+  private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
 
   /** A newly created key: the key itself (shown once) and its stored record. */
   public record IssuedApiKey(String key, ApiKey record) {}
 
-  public ApiKeyStore(Path file, Clock clock) {
-    this.file = file;
+  /**
+   * @param keys the view of {@code lattice.gateway.api-keys} (not yet started: the store indexes it
+   *     from the first record on), with a publisher for writes
+   */
+  public ApiKeyStore(CompactedTopicView<ApiKey> keys, Clock clock) {
+    this.keys = keys;
     this.clock = clock;
-    load();
+    keys.onChange(
+        (id, key) -> {
+          byHash.values().removeIf(k -> k.id().equals(id));
+          if (key != null) {
+            byHash.put(key.hash(), key);
+          }
+        });
+    keys.start();
   }
 
-  public Path file() {
-    return file;
+  /** Where the keys live, for messages. */
+  public String location() {
+    return "Kafka topic " + keys.topic();
   }
 
   /** The active key whose hash matches {@code presented}, if any. */
-  public synchronized Optional<ApiKey> authenticate(String presented) {
-    ApiKey key = byHash.get(hash(presented));
+  public Optional<ApiKey> authenticate(String presented) {
+    String hash = hash(presented);
+    ApiKey key = byHash.get(hash);
+    if (key == null) {
+      // Maybe created on another instance a moment ago: catch up before refusing.
+      keys.current();
+      key = byHash.get(hash);
+    }
     return key != null && key.active() ? Optional.of(key) : Optional.empty();
   }
 
@@ -107,16 +126,14 @@ public final class ApiKeyStore {
     }
     validateScope(role, scope);
     String hash = hash(key);
+    keys.current();
     ApiKey existing = byHash.get(hash);
     if (existing != null) {
       return new IssuedApiKey(key, existing);
     }
-    String id;
-    do {
-      byte[] idBytes = new byte[6];
-      random.nextBytes(idBytes);
-      id = HexFormat.of().formatHex(idBytes);
-    } while (byId.containsKey(id));
+    // The id derives from the hash: instances registering the same (bootstrap) key at the same
+    // moment write the same record instead of two.
+    String id = derivedId(hash);
     ApiKey record =
         new ApiKey(
             id,
@@ -128,8 +145,7 @@ public final class ApiKeyStore {
             createdBy,
             null,
             null);
-    put(record);
-    save();
+    keys.put(record.id(), record);
     LOGGER.info(
         "API key created id={} role={} scope={} by={}", id, role, record.scope(), createdBy);
     return new IssuedApiKey(key, record);
@@ -137,33 +153,74 @@ public final class ApiKeyStore {
 
   /** Revokes a key; revoking a revoked key changes nothing. */
   public synchronized Optional<ApiKey> revoke(String id, String revokedBy) {
-    ApiKey key = byId.get(id);
-    if (key == null) {
+    Optional<ApiKey> found = keys.find(id);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
+    ApiKey key = found.get();
     if (key.active()) {
       key = key.revoked(clock.instant(), revokedBy);
-      put(key);
-      save();
+      keys.put(key.id(), key);
       LOGGER.info("API key revoked id={} by={}", id, revokedBy);
     }
     return Optional.of(key);
   }
 
-  public synchronized List<ApiKey> list() {
-    return List.copyOf(byId.values());
+  /** Every key, oldest first, as of this call (keys created on any instance before it). */
+  public List<ApiKey> list() {
+    return keys.current().values().stream()
+        .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id))
+        .toList();
   }
 
-  public synchronized Optional<ApiKey> find(String id) {
-    return Optional.ofNullable(byId.get(id));
+  public Optional<ApiKey> find(String id) {
+    return keys.find(id);
   }
 
-  public synchronized boolean hasActiveAdmin() {
-    return byId.values().stream().anyMatch(k -> k.active() && k.role() == Role.ADMIN);
+  public boolean hasActiveAdmin() {
+    return keys.current().values().stream().anyMatch(k -> k.active() && k.role() == Role.ADMIN);
   }
 
-  public synchronized boolean isEmpty() {
-    return byId.isEmpty();
+  public boolean isEmpty() {
+    return keys.current().isEmpty();
+  }
+
+  /**
+   * Copies the keys of a key file written by an earlier Lattice (one instance, keys in {@code
+   * <data-dir>/security/api-keys.json}) into the shared topic, once: keys already in the topic are
+   * left alone, and the file is renamed {@code *.imported} afterwards.
+   */
+  public void importLegacyFile(Path file) {
+    if (file == null || !Files.exists(file)) {
+      return;
+    }
+    List<ApiKey> legacy;
+    try {
+      legacy = JsonMapper.builder().build().readValue(Files.readString(file), KEY_LIST);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the API key file " + file, e);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "The API key file " + file + " is not valid JSON; restore it from a backup", e);
+    }
+    Map<String, ApiKey> current = keys.current();
+    int imported = 0;
+    for (ApiKey key : legacy) {
+      if (!current.containsKey(key.id())) {
+        keys.put(key.id(), key);
+        imported++;
+      }
+    }
+    try {
+      Files.move(file, file.resolveSibling(file.getFileName() + ".imported"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot rename the imported API key file " + file, e);
+    }
+    LOGGER.info("Imported {} API keys from {} into {}", imported, file, keys.topic());
+  }
+
+  private static String derivedId(String hash) {
+    return hash("lattice-api-key-id:" + hash).substring(0, 12);
   }
 
   private static void validateScope(Role role, String scope) {
@@ -174,42 +231,6 @@ public final class ApiKeyStore {
     }
     if (!scoped && scope != null && !scope.isBlank()) {
       throw new IllegalArgumentException("Role " + role + " takes no scope; leave scope empty");
-    }
-  }
-
-  private void put(ApiKey key) {
-    byId.put(key.id(), key);
-    byHash.put(key.hash(), key);
-  }
-
-  private void load() {
-    if (!Files.exists(file)) {
-      return;
-    }
-    try {
-      List<ApiKey> keys = json.readValue(Files.readString(file), KEY_LIST);
-      keys.forEach(this::put);
-      LOGGER.info("Loaded {} API keys from {}", keys.size(), file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the API key store " + file, e);
-    } catch (RuntimeException e) {
-      throw new IllegalStateException(
-          "The API key store " + file + " is not valid JSON; restore it from a backup", e);
-    }
-  }
-
-  private void save() {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, json.writeValueAsString(new ArrayList<>(byId.values())));
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the API key store " + file, e);
     }
   }
 

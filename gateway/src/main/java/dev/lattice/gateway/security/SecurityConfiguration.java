@@ -9,6 +9,12 @@ import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
 
+import dev.lattice.gateway.events.CompactedTopicView;
+import dev.lattice.gateway.events.EventPublisher;
+import dev.lattice.gateway.events.ValueCodec;
+import dev.lattice.gateway.kafka.KafkaBroker;
+import dev.lattice.gateway.kafka.ProvisioningReport;
+import dev.lattice.schemas.TopicCatalogue;
 import jakarta.servlet.DispatcherType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,15 +56,34 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(GatewaySecurityProperties.class)
 public class SecurityConfiguration {
 
+  /** The view of the shared key topic; closed after everything that uses it. */
+  @Bean(destroyMethod = "close")
+  CompactedTopicView<ApiKey> apiKeyView(
+      KafkaBroker broker, ProvisioningReport topicProvisioning, EventPublisher publisher) {
+    return new CompactedTopicView<>(
+        TopicCatalogue.API_KEYS.name(),
+        ValueCodec.json(ApiKey.class),
+        broker.clientProperties(),
+        publisher);
+  }
+
+  /**
+   * Keys live in Kafka; a key file left by an earlier, single-instance Lattice ({@code
+   * lattice.security.api-key-file}, default {@code <data-dir>/security/api-keys.json}) is imported
+   * once.
+   */
   @Bean
   ApiKeyStore apiKeyStore(
+      CompactedTopicView<ApiKey> apiKeyView,
       GatewaySecurityProperties properties,
       @Value("${lattice.data-dir:lattice-data}") Path dataDir) {
     Path file =
         properties.apiKeyFile() != null
             ? properties.apiKeyFile()
             : dataDir.resolve("security").resolve("api-keys.json");
-    return new ApiKeyStore(file, Clock.systemUTC());
+    ApiKeyStore store = new ApiKeyStore(apiKeyView, Clock.systemUTC());
+    store.importLegacyFile(file);
+    return store;
   }
 
   @Bean

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the changelogs at start)
  * @param startTimeout how long start-up waits for the topology to run before going on without it
  * @param closeTimeout how long stopping may take
+ * @param standbyReplicas warm copies of each state store kept on other instances ({@code
+ *     num.standby.replicas}), so that another instance takes over a failed one's members quickly
  */
 @ConfigurationProperties("lattice.streams")
 public record TopologySettingsProperties(
@@ -24,11 +26,16 @@ public record TopologySettingsProperties(
     String pseudonymSecret,
     @DefaultValue("true") boolean persistentStores,
     @DefaultValue("60s") Duration startTimeout,
-    @DefaultValue("30s") Duration closeTimeout) {
+    @DefaultValue("30s") Duration closeTimeout,
+    @DefaultValue("1") int standbyReplicas) {
 
   public TopologySettingsProperties {
     if (applicationId == null || applicationId.isBlank()) {
       throw new IllegalArgumentException("lattice.streams.application-id must not be blank");
+    }
+    if (standbyReplicas < 0) {
+      throw new IllegalArgumentException(
+          "lattice.streams.standby-replicas must be 0 or more, was " + standbyReplicas);
     }
     if (pseudonymSecret != null && !pseudonymSecret.isBlank() && pseudonymSecret.length() < 32) {
       throw new IllegalArgumentException(
