@@ -131,7 +131,10 @@ class TwoInstancesIT {
     GatewayHttp onA = new GatewayHttp(portA).withApiKey(key.json().get("key").asString());
     assertThat(onA.get("/api/v1/policies").status()).isEqualTo(200);
 
-    assertThat(adminB.delete("/api/v1/admin/api-keys/" + key.json().get("id").asString()).status())
+    assertThat(
+            adminB
+                .delete("/api/v1/admin/api-keys/" + key.json().get("apiKey").get("id").asString())
+                .status())
         .isEqualTo(200);
 
     await()
