@@ -160,7 +160,12 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     }
   }
 
-  private void catchUp() {
+  /**
+   * Waits until the view has applied everything acknowledged on the topic before this call.
+   *
+   * @throws ViewBehindException when that does not happen in time
+   */
+  public void catchUp() {
     boolean caughtUp;
     try {
       caughtUp = tail.awaitCaughtUp(READ_TIMEOUT);
