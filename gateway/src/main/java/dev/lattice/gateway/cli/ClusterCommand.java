@@ -109,6 +109,7 @@ public final class ClusterCommand implements Subcommand {
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
     Options options = parse(args);
+    dev.lattice.gateway.bench.QuietLogging.toStandardError();
     String jar = System.getProperty("java.class.path");
     if (jar == null || !jar.endsWith(".jar") || jar.contains(java.io.File.pathSeparator)) {
       err.println("lattice cluster: run it from the Lattice jar (./lattice cluster)");
