@@ -4,6 +4,7 @@ import dev.lattice.schemas.LatticeSerdes;
 import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.streams.internal.StoreNames;
+import dev.lattice.streams.internal.enforce.DecisionLog;
 import dev.lattice.streams.internal.enforce.MemberActivityCodec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LatticeStreams implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(LatticeStreams.class);
-  private static final char SEP = '\u0000';
   private final KafkaStreams streams;
   private final HostInfo self;
   private final String memberTopic;
@@ -204,7 +203,8 @@ public final class LatticeStreams implements AutoCloseable {
    * @throws StateNotQueryableException when this instance cannot see the member's state now
    */
   public Optional<ConsentState> consent(String memberId) {
-    return Optional.ofNullable(memberStore(StoreNames.CONSENT, memberId).get(memberId))
+    return Optional.ofNullable(
+            queried(() -> memberStore(StoreNames.CONSENT, memberId).get(memberId)))
         .map(b -> LatticeSerdes.codec(ConsentState.class).decode(b));
   }
 
@@ -214,7 +214,8 @@ public final class LatticeStreams implements AutoCloseable {
    * @throws StateNotQueryableException when this instance cannot see the member's state now
    */
   public Optional<MemberActivity> activity(String memberId) {
-    return Optional.ofNullable(memberStore(StoreNames.ACTIVITY, memberId).get(memberId))
+    return Optional.ofNullable(
+            queried(() -> memberStore(StoreNames.ACTIVITY, memberId).get(memberId)))
         .map(MemberActivityCodec::fromBytes);
   }
 
@@ -227,7 +228,9 @@ public final class LatticeStreams implements AutoCloseable {
    *     ready
    */
   public List<DecisionRecord> decisionsForEvent(String eventId) {
-    return scan(allLocal(StoreNames.DECISIONS_BY_EVENT), Objects.requireNonNull(eventId) + SEP);
+    Objects.requireNonNull(eventId);
+    ReadOnlyKeyValueStore<String, byte[]> store = allLocal(StoreNames.DECISIONS_BY_EVENT);
+    return queried(() -> DecisionLog.forEvent(store, eventId));
   }
 
   /**
@@ -236,25 +239,24 @@ public final class LatticeStreams implements AutoCloseable {
    * @throws StateNotQueryableException when this instance cannot see the member's state now
    */
   public List<DecisionRecord> decisionsForMember(String memberId, int limit) {
+    Objects.requireNonNull(memberId);
     List<DecisionRecord> all =
-        scan(
-            memberStore(StoreNames.DECISIONS_BY_MEMBER, memberId),
-            Objects.requireNonNull(memberId) + SEP);
+        new ArrayList<>(
+            queried(
+                () ->
+                    DecisionLog.forMember(
+                        memberStore(StoreNames.DECISIONS_BY_MEMBER, memberId), memberId)));
     all.sort(Comparator.comparing(DecisionRecord::getDecidedAt).reversed());
     return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
   }
 
-  private List<DecisionRecord> scan(ReadOnlyKeyValueStore<String, byte[]> store, String prefix) {
-    List<DecisionRecord> out = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it =
-        store.prefixScan(prefix, Serdes.String().serializer())) {
-      it.forEachRemaining(
-          kv -> out.add(LatticeSerdes.codec(DecisionRecord.class).decode(kv.value)));
+  /** Runs a store read; a store that went away meanwhile (rebalance) is "not queryable". */
+  private static <T> T queried(java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
     } catch (InvalidStateStoreException e) {
       throw new StateNotQueryableException("A store is not queryable now (rebalancing)", e);
     }
-    out.sort(Comparator.comparing(DecisionRecord::getDecidedAt));
-    return out;
   }
 
   /** The store partition holding the member, which this instance must host. */

@@ -9,7 +9,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /** One offer delivery or purchase, counted in the insights of its brand, network and category. */
-public record InsightTick(String brand, String network, String category, String metric, long at) {
+public record InsightTick(String brand, String network, String category, String metric, long at)
+    implements TopologyOutput {
 
   /** Insights are keyed by brand and network, so that one task owns the pair's privacy budget. */
   public String cellOwnerKey() {

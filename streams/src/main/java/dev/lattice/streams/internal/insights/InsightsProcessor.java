@@ -3,11 +3,13 @@ package dev.lattice.streams.internal.insights;
 import dev.lattice.policy.Decision;
 import dev.lattice.policy.DecisionInput;
 import dev.lattice.policy.DecisionService;
+import dev.lattice.policy.ReasonCodes;
 import dev.lattice.schemas.avro.AppliedObligations;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.Destination;
 import dev.lattice.schemas.avro.InsightRecord;
 import dev.lattice.schemas.avro.ReasonEntry;
+import dev.lattice.streams.DecisionInputs;
 import dev.lattice.streams.InsightSettings;
 import dev.lattice.streams.TopicNames;
 import dev.lattice.streams.internal.StoreNames;
@@ -20,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -159,41 +160,19 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
             + UUID.nameUUIDFromBytes(
                 (brand + SEP + network + SEP + start + SEP + category + SEP + metric)
                     .getBytes(StandardCharsets.UTF_8));
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("id", eventId);
-    event.put("type", "insight");
-    event.put("purpose", "analytics");
-    event.put("source_network", network);
-    event.put("member_id", null);
-    event.put("occurred_at", windowEnd.toString());
-    event.put("brand_id", brand);
-    event.put("category", category);
-    event.put(
-        "payload",
-        Map.of(
-            "metric",
-            metric,
-            "window_start",
-            windowStart.toString(),
-            "window_end",
-            windowEnd.toString()));
-    event.put("fields", Map.of());
     DecisionInput input =
-        DecisionInput.builder()
-            .event(event)
-            .consent(DecisionInput.noConsent(null))
-            .sourceNetwork(network)
-            .toBrand(brand)
-            .now(now)
-            .aggregateCount(count)
-            .build();
+        DecisionInputs.insight(
+            eventId, brand, network, category, metric, windowStart, windowEnd, count, now);
     Decision d;
     try {
       d = decisions.decide(input);
     } catch (RuntimeException e) {
       d =
           Decision.deny(
-              Decision.POLICY_ERROR, "the decision service failed", decisions.activeRevision(), 0);
+              ReasonCodes.POLICY_ERROR,
+              "the decision service failed",
+              decisions.activeRevision(),
+              0);
     }
     if (d.allow()) {
       spent.put(budgetKey, usedMicros + budget.costMicros());
