@@ -131,7 +131,9 @@ public final class ClusterCommand implements Subcommand {
                     processes.forEach(Process::destroy);
                     for (Process p : processes) {
                       try {
-                        p.waitFor();
+                        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                          p.destroyForcibly();
+                        }
                       } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                       }
@@ -192,7 +194,7 @@ public final class ClusterCommand implements Subcommand {
 
   private static boolean awaitHealthy(HttpClient http, int port, Process process)
       throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
     HttpRequest health =
         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
             .timeout(Duration.ofSeconds(5))

@@ -53,7 +53,8 @@ public class TopologyConfiguration {
             defaults.purchaseMemory(),
             defaults.decisionRetention(),
             defaults.insights(),
-            properties.persistentStores());
+            properties.persistentStores(),
+            properties.duplicateWindow());
     Properties config = new Properties();
     config.putAll(broker.clientProperties());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());

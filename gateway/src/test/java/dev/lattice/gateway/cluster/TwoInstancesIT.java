@@ -230,6 +230,38 @@ class TwoInstancesIT {
   }
 
   @Test
+  void anEventRetriedThroughTheOtherInstanceIsProcessedOnce() {
+    Response serviceKey = adminA.post("/api/v1/admin/api-keys", Map.of("role", "SERVICE"));
+    String key = serviceKey.json().get("key").asString();
+    GatewayHttp onA = new GatewayHttp(portA).withApiKey(key);
+    GatewayHttp onB = new GatewayHttp(portB).withApiKey(key);
+    String member = "m-" + RUN + "-retried";
+    String activity = "/api/v1/members/" + member + "/activity";
+    assertThat(onA.post("/api/v1/events/member-data", memberData("x-" + member, member)).status())
+        .isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(() -> onA.get(activity).json().get("events").asLong() == 1);
+
+    // The same event again through B (which has not seen it), then another one after it
+    Response retried = onB.post("/api/v1/events/member-data", memberData("x-" + member, member));
+    assertThat(retried.status()).isEqualTo(202);
+    assertThat(onB.post("/api/v1/events/member-data", memberData("y-" + member, member)).status())
+        .isEqualTo(202);
+
+    // The topology counts the member's events: the retry is dropped, the next event is not.
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(() -> onB.get(activity).json().get("events").asLong() >= 2);
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> onB.get(activity).json().get("events").asLong() == 2);
+  }
+
+  @Test
   void aForwardedQueryWithoutAValidClusterSignatureIsRefused() {
     Response forged =
         new GatewayHttp(portA)
