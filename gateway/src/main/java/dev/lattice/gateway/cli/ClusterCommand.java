@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code lattice cluster}: a local cluster to try scale-out on one machine. Starts an in-JVM KRaft
@@ -131,7 +132,7 @@ public final class ClusterCommand implements Subcommand {
                     processes.forEach(Process::destroy);
                     for (Process p : processes) {
                       try {
-                        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        if (!p.waitFor(30, TimeUnit.SECONDS)) {
                           p.destroyForcibly();
                         }
                       } catch (InterruptedException e) {
@@ -161,6 +162,7 @@ public final class ClusterCommand implements Subcommand {
         env.put("LATTICE_CLUSTER_ADVERTISED_URL", "http://localhost:" + port);
         env.put("LATTICE_CLUSTER_SECRET", clusterSecret);
         env.put("LATTICE_STREAMS_PSEUDONYM_SECRET", clusterSecret + "-pseudonyms");
+        env.put("LATTICE_SECURITY_API_KEY_PEPPER", clusterSecret + "-api-key-pepper");
         env.put("LATTICE_BOOTSTRAP_ADMIN_KEY", adminKey);
         processes.add(builder.start());
       }

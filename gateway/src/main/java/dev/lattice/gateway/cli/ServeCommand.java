@@ -74,6 +74,7 @@ public final class ServeCommand implements Subcommand {
           LATTICE_CLUSTER_ADVERTISED_URL    where the other instances reach this one (default http://localhost:<port>)
           LATTICE_CLUSTER_SECRET            the same 32+ characters on every instance (signs forwarded queries)
           LATTICE_STREAMS_PSEUDONYM_SECRET  the same 32+ characters on every instance
+          LATTICE_SECURITY_API_KEY_PEPPER   the same 32+ characters on every instance (API key hashes)
         """;
   }
 

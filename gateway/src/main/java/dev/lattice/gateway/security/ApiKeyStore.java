@@ -6,10 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -17,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
@@ -25,22 +29,33 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * API keys, shared by every Lattice instance through the compacted topic {@code
  * lattice.gateway.api-keys} (key id → JSON record), which each instance reads into a local view.
- * The topic holds only SHA-256 hashes of the keys, never a key itself. A key created or revoked on
- * one instance is in effect on every instance: the creating call returns once its own view has the
- * key, and an unknown key is looked up again after the view caught up with the topic before it is
- * refused.
+ * The topic holds only hashes of the keys, never a key itself: HMAC-SHA-256 keyed with the
+ * installation's pepper (a secret outside Kafka, which every instance of a cluster must share), so
+ * the topic alone does not let anyone test guesses of operator-chosen keys. A key created or
+ * revoked on one instance is in effect on every instance: the creating call returns once its own
+ * view has the key, and an unknown key is looked up again after the view caught up with the topic
+ * before it is refused; a revocation reaches the other instances within one poll.
  *
- * <p>Thread-safe. Keys are 32 random bytes (base64url) prefixed {@code lk_}: high-entropy, so a
- * fast hash is the right tool (no password hashing needed) and lookup is by hash.
+ * <p>Keys stored by an earlier version carry a plain SHA-256 hash; such a key still authenticates
+ * and is re-hashed with the pepper on its first use.
+ *
+ * <p>Thread-safe. Generated keys are 32 random bytes (base64url) prefixed {@code lk_}:
+ * high-entropy, so a fast keyed hash is the right tool (no password hashing needed) and lookup is
+ * by hash.
  */
 public final class ApiKeyStore {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(ApiKeyStore.class);
   private static final int MIN_KEY_LENGTH = 16;
+
+  /** The shortest key an operator may choose (the bootstrap admin key). */
+  public static final int MIN_CHOSEN_KEY_LENGTH = 32;
+
   private static final int MAX_KEY_LENGTH = 256;
   private static final TypeReference<List<ApiKey>> KEY_LIST = new TypeReference<>() {};
 
   private final CompactedTopicView<ApiKey> keys;
+  private final byte[] pepper;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   // Index by hash, maintained from the view's changes (on the view's thread).
@@ -52,9 +67,15 @@ public final class ApiKeyStore {
   /**
    * @param keys the view of {@code lattice.gateway.api-keys} (not yet started: the store indexes it
    *     from the first record on), with a publisher for writes
+   * @param pepper the installation's secret HMAC key for key hashes (at least 32 bytes; the same on
+   *     every instance)
    */
-  public ApiKeyStore(CompactedTopicView<ApiKey> keys, Clock clock) {
+  public ApiKeyStore(CompactedTopicView<ApiKey> keys, byte[] pepper, Clock clock) {
+    if (pepper == null || pepper.length < 32) {
+      throw new IllegalArgumentException("the API key pepper must be at least 32 bytes");
+    }
     this.keys = keys;
+    this.pepper = pepper.clone();
     this.clock = clock;
     keys.onChange(
         (id, key) -> {
@@ -73,12 +94,20 @@ public final class ApiKeyStore {
 
   /** The active key whose hash matches {@code presented}, if any. */
   public Optional<ApiKey> authenticate(String presented) {
-    String hash = hash(presented);
-    ApiKey key = byHash.get(hash);
+    String peppered = hash(presented);
+    ApiKey key = byHash.get(peppered);
     if (key == null) {
       // Maybe created on another instance a moment ago: catch up before refusing.
       keys.current();
-      key = byHash.get(hash);
+      key = byHash.get(peppered);
+    }
+    if (key == null) {
+      ApiKey legacy = byHash.get(legacyHash(presented));
+      if (legacy != null && legacy.hashScheme() == null) {
+        key = legacy.rehashed(peppered);
+        keys.put(key.id(), key);
+        LOGGER.info("API key re-hashed with the pepper id={}", key.id());
+      }
     }
     return key != null && key.active() ? Optional.of(key) : Optional.empty();
   }
@@ -128,12 +157,19 @@ public final class ApiKeyStore {
     String hash = hash(key);
     keys.current();
     ApiKey existing = byHash.get(hash);
+    if (existing == null) {
+      ApiKey legacy = byHash.get(legacyHash(key));
+      if (legacy != null && legacy.hashScheme() == null) {
+        existing = legacy.rehashed(hash);
+        keys.put(existing.id(), existing);
+      }
+    }
     if (existing != null) {
       return new IssuedApiKey(key, existing);
     }
     // The id derives from the hash: instances registering the same (bootstrap) key at the same
     // moment write the same record instead of two.
-    String id = derivedId(hash);
+    String id = hash("lattice-api-key-id:" + hash).substring(0, 12);
     ApiKey record =
         new ApiKey(
             id,
@@ -144,7 +180,8 @@ public final class ApiKeyStore {
             clock.instant(),
             createdBy,
             null,
-            null);
+            null,
+            ApiKey.PEPPERED);
     keys.put(record.id(), record);
     LOGGER.info(
         "API key created id={} role={} scope={} by={}", id, role, record.scope(), createdBy);
@@ -165,6 +202,28 @@ public final class ApiKeyStore {
     }
     return Optional.of(key);
   }
+
+  /**
+   * Revokes every active bootstrap admin key except {@code keep}: the previous key stops working
+   * when the operator changes {@code LATTICE_BOOTSTRAP_ADMIN_KEY}.
+   *
+   * @return the revoked keys
+   */
+  public synchronized List<ApiKey> revokeBootstrapKeysExcept(String keep) {
+    List<ApiKey> revoked = new ArrayList<>();
+    for (ApiKey key : List.copyOf(keys.current().values())) {
+      if (key.active()
+          && !key.id().equals(keep)
+          && key.role() == Role.ADMIN
+          && BOOTSTRAP.equals(key.createdBy())) {
+        revoke(key.id(), BOOTSTRAP).ifPresent(revoked::add);
+      }
+    }
+    return revoked;
+  }
+
+  /** Who bootstrap keys are created by. */
+  public static final String BOOTSTRAP = "bootstrap";
 
   /** Every key, oldest first, as of this call (keys created on any instance before it). */
   public List<ApiKey> list() {
@@ -219,10 +278,6 @@ public final class ApiKeyStore {
     LOGGER.info("Imported {} API keys from {} into {}", imported, file, keys.topic());
   }
 
-  private static String derivedId(String hash) {
-    return hash("lattice-api-key-id:" + hash).substring(0, 12);
-  }
-
   private static void validateScope(Role role, String scope) {
     boolean scoped = role.scope() != Role.Scope.NONE;
     if (scoped && (scope == null || scope.isBlank())) {
@@ -234,7 +289,19 @@ public final class ApiKeyStore {
     }
   }
 
-  static String hash(String key) {
+  /** HMAC-SHA-256 of the key with the pepper, lower-case hex. */
+  String hash(String key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(pepper, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+    }
+  }
+
+  /** The plain SHA-256 of keys stored before peppering. */
+  static String legacyHash(String key) {
     try {
       return HexFormat.of()
           .formatHex(

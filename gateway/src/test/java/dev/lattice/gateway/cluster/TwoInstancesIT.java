@@ -76,6 +76,27 @@ class TwoInstancesIT {
                             return false;
                           }
                         }));
+    Response network =
+        adminA.post(
+            "/api/v1/networks",
+            Map.of(
+                "id",
+                NETWORK,
+                "name",
+                "Peaks",
+                "rules",
+                Map.of(
+                    "offers",
+                    Map.of(
+                        "accept",
+                        true,
+                        "brands_allow",
+                        List.of(BRAND),
+                        "frequency_cap",
+                        Map.of("per_member_24h", 10, "per_member_brand_24h", 10)))));
+    assertThat(network.status()).as(network.body()).isEqualTo(201);
+    assertThat(adminB.post("/api/v1/brands", Map.of("id", BRAND, "name", "Summit")).status())
+        .isEqualTo(201);
   }
 
   private static ConfigurableApplicationContext start(
@@ -92,6 +113,7 @@ class TwoInstancesIT {
             "--lattice.cluster.advertised-url=http://localhost:" + port,
             "--lattice.cluster.secret=cluster-it-shared-secret-0123456789abcdef",
             "--lattice.security.bootstrap-admin-key=" + ADMIN_KEY,
+            "--lattice.security.api-key-pepper=cluster-it-api-key-pepper-0123456789abcdef",
             "--lattice.consent.confirm-timeout=10s");
   }
 
@@ -159,28 +181,10 @@ class TwoInstancesIT {
 
   @Test
   void bothInstancesAnswerEveryDecisionActivityConsentAndExportQueryAlike() {
-    Response network =
-        adminA.post(
-            "/api/v1/networks",
-            Map.of(
-                "id",
-                NETWORK,
-                "name",
-                "Peaks",
-                "rules",
-                Map.of(
-                    "offers",
-                    Map.of(
-                        "accept",
-                        true,
-                        "brands_allow",
-                        List.of(BRAND),
-                        "frequency_cap",
-                        Map.of("per_member_24h", 10, "per_member_brand_24h", 10)))));
-    assertThat(network.status()).as(network.body()).isEqualTo(201);
-    assertThat(adminB.post("/api/v1/brands", Map.of("id", BRAND, "name", "Summit")).status())
-        .isEqualTo(201);
-    Response serviceKey = adminB.post("/api/v1/admin/api-keys", Map.of("role", "SERVICE"));
+    Response serviceKey =
+        adminB.post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", NETWORK));
+    Response brandKey =
+        adminA.post("/api/v1/admin/api-keys", Map.of("role", "BRAND", "scope", BRAND));
     Response complianceKey = adminA.post("/api/v1/admin/api-keys", Map.of("role", "COMPLIANCE"));
     GatewayHttp service =
         new GatewayHttp(portA).withApiKey(serviceKey.json().get("key").asString());
@@ -202,10 +206,10 @@ class TwoInstancesIT {
               Map.of("recipients", List.of(BRAND)));
       assertThat(granted.status()).as(granted.body()).isEqualTo(200);
     }
-    GatewayHttp serviceOnB =
-        new GatewayHttp(portB).withApiKey(serviceKey.json().get("key").asString());
+    GatewayHttp brandOnB = new GatewayHttp(portB).withApiKey(brandKey.json().get("key").asString());
     String offerId = "offer-" + RUN;
-    assertThat(serviceOnB.post("/api/v1/events/offers", offer(offerId)).status()).isEqualTo(202);
+    Response offered = brandOnB.post("/api/v1/events/offers", offer(offerId));
+    assertThat(offered.status()).as(offered.body()).isEqualTo(202);
 
     GatewayHttp onA = new GatewayHttp(portA).withApiKey(compliance);
     GatewayHttp onB = new GatewayHttp(portB).withApiKey(compliance);
@@ -231,7 +235,8 @@ class TwoInstancesIT {
 
   @Test
   void anEventRetriedThroughTheOtherInstanceIsProcessedOnce() {
-    Response serviceKey = adminA.post("/api/v1/admin/api-keys", Map.of("role", "SERVICE"));
+    Response serviceKey =
+        adminA.post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", NETWORK));
     String key = serviceKey.json().get("key").asString();
     GatewayHttp onA = new GatewayHttp(portA).withApiKey(key);
     GatewayHttp onB = new GatewayHttp(portB).withApiKey(key);

@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 @WithKafka
 class ApiKeyStoreIT {
 
+  private static final byte[] PEPPER =
+      "a-test-pepper-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8);
+
   private final List<AutoCloseable> closing = new ArrayList<>();
   private TestKafka kafka;
   private String topic;
@@ -57,7 +60,7 @@ class ApiKeyStoreIT {
         new CompactedTopicView<>(
             topic, ValueCodec.json(ApiKey.class), kafka.clientProperties(), publisher);
     closing.add(view);
-    return new ApiKeyStore(view, Clock.systemUTC());
+    return new ApiKeyStore(view, PEPPER, Clock.systemUTC());
   }
 
   @Test
@@ -76,7 +79,7 @@ class ApiKeyStoreIT {
     ApiKeyStore first = instance();
     ApiKeyStore second = instance();
 
-    ApiKeyStore.IssuedApiKey issued = first.create("svc", Role.SERVICE, null, "admin");
+    ApiKeyStore.IssuedApiKey issued = first.create("svc", Role.SERVICE, "ski-club", "admin");
 
     assertThat(second.authenticate(issued.key())).isPresent();
   }
@@ -85,7 +88,7 @@ class ApiKeyStoreIT {
   void aKeyRevokedOnOneInstanceIsRefusedOnAnotherWithinOnePollOfTheTopic() {
     ApiKeyStore first = instance();
     ApiKeyStore second = instance();
-    ApiKeyStore.IssuedApiKey issued = first.create("svc", Role.SERVICE, null, "admin");
+    ApiKeyStore.IssuedApiKey issued = first.create("svc", Role.SERVICE, "ski-club", "admin");
     assertThat(second.authenticate(issued.key())).isPresent();
 
     first.revoke(issued.record().id(), "admin");
@@ -100,7 +103,7 @@ class ApiKeyStoreIT {
   void keysAndRevocationsSurviveARestart() {
     ApiKeyStore first = instance();
     ApiKeyStore.IssuedApiKey kept = first.create("a", Role.COMPLIANCE, null, "admin");
-    ApiKeyStore.IssuedApiKey revoked = first.create("b", Role.SERVICE, null, "admin");
+    ApiKeyStore.IssuedApiKey revoked = first.create("b", Role.SERVICE, "ski-club", "admin");
     first.revoke(revoked.record().id(), "admin");
 
     ApiKeyStore restarted = instance();
@@ -111,17 +114,22 @@ class ApiKeyStoreIT {
 
   @Test
   void theTopicHoldsOnlyTheHashOfAKey() {
-    ApiKeyStore.IssuedApiKey issued = instance().create("svc", Role.SERVICE, null, "admin");
+    ApiKeyStore.IssuedApiKey issued = instance().create("svc", Role.SERVICE, "ski-club", "admin");
 
     String stored = String.join("\n", topicValues());
 
-    assertThat(stored).doesNotContain(issued.key()).contains(ApiKeyStore.hash(issued.key()));
+    assertThat(stored)
+        .doesNotContain(issued.key())
+        .doesNotContain(ApiKeyStore.legacyHash(issued.key()))
+        .contains(instance().hash(issued.key()));
   }
 
   @Test
   void registeringTheSameBootstrapKeyOnTwoInstancesKeepsOneRecord() {
-    instance().register("operator-chosen-key-123", "boot", Role.ADMIN, null, "bootstrap");
-    instance().register("operator-chosen-key-123", "boot", Role.ADMIN, null, "bootstrap");
+    instance()
+        .register("operator-chosen-key-123-abcdefghijklmn", "boot", Role.ADMIN, null, "bootstrap");
+    instance()
+        .register("operator-chosen-key-123-abcdefghijklmn", "boot", Role.ADMIN, null, "bootstrap");
 
     assertThat(instance().list()).hasSize(1);
   }
@@ -129,7 +137,7 @@ class ApiKeyStoreIT {
   @Test
   void aRecordWithFieldsThisVersionDoesNotKnowIsStillRead() {
     ApiKeyStore store = instance();
-    ApiKeyStore.IssuedApiKey issued = store.create("svc", Role.SERVICE, null, "admin");
+    ApiKeyStore.IssuedApiKey issued = store.create("svc", Role.SERVICE, "ski-club", "admin");
     String json =
         new String(ValueCodec.json(ApiKey.class).encode(issued.record()), StandardCharsets.UTF_8)
             .replaceFirst("\\{", "{\"pepperVersion\":2,\"networks\":[\"n1\"],");
@@ -142,7 +150,7 @@ class ApiKeyStoreIT {
   @Test
   void aKeyFileOfAnEarlierVersionIsImportedOnce() throws Exception {
     ApiKeyStore old = instance();
-    ApiKeyStore.IssuedApiKey issued = old.create("legacy", Role.SERVICE, null, "admin");
+    ApiKeyStore.IssuedApiKey issued = old.create("legacy", Role.SERVICE, "ski-club", "admin");
     Path file = Files.createTempDirectory(Path.of("target"), "keys").resolve("api-keys.json");
     Files.writeString(
         file,
@@ -160,6 +168,85 @@ class ApiKeyStoreIT {
     assertThat(fresh.authenticate(issued.key())).isPresent();
     assertThat(file).doesNotExist();
     assertThat(file.resolveSibling("api-keys.json.imported")).exists();
+  }
+
+  @Test
+  void aKeyStoredWithAPlainShaHashStillAuthenticatesAndIsRehashedWithThePepper() {
+    String key = "lk_legacy-key-created-before-peppering-0001";
+    publisher.publish(
+        topic,
+        "abc123",
+        """
+        {"id":"abc123","name":"old","hash":"%s","role":"COMPLIANCE","scope":null,
+         "createdAt":"2026-01-01T00:00:00Z","createdBy":"admin","revokedAt":null,"revokedBy":null}
+        """
+            .formatted(ApiKeyStore.legacyHash(key))
+            .getBytes(StandardCharsets.UTF_8));
+    ApiKeyStore store = instance();
+
+    assertThat(store.authenticate(key)).isPresent();
+
+    assertThat(store.find("abc123").orElseThrow().hash()).isEqualTo(store.hash(key));
+    assertThat(instance().authenticate(key)).isPresent();
+  }
+
+  @Test
+  void aServiceKeyActsForItsNetworkOnly() {
+    ApiKeyStore store = instance();
+    ApiKeyStore.IssuedApiKey issued = store.create("svc", Role.SERVICE, "ski-club", "admin");
+
+    LatticePrincipal principal = store.authenticate(issued.key()).orElseThrow().principal();
+
+    assertThat(principal.servesNetwork("ski-club")).isTrue();
+    assertThat(principal.servesNetwork("book-circle")).isFalse();
+  }
+
+  @Test
+  void changingTheBootstrapKeyRevokesThePreviousOneOnEveryInstance() {
+    ApiKeyStore first = instance();
+    String old = "operator-chosen-bootstrap-key-number-one";
+    String fresh = "operator-chosen-bootstrap-key-number-two";
+    new BootstrapAdminKey(first, old).afterPropertiesSet();
+
+    new BootstrapAdminKey(instance(), fresh).afterPropertiesSet();
+
+    assertThat(first.authenticate(fresh)).isPresent();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(first.authenticate(old)).isEmpty());
+  }
+
+  @Test
+  void anUnscopedServiceKeyFromAnEarlierVersionIsMarkedAsMissingItsScope() {
+    String key = "lk_unscoped-service-key-from-before-0001";
+    publisher.publish(
+        topic,
+        "svc001",
+        """
+        {"id":"svc001","name":"old","hash":"%s","role":"SERVICE","scope":null,
+         "createdAt":"2026-01-01T00:00:00Z","createdBy":"admin","revokedAt":null,"revokedBy":null}
+        """
+            .formatted(ApiKeyStore.legacyHash(key))
+            .getBytes(StandardCharsets.UTF_8));
+
+    assertThat(instance().authenticate(key).orElseThrow().missingScope()).isTrue();
+  }
+
+  @Test
+  void aBootstrapKeyShorterThan32CharactersIsRefused() {
+    ApiKeyStore store = instance();
+    assertThatThrownBy(
+            () -> new BootstrapAdminKey(store, "only-twenty-chars-ab").afterPropertiesSet())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("32");
+  }
+
+  @Test
+  void anUnscopedServiceKeyCanNoLongerBeCreated() {
+    ApiKeyStore store = instance();
+    assertThatThrownBy(() -> store.create("x", Role.SERVICE, null, "admin"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("network");
   }
 
   @Test

@@ -47,13 +47,19 @@ public class BrandController {
   private final TopicProvisioner provisioner;
   private final Clock clock = Clock.systemUTC();
   private final dev.lattice.gateway.api.networks.NetworkService networks;
+  private final SubscriptionValidator subscriptions;
+  private final dev.lattice.gateway.security.CredentialValidity credentials;
 
   public BrandController(
       BrandRegistry brands,
       DeliveryStreams streams,
       TopicProvisioner provisioner,
-      dev.lattice.gateway.api.networks.NetworkService networks) {
+      dev.lattice.gateway.api.networks.NetworkService networks,
+      SubscriptionValidator subscriptions,
+      dev.lattice.gateway.security.CredentialValidity credentials) {
     this.networks = networks;
+    this.subscriptions = subscriptions;
+    this.credentials = credentials;
     this.brands = brands;
     this.streams = streams;
     this.provisioner = provisioner;
@@ -105,6 +111,7 @@ public class BrandController {
   @Operation(summary = "Subscribe the brand's delivery stream to networks and offer categories")
   public Brand subscribe(@PathVariable String brandId, @RequestBody CreateSubscription body) {
     brand(brandId);
+    subscriptions.validate(body.networks(), body.categories());
     Brand.Subscription subscription =
         new Brand.Subscription(
             "sub-" + UUID.randomUUID(), body.networks(), body.categories(), clock.instant());
@@ -134,7 +141,8 @@ public class BrandController {
       @PathVariable String brandId,
       @Parameter(description = "latest (default) or earliest")
           @RequestParam(defaultValue = "latest")
-          String from) {
+          String from,
+      @AuthenticationPrincipal LatticePrincipal caller) {
     if (!from.equals("latest") && !from.equals("earliest")) {
       throw new InvalidRequestException(
           "Unknown stream start", List.of(new FieldProblem("from", "must be latest or earliest")));
@@ -152,7 +160,8 @@ public class BrandController {
         () ->
             brands
                 .cached(brandId)
-                .orElseThrow(() -> new ResourceNotFoundException("brand", brandId)));
+                .orElseThrow(() -> new ResourceNotFoundException("brand", brandId)),
+        credentials.of(caller));
   }
 
   @GetMapping("/{brandId}/insights")
