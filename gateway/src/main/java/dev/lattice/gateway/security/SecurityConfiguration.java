@@ -220,6 +220,16 @@ public class SecurityConfiguration {
                 .requestMatchers(
                     GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
                 .permitAll()
+                // The web console's static files and browser libraries: public code, no data. The
+                // console signs in with the user's own key and every API call below is checked.
+                .requestMatchers(GET, "/console", "/console/", "/console/**", "/webjars/**")
+                .permitAll()
+                // Who am I: the console asks after sign-in which views the roles may use
+                .requestMatchers(GET, "/api/v1/me")
+                .authenticated()
+                // The installation at a glance: counts only
+                .requestMatchers(GET, "/api/v1/overview")
+                .access(any(ADMIN, COMPLIANCE))
                 // Installation administration
                 .requestMatchers("/api/v1/admin/**")
                 .access(any(ADMIN))

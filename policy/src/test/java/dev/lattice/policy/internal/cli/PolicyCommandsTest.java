@@ -255,4 +255,22 @@ class PolicyCommandsTest {
             "\"manifest\":{\"metadata\":{},\"rego_version\":1,\"revision\":\"r7\",\"roots\":[\"acme\"]}")
         .contains("\"packages\":{\"data.acme\":{\"rules\":[\"allow\",\"f()\"],\"tests\":1}}");
   }
+
+  @Test
+  void testWritesJsonForMachinesAndFiltersWithRun() throws Exception {
+    write("t/p.rego", "package t\nallow if input.ok\n");
+    write(
+        "t/p_test.rego",
+        "package t\ntest_ok if allow with input as {\"ok\": true}\ntest_bad if allow\n");
+    assertThat(run("test", "--format", "json", "--run", "ok", dir.toString())).isZero();
+    assertThat(out())
+        .contains("\"passed\":1")
+        .contains("\"failed\":0")
+        .contains("\"name\":\"data.t.test_ok\"")
+        .contains("\"status\":\"pass\"")
+        .doesNotContain("test_bad");
+    out.reset();
+    assertThat(run("test", "--format", "json", dir.toString())).isEqualTo(1);
+    assertThat(out()).contains("\"status\":\"fail\"").contains("\"failed\":1");
+  }
 }
