@@ -3,16 +3,21 @@ package dev.lattice.streams;
 import dev.lattice.schemas.LatticeSerdes;
 import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.DecisionRecord;
+import dev.lattice.streams.internal.ClusterTopicDirectory;
 import dev.lattice.streams.internal.StoreNames;
 import dev.lattice.streams.internal.enforce.DecisionLog;
 import dev.lattice.streams.internal.enforce.MemberActivityCodec;
+import dev.lattice.streams.internal.enforce.MemberRefs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -34,9 +39,11 @@ import org.slf4j.LoggerFactory;
 public final class LatticeStreams implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(LatticeStreams.class);
   private final KafkaStreams streams;
+  private final AutoCloseable topicDirectory;
 
-  private LatticeStreams(KafkaStreams streams) {
+  private LatticeStreams(KafkaStreams streams, AutoCloseable topicDirectory) {
     this.streams = streams;
+    this.topicDirectory = topicDirectory;
   }
 
   /**
@@ -57,6 +64,15 @@ public final class LatticeStreams implements AutoCloseable {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.putIfAbsent(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     props.putIfAbsent(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+    ClusterTopicDirectory directory = null;
+    if (settings.topicDirectory() == null) {
+      // Unknown destinations are denied, not written to missing topics (which stalls the task).
+      Map<String, Object> admin = new HashMap<>();
+      props.forEach((k, v) -> admin.put(k.toString(), v));
+      admin.keySet().retainAll(AdminClientConfig.configNames());
+      directory = new ClusterTopicDirectory(admin);
+      settings = settings.withTopicDirectory(directory);
+    }
     KafkaStreams streams = new KafkaStreams(LatticeTopology.build(settings), props);
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -64,7 +80,7 @@ public final class LatticeStreams implements AutoCloseable {
           return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
               .StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-    return new LatticeStreams(streams);
+    return new LatticeStreams(streams, directory);
   }
 
   public void start() {
@@ -81,9 +97,18 @@ public final class LatticeStreams implements AutoCloseable {
 
   /** Stops processing, commits, and leaves the group so that partitions move at once. */
   public boolean close(Duration timeout) {
-    return streams.close(
-        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(timeout));
+    boolean closed =
+        streams.close(
+            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(timeout));
+    if (topicDirectory != null) {
+      try {
+        topicDirectory.close();
+      } catch (Exception e) {
+        LOGGER.warn("closing the topic directory failed: {}", e.toString());
+      }
+    }
+    return closed;
   }
 
   @Override
@@ -114,10 +139,14 @@ public final class LatticeStreams implements AutoCloseable {
   /** The most recent decisions about a member (within the retention), newest first. */
   public List<DecisionRecord> decisionsForMember(String memberId, int limit) {
     Objects.requireNonNull(memberId);
+    // Decisions name the member by a reference that erasure unlinks: no reference, no decisions.
+    Optional<String> ref =
+        store(StoreNames.MEMBER_REFS).flatMap(s -> MemberRefs.lookup(s, memberId));
     List<DecisionRecord> all =
         new ArrayList<>(
-            store(StoreNames.DECISIONS_BY_MEMBER)
-                .map(s -> DecisionLog.forMember(s, memberId))
+            ref.flatMap(
+                    r ->
+                        store(StoreNames.DECISIONS_BY_MEMBER).map(s -> DecisionLog.forMember(s, r)))
                 .orElseGet(List::of));
     all.sort(Comparator.comparing(DecisionRecord::getDecidedAt).reversed());
     return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;

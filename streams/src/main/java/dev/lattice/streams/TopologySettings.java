@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param insights brand insight parameters
  * @param persistentStores RocksDB stores (true, the default) or in-memory stores (tests,
  *     benchmarks; both are changelogged, so state survives a restart either way)
+ * @param topicDirectory which output topics exist; null = ask the cluster ({@link
+ *     LatticeStreams#create} lists its topics; {@link LatticeTopology#build} alone assumes every
+ *     topic exists)
  */
 public record TopologySettings(
     DecisionService decisionService,
@@ -29,7 +32,30 @@ public record TopologySettings(
     Duration purchaseMemory,
     Duration decisionRetention,
     InsightSettings insights,
-    boolean persistentStores) {
+    boolean persistentStores,
+    TopicDirectory topicDirectory) {
+
+  /** Settings whose topic directory asks the cluster ({@link LatticeStreams#create}). */
+  public TopologySettings(
+      DecisionService decisionService,
+      byte[] pseudonymSecret,
+      TopicNames topics,
+      Duration frequencyWindow,
+      Duration purchaseMemory,
+      Duration decisionRetention,
+      InsightSettings insights,
+      boolean persistentStores) {
+    this(
+        decisionService,
+        pseudonymSecret,
+        topics,
+        frequencyWindow,
+        purchaseMemory,
+        decisionRetention,
+        insights,
+        persistentStores,
+        null);
+  }
 
   public TopologySettings {
     Objects.requireNonNull(decisionService, "decisionService");
@@ -76,7 +102,8 @@ public record TopologySettings(
         purchaseMemory,
         decisionRetention,
         insights,
-        persistentStores);
+        persistentStores,
+        topicDirectory);
   }
 
   public TopologySettings withInsights(InsightSettings insights) {
@@ -88,7 +115,8 @@ public record TopologySettings(
         purchaseMemory,
         decisionRetention,
         insights,
-        persistentStores);
+        persistentStores,
+        topicDirectory);
   }
 
   public TopologySettings withInMemoryStores() {
@@ -100,7 +128,21 @@ public record TopologySettings(
         purchaseMemory,
         decisionRetention,
         insights,
-        false);
+        false,
+        topicDirectory);
+  }
+
+  public TopologySettings withTopicDirectory(TopicDirectory topicDirectory) {
+    return new TopologySettings(
+        decisionService,
+        pseudonymSecret,
+        topics,
+        frequencyWindow,
+        purchaseMemory,
+        decisionRetention,
+        insights,
+        persistentStores,
+        topicDirectory);
   }
 
   @Override

@@ -105,6 +105,18 @@ public class BrandController {
   @Operation(summary = "Subscribe the brand's delivery stream to networks and offer categories")
   public Brand subscribe(@PathVariable String brandId, @RequestBody CreateSubscription body) {
     brand(brandId);
+    List<String> subscribed = body.networks() == null ? List.of() : body.networks();
+    List<FieldProblem> unknown = new ArrayList<>();
+    for (int i = 0; i < subscribed.size(); i++) {
+      if (networks.find(subscribed.get(i)).isEmpty()) {
+        unknown.add(
+            new FieldProblem(
+                "$.networks[" + i + "]", "network '" + subscribed.get(i) + "' is not registered"));
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new InvalidRequestException("The subscription names unknown networks", unknown);
+    }
     Brand.Subscription subscription =
         new Brand.Subscription(
             "sub-" + UUID.randomUUID(), body.networks(), body.categories(), clock.instant());
@@ -146,8 +158,9 @@ public class BrandController {
       summary = "Server-Sent Events stream of the brand's consented deliveries",
       description =
           "Events: 'ready' once the stream is positioned, then one 'delivery' per consented offer"
-              + " delivery (JSON of the OfferDelivery schema), filtered by the brand's"
-              + " subscriptions.")
+              + " delivery (JSON of the OfferDelivery schema) from the brand's own topic, filtered"
+              + " by its subscriptions. member_id is the brand's own pseudonym of the member, or"
+              + " empty when the member did not grant identifiers to the brand.")
   public SseEmitter deliveries(
       @PathVariable String brandId,
       @Parameter(description = "latest (default) or earliest")
@@ -157,14 +170,8 @@ public class BrandController {
       throw new InvalidRequestException(
           "Unknown stream start", List.of(new FieldProblem("from", "must be latest or earliest")));
     }
-    Brand brand = brand(brandId);
-    java.util.Set<String> networks = new java.util.TreeSet<>();
-    brand.subscriptions().forEach(sub -> networks.addAll(sub.networks()));
-    if (networks.isEmpty()) {
-      this.networks.list().forEach(n -> networks.add(n.getNetworkId()));
-    }
-    return streams.open(
-        brandId, List.copyOf(networks), from.equals("earliest"), () -> brand(brandId));
+    brand(brandId);
+    return streams.open(brandId, from.equals("earliest"), () -> brand(brandId));
   }
 
   @GetMapping("/{brandId}/insights")

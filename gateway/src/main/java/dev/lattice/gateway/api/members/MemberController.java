@@ -100,7 +100,17 @@ public class MemberController {
         keyring.find(memberId).isPresent() ? "present" : "absent (erased or never created)");
     export.put("consent", consent.state(memberId).map(ConsentController::view).orElse(null));
     export.put("activity", activity(memberId, 1000));
-    List<JsonNode> events = scanner.events(memberId, 1000);
+    boolean erased =
+        consent
+            .state(memberId)
+            .map(
+                st ->
+                    !st.getHistory().isEmpty()
+                        && st.getHistory().get(st.getHistory().size() - 1).getAction()
+                            == dev.lattice.schemas.avro.ConsentAction.ERASE)
+            .orElse(false);
+    export.put("erased", erased);
+    List<JsonNode> events = scanner.events(memberId, 1000, erased);
     export.put("summary", MemberDataScanner.summary(events));
     export.put("events", events);
     return export;

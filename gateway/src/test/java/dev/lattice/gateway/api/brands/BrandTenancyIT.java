@@ -50,15 +50,29 @@ class BrandTenancyIT extends GatewayIntegrationTest {
 
   @Test
   void aBrandManagesItsOwnSubscriptions() {
+    asAdmin()
+        .post("/api/v1/networks", Map.of("id", "tenant-net", "name", "Tenant", "rules", Map.of()));
     var subscribed =
         brandA.post(
             "/api/v1/brands/tenant-a/subscriptions",
-            Map.of("networks", List.of("alpine"), "categories", List.of("outdoor")));
+            Map.of("networks", List.of("tenant-net"), "categories", List.of("outdoor")));
 
     assertThat(subscribed.status()).as(subscribed.body()).isEqualTo(201);
     String id = subscribed.json().get("subscriptions").get(0).get("id").asString();
     assertThat(brandA.delete("/api/v1/brands/tenant-a/subscriptions/" + id).status())
         .isEqualTo(200);
+  }
+
+  @Test
+  void aSubscriptionNamingUnknownNetworksIs400ListingEach() {
+    var refused =
+        brandA.post(
+            "/api/v1/brands/tenant-a/subscriptions",
+            Map.of("networks", List.of("ghost-1", "ghost-2")));
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactly("$.networks[0]", "$.networks[1]");
   }
 
   @Test
