@@ -119,6 +119,7 @@ public final class Enforcer {
     if (policyError) {
       quarantine.put(in, Quarantine.POLICY_ERROR, quarantineMessage, now);
     }
+    String unenforceable = null;
     for (int i = 0; i < candidates.size(); i++) {
       Candidate c = candidates.get(i);
       Decision d = decided.get(i);
@@ -143,9 +144,22 @@ public final class Enforcer {
                   e.getMessage(),
                   d.bundleRevision(),
                   d.evalNanos());
+          if (unenforceable == null) {
+            unenforceable =
+                "obligation for "
+                    + c.destination().kind().wireName()
+                    + " "
+                    + c.destination().id()
+                    + " cannot be carried out: "
+                    + e.getMessage();
+          }
         }
       }
       audit(event, c, decisionId, d, applied, states.get(c.memberId()), now);
+    }
+    if (unenforceable != null) {
+      // The input is set aside too, so an operator sees the events a policy could not serve.
+      quarantine.put(in, Quarantine.UNENFORCEABLE_OBLIGATION, unenforceable, now);
     }
   }
 

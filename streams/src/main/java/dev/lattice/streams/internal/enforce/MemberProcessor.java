@@ -4,6 +4,7 @@ import dev.lattice.policy.Decision;
 import dev.lattice.policy.DecisionInput.Destination;
 import dev.lattice.policy.DecisionInput.Kind;
 import dev.lattice.policy.DecisionService;
+import dev.lattice.policy.Obligations;
 import dev.lattice.policy.ReasonCodes;
 import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.ContentEvent;
@@ -25,6 +26,7 @@ import dev.lattice.streams.internal.codec.UndecodableRecordException;
 import dev.lattice.streams.internal.network.NetworkDirectory;
 import dev.lattice.streams.internal.obligations.ObligationsApplier;
 import dev.lattice.streams.internal.obligations.Pseudonymiser;
+import dev.lattice.streams.internal.obligations.UnenforceableObligationException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -230,8 +232,14 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
         unreadable = u;
       }
       case Unsealer.Opened.Broken b -> {
+        // Quarantined, and still one audited deny per destination: every candidate destination
+        // has a recorded decision, even when the event cannot be opened.
         quarantine.put(in, Quarantine.UNSEALABLE, b.message(), now);
-        return;
+        personal = null;
+        unreadable =
+            new Unsealer.Opened.Unreadable(
+                Quarantine.UNSEALABLE,
+                "the event's sealed personal data cannot be opened with the member's key");
       }
     }
     Map<String, Object> eventDoc = DecisionInputs.event(decoded, personal, event.memberId());
@@ -360,6 +368,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     String network = c.destination().id();
     String member = c.memberId();
     String brand = offer.getBrand();
+    requireOfferEnforceable(d.obligations());
     ObligationsApplier.Applied out =
         obligations.apply(d.obligations(), "network", network, null, member);
     OfferDelivery toNetwork =
@@ -421,5 +430,22 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           case InsightTick t -> null;
         };
     context.forward(new Record<>(key, value, context.currentStreamTimeMs()));
+  }
+
+  /**
+   * An offer delivery carries the brand's offer and the member id, no personal payload: only
+   * obligations on {@code member_id} can be carried out. Any other path would be silently skipped
+   * by the applier (it has no personal record to change), so it is refused instead: fail closed.
+   */
+  private static void requireOfferEnforceable(Obligations o) {
+    java.util.stream.Stream.of(o.redact(), o.pseudonymize(), List.copyOf(o.generalize().keySet()))
+        .flatMap(List::stream)
+        .filter(path -> !ObligationsApplier.MEMBER_ID.equals(path))
+        .findFirst()
+        .ifPresent(
+            path -> {
+              throw new UnenforceableObligationException(
+                  "obligation path '" + path + "' names no field of an offer delivery");
+            });
   }
 }

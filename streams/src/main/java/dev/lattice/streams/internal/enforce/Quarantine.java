@@ -22,6 +22,7 @@ public final class Quarantine {
   public static final String UNKNOWN_NETWORK = ReasonCodes.NETWORK_UNKNOWN;
   public static final String POLICY_ERROR = ReasonCodes.POLICY_ERROR;
   public static final String UNSEALABLE = ReasonCodes.EVENT_SEALED_DATA_UNREADABLE;
+  public static final String UNENFORCEABLE_OBLIGATION = ReasonCodes.OBLIGATION_UNENFORCEABLE;
 
   private static final Logger LOGGER = LoggerFactory.getLogger(Quarantine.class);
   private static final AvroCodec<QuarantineRecord> CODEC = AvroCodec.of(QuarantineRecord.class);

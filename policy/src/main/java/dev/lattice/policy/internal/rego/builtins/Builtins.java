@@ -14,6 +14,15 @@ public final class Builtins {
     Core.register();
     Collections.register();
     Strings.register();
+    Regex.register();
+    Net.register();
+    Numbers.register();
+    Semver.register();
+    Graphs.register();
+    JsonDocs.register();
+    Tokens.register();
+    X509.register();
+    Templates.register();
     Encoding.register();
     Time.register();
     Yaml.register();
