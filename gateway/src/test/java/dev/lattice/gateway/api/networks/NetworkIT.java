@@ -123,7 +123,8 @@ class NetworkIT extends GatewayIntegrationTest {
                                 "brands", List.of("ghost-brand", "*"),
                                 "networks", List.of("ghost-net")),
                             "agreements",
-                            List.of(Map.of("network", "ghost-net")))));
+                            List.of(
+                                Map.of("network", "ghost-net", "purposes", List.of("sharing"))))));
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
