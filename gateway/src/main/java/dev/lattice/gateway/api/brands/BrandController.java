@@ -47,13 +47,19 @@ public class BrandController {
   private final TopicProvisioner provisioner;
   private final Clock clock = Clock.systemUTC();
   private final dev.lattice.gateway.api.networks.NetworkService networks;
+  private final SubscriptionValidator subscriptions;
+  private final dev.lattice.gateway.security.CredentialValidity credentials;
 
   public BrandController(
       BrandRegistry brands,
       DeliveryStreams streams,
       TopicProvisioner provisioner,
-      dev.lattice.gateway.api.networks.NetworkService networks) {
+      dev.lattice.gateway.api.networks.NetworkService networks,
+      SubscriptionValidator subscriptions,
+      dev.lattice.gateway.security.CredentialValidity credentials) {
     this.networks = networks;
+    this.subscriptions = subscriptions;
+    this.credentials = credentials;
     this.brands = brands;
     this.streams = streams;
     this.provisioner = provisioner;
@@ -105,18 +111,7 @@ public class BrandController {
   @Operation(summary = "Subscribe the brand's delivery stream to networks and offer categories")
   public Brand subscribe(@PathVariable String brandId, @RequestBody CreateSubscription body) {
     brand(brandId);
-    List<String> subscribed = body.networks() == null ? List.of() : body.networks();
-    List<FieldProblem> unknown = new ArrayList<>();
-    for (int i = 0; i < subscribed.size(); i++) {
-      if (networks.find(subscribed.get(i)).isEmpty()) {
-        unknown.add(
-            new FieldProblem(
-                "$.networks[" + i + "]", "network '" + subscribed.get(i) + "' is not registered"));
-      }
-    }
-    if (!unknown.isEmpty()) {
-      throw new InvalidRequestException("The subscription names unknown networks", unknown);
-    }
+    subscriptions.validate(body.networks(), body.categories());
     Brand.Subscription subscription =
         new Brand.Subscription(
             "sub-" + UUID.randomUUID(), body.networks(), body.categories(), clock.instant());
@@ -165,13 +160,16 @@ public class BrandController {
       @PathVariable String brandId,
       @Parameter(description = "latest (default) or earliest")
           @RequestParam(defaultValue = "latest")
-          String from) {
+          String from,
+      @AuthenticationPrincipal LatticePrincipal caller) {
     if (!from.equals("latest") && !from.equals("earliest")) {
       throw new InvalidRequestException(
           "Unknown stream start", List.of(new FieldProblem("from", "must be latest or earliest")));
     }
     brand(brandId);
-    return streams.open(brandId, from.equals("earliest"), () -> brand(brandId));
+    // The brand's own topic: its copy of each delivery names the member only by its pseudonym.
+    return streams.open(
+        brandId, from.equals("earliest"), () -> brand(brandId), credentials.of(caller));
   }
 
   @GetMapping("/{brandId}/insights")

@@ -70,6 +70,8 @@ public final class MemberDataScanner {
     node.put("type", type.path());
     node.put("event_id", header.getEventId());
     node.put("occurred_at", header.getOccurredAt().toString());
+    // the network it came from (a network's SERVICE key sees only its own network's events)
+    node.putObject("header").put("source_network", header.getSourceNetwork());
     node.putNull("personal");
     node.put("personalStatus", "erased: the member's data is unreadable and no longer shown");
     return node;
