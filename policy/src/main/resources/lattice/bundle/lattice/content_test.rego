@@ -6,7 +6,7 @@ import rego.v1
 test_content_with_the_authors_sharing_consent_is_allowed if {
 	d := fx.decide(fx.content)
 	d.allow == true
-	d.obligations.pseudonymize == ["member_id", "payload.author_handle"]
+	d.obligations.pseudonymize == ["correlation_id", "id", "member_id", "payload.author_handle", "payload.content_id"]
 	d.obligations.redact == []
 }
 

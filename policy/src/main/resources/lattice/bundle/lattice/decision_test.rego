@@ -19,7 +19,7 @@ test_a_denied_decision_still_shows_the_obligations_the_flow_would_carry if {
 	d := fx.decide(fx.put(fx.member_data, "destination", {"kind": "network", "id": "garden-guild"}))
 	d.allow == false
 	"payload.note" in d.obligations.redact
-	d.obligations.pseudonymize == ["member_id", "payload.handle"]
+	d.obligations.pseudonymize == ["correlation_id", "id", "member_id", "payload.handle"]
 }
 
 test_an_allowed_decision_has_no_reasons if {

@@ -34,6 +34,17 @@ pseudonymize_paths contains path if {
 	category_allowed(c)
 }
 
+# The event's own identifiers are re-keyed per destination (keyed HMAC), so that two recipients, or
+# a recipient and the source network, cannot join their records on them.
+pseudonymize_paths contains p if {
+	flow.type in flow.sharing_types
+	some p in {"id", "correlation_id"}
+}
+
+pseudonymize_paths contains "payload.content_id" if flow.type == "content"
+
+pseudonymize_paths contains "payload.purchase_id" if flow.type == "purchase"
+
 pseudonymize := sort([p | some p in pseudonymize_paths])
 
 generalize := {path: sharing.location_level |

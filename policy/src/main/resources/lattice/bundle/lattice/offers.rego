@@ -129,7 +129,8 @@ window_days := d if {
 # No retargeting: no offer for a product the member bought within the suppression window.
 deny contains util.reason(
 	"offer.recently_purchased",
-	sprintf("member bought %s on %s, within the %v-day suppression window", [p.sku, p.at, window_days])
+	# Never the sku or the date: audit messages outlive an erasure and must hold no personal values.
+	sprintf("the member bought this product within the %v-day suppression window", [window_days])
 ) if {
 	applies
 	flow.dst

@@ -8,7 +8,7 @@ test_allowed_member_data_carries_its_obligations if {
 	d.allow == true
 	d.obligations == {
 		"redact": ["payload.email", "payload.note"],
-		"pseudonymize": ["member_id", "payload.handle"],
+		"pseudonymize": ["correlation_id", "id", "member_id", "payload.handle"],
 		"generalize": {"payload.city": "region"},
 	}
 }
@@ -106,7 +106,7 @@ test_member_data_to_an_exported_brand_is_allowed_with_city_precision if {
 	d := fx.decide(fx.put(fx.member_data, "destination", {"kind": "brand", "id": "acme"}))
 	d.allow == true
 	d.obligations.generalize == {"payload.city": "city"}
-	d.obligations.pseudonymize == ["member_id", "payload.handle"]
+	d.obligations.pseudonymize == ["correlation_id", "id", "member_id", "payload.handle"]
 }
 
 test_member_data_to_a_brand_the_source_does_not_export_to_is_denied if {

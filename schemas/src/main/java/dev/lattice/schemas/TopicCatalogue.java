@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * <p>Immutable and thread-safe.
  */
 public final class TopicCatalogue {
+  /** The member data keys' topic (compacted; configured so erased keys are compacted quickly). */
+  static final String MEMBER_KEYS_TOPIC = "lattice.member.keys";
 
   /** Partitions of every topic keyed by member id (they must be co-partitioned). */
   public static final int MEMBER_PARTITIONS = 6;
@@ -139,6 +141,14 @@ public final class TopicCatalogue {
       configs.put("retention.ms", String.valueOf(retentionMs()));
       configs.put("min.insync.replicas", String.valueOf(minInSyncReplicas(brokers)));
       configs.put("message.timestamp.type", timestampType.kafkaValue());
+      if (name.equals(MEMBER_KEYS_TOPIC)) {
+        // An erased member's key (a tombstone) must be compacted away within minutes, not when a
+        // week-long segment rolls: short segments, eager cleaning, tombstones kept one minute.
+        configs.put("segment.ms", "60000");
+        configs.put("min.cleanable.dirty.ratio", "0.01");
+        configs.put("max.compaction.lag.ms", "120000");
+        configs.put("delete.retention.ms", "60000");
+      }
       return Map.copyOf(configs);
     }
   }
@@ -215,7 +225,7 @@ public final class TopicCatalogue {
           "consent commands that were refused, with the reason");
   public static final TopicSpec MEMBER_KEYS =
       new TopicSpec(
-          "lattice.member.keys",
+          MEMBER_KEYS_TOPIC,
           MEMBER_PARTITIONS,
           Cleanup.COMPACT,
           Optional.empty(),

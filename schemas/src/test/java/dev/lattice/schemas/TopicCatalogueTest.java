@@ -56,6 +56,15 @@ class TopicCatalogueTest {
   }
 
   @Test
+  void anErasedMembersKeyIsCompactedAwayWithinMinutes() {
+    assertThat(TopicCatalogue.MEMBER_KEYS.configs(3))
+        .containsEntry("segment.ms", "60000")
+        .containsEntry("min.cleanable.dirty.ratio", "0.01")
+        .containsEntry("max.compaction.lag.ms", "120000")
+        .containsEntry("delete.retention.ms", "60000");
+  }
+
+  @Test
   void perNetworkAndPerBrandOutputsAreFoundByName() {
     assertThat(TopicCatalogue.find("lattice.out.network.garden-club"))
         .contains(TopicCatalogue.networkOutput("garden-club"));

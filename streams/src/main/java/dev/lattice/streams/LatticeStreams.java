@@ -3,17 +3,22 @@ package dev.lattice.streams;
 import dev.lattice.schemas.LatticeSerdes;
 import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.DecisionRecord;
+import dev.lattice.streams.internal.ClusterTopicDirectory;
 import dev.lattice.streams.internal.StoreNames;
 import dev.lattice.streams.internal.enforce.DecisionLog;
 import dev.lattice.streams.internal.enforce.MemberActivityCodec;
+import dev.lattice.streams.internal.enforce.MemberRefs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -45,11 +50,14 @@ public final class LatticeStreams implements AutoCloseable {
   private final KafkaStreams streams;
   private final HostInfo self;
   private final String memberTopic;
+  private final AutoCloseable topicDirectory;
 
-  private LatticeStreams(KafkaStreams streams, HostInfo self, String memberTopic) {
+  private LatticeStreams(
+      KafkaStreams streams, HostInfo self, String memberTopic, AutoCloseable topicDirectory) {
     this.streams = streams;
     this.self = self;
     this.memberTopic = memberTopic;
+    this.topicDirectory = topicDirectory;
   }
 
   /** Where a member's queryable state (decisions about them, activity) lives. */
@@ -106,6 +114,15 @@ public final class LatticeStreams implements AutoCloseable {
     }
     props.putIfAbsent(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     props.putIfAbsent(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+    ClusterTopicDirectory directory = null;
+    if (settings.topicDirectory() == null) {
+      // Unknown destinations are denied, not written to missing topics (which stalls the task).
+      Map<String, Object> admin = new HashMap<>();
+      props.forEach((k, v) -> admin.put(k.toString(), v));
+      admin.keySet().retainAll(AdminClientConfig.configNames());
+      directory = new ClusterTopicDirectory(admin);
+      settings = settings.withTopicDirectory(directory);
+    }
     KafkaStreams streams = new KafkaStreams(LatticeTopology.build(settings), props);
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -115,7 +132,7 @@ public final class LatticeStreams implements AutoCloseable {
         });
     String server = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
     HostInfo self = server == null || server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
-    return new LatticeStreams(streams, self, settings.topics().consentCommands());
+    return new LatticeStreams(streams, self, settings.topics().consentCommands(), directory);
   }
 
   /**
@@ -211,9 +228,18 @@ public final class LatticeStreams implements AutoCloseable {
 
   /** Stops processing, commits, and leaves the group so that partitions move at once. */
   public boolean close(Duration timeout) {
-    return streams.close(
-        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(timeout));
+    boolean closed =
+        streams.close(
+            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(timeout));
+    if (topicDirectory != null) {
+      try {
+        topicDirectory.close();
+      } catch (Exception e) {
+        LOGGER.warn("closing the topic directory failed: {}", e.toString());
+      }
+    }
+    return closed;
   }
 
   @Override
@@ -264,12 +290,18 @@ public final class LatticeStreams implements AutoCloseable {
    */
   public List<DecisionRecord> decisionsForMember(String memberId, int limit) {
     Objects.requireNonNull(memberId);
+    // Decisions name the member by a reference that erasure unlinks: no reference, no decisions.
+    Optional<String> ref =
+        queried(() -> MemberRefs.lookup(memberStore(StoreNames.MEMBER_REFS, memberId), memberId));
     List<DecisionRecord> all =
         new ArrayList<>(
-            queried(
-                () ->
-                    DecisionLog.forMember(
-                        memberStore(StoreNames.DECISIONS_BY_MEMBER, memberId), memberId)));
+            ref.map(
+                    r ->
+                        queried(
+                            () ->
+                                DecisionLog.forMember(
+                                    memberStore(StoreNames.DECISIONS_BY_MEMBER, memberId), r)))
+                .orElseGet(List::of));
     all.sort(Comparator.comparing(DecisionRecord::getDecidedAt).reversed());
     return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
   }

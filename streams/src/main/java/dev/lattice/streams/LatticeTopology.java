@@ -70,8 +70,11 @@ public final class LatticeTopology {
     TopicNames topics = settings.topics();
     DecisionService decisions = settings.decisionService();
     NetworkDirectory directory = new NetworkDirectory();
-    ObligationsApplier obligations =
-        new ObligationsApplier(new Pseudonymiser(settings.pseudonymSecret()));
+    Pseudonymiser pseudonymiser = new Pseudonymiser(settings.pseudonymSecret());
+    ObligationsApplier obligations = new ObligationsApplier(pseudonymiser);
+    // Without a directory (a bare topology, e.g. under TopologyTestDriver) every topic exists.
+    TopicDirectory topicDirectory =
+        settings.topicDirectory() == null ? topic -> true : settings.topicDirectory();
     Serde<byte[]> bytes = Serdes.ByteArray();
     Serde<String> strings = Serdes.String();
 
@@ -101,6 +104,7 @@ public final class LatticeTopology {
             kv(settings, StoreNames.ACTIVITY, bytes),
             kv(settings, StoreNames.DECISIONS_BY_MEMBER, bytes),
             kv(settings, StoreNames.DECISIONS_BY_EVENT, bytes),
+            kv(settings, StoreNames.MEMBER_REFS, bytes),
             kv(settings, StoreNames.INSIGHT_CELLS, Serdes.Long()),
             kv(settings, StoreNames.PRIVACY_BUDGET, Serdes.Long()))) {
       builder.addStateStore(store);
@@ -176,6 +180,8 @@ public final class LatticeTopology {
                         decisions,
                         directory,
                         obligations,
+                        pseudonymiser,
+                        topicDirectory,
                         settings.frequencyWindow(),
                         settings.purchaseMemory(),
                         settings.decisionRetention()),

@@ -22,6 +22,9 @@ import java.util.Objects;
  *     benchmarks; both are changelogged, so state survives a restart either way)
  * @param duplicateWindow an ingest event whose event id was seen within this window is dropped by
  *     the topology, whichever instance or producer sent it (default 7 days)
+ * @param topicDirectory which output topics exist; null = ask the cluster ({@link
+ *     LatticeStreams#create} lists its topics; {@link LatticeTopology#build} alone assumes every
+ *     topic exists)
  */
 public record TopologySettings(
     DecisionService decisionService,
@@ -32,12 +35,13 @@ public record TopologySettings(
     Duration decisionRetention,
     InsightSettings insights,
     boolean persistentStores,
-    Duration duplicateWindow) {
+    Duration duplicateWindow,
+    TopicDirectory topicDirectory) {
 
   /** The default duplicate window: 7 days. */
   public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofDays(7);
 
-  /** Settings with the default duplicate window. */
+  /** Settings with the default duplicate window whose topic directory asks the cluster. */
   public TopologySettings(
       DecisionService decisionService,
       byte[] pseudonymSecret,
@@ -56,7 +60,8 @@ public record TopologySettings(
         decisionRetention,
         insights,
         persistentStores,
-        DEFAULT_DUPLICATE_WINDOW);
+        DEFAULT_DUPLICATE_WINDOW,
+        null);
   }
 
   public TopologySettings {
@@ -106,7 +111,8 @@ public record TopologySettings(
         decisionRetention,
         insights,
         persistentStores,
-        duplicateWindow);
+        duplicateWindow,
+        topicDirectory);
   }
 
   public TopologySettings withInsights(InsightSettings insights) {
@@ -119,7 +125,8 @@ public record TopologySettings(
         decisionRetention,
         insights,
         persistentStores,
-        duplicateWindow);
+        duplicateWindow,
+        topicDirectory);
   }
 
   public TopologySettings withInMemoryStores() {
@@ -132,7 +139,22 @@ public record TopologySettings(
         decisionRetention,
         insights,
         false,
-        duplicateWindow);
+        duplicateWindow,
+        topicDirectory);
+  }
+
+  public TopologySettings withTopicDirectory(TopicDirectory topicDirectory) {
+    return new TopologySettings(
+        decisionService,
+        pseudonymSecret,
+        topics,
+        frequencyWindow,
+        purchaseMemory,
+        decisionRetention,
+        insights,
+        persistentStores,
+        duplicateWindow,
+        topicDirectory);
   }
 
   public TopologySettings withDuplicateWindow(Duration window) {
@@ -145,7 +167,8 @@ public record TopologySettings(
         decisionRetention,
         insights,
         persistentStores,
-        window);
+        window,
+        topicDirectory);
   }
 
   @Override

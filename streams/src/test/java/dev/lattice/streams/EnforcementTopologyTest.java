@@ -78,9 +78,8 @@ class EnforcementTopologyTest {
     assertThat(delivered.getHeader().getSubjectMember()).startsWith("p-");
     MemberDataEvent branded = decode(toBrand.get(0));
     assertThat(branded.getHeader().getSubjectMember())
-        .as("pseudonyms differ per destination")
-        .startsWith("p-")
-        .isNotEqualTo(delivered.getHeader().getSubjectMember());
+        .as("no identifiers granted to the brand: it is not told who the member is")
+        .isNull();
 
     List<DecisionRecord> audit = lattice.audit();
     assertThat(audit)
@@ -211,7 +210,7 @@ class EnforcementTopologyTest {
   }
 
   @Test
-  void contentForARegisteredAndAnUnknownTargetNetworkIsQuarantinedAndReachesNeither() {
+  void contentForARegisteredAndAnUnknownTargetNetworkReachesTheRegisteredOneAndIsDeniedTheOther() {
     contentNetworks();
     lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of()));
     byte[] value =
@@ -221,17 +220,20 @@ class EnforcementTopologyTest {
 
     lattice.pipe(topics.content(), "m-1", value, traceHeaders("t-1"));
 
-    assertQuarantined(
-        single(lattice.quarantine()),
-        "network.unknown",
-        "target network atlantis is not registered",
-        topics.content(),
-        0,
-        "m-1",
-        value,
-        "t-1");
-    assertNothingDelivered();
-    assertThat(lattice.audit()).isEmpty();
+    assertThat(lattice.quarantine())
+        .as("an unknown destination is a decision, not a quarantine")
+        .isEmpty();
+    assertThat(lattice.readValues(topics.networkOut("book-circle"))).hasSize(1);
+    assertThat(lattice.audit())
+        .filteredOn(d -> d.getDestination().getId().equals("atlantis"))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.getAllow()).isFalse();
+              assertThat(d.getReasons())
+                  .extracting(r -> r.getCode())
+                  .containsExactly("destination.unknown");
+            });
   }
 
   @Test
@@ -269,7 +271,7 @@ class EnforcementTopologyTest {
         .hasSize(4)
         .allSatisfy(
             d -> {
-              assertThat(d.getMemberId()).isEqualTo("m-1");
+              assertThat(lattice.memberOf(d.getMemberId())).isEqualTo("m-1");
               assertThat(d.getAllow()).isTrue();
               assertThat(d.getConsentVersion()).isEqualTo(1L);
             });
@@ -377,7 +379,7 @@ class EnforcementTopologyTest {
     assertThat(lattice.audit())
         .extracting(
             d ->
-                d.getMemberId()
+                lattice.memberOf(d.getMemberId())
                     + ":"
                     + d.getAllow()
                     + ":"
@@ -445,7 +447,10 @@ class EnforcementTopologyTest {
     List<byte[]> delivered = lattice.readValues(topics.networkOut("book-circle"));
     assertThat(delivered).hasSize(1);
     ContentEvent received = LatticeSerdes.codec(ContentEvent.class).decode(delivered.get(0));
-    assertThat(received.getHeader().getEventId()).isEqualTo("e1");
+    assertThat(received.getHeader().getEventId())
+        .as("re-keyed for the destination")
+        .startsWith("evt-")
+        .isNotEqualTo("e1");
     assertThat(received.getPersonal().getTitle()).isEqualTo("Powder day");
     assertThat(received.getPersonal().getAuthorDisplayName()).as("profile not granted").isNull();
     assertThat(received.getPersonal().getTags()).as("interests not granted").isEmpty();

@@ -57,7 +57,7 @@ class InsightsTopologyTest {
     offer("o1", "acme");
     lattice.advance(Duration.ofHours(1).plusMinutes(1));
 
-    List<InsightRecord> insights = lattice.read(topics.brandOut("acme"), InsightRecord.class);
+    List<InsightRecord> insights = lattice.readOnly(topics.brandOut("acme"), InsightRecord.class);
     assertThat(insights)
         .singleElement()
         .satisfies(
@@ -78,7 +78,7 @@ class InsightsTopologyTest {
     offer("o1", "globex");
     lattice.advance(Duration.ofHours(1).plusMinutes(1));
 
-    assertThat(lattice.readValues(topics.brandOut("globex"))).isEmpty();
+    assertThat(lattice.readOnly(topics.brandOut("globex"), InsightRecord.class)).isEmpty();
     assertThat(lattice.audit())
         .filteredOn(d -> d.getEventType().equals("insight"))
         .singleElement()
@@ -95,7 +95,9 @@ class InsightsTopologyTest {
     lattice.consent(Fixtures.withdraw("w-3", "m-3", "offers"));
     offer("o1", "acme");
     lattice.advance(Duration.ofHours(1).plusMinutes(1));
-    assertThat(lattice.readValues(topics.brandOut("acme"))).as("1 delivery < k = 2").isEmpty();
+    assertThat(lattice.readOnly(topics.brandOut("acme"), InsightRecord.class))
+        .as("1 delivery < k = 2")
+        .isEmpty();
 
     lattice.send(
         topics.purchases(), "m-1", Fixtures.purchase("p1", "ski-club", "m-1", "acme", "SKU-x"));
@@ -103,7 +105,7 @@ class InsightsTopologyTest {
         topics.purchases(), "m-2", Fixtures.purchase("p2", "ski-club", "m-2", "acme", "SKU-y"));
     lattice.advance(Duration.ofHours(1));
 
-    assertThat(lattice.read(topics.brandOut("acme"), InsightRecord.class))
+    assertThat(lattice.readOnly(topics.brandOut("acme"), InsightRecord.class))
         .as("the suppressed cell spent nothing: the day's one release is still available")
         .singleElement()
         .satisfies(i -> assertThat(i.getMetric()).isEqualTo("purchases"));
@@ -113,7 +115,7 @@ class InsightsTopologyTest {
   void onceTheDailyBudgetIsSpentNothingMoreIsReleasedThatDay() {
     offer("o1", "acme");
     lattice.advance(Duration.ofHours(1).plusMinutes(1));
-    assertThat(lattice.readValues(topics.brandOut("acme"))).hasSize(1);
+    assertThat(lattice.readOnly(topics.brandOut("acme"), InsightRecord.class)).hasSize(1);
 
     lattice.send(
         topics.purchases(), "m-1", Fixtures.purchase("p1", "ski-club", "m-1", "acme", "SKU-x"));
@@ -121,7 +123,7 @@ class InsightsTopologyTest {
         topics.purchases(), "m-2", Fixtures.purchase("p2", "ski-club", "m-2", "acme", "SKU-y"));
     lattice.advance(Duration.ofHours(1));
 
-    assertThat(lattice.readValues(topics.brandOut("acme"))).isEmpty();
+    assertThat(lattice.readOnly(topics.brandOut("acme"), InsightRecord.class)).isEmpty();
     List<DecisionRecord> insightDecisions =
         lattice.audit().stream().filter(d -> d.getEventType().equals("insight")).toList();
     assertThat(insightDecisions).hasSize(1);

@@ -134,14 +134,19 @@ final class Demo {
         });
     Instant now = Instant.now();
     NetworkService networks = context.getBean(NetworkService.class);
-    for (DemoWorld.Network n : world.networks()) {
-      if (networks.find(n.id()).isEmpty()) {
-        networks.create(n.id(), n.name(), JSON.readTree(DemoWorld.rulesJson(n)), SEEDED_BY);
-      }
-    }
     BrandRegistry brands = context.getBean(BrandRegistry.class);
     for (DemoWorld.Brand b : world.brands()) {
       brands.add(new Brand(b.id(), b.name(), now, SEEDED_BY, List.of()));
+    }
+    // Rules may only name registered networks and brands: register every network first, then give
+    // each its rules (the networks name each other).
+    List<DemoWorld.Network> fresh =
+        world.networks().stream().filter(n -> networks.find(n.id()).isEmpty()).toList();
+    for (DemoWorld.Network n : fresh) {
+      networks.create(n.id(), n.name(), JSON.readTree("{}"), SEEDED_BY);
+    }
+    for (DemoWorld.Network n : fresh) {
+      networks.update(n.id(), n.name(), JSON.readTree(DemoWorld.rulesJson(n)), SEEDED_BY);
     }
     issueTenantKeys();
     List<ConsentCommand> grants = world.initialGrants(now);

@@ -49,7 +49,8 @@ public class TopologyConfiguration {
             defaults.decisionRetention(),
             defaults.insights(),
             properties.persistentStores(),
-            properties.duplicateWindow());
+            properties.duplicateWindow(),
+            null);
     Properties config = new Properties();
     config.putAll(broker.clientProperties());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());

@@ -29,15 +29,26 @@ class ConsentToDeliveryIT extends GatewayIntegrationTest {
 
   private static final String MEMBER = "m-e2e";
   private static final String EMAIL = "skier@e2e.example";
+  private static final String NAME = "Skier McE2e";
+  private static final String BOUGHT_SKU = "SKU-PRIVATE-77";
+
+  static String purchase(String eventId) {
+    return """
+        {"header": {"event_id": "%s", "event_type": "purchase", "source_network": "alpine",
+                    "subject_member": "%s", "occurred_at": "2026-11-23T10:00:00Z"},
+         "purchase_id": "pur-1", "brand": "summit", "sku": "%s", "category": "outdoor"}
+        """
+        .formatted(eventId, MEMBER, BOUGHT_SKU);
+  }
 
   static String memberData(String eventId) {
     return """
         {"header": {"event_id": "%s", "event_type": "member_data", "source_network": "alpine",
                     "subject_member": "%s", "occurred_at": "2026-11-23T10:00:00Z"},
          "purpose": "analytics", "kind": "profile",
-         "personal": {"email": "%s", "interests": ["skiing"]}}
+         "personal": {"display_name": "%s", "email": "%s", "interests": ["skiing"]}}
         """
-        .formatted(eventId, MEMBER, EMAIL);
+        .formatted(eventId, MEMBER, NAME, EMAIL);
   }
 
   static String offer(String eventId, String offerId) {
@@ -55,6 +66,7 @@ class ConsentToDeliveryIT extends GatewayIntegrationTest {
   void consentGatesOfferDeliveryAndErasureLeavesNothingReadable() {
     GatewayHttp admin = asAdmin();
     GatewayHttp service = as(keyFor(Role.SERVICE, "alpine"));
+    GatewayHttp compliance = as(keyFor(Role.COMPLIANCE, null));
     String brandKey = keyFor(Role.BRAND, "summit");
     GatewayHttp brand = as(brandKey);
 
@@ -114,6 +126,14 @@ class ConsentToDeliveryIT extends GatewayIntegrationTest {
           .atMost(Duration.ofSeconds(60))
           .until(
               () -> stream.events("delivery").stream().anyMatch(e -> e.data().contains("\"o-1\"")));
+      assertThat(stream.events("delivery"))
+          .as(
+              "the brand never learns the member's id (no identifiers granted: not even a pseudonym)")
+          .allSatisfy(
+              e ->
+                  assertThat(e.data())
+                      .doesNotContain(MEMBER)
+                      .containsPattern("\"member_id\"\\s*:\\s*\"\""));
       AvroCodec<OfferDelivery> deliveries = AvroCodec.of(OfferDelivery.class);
       assertThat(
               TopicReader.readAll(
@@ -134,7 +154,6 @@ class ConsentToDeliveryIT extends GatewayIntegrationTest {
       // the next offer is denied under that consent version and the decision explains why
       assertThat(brand.post("/api/v1/events/offers", offer("e2e-offer-2", "o-2")).status())
           .isEqualTo(202);
-      GatewayHttp compliance = as(keyFor(Role.COMPLIANCE, null));
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> !compliance.get("/api/v1/decisions?eventId=e2e-offer-2").json().isEmpty());
@@ -173,10 +192,36 @@ class ConsentToDeliveryIT extends GatewayIntegrationTest {
           .doesNotContain("o-2");
     }
 
-    // When the member is erased, the export shows nothing readable
+    // and the member bought a product
+    assertThat(service.post("/api/v1/events/purchases", purchase("e2e-pur-1")).status())
+        .isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                service.get("/api/v1/members/" + MEMBER + "/activity").json().get("events").asLong()
+                    >= 2);
+
+    // When the member is erased, no API shows their email, name or purchased sku any more
     assertThat(service.post("/api/v1/members/" + MEMBER + "/erasure", "{}").status())
         .isEqualTo(202);
-    // (after erasure the member belongs to no network any more: the export is an ADMIN's)
+    // (after erasure the member belongs to no network any more: these reads are an ADMIN's)
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                admin.get("/api/v1/members/" + MEMBER + "/activity").json().get("events").asLong()
+                    == 0);
+    for (Response r :
+        List.of(
+            admin.get("/api/v1/members/" + MEMBER + "/activity"),
+            admin.get("/api/v1/members/" + MEMBER + "/export"),
+            compliance.get("/api/v1/decisions?memberId=" + MEMBER),
+            compliance.get("/api/v1/decisions?eventId=e2e-offer-1"),
+            admin.get("/api/v1/members/" + MEMBER + "/consents"))) {
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).doesNotContain(EMAIL).doesNotContain(NAME).doesNotContain(BOUGHT_SKU);
+    }
     Response export = admin.get("/api/v1/members/" + MEMBER + "/export");
     assertThat(export.status()).isEqualTo(200);
     assertThat(export.json().get("summary").get("events").asInt()).isPositive();

@@ -10,6 +10,7 @@ public final class StoreNames {
   public static final String ACTIVITY = "lattice-member-activity";
   public static final String DECISIONS_BY_MEMBER = "lattice-decisions-by-member";
   public static final String DECISIONS_BY_EVENT = "lattice-decisions-by-event";
+  public static final String MEMBER_REFS = "lattice-member-refs";
   public static final String NETWORKS = "lattice-networks";
   public static final String BUNDLES = "lattice-bundles";
   public static final String INSIGHT_CELLS = "lattice-insight-cells";

@@ -121,6 +121,46 @@ public final class LatticeDriver implements AutoCloseable {
     return readValues(topic).stream().map(v -> LatticeSerdes.codec(type).decode(v)).toList();
   }
 
+  /**
+   * The records of {@code type} on a topic that carries several types (a brand's topic holds offer
+   * deliveries and insights); records of other types are read and skipped.
+   */
+  public <T extends SpecificRecord> List<T> readOnly(String topic, Class<T> type) {
+    List<T> out = new ArrayList<>();
+    for (byte[] v : readValues(topic)) {
+      try {
+        out.add(LatticeSerdes.codec(type).decode(v));
+      } catch (dev.lattice.schemas.EventDecodingException e) {
+        // another record type on the same topic
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The member an audit record's reference names (audit records carry a reference that erasure
+   * unlinks, never the member id), or the reference itself when it is linked to no member.
+   */
+  public String memberOf(String ref) {
+    rememberMemberRefs();
+    return rememberedRefs.getOrDefault(ref, ref);
+  }
+
+  private final Map<String, String> rememberedRefs = new HashMap<>();
+
+  /**
+   * Remembers which member each current audit reference names (an erasure unlinks them; a test that
+   * checks decisions made before an erasure calls this first).
+   */
+  public void rememberMemberRefs() {
+    org.apache.kafka.streams.state.KeyValueStore<String, byte[]> refs =
+        driver.getKeyValueStore(dev.lattice.streams.internal.StoreNames.MEMBER_REFS);
+    try (var it = refs.all()) {
+      it.forEachRemaining(
+          kv -> rememberedRefs.put(new String(kv.value, StandardCharsets.UTF_8), kv.key));
+    }
+  }
+
   public List<DecisionRecord> audit() {
     return read(topics.audit(), DecisionRecord.class);
   }

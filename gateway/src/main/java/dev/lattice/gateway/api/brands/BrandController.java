@@ -135,8 +135,9 @@ public class BrandController {
       summary = "Server-Sent Events stream of the brand's consented deliveries",
       description =
           "Events: 'ready' once the stream is positioned, then one 'delivery' per consented offer"
-              + " delivery (JSON of the OfferDelivery schema), filtered by the brand's"
-              + " subscriptions.")
+              + " delivery (JSON of the OfferDelivery schema) from the brand's own topic, filtered"
+              + " by its subscriptions. member_id is the brand's own pseudonym of the member, or"
+              + " empty when the member did not grant identifiers to the brand.")
   public SseEmitter deliveries(
       @PathVariable String brandId,
       @Parameter(description = "latest (default) or earliest")
@@ -147,15 +148,10 @@ public class BrandController {
       throw new InvalidRequestException(
           "Unknown stream start", List.of(new FieldProblem("from", "must be latest or earliest")));
     }
-    Brand brand = brand(brandId);
-    java.util.Set<String> networks = new java.util.TreeSet<>();
-    brand.subscriptions().forEach(sub -> networks.addAll(sub.networks()));
-    if (networks.isEmpty()) {
-      this.networks.list().forEach(n -> networks.add(n.getNetworkId()));
-    }
+    brand(brandId);
+    // The brand's own topic: its copy of each delivery names the member only by its pseudonym.
     return streams.open(
         brandId,
-        List.copyOf(networks),
         from.equals("earliest"),
         () ->
             brands

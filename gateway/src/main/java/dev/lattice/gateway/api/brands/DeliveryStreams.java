@@ -25,13 +25,14 @@ import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Server-Sent Events streams of a brand's consented deliveries. The topology delivers an offer into
- * the member's network ({@code lattice.out.network.<networkId>}); the stream reads the output
- * topics of the networks the brand subscribed to (all networks without a subscription) and keeps
- * only the deliveries of this brand's offers. Each stream has its own consumer (no group) on a
- * virtual thread; the stream starts at the end of the topic (or at its beginning with {@code
- * from=earliest}) and its position is fixed before the first event ({@code ready}) is sent, so a
- * client that waited for {@code ready} misses nothing written afterwards.
+ * Server-Sent Events streams of a brand's consented deliveries. The topology writes the brand's own
+ * copy of each delivery to {@code lattice.out.brand.<brandId>}, naming the member only by the
+ * brand's pseudonym (and only with their identifiers consent); the stream reads that topic alone
+ * and keeps the deliveries the brand's subscriptions want (all without a subscription). Each stream
+ * has its own consumer (no group) on a virtual thread; the stream starts at the end of the topic
+ * (or at its beginning with {@code from=earliest}) and its position is fixed before the first event
+ * ({@code ready}) is sent, so a client that waited for {@code ready} misses nothing written
+ * afterwards.
  *
  * <p>A brand holds at most {@code maxStreamsPerBrand} streams open at once (a 429 problem beyond).
  * A stream ends within a second once its caller's credential is revoked or expires (the pump checks
@@ -60,14 +61,13 @@ public final class DeliveryStreams {
   }
 
   /**
-   * Opens a stream of the brand's deliveries from the output topics of {@code networks}.
+   * Opens a stream of the brand's deliveries from its own output topic.
    *
    * @param stillAuthorized checked on every poll; the stream ends once it answers false
    * @throws TooManyRequestsException when the brand already holds the most streams allowed
    */
   public SseEmitter open(
       String brandId,
-      List<String> networks,
       boolean fromEarliest,
       Supplier<Brand> brand,
       java.util.function.BooleanSupplier stillAuthorized) {
@@ -104,12 +104,10 @@ public final class DeliveryStreams {
       throw e;
     }
     List<TopicPartition> partitions = new ArrayList<>();
-    for (String network : networks) {
-      String topic = TopicCatalogue.networkOutput(network).name();
-      consumer
-          .partitionsFor(topic, Duration.ofSeconds(10))
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-    }
+    String topic = TopicCatalogue.brandOutput(brandId).name();
+    consumer
+        .partitionsFor(topic, Duration.ofSeconds(10))
+        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
     consumer.assign(partitions);
     if (fromEarliest) {
       consumer.seekToBeginning(partitions);

@@ -133,8 +133,18 @@ public class MemberController {
       export.put("network", network);
     }
     export.put("activity", activity(memberId, 1000, network));
+    boolean erased =
+        consent
+            .state(memberId)
+            .map(
+                st ->
+                    !st.getHistory().isEmpty()
+                        && st.getHistory().get(st.getHistory().size() - 1).getAction()
+                            == dev.lattice.schemas.avro.ConsentAction.ERASE)
+            .orElse(false);
+    export.put("erased", erased);
     List<JsonNode> events =
-        scanner.events(memberId, 1000).stream()
+        scanner.events(memberId, 1000, erased).stream()
             .filter(e -> network == null || network.equals(sourceNetwork(e)))
             .toList();
     export.put("summary", MemberDataScanner.summary(events));

@@ -48,16 +48,33 @@ public final class MemberDataScanner {
     this.keyring = keyring;
   }
 
-  /** Every event about the member (at most {@code limit} per topic), newest last. */
-  public List<JsonNode> events(String memberId, int limit) {
+  /**
+   * Every event about the member (at most {@code limit} per topic), newest last. For an erased
+   * member only that each event existed (type, id, time): none of its content, not even the
+   * non-sealed fields (a purchase's sku and brand are personal too).
+   */
+  public List<JsonNode> events(String memberId, int limit, boolean erased) {
     Optional<MemberKeyring.Keyed> key = keyring.find(memberId);
     List<JsonNode> out = new ArrayList<>();
     for (EventType type : EventType.values()) {
       for (SpecificRecordBase event : read(type, memberId, limit)) {
-        out.add(view(type, event, memberId, key));
+        out.add(erased ? erasedView(type, event) : view(type, event, memberId, key));
       }
     }
     return out;
+  }
+
+  private JsonNode erasedView(EventType type, SpecificRecordBase event) {
+    EventHeader header = (EventHeader) event.get("header");
+    ObjectNode node = json.createObjectNode();
+    node.put("type", type.path());
+    node.put("event_id", header.getEventId());
+    node.put("occurred_at", header.getOccurredAt().toString());
+    // the network it came from (a network's SERVICE key sees only its own network's events)
+    node.putObject("header").put("source_network", header.getSourceNetwork());
+    node.putNull("personal");
+    node.put("personalStatus", "erased: the member's data is unreadable and no longer shown");
+    return node;
   }
 
   private JsonNode view(

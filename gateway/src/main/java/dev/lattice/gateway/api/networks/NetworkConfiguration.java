@@ -28,8 +28,15 @@ class NetworkConfiguration {
       CompactedTopicView<NetworkDocument> networkView,
       EventPublisher publisher,
       TopicProvisioner provisioner,
-      JsonMapper json) {
+      JsonMapper json,
+      dev.lattice.gateway.api.brands.BrandRegistry brands) {
     return new NetworkService(
-        networkView, publisher, provisioner, new NetworkRulesValidator(), json, Clock.systemUTC());
+        networkView,
+        publisher,
+        provisioner,
+        new NetworkRulesValidator(),
+        json,
+        Clock.systemUTC(),
+        id -> brands.find(id).isPresent());
   }
 }

@@ -38,6 +38,7 @@ public final class NetworkService {
   private final NetworkRulesValidator validator;
   private final JsonMapper json;
   private final Clock clock;
+  private final java.util.function.Predicate<String> brandExists;
   private final AvroCodec<NetworkDocument> codec = AvroCodec.of(NetworkDocument.class);
 
   public NetworkService(
@@ -46,7 +47,9 @@ public final class NetworkService {
       TopicProvisioner provisioner,
       NetworkRulesValidator validator,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      java.util.function.Predicate<String> brandExists) {
+    this.brandExists = brandExists;
     this.view = view;
     this.publisher = publisher;
     this.provisioner = provisioner;
@@ -161,7 +164,8 @@ public final class NetworkService {
     List<FieldProblem> errors =
         validator.validate(json.writeValueAsString(rules), "$").stream()
             .map(p -> p.path().startsWith("$.agreements") ? p : new FieldProblem(at, p.message()))
-            .toList();
+            .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    errors.addAll(unknownReferences(current.getNetworkId(), rules, "$"));
     if (!errors.isEmpty()) {
       throw new InvalidRequestException("The agreement is invalid", errors);
     }
@@ -185,7 +189,61 @@ public final class NetworkService {
       copy.put("name", name);
     }
     errors.addAll(validator.validate(json.writeValueAsString(copy), "$.rules"));
+    errors.addAll(unknownReferences(id, copy, "$.rules"));
     return copy;
+  }
+
+  /**
+   * Every place in {@code rules} where data would go to, or come from, a brand or network that is
+   * not registered: a flow to an unknown destination can never be delivered (the topology denies it
+   * with {@code destination.unknown}), so the rules are refused up front. {@code *} is allowed;
+   * {@code offers.brands_allow}/{@code brands_deny} only filter incoming offers and may name brands
+   * that register later.
+   */
+  List<FieldProblem> unknownReferences(String self, JsonNode rules, String root) {
+    List<FieldProblem> problems = new ArrayList<>();
+    checkIds(
+        rules.path("export").path("networks"), root + ".export.networks", self, true, problems);
+    checkIds(rules.path("export").path("brands"), root + ".export.brands", self, false, problems);
+    checkIds(
+        rules.path("import").path("networks"), root + ".import.networks", self, true, problems);
+    checkIds(
+        rules.path("insights").path("brands"), root + ".insights.brands", self, false, problems);
+    JsonNode agreements = rules.path("agreements");
+    for (int i = 0; i < agreements.size(); i++) {
+      JsonNode partner = agreements.get(i).path("network");
+      if (partner.isString() && !knownNetwork(partner.asString(), self)) {
+        problems.add(
+            new FieldProblem(
+                root + ".agreements[" + i + "].network",
+                "network '" + partner.asString() + "' is not registered"));
+      }
+    }
+    return problems;
+  }
+
+  private void checkIds(
+      JsonNode list, String path, String self, boolean networks, List<FieldProblem> problems) {
+    if (!list.isArray()) {
+      return;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String id = list.get(i).asString("");
+      if (id.isEmpty() || id.equals("*")) {
+        continue;
+      }
+      boolean known = networks ? knownNetwork(id, self) : brandExists.test(id);
+      if (!known) {
+        problems.add(
+            new FieldProblem(
+                path + "[" + i + "]",
+                (networks ? "network '" : "brand '") + id + "' is not registered"));
+      }
+    }
+  }
+
+  private boolean knownNetwork(String id, String self) {
+    return id.equals(self) || view.get(id).isPresent();
   }
 
   private NetworkDocument publish(

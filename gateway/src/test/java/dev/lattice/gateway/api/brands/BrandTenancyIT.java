@@ -244,6 +244,18 @@ class BrandTenancyIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aSubscriptionNamingUnknownNetworksIs400ListingEach() {
+    var refused =
+        brandA.post(
+            "/api/v1/brands/tenant-a/subscriptions",
+            Map.of("networks", List.of("ghost-1", "ghost-2")));
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactly("$.networks[0]", "$.networks[1]");
+  }
+
+  @Test
   void aBrandIdIsValidated() {
     var response = asAdmin().post("/api/v1/brands", Map.of("id", "no spaces", "name", ""));
 

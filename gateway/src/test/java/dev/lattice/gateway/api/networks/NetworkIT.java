@@ -78,6 +78,9 @@ class NetworkIT extends GatewayIntegrationTest {
   void agreementsAreAddedValidatedAndRemoved() {
     asAdmin()
         .post("/api/v1/networks", Map.of("id", "net-agree", "name", "Agree", "rules", Map.of()));
+    asAdmin()
+        .post(
+            "/api/v1/networks", Map.of("id", "net-partner", "name", "Partner", "rules", Map.of()));
     GatewayHttp admin = as(keyFor(Role.NETWORK_ADMIN, "net-agree"));
 
     Response added =
@@ -102,5 +105,33 @@ class NetworkIT extends GatewayIntegrationTest {
     assertThat(admin.delete("/api/v1/networks/net-agree/agreements/net-partner").status())
         .isEqualTo(200);
     assertThat(admin.get("/api/v1/networks/net-agree/agreements").json().isEmpty()).isTrue();
+  }
+
+  @Test
+  void rulesNamingUnregisteredBrandsOrNetworksAre400ListingEach() {
+    Response response =
+        asAdmin()
+            .post(
+                "/api/v1/networks",
+                Map.of(
+                    "id", "net-ghostly",
+                    "name", "Ghostly",
+                    "rules",
+                        Map.of(
+                            "export",
+                            Map.of(
+                                "brands", List.of("ghost-brand", "*"),
+                                "networks", List.of("ghost-net")),
+                            "agreements",
+                            List.of(
+                                Map.of("network", "ghost-net", "purposes", List.of("sharing"))))));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactlyInAnyOrder(
+            "$.rules.export.brands[0]",
+            "$.rules.export.networks[0]",
+            "$.rules.agreements[0].network");
+    assertThat(asAdmin().get("/api/v1/networks/net-ghostly").status()).isEqualTo(404);
   }
 }

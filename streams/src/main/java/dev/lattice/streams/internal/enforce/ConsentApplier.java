@@ -2,6 +2,7 @@ package dev.lattice.streams.internal.enforce;
 
 import dev.lattice.schemas.avro.ConsentAction;
 import dev.lattice.schemas.avro.ConsentCommand;
+import dev.lattice.schemas.avro.ConsentHistoryEntry;
 import dev.lattice.schemas.avro.ConsentRejection;
 import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.streams.TopicNames;
@@ -11,6 +12,7 @@ import dev.lattice.streams.internal.codec.Outbound;
 import dev.lattice.streams.internal.codec.UndecodableRecordException;
 import dev.lattice.streams.internal.consent.ConsentLedger;
 import java.time.Instant;
+import java.util.List;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,18 +34,39 @@ public final class ConsentApplier {
   private final Unsealer keys;
   private final Quarantine quarantine;
   private final Emitter emitter;
+  private final MemberHistory history;
+  private final MemberRefs refs;
+  private final DecisionLog decisionLog;
 
   public ConsentApplier(
       KeyValueStore<String, byte[]> consent,
       TopicNames topics,
       Unsealer keys,
       Quarantine quarantine,
-      Emitter emitter) {
+      Emitter emitter,
+      MemberHistory history,
+      MemberRefs refs,
+      DecisionLog decisionLog) {
+    this.history = history;
+    this.refs = refs;
+    this.decisionLog = decisionLog;
     this.consent = consent;
     this.topics = topics;
     this.keys = keys;
     this.quarantine = quarantine;
     this.emitter = emitter;
+  }
+
+  /**
+   * Erasure: shreds the member's data key everywhere (a tombstone on the keys topic), forgets what
+   * the topology remembers of them, drops their decisions from the queryable index and unlinks the
+   * audit's reference to them.
+   */
+  private void erase(String member) {
+    keys.shred(member);
+    emitter.emit(new Outbound(topics.memberKeys(), Outbound.key(member), null));
+    history.forget(member);
+    refs.forget(member).ifPresent(decisionLog::forget);
   }
 
   /** The member's consent state, or null when they have none. */
@@ -71,28 +94,38 @@ public final class ConsentApplier {
     ConsentState current = member == null ? null : stateOf(member);
     switch (ConsentLedger.apply(current, command, key, now)) {
       case ConsentLedger.Outcome.Applied applied -> {
-        byte[] bytes = STATES.encode(applied.state());
+        ConsentState state = applied.state();
+        boolean erase = command.getAction() == ConsentAction.ERASE;
+        if (erase) {
+          // What remains is the erasure receipt: that it happened, when, at whose request.
+          List<ConsentHistoryEntry> h = state.getHistory();
+          state = ConsentState.newBuilder(state).setHistory(List.of(h.get(h.size() - 1))).build();
+        }
+        byte[] bytes = STATES.encode(state);
         consent.put(member, bytes);
         emitter.emit(new Outbound(topics.consentLedger(), Outbound.key(member), bytes));
-        if (command.getAction() == ConsentAction.ERASE) {
-          // Erasure shreds the member's data key everywhere: a tombstone on the keys topic.
-          keys.shred(member);
-          emitter.emit(new Outbound(topics.memberKeys(), Outbound.key(member), null));
+        if (erase) {
+          erase(member);
         }
         LOGGER.debug(
             "consent applied memberId={} version={}", member, applied.state().getVersion());
       }
       case ConsentLedger.Outcome.Rejected rejected -> {
+        // A rejection carries no personal data: no member id, no copy of the command; the caller
+        // finds it by its command id (also the record key).
+        String commandId = command.getCommandId() == null ? "" : command.getCommandId();
         ConsentRejection r =
             ConsentRejection.newBuilder()
-                .setCommandId(command.getCommandId() == null ? "" : command.getCommandId())
-                .setMemberId(member == null ? "" : member)
+                .setCommandId(commandId)
+                .setMemberId("")
                 .setReasonCode(rejected.code())
                 .setMessage(rejected.message())
                 .setRejectedAt(now)
-                .setCommand(command)
+                .setCommand(null)
                 .build();
-        emitter.emit(new Outbound(topics.consentRejections(), in.key(), REJECTIONS.encode(r)));
+        emitter.emit(
+            new Outbound(
+                topics.consentRejections(), Outbound.key(commandId), REJECTIONS.encode(r)));
         LOGGER.info("consent command rejected memberId={} code={}", member, rejected.code());
       }
     }

@@ -2,6 +2,7 @@ package dev.lattice.streams.internal.enforce;
 
 import dev.lattice.policy.Decision;
 import dev.lattice.policy.DecisionInput;
+import dev.lattice.policy.DecisionInput.Destination;
 import dev.lattice.policy.DecisionService;
 import dev.lattice.policy.Obligations;
 import dev.lattice.policy.ReasonCodes;
@@ -13,14 +14,13 @@ import dev.lattice.streams.TopicNames;
 import dev.lattice.streams.internal.codec.AvroCodec;
 import dev.lattice.streams.internal.codec.Inbound;
 import dev.lattice.streams.internal.codec.Outbound;
+import dev.lattice.streams.internal.obligations.Pseudonymiser;
 import dev.lattice.streams.internal.obligations.UnenforceableObligationException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class Enforcer {
   private static final Logger LOGGER = LoggerFactory.getLogger(Enforcer.class);
   private static final AvroCodec<DecisionRecord> DECISIONS = AvroCodec.of(DecisionRecord.class);
-  private static final char SEP = '\u0000';
 
   /** Decides one candidate, given the member's consent state (null when they have none). */
   @FunctionalInterface
@@ -43,14 +42,15 @@ public final class Enforcer {
   }
 
   /**
-   * Writes what an allowed candidate receives (after the decision's obligations).
+   * Writes what an allowed candidate receives (after the decision's obligations), given the
+   * member's consent state (null when they have none).
    *
    * @throws UnenforceableObligationException when the obligations cannot be applied: the candidate
    *     is then denied and nothing is written
    */
   @FunctionalInterface
   public interface Delivery {
-    void deliver(Candidate candidate, Decision decision, String decisionId);
+    void deliver(Candidate candidate, Decision decision, String decisionId, ConsentState consent);
   }
 
   private final DecisionService decisions;
@@ -59,20 +59,37 @@ public final class Enforcer {
   private final TopicNames topics;
   private final Emitter emitter;
   private final Function<String, ConsentState> consentOf;
+  private final Function<Destination, String> unknownDestination;
+  private final Pseudonymiser ids;
+  private final MemberRefs refs;
 
+  /**
+   * @param consentOf the member's consent state (null when none)
+   * @param unknownDestination why a destination cannot be written to (not registered, no topic), or
+   *     null when it can: such a candidate is denied with {@code destination.unknown} without
+   *     asking the policy
+   * @param ids mints the keyed decision ids
+   * @param refs how the audit names members (a reference that erasure unlinks)
+   */
   public Enforcer(
       DecisionService decisions,
       DecisionLog log,
       Quarantine quarantine,
       TopicNames topics,
       Emitter emitter,
-      Function<String, ConsentState> consentOf) {
+      Function<String, ConsentState> consentOf,
+      Function<Destination, String> unknownDestination,
+      Pseudonymiser ids,
+      MemberRefs refs) {
+    this.refs = refs;
     this.decisions = decisions;
     this.log = log;
     this.quarantine = quarantine;
     this.topics = topics;
     this.emitter = emitter;
     this.consentOf = consentOf;
+    this.unknownDestination = unknownDestination;
+    this.ids = ids;
   }
 
   /**
@@ -93,7 +110,9 @@ public final class Enforcer {
     boolean policyError = false;
     for (Candidate c : candidates) {
       ConsentState state = states.computeIfAbsent(c.memberId(), consentOf);
-      Decision d = judge.decide(c, state);
+      String unknown = unknownDestination.apply(c.destination());
+      Decision d =
+          unknown != null ? deny(ReasonCodes.DESTINATION_UNKNOWN, unknown) : judge.decide(c, state);
       policyError |= isPolicyError(d);
       decided.add(d);
     }
@@ -116,7 +135,7 @@ public final class Enforcer {
       Obligations applied = Obligations.NONE;
       if (d.allow()) {
         try {
-          delivery.deliver(c, d, decisionId);
+          delivery.deliver(c, d, decisionId, states.get(c.memberId()));
           applied = d.obligations();
         } catch (UnenforceableObligationException e) {
           d =
@@ -170,16 +189,18 @@ public final class Enforcer {
     return !d.allow() && d.reasonCodes().contains(ReasonCodes.POLICY_ERROR);
   }
 
-  static String decisionId(String eventId, Candidate c) {
-    String seed =
-        eventId
-            + SEP
-            + c.destination().kind().wireName()
-            + SEP
-            + c.destination().id()
-            + SEP
-            + c.memberId();
-    return "dec-" + UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
+  /**
+   * Keyed (HMAC under the topology's secret): stable across a replay of the same event, but not
+   * derivable from (event, destination, member) by anyone without the secret.
+   */
+  String decisionId(String eventId, Candidate c) {
+    return ids.keyedId(
+        "dec-",
+        "decision",
+        eventId,
+        c.destination().kind().wireName(),
+        c.destination().id(),
+        c.memberId() == null ? "" : c.memberId());
   }
 
   private void audit(
@@ -196,7 +217,7 @@ public final class Enforcer {
             .setEventId(event.eventId())
             .setEventType(event.type())
             .setPurpose(event.purpose())
-            .setMemberId(c.memberId())
+            .setMemberId(refs.refOf(c.memberId()))
             .setSourceNetwork(event.sourceNetwork())
             .setDestination(
                 new dev.lattice.schemas.avro.Destination(
@@ -215,11 +236,9 @@ public final class Enforcer {
             .setCorrelationId(event.header().getCorrelationId())
             .build();
     byte[] bytes = DECISIONS.encode(record);
-    log.append(c.memberId() == null ? "" : c.memberId(), record, bytes);
+    String ref = record.getMemberId();
+    log.append(ref, record, bytes);
     emitter.emit(
-        new Outbound(
-            topics.audit(),
-            Outbound.key(c.memberId() == null ? event.eventId() : c.memberId()),
-            bytes));
+        new Outbound(topics.audit(), Outbound.key(ref.isEmpty() ? event.eventId() : ref), bytes));
   }
 }

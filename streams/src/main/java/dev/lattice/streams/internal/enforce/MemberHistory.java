@@ -74,6 +74,17 @@ public final class MemberHistory {
             .toBytes());
   }
 
+  /** Forgets everything remembered of the member (erasure). */
+  public void forget(String member) {
+    MemberActivity seen = MemberActivityCodec.fromBytes(activity.get(member));
+    if (seen != null) {
+      seen.networks().keySet().forEach(network -> memberships.delete(network + SEP + member));
+    }
+    activity.delete(member);
+    purchases.delete(member);
+    offerDeliveries.delete(member);
+  }
+
   /** The members seen in {@code network} (that this task owns), in key order. */
   public List<String> membersOf(String network) {
     List<String> out = new ArrayList<>();

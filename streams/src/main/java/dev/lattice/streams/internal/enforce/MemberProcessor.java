@@ -6,6 +6,7 @@ import dev.lattice.policy.DecisionInput.Kind;
 import dev.lattice.policy.DecisionService;
 import dev.lattice.policy.Obligations;
 import dev.lattice.policy.ReasonCodes;
+import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.ContentEvent;
 import dev.lattice.schemas.avro.EventHeader;
 import dev.lattice.schemas.avro.MemberDataEvent;
@@ -13,6 +14,7 @@ import dev.lattice.schemas.avro.OfferDelivery;
 import dev.lattice.schemas.avro.OfferEvent;
 import dev.lattice.schemas.avro.PurchaseEvent;
 import dev.lattice.streams.DecisionInputs;
+import dev.lattice.streams.TopicDirectory;
 import dev.lattice.streams.TopicNames;
 import dev.lattice.streams.internal.StoreNames;
 import dev.lattice.streams.internal.codec.AvroCodec;
@@ -23,6 +25,7 @@ import dev.lattice.streams.internal.codec.TopologyOutput;
 import dev.lattice.streams.internal.codec.UndecodableRecordException;
 import dev.lattice.streams.internal.network.NetworkDirectory;
 import dev.lattice.streams.internal.obligations.ObligationsApplier;
+import dev.lattice.streams.internal.obligations.Pseudonymiser;
 import dev.lattice.streams.internal.obligations.UnenforceableObligationException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -68,6 +71,9 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   private final DecisionService decisions;
   private final NetworkDirectory networks;
   private final ObligationsApplier obligations;
+  private final Pseudonymiser ids;
+  private final BrandIdentity brandIdentity;
+  private final TopicDirectory topicDirectory;
   private final Duration frequencyWindow;
   private final Duration purchaseMemory;
   private final Duration decisionRetention;
@@ -86,6 +92,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       DecisionService decisions,
       NetworkDirectory networks,
       ObligationsApplier obligations,
+      Pseudonymiser ids,
+      TopicDirectory topicDirectory,
       Duration frequencyWindow,
       Duration purchaseMemory,
       Duration decisionRetention) {
@@ -93,6 +101,9 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     this.decisions = decisions;
     this.networks = networks;
     this.obligations = obligations;
+    this.ids = ids;
+    this.brandIdentity = new BrandIdentity(ids);
+    this.topicDirectory = topicDirectory;
     this.frequencyWindow = frequencyWindow;
     this.purchaseMemory = purchaseMemory;
     this.decisionRetention = decisionRetention;
@@ -108,7 +119,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           StoreNames.MEMBERSHIPS,
           StoreNames.ACTIVITY,
           StoreNames.DECISIONS_BY_MEMBER,
-          StoreNames.DECISIONS_BY_EVENT);
+          StoreNames.DECISIONS_BY_EVENT,
+          StoreNames.MEMBER_REFS);
 
   @Override
   public void init(ProcessorContext<byte[], TopologyOutput> context) {
@@ -116,9 +128,6 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     Emitter emitter = this::emit;
     quarantine = new Quarantine(topics.quarantine(), emitter);
     unsealer = new Unsealer(context.getStateStore(StoreNames.MEMBER_KEYS), quarantine);
-    consent =
-        new ConsentApplier(
-            context.getStateStore(StoreNames.CONSENT), topics, unsealer, quarantine, emitter);
     history =
         new MemberHistory(
             context.getStateStore(StoreNames.MEMBERSHIPS),
@@ -132,7 +141,28 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
         new DecisionLog(
             context.getStateStore(StoreNames.DECISIONS_BY_MEMBER),
             context.getStateStore(StoreNames.DECISIONS_BY_EVENT));
-    enforcer = new Enforcer(decisions, decisionLog, quarantine, topics, emitter, consent::stateOf);
+    MemberRefs refs = new MemberRefs(context.getStateStore(StoreNames.MEMBER_REFS));
+    consent =
+        new ConsentApplier(
+            context.getStateStore(StoreNames.CONSENT),
+            topics,
+            unsealer,
+            quarantine,
+            emitter,
+            history,
+            refs,
+            decisionLog);
+    enforcer =
+        new Enforcer(
+            decisions,
+            decisionLog,
+            quarantine,
+            topics,
+            emitter,
+            consent::stateOf,
+            this::unknownDestination,
+            ids,
+            refs);
     context.schedule(
         Duration.ofMinutes(10),
         PunctuationType.WALL_CLOCK_TIME,
@@ -229,13 +259,18 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
                         event.sourceNetwork(),
                         c.destination(),
                         ctx)),
-        (c, d, decisionId) -> deliverEvent(event, personal, c, d),
+        (c, d, decisionId, state) -> deliverEvent(event, personal, c, d, state, now),
         "policy evaluation failed for at least one destination",
         now);
   }
 
   private void deliverEvent(
-      IngestEvent event, SpecificRecordBase personal, Candidate c, Decision d) {
+      IngestEvent event,
+      SpecificRecordBase personal,
+      Candidate c,
+      Decision d,
+      ConsentState state,
+      Instant now) {
     ObligationsApplier.Applied out =
         obligations.apply(
             d.obligations(),
@@ -243,10 +278,32 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
             c.destination().id(),
             personal,
             event.memberId());
-    EventHeader header =
-        EventHeader.newBuilder(event.header()).setSubjectMember(out.memberId()).build();
-    SpecificRecordBase delivered = event.withPersonal(header, out.personal());
-    String key = out.memberId() != null ? out.memberId() : event.eventId();
+    String member = out.memberId();
+    if (c.destination().kind() == Kind.BRAND && member != null) {
+      // A brand never learns a member's id, whatever the policy's obligations: its own pseudonym,
+      // and only when the member granted identifiers to it.
+      member = brandIdentity.memberFor(c.destination().id(), event.memberId(), state, now);
+    }
+    // Identifiers of the event are re-keyed for this destination where the obligations say so, so
+    // that two recipients (or a recipient and the source) cannot join their records on them.
+    List<String> rekey = d.obligations().pseudonymize();
+    String to = c.destination().kind().wireName() + ":" + c.destination().id();
+    EventHeader.Builder header = EventHeader.newBuilder(event.header()).setSubjectMember(member);
+    if (rekey.contains("id")) {
+      header.setEventId(ids.keyedId("evt-", "event", to, event.eventId()));
+    }
+    String correlation = event.header().getCorrelationId();
+    if (rekey.contains("correlation_id") && correlation != null) {
+      header.setCorrelationId(ids.keyedId("cor-", "correlation", to, correlation));
+    }
+    SpecificRecordBase delivered = event.withPersonal(header.build(), out.personal());
+    if (rekey.contains("payload.content_id") && delivered instanceof ContentEvent content) {
+      content.setContentId(ids.keyedId("cnt-", "content", to, content.getContentId()));
+    }
+    if (rekey.contains("payload.purchase_id") && delivered instanceof PurchaseEvent purchase) {
+      purchase.setPurchaseId(ids.keyedId("pur-", "purchase", to, purchase.getPurchaseId()));
+    }
+    String key = member != null ? member : header.getEventId();
     emit(new Outbound(destinationTopic(c.destination()), Outbound.key(key), encode(delivered)));
   }
 
@@ -277,50 +334,93 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
         event,
         routing.route(offer),
         (c, state) ->
-            unsealer.isErased(c.memberId())
-                ? enforcer.deny(ReasonCodes.MEMBER_ERASED, "the member was erased")
-                : enforcer.ask(
-                    DecisionInputs.of(
-                        DecisionInputs.event(offer, null, c.memberId()),
-                        DecisionInputs.consent(c.memberId(), state, now),
-                        DecisionInputs.sourceNetwork(offer, c.destination()),
-                        c.destination(),
-                        history.context(c.memberId(), offer.getBrand(), now))),
-        (c, d, decisionId) -> deliverOffer(offer, c, d, decisionId, now),
+            !topicDirectory.exists(topics.brandOut(offer.getBrand()))
+                ? enforcer.deny(
+                    ReasonCodes.DESTINATION_UNKNOWN,
+                    "brand " + offer.getBrand() + " is not registered (no output topic)")
+                : unsealer.isErased(c.memberId())
+                    ? enforcer.deny(ReasonCodes.MEMBER_ERASED, "the member was erased")
+                    : enforcer.ask(
+                        DecisionInputs.of(
+                            DecisionInputs.event(offer, null, c.memberId()),
+                            DecisionInputs.consent(c.memberId(), state, now),
+                            DecisionInputs.sourceNetwork(offer, c.destination()),
+                            c.destination(),
+                            history.context(c.memberId(), offer.getBrand(), now))),
+        (c, d, decisionId, state) -> deliverOffer(offer, c, d, decisionId, state, now),
         "policy evaluation failed for an offer",
         now);
   }
 
+  /**
+   * Delivers an offer into the member's network ({@code lattice.out.network.<network>}: the network
+   * knows its member) and a copy to the brand ({@code lattice.out.brand.<brand>}), which names the
+   * member only by the brand's pseudonym and only with their {@code identifiers} consent. The two
+   * copies have keyed ids of their own, so the brand cannot join its copy with the network's.
+   */
   private void deliverOffer(
-      OfferEvent offer, Candidate c, Decision d, String decisionId, Instant now) {
+      OfferEvent offer,
+      Candidate c,
+      Decision d,
+      String decisionId,
+      ConsentState state,
+      Instant now) {
     String network = c.destination().id();
     String member = c.memberId();
+    String brand = offer.getBrand();
     requireOfferEnforceable(d.obligations());
     ObligationsApplier.Applied out =
         obligations.apply(d.obligations(), "network", network, null, member);
-    OfferDelivery delivery =
-        OfferDelivery.newBuilder()
-            .setDeliveryId("dlv-" + decisionId.substring("dec-".length()))
-            .setOfferId(offer.getOfferId())
+    OfferDelivery toNetwork =
+        delivery(offer, network, now)
+            .setDeliveryId(ids.keyedId("dlv-", "delivery", decisionId, "network", network))
             .setDecisionId(decisionId)
-            .setBrand(offer.getBrand())
-            .setSku(offer.getSku())
-            .setCategory(offer.getCategory())
-            .setNetwork(network)
             .setMemberId(out.memberId() == null ? "" : out.memberId())
-            .setCreative(offer.getCreative())
-            .setValidUntil(offer.getValidUntil())
-            .setDeliveredAt(now)
             .build();
     emit(
         new Outbound(
             topics.networkOut(network),
             Outbound.key(out.memberId() == null ? decisionId : out.memberId()),
-            DELIVERIES.encode(delivery)));
-    history.offered(member, offer.getBrand(), network, now);
+            DELIVERIES.encode(toNetwork)));
+    String named = brandIdentity.memberFor(brand, member, state, now);
+    String brandDeliveryId = ids.keyedId("dlv-", "delivery", decisionId, "brand", brand);
+    OfferDelivery toBrand =
+        delivery(offer, network, now)
+            .setDeliveryId(brandDeliveryId)
+            .setDecisionId(ids.keyedId("dec-", "brand-decision", decisionId, brand))
+            .setMemberId(named == null ? "" : named)
+            .build();
     emit(
-        new InsightTick(
-            offer.getBrand(), network, offer.getCategory(), "deliveries", now.toEpochMilli()));
+        new Outbound(
+            topics.brandOut(brand),
+            Outbound.key(named == null ? brandDeliveryId : named),
+            DELIVERIES.encode(toBrand)));
+    history.offered(member, brand, network, now);
+    emit(new InsightTick(brand, network, offer.getCategory(), "deliveries", now.toEpochMilli()));
+  }
+
+  private static OfferDelivery.Builder delivery(OfferEvent offer, String network, Instant now) {
+    return OfferDelivery.newBuilder()
+        .setOfferId(offer.getOfferId())
+        .setBrand(offer.getBrand())
+        .setSku(offer.getSku())
+        .setCategory(offer.getCategory())
+        .setNetwork(network)
+        .setCreative(offer.getCreative())
+        .setValidUntil(offer.getValidUntil())
+        .setDeliveredAt(now);
+  }
+
+  /** Why a destination cannot be written to, or null when it can. */
+  private String unknownDestination(Destination d) {
+    if (d.kind() == Kind.NETWORK && !networks.knows(d.id())) {
+      return "network " + d.id() + " is not registered";
+    }
+    String topic = destinationTopic(d);
+    if (!topicDirectory.exists(topic)) {
+      return d.kind().wireName() + " " + d.id() + " is not registered (no topic " + topic + ")";
+    }
+    return null;
   }
 
   private void emit(TopologyOutput value) {

@@ -14,9 +14,10 @@ import java.util.TreeSet;
 /**
  * Finds where an event could go: the candidate destinations the policy is asked about. Member data
  * goes to the source network's partners and subscribed brands; cross-network content to its target
- * networks; an offer to every member of its target networks (that this task owns). Events that are
- * malformed or come from an unregistered network are rejected (to be quarantined). Stateless apart
- * from the memberships read through {@link MemberHistory}.
+ * networks (registered or not: an unknown destination is the enforcer's audited deny); an offer to
+ * every member of its target networks (that this task owns). Events that are malformed or come from
+ * an unregistered network are rejected (to be quarantined). Stateless apart from the memberships
+ * read through {@link MemberHistory}.
  */
 public final class Routing {
 
@@ -55,11 +56,8 @@ public final class Routing {
     List<Candidate> candidates = new ArrayList<>();
     String member = event.memberId();
     if (event.event() instanceof ContentEvent c && "cross_network".equals(c.getVisibility())) {
+      // An unregistered target stays a candidate: the enforcer denies it (destination.unknown).
       for (String target : new TreeSet<>(c.getTargetNetworks())) {
-        if (!networks.knows(target)) {
-          return new Route.Rejected(
-              Quarantine.UNKNOWN_NETWORK, "target network " + target + " is not registered");
-        }
         if (!target.equals(event.sourceNetwork())) {
           candidates.add(new Candidate(Destination.network(target), member));
         }

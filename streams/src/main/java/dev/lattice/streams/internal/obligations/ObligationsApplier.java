@@ -22,6 +22,13 @@ public final class ObligationsApplier {
   public static final String PAYLOAD = "payload";
   public static final String MEMBER_ID = "member_id";
 
+  /**
+   * Pseudonymisation paths naming the event's own identifiers: re-keyed by the topology on the
+   * event itself (header and public fields), not in the personal record.
+   */
+  public static final java.util.Set<String> EVENT_IDS =
+      java.util.Set.of("id", "correlation_id", "payload.content_id", "payload.purchase_id");
+
   /** Address fields from finest to coarsest. */
   private static final List<String> ADDRESS_LEVELS =
       List.of("street", "postal_code", "city", "region", "country");
@@ -58,6 +65,8 @@ public final class ObligationsApplier {
       if (MEMBER_ID.equals(path)) {
         member =
             member == null ? null : pseudonymiser.pseudonym(destinationKind, destinationId, member);
+      } else if (EVENT_IDS.contains(path)) {
+        continue; // re-keyed on the event by the topology
       } else {
         pseudonymize(copy, path, destinationKind, destinationId);
       }

@@ -35,6 +35,19 @@ public final class Pseudonymiser {
     return "p-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
   }
 
+  /**
+   * A keyed id: {@code prefix} + base64url(HMAC-SHA256(k_label, parts joined by NUL))[0..22]. Not
+   * derivable from its parts without the secret, stable for the same parts (so a replay after a
+   * crash writes the same id), and different labels never collide.
+   */
+  public String keyedId(String prefix, String label, String... parts) {
+    byte[] key =
+        destinationKeys.computeIfAbsent(
+            "\u0000id:" + label, d -> hmac(secret, "lattice.id.v1:" + label));
+    byte[] digest = hmac(key, String.join("\u0000", parts));
+    return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
+  }
+
   private static byte[] hmac(byte[] key, String value) {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
