@@ -53,4 +53,27 @@ class TopicCatalogueTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("networkId must be 1-100 of [a-zA-Z0-9_-]");
   }
+
+  @Test
+  void memberKeyedInputsCarryTheBrokersAppendTimeAndOthersTheProducersTime() {
+    assertThat(TopicCatalogue.memberKeyedInputs())
+        .extracting(TopicSpec::name)
+        .containsExactlyInAnyOrder(
+            "lattice.consent.commands",
+            "lattice.member.keys",
+            "lattice.ingest.member-data",
+            "lattice.ingest.content",
+            "lattice.ingest.purchases",
+            "lattice.ingest.offers");
+    assertThat(TopicCatalogue.memberKeyedInputs())
+        .allSatisfy(
+            spec ->
+                assertThat(spec.configs(3))
+                    .containsEntry("message.timestamp.type", "LogAppendTime"));
+    assertThat(TopicCatalogue.fixedTopics())
+        .filteredOn(spec -> !TopicCatalogue.memberKeyedInputs().contains(spec))
+        .allSatisfy(
+            spec ->
+                assertThat(spec.configs(3)).containsEntry("message.timestamp.type", "CreateTime"));
+  }
 }

@@ -40,10 +40,19 @@ public final class LatticeStreams implements AutoCloseable {
   }
 
   /**
+   * How long a task holding records of some input partitions waits for another of its partitions
+   * that has just run empty before it goes on without it ({@code max.task.idle.ms}); see
+   * docs/decision-contract.md, "Order of consent and events", for what it covers and costs.
+   */
+  public static final long DEFAULT_MAX_TASK_IDLE_MS = 100;
+
+  /**
    * Creates (does not start) the topology's Kafka Streams instance.
    *
    * @param config Kafka Streams settings; {@code bootstrap.servers} and {@code application.id} are
-   *     required; {@code processing.guarantee} is always {@code exactly_once_v2}
+   *     required; {@code processing.guarantee} is always {@code exactly_once_v2}; {@code
+   *     max.task.idle.ms} defaults to {@link #DEFAULT_MAX_TASK_IDLE_MS} and must not be {@code -1}
+   *     (that would process a task's partitions in whatever order they were fetched)
    */
   public static LatticeStreams create(TopologySettings settings, Properties config) {
     Properties props = new Properties();
@@ -55,6 +64,21 @@ public final class LatticeStreams implements AutoCloseable {
       }
     }
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, DEFAULT_MAX_TASK_IDLE_MS);
+    long idle;
+    try {
+      idle = Long.parseLong(String.valueOf(props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)));
+    } catch (NumberFormatException e) {
+      idle = -2;
+    }
+    if (idle < 0) {
+      throw new IllegalArgumentException(
+          "Kafka Streams setting "
+              + StreamsConfig.MAX_TASK_IDLE_MS_CONFIG
+              + " must be 0 or more milliseconds (the order of consent and events needs the task"
+              + " to wait for partitions with unread records), was "
+              + props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG));
+    }
     props.putIfAbsent(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     props.putIfAbsent(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     KafkaStreams streams = new KafkaStreams(LatticeTopology.build(settings), props);

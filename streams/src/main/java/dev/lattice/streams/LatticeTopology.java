@@ -13,6 +13,7 @@ import dev.lattice.streams.internal.codec.Inbound;
 import dev.lattice.streams.internal.codec.InsightTick;
 import dev.lattice.streams.internal.codec.Outbound;
 import dev.lattice.streams.internal.codec.TopologyOutput;
+import dev.lattice.streams.internal.enforce.AppendOrderTimestamps;
 import dev.lattice.streams.internal.enforce.Broadcast;
 import dev.lattice.streams.internal.enforce.ByMember;
 import dev.lattice.streams.internal.enforce.Envelope;
@@ -106,13 +107,20 @@ public final class LatticeTopology {
 
     Map<String, KStream<byte[], Inbound>> keyed =
         builder.stream(
-                topics.memberKeyedInputs(), Consumed.with(bytes, bytes).withName("member-inputs"))
+                topics.memberKeyedInputs(),
+                Consumed.with(bytes, bytes)
+                    .withName("member-inputs")
+                    .withTimestampExtractor(new AppendOrderTimestamps(topics)))
             .processValues(() -> new Envelope(topics), Named.as("member-envelope"))
             .split(Named.as("member-key-"))
             .branch((k, v) -> ByMember.rekey(v) != null, Branched.as("mismatch"))
             .defaultBranch(Branched.as("ok"));
-    // Records not keyed by their member id are repartitioned by it, so that one member's events and
-    // consent changes meet in one task, in order.
+    // Events not keyed by their member id are repartitioned by it, so that one member's events and
+    // consent changes meet in one task; the detour delays them, so they are decided after every
+    // command appended before them (and maybe after some appended while they were re-keyed).
+    // Consent commands are never re-keyed: a detour would let later events overtake a withdrawal,
+    // so
+    // a command not keyed by its member is rejected (consent.member_mismatch) where it lands.
     KStream<byte[], Inbound> memberInputs =
         keyed
             .get("member-key-ok")
