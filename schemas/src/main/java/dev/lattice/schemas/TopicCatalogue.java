@@ -243,6 +243,27 @@ public final class TopicCatalogue {
           Cleanup.COMPACT,
           Optional.empty(),
           "network documents (rules, agreements), keyed by network id");
+  public static final TopicSpec API_KEYS =
+      new TopicSpec(
+          "lattice.gateway.api-keys",
+          1,
+          Cleanup.COMPACT,
+          Optional.empty(),
+          "API keys by key id: JSON records with the key's hash, role and scope (never the key)");
+  public static final TopicSpec BRANDS =
+      new TopicSpec(
+          "lattice.gateway.brands",
+          1,
+          Cleanup.COMPACT,
+          Optional.empty(),
+          "registered brands by brand id (JSON records)");
+  public static final TopicSpec BRAND_SUBSCRIPTIONS =
+      new TopicSpec(
+          "lattice.gateway.brand-subscriptions",
+          1,
+          Cleanup.COMPACT,
+          Optional.empty(),
+          "brands' delivery-stream subscriptions, keyed brandId/subscriptionId (JSON records)");
   public static final TopicSpec AUDIT_DECISIONS =
       new TopicSpec(
           "lattice.audit.decisions",
@@ -278,6 +299,9 @@ public final class TopicCatalogue {
           MEMBERSHIPS,
           POLICY_BUNDLES,
           NETWORKS,
+          API_KEYS,
+          BRANDS,
+          BRAND_SUBSCRIPTIONS,
           AUDIT_DECISIONS,
           QUARANTINE,
           INSIGHTS);

@@ -13,6 +13,7 @@ import dev.lattice.streams.internal.codec.Inbound;
 import dev.lattice.streams.internal.codec.InsightTick;
 import dev.lattice.streams.internal.codec.Outbound;
 import dev.lattice.streams.internal.codec.TopologyOutput;
+import dev.lattice.streams.internal.dedup.DuplicateFilter;
 import dev.lattice.streams.internal.enforce.AppendOrderTimestamps;
 import dev.lattice.streams.internal.enforce.Broadcast;
 import dev.lattice.streams.internal.enforce.ByMember;
@@ -104,6 +105,13 @@ public final class LatticeTopology {
             kv(settings, StoreNames.PRIVACY_BUDGET, Serdes.Long()))) {
       builder.addStateStore(store);
     }
+    // Idempotency: one window store by event id in each sub-topology that takes ingest events.
+    builder.addStateStore(
+        DuplicateFilter.store(
+            StoreNames.SEEN_EVENTS, settings.duplicateWindow(), settings.persistentStores()));
+    builder.addStateStore(
+        DuplicateFilter.store(
+            StoreNames.SEEN_OFFERS, settings.duplicateWindow(), settings.persistentStores()));
 
     Map<String, KStream<byte[], Inbound>> keyed =
         builder.stream(
@@ -131,11 +139,19 @@ public final class LatticeTopology {
                     .repartition(
                         Repartitioned.<byte[], Inbound>with(bytes, Inbound.serde())
                             .withName("by-member")),
-                Named.as("member-inputs-by-member"));
+                Named.as("member-inputs-by-member"))
+            .processValues(
+                () -> new DuplicateFilter(StoreNames.SEEN_EVENTS, settings.duplicateWindow()),
+                Named.as("member-duplicates"),
+                StoreNames.SEEN_EVENTS);
 
     Map<String, KStream<byte[], GateOutput>> gated =
         builder.stream(topics.offers(), Consumed.with(bytes, bytes).withName("offer-input"))
             .processValues(() -> new Envelope(topics), Named.as("offer-envelope"))
+            .processValues(
+                () -> new DuplicateFilter(StoreNames.SEEN_OFFERS, settings.duplicateWindow()),
+                Named.as("offer-duplicates"),
+                StoreNames.SEEN_OFFERS)
             .process(() -> new OfferGate(topics, directory), Named.as("offer-gate"))
             .split(Named.as("offer-"))
             .branch((k, v) -> v instanceof Inbound, Branched.as("accepted"))

@@ -129,7 +129,7 @@ public final class ConsentService {
   }
 
   public Optional<ConsentState> state(String memberId) {
-    return ledger.state(memberId);
+    return ledger.latestState(memberId);
   }
 
   private ConsentCommand.Builder base(
