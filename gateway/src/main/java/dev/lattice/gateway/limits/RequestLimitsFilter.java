@@ -33,8 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Runs after authentication, so unauthenticated callers get their 401 first.
  *
  * <p>Limits per endpoint: ingest ({@code /api/v1/events/**}) uses {@code
- * lattice.ingest.max-request-bytes}, bundle uploads ({@code POST /api/v1/policies}) {@code
- * lattice.limits.max-bundle-bytes}, everything else {@code lattice.limits.max-request-bytes}.
+ * lattice.ingest.max-request-bytes}, bundle uploads ({@code POST /api/v1/policies} and {@code
+ * /api/v1/policies/tests}) {@code lattice.limits.max-bundle-bytes}, everything else {@code
+ * lattice.limits.max-request-bytes}.
  */
 public final class RequestLimitsFilter extends OncePerRequestFilter {
 
@@ -64,7 +65,9 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
     if (path.startsWith("/api/v1/events/")) {
       limit = maxIngestBytes;
       setting = "lattice.ingest.max-request-bytes";
-    } else if (path.equals("/api/v1/policies") || path.equals("/api/v1/policies/")) {
+    } else if (path.equals("/api/v1/policies")
+        || path.equals("/api/v1/policies/")
+        || path.equals("/api/v1/policies/tests")) {
       limit = limits.maxBundleBytes();
       setting = "lattice.limits.max-bundle-bytes";
     } else {

@@ -188,6 +188,23 @@ class LimitsIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aBundleWithTooManyEntriesGets413FromTheTestRunnerToo() {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(".manifest", "{\"revision\":\"lim-many-tests\"}".getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < 201; i++) {
+      files.put("lattice/f" + i + ".json", "{}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    Response response =
+        asAdmin()
+            .postBytes("/api/v1/policies/tests", BundleBuilder.tarGz(files), "application/gzip");
+
+    assertThat(response.status()).isEqualTo(413);
+    assertThat(response.json().get("detail").asString())
+        .contains("lattice.limits.max-bundle-entries");
+  }
+
+  @Test
   void aBundleThatUnpacksBeyondTheLimitGets413() {
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put(".manifest", "{\"revision\":\"lim-bomb\"}".getBytes(StandardCharsets.UTF_8));

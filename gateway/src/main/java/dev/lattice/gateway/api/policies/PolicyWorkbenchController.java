@@ -39,11 +39,16 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Policies")
 public class PolicyWorkbenchController {
 
-  private static final int MAX_BUNDLE_BYTES = 10 * 1024 * 1024;
   private final PolicyRegistry registry;
+  private final long maxBundleBytes;
+  private final BundleUploadLimits uploadLimits;
 
-  public PolicyWorkbenchController(PolicyRegistry registry) {
+  public PolicyWorkbenchController(
+      PolicyRegistry registry, dev.lattice.gateway.limits.RequestLimits limits) {
     this.registry = registry;
+    this.maxBundleBytes = limits.maxBundleBytes();
+    this.uploadLimits =
+        new BundleUploadLimits(limits.maxBundleUncompressedBytes(), limits.maxBundleEntries());
   }
 
   /** One test's outcome; {@code location} is {@code file:line:col}. */
@@ -97,13 +102,14 @@ public class PolicyWorkbenchController {
   public TestReport tests(HttpServletRequest request) {
     byte[] bytes;
     try (InputStream in = request.getInputStream()) {
-      bytes = in.readNBytes(MAX_BUNDLE_BYTES + 1);
+      bytes = in.readNBytes((int) maxBundleBytes + 1);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the uploaded bundle", e);
     }
-    if (bytes.length > MAX_BUNDLE_BYTES) {
-      throw new PayloadTooLargeException(MAX_BUNDLE_BYTES, "the bundle size limit");
+    if (bytes.length > maxBundleBytes) {
+      throw new PayloadTooLargeException(maxBundleBytes, "lattice.limits.max-bundle-bytes");
     }
+    uploadLimits.check(bytes);
     Bundle bundle;
     try {
       bundle = BundleLoader.fromTarGz("upload", bytes);
