@@ -5,6 +5,8 @@ import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.streams.internal.StoreNames;
 import dev.lattice.streams.internal.enforce.MemberActivityCodec;
+import dev.lattice.streams.internal.insights.InsightBudgets;
+import dev.lattice.streams.internal.insights.InsightsProcessor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,9 +37,11 @@ public final class LatticeStreams implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(LatticeStreams.class);
   private static final char SEP = '\u0000';
   private final KafkaStreams streams;
+  private final InsightSettings insights;
 
-  private LatticeStreams(KafkaStreams streams) {
+  private LatticeStreams(KafkaStreams streams, InsightSettings insights) {
     this.streams = streams;
+    this.insights = insights;
   }
 
   /**
@@ -65,7 +69,7 @@ public final class LatticeStreams implements AutoCloseable {
           return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
               .StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-    return new LatticeStreams(streams);
+    return new LatticeStreams(streams, settings.insights());
   }
 
   public void start() {
@@ -115,6 +119,35 @@ public final class LatticeStreams implements AutoCloseable {
         scan(StoreNames.DECISIONS_BY_MEMBER, Objects.requireNonNull(memberId) + SEP);
     all.sort(Comparator.comparing(DecisionRecord::getDecidedAt).reversed());
     return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+  }
+
+  /** The insight parameters this topology runs with (privacy unit, ε, L, δ, τ, budgets). */
+  public InsightSettings insightSettings() {
+    return insights;
+  }
+
+  /**
+   * A brand's insight privacy budgets, one per network in which a cell of the brand was evaluated:
+   * spent today (UTC) and for good, and the limits. Empty while not running or when another
+   * instance hosts the brand's insights.
+   */
+  public List<InsightBudget> insightBudgets(String brandId, java.time.Instant now) {
+    if (!isRunning()) {
+      return List.of();
+    }
+    try {
+      ReadOnlyKeyValueStore<String, Long> budgets =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                  StoreNames.PRIVACY_BUDGET, QueryableStoreTypes.<String, Long>keyValueStore()));
+      return InsightBudgets.of(
+          budgets,
+          Objects.requireNonNull(brandId),
+          now.toEpochMilli(),
+          InsightsProcessor.budgetOf(insights));
+    } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+      return List.of();
+    }
   }
 
   private List<DecisionRecord> scan(String storeName, String prefix) {

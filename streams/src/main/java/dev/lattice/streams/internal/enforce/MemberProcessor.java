@@ -191,6 +191,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           memberKeys.put(member, ERASED);
           emit(new Outbound(topics.memberKeys(), Outbound.key(member), null));
         }
+        insightConsentChanged(member, bytes, now);
         LOGGER.debug(
             "consent applied memberId={} version={}", member, applied.state().getVersion());
       }
@@ -314,12 +315,13 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
                   now.minus(purchaseMemory).toEpochMilli())
               .toBytes());
       emit(
-          new InsightTick(
+          insightTick(
               p.getBrand(),
               event.sourceNetwork(),
               p.getCategory() == null ? "uncategorised" : p.getCategory(),
               "purchases",
-              now.toEpochMilli()));
+              event.memberId(),
+              now));
     }
     if (candidates.isEmpty()) {
       return;
@@ -664,9 +666,42 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
                 new Timeline.Entry(offer.getBrand(), network, now.toEpochMilli()),
                 now.minus(frequencyWindow).toEpochMilli())
             .toBytes());
-    emit(
-        new InsightTick(
-            offer.getBrand(), network, offer.getCategory(), "deliveries", now.toEpochMilli()));
+    emit(insightTick(offer.getBrand(), network, offer.getCategory(), "deliveries", member, now));
+  }
+
+  // ---------------------------------------------------------------- insights
+
+  /**
+   * A delivery or purchase to count in the brand's insights, with what the insights need to decide
+   * whether this member may be counted: the member's consent now and whether the member is erased.
+   */
+  private InsightTick insightTick(
+      String brand, String network, String category, String metric, String member, Instant now) {
+    byte[] key = memberKeys.get(member);
+    return InsightTick.count(
+        brand,
+        network,
+        category,
+        metric,
+        now.toEpochMilli(),
+        member,
+        consent.get(member),
+        key != null && key.length == 0);
+  }
+
+  /**
+   * After a consent change or erasure: tells the insights of every brand the member may have been
+   * counted for (recent purchases and offer deliveries) to check the member's contributions again.
+   */
+  private void insightConsentChanged(String member, byte[] state, Instant now) {
+    java.util.Set<String> brands = new java.util.TreeSet<>();
+    Timeline.fromBytes(purchases.get(member)).since(0).forEach(e -> brands.add(e.second()));
+    Timeline.fromBytes(offerDeliveries.get(member)).since(0).forEach(e -> brands.add(e.first()));
+    byte[] key = memberKeys.get(member);
+    boolean erased = key != null && key.length == 0;
+    for (String brand : brands) {
+      emit(InsightTick.consentChanged(brand, now.toEpochMilli(), member, state, erased));
+    }
   }
 
   // ---------------------------------------------------------------- audit and output
