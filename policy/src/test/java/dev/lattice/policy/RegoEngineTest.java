@@ -136,4 +136,16 @@ class RegoEngineTest {
     QueryResult r = p.prepare("data.t.p").evaluate(null, EvalOptions.defaults().withTrace(true));
     assertThat(r.trace()).extracting(TraceEvent::rule).contains("data.t.q", "data.t.p");
   }
+
+  @Test
+  void aRegexOverAHugeInputIsInterruptedByTheEvaluationBudget() {
+    CompiledPolicy p = compile("package t\np if regex.match(`(a|aa)*b`, input.s)\n", null);
+    String huge = "a".repeat(2_000_000);
+    assertThatThrownBy(
+            () ->
+                p.prepare("data.t.p")
+                    .evaluate(Map.of("s", huge), EvalOptions.defaults().withMaxSteps(500)))
+        .isInstanceOf(RegoException.class)
+        .hasMessageContaining("budget");
+  }
 }

@@ -6,19 +6,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lattice.policy.DecisionService;
 import dev.lattice.schemas.LatticeSerdes;
 import dev.lattice.schemas.PersonalRecords;
+import dev.lattice.schemas.avro.ConsentAction;
+import dev.lattice.schemas.avro.ConsentCommand;
 import dev.lattice.schemas.avro.ConsentState;
+import dev.lattice.schemas.avro.ContentEvent;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.MemberDataEvent;
 import dev.lattice.schemas.avro.MemberKeyRecord;
 import dev.lattice.schemas.avro.OfferDelivery;
 import dev.lattice.schemas.avro.QuarantineRecord;
 import dev.lattice.schemas.avro.SealedPersonal;
+import dev.lattice.streams.support.FaultInjectingDecisions;
 import dev.lattice.streams.support.Fixtures;
 import dev.lattice.streams.support.LatticeDriver;
 import dev.lattice.streams.support.Policies;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,28 +154,88 @@ class EnforcementTopologyTest {
   }
 
   @Test
-  void anUndecodableRecordIsQuarantinedWithItsBytesAndPosition() {
+  void anUndecodableRecordIsQuarantinedWithItsKeyBytesHeadersPositionAndReason() {
     byte[] garbage = {1, 2, 3, 4};
-    lattice.pipe(topics.memberData(), "m-1", garbage);
+    lattice.pipe(topics.memberData(), "m-1", new byte[] {9}, traceHeaders("t-0"));
+    lattice.quarantine();
 
-    List<QuarantineRecord> q = lattice.quarantine();
-    assertThat(q).hasSize(1);
-    assertThat(q.get(0).getErrorClass()).isEqualTo("record.undecodable");
-    assertThat(q.get(0).getTopic()).isEqualTo(topics.memberData());
-    assertThat(q.get(0).getOffset()).isZero();
-    assertThat(bytes(q.get(0).getOriginalValue())).isEqualTo(garbage);
+    lattice.pipe(topics.memberData(), "m-1", garbage, traceHeaders("t-1"));
+
+    assertQuarantined(
+        single(lattice.quarantine()),
+        "record.undecodable",
+        "",
+        topics.memberData(),
+        1,
+        "m-1",
+        garbage,
+        "t-1");
     assertThat(lattice.audit()).isEmpty();
   }
 
   @Test
   void anEventFromAnUnknownNetworkIsQuarantinedAndNothingIsDelivered() {
     lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("profile")));
-    lattice.send(
-        topics.memberData(), "m-1", Fixtures.memberData("e1", "nowhere", "m-1", "sharing"));
+    byte[] value = encode(Fixtures.memberData("e1", "nowhere", "m-1", "sharing"));
 
-    assertThat(lattice.quarantine())
-        .extracting(QuarantineRecord::getErrorClass)
-        .containsExactly("network.unknown");
+    lattice.pipe(topics.memberData(), "m-1", value, traceHeaders("t-1"));
+
+    assertQuarantined(
+        single(lattice.quarantine()),
+        "network.unknown",
+        "source network nowhere is not registered",
+        topics.memberData(),
+        0,
+        "m-1",
+        value,
+        "t-1");
+    assertNothingDelivered();
+    assertThat(lattice.audit()).isEmpty();
+  }
+
+  @Test
+  void contentForARegisteredAndAnUnknownTargetNetworkIsQuarantinedAndReachesNeither() {
+    contentNetworks();
+    lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of()));
+    byte[] value =
+        encode(
+            Fixtures.content(
+                "e1", "ski-club", "m-1", "sharing", List.of("book-circle", "atlantis")));
+
+    lattice.pipe(topics.content(), "m-1", value, traceHeaders("t-1"));
+
+    assertQuarantined(
+        single(lattice.quarantine()),
+        "network.unknown",
+        "target network atlantis is not registered",
+        topics.content(),
+        0,
+        "m-1",
+        value,
+        "t-1");
+    assertNothingDelivered();
+    assertThat(lattice.audit()).isEmpty();
+  }
+
+  @Test
+  void anEventWhoseTypeDoesNotMatchItsTopicIsASchemaViolationAndNothingIsDelivered() {
+    lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("profile")));
+    MemberDataEvent e = Fixtures.memberData("e1", "ski-club", "m-1", "sharing");
+    e.getHeader().setEventType("content");
+    byte[] value = encode(e);
+
+    lattice.pipe(topics.memberData(), "m-1", value, traceHeaders("t-1"));
+
+    assertQuarantined(
+        single(lattice.quarantine()),
+        "event.schema_violation",
+        "header.event_type is 'content' on a member_data topic",
+        topics.memberData(),
+        0,
+        "m-1",
+        value,
+        "t-1");
+    assertNothingDelivered();
     assertThat(lattice.audit()).isEmpty();
   }
 
@@ -205,14 +274,25 @@ class EnforcementTopologyTest {
   }
 
   @Test
-  void anEventWithoutASubjectMemberIsASchemaViolation() {
+  void anEventWithoutASubjectMemberIsASchemaViolationAndNothingIsDelivered() {
+    lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("profile")));
     MemberDataEvent e = Fixtures.memberData("e1", "ski-club", "m-1", "sharing");
     e.getHeader().setSubjectMember(null);
-    lattice.send(topics.memberData(), "m-1", e);
+    byte[] value = encode(e);
 
-    assertThat(lattice.quarantine())
-        .extracting(QuarantineRecord::getErrorClass)
-        .containsExactly("event.schema_violation");
+    lattice.pipe(topics.memberData(), "m-1", value, traceHeaders("t-1"));
+
+    assertQuarantined(
+        single(lattice.quarantine()),
+        "event.schema_violation",
+        "header.subject_member is required",
+        topics.memberData(),
+        0,
+        "m-1",
+        value,
+        "t-1");
+    assertNothingDelivered();
+    assertThat(lattice.audit()).isEmpty();
   }
 
   @Test
@@ -324,6 +404,349 @@ class EnforcementTopologyTest {
                 assertThat(d.getReasons())
                     .extracting(r -> r.getCode())
                     .containsExactly("offer.frequency_cap"));
+  }
+
+  // ---------------------------------------------------------------- content
+
+  /** Ski club and book circle letting content flow between them (both sides opted in). */
+  private void contentNetworks() {
+    lattice.network(Fixtures.network("ski-club", Policies.SKI_CLUB_WITH_CONTENT));
+    lattice.network(Fixtures.network("book-circle", Policies.BOOK_CIRCLE_WITH_CONTENT));
+  }
+
+  @Test
+  void consentedCrossNetworkContentReachesItsTargetWithOnlyTheGrantedCategories() {
+    contentNetworks();
+    lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("content", "location")));
+    ContentEvent post =
+        Fixtures.content("e1", "ski-club", "m-1", "sharing", List.of("book-circle"));
+    post.getPersonal().setAuthorDisplayName("Ann");
+    post.getPersonal().setTags(List.of("powder"));
+
+    lattice.send(topics.content(), "m-1", post);
+
+    List<byte[]> delivered = lattice.readValues(topics.networkOut("book-circle"));
+    assertThat(delivered).hasSize(1);
+    ContentEvent received = LatticeSerdes.codec(ContentEvent.class).decode(delivered.get(0));
+    assertThat(received.getHeader().getEventId()).isEqualTo("e1");
+    assertThat(received.getPersonal().getTitle()).isEqualTo("Powder day");
+    assertThat(received.getPersonal().getAuthorDisplayName()).as("profile not granted").isNull();
+    assertThat(received.getPersonal().getTags()).as("interests not granted").isEmpty();
+    assertThat(received.getPersonal().getPlace())
+        .as("a free-text location cannot be generalised: removed")
+        .isNull();
+    assertThat(received.getHeader().getSubjectMember()).startsWith("p-");
+    assertThat(lattice.readValues(topics.brandOut("acme")))
+        .as("content goes to networks")
+        .isEmpty();
+    assertThat(lattice.audit())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.getAllow()).isTrue();
+              assertThat(d.getDestination().getId()).isEqualTo("book-circle");
+              assertThat(d.getObligations().getRedact())
+                  .contains("payload.author_display_name", "payload.tags");
+            });
+  }
+
+  @Test
+  void contentIsDeniedAndNotDeliveredWhenNeitherNetworkLetsContentCross() {
+    lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of()));
+
+    lattice.send(
+        topics.content(),
+        "m-1",
+        Fixtures.content("e1", "ski-club", "m-1", "sharing", List.of("book-circle")));
+
+    assertNothingDelivered();
+    assertThat(lattice.audit())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.getAllow()).isFalse();
+              assertThat(d.getReasons())
+                  .extracting(r -> r.getCode())
+                  .contains("network.content_export_denied", "network.content_import_denied");
+            });
+  }
+
+  @Test
+  void contentWithoutConsentIsDeniedAndNotDelivered() {
+    contentNetworks();
+
+    lattice.send(
+        topics.content(),
+        "m-1",
+        Fixtures.content("e1", "ski-club", "m-1", "sharing", List.of("book-circle")));
+
+    assertNothingDelivered();
+    assertThat(lattice.audit())
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.getReasons())
+                    .extracting(r -> r.getCode())
+                    .containsExactly("consent.purpose_not_granted"));
+  }
+
+  // ---------------------------------------------------------------- fail closed
+
+  /** Restarts the topology on {@code decisions} (a public seam: the service it is built with). */
+  private void decidingWith(DecisionService decisions) {
+    lattice.close();
+    lattice =
+        new LatticeDriver(
+            LatticeTopology.build(TopologySettings.of(decisions, SECRET).withInMemoryStores()),
+            topics,
+            T0);
+    lattice.network(Fixtures.network("ski-club", Policies.SKI_CLUB));
+    lattice.network(Fixtures.network("book-circle", Policies.BOOK_CIRCLE));
+  }
+
+  @Test
+  void whenTheDecisionServiceThrowsEveryDestinationIsDeniedTheEventQuarantinedNothingDelivered() {
+    decidingWith(new FaultInjectingDecisions(policy).throwOn("e2"));
+    lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("profile")));
+    byte[] value = encode(Fixtures.memberData("e2", "ski-club", "m-1", "sharing"));
+
+    lattice.pipe(topics.memberData(), "m-1", value, traceHeaders("t-2"));
+
+    assertNothingDelivered();
+    assertThat(lattice.audit())
+        .hasSize(2)
+        .allSatisfy(
+            d -> {
+              assertThat(d.getEventId()).isEqualTo("e2");
+              assertThat(d.getAllow()).isFalse();
+              assertThat(d.getReasons())
+                  .extracting(r -> r.getCode())
+                  .containsExactly("policy.error");
+            });
+    assertQuarantined(
+        single(lattice.quarantine()),
+        "policy.error",
+        "policy evaluation failed",
+        topics.memberData(),
+        0,
+        "m-1",
+        value,
+        "t-2");
+  }
+
+  @Test
+  void anAllowWhoseObligationCannotBeCarriedOutBecomesADenyAndTheEventIsQuarantined() {
+    decidingWith(new FaultInjectingDecisions(policy).allowWithUnenforceableObligationOn("e3"));
+    byte[] value = encode(Fixtures.memberData("e3", "ski-club", "m-1", "sharing"));
+
+    lattice.pipe(topics.memberData(), "m-1", value, traceHeaders("t-3"));
+
+    assertNothingDelivered();
+    assertThat(lattice.audit())
+        .hasSize(2)
+        .allSatisfy(
+            d -> {
+              assertThat(d.getAllow()).isFalse();
+              assertThat(d.getReasons())
+                  .extracting(r -> r.getCode())
+                  .containsExactly("obligation.unenforceable");
+              assertThat(d.getObligations().getRedact()).as("nothing was applied").isEmpty();
+            });
+    assertQuarantined(
+        single(lattice.quarantine()),
+        "obligation.unenforceable",
+        "payload.no_such_field",
+        topics.memberData(),
+        0,
+        "m-1",
+        value,
+        "t-3");
+  }
+
+  @Test
+  void anOfferWhoseObligationCannotBeCarriedOutIsDeniedQuarantinedAndNotDelivered() {
+    decidingWith(new FaultInjectingDecisions(policy).allowWithUnenforceableObligationOn("o1"));
+    lattice.consent(Fixtures.grant("c1", "m-1", "offers", List.of()));
+    lattice.send(
+        topics.memberData(), "m-1", Fixtures.memberData("e1", "ski-club", "m-1", "analytics"));
+    lattice.audit();
+    byte[] value = encode(Fixtures.offer("o1", "acme", "SKI-001", "outdoor", List.of("ski-club")));
+
+    lattice.pipe(topics.offers(), "o1", value, traceHeaders("t-o1"));
+
+    assertThat(lattice.readValues(topics.networkOut("ski-club"))).isEmpty();
+    assertThat(lattice.audit())
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.getReasons())
+                    .extracting(r -> r.getCode())
+                    .containsExactly("obligation.unenforceable"));
+    assertQuarantined(
+        single(lattice.quarantine()),
+        "obligation.unenforceable",
+        "network ski-club",
+        topics.offers(),
+        0,
+        "o1",
+        value,
+        "t-o1");
+  }
+
+  @Test
+  void sealedDataOfAMemberWhoseKeyWasNeverSeenIsDeniedAndNotDelivered() {
+    lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("profile", "interests")));
+
+    lattice.send(topics.memberData(), "m-1", sealed("e1", MemberKeys.generate()));
+
+    assertNothingDelivered();
+    assertThat(lattice.audit())
+        .hasSize(2)
+        .allSatisfy(
+            d -> {
+              assertThat(d.getAllow()).isFalse();
+              assertThat(d.getReasons())
+                  .extracting(r -> r.getCode())
+                  .containsExactly("member.key_unavailable");
+            });
+    assertThat(lattice.quarantine()).isEmpty();
+  }
+
+  @Test
+  void sealedDataThatTheMembersKeyCannotOpenIsQuarantinedDeniedAndNotDelivered() {
+    publishKey("m-1", MemberKeys.generate());
+    lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("profile", "interests")));
+    byte[] value = encode(sealed("e1", MemberKeys.generate()));
+
+    lattice.pipe(topics.memberData(), "m-1", value, traceHeaders("t-1"));
+
+    assertNothingDelivered();
+    assertThat(lattice.audit())
+        .hasSize(2)
+        .allSatisfy(
+            d -> {
+              assertThat(d.getAllow()).isFalse();
+              assertThat(d.getReasons())
+                  .extracting(r -> r.getCode())
+                  .containsExactly("event.sealed_data_unreadable");
+            });
+    assertQuarantined(
+        single(lattice.quarantine()),
+        "event.sealed_data_unreadable",
+        "",
+        topics.memberData(),
+        0,
+        "m-1",
+        value,
+        "t-1");
+  }
+
+  @Test
+  void aKeyPublishedAfterErasureIsIgnoredAndTheMembersSealedDataStaysUnreadable() {
+    publishKey("m-1", MemberKeys.generate());
+    lattice.consent(
+        ConsentCommand.newBuilder(Fixtures.withdraw("c1", "m-1", null))
+            .setAction(ConsentAction.ERASE)
+            .build());
+    List<TestRecord<byte[], byte[]>> shredded = lattice.readRecords(topics.memberKeys());
+    MemberKey after = MemberKeys.generate();
+    publishKey("m-1", after);
+    lattice.consent(Fixtures.grant("c2", "m-1", "sharing", List.of("profile", "interests")));
+
+    lattice.send(topics.memberData(), "m-1", sealed("e1", after));
+
+    assertThat(shredded)
+        .as("erasure publishes a tombstone for the member's key")
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("m-1");
+              assertThat(r.value()).isNull();
+            });
+    assertNothingDelivered();
+    assertThat(lattice.audit())
+        .hasSize(2)
+        .allSatisfy(
+            d ->
+                assertThat(d.getReasons())
+                    .extracting(r -> r.getCode())
+                    .containsExactly("member.erased"));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void publishKey(String member, MemberKey key) {
+    lattice.send(
+        topics.memberKeys(),
+        member,
+        MemberKeyRecord.newBuilder()
+            .setMemberId(member)
+            .setKeyId("k-" + UUID.randomUUID())
+            .setKeyset(ByteBuffer.wrap(key.toBytes()))
+            .setCreatedAt(T0)
+            .build());
+  }
+
+  /** Member data of m-1 whose personal part is sealed with {@code key}. */
+  private static MemberDataEvent sealed(String eventId, MemberKey key) {
+    MemberDataEvent e = Fixtures.memberData(eventId, "ski-club", "m-1", "sharing");
+    byte[] ciphertext = PayloadCipher.seal(key, "m-1", PersonalRecords.encode(e.getPersonal()));
+    e.setPersonal(null);
+    e.setSealed(new SealedPersonal("k", ByteBuffer.wrap(ciphertext)));
+    return e;
+  }
+
+  /** Reads both output topics a member-data event could reach. */
+  private void assertNothingDelivered() {
+    assertThat(lattice.readValues(topics.networkOut("book-circle")))
+        .as("delivered to book-circle")
+        .isEmpty();
+    assertThat(lattice.readValues(topics.brandOut("acme"))).as("delivered to acme").isEmpty();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends SpecificRecord> byte[] encode(T record) {
+    return LatticeSerdes.codec((Class<T>) record.getClass()).encode(record);
+  }
+
+  private static Headers traceHeaders(String trace) {
+    Headers h = new RecordHeaders();
+    h.add("trace-id", trace.getBytes(StandardCharsets.UTF_8));
+    h.add("empty", null);
+    return h;
+  }
+
+  private static QuarantineRecord single(List<QuarantineRecord> q) {
+    assertThat(q).hasSize(1);
+    return q.get(0);
+  }
+
+  /** Every field a quarantine record keeps of the original record, and the reason. */
+  private static void assertQuarantined(
+      QuarantineRecord q,
+      String errorClass,
+      String messageContains,
+      String topic,
+      long offset,
+      String key,
+      byte[] value,
+      String trace) {
+    assertThat(q.getErrorClass()).isEqualTo(errorClass);
+    assertThat(q.getErrorMessage()).isNotBlank().contains(messageContains);
+    assertThat(q.getTopic()).isEqualTo(topic);
+    assertThat(q.getPartition()).isZero();
+    assertThat(q.getOffset()).isEqualTo(offset);
+    assertThat(new String(bytes(q.getOriginalKey()), StandardCharsets.UTF_8)).isEqualTo(key);
+    assertThat(bytes(q.getOriginalValue())).isEqualTo(value);
+    assertThat(q.getHeaders())
+        .extracting(
+            h ->
+                h.getKey()
+                    + "="
+                    + (h.getValue() == null
+                        ? null
+                        : new String(bytes(h.getValue()), StandardCharsets.UTF_8)))
+        .containsExactly("trace-id=" + trace, "empty=null");
   }
 
   private static byte[] bytes(ByteBuffer b) {

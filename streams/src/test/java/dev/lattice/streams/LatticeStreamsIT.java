@@ -7,20 +7,27 @@ import dev.lattice.schemas.LatticeSerdes;
 import dev.lattice.schemas.avro.ConsentCommand;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.MemberDataEvent;
+import dev.lattice.schemas.avro.QuarantineRecord;
+import dev.lattice.streams.support.FaultInjectingDecisions;
 import dev.lattice.streams.support.Fixtures;
+import dev.lattice.streams.support.LatticeProcess;
 import dev.lattice.streams.support.Policies;
 import dev.lattice.testsupport.TestKafka;
 import dev.lattice.testsupport.WithKafka;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -29,43 +36,241 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole path on a real broker: networks, consent, member data in; deliveries and audit out
- * under exactly_once_v2; an instance is killed mid-stream (closed without waiting) and a second one
- * with an empty state directory takes over: no duplicate delivery, no missing audit record.
+ * The whole path on a real broker under exactly_once_v2: networks, consent, member data in;
+ * deliveries, audit and quarantine out. One test kills the topology's process for real (SIGKILL, in
+ * the middle of a record, inside an open transaction) and restarts it; another sends every class of
+ * bad input and reads the quarantine topic.
  */
 @WithKafka
 class LatticeStreamsIT {
   private static final byte[] SECRET =
       "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   private static final int MEMBERS = 10;
-  private static final int EVENTS = 120;
+  private static final int EVENTS = 200;
 
   @Test
-  void aTakeOverMidStreamLosesNoAuditAndDuplicatesNoDelivery(TestKafka kafka) throws Exception {
-    String p = kafka.uniqueName("lat") + ".";
-    TopicNames topics =
-        new TopicNames(
-            p + "member-data",
-            p + "content",
-            p + "offers",
-            p + "purchases",
-            p + "consent-commands",
-            p + "consent-ledger",
-            p + "consent-rejections",
-            p + "member-keys",
-            p + "networks",
-            p + "policy-bundles",
-            p + "audit",
-            p + "quarantine",
-            p + "out.network.",
-            p + "out.brand.");
+  void aProcessKilledMidTransactionAndRestartedLosesNoDecisionAndDuplicatesNoDelivery(
+      TestKafka kafka) throws Exception {
+    String prefix = kafka.uniqueName("crash");
+    TopicNames topics = LatticeProcess.topics(prefix);
+    createTopics(kafka, topics);
+    String appId = kafka.uniqueName("lattice-crash");
+    Path stateDir = Path.of("target", "tmp", "streams-" + UUID.randomUUID()).toAbsolutePath();
+    Files.createDirectories(stateDir);
+    String stallOn = "e-" + EVENTS / 2;
+
+    try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+      publishWorld(producer, topics);
+      for (int i = 0; i < EVENTS; i++) {
+        String member = "m-" + (i % MEMBERS);
+        send(
+            producer,
+            topics.memberData(),
+            member,
+            Fixtures.memberData("e-" + i, "ski-club", member, "sharing"));
+      }
+      producer.flush();
+    }
+
+    // Given a Lattice process that has committed part of the stream and is inside a record
+    LatticeProcess.Child child =
+        LatticeProcess.start(
+            Path.of("target", prefix + "-process.log"),
+            kafka.bootstrapServers(),
+            appId,
+            prefix,
+            stateDir.toString(),
+            stallOn);
+    long committedAtKill;
+    try {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> child.printed("STALLED") || !child.process().isAlive());
+      assertThat(child.process().isAlive()).as("process output: %s", child.lines()).isTrue();
+      // The stream thread is stuck inside the record: nothing more is committed until the kill.
+      committedAtKill = read(kafka, topics.audit(), true).size();
+    } finally {
+      // When it is killed: SIGKILL, no close, no commit
+      LatticeProcess.kill(child);
+    }
+    long writtenAtKill = read(kafka, topics.audit(), false).size();
+    assertThat(committedAtKill)
+        .as("the kill comes after committed progress and before the end of the stream")
+        .isPositive()
+        .isLessThan(2L * EVENTS);
+
+    // and restarted on the same state directory
+    LatticeStreams restarted =
+        LatticeStreams.create(
+            TopologySettings.of(Policies.defaultBundle(), SECRET).withTopics(topics),
+            LatticeProcess.properties(kafka.bootstrapServers(), appId, stateDir));
+    restarted.start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> consumedEverything(kafka, appId, topics.memberData()));
+
+      // Then every (event, destination) has exactly one committed decision and delivery
+      List<DecisionRecord> audit =
+          read(kafka, topics.audit(), true).stream()
+              .map(b -> LatticeSerdes.codec(DecisionRecord.class).decode(b))
+              .toList();
+      Set<String> expected = new HashSet<>();
+      for (int i = 0; i < EVENTS; i++) {
+        expected.add("e-" + i + "|book-circle");
+        expected.add("e-" + i + "|acme");
+      }
+      assertThat(audit).extracting(DecisionRecord::getDecisionId).doesNotHaveDuplicates();
+      assertThat(audit)
+          .extracting(d -> d.getEventId() + "|" + d.getDestination().getId())
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(audit).allSatisfy(d -> assertThat(d.getAllow()).as("%s", d.getReasons()).isTrue());
+      Set<String> events =
+          expected.stream().map(k -> k.split("\\|")[0]).collect(Collectors.toSet());
+      assertThat(deliveredEventIds(kafka, topics.networkOut("book-circle")))
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(events);
+      assertThat(deliveredEventIds(kafka, topics.brandOut("acme")))
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(events);
+      // The restarted instance restored the ledger and the decision stores from the changelogs
+      assertThat(restarted.consent("m-1"))
+          .hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(1L));
+      assertThat(restarted.decisionsForEvent("e-1")).hasSize(2);
+      assertThat(restarted.decisionsForEvent(stallOn)).hasSize(2);
+      System.out.printf(
+          "crash recovery: committed audit at kill %d, written (incl. the open transaction) %d,"
+              + " after recovery %d committed%n",
+          committedAtKill, writtenAtKill, audit.size());
+    } finally {
+      restarted.close(Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void everyClassOfBadInputIsQuarantinedWithItsOriginalRecordAndNothingOfItIsDelivered(
+      TestKafka kafka) throws Exception {
+    String prefix = kafka.uniqueName("quarantine");
+    TopicNames topics = LatticeProcess.topics(prefix);
+    createTopics(kafka, topics);
+    String appId = kafka.uniqueName("lattice-quarantine");
+    FaultInjectingDecisions decisions =
+        new FaultInjectingDecisions(Policies.defaultBundle())
+            .throwOn("bad-policy")
+            .allowWithUnenforceableObligationOn("bad-obligation");
+    Map<String, Sent> sent = new HashMap<>();
+
+    try (KafkaProducer<byte[], byte[]> producer = producer(kafka);
+        LatticeStreams lattice =
+            LatticeStreams.create(
+                TopologySettings.of(decisions, SECRET).withTopics(topics).withInMemoryStores(),
+                LatticeProcess.properties(
+                    kafka.bootstrapServers(),
+                    appId,
+                    Path.of("target", "tmp", "streams-" + UUID.randomUUID())))) {
+      publishWorld(producer, topics);
+      lattice.start();
+      MemberDataEvent wrongType = Fixtures.memberData("bad-type", "ski-club", "m-1", "sharing");
+      wrongType.getHeader().setEventType("purchase");
+
+      sent.put(
+          "record.undecodable",
+          sendRaw(producer, topics.memberData(), "m-1", new byte[] {0, 1, 2, 3}, "t-undecodable"));
+      sent.put(
+          "event.schema_violation",
+          sendRaw(producer, topics.memberData(), "m-1", encode(wrongType), "t-schema"));
+      sent.put(
+          "network.unknown",
+          sendRaw(
+              producer,
+              topics.memberData(),
+              "m-2",
+              encode(Fixtures.memberData("bad-network", "nowhere", "m-2", "sharing")),
+              "t-network"));
+      sent.put(
+          "policy.error",
+          sendRaw(
+              producer,
+              topics.memberData(),
+              "m-3",
+              encode(Fixtures.memberData("bad-policy", "ski-club", "m-3", "sharing")),
+              "t-policy"));
+      sent.put(
+          "obligation.unenforceable",
+          sendRaw(
+              producer,
+              topics.memberData(),
+              "m-4",
+              encode(Fixtures.memberData("bad-obligation", "ski-club", "m-4", "sharing")),
+              "t-obligation"));
+      producer.flush();
+
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> consumedEverything(kafka, appId, topics.memberData()));
+      List<QuarantineRecord> quarantined =
+          read(kafka, topics.quarantine(), true).stream()
+              .map(b -> LatticeSerdes.codec(QuarantineRecord.class).decode(b))
+              .toList();
+
+      assertThat(quarantined)
+          .extracting(QuarantineRecord::getErrorClass)
+          .containsExactlyInAnyOrderElementsOf(sent.keySet());
+      for (QuarantineRecord q : quarantined) {
+        Sent original = sent.get(q.getErrorClass());
+        assertThat(q.getTopic()).isEqualTo(topics.memberData());
+        assertThat(q.getPartition()).isEqualTo(original.metadata().partition());
+        assertThat(q.getOffset()).isEqualTo(original.metadata().offset());
+        assertThat(q.getOriginalKey()).isEqualTo(ByteBuffer.wrap(original.key()));
+        assertThat(q.getOriginalValue()).isEqualTo(ByteBuffer.wrap(original.value()));
+        assertThat(q.getHeaders())
+            .extracting(h -> h.getKey() + "=" + StandardCharsets.UTF_8.decode(h.getValue()))
+            .containsExactly("trace-id=" + original.trace());
+        assertThat(q.getErrorMessage()).as(q.getErrorClass()).isNotBlank();
+      }
+      assertThat(messageOf(quarantined, "event.schema_violation"))
+          .contains("header.event_type is 'purchase'");
+      assertThat(messageOf(quarantined, "network.unknown")).contains("nowhere");
+      assertThat(messageOf(quarantined, "obligation.unenforceable"))
+          .contains("payload.no_such_field");
+      assertThat(deliveredEventIds(kafka, topics.networkOut("book-circle"))).isEmpty();
+      assertThat(deliveredEventIds(kafka, topics.brandOut("acme"))).isEmpty();
+      assertThat(
+              read(kafka, topics.audit(), true).stream()
+                  .map(b -> LatticeSerdes.codec(DecisionRecord.class).decode(b))
+                  .toList())
+          .extracting(
+              d -> d.getEventId() + ":" + d.getAllow() + ":" + d.getReasons().get(0).getCode())
+          .containsExactlyInAnyOrder(
+              "bad-policy:false:policy.error",
+              "bad-policy:false:policy.error",
+              "bad-obligation:false:obligation.unenforceable",
+              "bad-obligation:false:obligation.unenforceable");
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private record Sent(byte[] key, byte[] value, String trace, RecordMetadata metadata) {}
+
+  private static String messageOf(List<QuarantineRecord> quarantined, String errorClass) {
+    return quarantined.stream()
+        .filter(q -> q.getErrorClass().equals(errorClass))
+        .findFirst()
+        .orElseThrow()
+        .getErrorMessage();
+  }
+
+  private static void createTopics(TestKafka kafka, TopicNames topics) {
     for (String t : topics.memberKeyedInputs()) kafka.createTopic(t, 2, 1, Map.of());
     kafka.createTopic(topics.offers(), 2, 1, Map.of());
     for (String t : List.of(topics.networks(), topics.policyBundles()))
@@ -80,108 +285,56 @@ class LatticeStreamsIT {
             topics.brandOut("acme"))) {
       kafka.createTopic(t, 2, 1, Map.of());
     }
-    TopologySettings settings =
-        TopologySettings.of(Policies.defaultBundle(), SECRET).withTopics(topics);
-    String appId = kafka.uniqueName("lattice-app");
+  }
 
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            kafka.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
-      send(
-          producer, topics.networks(), "ski-club", Fixtures.network("ski-club", Policies.SKI_CLUB));
-      send(
-          producer,
-          topics.networks(),
-          "book-circle",
-          Fixtures.network("book-circle", Policies.BOOK_CIRCLE));
-      for (int m = 0; m < MEMBERS; m++) {
-        ConsentCommand grant =
-            Fixtures.grant("c-" + m, "m-" + m, "sharing", List.of("profile", "interests"));
-        send(producer, topics.consentCommands(), "m-" + m, grant);
-      }
-      LatticeStreams first = LatticeStreams.create(settings, props(kafka, appId));
-      first.start();
-      for (int i = 0; i < EVENTS / 2; i++) {
-        send(
-            producer,
-            topics.memberData(),
-            "m-" + (i % MEMBERS),
-            Fixtures.memberData("e-" + i, "ski-club", "m-" + (i % MEMBERS), "sharing"));
-      }
-      producer.flush();
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> count(kafka, topics.audit()) >= EVENTS / 4);
-      // Kill the first instance: no waiting for a clean commit.
-      first.close(Duration.ZERO);
-      LatticeStreams second = LatticeStreams.create(settings, props(kafka, appId));
-      second.start();
-      for (int i = EVENTS / 2; i < EVENTS; i++) {
-        send(
-            producer,
-            topics.memberData(),
-            "m-" + (i % MEMBERS),
-            Fixtures.memberData("e-" + i, "ski-club", "m-" + (i % MEMBERS), "sharing"));
-      }
-      producer.flush();
-      try {
-        await()
-            .atMost(Duration.ofSeconds(120))
-            .until(() -> consumedEverything(kafka, appId, topics));
-        List<DecisionRecord> audit =
-            read(kafka, topics.audit()).stream()
-                .map(b -> LatticeSerdes.codec(DecisionRecord.class).decode(b))
-                .toList();
-        assertThat(audit).hasSize(2 * EVENTS);
-        assertThat(audit).extracting(DecisionRecord::getDecisionId).doesNotHaveDuplicates();
-        assertThat(audit)
-            .allSatisfy(d -> assertThat(d.getAllow()).as("%s", d.getReasons()).isTrue());
-        List<String> delivered =
-            read(kafka, topics.networkOut("book-circle")).stream()
-                .map(
-                    b ->
-                        LatticeSerdes.codec(MemberDataEvent.class)
-                            .decode(b)
-                            .getHeader()
-                            .getEventId())
-                .toList();
-        assertThat(delivered).hasSize(EVENTS).doesNotHaveDuplicates();
-        assertThat(read(kafka, topics.brandOut("acme"))).hasSize(EVENTS);
-        assertThat(second.decisionsForEvent("e-" + (EVENTS - 1))).hasSize(2);
-        assertThat(second.consent("m-1"))
-            .hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(1L));
-      } finally {
-        second.close(Duration.ofSeconds(30));
-      }
+  /** Two networks (ski-club exports to book-circle and acme) and members consenting to sharing. */
+  private static void publishWorld(KafkaProducer<byte[], byte[]> producer, TopicNames topics)
+      throws Exception {
+    send(producer, topics.networks(), "ski-club", Fixtures.network("ski-club", Policies.SKI_CLUB));
+    send(
+        producer,
+        topics.networks(),
+        "book-circle",
+        Fixtures.network("book-circle", Policies.BOOK_CIRCLE));
+    for (int m = 0; m < MEMBERS; m++) {
+      ConsentCommand grant =
+          Fixtures.grant("c-" + m, "m-" + m, "sharing", List.of("profile", "interests"));
+      send(producer, topics.consentCommands(), "m-" + m, grant);
     }
   }
 
-  private static Properties props(TestKafka kafka, String appId) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
-    props.put(
-        StreamsConfig.STATE_DIR_CONFIG,
-        Path.of("target", "tmp", "streams-" + UUID.randomUUID()).toString());
-    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, kafka.brokerCount());
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    return props;
+  private static KafkaProducer<byte[], byte[]> producer(TestKafka kafka) {
+    return new KafkaProducer<>(
+        kafka.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   @SuppressWarnings("unchecked")
+  private static <T extends SpecificRecord> byte[] encode(T value) {
+    return LatticeSerdes.codec((Class<T>) value.getClass()).encode(value);
+  }
+
   private static <T extends SpecificRecord> void send(
       KafkaProducer<byte[], byte[]> producer, String topic, String key, T value) throws Exception {
     producer
-        .send(
-            new ProducerRecord<>(
-                topic,
-                key.getBytes(StandardCharsets.UTF_8),
-                LatticeSerdes.codec((Class<T>) value.getClass()).encode(value)))
+        .send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), encode(value)))
         .get(30, TimeUnit.SECONDS);
   }
 
-  private static boolean consumedEverything(TestKafka kafka, String appId, TopicNames topics)
+  private static Sent sendRaw(
+      KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value, String trace)
+      throws Exception {
+    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("trace-id", trace.getBytes(StandardCharsets.UTF_8));
+    RecordMetadata metadata =
+        producer
+            .send(new ProducerRecord<>(topic, null, keyBytes, value, headers))
+            .get(30, TimeUnit.SECONDS);
+    return new Sent(keyBytes, value, trace, metadata);
+  }
+
+  /** Whether the application has committed every offset of {@code input}. */
+  private static boolean consumedEverything(TestKafka kafka, String appId, String input)
       throws Exception {
     try (Admin admin = kafka.admin()) {
       Map<TopicPartition, OffsetAndMetadata> committed =
@@ -191,7 +344,7 @@ class LatticeStreamsIT {
               .get(30, TimeUnit.SECONDS);
       Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
       for (int part = 0; part < 2; part++)
-        ask.put(new TopicPartition(topics.memberData(), part), OffsetSpec.latest());
+        ask.put(new TopicPartition(input, part), OffsetSpec.latest());
       var ends = admin.listOffsets(ask).all().get(30, TimeUnit.SECONDS);
       for (var e : ends.entrySet()) {
         OffsetAndMetadata c = committed.get(e.getKey());
@@ -201,13 +354,21 @@ class LatticeStreamsIT {
     }
   }
 
-  private static long count(TestKafka kafka, String topic) {
-    return read(kafka, topic).size();
+  private static List<String> deliveredEventIds(TestKafka kafka, String topic) {
+    return read(kafka, topic, true).stream()
+        .map(b -> LatticeSerdes.codec(MemberDataEvent.class).decode(b).getHeader().getEventId())
+        .toList();
   }
 
-  private static List<byte[]> read(TestKafka kafka, String topic) {
+  /**
+   * Every record of {@code topic}: committed only ({@code read_committed}), or also those of open
+   * and aborted transactions.
+   */
+  private static List<byte[]> read(TestKafka kafka, String topic, boolean committedOnly) {
     Map<String, Object> props = kafka.consumerProperties(kafka.uniqueName("reader"));
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        committedOnly ? "read_committed" : "read_uncommitted");
     List<byte[]> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.policy.DecisionService;
 import dev.lattice.policy.bundle.BundleBuilder;
+import dev.lattice.schemas.LatticeSerdes;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.MemberDataEvent;
+import dev.lattice.schemas.avro.OfferDelivery;
+import dev.lattice.schemas.avro.OfferEvent;
 import dev.lattice.schemas.avro.PolicyBundleRecord;
 import dev.lattice.schemas.avro.QuarantineRecord;
 import dev.lattice.streams.support.Fixtures;
@@ -43,6 +46,25 @@ class PolicyBundlesTopologyTest {
 
       decision := {"allow": false, "reasons": [{"code": "x", "message": "x"}], "obligations": %s} if {
         input.event.payload.kind == "poison"
+      }
+      """
+          .formatted(OK, OK, OK);
+
+  /**
+   * Allows every offer except those of brand "chaos", for which two complete definitions of the
+   * decision conflict (an evaluation error, as a policy bug would cause).
+   */
+  private static final String FRAGILE_OFFER_POLICY =
+      """
+      package lattice
+      import rego.v1
+
+      decision := {"allow": true, "reasons": [], "obligations": %s} if input.event.brand_id != "chaos"
+
+      decision := {"allow": true, "reasons": [], "obligations": %s} if input.event.brand_id == "chaos"
+
+      decision := {"allow": false, "reasons": [{"code": "x", "message": "x"}], "obligations": %s} if {
+        input.event.brand_id == "chaos"
       }
       """
           .formatted(OK, OK, OK);
@@ -135,5 +157,53 @@ class PolicyBundlesTopologyTest {
     assertThat(lattice.audit())
         .extracting(DecisionRecord::getBundleRevision)
         .containsOnly("fragile-1");
+  }
+
+  @Test
+  void aPolicyErrorOnAnOfferQuarantinesItDeniesEveryMemberAndDeliversNothing() {
+    publish("fragile-offers-1", Map.of("lattice/decision.rego", FRAGILE_OFFER_POLICY));
+    for (String member : List.of("m-1", "m-2")) {
+      lattice.send(
+          topics.memberData(),
+          member,
+          Fixtures.memberData("seen-" + member, "ski-club", member, "analytics"));
+    }
+    lattice.send(
+        topics.offers(),
+        "o1",
+        Fixtures.offer("o1", "acme", "SKI-1", "outdoor", List.of("ski-club")));
+    assertThat(lattice.read(topics.networkOut("ski-club"), OfferDelivery.class))
+        .as("the fragile policy allows other brands' offers")
+        .hasSize(2);
+    lattice.audit();
+    byte[] offer =
+        LatticeSerdes.codec(OfferEvent.class)
+            .encode(Fixtures.offer("o2", "chaos", "SKI-2", "outdoor", List.of("ski-club")));
+
+    lattice.pipe(topics.offers(), "o2", offer);
+
+    assertThat(lattice.readValues(topics.networkOut("ski-club"))).isEmpty();
+    assertThat(lattice.audit())
+        .hasSize(2)
+        .allSatisfy(
+            d -> {
+              assertThat(d.getEventId()).isEqualTo("o2");
+              assertThat(d.getAllow()).isFalse();
+              assertThat(d.getReasons())
+                  .extracting(r -> r.getCode())
+                  .containsExactly("policy.error");
+            });
+    assertThat(lattice.quarantine())
+        .singleElement()
+        .satisfies(
+            q -> {
+              assertThat(q.getErrorClass()).isEqualTo("policy.error");
+              assertThat(q.getErrorMessage()).contains("offer");
+              assertThat(q.getTopic()).isEqualTo(topics.offers());
+              assertThat(q.getOffset()).isEqualTo(1L);
+              assertThat(q.getOriginalKey())
+                  .isEqualTo(ByteBuffer.wrap("o2".getBytes(StandardCharsets.UTF_8)));
+              assertThat(q.getOriginalValue()).isEqualTo(ByteBuffer.wrap(offer));
+            });
   }
 }

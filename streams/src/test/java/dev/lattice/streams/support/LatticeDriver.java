@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -48,11 +50,21 @@ public final class LatticeDriver implements AutoCloseable {
   }
 
   public void pipe(String topic, String key, byte[] value) {
+    pipe(topic, key, value, new RecordHeaders());
+  }
+
+  /** Pipes one record with headers; its offset is the number of records piped to the topic. */
+  public void pipe(String topic, String key, byte[] value, Headers headers) {
     inputs
         .computeIfAbsent(
             topic,
             t -> driver.createInputTopic(t, new ByteArraySerializer(), new ByteArraySerializer()))
-        .pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+        .pipeInput(
+            new org.apache.kafka.streams.test.TestRecord<>(
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value,
+                headers,
+                (Instant) null));
   }
 
   @SuppressWarnings("unchecked")

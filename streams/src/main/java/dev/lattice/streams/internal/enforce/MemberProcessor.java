@@ -346,8 +346,10 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
         } catch (PayloadUnsealException
             | UndecodableRecordException
             | dev.lattice.streams.InvalidMemberKeyException e) {
+          // Quarantined, and still one audited deny per destination: every candidate destination
+          // has a recorded decision, even when the event cannot be opened.
           quarantine(in, Quarantine.UNSEALABLE, e.getMessage(), now);
-          return;
+          unreadable = Quarantine.UNSEALABLE;
         }
       }
     }
@@ -409,7 +411,9 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
         d =
             Decision.deny(
                 unreadable,
-                "the member's personal data can no longer be read",
+                Quarantine.UNSEALABLE.equals(unreadable)
+                    ? "the event's sealed personal data cannot be opened with the member's key"
+                    : "the member's personal data can no longer be read",
                 decisions.activeRevision(),
                 0);
       } else {
@@ -425,6 +429,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           "policy evaluation failed for at least one destination",
           now);
     }
+    String unenforceable = null;
     for (int i = 0; i < candidates.size(); i++) {
       Candidate c = candidates.get(i);
       Decision d = decided.get(i);
@@ -457,10 +462,27 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           d =
               Decision.deny(
                   "obligation.unenforceable", e.getMessage(), d.bundleRevision(), d.evalNanos());
+          unenforceable = unenforceable(unenforceable, c, e);
         }
       }
       audit(event, c, d, applied, state, now);
     }
+    if (unenforceable != null) {
+      quarantine(in, Quarantine.UNENFORCEABLE_OBLIGATION, unenforceable, now);
+    }
+  }
+
+  /** The quarantine reason for obligations that could not be carried out (first one kept). */
+  private static String unenforceable(
+      String previous, Candidate c, UnenforceableObligationException e) {
+    return previous != null
+        ? previous
+        : "obligation for "
+            + c.destination().kind().wireName()
+            + " "
+            + c.destination().id()
+            + " cannot be carried out: "
+            + e.getMessage();
   }
 
   @SuppressWarnings("unchecked")
@@ -607,6 +629,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     if (policyError) {
       quarantine(in, Quarantine.POLICY_ERROR, "policy evaluation failed for an offer", now);
     }
+    String unenforceable = null;
     for (int i = 0; i < candidates.size(); i++) {
       Candidate c = candidates.get(i);
       Decision d = decided.get(i);
@@ -627,9 +650,13 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           d =
               Decision.deny(
                   "obligation.unenforceable", e.getMessage(), d.bundleRevision(), d.evalNanos());
+          unenforceable = unenforceable(unenforceable, c, e);
         }
       }
       audit(event, c, d, applied, states.get(i), now);
+    }
+    if (unenforceable != null) {
+      quarantine(in, Quarantine.UNENFORCEABLE_OBLIGATION, unenforceable, now);
     }
   }
 
@@ -637,6 +664,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       IngestEvent event, OfferEvent offer, Candidate c, Decision d, Instant now) {
     String network = c.destination().id();
     String member = c.memberId();
+    requireOfferEnforceable(d.obligations());
     ObligationsApplier.Applied out =
         obligations.apply(d.obligations(), "network", network, null, member);
     String decisionId = decisionId(event.eventId(), c);
@@ -702,6 +730,23 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     for (String brand : brands) {
       emit(InsightTick.consentChanged(brand, now.toEpochMilli(), member, state, erased));
     }
+  }
+
+  /**
+   * An offer delivery carries the brand's offer and the member id, no personal payload: only
+   * obligations on {@code member_id} can be carried out. Any other path would be silently skipped
+   * by the applier (it has no personal record to change), so it is refused instead: fail closed.
+   */
+  private static void requireOfferEnforceable(Obligations o) {
+    java.util.stream.Stream.of(o.redact(), o.pseudonymize(), List.copyOf(o.generalize().keySet()))
+        .flatMap(List::stream)
+        .filter(path -> !ObligationsApplier.MEMBER_ID.equals(path))
+        .findFirst()
+        .ifPresent(
+            path -> {
+              throw new UnenforceableObligationException(
+                  "obligation path '" + path + "' names no field of an offer delivery");
+            });
   }
 
   // ---------------------------------------------------------------- audit and output

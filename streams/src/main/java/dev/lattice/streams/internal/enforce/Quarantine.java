@@ -19,6 +19,7 @@ public final class Quarantine {
   public static final String UNKNOWN_NETWORK = "network.unknown";
   public static final String POLICY_ERROR = "policy.error";
   public static final String UNSEALABLE = "event.sealed_data_unreadable";
+  public static final String UNENFORCEABLE_OBLIGATION = "obligation.unenforceable";
 
   private static final AvroCodec<QuarantineRecord> CODEC = AvroCodec.of(QuarantineRecord.class);
 

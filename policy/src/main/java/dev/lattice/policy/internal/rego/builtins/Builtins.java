@@ -14,6 +14,11 @@ public final class Builtins {
     Core.register();
     Collections.register();
     Strings.register();
+    Regex.register();
+    Net.register();
+    Numbers.register();
+    Semver.register();
+    Graphs.register();
     Encoding.register();
     Time.register();
     Yaml.register();

@@ -257,6 +257,13 @@ final class Core {
           c.print(b.toString());
           return Value.TRUE;
         });
+    add(
+        "trace",
+        1,
+        (a, c) -> {
+          c.note(str(a, 0));
+          return Value.TRUE;
+        });
     add("opa.runtime", 0, (a, c) -> Value.EMPTY_OBJECT);
   }
 

@@ -6,10 +6,8 @@ import static dev.lattice.policy.internal.rego.builtins.Builtins.add;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.math.BigDecimal;
-import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -92,11 +90,7 @@ final class Encoding {
         "hex.decode",
         1,
         (a, c) -> {
-          try {
-            return Value.str(decodeUtf8(HexFormat.of().parseHex(str(a, 0))));
-          } catch (IllegalArgumentException e) {
-            throw BuiltinException.error("invalid hex string: " + e.getMessage());
-          }
+          return Value.str(decodeUtf8(hexDecode(utf8(str(a, 0)))));
         });
     add(
         "urlquery.encode",
@@ -161,6 +155,7 @@ final class Encoding {
     add("crypto.md5", 1, (a, c) -> Value.str(digest("MD5", str(a, 0))));
     add("crypto.hmac.sha256", 2, (a, c) -> Value.str(hmac("HmacSHA256", str(a, 0), str(a, 1))));
     add("crypto.hmac.sha1", 2, (a, c) -> Value.str(hmac("HmacSHA1", str(a, 0), str(a, 1))));
+    add("crypto.hmac.md5", 2, (a, c) -> Value.str(hmac("HmacMD5", str(a, 0), str(a, 1))));
     add("crypto.hmac.sha512", 2, (a, c) -> Value.str(hmac("HmacSHA512", str(a, 0), str(a, 1))));
     add(
         "crypto.hmac.equal",
@@ -172,25 +167,84 @@ final class Encoding {
         1,
         (a, c) -> Value.Num.of(units(str(a, 0), true).setScale(0, java.math.RoundingMode.DOWN)));
     add(
-        "net.cidr_contains",
-        2,
-        (a, c) -> {
-          byte[][] net = cidr(str(a, 0));
-          String other = str(a, 1);
-          byte[][] sub = other.contains("/") ? cidr(other) : new byte[][] {ip(other), null};
-          int prefix = net[1][0] & 0xff;
-          if (net[0].length != sub[0].length) return Value.FALSE;
-          if (sub[1] != null && (sub[1][0] & 0xff) < prefix) return Value.FALSE;
-          return Value.bool(prefixMatch(net[0], sub[0], prefix));
-        });
-    add(
         "uuid.rfc4122",
         1,
         (a, c) -> {
-          String seed = str(a, 0);
-          UUID u = UUID.nameUUIDFromBytes(utf8("lattice-uuid:" + seed));
-          return Value.str(u.toString());
+          // random (version 4), the same for the same argument within one evaluation
+          String key = "uuid.rfc4122\u0000" + str(a, 0);
+          return c.memo().computeIfAbsent(key, k -> Value.str(UUID.randomUUID().toString()));
         });
+    add(
+        "uuid.parse",
+        1,
+        (a, c) -> {
+          byte[] u = parseUuid(str(a, 0));
+          return u == null
+              ? null
+              : dev.lattice.policy.internal.rego.value.Convert.fromJava(describeUuid(u));
+        });
+  }
+
+  /** google/uuid's accepted forms: plain, {braced}, urn:uuid:..., or 32 hex digits. */
+  static byte[] parseUuid(String s) {
+    String hex;
+    if (s.length() == 36) hex = dashed(s);
+    else if (s.length() == 38 && s.startsWith("{") && s.endsWith("}"))
+      hex = dashed(s.substring(1, 37));
+    else if (s.length() == 45 && s.regionMatches(true, 0, "urn:uuid:", 0, 9))
+      hex = dashed(s.substring(9));
+    else if (s.length() == 32) hex = s;
+    else return null;
+    if (hex == null || !hex.matches("[0-9a-fA-F]{32}")) return null;
+    return HexFormat.of().parseHex(hex);
+  }
+
+  private static String dashed(String s) {
+    if (s.charAt(8) != '-' || s.charAt(13) != '-' || s.charAt(18) != '-' || s.charAt(23) != '-')
+      return null;
+    return s.replace("-", "");
+  }
+
+  private static java.util.Map<String, Object> describeUuid(byte[] u) {
+    java.util.Map<String, Object> m = new java.util.TreeMap<>();
+    int version = (u[6] & 0xff) >> 4;
+    int v8 = u[8] & 0xff;
+    String variant =
+        (v8 & 0xc0) == 0x80
+            ? "RFC4122"
+            : (v8 & 0xe0) == 0xc0 ? "Microsoft" : (v8 & 0xe0) == 0xe0 ? "Future" : "Reserved";
+    m.put("version", (long) version);
+    m.put("variant", variant);
+    if (version == 1 || version == 2) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(u);
+      long time =
+          (b.getInt(0) & 0xffffffffL)
+              | ((long) (b.getShort(4) & 0xffff) << 32)
+              | ((long) (b.getShort(6) & 0x0fff) << 48);
+      long since1582 = time - 122192928000000000L;
+      m.put("time", (since1582 / 10_000_000L) * 1_000_000_000L + (since1582 % 10_000_000L) * 100);
+      m.put("clocksequence", (long) (b.getShort(8) & 0x3fff));
+      int first = u[10] & 0xff;
+      m.put(
+          "macvariables",
+          (first & 3) == 3
+              ? "local:multicast"
+              : (first & 1) == 1
+                  ? "global:multicast"
+                  : (first & 2) == 2 ? "local:unicast" : "global:unicast");
+      StringBuilder node = new StringBuilder();
+      for (int i = 10; i < 16; i++) {
+        if (i > 10) node.append('-');
+        node.append(String.format("%02x", u[i] & 0xff));
+      }
+      m.put("nodeid", node.toString());
+      if (version == 2) {
+        m.put("id", b.getInt(0) & 0xffffffffL);
+        int d = u[9] & 0xff;
+        m.put("domain", d == 0 ? "Person" : d == 1 ? "Group" : d == 2 ? "Org" : "Domain" + d);
+      }
+    }
+    return m;
   }
 
   static byte[] utf8(String s) {
@@ -240,76 +294,130 @@ final class Encoding {
     }
   }
 
-  private static BigDecimal units(String s, boolean bytes) {
-    String t = s.replace("\"", "").trim();
-    int i = 0;
-    while (i < t.length()
-        && (Character.isDigit(t.charAt(i))
-            || t.charAt(i) == '.'
-            || t.charAt(i) == '-'
-            || t.charAt(i) == '+')) i++;
-    String numPart = t.substring(0, i);
-    String unit = t.substring(i).trim();
-    if (numPart.isEmpty()) throw BuiltinException.error("no amount provided");
+  /** Go's {@code hex.DecodeString}, with its errors in its order (bad byte before odd length). */
+  static byte[] hexDecode(byte[] src) {
+    byte[] out = new byte[src.length / 2];
+    int j = 1;
+    for (; j < src.length; j += 2) {
+      int hi = Character.digit(src[j - 1] & 0xff, 16), lo = Character.digit(src[j] & 0xff, 16);
+      if (hi < 0) throw invalidHexByte(src[j - 1]);
+      if (lo < 0) throw invalidHexByte(src[j]);
+      out[j / 2] = (byte) ((hi << 4) | lo);
+    }
+    if (src.length % 2 == 1) {
+      if (Character.digit(src[j - 1] & 0xff, 16) < 0) throw invalidHexByte(src[j - 1]);
+      throw BuiltinException.error("encoding/hex: odd length hex string");
+    }
+    return out;
+  }
+
+  private static BuiltinException invalidHexByte(byte b) {
+    int cp = b & 0xff;
+    String u = String.format("U+%04X", cp);
+    if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0)) u += " '" + (char) cp + "'";
+    return BuiltinException.error("encoding/hex: invalid byte: " + u);
+  }
+
+  /** OPA's {@code units.parse} / {@code units.parse_bytes} (messages prefixed as OPA's are). */
+  private static BigDecimal units(String raw, boolean bytes) {
+    String name = ""; // the engine prefixes the built-in name
+    String s = (bytes ? raw.toLowerCase(java.util.Locale.ROOT) : raw).replace("\"", "");
+    if (s.contains(" "))
+      throw BuiltinException.error(name + "spaces not allowed in resource strings");
+    String[] numUnit = splitNumAndUnit(s);
+    if (numUnit == null) throw BuiltinException.error(name + "exponent too large");
+    String num = numUnit[0], unit = numUnit[1];
+    if (num.isEmpty())
+      throw BuiltinException.error(
+          name + (bytes ? "no byte amount provided" : "no amount provided"));
+    BigDecimal mult;
+    if (bytes) {
+      mult =
+          switch (unit) {
+            case "" -> BigDecimal.ONE;
+            case "kb", "k" -> BigDecimal.TEN.pow(3);
+            case "kib", "ki" -> BigDecimal.valueOf(2).pow(10);
+            case "mb", "m" -> BigDecimal.TEN.pow(6);
+            case "mib", "mi" -> BigDecimal.valueOf(2).pow(20);
+            case "gb", "g" -> BigDecimal.TEN.pow(9);
+            case "gib", "gi" -> BigDecimal.valueOf(2).pow(30);
+            case "tb", "t" -> BigDecimal.TEN.pow(12);
+            case "tib", "ti" -> BigDecimal.valueOf(2).pow(40);
+            case "pb", "p" -> BigDecimal.TEN.pow(15);
+            case "pib", "pi" -> BigDecimal.valueOf(2).pow(50);
+            case "eb", "e" -> BigDecimal.TEN.pow(18);
+            case "eib", "ei" -> BigDecimal.valueOf(2).pow(60);
+            default -> throw BuiltinException.error(name + "byte unit " + unit + " not recognized");
+          };
+    } else {
+      // only the letters after the first are lower-cased: 'm' (milli) differs from 'M' (mega)
+      if (unit.length() > 1)
+        unit = unit.charAt(0) + unit.substring(1).toLowerCase(java.util.Locale.ROOT);
+      mult =
+          switch (unit) {
+            case "m" -> new BigDecimal("0.001");
+            case "" -> BigDecimal.ONE;
+            case "k", "K" -> BigDecimal.TEN.pow(3);
+            case "ki", "Ki" -> BigDecimal.valueOf(2).pow(10);
+            case "M" -> BigDecimal.TEN.pow(6);
+            case "mi", "Mi" -> BigDecimal.valueOf(2).pow(20);
+            case "g", "G" -> BigDecimal.TEN.pow(9);
+            case "gi", "Gi" -> BigDecimal.valueOf(2).pow(30);
+            case "t", "T" -> BigDecimal.TEN.pow(12);
+            case "ti", "Ti" -> BigDecimal.valueOf(2).pow(40);
+            case "p", "P" -> BigDecimal.TEN.pow(15);
+            case "pi", "Pi" -> BigDecimal.valueOf(2).pow(50);
+            case "e", "E" -> BigDecimal.TEN.pow(18);
+            case "ei", "Ei" -> BigDecimal.valueOf(2).pow(60);
+            default -> throw BuiltinException.error(name + "unit " + unit + " not recognized");
+          };
+    }
     BigDecimal n;
     try {
-      n = new BigDecimal(numPart);
+      n = new BigDecimal(num);
     } catch (NumberFormatException e) {
-      throw BuiltinException.error("could not parse amount to a number");
+      throw BuiltinException.error(
+          name
+              + (bytes
+                  ? "could not parse byte amount to a number"
+                  : "could not parse amount to a number"));
     }
-    String u = bytes ? unit.toLowerCase() : unit;
-    if (bytes && u.endsWith("b") && u.length() > 1) u = u.substring(0, u.length() - 1);
-    BigDecimal mult =
-        switch (u) {
-          case "" -> BigDecimal.ONE;
-          case "m" -> bytes ? BigDecimal.TEN.pow(6) : new BigDecimal("0.001");
-          case "k", "K" -> BigDecimal.TEN.pow(3);
-          case "M" -> BigDecimal.TEN.pow(6);
-          case "g", "G" -> BigDecimal.TEN.pow(9);
-          case "t", "T" -> BigDecimal.TEN.pow(12);
-          case "p", "P" -> BigDecimal.TEN.pow(15);
-          case "e", "E" -> BigDecimal.TEN.pow(18);
-          case "ki", "Ki" -> BigDecimal.valueOf(2).pow(10);
-          case "mi", "Mi" -> BigDecimal.valueOf(2).pow(20);
-          case "gi", "Gi" -> BigDecimal.valueOf(2).pow(30);
-          case "ti", "Ti" -> BigDecimal.valueOf(2).pow(40);
-          case "pi", "Pi" -> BigDecimal.valueOf(2).pow(50);
-          case "ei", "Ei" -> BigDecimal.valueOf(2).pow(60);
-          case "b" -> BigDecimal.ONE;
-          default -> throw BuiltinException.error("unknown unit \"" + unit + "\"");
-        };
-    return n.multiply(mult);
+    BigDecimal r = n.multiply(mult);
+    if (bytes) return r.setScale(0, java.math.RoundingMode.DOWN);
+    if (r.signum() == 0 || r.stripTrailingZeros().scale() <= 0)
+      return r.setScale(0, java.math.RoundingMode.UNNECESSARY);
+    return r.setScale(10, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
   }
 
-  private static byte[] ip(String s) {
-    if (!s.matches("[0-9a-fA-F.:]+")) throw BuiltinException.error("invalid IP address " + s);
-    try {
-      return InetAddress.getByName(s).getAddress();
-    } catch (UnknownHostException e) {
-      throw BuiltinException.error("invalid IP address " + s);
+  /**
+   * Splits "10.5e3Mi" into number and unit as OPA does: the number runs while digits, '.', '+', '-'
+   * or an exponent 'e' followed by a digit or sign. Null when an exponent has over 6 digits.
+   */
+  private static String[] splitNumAndUnit(String s) {
+    int cut = -1;
+    for (int i = 0; i < s.length(); i++) {
+      char r = s.charAt(i);
+      boolean num = Character.isDigit(r) || r == '.';
+      if (!num && r != 'e' && r != 'E' && r != '+' && r != '-') {
+        cut = i;
+        break;
+      }
+      if (r == 'e' || r == 'E') {
+        if (i == s.length() - 1
+            || (!Character.isDigit(s.charAt(i + 1))
+                && s.charAt(i + 1) != '+'
+                && s.charAt(i + 1) != '-')) {
+          cut = i;
+          break;
+        }
+        if (s.charAt(i + 1) == '+' || s.charAt(i + 1) == '-') i++;
+        int end = i + 1;
+        while (end < s.length() && Character.isDigit(s.charAt(end))) end++;
+        if (end - (i + 1) > 6) return null;
+      }
     }
-  }
-
-  private static byte[][] cidr(String s) {
-    int i = s.indexOf('/');
-    if (i < 0) throw BuiltinException.error("invalid CIDR address: " + s);
-    byte[] addr = ip(s.substring(0, i));
-    int prefix;
-    try {
-      prefix = Integer.parseInt(s.substring(i + 1));
-    } catch (NumberFormatException e) {
-      throw BuiltinException.error("invalid CIDR address: " + s);
-    }
-    if (prefix < 0 || prefix > addr.length * 8)
-      throw BuiltinException.error("invalid CIDR address: " + s);
-    return new byte[][] {addr, {(byte) prefix}};
-  }
-
-  private static boolean prefixMatch(byte[] a, byte[] b, int bits) {
-    for (int i = 0; i < bits; i++) {
-      int mask = 0x80 >> (i % 8);
-      if ((a[i / 8] & mask) != (b[i / 8] & mask)) return false;
-    }
-    return true;
+    if (cut == -1) return new String[] {s, ""};
+    if (cut == 0) return new String[] {"", s};
+    return new String[] {s.substring(0, cut), s.substring(cut)};
   }
 }

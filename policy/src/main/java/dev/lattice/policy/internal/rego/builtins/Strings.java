@@ -3,6 +3,7 @@ package dev.lattice.policy.internal.rego.builtins;
 import static dev.lattice.policy.internal.rego.builtins.Args.*;
 import static dev.lattice.policy.internal.rego.builtins.Builtins.add;
 
+import com.google.re2j.Pattern;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.math.BigDecimal;
@@ -12,15 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** String built-ins, sprintf, regex and glob. */
 final class Strings {
   private Strings() {}
-
-  private static final Map<String, Pattern> REGEX_CACHE = new ConcurrentHashMap<>();
 
   static void register() {
     add(
@@ -68,6 +64,17 @@ final class Strings {
           return Value.Arr.of(out);
         });
     add(
+        "strings.split_n",
+        3,
+        (a, c) -> {
+          // the first n parts of split(s, d) (the last -n when n < 0), as OPA's strings.split_n
+          List<Value> parts = ((Value.Arr) Builtins.get("split").fn().call(a, c)).list();
+          long n = integer(a, 2);
+          if (n >= 0) return Value.Arr.of(parts.subList(0, (int) Math.min(n, parts.size())));
+          int keep = (int) Math.min(-n, parts.size());
+          return Value.Arr.of(parts.subList(parts.size() - keep, parts.size()));
+        });
+    add(
         "replace",
         3,
         (a, c) -> {
@@ -88,25 +95,37 @@ final class Strings {
           List<String[]> ps = new ArrayList<>();
           for (Map.Entry<Value, Value> e : patterns.map().entrySet()) {
             if (!(e.getKey() instanceof Value.Str k))
-              throw BuiltinException.type(
-                  "operand 1 keys must be strings but got " + e.getKey().typeName());
+              throw BuiltinException.type("operand 1 non-string key found in pattern object");
             if (!(e.getValue() instanceof Value.Str v))
-              throw BuiltinException.type(
-                  "operand 1 values must be strings but got " + e.getValue().typeName());
+              throw BuiltinException.type("operand 1 non-string value found in pattern object");
             ps.add(new String[] {k.value, v.value});
           }
+          // Go's strings.Replacer: at each position the first key (in key order) that matches
+          // wins; the empty key matches everywhere, but not twice at the same position.
           StringBuilder b = new StringBuilder();
           int i = 0;
-          outer:
-          while (i < s.length()) {
+          boolean prevEmpty = false;
+          while (i <= s.length()) {
+            String[] hit = null;
             for (String[] p : ps) {
-              if (!p[0].isEmpty() && s.startsWith(p[0], i)) {
-                b.append(p[1]);
-                i += p[0].length();
-                continue outer;
+              if (p[0].isEmpty() ? !prevEmpty : s.startsWith(p[0], i)) {
+                hit = p;
+                break;
               }
             }
-            b.append(s.charAt(i++));
+            prevEmpty = hit != null && hit[0].isEmpty();
+            if (hit != null) {
+              b.append(hit[1]);
+              i += hit[0].length();
+              continue;
+            }
+            if (i < s.length()) {
+              int cp = s.codePointAt(i);
+              b.appendCodePoint(cp);
+              i += Character.charCount(cp);
+            } else {
+              i++;
+            }
           }
           return Value.str(b.toString());
         });
@@ -202,45 +221,6 @@ final class Strings {
         });
     add("sprintf", 2, (a, c) -> Value.str(sprintf(str(a, 0), arr(a, 1).list())));
 
-    add("regex.match", 2, (a, c) -> Value.bool(regex(str(a, 0)).matcher(str(a, 1)).find()));
-    add("re_match", 2, (a, c) -> Value.bool(regex(str(a, 0)).matcher(str(a, 1)).find()));
-    add(
-        "regex.is_valid",
-        1,
-        (a, c) -> {
-          if (!(a[0] instanceof Value.Str s)) return Value.FALSE;
-          try {
-            regex(s.value);
-            return Value.TRUE;
-          } catch (BuiltinException e) {
-            return Value.FALSE;
-          }
-        });
-    add(
-        "regex.split",
-        2,
-        (a, c) -> {
-          String[] parts = regex(str(a, 0)).split(str(a, 1), -1);
-          List<Value> out = new ArrayList<>();
-          for (String p : parts) out.add(Value.str(p));
-          return Value.Arr.of(out);
-        });
-    add(
-        "regex.find_n",
-        3,
-        (a, c) -> {
-          Matcher m = regex(str(a, 0)).matcher(str(a, 1));
-          long n = integer(a, 2);
-          List<Value> out = new ArrayList<>();
-          while ((n < 0 || out.size() < n) && m.find()) out.add(Value.str(m.group()));
-          return Value.Arr.of(out);
-        });
-    add(
-        "regex.replace",
-        3,
-        (a, c) ->
-            Value.str(
-                regex(str(a, 1)).matcher(str(a, 0)).replaceAll(str(a, 2).replace("$", "\\$"))));
     add(
         "glob.match",
         3,
@@ -254,7 +234,10 @@ final class Strings {
             }
             if (delims.isEmpty()) delims.add(".");
           }
-          return Value.bool(Glob.compile(pattern, delims).matcher(str(a, 2)).matches());
+          return Value.bool(
+              Glob.compile(pattern, delims)
+                  .matcher(new Regex.Interruptible(str(a, 2), c))
+                  .matches());
         });
     add(
         "glob.quote_meta",
@@ -291,18 +274,6 @@ final class Strings {
       default -> throw typeErr(i, "one of {string, set, array}", a[i]);
     }
     return out;
-  }
-
-  static Pattern regex(String p) {
-    Pattern cached = REGEX_CACHE.get(p);
-    if (cached != null) return cached;
-    try {
-      Pattern c = Pattern.compile(p);
-      if (REGEX_CACHE.size() < 1000) REGEX_CACHE.put(p, c);
-      return c;
-    } catch (PatternSyntaxException e) {
-      throw BuiltinException.error("error parsing regexp: " + e.getDescription());
-    }
   }
 
   private static String trimLeft(String s, String cut) {
@@ -470,12 +441,12 @@ final class Strings {
       Pattern p = CACHE.get(key);
       if (p != null) return p;
       StringBuilder d = new StringBuilder();
-      for (String s : delims)
-        d.append(
-            Pattern.quote(s)
-                .replace("\\Q", "")
-                .replace("\\E", "")
-                .replaceAll("([\\\\\\[\\]^-])", "\\\\$1"));
+      for (String s : delims) {
+        for (char ch : s.toCharArray()) {
+          if ("\\[]^-".indexOf(ch) >= 0) d.append('\\');
+          d.append(ch);
+        }
+      }
       String notDelim = d.length() == 0 ? "." : "[^" + d + "]";
       StringBuilder r = new StringBuilder();
       int depth = 0;
@@ -510,13 +481,18 @@ final class Strings {
           }
           case ',' -> r.append(depth > 0 ? "|" : ",");
           case '\\' -> {
-            if (i + 1 < glob.length()) r.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
+            if (i + 1 < glob.length()) r.append(Regex.quoteMeta(String.valueOf(glob.charAt(++i))));
           }
-          default -> r.append(Pattern.quote(String.valueOf(c)));
+          default -> r.append(Regex.quoteMeta(String.valueOf(c)));
         }
       }
       if (depth != 0) throw BuiltinException.error("unexpected end of input");
-      Pattern compiled = Pattern.compile(r.toString(), Pattern.DOTALL);
+      Pattern compiled;
+      try {
+        compiled = Pattern.compile(r.toString(), Pattern.DOTALL);
+      } catch (com.google.re2j.PatternSyntaxException e) {
+        throw BuiltinException.error(e.getMessage());
+      }
       if (CACHE.size() < 1000) CACHE.put(key, compiled);
       return compiled;
     }

@@ -86,12 +86,6 @@ public final class Compiler {
             "unexpected import path, must begin with one of: {data, future, input, rego}",
             imp.loc());
       }
-      if (head.equals("rego") || head.equals("future")) {
-        String text = importText(p);
-        if (text.equals("rego.v2") || text.equals("future.keywords.not")) {
-          throw new RegoException(RegoException.PARSE, "unsupported import " + text, imp.loc());
-        }
-      }
     }
     for (Rule r : m.rules()) {
       List<String> ground = new ArrayList<>(m.pkg());

@@ -7,6 +7,11 @@ final class Budget {
   private final long maxSteps;
   private final long deadlineNanos;
   private long steps;
+
+  /** Per-evaluation choices of non-deterministic built-ins (see BuiltinContext#memo). */
+  final java.util.Map<String, dev.lattice.policy.internal.rego.value.Value> memo =
+      new java.util.HashMap<>();
+
   int depth;
   static final int MAX_DEPTH = 2_000;
 

@@ -84,6 +84,16 @@ final class Ev implements BuiltinContext {
     budget.add(n);
   }
 
+  @Override
+  public Map<String, Value> memo() {
+    return budget.memo;
+  }
+
+  @Override
+  public void note(String message) {
+    if (trace != null) trace.add(new TraceEvent("note", null, null, message));
+  }
+
   // ------------------------------------------------------------ bodies and expressions
 
   boolean evalBody(Expr[] body, int start, Value[] f, K k) {

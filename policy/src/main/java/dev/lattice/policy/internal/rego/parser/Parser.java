@@ -39,6 +39,9 @@ public final class Parser {
   private int depth;
   private int wildcards;
 
+  /** {@code import rego.v2} or {@code import future.keywords.not}: {@code not { ... }} bodies. */
+  private boolean negatedBodies;
+
   private Parser(String file, String src) {
     this.file = file;
     this.toks = Lexer.tokenize(file, src);
@@ -156,6 +159,8 @@ public final class Parser {
           alias = identName(next());
         }
         imports.add(new Import(path, alias, loc(it)));
+        String text = importPath(path);
+        if (text.equals("rego.v2") || text.equals("future.keywords.not")) negatedBodies = true;
       } else if (at("package")) {
         throw error("unexpected 'package': one package per module");
       } else {
@@ -163,6 +168,17 @@ public final class Parser {
       }
     }
     return new RegoModuleAst(file, pkg, imports, rules, loc(pk));
+  }
+
+  private static String importPath(Term t) {
+    if (t instanceof Var v) return v.name();
+    if (!(t instanceof Ref r) || !(r.head() instanceof Var h)) return "";
+    StringBuilder sb = new StringBuilder(h.name());
+    for (Term e : r.path()) {
+      if (!(e instanceof Scalar s) || !(s.value() instanceof Value.Str str)) return "";
+      sb.append('.').append(str.value);
+    }
+    return sb.toString();
   }
 
   private String identName(Token t) {
@@ -281,7 +297,30 @@ public final class Parser {
   private List<Expr> ruleBody(Token start, boolean allowBareBrace) {
     if (at("if")) {
       next();
-      if (atOp("{")) return braceBody();
+      if (atOp("{")) {
+        int mark = p, saveDepth = depth, saveWildcards = wildcards;
+        try {
+          return braceBody();
+        } catch (RegoException notABody) {
+          // `p if {k: v | ...}`: the body is one expression, an object (or set) comprehension
+          // or literal, as OPA reads it; when that fails too, the body's error is the one to show.
+          p = mark;
+          depth = saveDepth;
+          wildcards = saveWildcards;
+          int save = nest;
+          nest = 0;
+          try {
+            Expr single = literal();
+            if (!peek().newlineBefore() && peek().kind() != Token.Kind.EOF && !at("else"))
+              throw notABody;
+            return List.of(single);
+          } catch (RegoException alsoNot) {
+            throw notABody;
+          } finally {
+            nest = save;
+          }
+        }
+      }
       int save = nest;
       nest = 0;
       try {
@@ -377,6 +416,19 @@ public final class Parser {
     if (at("not")) {
       next();
       negated = true;
+      if (negatedBodies && atOp("{")) {
+        // `not { a; b }` holds when the body has no solution: the negation of
+        // `[true | a; b][0]`, whose comprehension closes over the outer variables as OPA's
+        // negated body does.
+        Token brace = peek();
+        List<Expr> body = braceBody();
+        Term first =
+            new Ref(
+                new ArrayCompr(new Scalar(Value.TRUE, loc(brace)), body, loc(brace)),
+                List.of(new Scalar(Value.num(0), loc(brace))),
+                loc(brace));
+        return new Expr(new TermLit(first), true, withs(), loc(start));
+      }
     }
     Term left = member3(infix());
     Lit lit;
@@ -706,6 +758,7 @@ public final class Parser {
           args.add(infix());
           while (atOp(",")) {
             next();
+            if (atOp(")")) break; // a trailing comma, as in a call spread over lines
             args.add(infix());
           }
         }
