@@ -16,6 +16,7 @@ import dev.lattice.streams.internal.enforce.ByMember;
 import dev.lattice.streams.internal.enforce.Envelope;
 import dev.lattice.streams.internal.enforce.MemberProcessor;
 import dev.lattice.streams.internal.enforce.OfferGate;
+import dev.lattice.streams.internal.insights.InsightPartitioner;
 import dev.lattice.streams.internal.insights.InsightsProcessor;
 import dev.lattice.streams.internal.insights.KeyedRandom;
 import dev.lattice.streams.internal.network.NetworkDirectory;
@@ -176,7 +177,8 @@ public final class LatticeTopology {
                 Named.as("insight-key"))
             .repartition(
                 Repartitioned.<String, InsightTick>with(strings, InsightTick.serde())
-                    .withName("insight-cells"))
+                    .withName("insight-cells")
+                    .withStreamPartitioner(new InsightPartitioner()))
             .process(
                 () -> new InsightsProcessor(topics, decisions, settings.insights(), noiseKey),
                 Named.as("insights-processor"),

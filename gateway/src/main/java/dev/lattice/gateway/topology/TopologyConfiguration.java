@@ -50,7 +50,9 @@ public class TopologyConfiguration {
             defaults.frequencyWindow(),
             defaults.purchaseMemory(),
             defaults.decisionRetention(),
-            defaults.insights(),
+            properties.insights() == null
+                ? defaults.insights()
+                : properties.insights().toSettings(),
             properties.persistentStores());
     Properties config = new Properties();
     config.putAll(broker.clientProperties());

@@ -202,7 +202,11 @@ public class BrandController {
     return new InsightsView(
         brandId,
         InsightsView.Privacy.of(settings),
-        topology == null ? List.of() : topology.insightBudgets(brandId, clock.instant()),
+        topology == null
+            ? List.of()
+            : topology.insightBudgets(brandId, clock.instant()).stream()
+                .map(InsightsView.Budget::of)
+                .toList(),
         releases);
   }
 

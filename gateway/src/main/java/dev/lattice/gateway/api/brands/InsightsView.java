@@ -16,7 +16,31 @@ import tools.jackson.databind.JsonNode;
  *     cell cost) and {@code privacy_unit}
  */
 public record InsightsView(
-    String brand, Privacy privacy, List<InsightBudget> budgets, List<JsonNode> releases) {
+    String brand, Privacy privacy, List<Budget> budgets, List<JsonNode> releases) {
+
+  /** The budget of the brand in one network: spent and left today (UTC) and for good, in ε. */
+  public record Budget(
+      String network,
+      String day,
+      double spentToday,
+      double leftToday,
+      double dailyLimit,
+      double spentLifetime,
+      double leftLifetime,
+      double lifetimeLimit) {
+
+    static Budget of(InsightBudget b) {
+      return new Budget(
+          b.network(),
+          b.day(),
+          b.spentToday(),
+          b.leftToday(),
+          b.dailyLimit(),
+          b.spentLifetime(),
+          b.leftLifetime(),
+          b.lifetimeLimit());
+    }
+  }
 
   /**
    * @param unit the privacy unit: one member's activity towards the brand in one UTC day

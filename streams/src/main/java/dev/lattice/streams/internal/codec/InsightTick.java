@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.Serdes;
  *       that moment ({@code consent}: the ledger's encoded {@code ConsentState}, null = none)
  *       covers it and the member is not erased;
  *   <li>{@link Kind#CONSENT_CHANGED}: the member's consent changed (or the member was erased): the
- *       member's contributions to the brand's still open cells are checked again.
+ *       member's contributions to still open cells (of every brand) are checked again.
  * </ul>
  */
 public record InsightTick(
@@ -49,9 +49,9 @@ public record InsightTick(
         Kind.COUNT, brand, network, category, metric, at, member, consent, erased);
   }
 
-  public static InsightTick consentChanged(
-      String brand, long at, String member, byte[] consent, boolean erased) {
-    return new InsightTick(Kind.CONSENT_CHANGED, brand, "", "", "", at, member, consent, erased);
+  /** Goes to every insights task (the member may have been counted for any brand). */
+  public static InsightTick consentChanged(long at, String member, byte[] consent, boolean erased) {
+    return new InsightTick(Kind.CONSENT_CHANGED, "", "", "", "", at, member, consent, erased);
   }
 
   /**

@@ -718,18 +718,14 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   }
 
   /**
-   * After a consent change or erasure: tells the insights of every brand the member may have been
-   * counted for (recent purchases and offer deliveries) to check the member's contributions again.
+   * After a consent change or erasure: the insights check the member's contributions to open cells
+   * again (the member is taken out where the policy no longer allows them, or when erased).
    */
   private void insightConsentChanged(String member, byte[] state, Instant now) {
-    java.util.Set<String> brands = new java.util.TreeSet<>();
-    Timeline.fromBytes(purchases.get(member)).since(0).forEach(e -> brands.add(e.second()));
-    Timeline.fromBytes(offerDeliveries.get(member)).since(0).forEach(e -> brands.add(e.first()));
     byte[] key = memberKeys.get(member);
-    boolean erased = key != null && key.length == 0;
-    for (String brand : brands) {
-      emit(InsightTick.consentChanged(brand, now.toEpochMilli(), member, state, erased));
-    }
+    emit(
+        InsightTick.consentChanged(
+            now.toEpochMilli(), member, state, key != null && key.length == 0));
   }
 
   /**

@@ -66,6 +66,8 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
   static final String SEP = "\u0000";
   private static final String LIST_SEP = "\u0001";
   private static final long DAY_MS = 86_400_000L;
+  private static final String COUNTED = "c";
+  private static final String REFUSED = "x";
 
   private final TopicNames topics;
   private final DecisionService decisions;
@@ -161,7 +163,9 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
     String ref = memberRefs.of(t.member());
     String mark = Keys.member(cell.key(), ref);
     if (contributions.get(mark) != null) {
-      return; // distinct members: one member counts once per cell
+      // Distinct members: one member counts once per cell; and a member the policy refused for
+      // this cell is not asked about again until the cell closes.
+      return;
     }
     String dayKey = Keys.memberDay(t.brand(), ref, utcDay(t.at()));
     List<String> ofDay = split(contributions.get(dayKey));
@@ -169,23 +173,23 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
       return; // contribution bound: at most L cells per member, brand and day
     }
     if (!contributionAllowed(cell, t.member(), t.consent(), Instant.ofEpochMilli(t.at()))) {
+      contributions.put(mark, REFUSED);
       return;
     }
     ofDay.add(cell.key());
     contributions.put(dayKey, String.join(LIST_SEP, ofDay));
-    contributions.put(mark, "");
+    contributions.put(mark, COUNTED);
     Long n = cells.get(cell.key());
     cells.put(cell.key(), n == null ? 1L : n + 1);
   }
 
-  /** Takes the member out of the brand's open cells the policy no longer allows them in. */
+  /** Takes the member out of the open cells (of this task's brands) the policy no longer allows. */
   private void recheck(InsightTick t) {
     String ref = memberRefs.of(t.member());
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     List<String> days = new ArrayList<>();
     try (KeyValueIterator<String, String> it =
-        contributions.prefixScan(
-            Keys.memberDayPrefix(t.brand(), ref), Serdes.String().serializer())) {
+        contributions.prefixScan(Keys.memberDayPrefix(ref), Serdes.String().serializer())) {
       while (it.hasNext()) {
         days.add(it.next().value);
       }
@@ -193,12 +197,12 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
     for (String day : days) {
       for (String cellKey : split(day)) {
         String mark = Keys.member(cellKey, ref);
-        if (contributions.get(mark) == null) {
+        if (!COUNTED.equals(contributions.get(mark))) {
           continue; // released already, or taken out before
         }
         Cell cell = Cell.parse(cellKey);
         if (t.erased() || !contributionAllowed(cell, t.member(), t.consent(), now)) {
-          contributions.delete(mark);
+          contributions.put(mark, REFUSED);
           Long n = cells.get(cellKey);
           if (n == null || n <= 1) {
             cells.delete(cellKey);
@@ -416,8 +420,8 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
   }
 
   /**
-   * Forgets member-day bounds and evaluation marks that can no longer matter: a tick older than
-   * window + grace is not counted anyway. Runs at most once an hour.
+   * Forgets member-day bounds, member marks and evaluation marks that can no longer matter: a tick
+   * older than window + grace is not counted anyway. Runs at most once an hour.
    */
   private void purge(long nowMs) {
     if (lastPurgeMs != Long.MIN_VALUE && nowMs - lastPurgeMs < 3_600_000L) {
@@ -432,6 +436,18 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
       while (it.hasNext()) {
         String key = it.next().key;
         if (key.substring(key.lastIndexOf(SEP) + 1).compareTo(oldestDay) < 0) {
+          stale.add(key);
+        }
+      }
+    }
+    // Marks of cells that closed without being evaluated (every counted member left, or only
+    // refused members ever came): nothing counts into those windows any more.
+    long closedBefore = nowMs - settings.window().toMillis() - settings.grace().toMillis();
+    try (KeyValueIterator<String, String> it =
+        contributions.prefixScan(Keys.MEMBER, Serdes.String().serializer())) {
+      while (it.hasNext()) {
+        String key = it.next().key;
+        if (Long.parseLong(key.split(SEP, -1)[3]) < closedBefore) {
           stale.add(key);
         }
       }

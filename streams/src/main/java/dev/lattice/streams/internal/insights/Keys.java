@@ -7,7 +7,7 @@ final class Keys {
   /** Contributions store: member counted in a cell. */
   static final String MEMBER = "m" + SEP;
 
-  /** Contributions store: the cells a member was counted in, per brand and UTC day. */
+  /** Contributions store: the cells a member was counted in, per member, brand and UTC day. */
   static final String MEMBER_DAY = "d" + SEP;
 
   /** Budget store: micro-ε spent per brand, network and UTC day. */
@@ -30,11 +30,12 @@ final class Keys {
   }
 
   static String memberDay(String brand, String memberRef, String day) {
-    return memberDayPrefix(brand, memberRef) + day;
+    return memberDayPrefix(memberRef) + brand + SEP + day;
   }
 
-  static String memberDayPrefix(String brand, String memberRef) {
-    return MEMBER_DAY + brand + SEP + memberRef + SEP;
+  /** Every brand and day of one member (consent changes look at all of them). */
+  static String memberDayPrefix(String memberRef) {
+    return MEMBER_DAY + memberRef + SEP;
   }
 
   static String daily(String brand, String network, String day) {

@@ -175,6 +175,45 @@ class InsightsProcessorTest {
   }
 
   @Test
+  void marksOfMembersThePolicyRefusedAreForgottenOnceTheirWindowHasClosed() {
+    Harness h = harness();
+    h.ctx().setCurrentSystemTimeMs(T0.toEpochMilli());
+    h.processor()
+        .process(
+            new Record<>(
+                "acme",
+                InsightTick.count(
+                    "acme",
+                    "ski-club",
+                    "outdoor",
+                    "purchases",
+                    T0.toEpochMilli(),
+                    "m-no",
+                    null,
+                    false),
+                T0.toEpochMilli()));
+    KeyValueStore<String, String> contributions =
+        h.ctx().getStateStore(StoreNames.INSIGHT_CONTRIBUTIONS);
+    assertThat(count(contributions)).as("the refusal is remembered while the cell is open").isOne();
+
+    h.punctuate(T0.plus(Duration.ofHours(2)));
+
+    assertThat(count(contributions)).isZero();
+    assertThat(h.audited()).as("no member was counted: nothing to evaluate").isEmpty();
+  }
+
+  private static long count(KeyValueStore<String, String> store) {
+    long n = 0;
+    try (var it = store.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
   void aMembersRepeatedEventsInACellCountOnce() {
     Harness h = harness();
     thirtyMembers(h);
