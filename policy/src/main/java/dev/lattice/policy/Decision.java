@@ -31,10 +31,10 @@ public record Decision(
     List<FiredRule> explanation) {
 
   /** Reason code of a decision whose evaluation failed. */
-  public static final String POLICY_ERROR = "policy.error";
+  public static final String POLICY_ERROR = ReasonCodes.POLICY_ERROR;
 
   /** Reason code of a decision that the policy left undefined (or without {@code allow}). */
-  public static final String POLICY_UNDEFINED = "policy.undefined";
+  public static final String POLICY_UNDEFINED = ReasonCodes.POLICY_UNDEFINED;
 
   public Decision {
     reasons = reasons == null ? List.of() : List.copyOf(reasons);

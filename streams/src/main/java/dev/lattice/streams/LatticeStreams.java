@@ -4,6 +4,7 @@ import dev.lattice.schemas.LatticeSerdes;
 import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.streams.internal.StoreNames;
+import dev.lattice.streams.internal.enforce.DecisionLog;
 import dev.lattice.streams.internal.enforce.MemberActivityCodec;
 import dev.lattice.streams.internal.insights.InsightBudgets;
 import dev.lattice.streams.internal.insights.InsightsProcessor;
@@ -19,7 +20,6 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LatticeStreams implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(LatticeStreams.class);
-  private static final char SEP = '\u0000';
   private final KafkaStreams streams;
   private final InsightSettings insights;
 
@@ -110,13 +109,20 @@ public final class LatticeStreams implements AutoCloseable {
 
   /** The decisions made for one event (one per candidate destination), oldest first. */
   public List<DecisionRecord> decisionsForEvent(String eventId) {
-    return scan(StoreNames.DECISIONS_BY_EVENT, Objects.requireNonNull(eventId) + SEP);
+    Objects.requireNonNull(eventId);
+    return store(StoreNames.DECISIONS_BY_EVENT)
+        .map(s -> DecisionLog.forEvent(s, eventId))
+        .orElseGet(List::of);
   }
 
   /** The most recent decisions about a member (within the retention), newest first. */
   public List<DecisionRecord> decisionsForMember(String memberId, int limit) {
+    Objects.requireNonNull(memberId);
     List<DecisionRecord> all =
-        scan(StoreNames.DECISIONS_BY_MEMBER, Objects.requireNonNull(memberId) + SEP);
+        new ArrayList<>(
+            store(StoreNames.DECISIONS_BY_MEMBER)
+                .map(s -> DecisionLog.forMember(s, memberId))
+                .orElseGet(List::of));
     all.sort(Comparator.comparing(DecisionRecord::getDecidedAt).reversed());
     return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
   }
@@ -148,21 +154,6 @@ public final class LatticeStreams implements AutoCloseable {
     } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
       return List.of();
     }
-  }
-
-  private List<DecisionRecord> scan(String storeName, String prefix) {
-    List<DecisionRecord> out = new ArrayList<>();
-    store(storeName)
-        .ifPresent(
-            s -> {
-              try (KeyValueIterator<String, byte[]> it =
-                  s.prefixScan(prefix, Serdes.String().serializer())) {
-                it.forEachRemaining(
-                    kv -> out.add(LatticeSerdes.codec(DecisionRecord.class).decode(kv.value)));
-              }
-            });
-    out.sort(Comparator.comparing(DecisionRecord::getDecidedAt));
-    return out;
   }
 
   private Optional<ReadOnlyKeyValueStore<String, byte[]>> store(String name) {

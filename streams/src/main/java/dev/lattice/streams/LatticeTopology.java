@@ -8,9 +8,11 @@ import dev.lattice.schemas.avro.OfferEvent;
 import dev.lattice.schemas.avro.PurchaseEvent;
 import dev.lattice.streams.internal.StoreNames;
 import dev.lattice.streams.internal.codec.AvroCodec;
+import dev.lattice.streams.internal.codec.GateOutput;
 import dev.lattice.streams.internal.codec.Inbound;
 import dev.lattice.streams.internal.codec.InsightTick;
 import dev.lattice.streams.internal.codec.Outbound;
+import dev.lattice.streams.internal.codec.TopologyOutput;
 import dev.lattice.streams.internal.enforce.Broadcast;
 import dev.lattice.streams.internal.enforce.ByMember;
 import dev.lattice.streams.internal.enforce.Envelope;
@@ -122,7 +124,7 @@ public final class LatticeTopology {
                             .withName("by-member")),
                 Named.as("member-inputs-by-member"));
 
-    Map<String, KStream<byte[], Object>> gated =
+    Map<String, KStream<byte[], GateOutput>> gated =
         builder.stream(topics.offers(), Consumed.with(bytes, bytes).withName("offer-input"))
             .processValues(() -> new Envelope(topics), Named.as("offer-envelope"))
             .process(() -> new OfferGate(topics, directory), Named.as("offer-gate"))
@@ -139,7 +141,7 @@ public final class LatticeTopology {
                     .withName("offer-broadcast")
                     .withStreamPartitioner(new Broadcast()));
 
-    Map<String, KStream<byte[], Object>> decided =
+    Map<String, KStream<byte[], TopologyOutput>> decided =
         memberInputs
             .merge(offerCopies, Named.as("member-and-offers"))
             .process(
@@ -153,21 +155,14 @@ public final class LatticeTopology {
                         settings.purchaseMemory(),
                         settings.decisionRetention()),
                 Named.as("member-processor"),
-                StoreNames.CONSENT,
-                StoreNames.MEMBER_KEYS,
-                StoreNames.PURCHASES,
-                StoreNames.OFFER_DELIVERIES,
-                StoreNames.MEMBERSHIPS,
-                StoreNames.ACTIVITY,
-                StoreNames.DECISIONS_BY_MEMBER,
-                StoreNames.DECISIONS_BY_EVENT)
+                MemberProcessor.STORES.toArray(String[]::new))
             .split(Named.as("member-"))
             .branch((k, v) -> v instanceof InsightTick, Branched.as("ticks"))
             .defaultBranch(Branched.as("outputs"));
 
     // The noise PRF's key: per installation, derived from the installation secret.
     byte[] noiseKey = KeyedRandom.deriveKey(settings.pseudonymSecret(), "insights/noise-key");
-    KStream<byte[], Object> insights =
+    KStream<byte[], Outbound> insights =
         decided
             .get("member-ticks")
             .map(
@@ -184,13 +179,16 @@ public final class LatticeTopology {
                 Named.as("insights-processor"),
                 StoreNames.INSIGHT_CELLS,
                 StoreNames.INSIGHT_CONTRIBUTIONS,
-                StoreNames.PRIVACY_BUDGET);
+                StoreNames.PRIVACY_BUDGET)
+            .mapValues(v -> (Outbound) v, Named.as("insight-outbound"));
 
     decided
         .get("member-outputs")
-        .merge(gated.get("offer-quarantined"), Named.as("outputs-and-offer-quarantine"))
-        .merge(insights, Named.as("all-outputs"))
         .mapValues(v -> (Outbound) v, Named.as("outbound"))
+        .merge(
+            gated.get("offer-quarantined").mapValues(v -> (Outbound) v, Named.as("offer-outbound")),
+            Named.as("outputs-and-offer-quarantine"))
+        .merge(insights, Named.as("all-outputs"))
         .to(
             (key, value, ctx) -> value.topic(),
             Produced.with(bytes, Outbound.serde()).withName("lattice-sink"));

@@ -54,7 +54,8 @@ final class ConsentDecisionInJava {
     }
     if (network != null) {
       List<Object> blocked = (List<Object>) network.get("blocked_categories");
-      if (blocked != null && blocked.contains(event.get("category"))) {
+      Object category = event.get("category");
+      if (blocked != null && category != null && blocked.contains(category)) {
         deny.add(reason("network.category_blocked", destId + " blocks " + event.get("category")));
       }
       Object cap = network.get("daily_offer_cap");

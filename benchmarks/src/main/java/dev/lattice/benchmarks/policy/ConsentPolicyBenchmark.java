@@ -1,18 +1,32 @@
 package dev.lattice.benchmarks.policy;
 
 import dev.lattice.policy.CompiledPolicy;
+import dev.lattice.policy.DecisionInput.Destination;
 import dev.lattice.policy.EvalOptions;
 import dev.lattice.policy.PreparedQuery;
 import dev.lattice.policy.QueryResult;
 import dev.lattice.policy.Rego;
 import dev.lattice.policy.RegoModule;
+import dev.lattice.schemas.avro.Address;
+import dev.lattice.schemas.avro.ConsentState;
+import dev.lattice.schemas.avro.ContentEvent;
+import dev.lattice.schemas.avro.ContentPersonal;
+import dev.lattice.schemas.avro.Creative;
+import dev.lattice.schemas.avro.EventHeader;
+import dev.lattice.schemas.avro.MemberDataEvent;
+import dev.lattice.schemas.avro.MemberPersonal;
+import dev.lattice.schemas.avro.OfferEvent;
+import dev.lattice.schemas.avro.PurposeGrant;
+import dev.lattice.streams.DecisionInputs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -61,111 +75,145 @@ public class ConsentPolicyBenchmark {
                           "daily_offer_cap", 2,
                           "redact_categories", List.of("contact", "health"))));
 
+  static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+
+  /** Inputs built by the topology's own builder ({@link DecisionInputs}) from real events. */
   static final List<Map<String, Object>> INPUTS =
       List.of(
           input(
-              "marketing",
-              "offer",
-              "outdoor",
-              "brand",
-              "acme",
+              offer("outdoor"),
+              "offers",
+              Destination.brand("acme"),
               1,
               List.of("acme"),
               List.of("profile", "interests", "contact", "location")),
           input(
-              "marketing",
-              "offer",
-              "gambling",
-              "network",
-              "book-circle",
+              offer("gambling"),
+              "offers",
+              Destination.network("book-circle"),
               5,
               List.of(),
               List.of("profile")),
           input(
+              memberData("analytics"),
               "analytics",
-              "member_data",
-              "outdoor",
-              "network",
-              "book-circle",
+              Destination.network("book-circle"),
               0,
               List.of("ski-club"),
               List.of("profile", "location")),
           input(
-              "research",
-              "content",
-              "books",
-              "brand",
-              "acme",
+              content("research"),
+              "marketing",
+              Destination.brand("acme"),
               0,
               List.of(),
-              List.of("profile", "interests", "contact", "location", "birthdate")));
+              List.of("profile", "interests", "contact", "location")));
 
   private PreparedQuery query;
   private int next;
 
   static Map<String, Object> input(
-      String purpose,
-      String type,
-      String category,
-      String kind,
-      String dest,
+      SpecificRecordBase event,
+      String grantedPurpose,
+      Destination destination,
       int offers,
       List<String> recipients,
       List<String> grantedCategories) {
-    Map<String, Object> fields = new java.util.LinkedHashMap<>();
-    fields.put("payload.email", "contact");
-    fields.put("payload.city", "location");
-    fields.put("payload.birthday", "birthdate");
-    fields.put("payload.interests", "interests");
-    fields.put("payload.note", null);
-    return Map.of(
-        "event",
-            Map.of(
-                "id",
-                "evt-1",
-                "type",
-                type,
-                "purpose",
-                purpose,
-                "source_network",
-                "ski-club",
-                "member_id",
-                "m-42",
-                "category",
-                category,
-                "fields",
-                fields),
-        "consent",
-            Map.of(
-                "member_id",
-                "m-42",
-                "version",
-                7,
-                "purposes",
+    ConsentState consent =
+        ConsentState.newBuilder()
+            .setMemberId("m-42")
+            .setVersion(7)
+            .setPurposes(
                 Map.of(
-                    "marketing",
-                        Map.of(
-                            "granted",
-                            true,
-                            "categories",
-                            grantedCategories,
-                            "recipients",
-                            recipients),
-                    "analytics",
-                        Map.of(
-                            "granted",
-                            true,
-                            "categories",
-                            grantedCategories,
-                            "recipients",
-                            recipients),
-                    "research",
-                        Map.of(
-                            "granted", false, "categories", List.of(), "recipients", List.of()))),
-        "source_network", "ski-club",
-        "destination", Map.of("kind", kind, "id", dest),
-        "context",
-            Map.of("counters", Map.of("member_offers_24h", offers, "member_brand_offers_24h", 0)));
+                    grantedPurpose,
+                    PurposeGrant.newBuilder()
+                        .setGranted(true)
+                        .setCategories(grantedCategories)
+                        .setRecipients(recipients)
+                        .setNetworks(List.of())
+                        .setLegalBasis("consent")
+                        .setGrantedAt(NOW.minusSeconds(3600))
+                        .setSource("api")
+                        .setReceiptId("rcpt-1")
+                        .build()))
+            .setGpc(false)
+            .setReceiptId("rcpt-1")
+            .setUpdatedAt(NOW.minusSeconds(3600))
+            .setHistory(List.of())
+            .build();
+    SpecificRecordBase personal =
+        event.getSchema().getField("personal") == null
+            ? null
+            : (SpecificRecordBase) event.get("personal");
+    return DecisionInputs.forEvent(
+            event,
+            personal,
+            "m-42",
+            consent,
+            DecisionInputs.sourceNetwork(event, destination),
+            destination,
+            new DecisionInputs.Context(NOW, offers, 0, List.of()))
+        .toMap();
+  }
+
+  static EventHeader header(String type, String member) {
+    return EventHeader.newBuilder()
+        .setEventId("evt-1")
+        .setEventType(type)
+        .setSourceNetwork("ski-club")
+        .setSubjectMember(member)
+        .setOccurredAt(NOW)
+        .build();
+  }
+
+  static OfferEvent offer(String category) {
+    return OfferEvent.newBuilder()
+        .setHeader(header("offer", null))
+        .setOfferId("o-1")
+        .setBrand("acme")
+        .setSku("SKI-1")
+        .setCategory(category)
+        .setCreative(Creative.newBuilder().setHeadline("Skis -20%").build())
+        .setTargetNetworks(List.of("book-circle"))
+        .setValidFrom(NOW)
+        .setValidUntil(NOW.plusSeconds(86_400))
+        .build();
+  }
+
+  static MemberDataEvent memberData(String purpose) {
+    return MemberDataEvent.newBuilder()
+        .setHeader(header("member_data", "m-42"))
+        .setPurpose(purpose)
+        .setKind("profile")
+        .setPersonal(
+            MemberPersonal.newBuilder()
+                .setDisplayName("Ann")
+                .setEmail("ann@example.org")
+                .setHome(
+                    Address.newBuilder()
+                        .setCity("Zermatt")
+                        .setRegion("Valais")
+                        .setCountry("CH")
+                        .build())
+                .setInterests(List.of("skiing"))
+                .build())
+        .build();
+  }
+
+  static ContentEvent content(String purpose) {
+    return ContentEvent.newBuilder()
+        .setHeader(header("content", "m-42"))
+        .setPurpose(purpose)
+        .setContentId("c-1")
+        .setVisibility("cross_network")
+        .setTargetNetworks(List.of("book-circle"))
+        .setPersonal(
+            ContentPersonal.newBuilder()
+                .setTitle("Powder day")
+                .setBody("Fresh snow")
+                .setPlace("Zermatt")
+                .build())
+        .build();
   }
 
   static String policySource() {

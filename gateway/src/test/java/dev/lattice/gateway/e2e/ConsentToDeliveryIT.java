@@ -21,8 +21,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The whole path over HTTP with a real broker and the real topology: networks and a brand are
  * created, a member consents, an offer reaches the brand's stream and the network's output topic;
- * after withdrawal the next offer is not delivered and its decision says why; after erasure the
- * export holds nothing readable.
+ * after a confirmed withdrawal the next offer is denied, its decision says why, and it never
+ * appears on the stream or the output topic (checked after a later offer got through); after
+ * erasure the export holds nothing readable.
  */
 class ConsentToDeliveryIT extends GatewayIntegrationTest {
 
@@ -120,23 +121,55 @@ class ConsentToDeliveryIT extends GatewayIntegrationTest {
                   .map(r -> deliveries.decode(r.value())))
           .anyMatch(d -> d.getOfferId().equals("o-1") && d.getBrand().equals("summit"));
 
-      // When the member withdraws, the next offer is not delivered and the decision explains why
+      // When the member withdraws (confirmed: recorded in the ledger, offers no longer granted),
       Response withdrawn = service.delete("/api/v1/members/" + MEMBER + "/consents/offers");
       assertThat(withdrawn.status()).as(withdrawn.body()).isEqualTo(200);
+      long withdrawnAt = withdrawn.json().get("ledgerVersion").asLong();
+      assertThat(withdrawnAt).isGreaterThan(granted.json().get("ledgerVersion").asLong());
+      JsonNode consents = service.get("/api/v1/members/" + MEMBER + "/consents").json();
+      assertThat(consents.get("version").asLong()).isEqualTo(withdrawnAt);
+      assertThat(consents.get("purposes").get("offers").get("granted").asBoolean()).isFalse();
+
+      // the next offer is denied under that consent version and the decision explains why
       assertThat(service.post("/api/v1/events/offers", offer("e2e-offer-2", "o-2")).status())
           .isEqualTo(202);
       GatewayHttp compliance = as(keyFor(Role.COMPLIANCE, null));
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> !compliance.get("/api/v1/decisions?eventId=e2e-offer-2").json().isEmpty());
-      JsonNode decision = compliance.get("/api/v1/decisions?eventId=e2e-offer-2").json().get(0);
+      JsonNode decisions = compliance.get("/api/v1/decisions?eventId=e2e-offer-2").json();
+      assertThat(decisions.size()).as(decisions.toString()).isEqualTo(1);
+      JsonNode decision = decisions.get(0);
       assertThat(decision.get("allow").asBoolean()).isFalse();
+      assertThat(decision.get("consentVersion").asLong()).isEqualTo(withdrawnAt);
       assertThat(decision.get("reasons").valueStream().map(r -> r.get("code").asString()))
           .contains("consent.purpose_not_granted");
       assertThat(decision.get("explanation").asString())
           .startsWith("Denied")
           .contains("member has not granted offers");
+
+      // and, once a later offer (after consenting again) has reached the stream, o-2 is in
+      // neither the brand's stream nor the network's output topic: a late wrong delivery of o-2
+      // would have come first (same member, same partition, same order).
+      Response regranted =
+          service.put(
+              "/api/v1/members/" + MEMBER + "/consents/offers",
+              Map.of("recipients", List.of("summit")));
+      assertThat(regranted.status()).as(regranted.body()).isEqualTo(200);
+      assertThat(service.post("/api/v1/events/offers", offer("e2e-offer-3", "o-3")).status())
+          .isEqualTo(202);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> stream.events("delivery").stream().anyMatch(e -> e.data().contains("\"o-3\"")));
       assertThat(stream.events("delivery")).noneMatch(e -> e.data().contains("\"o-2\""));
+      assertThat(
+              TopicReader.readAll(
+                      kafka.clientProperties(), TopicCatalogue.networkOutput("alpine").name())
+                  .stream()
+                  .map(r -> deliveries.decode(r.value()).getOfferId()))
+          .contains("o-1", "o-3")
+          .doesNotContain("o-2");
     }
 
     // When the member is erased, the export shows nothing readable

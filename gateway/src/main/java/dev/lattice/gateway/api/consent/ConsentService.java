@@ -5,8 +5,8 @@ import dev.lattice.gateway.events.EventPublisher;
 import dev.lattice.gateway.problem.FieldProblem;
 import dev.lattice.gateway.problem.InvalidRequestException;
 import dev.lattice.schemas.AvroCodec;
-import dev.lattice.schemas.DataCategory;
 import dev.lattice.schemas.TopicCatalogue;
+import dev.lattice.schemas.Vocabulary;
 import dev.lattice.schemas.avro.ConsentAction;
 import dev.lattice.schemas.avro.ConsentCommand;
 import dev.lattice.schemas.avro.ConsentState;
@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -26,14 +25,6 @@ import java.util.UUID;
  * apply them, to answer with a receipt carrying the ledger version.
  */
 public final class ConsentService {
-
-  /** The purposes Lattice knows (docs/decision-contract.md). */
-  public static final Set<String> PURPOSES =
-      Set.of("analytics", "personalisation", "marketing", "offers", "sharing", "research");
-
-  /** The legal bases a grant may name. */
-  public static final Set<String> LEGAL_BASES =
-      Set.of("consent", "contract", "legitimate_interest", "legal_obligation");
 
   /** What a grant asks for. */
   public record Grant(
@@ -66,17 +57,16 @@ public final class ConsentService {
     checkPurpose(purpose, errors);
     List<String> categories = grant.categories() == null ? List.of() : grant.categories();
     for (int i = 0; i < categories.size(); i++) {
-      if (DataCategory.fromId(categories.get(i)).isEmpty()) {
+      if (!Vocabulary.isCategory(categories.get(i))) {
         errors.add(
             new FieldProblem(
                 "$.categories[" + i + "]",
-                "unknown category; use one of profile, contact, location, activity, content,"
-                    + " purchases, interests, identifiers"));
+                "unknown category; use one of " + String.join(", ", Vocabulary.CATEGORIES)));
       }
     }
     String basis = grant.legalBasis() == null ? "consent" : grant.legalBasis();
-    if (!LEGAL_BASES.contains(basis)) {
-      errors.add(new FieldProblem("$.legalBasis", "must be one of " + sorted(LEGAL_BASES)));
+    if (!Vocabulary.isLegalBasis(basis)) {
+      errors.add(new FieldProblem("$.legalBasis", "must be one of " + Vocabulary.LEGAL_BASES));
     }
     if (grant.expiresAt() != null && !grant.expiresAt().isAfter(clock.instant())) {
       errors.add(new FieldProblem("$.expiresAt", "must be in the future"));
@@ -240,13 +230,9 @@ public final class ConsentService {
   }
 
   private static void checkPurpose(String purpose, List<FieldProblem> errors) {
-    if (!PURPOSES.contains(purpose)) {
-      errors.add(new FieldProblem("purpose", "must be one of " + sorted(PURPOSES)));
+    if (!Vocabulary.isPurpose(purpose)) {
+      errors.add(new FieldProblem("purpose", "must be one of " + Vocabulary.PURPOSES));
     }
-  }
-
-  private static List<String> sorted(Set<String> values) {
-    return values.stream().sorted().toList();
   }
 
   private static List<String> orEmpty(List<String> values) {

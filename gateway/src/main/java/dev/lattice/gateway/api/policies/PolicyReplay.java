@@ -3,13 +3,15 @@ package dev.lattice.gateway.api.policies;
 import dev.lattice.gateway.api.consent.ConsentLedgerView;
 import dev.lattice.gateway.api.ingest.EventType;
 import dev.lattice.policy.Decision;
+import dev.lattice.policy.DecisionInput.Destination;
+import dev.lattice.policy.DecisionInput.Kind;
 import dev.lattice.policy.DecisionService;
 import dev.lattice.schemas.AvroCodec;
-import dev.lattice.schemas.AvroJson;
 import dev.lattice.schemas.TopicCatalogue;
 import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.EventHeader;
+import dev.lattice.streams.DecisionInputs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -28,9 +31,6 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Replays a window of recent real traffic under a draft revision, read-only: the audit records of
@@ -78,7 +78,6 @@ public final class PolicyReplay {
   private final DecisionService live;
   private final ConsentLedgerView ledger;
   private final Clock clock;
-  private final JsonMapper json = JsonMapper.builder().build();
 
   public PolicyReplay(
       Map<String, Object> clientProperties,
@@ -201,87 +200,24 @@ public final class PolicyReplay {
 
   private Map<String, Object> input(DecisionRecord record, SpecificRecordBase event) {
     EventHeader header = (EventHeader) event.get("header");
-    ObjectNode node = (ObjectNode) AvroJson.toJsonNode(event);
-    node.remove("header");
-    node.remove("personal");
-    node.remove("sealed");
-    Map<String, Object> payload =
-        json.convertValue(node, new TypeReference<Map<String, Object>>() {});
-    Map<String, Object> ev = new LinkedHashMap<>();
-    ev.put("id", header.getEventId());
-    ev.put("type", header.getEventType());
-    Object purpose = payload.get("purpose");
-    ev.put(
-        "purpose",
-        purpose != null
-            ? purpose
-            : "offer".equals(header.getEventType()) ? "offers" : record.getPurpose());
-    ev.put("source_network", header.getSourceNetwork());
     String member =
         header.getSubjectMember() != null ? header.getSubjectMember() : record.getMemberId();
-    ev.put("member_id", member);
-    ev.put("occurred_at", header.getOccurredAt().toString());
-    if (payload.containsKey("brand")) {
-      ev.put("brand_id", payload.get("brand"));
-    }
-    if (payload.containsKey("category")) {
-      ev.put("category", payload.get("category"));
-    }
-    if (payload.containsKey("sku")) {
-      ev.put("sku", payload.get("sku"));
-    }
-    ev.put("payload", payload);
-    ev.put("fields", Map.of());
-    Map<String, Object> input = new LinkedHashMap<>();
-    input.put("event", ev);
-    input.put("consent", consent(member));
-    input.put("source_network", header.getSourceNetwork());
-    input.put(
-        "destination",
-        Map.of("kind", record.getDestination().getKind(), "id", record.getDestination().getId()));
-    Instant at = record.getDecidedAt();
-    input.put(
-        "context",
-        Map.of(
-            "now", at.toString(),
-            "now_ns", at.getEpochSecond() * 1_000_000_000L + at.getNano(),
-            "counters", Map.of(),
-            "purchases", List.of()));
-    return input;
-  }
-
-  private Map<String, Object> consent(String member) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("member_id", member);
     ConsentState state = member == null ? null : ledger.state(member).orElse(null);
-    if (state == null) {
-      doc.put("version", 0);
-      doc.put("purposes", Map.of());
-      return doc;
-    }
-    doc.put("version", state.getVersion());
-    doc.put("receipt_id", state.getReceiptId());
-    doc.put("gpc", state.getGpc());
-    Map<String, Object> purposes = new LinkedHashMap<>();
-    state
-        .getPurposes()
-        .forEach(
-            (p, g) -> {
-              Map<String, Object> grant = new LinkedHashMap<>();
-              grant.put("granted", g.getGranted());
-              grant.put("categories", g.getCategories());
-              grant.put("recipients", g.getRecipients());
-              grant.put("networks", g.getNetworks());
-              grant.put("legal_basis", g.getLegalBasis());
-              grant.put(
-                  "granted_at", g.getGrantedAt() == null ? null : g.getGrantedAt().toString());
-              grant.put(
-                  "expires_at", g.getExpiresAt() == null ? null : g.getExpiresAt().toString());
-              grant.put("source", g.getSource());
-              purposes.put(p, grant);
-            });
-    doc.put("purposes", purposes);
-    return doc;
+    Destination destination =
+        new Destination(
+            Kind.valueOf(record.getDestination().getKind().toUpperCase(Locale.ROOT)),
+            record.getDestination().getId());
+    // The same builder as the topology: personal parts stay sealed (no event.fields), the consent
+    // is the member's current state evaluated at the decision time, no counters or purchases.
+    return DecisionInputs.forEvent(
+            event,
+            null,
+            member,
+            state,
+            DecisionInputs.sourceNetwork(event, destination),
+            destination,
+            DecisionInputs.Context.at(record.getDecidedAt()))
+        .toMap();
   }
 
   private static Map<String, Counts> counts(Map<String, int[]> raw) {

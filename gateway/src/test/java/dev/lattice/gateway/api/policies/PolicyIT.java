@@ -1,6 +1,7 @@
 package dev.lattice.gateway.api.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lattice.gateway.security.Role;
 import dev.lattice.gateway.support.GatewayHttp;
@@ -11,6 +12,7 @@ import dev.lattice.policy.bundle.DefaultBundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -78,18 +80,32 @@ class PolicyIT extends GatewayIntegrationTest {
   }
 
   @Test
-  void aDraftIsSimulatedWithAnExplanationNextToTheLiveDecision() throws IOException {
-    String revision = "sim-" + UUID.randomUUID();
-    compliance.postBytes("/api/v1/policies", bundle(revision, null), "application/gzip");
+  void aDraftIsSimulatedWithAnExplanationNextToTheLiveDecision() {
+    String network = openNetwork();
+    String closing = "sim-closing-" + UUID.randomUUID();
+    String same = "sim-same-" + UUID.randomUUID();
+    compliance.postBytes("/api/v1/policies", bundle(closing, closes(network)), "application/gzip");
+    compliance.postBytes("/api/v1/policies", bundle(same, null), "application/gzip");
 
-    Response simulated =
+    Response denied =
         compliance.post(
-            "/api/v1/policies/" + revision + "/simulate", Map.of("input", exampleInput()));
+            "/api/v1/policies/" + closing + "/simulate",
+            Map.of("input", offerInput(network, true)));
+    Response unchanged =
+        compliance.post(
+            "/api/v1/policies/" + same + "/simulate", Map.of("input", offerInput(network, true)));
 
-    assertThat(simulated.status()).as(simulated.body()).isEqualTo(200);
-    assertThat(simulated.json().get("decision").get("allow").isBoolean()).isTrue();
-    assertThat(simulated.json().get("decision").has("explanation")).isTrue();
-    assertThat(simulated.json().get("differsFromLive").asBoolean()).isFalse();
+    assertThat(denied.status()).as(denied.body()).isEqualTo(200);
+    JsonNode draft = denied.json().get("decision");
+    assertThat(draft.get("allow").asBoolean()).isFalse();
+    assertThat(codes(draft)).containsExactly("test.network_closed");
+    assertThat(draft.get("explanation").isArray()).isTrue();
+    assertThat(draft.get("explanation").size()).isPositive();
+    assertThat(denied.json().get("liveDecision").get("allow").asBoolean()).isTrue();
+    assertThat(denied.json().get("differsFromLive").asBoolean()).isTrue();
+    assertThat(unchanged.json().get("decision").get("allow").asBoolean()).isTrue();
+    assertThat(codes(unchanged.json().get("decision"))).isEmpty();
+    assertThat(unchanged.json().get("differsFromLive").asBoolean()).isFalse();
   }
 
   @Test
@@ -123,35 +139,72 @@ class PolicyIT extends GatewayIntegrationTest {
   }
 
   @Test
-  void aReplayReportsTheDifferenceFromTheLiveDecisions() {
+  void aReplayUnderADraftThatClosesANetworkReportsItsLiveAllowsAsNewlyDenied() {
+    String network = openNetwork();
+    String offerEvent = allowedOfferInto(network);
     String revision = "replay-" + UUID.randomUUID();
-    String denyAll = "package lattice.extra\n\nx := 1\n";
-    compliance.postBytes("/api/v1/policies", bundle(revision, denyAll), "application/gzip");
+    compliance.postBytes("/api/v1/policies", bundle(revision, closes(network)), "application/gzip");
 
     Response report =
         compliance.post(
-            "/api/v1/policies/" + revision + "/replay", Map.of("window", "PT1H", "limit", 500));
+            "/api/v1/policies/" + revision + "/replay", Map.of("window", "PT1H", "limit", 10000));
 
     assertThat(report.status()).as(report.body()).isEqualTo(200);
-    assertThat(
-            report.json().get("newlyAllowed").asInt()
-                + report.json().get("newlyDenied").asInt()
-                + report.json().get("unchanged").asInt()
-                + report.json().get("skipped").asInt())
-        .isEqualTo(report.json().get("examined").asInt());
-    assertThat(report.json().get("approximations").size()).isPositive();
+    JsonNode r = report.json();
+    assertThat(r.get("newlyDenied").asInt()).as(report.body()).isEqualTo(1);
+    assertThat(r.get("newlyAllowed").asInt()).isZero();
+    assertThat(r.get("newlyDenied").asInt() + r.get("unchanged").asInt() + r.get("skipped").asInt())
+        .isEqualTo(r.get("examined").asInt());
+    assertThat(r.get("byNetwork").get(network).get("newlyDenied").asInt()).isEqualTo(1);
+    assertThat(r.get("byReason").get("test.network_closed").get("newlyDenied").asInt())
+        .isEqualTo(1);
+    JsonNode example = r.get("examples").get(0);
+    assertThat(example.get("eventId").asString()).isEqualTo(offerEvent);
+    assertThat(example.get("liveAllow").asBoolean()).isTrue();
+    assertThat(example.get("draftAllow").asBoolean()).isFalse();
+    assertThat(example.get("draftReasons").valueStream().map(JsonNode::asString))
+        .containsExactly("test.network_closed");
   }
 
   @Test
-  void theOpaDataApiAnswersTheDecisionWithADecisionId() throws IOException {
+  void aReplayUnderTheLiveRulesChangesNothing() {
+    String network = openNetwork();
+    allowedOfferInto(network);
+    String revision = "replay-same-" + UUID.randomUUID();
+    compliance.postBytes("/api/v1/policies", bundle(revision, null), "application/gzip");
+
+    Response report =
+        compliance.post(
+            "/api/v1/policies/" + revision + "/replay", Map.of("window", "PT1H", "limit", 10000));
+
+    assertThat(report.status()).as(report.body()).isEqualTo(200);
+    JsonNode r = report.json();
+    assertThat(r.get("newlyDenied").asInt()).as(report.body()).isZero();
+    assertThat(r.get("newlyAllowed").asInt()).isZero();
+    assertThat(r.get("unchanged").asInt()).isPositive();
+    assertThat(r.get("unchanged").asInt() + r.get("skipped").asInt())
+        .isEqualTo(r.get("examined").asInt());
+    assertThat(r.get("approximations").size()).isPositive();
+  }
+
+  @Test
+  void theOpaDataApiAnswersTheLiveDecisionWithADecisionId() {
+    String network = openNetwork();
     GatewayHttp service = as(keyFor(Role.SERVICE, null));
 
-    Response response = service.post("/v1/data/lattice/decision", Map.of("input", exampleInput()));
+    Response allowed =
+        service.post("/v1/data/lattice/decision", Map.of("input", offerInput(network, true)));
+    Response denied =
+        service.post("/v1/data/lattice/decision", Map.of("input", offerInput(network, false)));
 
-    assertThat(response.status()).as(response.body()).isEqualTo(200);
-    assertThat(response.json().get("result").get("allow").isBoolean()).isTrue();
-    assertThat(response.json().get("result").has("reasons")).isTrue();
-    assertThat(response.json().get("decision_id").asString()).isNotBlank();
+    assertThat(allowed.status()).as(allowed.body()).isEqualTo(200);
+    assertThat(allowed.json().get("result").get("allow").asBoolean()).isTrue();
+    assertThat(codes(allowed.json().get("result"))).isEmpty();
+    assertThat(allowed.json().get("decision_id").asString()).isNotBlank();
+    assertThat(denied.json().get("result").get("allow").asBoolean()).isFalse();
+    assertThat(codes(denied.json().get("result"))).containsExactly("consent.purpose_not_granted");
+    assertThat(denied.json().get("decision_id").asString())
+        .isNotEqualTo(allowed.json().get("decision_id").asString());
   }
 
   @Test
@@ -161,5 +214,151 @@ class PolicyIT extends GatewayIntegrationTest {
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     assertThat(response.json().has("result")).isFalse();
     assertThat(response.json().has("decision_id")).isTrue();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** A module that denies every flow into {@code network} (and nothing else). */
+  static String closes(String network) {
+    return """
+        package lattice
+
+        import rego.v1
+
+        reasons contains {"code": "test.network_closed", "message": "closed for this test"} if {
+          input.destination.id == "%s"
+        }
+        """
+        .formatted(network);
+  }
+
+  private static java.util.List<String> codes(JsonNode decision) {
+    return decision.get("reasons").valueStream().map(r -> r.get("code").asString()).toList();
+  }
+
+  /** Registers a network of its own that accepts offers; returns once the live policy knows it. */
+  private String openNetwork() {
+    String network = "pol-" + UUID.randomUUID().toString().substring(0, 8);
+    Response created =
+        asAdmin()
+            .post(
+                "/api/v1/networks",
+                Map.of(
+                    "id",
+                    network,
+                    "name",
+                    "Policy IT " + network,
+                    "rules",
+                    Map.of("offers", Map.of("accept", true))));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    GatewayHttp service = as(keyFor(Role.SERVICE, null));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                service
+                    .post("/v1/data/lattice/decision", Map.of("input", offerInput(network, true)))
+                    .json()
+                    .get("result")
+                    .get("allow")
+                    .asBoolean());
+    return network;
+  }
+
+  /** An offer decision input into {@code network}, with or without the member's offers consent. */
+  private static Map<String, Object> offerInput(String network, boolean consented) {
+    Map<String, Object> purposes =
+        consented
+            ? Map.of(
+                "offers",
+                Map.of(
+                    "granted",
+                    true,
+                    "categories",
+                    java.util.List.of(),
+                    "recipients",
+                    java.util.List.of(),
+                    "networks",
+                    java.util.List.of(),
+                    "legal_basis",
+                    "consent"))
+            : Map.of();
+    return Map.of(
+        "event",
+        Map.of(
+            "id", "sim-1",
+            "type", "offer",
+            "purpose", "offers",
+            "source_network", network,
+            "member_id", "m-sim",
+            "brand_id", "acme",
+            "category", "outdoor",
+            "sku", "SKI-001",
+            "payload", Map.of(),
+            "fields", Map.of()),
+        "consent",
+        Map.of("member_id", "m-sim", "version", 1, "gpc", false, "purposes", purposes),
+        "source_network",
+        network,
+        "destination",
+        Map.of("kind", "network", "id", network),
+        "context",
+        Map.of(
+            "now",
+            "2026-11-23T10:00:01Z",
+            "counters",
+            Map.of("member_offers_24h", 0, "member_brand_offers_24h", 0),
+            "purchases",
+            java.util.List.of()));
+  }
+
+  /**
+   * Real traffic: a member of {@code network} consents to offers and an offer reaches them. Returns
+   * the offer's event id once its (allowed) decision is recorded.
+   */
+  private String allowedOfferInto(String network) {
+    GatewayHttp service = as(keyFor(Role.SERVICE, null));
+    String member = "m-" + network;
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    Response seen =
+        service.post(
+            "/api/v1/events/member-data",
+            """
+            {"header": {"event_id": "md-%s", "event_type": "member_data", "source_network": "%s",
+                        "subject_member": "%s", "occurred_at": "2026-11-23T10:00:00Z"},
+             "purpose": "analytics", "kind": "profile", "personal": {"interests": ["skiing"]}}
+            """
+                .formatted(suffix, network, member));
+    assertThat(seen.status()).as(seen.body()).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                service
+                    .get("/api/v1/members/" + member + "/activity")
+                    .json()
+                    .path("networks")
+                    .has(network));
+    Response granted = service.put("/api/v1/members/" + member + "/consents/offers", Map.of());
+    assertThat(granted.status()).as(granted.body()).isEqualTo(200);
+    String offerEvent = "offer-" + suffix;
+    Response offered =
+        service.post(
+            "/api/v1/events/offers",
+            """
+            {"header": {"event_id": "%s", "event_type": "offer", "source_network": "%s",
+                        "occurred_at": "2026-11-23T10:00:00Z"},
+             "offer_id": "o-%s", "brand": "acme", "sku": "SKI-001", "category": "outdoor",
+             "creative": {"headline": "New skis"}, "target_networks": ["%s"],
+             "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2030-01-01T00:00:00Z"}
+            """
+                .formatted(offerEvent, network, suffix, network));
+    assertThat(offered.status()).as(offered.body()).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !compliance.get("/api/v1/decisions?eventId=" + offerEvent).json().isEmpty());
+    JsonNode decision = compliance.get("/api/v1/decisions?eventId=" + offerEvent).json().get(0);
+    assertThat(decision.get("allow").asBoolean()).as(decision.toString()).isTrue();
+    return offerEvent;
   }
 }

@@ -25,7 +25,8 @@ public record Inbound(
     long timestamp,
     byte[] key,
     byte[] value,
-    List<RawHeader> headers) {
+    List<RawHeader> headers)
+    implements GateOutput {
 
   /** What an input record is, by the topic it came from. */
   public enum Kind {

@@ -29,7 +29,8 @@ public record InsightTick(
     long at,
     String member,
     byte[] consent,
-    boolean erased) {
+    boolean erased)
+    implements TopologyOutput {
 
   public enum Kind {
     COUNT,

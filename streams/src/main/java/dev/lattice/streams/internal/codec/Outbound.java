@@ -9,7 +9,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * quarantine, ledger, rejections, insights) through one sink whose topic name extractor reads
  * {@link #topic()}, so all of them are produced in the task's transaction.
  */
-public record Outbound(String topic, byte[] key, byte[] value) {
+public record Outbound(String topic, byte[] key, byte[] value)
+    implements TopologyOutput, GateOutput {
 
   public static Serde<Outbound> serde() {
     return Serdes.serdeFrom(

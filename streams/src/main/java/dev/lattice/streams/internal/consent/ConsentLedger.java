@@ -1,10 +1,13 @@
 package dev.lattice.streams.internal.consent;
 
+import dev.lattice.policy.ReasonCodes;
+import dev.lattice.schemas.Vocabulary;
 import dev.lattice.schemas.avro.ConsentAction;
 import dev.lattice.schemas.avro.ConsentCommand;
 import dev.lattice.schemas.avro.ConsentHistoryEntry;
 import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.PurposeGrant;
+import dev.lattice.streams.DecisionInputs;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,21 +57,22 @@ public final class ConsentLedger {
       ConsentState current, ConsentCommand c, String key, Instant now) {
     String member = c.getMemberId();
     if (member == null || member.isBlank()) {
-      throw new InvalidConsentCommandException("consent.member_missing", "command names no member");
+      throw new InvalidConsentCommandException(
+          ReasonCodes.CONSENT_MEMBER_MISSING, "command names no member");
     }
     if (key != null && !key.equals(member)) {
       throw new InvalidConsentCommandException(
-          "consent.member_mismatch", "command for member is keyed by another member id");
+          ReasonCodes.CONSENT_MEMBER_MISMATCH, "command for member is keyed by another member id");
     }
     if (c.getCommandId() == null || c.getCommandId().isBlank()) {
       throw new InvalidConsentCommandException(
-          "consent.command_id_missing", "command has no command_id");
+          ReasonCodes.CONSENT_COMMAND_ID_MISSING, "command has no command_id");
     }
     if (current != null && current.getHistory() != null) {
       for (ConsentHistoryEntry h : current.getHistory()) {
         if (h.getCommandId().equals(c.getCommandId())) {
           throw new InvalidConsentCommandException(
-              "consent.duplicate_command",
+              ReasonCodes.CONSENT_DUPLICATE_COMMAND,
               "command " + c.getCommandId() + " was already applied at version " + h.getVersion());
         }
       }
@@ -89,7 +93,8 @@ public final class ConsentLedger {
       case TCF_IMPORT -> tcfImport(purposes, c, receipt, now);
       default ->
           throw new InvalidConsentCommandException(
-              "consent.unknown_action", "action " + action + " is not one Lattice can apply");
+              ReasonCodes.CONSENT_UNKNOWN_ACTION,
+              "action " + action + " is not one Lattice can apply");
     }
     List<ConsentHistoryEntry> history =
         current == null || current.getHistory() == null
@@ -124,7 +129,7 @@ public final class ConsentLedger {
     for (String category : c.getCategories()) {
       if (!Vocabulary.CATEGORIES.contains(category)) {
         throw new InvalidConsentCommandException(
-            "consent.unknown_category",
+            ReasonCodes.CONSENT_UNKNOWN_CATEGORY,
             "unknown data category '"
                 + category
                 + "'; known: "
@@ -133,7 +138,8 @@ public final class ConsentLedger {
     }
     if (c.getExpiresAt() != null && !c.getExpiresAt().isAfter(now)) {
       throw new InvalidConsentCommandException(
-          "consent.already_expired", "grant of " + purpose + " expires before it is applied");
+          ReasonCodes.CONSENT_ALREADY_EXPIRED,
+          "grant of " + purpose + " expires before it is applied");
     }
     purposes.put(
         purpose,
@@ -166,7 +172,7 @@ public final class ConsentLedger {
     }
     if (targets.isEmpty()) {
       throw new InvalidConsentCommandException(
-          "consent.nothing_to_withdraw",
+          ReasonCodes.CONSENT_NOTHING_TO_WITHDRAW,
           c.getPurpose() == null
               ? "member has granted no purpose to withdraw"
               : "member has not granted " + c.getPurpose());
@@ -226,7 +232,7 @@ public final class ConsentLedger {
   private static String requireKnownPurpose(String purpose) {
     if (purpose == null || !Vocabulary.PURPOSES.contains(purpose)) {
       throw new InvalidConsentCommandException(
-          "consent.unknown_purpose",
+          ReasonCodes.CONSENT_UNKNOWN_PURPOSE,
           "unknown purpose '" + purpose + "'; known: " + new TreeSet<>(Vocabulary.PURPOSES));
     }
     return purpose;
@@ -240,41 +246,7 @@ public final class ConsentLedger {
 
   /** Whether a grant counts at {@code now}: granted and not expired. */
   public static boolean effective(PurposeGrant g, Instant now) {
-    return g != null
-        && g.getGranted()
-        && (g.getExpiresAt() == null || g.getExpiresAt().isAfter(now));
-  }
-
-  /** The consent document of the decision input; expired grants are passed as not granted. */
-  public static Map<String, Object> document(String memberId, ConsentState state, Instant now) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("member_id", memberId);
-    if (state == null) {
-      doc.put("version", 0L);
-      doc.put("receipt_id", null);
-      doc.put("gpc", false);
-      doc.put("purposes", Map.of());
-      return doc;
-    }
-    doc.put("version", state.getVersion());
-    doc.put("receipt_id", state.getReceiptId());
-    doc.put("gpc", state.getGpc());
-    Map<String, Object> purposes = new LinkedHashMap<>();
-    for (Map.Entry<String, PurposeGrant> e : state.getPurposes().entrySet()) {
-      PurposeGrant g = e.getValue();
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("granted", effective(g, now));
-      p.put("categories", List.copyOf(g.getCategories()));
-      p.put("recipients", List.copyOf(g.getRecipients()));
-      p.put("networks", List.copyOf(g.getNetworks()));
-      p.put("legal_basis", g.getLegalBasis());
-      p.put("granted_at", g.getGrantedAt() == null ? null : g.getGrantedAt().toString());
-      p.put("expires_at", g.getExpiresAt() == null ? null : g.getExpiresAt().toString());
-      p.put("source", g.getSource());
-      purposes.put(e.getKey(), p);
-    }
-    doc.put("purposes", purposes);
-    return doc;
+    return DecisionInputs.effective(g, now);
   }
 
   static Set<String> grantedPurposes(ConsentState state, Instant now) {

@@ -3,6 +3,7 @@ package dev.lattice.streams.internal.consent;
 import com.iabtcf.decoder.TCString;
 import com.iabtcf.exceptions.TCStringDecodeException;
 import com.iabtcf.utils.IntIterable;
+import dev.lattice.policy.ReasonCodes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,8 @@ public final class TcfPurposeMapping {
    */
   public static TcfConsent decode(String tcString) {
     if (tcString == null || tcString.isBlank()) {
-      throw new InvalidConsentCommandException("tcf.malformed", "TCF consent string is empty");
+      throw new InvalidConsentCommandException(
+          ReasonCodes.TCF_MALFORMED, "TCF consent string is empty");
     }
     TCString decoded;
     try {
@@ -65,14 +67,15 @@ public final class TcfPurposeMapping {
       decoded.getLastUpdated();
     } catch (TCStringDecodeException | IllegalArgumentException | IndexOutOfBoundsException e) {
       throw new InvalidConsentCommandException(
-          "tcf.malformed", "TCF consent string cannot be decoded: " + e.getMessage());
+          ReasonCodes.TCF_MALFORMED, "TCF consent string cannot be decoded: " + e.getMessage());
     } catch (RuntimeException e) {
       throw new InvalidConsentCommandException(
-          "tcf.malformed", "TCF consent string cannot be decoded: " + e.getClass().getSimpleName());
+          ReasonCodes.TCF_MALFORMED,
+          "TCF consent string cannot be decoded: " + e.getClass().getSimpleName());
     }
     if (decoded.getVersion() != 2) {
       throw new InvalidConsentCommandException(
-          "tcf.unsupported_version",
+          ReasonCodes.TCF_UNSUPPORTED_VERSION,
           "TCF consent string has version "
               + decoded.getVersion()
               + "; Lattice reads TCF v2 (2.2)");

@@ -3,6 +3,7 @@ package dev.lattice.streams.internal.enforce;
 import dev.lattice.schemas.avro.OfferEvent;
 import dev.lattice.streams.TopicNames;
 import dev.lattice.streams.internal.codec.AvroCodec;
+import dev.lattice.streams.internal.codec.GateOutput;
 import dev.lattice.streams.internal.codec.Inbound;
 import dev.lattice.streams.internal.codec.UndecodableRecordException;
 import dev.lattice.streams.internal.network.NetworkDirectory;
@@ -17,12 +18,12 @@ import org.slf4j.LoggerFactory;
  * Checks an offer once before it is broadcast to every member partition: undecodable offers, schema
  * violations and offers naming an unregistered network are quarantined (nothing is delivered).
  */
-public final class OfferGate implements Processor<byte[], Inbound, byte[], Object> {
+public final class OfferGate implements Processor<byte[], Inbound, byte[], GateOutput> {
   private static final Logger LOGGER = LoggerFactory.getLogger(OfferGate.class);
   private static final AvroCodec<OfferEvent> OFFERS = AvroCodec.of(OfferEvent.class);
   private final TopicNames topics;
   private final NetworkDirectory networks;
-  private ProcessorContext<byte[], Object> context;
+  private ProcessorContext<byte[], GateOutput> context;
 
   public OfferGate(TopicNames topics, NetworkDirectory networks) {
     this.topics = topics;
@@ -30,7 +31,7 @@ public final class OfferGate implements Processor<byte[], Inbound, byte[], Objec
   }
 
   @Override
-  public void init(ProcessorContext<byte[], Object> context) {
+  public void init(ProcessorContext<byte[], GateOutput> context) {
     this.context = context;
   }
 

@@ -3,24 +3,24 @@ package dev.lattice.streams.internal.insights;
 import dev.lattice.policy.Decision;
 import dev.lattice.policy.DecisionInput;
 import dev.lattice.policy.DecisionService;
+import dev.lattice.policy.ReasonCodes;
 import dev.lattice.schemas.avro.AppliedObligations;
 import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.Destination;
 import dev.lattice.schemas.avro.InsightRecord;
 import dev.lattice.schemas.avro.ReasonEntry;
+import dev.lattice.streams.DecisionInputs;
 import dev.lattice.streams.InsightSettings;
 import dev.lattice.streams.TopicNames;
 import dev.lattice.streams.internal.StoreNames;
 import dev.lattice.streams.internal.codec.AvroCodec;
 import dev.lattice.streams.internal.codec.InsightTick;
 import dev.lattice.streams.internal.codec.Outbound;
-import dev.lattice.streams.internal.consent.ConsentLedger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -219,25 +219,16 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
    */
   private boolean contributionAllowed(Cell cell, String member, byte[] consent, Instant at) {
     ConsentState state = consent == null ? null : STATES.decode(consent);
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("id", "contrib-" + cell.insightId());
-    event.put("type", "insight_contribution");
-    event.put("purpose", "analytics");
-    event.put("source_network", cell.network());
-    event.put("member_id", member);
-    event.put("occurred_at", at.toString());
-    event.put("brand_id", cell.brand());
-    event.put("category", cell.category());
-    event.put("payload", Map.of("metric", cell.metric()));
-    event.put("fields", Map.of());
     DecisionInput input =
-        DecisionInput.builder()
-            .event(event)
-            .consent(ConsentLedger.document(member, state, at))
-            .sourceNetwork(cell.network())
-            .toBrand(cell.brand())
-            .now(at)
-            .build();
+        DecisionInputs.insightContribution(
+            "contrib-" + cell.insightId(),
+            member,
+            state,
+            cell.brand(),
+            cell.network(),
+            cell.category(),
+            cell.metric(),
+            at);
     try {
       return decisions.decide(input).allow();
     } catch (RuntimeException e) {
@@ -290,7 +281,7 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
       d =
           refusal == PrivacyBudget.Refusal.LIFETIME_SPENT
               ? Decision.deny(
-                  InsightReasons.LIFETIME_BUDGET_SPENT,
+                  ReasonCodes.INSIGHT_LIFETIME_BUDGET_SPENT,
                   "the lifetime privacy budget of "
                       + cell.brand()
                       + " in "
@@ -299,7 +290,7 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
                   decisions.activeRevision(),
                   0)
               : Decision.deny(
-                  InsightReasons.DAILY_BUDGET_SPENT,
+                  ReasonCodes.INSIGHT_DAILY_BUDGET_SPENT,
                   "the privacy budget of "
                       + cell.brand()
                       + " in "
@@ -323,7 +314,7 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
     if (noisy < tau) {
       d =
           Decision.deny(
-              InsightReasons.BELOW_THRESHOLD,
+              ReasonCodes.INSIGHT_BELOW_THRESHOLD,
               "the noisy count did not reach the release threshold " + tau,
               decisions.activeRevision(),
               0);
@@ -353,40 +344,22 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
 
   private Decision decideRelease(Cell cell, long noisy, Instant now) {
     Instant windowStart = Instant.ofEpochMilli(cell.start());
-    Instant windowEnd = windowStart.plus(settings.window());
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("id", cell.insightId());
-    event.put("type", "insight");
-    event.put("purpose", "analytics");
-    event.put("source_network", cell.network());
-    event.put("member_id", null);
-    event.put("occurred_at", windowEnd.toString());
-    event.put("brand_id", cell.brand());
-    event.put("category", cell.category());
-    event.put(
-        "payload",
-        Map.of(
-            "metric",
-            cell.metric(),
-            "window_start",
-            windowStart.toString(),
-            "window_end",
-            windowEnd.toString()));
-    event.put("fields", Map.of());
     DecisionInput input =
-        DecisionInput.builder()
-            .event(event)
-            .consent(DecisionInput.noConsent(null))
-            .sourceNetwork(cell.network())
-            .toBrand(cell.brand())
-            .now(now)
-            .aggregateCount(noisy)
-            .build();
+        DecisionInputs.insight(
+            cell.insightId(),
+            cell.brand(),
+            cell.network(),
+            cell.category(),
+            cell.metric(),
+            windowStart,
+            windowStart.plus(settings.window()),
+            noisy,
+            now);
     try {
       return decisions.decide(input);
     } catch (RuntimeException e) {
       return Decision.deny(
-          Decision.POLICY_ERROR, "the decision service failed", decisions.activeRevision(), 0);
+          ReasonCodes.POLICY_ERROR, "the decision service failed", decisions.activeRevision(), 0);
     }
   }
 

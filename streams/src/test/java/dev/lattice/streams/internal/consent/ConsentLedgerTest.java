@@ -93,12 +93,14 @@ class ConsentLedgerTest {
     Map<String, Object> later =
         (Map<String, Object>)
             ((Map<String, Object>)
-                    ConsentLedger.document("m-1", s, NOW.plusSeconds(61)).get("purposes"))
+                    dev.lattice.streams.DecisionInputs.consent("m-1", s, NOW.plusSeconds(61))
+                        .get("purposes"))
                 .get("offers");
     @SuppressWarnings("unchecked")
     Map<String, Object> before =
         (Map<String, Object>)
-            ((Map<String, Object>) ConsentLedger.document("m-1", s, NOW).get("purposes"))
+            ((Map<String, Object>)
+                    dev.lattice.streams.DecisionInputs.consent("m-1", s, NOW).get("purposes"))
                 .get("offers");
     assertThat(before.get("granted")).isEqualTo(true);
     assertThat(later.get("granted")).isEqualTo(false);

@@ -19,6 +19,10 @@ public final class Builtins {
     Numbers.register();
     Semver.register();
     Graphs.register();
+    JsonDocs.register();
+    Tokens.register();
+    X509.register();
+    Templates.register();
     Encoding.register();
     Time.register();
     Yaml.register();
