@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 class InsightsApiIT extends GatewayIntegrationTest {
   private static final String NETWORK = "insight-net";
   private static final String BRAND = "insight-brand";
-  private static final int MEMBERS = 12;
+  private static final int MEMBERS = 6;
 
   private static String memberData(String member) {
     return """
