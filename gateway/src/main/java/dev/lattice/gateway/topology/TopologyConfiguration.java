@@ -86,6 +86,14 @@ public class TopologyConfiguration {
       byte[] secret = new byte[32];
       new SecureRandom().nextBytes(secret);
       Files.createDirectories(streamsDir);
+      // Readable by the owner only (0600) where the file system has POSIX permissions: pseudonyms
+      // and the insight noise key derive from it.
+      if (Files.getFileStore(streamsDir).supportsFileAttributeView("posix")) {
+        Files.createFile(
+            file,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      }
       Files.writeString(file, Base64.getEncoder().encodeToString(secret));
       return secret;
     } catch (IOException e) {

@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 class InsightsApiIT extends GatewayIntegrationTest {
   private static final String NETWORK = "insight-net";
   private static final String BRAND = "insight-brand";
-  private static final int MEMBERS = 6;
+  private static final int MEMBERS = 8;
 
   private static String memberData(String member) {
     return """
@@ -92,15 +92,14 @@ class InsightsApiIT extends GatewayIntegrationTest {
     assertThat(service.post("/api/v1/events/offers", offer()).status()).isEqualTo(202);
 
     GatewayHttp brand = as(keyFor(Role.BRAND, BRAND));
+    // Offer → deliveries → insight-cells → a closed 3 s window → evaluation → the brand's topic.
     await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                !brand
-                    .get("/api/v1/brands/" + BRAND + "/insights")
-                    .json()
-                    .path("releases")
-                    .isEmpty());
+        .atMost(Duration.ofSeconds(180))
+        .untilAsserted(
+            () -> {
+              Response r = brand.get("/api/v1/brands/" + BRAND + "/insights");
+              assertThat(r.json().path("releases").isEmpty()).as(r.body()).isFalse();
+            });
     JsonNode view = brand.get("/api/v1/brands/" + BRAND + "/insights").json();
 
     JsonNode release = view.get("releases").get(0);
