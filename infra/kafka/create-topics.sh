@@ -16,6 +16,7 @@ create lattice.consent.commands --partitions 6 --replication-factor 3 --config c
 create lattice.consent.ledger --partitions 6 --replication-factor 3 --config cleanup.policy=compact --config min.insync.replicas=2 --config retention.ms=-1
 create lattice.consent.rejections --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=2592000000
 create lattice.member.keys --partitions 6 --replication-factor 3 --config cleanup.policy=compact --config min.insync.replicas=2 --config retention.ms=-1
+create lattice.memberships --partitions 6 --replication-factor 3 --config cleanup.policy=compact --config min.insync.replicas=2 --config retention.ms=-1
 create lattice.policy.bundles --partitions 1 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=-1
 create lattice.networks --partitions 1 --replication-factor 3 --config cleanup.policy=compact --config min.insync.replicas=2 --config retention.ms=-1
 create lattice.audit.decisions --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=31536000000

@@ -1,5 +1,6 @@
 package dev.lattice.policy;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,12 +25,39 @@ public class RegoException extends RuntimeException {
   private final String code;
   private final String detail;
   private final transient Location location;
+  private final transient List<RegoException> errors;
 
   public RegoException(String code, String message, Location location) {
     super(location == null ? code + ": " + message : location + ": " + code + ": " + message);
     this.code = code;
     this.detail = message;
     this.location = location;
+    this.errors = null;
+  }
+
+  private RegoException(List<RegoException> all) {
+    super(
+        all.size()
+            + " errors occurred:\n"
+            + String.join("\n", all.stream().map(RegoException::getMessage).toList()));
+    this.code = all.get(0).code;
+    this.detail = all.get(0).detail;
+    this.location = all.get(0).location;
+    this.errors = List.copyOf(all);
+  }
+
+  /**
+   * One exception for several errors found together (a compile reports every error it can): the
+   * code and location are the first error's, the message lists them all, one per line.
+   */
+  public static RegoException of(List<RegoException> all) {
+    if (all.isEmpty()) throw new IllegalArgumentException("no errors");
+    return all.size() == 1 ? all.get(0) : new RegoException(all);
+  }
+
+  /** Every error this exception stands for, in source order (itself when it is a single one). */
+  public List<RegoException> errors() {
+    return errors == null ? List.of(this) : errors;
   }
 
   /** The message without location and code. */

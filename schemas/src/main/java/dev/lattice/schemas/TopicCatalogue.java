@@ -174,6 +174,14 @@ public final class TopicCatalogue {
           Cleanup.COMPACT,
           Optional.empty(),
           "per-member data keys; a tombstone crypto-shreds the member's data");
+  public static final TopicSpec MEMBERSHIPS =
+      new TopicSpec(
+          "lattice.memberships",
+          MEMBER_PARTITIONS,
+          Cleanup.COMPACT,
+          Optional.empty(),
+          "which networks a member belongs to (key network|member, value first-seen instant),"
+              + " written by the gateway; erasure writes tombstones");
   public static final TopicSpec POLICY_BUNDLES =
       new TopicSpec(
           "lattice.policy.bundles",
@@ -220,6 +228,7 @@ public final class TopicCatalogue {
           CONSENT_LEDGER,
           CONSENT_REJECTIONS,
           MEMBER_KEYS,
+          MEMBERSHIPS,
           POLICY_BUNDLES,
           NETWORKS,
           AUDIT_DECISIONS,

@@ -9,6 +9,9 @@ import dev.lattice.gateway.cli.ServeCommand;
 import dev.lattice.gateway.events.EventPublisher;
 import dev.lattice.gateway.kafka.KafkaBroker;
 import dev.lattice.gateway.kafka.TopicProvisioner;
+import dev.lattice.gateway.security.ApiKeyStore;
+import dev.lattice.gateway.security.LatticePrincipal;
+import dev.lattice.gateway.security.Role;
 import dev.lattice.policy.DecisionService;
 import dev.lattice.policy.DecisionServiceConfig;
 import dev.lattice.schemas.AvroJson;
@@ -69,6 +72,7 @@ final class Demo {
 
   private static final Duration STATUS_EVERY = Duration.ofSeconds(10);
   private static final String SEEDED_BY = "lattice-demo";
+  private static final String BRAND_SHOWN = "acme-outdoor";
   private static final tools.jackson.databind.json.JsonMapper JSON =
       tools.jackson.databind.json.JsonMapper.builder().build();
 
@@ -84,6 +88,12 @@ final class Demo {
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final Map<Traffic.Kind, AtomicLong> sentByKind = new HashMap<>();
+  // One scoped key per tenant, created at start: each network's events go in with its SERVICE key,
+  // each brand's offers with its BRAND key, through the same tenancy checks as the REST API.
+  private final Map<String, String> serviceKeys = new HashMap<>();
+  private final Map<String, String> brandKeys = new HashMap<>();
+  private final Map<String, LatticePrincipal> services = new HashMap<>();
+  private final Map<String, LatticePrincipal> brandPrincipals = new HashMap<>();
 
   /** Set when the application starts to close: traffic and reports stop before Kafka goes away. */
   private volatile boolean stopping;
@@ -133,29 +143,31 @@ final class Demo {
     for (DemoWorld.Brand b : world.brands()) {
       brands.add(new Brand(b.id(), b.name(), now, SEEDED_BY, List.of()));
     }
+    issueTenantKeys();
     List<ConsentCommand> grants = world.initialGrants(now);
     for (ConsentCommand c : grants) {
       publish(TopicCatalogue.CONSENT_COMMANDS.name(), c.getMemberId(), c);
     }
     // Every member says hello in its networks first, so that offers find their audience from the
     // start.
-    List<JsonNode> hello = new ArrayList<>();
+    Map<String, List<JsonNode>> hello = new HashMap<>();
     int i = 0;
     for (DemoWorld.Member m : world.members()) {
       for (String network : m.networks()) {
-        hello.add(
+        List<JsonNode> batch = hello.computeIfAbsent(network, n -> new ArrayList<>());
+        batch.add(
             AvroJson.toJsonNode(
                 hello(
                     m,
                     network,
                     "evt-hello-" + Long.toString(now.toEpochMilli(), 36) + "-" + (++i),
                     now)));
-        if (hello.size() == 100) {
-          sendBatch(hello);
+        if (batch.size() == 100) {
+          sendBatch(network, batch);
         }
       }
     }
-    sendBatch(hello);
+    hello.forEach(this::sendBatch);
     out.printf(
         Locale.ROOT,
         "lattice demo: seeded %d networks, %d brands, %d members (%d consents) in %.1f s;"
@@ -247,13 +259,45 @@ final class Demo {
         .build();
   }
 
-  private void sendBatch(List<JsonNode> events) {
+  /**
+   * Creates a SERVICE key scoped to each demo network and a BRAND key for each demo brand, and
+   * revokes the keys an earlier demo run created. The keys authenticate through the gateway's key
+   * store like any caller's.
+   */
+  private void issueTenantKeys() {
+    ApiKeyStore keys = context.getBean(ApiKeyStore.class);
+    keys.list().stream()
+        .filter(k -> k.active() && SEEDED_BY.equals(k.createdBy()))
+        .forEach(k -> keys.revoke(k.id(), SEEDED_BY));
+    for (DemoWorld.Network n : world.networks()) {
+      String key = keys.create("demo-" + n.id(), Role.SERVICE, n.id(), SEEDED_BY).key();
+      serviceKeys.put(n.id(), key);
+      services.put(n.id(), keys.authenticate(key).orElseThrow().principal());
+    }
+    for (DemoWorld.Brand b : world.brands()) {
+      String key = keys.create("demo-" + b.id(), Role.BRAND, b.id(), SEEDED_BY).key();
+      brandKeys.put(b.id(), key);
+      brandPrincipals.put(b.id(), keys.authenticate(key).orElseThrow().principal());
+    }
+  }
+
+  /** The key an event is ingested with: its brand's for offers, its network's for the rest. */
+  private LatticePrincipal publisherOf(Traffic.Item item) {
+    SpecificRecord value = item.value();
+    if (value instanceof dev.lattice.schemas.avro.OfferEvent offer) {
+      return brandPrincipals.get(offer.getBrand());
+    }
+    EventHeader header = (EventHeader) ((org.apache.avro.generic.IndexedRecord) value).get(0);
+    return services.get(header.getSourceNetwork());
+  }
+
+  private void sendBatch(String network, List<JsonNode> events) {
     if (events.isEmpty()) {
       return;
     }
     var array = JSON.createArrayNode();
     events.forEach(array::add);
-    ingest.ingestBatch(EventType.MEMBER_DATA, array);
+    ingest.ingestBatch(EventType.MEMBER_DATA, array, services.get(network));
     sent.addAndGet(events.size());
     sentByKind.get(Traffic.Kind.MEMBER_DATA).addAndGet(events.size());
     events.clear();
@@ -286,10 +330,16 @@ final class Demo {
         switch (item.kind()) {
           case CONSENT -> publish(TopicCatalogue.CONSENT_COMMANDS.name(), item.key(), item.value());
           case MEMBER_DATA ->
-              ingest.ingest(EventType.MEMBER_DATA, AvroJson.toJsonNode(item.value()));
-          case CONTENT -> ingest.ingest(EventType.CONTENT, AvroJson.toJsonNode(item.value()));
-          case PURCHASE -> ingest.ingest(EventType.PURCHASES, AvroJson.toJsonNode(item.value()));
-          case OFFER -> ingest.ingest(EventType.OFFERS, AvroJson.toJsonNode(item.value()));
+              ingest.ingest(
+                  EventType.MEMBER_DATA, AvroJson.toJsonNode(item.value()), publisherOf(item));
+          case CONTENT ->
+              ingest.ingest(
+                  EventType.CONTENT, AvroJson.toJsonNode(item.value()), publisherOf(item));
+          case PURCHASE ->
+              ingest.ingest(
+                  EventType.PURCHASES, AvroJson.toJsonNode(item.value()), publisherOf(item));
+          case OFFER ->
+              ingest.ingest(EventType.OFFERS, AvroJson.toJsonNode(item.value()), publisherOf(item));
         }
         sent.incrementAndGet();
         sentByKind.get(item.kind()).incrementAndGet();
@@ -412,17 +462,28 @@ final class Demo {
 
         ==================================================================================================
          Lattice demo is running: %s   (API docs: %s/swagger-ui.html)
+         Web console: %s/console/   (sign in with the admin API key below)
          Admin API key: %s
+         %s's SERVICE key (acts for its members only): %s
+         acme-outdoor's BRAND key (its stream, insights and offers only): %s
          Networks: %s
          Brands:   %s
         --------------------------------------------------------------------------------------------------
         """,
             base,
             base,
+            base,
             adminKey,
+            m.homeNetwork(),
+            serviceKeys.get(m.homeNetwork()),
+            brandKeys.get(BRAND_SHOWN),
             world.networks().stream().map(DemoWorld.Network::id).collect(Collectors.joining(", ")),
             world.brands().stream().map(DemoWorld.Brand::id).collect(Collectors.joining(", "))));
-    String key = "-H 'X-Api-Key: " + adminKey + "'";
+    String admin = "-H 'X-Api-Key: " + adminKey + "'";
+    // Members' calls go in with their network's SERVICE key, the brand's stream with its BRAND key:
+    // the lines show what each tenant's key can do.
+    String key = "-H 'X-Api-Key: " + serviceKeys.get(m.homeNetwork()) + "'";
+    String brandKey = "-H 'X-Api-Key: " + brandKeys.get(BRAND_SHOWN) + "'";
     String consents = "/api/v1/members/{memberId}/consents";
     if (api.contains("GET " + consents)) {
       text.append(
@@ -451,8 +512,8 @@ final class Demo {
           String.format(
               " # watch acme-outdoor's consented offer deliveries, from the first one, then live"
                   + " (Server-Sent Events; Ctrl-C to stop):%n"
-                  + " curl -N %s '%s/api/v1/brands/acme-outdoor/deliveries?from=earliest'%n%n",
-              key, base));
+                  + " curl -N %s '%s/api/v1/brands/%s/deliveries?from=earliest'%n%n",
+              brandKey, base, BRAND_SHOWN));
     }
     if (api.contains("GET /api/v1/brands/{brandId}/insights")) {
       text.append(
@@ -476,7 +537,7 @@ final class Demo {
                   d.getAllow() ? "allowed" : "denied",
                   d.getDestination().getKind(),
                   d.getDestination().getId(),
-                  key,
+                  admin,
                   base,
                   d.getEventId()));
         }

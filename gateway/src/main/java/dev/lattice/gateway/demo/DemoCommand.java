@@ -199,6 +199,7 @@ public final class DemoCommand implements Subcommand {
   static String adminKey(Path dataDir) throws IOException {
     Path file = dataDir.resolve("demo").resolve("admin-key");
     if (Files.isRegularFile(file)) {
+      dev.lattice.gateway.security.OwnerOnlyFiles.narrow(file);
       String key = Files.readString(file, StandardCharsets.US_ASCII).trim();
       if (!key.isEmpty()) {
         return key;
@@ -207,8 +208,7 @@ public final class DemoCommand implements Subcommand {
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
     String key = "lattice-demo-" + HexFormat.of().formatHex(random);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, key + "\n", StandardCharsets.US_ASCII);
+    dev.lattice.gateway.security.OwnerOnlyFiles.writeString(file, key + "\n");
     return key;
   }
 }

@@ -50,6 +50,24 @@ public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
       reject(request, response, "The API key is unknown or has been revoked");
       return;
     }
+    if (key.get().missingScope()) {
+      reject(
+          request,
+          response,
+          "This "
+              + key.get().role()
+              + " key names no "
+              + key.get().role().scope().name().toLowerCase(java.util.Locale.ROOT)
+              + ": unscoped "
+              + key.get().role()
+              + " keys are refused since keys act for one tenant only. Ask an ADMIN for a key"
+              + " created with {\"role\":\""
+              + key.get().role()
+              + "\",\"scope\":\"<"
+              + key.get().role().scope().name().toLowerCase(java.util.Locale.ROOT)
+              + "-id>\"}");
+      return;
+    }
     SecurityContext context = SecurityContextHolder.createEmptyContext();
     context.setAuthentication(new LatticeAuthentication(key.get().principal()));
     SecurityContextHolder.setContext(context);

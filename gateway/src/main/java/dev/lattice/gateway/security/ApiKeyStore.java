@@ -3,10 +3,9 @@ package dev.lattice.gateway.security;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -18,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
@@ -25,20 +26,31 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * API keys, kept as a JSON file under the data directory so they survive restarts. The file holds
- * only SHA-256 hashes of the keys, never a key itself. Every change rewrites the file atomically
- * (write to a sibling temp file, then rename).
+ * only hashes of the keys, never a key itself: HMAC-SHA-256 keyed with the installation's pepper (a
+ * random secret kept in a separate owner-only file), so a leaked key file alone does not let anyone
+ * test guesses of operator-chosen keys. Every change rewrites the file atomically, owner-only
+ * ({@code 0600}).
  *
- * <p>Thread-safe. Keys are 32 random bytes (base64url) prefixed {@code lk_}: high-entropy, so a
- * fast hash is the right tool (no password hashing needed) and lookup is by hash.
+ * <p>Keys stored by an earlier version carry a plain SHA-256 hash; such a key still authenticates
+ * and is re-hashed with the pepper on its first use.
+ *
+ * <p>Thread-safe. Generated keys are 32 random bytes (base64url) prefixed {@code lk_}:
+ * high-entropy, so a fast keyed hash is the right tool (no password hashing needed) and lookup is
+ * by hash.
  */
 public final class ApiKeyStore {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(ApiKeyStore.class);
   private static final int MIN_KEY_LENGTH = 16;
+
+  /** The shortest key an operator may choose (the bootstrap admin key). */
+  public static final int MIN_CHOSEN_KEY_LENGTH = 32;
+
   private static final int MAX_KEY_LENGTH = 256;
   private static final TypeReference<List<ApiKey>> KEY_LIST = new TypeReference<>() {};
 
   private final Path file;
+  private final byte[] pepper;
   private final Clock clock;
   private final JsonMapper json = JsonMapper.builder().build();
   private final SecureRandom random = new SecureRandom();
@@ -48,8 +60,16 @@ public final class ApiKeyStore {
   /** A newly created key: the key itself (shown once) and its stored record. */
   public record IssuedApiKey(String key, ApiKey record) {}
 
-  public ApiKeyStore(Path file, Clock clock) {
+  /**
+   * @param file the key file
+   * @param pepper the installation's secret HMAC key for key hashes (at least 32 bytes)
+   */
+  public ApiKeyStore(Path file, byte[] pepper, Clock clock) {
+    if (pepper == null || pepper.length < 32) {
+      throw new IllegalArgumentException("the API key pepper must be at least 32 bytes");
+    }
     this.file = file;
+    this.pepper = pepper.clone();
     this.clock = clock;
     load();
   }
@@ -60,7 +80,18 @@ public final class ApiKeyStore {
 
   /** The active key whose hash matches {@code presented}, if any. */
   public synchronized Optional<ApiKey> authenticate(String presented) {
-    ApiKey key = byHash.get(hash(presented));
+    String peppered = hash(presented);
+    ApiKey key = byHash.get(peppered);
+    if (key == null) {
+      ApiKey legacy = byHash.get(legacyHash(presented));
+      if (legacy != null && legacy.hashScheme() == null) {
+        byHash.remove(legacy.hash());
+        key = legacy.rehashed(peppered);
+        put(key);
+        save();
+        LOGGER.info("API key re-hashed with the pepper id={}", key.id());
+      }
+    }
     return key != null && key.active() ? Optional.of(key) : Optional.empty();
   }
 
@@ -108,6 +139,15 @@ public final class ApiKeyStore {
     validateScope(role, scope);
     String hash = hash(key);
     ApiKey existing = byHash.get(hash);
+    if (existing == null) {
+      ApiKey legacy = byHash.get(legacyHash(key));
+      if (legacy != null && legacy.hashScheme() == null) {
+        byHash.remove(legacy.hash());
+        existing = legacy.rehashed(hash);
+        put(existing);
+        save();
+      }
+    }
     if (existing != null) {
       return new IssuedApiKey(key, existing);
     }
@@ -127,7 +167,8 @@ public final class ApiKeyStore {
             clock.instant(),
             createdBy,
             null,
-            null);
+            null,
+            ApiKey.PEPPERED);
     put(record);
     save();
     LOGGER.info(
@@ -149,6 +190,28 @@ public final class ApiKeyStore {
     }
     return Optional.of(key);
   }
+
+  /**
+   * Revokes every active bootstrap admin key except {@code keep}: the previous key stops working
+   * when the operator changes {@code LATTICE_BOOTSTRAP_ADMIN_KEY}.
+   *
+   * @return the revoked keys
+   */
+  public synchronized List<ApiKey> revokeBootstrapKeysExcept(String keep) {
+    List<ApiKey> revoked = new ArrayList<>();
+    for (ApiKey key : List.copyOf(byId.values())) {
+      if (key.active()
+          && !key.id().equals(keep)
+          && key.role() == Role.ADMIN
+          && BOOTSTRAP.equals(key.createdBy())) {
+        revoke(key.id(), BOOTSTRAP).ifPresent(revoked::add);
+      }
+    }
+    return revoked;
+  }
+
+  /** Who bootstrap keys are created by. */
+  public static final String BOOTSTRAP = "bootstrap";
 
   public synchronized List<ApiKey> list() {
     return List.copyOf(byId.values());
@@ -200,20 +263,25 @@ public final class ApiKeyStore {
 
   private void save() {
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, json.writeValueAsString(new ArrayList<>(byId.values())));
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      OwnerOnlyFiles.writeString(file, json.writeValueAsString(new ArrayList<>(byId.values())));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the API key store " + file, e);
     }
   }
 
-  static String hash(String key) {
+  /** HMAC-SHA-256 of the key with the pepper, lower-case hex. */
+  String hash(String key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(pepper, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+    }
+  }
+
+  /** The plain SHA-256 of keys stored before peppering. */
+  static String legacyHash(String key) {
     try {
       return HexFormat.of()
           .formatHex(

@@ -6,8 +6,10 @@ import org.springframework.beans.factory.InitializingBean;
 
 /**
  * Makes sure an installation can be administered: registers {@code LATTICE_BOOTSTRAP_ADMIN_KEY}
- * when it is set, else on the very first start (an empty key store) creates an admin key and prints
- * it once. The printed key is never stored or shown again.
+ * when it is set (at least {@value ApiKeyStore#MIN_CHOSEN_KEY_LENGTH} characters) and revokes any
+ * previous bootstrap key, so changing the variable retires the old key; else on the very first
+ * start (an empty key store) creates an admin key and prints it once. The printed key is never
+ * stored or shown again.
  */
 public final class BootstrapAdminKey implements InitializingBean {
 
@@ -23,22 +25,29 @@ public final class BootstrapAdminKey implements InitializingBean {
   @Override
   public void afterPropertiesSet() {
     if (configured != null) {
-      if (!ApiKeyStore.wellFormed(configured)) {
+      if (!ApiKeyStore.wellFormed(configured)
+          || configured.length() < ApiKeyStore.MIN_CHOSEN_KEY_LENGTH) {
         throw new IllegalArgumentException(
-            "LATTICE_BOOTSTRAP_ADMIN_KEY must be 16 to 256 printable ASCII characters without"
-                + " spaces");
+            "LATTICE_BOOTSTRAP_ADMIN_KEY (lattice.security.bootstrap-admin-key) must be "
+                + ApiKeyStore.MIN_CHOSEN_KEY_LENGTH
+                + " to 256 printable ASCII characters without spaces");
       }
       ApiKey key =
-          store.register(configured, "bootstrap-admin", Role.ADMIN, null, "bootstrap").record();
+          store
+              .register(configured, "bootstrap-admin", Role.ADMIN, null, ApiKeyStore.BOOTSTRAP)
+              .record();
       if (!key.active()) {
         LOGGER.warn(
             "LATTICE_BOOTSTRAP_ADMIN_KEY names a revoked key id={}; it stays revoked", key.id());
       }
+      store
+          .revokeBootstrapKeysExcept(key.id())
+          .forEach(old -> LOGGER.info("Previous bootstrap admin key revoked id={}", old.id()));
       return;
     }
     if (store.isEmpty()) {
       ApiKeyStore.IssuedApiKey issued =
-          store.create("bootstrap-admin", Role.ADMIN, null, "bootstrap");
+          store.create("bootstrap-admin", Role.ADMIN, null, ApiKeyStore.BOOTSTRAP);
       // Printed once, on purpose, on standard output: this is how the operator gets in. Only its
       // hash is stored.
       System.out.println(

@@ -17,7 +17,7 @@ public record GatewaySecurityProperties(Path apiKeyFile, String bootstrapAdminKe
 
   public GatewaySecurityProperties {
     if (jwt == null) {
-      jwt = new Jwt(null, null, null, null);
+      jwt = new Jwt(null, null, null, null, null, null);
     }
   }
 
@@ -29,10 +29,19 @@ public record GatewaySecurityProperties(Path apiKeyFile, String bootstrapAdminKe
    *
    * @param hmacSecret shared HS256 secret, or {@code null}
    * @param rolesClaim claim holding the caller's roles (a string or a list); default {@code roles}
-   * @param networkClaim claim naming the network a NETWORK_ADMIN acts for; default {@code network}
+   * @param networkClaim claim naming the network a NETWORK_ADMIN or SERVICE acts for; default
+   *     {@code network}
    * @param brandClaim claim naming the brand a BRAND acts for; default {@code brand}
+   * @param issuer when set, tokens must carry exactly this {@code iss}
+   * @param audience when set, tokens must list this value in {@code aud}
    */
-  public record Jwt(String hmacSecret, String rolesClaim, String networkClaim, String brandClaim) {
+  public record Jwt(
+      String hmacSecret,
+      String rolesClaim,
+      String networkClaim,
+      String brandClaim,
+      String issuer,
+      String audience) {
     public Jwt {
       rolesClaim = rolesClaim == null || rolesClaim.isBlank() ? "roles" : rolesClaim;
       networkClaim = networkClaim == null || networkClaim.isBlank() ? "network" : networkClaim;

@@ -2,6 +2,7 @@ package dev.lattice.gateway.security;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.core.convert.converter.Converter;
@@ -10,10 +11,10 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 
 /**
- * Maps a validated JWT to a {@link LatticePrincipal}: roles from the roles claim (unknown role
- * names are ignored), the network and brand scopes from their claims. A token with no known role,
- * or with a scoped role but no scope, is rejected (401) rather than treated as a caller with no
- * rights.
+ * Maps a validated JWT to a {@link LatticePrincipal}: roles from the roles claim (names matched
+ * exactly; unknown names are ignored), the network and brand scopes from their claims. A token with
+ * no known role, or with a scoped role (NETWORK_ADMIN, SERVICE, BRAND) but no scope, is rejected
+ * (401) rather than treated as a caller with no rights.
  */
 public final class JwtPrincipalConverter implements Converter<Jwt, AbstractAuthenticationToken> {
 
@@ -40,9 +41,15 @@ public final class JwtPrincipalConverter implements Converter<Jwt, AbstractAuthe
     }
     String network = claim(jwt, settings.networkClaim()).orElse(null);
     String brand = claim(jwt, settings.brandClaim()).orElse(null);
-    if (roles.contains(Role.NETWORK_ADMIN) && network == null) {
-      throw new InvalidBearerTokenException(
-          "A NETWORK_ADMIN token must name its network in claim '" + settings.networkClaim() + "'");
+    for (Role scoped : List.of(Role.NETWORK_ADMIN, Role.SERVICE)) {
+      if (roles.contains(scoped) && network == null) {
+        throw new InvalidBearerTokenException(
+            "A "
+                + scoped
+                + " token must name its network in claim '"
+                + settings.networkClaim()
+                + "'");
+      }
     }
     if (roles.contains(Role.BRAND) && brand == null) {
       throw new InvalidBearerTokenException(
@@ -50,7 +57,13 @@ public final class JwtPrincipalConverter implements Converter<Jwt, AbstractAuthe
     }
     String subject = jwt.getSubject() == null ? "anonymous-subject" : jwt.getSubject();
     return new LatticeAuthentication(
-        new LatticePrincipal("jwt:" + subject, roles, network, brand, LatticePrincipal.Method.JWT));
+        new LatticePrincipal(
+            "jwt:" + subject,
+            roles,
+            network,
+            brand,
+            LatticePrincipal.Method.JWT,
+            jwt.getExpiresAt()));
   }
 
   private static Optional<String> claim(Jwt jwt, String name) {

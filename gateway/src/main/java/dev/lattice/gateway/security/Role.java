@@ -1,11 +1,12 @@
 package dev.lattice.gateway.security;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The roles a caller of the gateway can hold. {@link #NETWORK_ADMIN} and {@link #BRAND} are scoped:
- * a credential carrying them also names the one network or brand it acts for.
+ * The roles a caller of the gateway can hold. {@link #NETWORK_ADMIN}, {@link #SERVICE} and {@link
+ * #BRAND} are scoped: a credential carrying them also names the one network or brand it acts for.
+ * {@link #ADMIN} is the only cross-network role that can act; {@link #COMPLIANCE} reads across
+ * networks.
  */
 public enum Role {
   /** Operates the installation: API keys, networks, brands, everything. */
@@ -14,12 +15,16 @@ public enum Role {
   COMPLIANCE(Scope.NONE),
   /** Keeps the rules and agreements of one network. */
   NETWORK_ADMIN(Scope.NETWORK),
-  /** Reads the deliveries and insights of one brand and manages its subscriptions. */
+  /**
+   * Publishes the offers of one brand, reads its deliveries and insights and manages its
+   * subscriptions.
+   */
   BRAND(Scope.BRAND),
   /**
-   * A network's backend service: ingests events and relays members' consent and rights requests.
+   * One network's backend service: ingests that network's events and relays its members' consent
+   * and rights requests.
    */
-  SERVICE(Scope.NONE);
+  SERVICE(Scope.NETWORK);
 
   /** What a scoped role is scoped to. */
   public enum Scope {
@@ -43,17 +48,16 @@ public enum Role {
     return "ROLE_" + name();
   }
 
-  /** Parses a role name case-insensitively, accepting an optional {@code ROLE_} prefix. */
+  /**
+   * Parses a role name. Names match exactly ({@code ADMIN}, never {@code admin} or {@code
+   * ROLE_ADMIN}): a credential issued with a look-alike name must not gain a role by accident.
+   */
   public static Optional<Role> parse(String value) {
     if (value == null) {
       return Optional.empty();
     }
-    String name = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-    if (name.startsWith("ROLE_")) {
-      name = name.substring(5);
-    }
     for (Role role : values()) {
-      if (role.name().equals(name)) {
+      if (role.name().equals(value)) {
         return Optional.of(role);
       }
     }

@@ -1,6 +1,7 @@
 package dev.lattice.gateway.security;
 
 import static dev.lattice.gateway.security.Role.ADMIN;
+import static dev.lattice.gateway.security.Role.BRAND;
 import static dev.lattice.gateway.security.Role.COMPLIANCE;
 import static dev.lattice.gateway.security.Role.NETWORK_ADMIN;
 import static dev.lattice.gateway.security.Role.SERVICE;
@@ -13,7 +14,10 @@ import jakarta.servlet.DispatcherType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
@@ -31,8 +35,15 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
@@ -41,9 +52,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who may call what. Deny by default: every path not listed here is refused, and only health and
- * the API docs are anonymous. This class is the role-by-endpoint matrix; tenancy (a network admin
- * acts for one network, a brand for one brand) is checked here too, from the path's {@code
- * {networkId}} and {@code {brandId}} variables.
+ * the API docs are anonymous. This class is the role-by-endpoint matrix; tenancy that a path names
+ * (a network admin acts for one network, a brand for one brand) is checked here too, from the
+ * path's {@code {networkId}} and {@code {brandId}} variables. Tenancy that only the request's data
+ * names is checked where the data is read: the events' source network and the offers' brand in
+ * {@code IngestService}, the member's networks in {@code MemberTenancy}, the queried document in
+ * the OPA data API. The README's "who can see and do what" table is the whole picture; {@code
+ * AccessMatrixIT} tests it call by call.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -58,7 +73,14 @@ public class SecurityConfiguration {
         properties.apiKeyFile() != null
             ? properties.apiKeyFile()
             : dataDir.resolve("security").resolve("api-keys.json");
-    return new ApiKeyStore(file, Clock.systemUTC());
+    byte[] pepper =
+        OwnerOnlyFiles.readOrCreateSecret(file.resolveSibling("api-key-pepper.secret"), 32);
+    return new ApiKeyStore(file, pepper, Clock.systemUTC());
+  }
+
+  @Bean
+  CredentialValidity credentialValidity(ApiKeyStore store) {
+    return new CredentialValidity(store, Clock.systemUTC());
   }
 
   @Bean
@@ -87,13 +109,39 @@ public class SecurityConfiguration {
         .build();
   }
 
+  /**
+   * What every bearer token must satisfy, whichever decoder checked its signature: an {@code exp}
+   * (tokens that never expire are refused), not expired or not yet valid, and the configured issuer
+   * ({@code lattice.security.jwt.issuer}, else Spring's {@code issuer-uri}) and audience when set.
+   */
+  static OAuth2TokenValidator<Jwt> tokenValidator(
+      GatewaySecurityProperties.Jwt settings, String springIssuer) {
+    List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+    validators.add(new JwtClaimValidator<Instant>(JwtClaimNames.EXP, java.util.Objects::nonNull));
+    validators.add(new JwtTimestampValidator());
+    String issuer =
+        settings.issuer() != null && !settings.issuer().isBlank()
+            ? settings.issuer()
+            : springIssuer;
+    if (issuer != null && !issuer.isBlank()) {
+      validators.add(new JwtIssuerValidator(issuer));
+    }
+    if (settings.audience() != null && !settings.audience().isBlank()) {
+      validators.add(
+          new JwtClaimValidator<List<String>>(
+              JwtClaimNames.AUD, aud -> aud != null && aud.contains(settings.audience())));
+    }
+    return new DelegatingOAuth2TokenValidator<>(validators);
+  }
+
   @Bean
   SecurityFilterChain latticeSecurity(
       HttpSecurity http,
       ApiKeyStore store,
       ProblemSecurityHandlers problems,
       GatewaySecurityProperties properties,
-      ObjectProvider<JwtDecoder> jwtDecoder)
+      ObjectProvider<JwtDecoder> jwtDecoder,
+      @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri:}") String springIssuer)
       throws Exception {
     http.csrf(c -> c.disable()) // stateless API: no cookies, no sessions
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -106,6 +154,12 @@ public class SecurityConfiguration {
         .addFilterBefore(
             new ApiKeyAuthenticationFilter(store, problems), BasicAuthenticationFilter.class);
     JwtDecoder decoder = jwtDecoder.getIfAvailable();
+    if (decoder instanceof NimbusJwtDecoder nimbus) {
+      nimbus.setJwtValidator(tokenValidator(properties.jwt(), springIssuer));
+    } else if (decoder != null) {
+      throw new IllegalStateException(
+          "The JwtDecoder bean is not a NimbusJwtDecoder; Lattice cannot enforce exp/iss/aud on it");
+    }
     if (decoder != null) {
       http.oauth2ResourceServer(
           o ->
@@ -129,13 +183,28 @@ public class SecurityConfiguration {
                 .requestMatchers(
                     GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
                 .permitAll()
+                // The web console's static files and browser libraries: public code, no data. The
+                // console signs in with the user's own key and every API call below is checked.
+                .requestMatchers(GET, "/console", "/console/", "/console/**", "/webjars/**")
+                .permitAll()
+                // Who am I: the console asks after sign-in which views the roles may use
+                .requestMatchers(GET, "/api/v1/me")
+                .authenticated()
+                // The installation at a glance: counts only
+                .requestMatchers(GET, "/api/v1/overview")
+                .access(any(ADMIN, COMPLIANCE))
                 // Installation administration
                 .requestMatchers("/api/v1/admin/**")
                 .access(any(ADMIN))
-                // Ingest
+                // Ingest: offers come from the brand that makes them (the service checks that
+                // every offer names the caller's brand); everything else from a network's service
+                // (the service checks each event's source network)
+                .requestMatchers(POST, "/api/v1/events/offers", "/api/v1/events/offers/batch")
+                .access(any(BRAND, ADMIN))
                 .requestMatchers(POST, "/api/v1/events/**")
                 .access(any(SERVICE, ADMIN))
-                // Consent and members' rights, relayed by the member's network service
+                // Consent and members' rights, relayed by the member's network service (a SERVICE
+                // caller is limited to its network's members by MemberTenancy)
                 .requestMatchers(GET, "/api/v1/members/{memberId}/consents")
                 .access(any(SERVICE, ADMIN, COMPLIANCE))
                 .requestMatchers(PUT, "/api/v1/members/{memberId}/consents/{purpose}")

@@ -5,13 +5,8 @@ import dev.lattice.gateway.kafka.ProvisioningReport;
 import dev.lattice.policy.DecisionService;
 import dev.lattice.streams.LatticeStreams;
 import dev.lattice.streams.TopologySettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.beans.factory.annotation.Value;
@@ -78,28 +73,8 @@ public class TopologyConfiguration {
     if (properties.pseudonymSecret() != null && !properties.pseudonymSecret().isBlank()) {
       return properties.pseudonymSecret().getBytes(StandardCharsets.UTF_8);
     }
-    Path file = streamsDir.resolve("pseudonym.secret");
-    try {
-      if (Files.exists(file)) {
-        return Base64.getDecoder().decode(Files.readString(file).trim());
-      }
-      byte[] secret = new byte[32];
-      new SecureRandom().nextBytes(secret);
-      Files.createDirectories(streamsDir);
-      // Readable by the owner only (0600) where the file system has POSIX permissions: pseudonyms
-      // and the insight noise key derive from it.
-      if (Files.getFileStore(streamsDir).supportsFileAttributeView("posix")) {
-        Files.createFile(
-            file,
-            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-      }
-      Files.writeString(file, Base64.getEncoder().encodeToString(secret));
-      return secret;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read or create the pseudonym secret " + file, e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(file + " is not base64; delete it to create a new one", e);
-    }
+    // Owner-only (0600): whoever reads it can link pseudonyms back to member ids.
+    return dev.lattice.gateway.security.OwnerOnlyFiles.readOrCreateSecret(
+        streamsDir.resolve("pseudonym.secret"), 32);
   }
 }

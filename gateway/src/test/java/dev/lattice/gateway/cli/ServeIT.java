@@ -33,6 +33,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 class ServeIT {
   private static final String TOPIC = TopicCatalogue.NETWORKS.name();
+  private static final String ADMIN_KEY_PROPERTY = "lattice.security.bootstrap-admin-key";
+  private static final String ADMIN_KEY = "serve-it-admin-key-of-at-least-32-characters";
 
   @Test
   void serveIsHealthyAndASecondServeOnTheSameDataDirectoryFindsItsTopicsAndRecords()
@@ -41,7 +43,21 @@ class ServeIT {
     ServeCommand.Options options = new ServeCommand.Options(freePort(), dataDir, 0);
     ServeCommand serve = new ServeCommand(name -> null);
     PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    // Health details are for an authenticated ADMIN only.
+    String previous = System.setProperty(ADMIN_KEY_PROPERTY, ADMIN_KEY);
+    try {
+      serveTwice(serve, options, out);
+    } finally {
+      if (previous == null) {
+        System.clearProperty(ADMIN_KEY_PROPERTY);
+      } else {
+        System.setProperty(ADMIN_KEY_PROPERTY, previous);
+      }
+    }
+  }
 
+  private static void serveTwice(ServeCommand serve, ServeCommand.Options options, PrintStream out)
+      throws Exception {
     try (ConfigurableApplicationContext first = serve.start(options, out)) {
       assertThat(health(options.port()))
           .contains("\"status\":\"UP\"")
@@ -82,6 +98,7 @@ class ServeIT {
       HttpResponse<String> response =
           client.send(
               HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                  .header("X-Api-Key", ADMIN_KEY)
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);

@@ -7,12 +7,14 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.lattice.gateway.support.GatewayHttp;
 import dev.lattice.gateway.support.GatewayHttp.Response;
 import dev.lattice.gateway.support.GatewayIntegrationTest;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class AuthenticationIT extends GatewayIntegrationTest {
@@ -111,7 +113,7 @@ class AuthenticationIT extends GatewayIntegrationTest {
     String token = token(JWT_SECRET, Map.of("roles", List.of("BRAND"), "brand", "brand-jwt"));
 
     assertThat(http().withBearer(token).status("GET", "/api/v1/brands/brand-jwt/insights", null))
-        .isNotIn(401, 403);
+        .isEqualTo(404); // authenticated and let through; the brand does not exist
     assertThat(http().withBearer(token).get("/api/v1/brands/brand-other/insights").status())
         .isEqualTo(403);
   }
@@ -141,6 +143,8 @@ class AuthenticationIT extends GatewayIntegrationTest {
     JWTClaimsSet claims =
         new JWTClaimsSet.Builder()
             .subject("old")
+            .issuer(JWT_ISSUER)
+            .audience(JWT_AUDIENCE)
             .claim("roles", List.of("ADMIN"))
             .expirationTime(Date.from(Instant.now().minusSeconds(3600)))
             .build();
@@ -150,10 +154,149 @@ class AuthenticationIT extends GatewayIntegrationTest {
     assertThat(http().withBearer(jwt.serialize()).get("/api/v1/policies").status()).isEqualTo(401);
   }
 
+  @Test
+  void aBearerTokenWithoutExpirationGets401() throws Exception {
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .subject("forever")
+            .issuer(JWT_ISSUER)
+            .audience(JWT_AUDIENCE)
+            .claim("roles", List.of("ADMIN"))
+            .build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+    jwt.sign(new MACSigner(JWT_SECRET));
+
+    assertThat(http().withBearer(jwt.serialize()).get("/api/v1/policies").status()).isEqualTo(401);
+  }
+
+  @Test
+  void aBearerTokenFromAnotherIssuerGets401() throws Exception {
+    String token =
+        token(JWT_SECRET, Map.of("roles", List.of("ADMIN"), "iss", "https://elsewhere.test"));
+
+    assertThat(http().withBearer(token).get("/api/v1/policies").status()).isEqualTo(401);
+  }
+
+  @Test
+  void aBearerTokenForAnotherAudienceGets401() throws Exception {
+    String token = token(JWT_SECRET, Map.of("roles", List.of("ADMIN"), "aud", "another-api"));
+
+    assertThat(http().withBearer(token).get("/api/v1/policies").status()).isEqualTo(401);
+  }
+
+  @Test
+  void roleNamesMatchExactlySoLookAlikesGrantNothing() throws Exception {
+    String token =
+        token(JWT_SECRET, Map.of("roles", List.of("admin", "role_admin", "ROLE_ADMIN", "Admin")));
+
+    Response response = http().withBearer(token).get("/api/v1/policies");
+
+    assertThat(response.status()).isEqualTo(401);
+    assertThat(response.json().get("detail").asString()).contains("no Lattice role");
+  }
+
+  @Test
+  void aServiceTokenWithoutItsNetworkClaimGets401() throws Exception {
+    String token = token(JWT_SECRET, Map.of("roles", List.of("SERVICE")));
+
+    Response response = http().withBearer(token).get("/api/v1/members/m-jwt/consents");
+
+    assertThat(response.status()).isEqualTo(401);
+    assertThat(response.json().get("detail").asString()).contains("network");
+  }
+
+  @Test
+  void aServiceTokenActsForTheNetworkInItsClaim() throws Exception {
+    String token = token(JWT_SECRET, Map.of("roles", List.of("SERVICE"), "network", "jwt-net"));
+    String event =
+        """
+        {"header": {"event_id": "evt-jwt-%s", "event_type": "member_data",
+                    "source_network": "%s", "subject_member": "m-jwt",
+                    "occurred_at": "2026-11-23T10:00:00Z"},
+         "purpose": "marketing", "kind": "profile", "personal": {"interests": ["maps"]}}
+        """;
+    GatewayHttp bearer = http().withBearer(token);
+
+    Response own =
+        bearer.post("/api/v1/events/member-data", event.formatted(UUID.randomUUID(), "jwt-net"));
+    Response other =
+        bearer.post("/api/v1/events/member-data", event.formatted(UUID.randomUUID(), "net-x"));
+
+    assertThat(own.status()).as(own.body()).isEqualTo(202);
+    assertThat(other.status()).as(other.body()).isEqualTo(403);
+    assertThat(other.json().get("errors").get(0).get("path").asString())
+        .isEqualTo("$.header.source_network");
+  }
+
+  @Test
+  void anUnscopedServiceKeyFromAnEarlierVersionGets401WithAClearDetail() {
+    Response response = as(LEGACY_UNSCOPED_SERVICE_KEY).get("/api/v1/members/m-legacy/consents");
+
+    assertThat(response.status()).isEqualTo(401);
+    assertThat(response.json().get("detail").asString())
+        .contains("names no network")
+        .contains("\"role\":\"SERVICE\",\"scope\":");
+  }
+
+  @Test
+  void anUnscopedServiceKeyCanNoLongerBeCreated() {
+    Response response = asAdmin().post("/api/v1/admin/api-keys", Map.of("role", "SERVICE"));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$.scope");
+  }
+
+  @Test
+  void anonymousHealthShowsOnlyTheStatus() {
+    Response response = http().get("/actuator/health");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.json().get("status").asString()).isEqualTo("UP");
+    // Only the status (and the names of the liveness/readiness probe groups): no components, no
+    // bootstrap servers, cluster id or data directory.
+    assertThat(response.json().propertyNames()).isSubsetOf("status", "groups");
+    assertThat(response.body()).doesNotContain("kafka", "bootstrap", "cluster", "dir");
+  }
+
+  @Test
+  void healthDetailsAreForAnAuthenticatedAdminOnly() {
+    Response admin = asAdmin().get("/actuator/health");
+    Response compliance = as(keyFor(Role.COMPLIANCE, null)).get("/actuator/health");
+
+    assertThat(admin.json().get("components").has("kafka")).isTrue();
+    assertThat(compliance.json().has("components")).isFalse();
+  }
+
+  @Test
+  void secretFilesAreReadableByTheirOwnerOnly() throws Exception {
+    for (String file :
+        List.of(
+            "security/api-keys.json",
+            "security/api-key-pepper.secret",
+            "streams/pseudonym.secret")) {
+      assertThat(
+              java.nio.file.Files.getPosixFilePermissions(dataDir().resolve(file)).stream()
+                  .map(Object::toString))
+          .as(file)
+          .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+    }
+  }
+
+  @Test
+  void theKeyFileHoldsPepperedHashesOnly() throws Exception {
+    String stored =
+        java.nio.file.Files.readString(dataDir().resolve("security").resolve("api-keys.json"));
+
+    assertThat(stored).doesNotContain(ADMIN_KEY).contains("\"hashScheme\":\"hmac-sha256\"");
+    assertThat(stored).doesNotContain(ApiKeyStore.legacyHash(ADMIN_KEY));
+  }
+
   static String token(String secret, Map<String, Object> extraClaims) throws Exception {
     JWTClaimsSet.Builder claims =
         new JWTClaimsSet.Builder()
             .subject("someone")
+            .issuer(JWT_ISSUER)
+            .audience(JWT_AUDIENCE)
             .issueTime(new Date())
             .expirationTime(Date.from(Instant.now().plusSeconds(600)));
     extraClaims.forEach(claims::claim);

@@ -18,6 +18,7 @@ public final class SseClient implements AutoCloseable {
   private final List<Event> events = new CopyOnWriteArrayList<>();
   private final CompletableFuture<HttpResponse<Stream<String>>> response;
   private volatile Stream<String> lines;
+  private volatile boolean ended;
 
   public SseClient(URI uri, String apiKey) {
     HttpRequest request =
@@ -52,6 +53,7 @@ public final class SseClient implements AutoCloseable {
           } catch (RuntimeException e) {
             // stream closed by close()
           }
+          ended = true;
         });
   }
 
@@ -61,6 +63,11 @@ public final class SseClient implements AutoCloseable {
 
   public List<Event> events(String name) {
     return events.stream().filter(e -> e.name().equals(name)).toList();
+  }
+
+  /** True once the server ended the stream (or it was closed). */
+  public boolean ended() {
+    return ended;
   }
 
   public int status() {

@@ -21,7 +21,18 @@ class BrandConfiguration {
    */
   @Bean
   DeliveryStreams deliveryStreams(
-      KafkaBroker broker, @Value("${lattice.brands.stream-timeout:30m}") Duration streamTimeout) {
-    return new DeliveryStreams(broker.clientProperties(), streamTimeout);
+      KafkaBroker broker,
+      @Value("${lattice.brands.stream-timeout:30m}") Duration streamTimeout,
+      dev.lattice.gateway.limits.RequestLimits limits) {
+    return new DeliveryStreams(
+        broker.clientProperties(), streamTimeout, limits.maxStreamsPerBrand());
+  }
+
+  @Bean
+  SubscriptionValidator subscriptionValidator(
+      dev.lattice.gateway.api.networks.NetworkService networks,
+      dev.lattice.gateway.limits.RequestLimits limits) {
+    return new SubscriptionValidator(
+        id -> networks.find(id).isPresent(), limits.maxSubscriptionEntries());
   }
 }

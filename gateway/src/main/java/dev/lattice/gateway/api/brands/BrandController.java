@@ -50,6 +50,8 @@ public class BrandController {
   private final TopicProvisioner provisioner;
   private final Clock clock = Clock.systemUTC();
   private final dev.lattice.gateway.api.networks.NetworkService networks;
+  private final SubscriptionValidator subscriptions;
+  private final dev.lattice.gateway.security.CredentialValidity credentials;
 
   private final ObjectProvider<LatticeStreams> topologies;
 
@@ -58,9 +60,13 @@ public class BrandController {
       DeliveryStreams streams,
       TopicProvisioner provisioner,
       dev.lattice.gateway.api.networks.NetworkService networks,
+      SubscriptionValidator subscriptions,
+      dev.lattice.gateway.security.CredentialValidity credentials,
       ObjectProvider<LatticeStreams> topologies) {
     this.topologies = topologies;
     this.networks = networks;
+    this.subscriptions = subscriptions;
+    this.credentials = credentials;
     this.brands = brands;
     this.streams = streams;
     this.provisioner = provisioner;
@@ -112,6 +118,7 @@ public class BrandController {
   @Operation(summary = "Subscribe the brand's delivery stream to networks and offer categories")
   public Brand subscribe(@PathVariable String brandId, @RequestBody CreateSubscription body) {
     brand(brandId);
+    subscriptions.validate(body.networks(), body.categories());
     Brand.Subscription subscription =
         new Brand.Subscription(
             "sub-" + UUID.randomUUID(), body.networks(), body.categories(), clock.instant());
@@ -159,7 +166,8 @@ public class BrandController {
       @PathVariable String brandId,
       @Parameter(description = "latest (default) or earliest")
           @RequestParam(defaultValue = "latest")
-          String from) {
+          String from,
+      @AuthenticationPrincipal LatticePrincipal caller) {
     if (!from.equals("latest") && !from.equals("earliest")) {
       throw new InvalidRequestException(
           "Unknown stream start", List.of(new FieldProblem("from", "must be latest or earliest")));
@@ -171,7 +179,11 @@ public class BrandController {
       this.networks.list().forEach(n -> networks.add(n.getNetworkId()));
     }
     return streams.open(
-        brandId, List.copyOf(networks), from.equals("earliest"), () -> brand(brandId));
+        brandId,
+        List.copyOf(networks),
+        from.equals("earliest"),
+        () -> brand(brandId),
+        credentials.of(caller));
   }
 
   @GetMapping("/{brandId}/insights")

@@ -1,5 +1,6 @@
 package dev.lattice.gateway.api.brands;
 
+import dev.lattice.gateway.problem.TooManyRequestsException;
 import dev.lattice.schemas.AvroJson;
 import dev.lattice.schemas.TopicCatalogue;
 import dev.lattice.schemas.avro.OfferDelivery;
@@ -31,27 +32,77 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * virtual thread; the stream starts at the end of the topic (or at its beginning with {@code
  * from=earliest}) and its position is fixed before the first event ({@code ready}) is sent, so a
  * client that waited for {@code ready} misses nothing written afterwards.
+ *
+ * <p>A brand holds at most {@code maxStreamsPerBrand} streams open at once (a 429 problem beyond).
+ * A stream ends within a second once its caller's credential is revoked or expires (the pump checks
+ * it on every poll, every 250 ms).
  */
 public final class DeliveryStreams {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryStreams.class);
   private final Map<String, Object> clientProperties;
   private final Duration streamTimeout;
+  private final int maxStreamsPerBrand;
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> openStreams =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
-  public DeliveryStreams(Map<String, Object> clientProperties, Duration streamTimeout) {
+  public DeliveryStreams(
+      Map<String, Object> clientProperties, Duration streamTimeout, int maxStreamsPerBrand) {
     this.clientProperties = Map.copyOf(clientProperties);
     this.streamTimeout = streamTimeout;
+    this.maxStreamsPerBrand = maxStreamsPerBrand;
   }
 
-  /** Opens a stream of the brand's deliveries from the output topics of {@code networks}. */
+  /** How many streams of {@code brandId} are open on this instance. */
+  public int openStreams(String brandId) {
+    var count = openStreams.get(brandId);
+    return count == null ? 0 : count.get();
+  }
+
+  /**
+   * Opens a stream of the brand's deliveries from the output topics of {@code networks}.
+   *
+   * @param stillAuthorized checked on every poll; the stream ends once it answers false
+   * @throws TooManyRequestsException when the brand already holds the most streams allowed
+   */
   public SseEmitter open(
-      String brandId, List<String> networks, boolean fromEarliest, Supplier<Brand> brand) {
+      String brandId,
+      List<String> networks,
+      boolean fromEarliest,
+      Supplier<Brand> brand,
+      java.util.function.BooleanSupplier stillAuthorized) {
+    var count =
+        openStreams.computeIfAbsent(brandId, b -> new java.util.concurrent.atomic.AtomicInteger());
+    if (count.incrementAndGet() > maxStreamsPerBrand) {
+      count.decrementAndGet();
+      throw new TooManyRequestsException(
+          "Brand '" + brandId + "' already has " + maxStreamsPerBrand + " delivery streams open",
+          maxStreamsPerBrand,
+          "lattice.limits.max-streams-per-brand");
+    }
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release =
+        () -> {
+          if (released.compareAndSet(false, true)) {
+            count.decrementAndGet();
+          }
+        };
     SseEmitter emitter = new SseEmitter(streamTimeout.toMillis());
     AtomicBoolean open = new AtomicBoolean(true);
-    emitter.onCompletion(() -> open.set(false));
+    emitter.onCompletion(
+        () -> {
+          open.set(false);
+          release.run();
+        });
     emitter.onTimeout(() -> open.set(false));
     emitter.onError(e -> open.set(false));
-    KafkaConsumer<String, byte[]> consumer = consumer(brandId);
+    KafkaConsumer<String, byte[]> consumer;
+    try {
+      consumer = consumer(brandId);
+    } catch (RuntimeException e) {
+      release.run();
+      throw e;
+    }
     List<TopicPartition> partitions = new ArrayList<>();
     for (String network : networks) {
       String topic = TopicCatalogue.networkOutput(network).name();
@@ -68,7 +119,14 @@ public final class DeliveryStreams {
     partitions.forEach(consumer::position); // resolve the start now, before "ready"
     Thread.ofVirtual()
         .name("sse-" + brandId)
-        .start(() -> pump(brandId, consumer, emitter, open, brand));
+        .start(
+            () -> {
+              try {
+                pump(brandId, consumer, emitter, open, brand, stillAuthorized);
+              } finally {
+                release.run();
+              }
+            });
     return emitter;
   }
 
@@ -77,7 +135,8 @@ public final class DeliveryStreams {
       KafkaConsumer<String, byte[]> consumer,
       SseEmitter emitter,
       AtomicBoolean open,
-      Supplier<Brand> brand) {
+      Supplier<Brand> brand,
+      java.util.function.BooleanSupplier stillAuthorized) {
     long lastBeat = System.nanoTime();
     try (consumer) {
       emitter.send(
@@ -85,6 +144,10 @@ public final class DeliveryStreams {
               .name("ready")
               .data("{\"brand\":\"" + brandId + "\"}", MediaType.APPLICATION_JSON));
       while (open.get()) {
+        if (!stillAuthorized.getAsBoolean()) {
+          LOGGER.info("Delivery stream closed: credential revoked or expired brand={}", brandId);
+          break;
+        }
         if (consumer.assignment().isEmpty()) {
           Thread.sleep(250); // no network to read yet; keep the connection with heartbeats
         }
@@ -151,8 +214,10 @@ public final class DeliveryStreams {
       while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
           && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          // Only this brand's records, even if another brand's record reached this topic.
           if (BrandOutputs.decode(record.value()).orElse(null)
-              instanceof dev.lattice.schemas.avro.InsightRecord insight) {
+                  instanceof dev.lattice.schemas.avro.InsightRecord insight
+              && brandId.equals(insight.getBrand())) {
             out.addLast(insight);
             if (out.size() > limit) {
               out.removeFirst();

@@ -1,5 +1,6 @@
 package dev.lattice.gateway.api.consent;
 
+import dev.lattice.gateway.api.members.MemberTenancy;
 import dev.lattice.gateway.security.LatticePrincipal;
 import dev.lattice.schemas.avro.ConsentState;
 import io.swagger.v3.oas.annotations.Operation;
@@ -27,7 +28,9 @@ import org.springframework.web.bind.annotation.RestController;
  * Members' consent, relayed by their network's service. Every change answers with a consent
  * receipt: 200 when the ledger applied it (the receipt carries the ledger version), 202 when it was
  * accepted but not yet applied within {@code lattice.consent.confirm-timeout}. A {@code Sec-GPC: 1}
- * header on any call is recorded as an opt-out of sharing with brands.
+ * header on any call is recorded as an opt-out of sharing with brands. A SERVICE key acts for its
+ * network's members only and records every change with its network as the source ({@link
+ * MemberTenancy}).
  */
 @RestController
 @RequestMapping("/api/v1/members/{memberId}/consents")
@@ -35,9 +38,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class ConsentController {
 
   private final ConsentService consent;
+  private final MemberTenancy tenancy;
 
-  public ConsentController(ConsentService consent) {
+  public ConsentController(ConsentService consent, MemberTenancy tenancy) {
     this.consent = consent;
+    this.tenancy = tenancy;
   }
 
   /** A grant: scope (networks), data categories, recipients, legal basis and expiry. */
@@ -95,19 +100,23 @@ public class ConsentController {
           String gpc,
       @AuthenticationPrincipal LatticePrincipal caller) {
     GrantBody b = body == null ? new GrantBody(null, null, null, null, null, null) : body;
-    return answer(
-        consent.grant(
-            memberId,
-            purpose,
-            new ConsentService.Grant(
-                b.networks(),
-                b.categories(),
-                b.recipients(),
-                b.legalBasis(),
-                b.expiresAt(),
-                b.sourceNetwork()),
-            gpc(gpc),
-            caller.name()));
+    String source = tenancy.requireConsentChange(caller, memberId, b.sourceNetwork());
+    ResponseEntity<ConsentReceipt> answer =
+        answer(
+            consent.grant(
+                memberId,
+                purpose,
+                new ConsentService.Grant(
+                    b.networks(),
+                    b.categories(),
+                    b.recipients(),
+                    b.legalBasis(),
+                    b.expiresAt(),
+                    source),
+                gpc(gpc),
+                caller.name()));
+    tenancy.joined(memberId, source);
+    return answer;
   }
 
   @DeleteMapping("/{purpose}")
@@ -118,7 +127,11 @@ public class ConsentController {
       @RequestParam(required = false) String sourceNetwork,
       @RequestHeader(name = "Sec-GPC", required = false) String gpc,
       @AuthenticationPrincipal LatticePrincipal caller) {
-    return answer(consent.withdraw(memberId, purpose, gpc(gpc), sourceNetwork, caller.name()));
+    String source = tenancy.requireConsentChange(caller, memberId, sourceNetwork);
+    ResponseEntity<ConsentReceipt> answer =
+        answer(consent.withdraw(memberId, purpose, gpc(gpc), source, caller.name()));
+    tenancy.joined(memberId, source);
+    return answer;
   }
 
   @PostMapping("/tcf")
@@ -128,14 +141,21 @@ public class ConsentController {
       @RequestBody TcfBody body,
       @RequestHeader(name = "Sec-GPC", required = false) String gpc,
       @AuthenticationPrincipal LatticePrincipal caller) {
-    return answer(
-        consent.importTcf(
-            memberId, body.tcString(), gpc(gpc), body.sourceNetwork(), caller.name()));
+    String source =
+        tenancy.requireConsentChange(caller, memberId, body == null ? null : body.sourceNetwork());
+    ResponseEntity<ConsentReceipt> answer =
+        answer(
+            consent.importTcf(
+                memberId, body == null ? null : body.tcString(), gpc(gpc), source, caller.name()));
+    tenancy.joined(memberId, source);
+    return answer;
   }
 
   @GetMapping
   @Operation(summary = "The member's current consent state and recent history")
-  public ConsentView get(@PathVariable String memberId) {
+  public ConsentView get(
+      @PathVariable String memberId, @AuthenticationPrincipal LatticePrincipal caller) {
+    tenancy.requireReadable(caller, memberId);
     return consent.state(memberId).map(ConsentController::view).orElseGet(() -> empty(memberId));
   }
 

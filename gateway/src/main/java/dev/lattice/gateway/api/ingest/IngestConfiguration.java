@@ -11,7 +11,10 @@ import org.springframework.context.annotation.Configuration;
 class IngestConfiguration {
   @Bean
   IngestService ingestService(
-      EventPublisher publisher, MemberKeyring keyring, IngestSettings settings) {
-    return new IngestService(publisher, keyring, settings.dedupWindow());
+      EventPublisher publisher,
+      MemberKeyring keyring,
+      IngestSettings settings,
+      dev.lattice.gateway.api.members.MemberTenancy tenancy) {
+    return new IngestService(publisher, keyring, settings.dedupWindow(), tenancy);
   }
 }

@@ -4,6 +4,7 @@ import dev.lattice.gateway.problem.FieldProblem;
 import dev.lattice.gateway.problem.InvalidRequestException;
 import dev.lattice.gateway.problem.PayloadTooLargeException;
 import dev.lattice.gateway.problem.ResourceNotFoundException;
+import dev.lattice.gateway.security.LatticePrincipal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -30,7 +32,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 @RequestMapping("/api/v1/events")
-@Tag(name = "Ingest", description = "Events from network services (SERVICE, ADMIN)")
+@Tag(
+    name = "Ingest",
+    description =
+        "Events from a network's SERVICE key (its own source_network only), offers from their"
+            + " BRAND key, anything from ADMIN")
 public class IngestController {
 
   private final IngestService ingest;
@@ -66,10 +72,11 @@ public class IngestController {
           String type,
       @io.swagger.v3.oas.annotations.parameters.RequestBody(
               content = @Content(schema = @Schema(type = "object")))
-          HttpServletRequest request) {
+          HttpServletRequest request,
+      @AuthenticationPrincipal LatticePrincipal caller) {
     EventType eventType = type(type);
     return ResponseEntity.status(HttpStatus.ACCEPTED)
-        .body(AcceptedEvent.of(ingest.ingest(eventType, body(request))));
+        .body(AcceptedEvent.of(ingest.ingest(eventType, body(request), caller)));
   }
 
   @PostMapping(path = "/{type}/batch", consumes = "application/json")
@@ -82,10 +89,13 @@ public class IngestController {
       @PathVariable String type,
       @io.swagger.v3.oas.annotations.parameters.RequestBody(
               content = @Content(schema = @Schema(type = "array")))
-          HttpServletRequest request) {
+          HttpServletRequest request,
+      @AuthenticationPrincipal LatticePrincipal caller) {
     EventType eventType = type(type);
     List<AcceptedEvent> accepted =
-        ingest.ingestBatch(eventType, body(request)).stream().map(AcceptedEvent::of).toList();
+        ingest.ingestBatch(eventType, body(request), caller).stream()
+            .map(AcceptedEvent::of)
+            .toList();
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .body(new AcceptedBatch(accepted.size(), accepted));
   }

@@ -1,9 +1,13 @@
 package dev.lattice.gateway.api.ingest;
 
+import dev.lattice.gateway.api.members.MemberTenancy;
 import dev.lattice.gateway.events.EventPublisher;
 import dev.lattice.gateway.events.MemberKeyring;
 import dev.lattice.gateway.problem.FieldProblem;
+import dev.lattice.gateway.problem.ForbiddenException;
 import dev.lattice.gateway.problem.InvalidRequestException;
+import dev.lattice.gateway.security.LatticePrincipal;
+import dev.lattice.gateway.security.Role;
 import dev.lattice.schemas.AvroCodec;
 import dev.lattice.schemas.AvroJson;
 import dev.lattice.schemas.PersonalRecords;
@@ -26,10 +30,16 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Validates ingested JSON against the event's Avro schema, seals its personal part with the
- * member's key, and writes it to the ingest topic. Idempotent by event id within a bounded window
- * of recently accepted ids (see {@code lattice.ingest.dedup-window}); the topology deduplicates
- * again downstream.
+ * Validates ingested JSON against the event's Avro schema, checks that the caller acts for the
+ * event's tenant, seals its personal part with the member's key, and writes it to the ingest topic.
+ *
+ * <p>Tenancy: a SERVICE caller ingests only events whose {@code header.source_network} is its
+ * network; a BRAND caller only offers whose {@code brand} is its brand; ADMIN anything (which
+ * endpoints each role reaches is the security configuration's). A violation is a 403 listing every
+ * offending path, and nothing of the request is written. An accepted event with a subject member
+ * makes that member a member of its source network ({@link MemberTenancy}). Idempotent by event id
+ * within a bounded window of recently accepted ids (see {@code lattice.ingest.dedup-window}); the
+ * topology deduplicates again downstream.
  */
 public final class IngestService {
 
@@ -43,10 +53,13 @@ public final class IngestService {
   private final EventPublisher publisher;
   private final MemberKeyring keyring;
   private final Set<String> recentIds;
+  private final MemberTenancy tenancy;
 
-  public IngestService(EventPublisher publisher, MemberKeyring keyring, int dedupWindow) {
+  public IngestService(
+      EventPublisher publisher, MemberKeyring keyring, int dedupWindow, MemberTenancy tenancy) {
     this.publisher = publisher;
     this.keyring = keyring;
+    this.tenancy = tenancy;
     this.recentIds =
         Collections.synchronizedSet(
             Collections.newSetFromMap(
@@ -58,14 +71,15 @@ public final class IngestService {
                 }));
   }
 
-  /** Validates and writes one event. */
-  public Accepted ingest(EventType type, JsonNode json) {
+  /** Validates and writes one event on behalf of {@code caller}. */
+  public Accepted ingest(EventType type, JsonNode json, LatticePrincipal caller) {
     List<FieldProblem> errors = new ArrayList<>();
     Validated event = validate(type, json, "$", errors);
     if (!errors.isEmpty()) {
       throw new InvalidRequestException(
           "The " + type.path() + " event has " + errors.size() + " error(s)", errors);
     }
+    requireTenant(List.of(event), caller, "$");
     return write(event);
   }
 
@@ -73,7 +87,7 @@ public final class IngestService {
    * Validates every event of the batch first; writes none of them unless all are valid, then writes
    * them in order.
    */
-  public List<Accepted> ingestBatch(EventType type, JsonNode array) {
+  public List<Accepted> ingestBatch(EventType type, JsonNode array, LatticePrincipal caller) {
     if (array == null || !array.isArray()) {
       throw new InvalidRequestException(
           "A batch is a JSON array of events",
@@ -92,7 +106,57 @@ public final class IngestService {
       throw new InvalidRequestException(
           "The batch has " + errors.size() + " error(s); no event of it was accepted", errors);
     }
+    requireTenant(events, caller, null);
     return events.stream().map(this::write).toList();
+  }
+
+  /**
+   * Refuses (403) events the caller does not act for, listing every one.
+   *
+   * @param single the path of a single event ({@code $}), or null for a batch ({@code $[i]})
+   */
+  private static void requireTenant(
+      List<Validated> events, LatticePrincipal caller, String single) {
+    if (caller.has(Role.ADMIN)) {
+      return;
+    }
+    List<FieldProblem> errors = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      Validated event = events.get(i);
+      String at = single != null ? single : "$[" + i + "]";
+      if (event.type() == EventType.OFFERS) {
+        String brand = String.valueOf(event.record().get("brand"));
+        if (!caller.has(Role.BRAND) || !brand.equals(caller.brand())) {
+          errors.add(
+              new FieldProblem(
+                  at + ".brand",
+                  "is '"
+                      + brand
+                      + "'; "
+                      + (caller.has(Role.BRAND)
+                          ? "this key publishes the offers of brand '" + caller.brand() + "' only"
+                          : "offers are published by their brand's key")));
+        }
+      } else {
+        String network = ((EventHeader) event.record().get("header")).getSourceNetwork();
+        if (!caller.has(Role.SERVICE) || !network.equals(caller.network())) {
+          errors.add(
+              new FieldProblem(
+                  at + ".header.source_network",
+                  "is '"
+                      + network
+                      + "'; "
+                      + (caller.has(Role.SERVICE)
+                          ? "this key ingests the events of network '" + caller.network() + "' only"
+                          : "events are ingested by their network's SERVICE key")));
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ForbiddenException(
+          errors.size() + " event(s) name a tenant this key does not act for; nothing was accepted",
+          errors);
+    }
   }
 
   private Validated validate(EventType type, JsonNode json, String at, List<FieldProblem> errors) {
@@ -154,6 +218,9 @@ public final class IngestService {
       byte[] bytes = encode(record);
       String key = header.getSubjectMember() != null ? header.getSubjectMember() : event.eventId();
       publisher.publish(topic, key, bytes, Map.of("lattice-event-id", event.eventId()));
+      if (header.getSubjectMember() != null && !header.getSubjectMember().isBlank()) {
+        tenancy.joined(header.getSubjectMember(), header.getSourceNetwork());
+      }
       LOGGER.debug("Accepted eventId={} topic={}", event.eventId(), topic);
       return new Accepted(event.eventId(), topic, false);
     } catch (RuntimeException e) {

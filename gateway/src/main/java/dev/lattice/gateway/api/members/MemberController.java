@@ -27,7 +27,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
-/** Members' rights: where my data went, everything Lattice holds about me, and erasure. */
+/**
+ * Members' rights: where my data went, everything Lattice holds about me, and erasure. A SERVICE
+ * key acts for its network's members only and sees that network's share of their data ({@link
+ * MemberTenancy}); erasure, a member's right, erases the member everywhere.
+ */
 @RestController
 @RequestMapping("/api/v1/members/{memberId}")
 @Tag(name = "Members' rights", description = "Activity feed, export and erasure (crypto-shredding)")
@@ -38,16 +42,19 @@ public class MemberController {
   private final ConsentService consent;
   private final MemberKeyring keyring;
   private final MemberDataScanner scanner;
+  private final MemberTenancy tenancy;
 
   public MemberController(
       LatticeStreams streams,
       ConsentService consent,
       MemberKeyring keyring,
-      MemberDataScanner scanner) {
+      MemberDataScanner scanner,
+      MemberTenancy tenancy) {
     this.streams = streams;
     this.consent = consent;
     this.keyring = keyring;
     this.scanner = scanner;
+    this.tenancy = tenancy;
   }
 
   /** The member's "where my data went" feed. */
@@ -70,15 +77,33 @@ public class MemberController {
   @Operation(
       summary = "Every delivery and denial concerning the member, newest first, with reasons")
   public ActivityView activity(
-      @PathVariable String memberId, @RequestParam(defaultValue = "100") int limit) {
+      @PathVariable String memberId,
+      @RequestParam(defaultValue = "100") int limit,
+      @AuthenticationPrincipal LatticePrincipal caller) {
+    return activity(memberId, limit, tenancy.requireReadable(caller, memberId));
+  }
+
+  /**
+   * The activity feed; with {@code network} set, only that network's share: decisions about its
+   * events or deliveries into it, and only it among the networks seen.
+   */
+  private ActivityView activity(String memberId, int limit, String network) {
     MemberActivity activity = streams.activity(memberId).orElse(null);
     List<DecisionView> decisions =
         streams.decisionsForMember(memberId, Math.max(1, Math.min(limit, 1000))).stream()
+            .filter(d -> network == null || concerns(d, network))
             .map(DecisionView::of)
             .toList();
+    Map<String, Instant> networks = activity == null ? Map.of() : activity.networks();
+    if (network != null) {
+      networks =
+          networks.entrySet().stream()
+              .filter(e -> e.getKey().equals(network))
+              .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
     return new ActivityView(
         memberId,
-        activity == null ? Map.of() : activity.networks(),
+        networks,
         activity == null ? 0 : activity.events(),
         activity == null ? null : activity.lastSeen(),
         decisions);
@@ -91,7 +116,9 @@ public class MemberController {
           "Consent state and history, activity, decisions, and the member's events from the ingest"
               + " topics with their personal parts opened with the member's key. After erasure the"
               + " personal parts are unreadable.")
-  public Map<String, Object> export(@PathVariable String memberId) {
+  public Map<String, Object> export(
+      @PathVariable String memberId, @AuthenticationPrincipal LatticePrincipal caller) {
+    String network = tenancy.requireReadable(caller, memberId);
     Map<String, Object> export = new LinkedHashMap<>();
     export.put("memberId", memberId);
     export.put("exportedAt", Instant.now());
@@ -99,11 +126,29 @@ public class MemberController {
         "dataKey",
         keyring.find(memberId).isPresent() ? "present" : "absent (erased or never created)");
     export.put("consent", consent.state(memberId).map(ConsentController::view).orElse(null));
-    export.put("activity", activity(memberId, 1000));
-    List<JsonNode> events = scanner.events(memberId, 1000);
+    if (network != null) {
+      export.put("network", network);
+    }
+    export.put("activity", activity(memberId, 1000, network));
+    List<JsonNode> events =
+        scanner.events(memberId, 1000).stream()
+            .filter(e -> network == null || network.equals(sourceNetwork(e)))
+            .toList();
     export.put("summary", MemberDataScanner.summary(events));
     export.put("events", events);
     return export;
+  }
+
+  private static boolean concerns(dev.lattice.schemas.avro.DecisionRecord d, String network) {
+    return network.equals(d.getSourceNetwork())
+        || ("network".equals(d.getDestination().getKind())
+            && network.equals(d.getDestination().getId()));
+  }
+
+  private static String sourceNetwork(JsonNode event) {
+    JsonNode header = event.get("header");
+    JsonNode source = header == null ? null : header.get("source_network");
+    return source == null || source.isNull() ? null : source.asString();
   }
 
   @PostMapping("/erasure")
@@ -115,8 +160,10 @@ public class MemberController {
               + " topology clears its store entries for the member.")
   public ResponseEntity<ErasureView> erase(
       @PathVariable String memberId, @AuthenticationPrincipal LatticePrincipal caller) {
+    tenancy.requireReadable(caller, memberId);
     boolean keyErased = keyring.erase(memberId);
     ConsentService.Result result = consent.erase(memberId, caller.name());
+    tenancy.erased(memberId);
     LOGGER.info("Member erased by={} keyErased={}", caller.name(), keyErased);
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .body(

@@ -4,6 +4,7 @@ import dev.lattice.gateway.api.networks.NetworkService;
 import dev.lattice.gateway.api.policies.PolicyRegistry;
 import dev.lattice.gateway.problem.FieldProblem;
 import dev.lattice.gateway.problem.InvalidRequestException;
+import dev.lattice.gateway.security.LatticePrincipal;
 import dev.lattice.policy.CompiledPolicy;
 import dev.lattice.policy.Decision;
 import dev.lattice.policy.DecisionService;
@@ -29,6 +30,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -42,7 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
  * OPA does. {@code data.lattice.decision} goes through the live decision service (the same one the
  * topology uses, with the network rules); other paths are evaluated on the active bundle plus the
  * network rules. With {@code lattice.policy.engine=remote} the request is forwarded to the remote
- * OPA server.
+ * OPA server. A SERVICE key may query decision documents only ({@link OpaDocumentAccess}), checked
+ * before evaluating and before forwarding.
  */
 @RestController
 @Tag(name = "OPA data API", description = "OPA-compatible policy queries")
@@ -56,9 +59,11 @@ public class OpaDataController {
   private final String remoteUrl;
   private final Duration remoteTimeout;
   private volatile Compiled compiled;
+  private final OpaDocumentAccess access;
 
   private record Compiled(String key, CompiledPolicy policy) {}
 
+  @org.springframework.beans.factory.annotation.Autowired
   public OpaDataController(
       DecisionService live,
       PolicyRegistry registry,
@@ -74,12 +79,34 @@ public class OpaDataController {
     this.engine = engine;
     this.remoteUrl = remoteUrl;
     this.remoteTimeout = remoteTimeout;
+    this.access =
+        new OpaDocumentAccess(
+            () -> registry.activeRevision(), () -> activeBundle(registry.activeRevision()));
+  }
+
+  /** For tests: a controller with its own document access rule. */
+  OpaDataController(
+      JsonMapper json,
+      String engine,
+      String remoteUrl,
+      Duration remoteTimeout,
+      OpaDocumentAccess access) {
+    this.live = null;
+    this.registry = null;
+    this.networks = null;
+    this.json = json;
+    this.engine = engine;
+    this.remoteUrl = remoteUrl;
+    this.remoteTimeout = remoteTimeout;
+    this.access = access;
   }
 
   @PostMapping(path = "/v1/data/**", produces = MediaType.APPLICATION_JSON_VALUE)
   @Operation(summary = "Evaluate data.<path> with the given input (OPA REST API)")
   public ResponseEntity<Map<String, Object>> data(
-      HttpServletRequest request, @RequestBody(required = false) JsonNode body) {
+      HttpServletRequest request,
+      @RequestBody(required = false) JsonNode body,
+      @AuthenticationPrincipal LatticePrincipal caller) {
     String path =
         request.getRequestURI().substring(request.getContextPath().length() + "/v1/data".length());
     path = path.startsWith("/") ? path.substring(1) : path;
@@ -90,6 +117,7 @@ public class OpaDataController {
         body == null || !body.has("input")
             ? null
             : json.convertValue(body.get("input"), Object.class);
+    access.requireReadable(caller, path);
     String decisionId = UUID.randomUUID().toString();
     if ("remote".equals(engine)) {
       return forward(path, body, decisionId);
@@ -124,6 +152,13 @@ public class OpaDataController {
     return ResponseEntity.ok(answer);
   }
 
+  private Bundle activeBundle(String revision) {
+    return registry
+        .find(revision)
+        .map(r -> BundleLoader.fromTarGz(revision, bytes(r.getBundle())))
+        .orElseGet(DefaultBundle::load);
+  }
+
   private static String query(String path) {
     StringBuilder q = new StringBuilder("data");
     if (!path.isEmpty()) {
@@ -147,11 +182,7 @@ public class OpaDataController {
     if (current != null && current.key().equals(key)) {
       return current.policy();
     }
-    Bundle bundle =
-        registry
-            .find(revision)
-            .map(r -> BundleLoader.fromTarGz(revision, bytes(r.getBundle())))
-            .orElseGet(DefaultBundle::load);
+    Bundle bundle = activeBundle(revision);
     Map<String, Object> data = new LinkedHashMap<>(bundle.data());
     Map<String, Object> networkData = new LinkedHashMap<>();
     networks

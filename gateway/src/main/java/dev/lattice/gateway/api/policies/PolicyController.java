@@ -41,18 +41,26 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag(name = "Policies", description = "Rego bundles: draft, simulate, replay, activate, roll back")
 public class PolicyController {
 
-  private static final long MAX_BUNDLE_BYTES = 10 * 1024 * 1024;
   private final PolicyRegistry registry;
   private final DecisionService live;
   private final PolicyReplay replay;
   private final JsonMapper json;
+  private final long maxBundleBytes;
+  private final BundleUploadLimits uploadLimits;
 
   public PolicyController(
-      PolicyRegistry registry, DecisionService live, PolicyReplay replay, JsonMapper json) {
+      PolicyRegistry registry,
+      DecisionService live,
+      PolicyReplay replay,
+      JsonMapper json,
+      dev.lattice.gateway.limits.RequestLimits limits) {
     this.registry = registry;
     this.live = live;
     this.replay = replay;
     this.json = json;
+    this.maxBundleBytes = limits.maxBundleBytes();
+    this.uploadLimits =
+        new BundleUploadLimits(limits.maxBundleUncompressedBytes(), limits.maxBundleEntries());
   }
 
   /** One entry of the history: a bundle recorded as draft or activated, by whom and when. */
@@ -96,18 +104,19 @@ public class PolicyController {
       HttpServletRequest request, @AuthenticationPrincipal LatticePrincipal caller) {
     byte[] bytes;
     try (InputStream in = request.getInputStream()) {
-      bytes = in.readNBytes((int) MAX_BUNDLE_BYTES + 1);
+      bytes = in.readNBytes((int) maxBundleBytes + 1);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the uploaded bundle", e);
     }
-    if (bytes.length > MAX_BUNDLE_BYTES) {
-      throw new PayloadTooLargeException(MAX_BUNDLE_BYTES, "the bundle size limit");
+    if (bytes.length > maxBundleBytes) {
+      throw new PayloadTooLargeException(maxBundleBytes, "lattice.limits.max-bundle-bytes");
     }
     if (bytes.length == 0) {
       throw new InvalidRequestException(
           "No bundle uploaded",
           List.of(new FieldProblem("bundle", "send the .tar.gz as the body")));
     }
+    uploadLimits.check(bytes);
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(PolicyView.of(registry.upload(bytes, caller.name())));
   }

@@ -85,7 +85,9 @@ class InsightsApiIT extends GatewayIntegrationTest {
                       .has(NETWORK));
       for (String purpose : List.of("offers", "analytics")) {
         Response granted = service.put("/api/v1/members/" + m + "/consents/" + purpose, Map.of());
-        assertThat(granted.status()).as(granted.body()).isEqualTo(200);
+        // 200 = applied; 202 = accepted, not yet confirmed (a loaded machine): the wait below
+        // covers both.
+        assertThat(granted.status()).as(granted.body()).isIn(200, 202);
       }
     }
 

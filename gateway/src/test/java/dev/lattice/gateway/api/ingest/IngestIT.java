@@ -28,7 +28,7 @@ class IngestIT extends GatewayIntegrationTest {
 
   @BeforeEach
   void serviceKey() {
-    service = as(keyFor(Role.SERVICE, null));
+    service = as(keyFor(Role.SERVICE, "ski-club"));
   }
 
   static String memberData(String eventId, String memberId, String email) {

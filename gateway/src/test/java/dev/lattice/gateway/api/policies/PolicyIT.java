@@ -190,7 +190,7 @@ class PolicyIT extends GatewayIntegrationTest {
   @Test
   void theOpaDataApiAnswersTheLiveDecisionWithADecisionId() {
     String network = openNetwork();
-    GatewayHttp service = as(keyFor(Role.SERVICE, null));
+    GatewayHttp service = as(keyFor(Role.SERVICE, network));
 
     Response allowed =
         service.post("/v1/data/lattice/decision", Map.of("input", offerInput(network, true)));
@@ -251,7 +251,7 @@ class PolicyIT extends GatewayIntegrationTest {
                     "rules",
                     Map.of("offers", Map.of("accept", true))));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
-    GatewayHttp service = as(keyFor(Role.SERVICE, null));
+    GatewayHttp service = as(keyFor(Role.SERVICE, network));
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
@@ -317,7 +317,7 @@ class PolicyIT extends GatewayIntegrationTest {
    * the offer's event id once its (allowed) decision is recorded.
    */
   private String allowedOfferInto(String network) {
-    GatewayHttp service = as(keyFor(Role.SERVICE, null));
+    GatewayHttp service = as(keyFor(Role.SERVICE, network));
     String member = "m-" + network;
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     Response seen =
@@ -342,17 +342,19 @@ class PolicyIT extends GatewayIntegrationTest {
     Response granted = service.put("/api/v1/members/" + member + "/consents/offers", Map.of());
     assertThat(granted.status()).as(granted.body()).isEqualTo(200);
     String offerEvent = "offer-" + suffix;
+    // Brands publish their own offers (a SERVICE key may not).
     Response offered =
-        service.post(
-            "/api/v1/events/offers",
-            """
+        as(keyFor(Role.BRAND, "acme"))
+            .post(
+                "/api/v1/events/offers",
+                """
             {"header": {"event_id": "%s", "event_type": "offer", "source_network": "%s",
                         "occurred_at": "2026-11-23T10:00:00Z"},
              "offer_id": "o-%s", "brand": "acme", "sku": "SKI-001", "category": "outdoor",
              "creative": {"headline": "New skis"}, "target_networks": ["%s"],
              "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2030-01-01T00:00:00Z"}
             """
-                .formatted(offerEvent, network, suffix, network));
+                    .formatted(offerEvent, network, suffix, network));
     assertThat(offered.status()).as(offered.body()).isEqualTo(202);
     await()
         .atMost(Duration.ofSeconds(60))

@@ -25,19 +25,24 @@ public final class TestCommand implements PolicyCommand {
 
   @Override
   public String summary() {
-    return "run the test_* rules of <dir|bundle.tar.gz>... [-v] [--run regex]; exits non-zero on failure";
+    return "run the test_* rules of <dir|bundle.tar.gz>... [-v] [--run regex] [--format json];"
+        + " exits non-zero on failure";
   }
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
     CliArgs a;
     try {
-      a = CliArgs.parse(args, Set.of("--run", "-r"), Set.of("-v", "--verbose"));
+      a = CliArgs.parse(args, Set.of("--run", "-r", "--format", "-f"), Set.of("-v", "--verbose"));
       if (a.positional.isEmpty())
         throw new CliArgs.UsageException("name a bundle directory or .tar.gz");
+      String f = a.one("--format", "-f");
+      if (f != null && !f.equals("text") && !f.equals("json"))
+        throw new CliArgs.UsageException("--format must be text or json, not " + f);
     } catch (CliArgs.UsageException e) {
       err.println("test: " + e.getMessage());
-      err.println("usage: policy test <dir|bundle.tar.gz>... [-v] [--run regex]");
+      err.println(
+          "usage: policy test <dir|bundle.tar.gz>... [-v] [--run regex] [--format text|json]");
       return 2;
     }
     Bundle merged;
@@ -59,7 +64,26 @@ public final class TestCommand implements PolicyCommand {
       err.println(e.getMessage());
       return 2;
     }
-    report.print(out, a.flag("-v", "--verbose"));
+    if ("json".equals(a.one("--format", "-f"))) {
+      // one object per test, like `opa test --format json`
+      java.util.List<Object> results = new java.util.ArrayList<>();
+      for (PolicyTestRunner.Result r : report.results()) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", r.name());
+        m.put("location", r.location() == null ? null : r.location().toString());
+        m.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
+        if (r.message() != null && !r.message().isEmpty()) m.put("message", r.message());
+        m.put("duration_ns", r.nanos());
+        results.add(m);
+      }
+      out.println(
+          dev.lattice.policy.internal.rego.value.Json.write(
+              dev.lattice.policy.internal.rego.value.Convert.fromJava(
+                  java.util.Map.of(
+                      "results", results, "passed", report.passed(), "failed", report.failed()))));
+    } else {
+      report.print(out, a.flag("-v", "--verbose"));
+    }
     return report.ok() ? 0 : 1;
   }
 }

@@ -216,7 +216,9 @@ public final class BundleDecisionService implements DecisionService {
     try {
       alone = Rego.compile(bundle.modules(), bundle.data());
     } catch (RegoException e) {
-      throw refused(Stage.COMPILE, rev, List.of(e.getMessage()), e);
+      // every compile error, one problem each (file:line:col: code: message)
+      throw refused(
+          Stage.COMPILE, rev, e.errors().stream().map(RegoException::getMessage).toList(), e);
     }
     if (alone.rules().stream().map(RuleInfo::path).noneMatch(DECISION_RULE::equals)) {
       throw refused(

@@ -174,4 +174,103 @@ class PolicyCommandsTest {
     assertThat(run("build", dir.toString(), "-o", dir.resolve("b.tar.gz").toString())).isEqualTo(1);
     assertThat(err()).contains("p/bad.rego:");
   }
+
+  @Test
+  void checkReportsEveryErrorOfEveryFileWithItsLocation() throws Exception {
+    write("a.rego", "package a\np := 1 +\n");
+    write("b.rego", "package b\nr if { y }\n");
+    write("c.rego", "package c\nz := [\n");
+    assertThat(run("check", dir.toString())).isEqualTo(1);
+    assertThat(err())
+        .contains("a.rego:3:1: rego_parse_error: unexpected end of input")
+        .contains("c.rego:3:1: rego_parse_error: unexpected end of input")
+        .contains("2 errors");
+  }
+
+  @Test
+  void checkStrictReportsUnusedImportsUnusedVariablesAndDeprecatedBuiltins() throws Exception {
+    write(
+        "b.rego",
+        "package b\nimport data.unused\nimport data.lib\nq if { x := 1; lib.f }\n"
+            + "r if { y := 2; y > 1 }\ns if any([true])\n");
+    assertThat(run("check", dir.toString())).isZero();
+    assertThat(run("check", "--strict", dir.toString())).isEqualTo(1);
+    assertThat(err())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "b.rego:2:1: rego_compile_error: import data.unused unused",
+                "b.rego:4:8: rego_compile_error: assigned var x unused",
+                "b.rego:6:6: rego_type_error: deprecated built-in function calls in expression: any",
+                "3 errors",
+                ""));
+  }
+
+  @Test
+  void checkWritesJsonForMachines() throws Exception {
+    write("b.rego", "package b\nimport data.unused\np := 1\n");
+    assertThat(run("check", "--strict", "--format", "json", dir.toString())).isEqualTo(1);
+    assertThat(out().strip())
+        .isEqualTo(
+            "{\"errors\":[{\"code\":\"rego_compile_error\",\"location\":{\"col\":1,"
+                + "\"file\":\"b.rego\",\"row\":2},\"message\":\"import data.unused unused\"}]}");
+  }
+
+  @Test
+  void theDefaultBundleIsStrictClean() {
+    assertThat(run("check", "--strict", DEFAULT_BUNDLE)).as(err()).isZero();
+  }
+
+  @Test
+  void inspectShowsManifestModulesPackagesRulesAndData() throws Exception {
+    write(".manifest", "{\"revision\": \"r7\", \"roots\": [\"acme\"]}");
+    write("acme/policy.rego", "package acme\nallow if input.ok\nf(x) := x\n");
+    write(
+        "acme/policy_test.rego",
+        "package acme\ntest_allow if allow with input as {\"ok\": true}\n");
+    write("acme/limits/data.json", "{\"max\": 3}");
+    assertThat(run("inspect", dir.toString())).isZero();
+    assertThat(out())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "source:    " + dir,
+                "revision:  r7",
+                "roots:     [acme]",
+                "signed:    false",
+                "modules:",
+                "  acme/policy.rego",
+                "  acme/policy_test.rego",
+                "packages:",
+                "  data.acme",
+                "    allow",
+                "    f()",
+                "    (1 tests)",
+                "data:      [acme]",
+                ""));
+    out.reset();
+    assertThat(run("inspect", "--format", "json", dir.toString())).isZero();
+    assertThat(out())
+        .contains(
+            "\"manifest\":{\"metadata\":{},\"rego_version\":1,\"revision\":\"r7\",\"roots\":[\"acme\"]}")
+        .contains("\"packages\":{\"data.acme\":{\"rules\":[\"allow\",\"f()\"],\"tests\":1}}");
+  }
+
+  @Test
+  void testWritesJsonForMachinesAndFiltersWithRun() throws Exception {
+    write("t/p.rego", "package t\nallow if input.ok\n");
+    write(
+        "t/p_test.rego",
+        "package t\ntest_ok if allow with input as {\"ok\": true}\ntest_bad if allow\n");
+    assertThat(run("test", "--format", "json", "--run", "ok", dir.toString())).isZero();
+    assertThat(out())
+        .contains("\"passed\":1")
+        .contains("\"failed\":0")
+        .contains("\"name\":\"data.t.test_ok\"")
+        .contains("\"status\":\"pass\"")
+        .doesNotContain("test_bad");
+    out.reset();
+    assertThat(run("test", "--format", "json", dir.toString())).isEqualTo(1);
+    assertThat(out()).contains("\"status\":\"fail\"").contains("\"failed\":1");
+  }
 }

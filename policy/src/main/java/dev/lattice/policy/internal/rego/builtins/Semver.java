@@ -34,9 +34,11 @@ final class Semver {
           String x = str(a, 0), y = str(a, 1);
           Version vx = parse(x), vy = parse(y);
           if (vx == null)
-            throw BuiltinException.error("operand 1: string " + x + " is not a valid SemVer");
+            throw BuiltinException.error(
+                "operand 1: string " + Regex.goQuote(x) + " is not a valid SemVer");
           if (vy == null)
-            throw BuiltinException.error("operand 2: string " + y + " is not a valid SemVer");
+            throw BuiltinException.error(
+                "operand 2: string " + Regex.goQuote(y) + " is not a valid SemVer");
           return Value.num(compare(vx, vy));
         });
   }

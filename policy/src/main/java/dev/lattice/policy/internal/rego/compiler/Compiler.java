@@ -47,13 +47,35 @@ public final class Compiler {
   }
 
   public static Compiler compile(List<RegoModule> sources) {
+    // Each stage reports every error it finds (one per module, rule or check), as OPA does; a
+    // later stage runs only when the earlier ones found none.
     Compiler c = new Compiler();
+    List<RegoException> errors = new ArrayList<>();
     List<RegoModuleAst> modules = new ArrayList<>();
     for (RegoModule m : sources) {
-      modules.add(Parser.parseModule(m.path(), m.source()));
+      try {
+        modules.add(Parser.parseModule(m.path(), m.source()));
+      } catch (RegoException e) {
+        errors.add(e);
+      }
     }
-    for (RegoModuleAst m : modules) c.declare(m);
-    for (Pending p : c.pending) c.compileRule(p);
+    failOn(errors);
+    for (RegoModuleAst m : modules) {
+      try {
+        c.declare(m);
+      } catch (RegoException e) {
+        errors.add(e);
+      }
+    }
+    failOn(errors);
+    for (Pending p : c.pending) {
+      try {
+        c.compileRule(p);
+      } catch (RegoException e) {
+        errors.add(e);
+      }
+    }
+    failOn(errors);
     c.checkRecursion();
     return c;
   }
@@ -67,6 +89,10 @@ public final class Compiler {
 
   private static String str(Term t) {
     return t instanceof Scalar s && s.value() instanceof Value.Str v ? v.value : null;
+  }
+
+  private static void failOn(List<RegoException> errors) {
+    if (!errors.isEmpty()) throw RegoException.of(errors);
   }
 
   private void declare(RegoModuleAst m) {

@@ -1,0 +1,27 @@
+package dev.lattice.gateway.limits;
+
+import dev.lattice.gateway.api.ingest.IngestSettings;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Registers the request limits for every endpoint. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({RequestLimits.class, IngestSettings.class})
+public class LimitsConfiguration {
+
+  /** After Spring Security's filter chain (order -100): unauthenticated callers get 401 first. */
+  @Bean
+  FilterRegistrationBean<RequestLimitsFilter> requestLimitsFilter(
+      RequestLimits limits, IngestSettings ingest, JsonMapper json) {
+    FilterRegistrationBean<RequestLimitsFilter> registration =
+        new FilterRegistrationBean<>(
+            new RequestLimitsFilter(limits, ingest.maxRequestBytes(), json));
+    registration.setOrder(Ordered.LOWEST_PRECEDENCE - 10);
+    registration.addUrlPatterns("/*");
+    return registration;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.lattice.policy.internal.cli;
+
+import dev.lattice.policy.CompiledPolicy;
+import dev.lattice.policy.PolicyCommand;
+import dev.lattice.policy.Rego;
+import dev.lattice.policy.RegoException;
+import dev.lattice.policy.RuleInfo;
+import dev.lattice.policy.bundle.Bundle;
+import dev.lattice.policy.bundle.BundleException;
+import dev.lattice.policy.internal.rego.value.Convert;
+import dev.lattice.policy.internal.rego.value.Json;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code inspect [--format text|json] <dir|bundle.tar.gz>...}: what a bundle holds, like {@code opa
+ * inspect}: manifest (revision, roots, rego version, metadata), whether it is signed, its modules
+ * with their packages, the rules of each package (functions marked, tests counted) and the
+ * top-level data keys. Exit 0, 1 when the bundle does not load or compile, 2 on usage.
+ */
+public final class InspectCommand implements PolicyCommand {
+  @Override
+  public String name() {
+    return "inspect";
+  }
+
+  @Override
+  public String summary() {
+    return "show a bundle's manifest, modules, packages, rules and data: inspect [--format json]"
+        + " <dir|bundle.tar.gz>...";
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) {
+    CliArgs a;
+    String format;
+    try {
+      a = CliArgs.parse(args, Set.of("--format", "-f"), Set.of());
+      if (a.positional.isEmpty())
+        throw new CliArgs.UsageException("name a bundle directory or .tar.gz");
+      format = a.one("--format", "-f") == null ? "text" : a.one("--format", "-f");
+      if (!format.equals("text") && !format.equals("json"))
+        throw new CliArgs.UsageException("--format must be text or json, not " + format);
+    } catch (CliArgs.UsageException e) {
+      err.println("inspect: " + e.getMessage());
+      err.println("usage: policy inspect [--format text|json] <dir|bundle.tar.gz>...");
+      return 2;
+    }
+    Bundle b;
+    CompiledPolicy policy;
+    try {
+      b = Bundles.loadAll(a.positional.stream().map(Path::of).toList());
+      policy = Rego.compile(b.modules(), b.data());
+    } catch (BundleException | RegoException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
+    Map<String, Object> report = report(b, policy);
+    if (format.equals("json")) {
+      out.println(Json.write(Convert.fromJava(report)));
+      return 0;
+    }
+    out.println("source:    " + b.source());
+    out.println("revision:  " + b.revision());
+    out.println("roots:     " + b.manifest().roots());
+    out.println("signed:    " + b.signed());
+    out.println("modules:");
+    for (var m : b.modules()) out.println("  " + m.path());
+    out.println("packages:");
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> packages =
+        (Map<String, Map<String, Object>>) report.get("packages");
+    packages.forEach(
+        (pkg, info) -> {
+          out.println("  " + pkg);
+          @SuppressWarnings("unchecked")
+          List<String> rules = (List<String>) info.get("rules");
+          for (String r : rules) out.println("    " + r);
+          if ((int) info.get("tests") > 0) out.println("    (" + info.get("tests") + " tests)");
+        });
+    out.println("data:      " + report.get("data"));
+    return 0;
+  }
+
+  static Map<String, Object> report(Bundle b, CompiledPolicy policy) {
+    Map<String, Map<String, Object>> packages = new TreeMap<>();
+    Map<String, Set<String>> rules = new TreeMap<>();
+    Map<String, Integer> tests = new TreeMap<>();
+    for (RuleInfo r : policy.rules()) {
+      String pkg = "data." + String.join(".", r.packagePath());
+      if (r.name().startsWith("test_")) {
+        tests.merge(pkg, 1, Integer::sum);
+        rules.computeIfAbsent(pkg, k -> new TreeSet<>());
+        continue;
+      }
+      rules.computeIfAbsent(pkg, k -> new TreeSet<>()).add(r.name() + (r.function() ? "()" : ""));
+    }
+    rules.forEach(
+        (pkg, names) -> {
+          Map<String, Object> info = new LinkedHashMap<>();
+          info.put("rules", new ArrayList<>(names));
+          info.put("tests", tests.getOrDefault(pkg, 0));
+          packages.put(pkg, info);
+        });
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("revision", b.revision());
+    manifest.put("roots", b.manifest().roots());
+    manifest.put("rego_version", b.manifest().regoVersion());
+    manifest.put("metadata", b.manifest().metadata());
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("source", b.source());
+    report.put("manifest", manifest);
+    report.put("signed", b.signed());
+    report.put("modules", b.modules().stream().map(m -> m.path()).toList());
+    report.put("packages", packages);
+    report.put("data", new ArrayList<>(new TreeSet<>(b.data().keySet())));
+    return report;
+  }
+}
