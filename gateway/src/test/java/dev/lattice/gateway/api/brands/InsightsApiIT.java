@@ -46,7 +46,7 @@ class InsightsApiIT extends GatewayIntegrationTest {
   @Test
   void theInsightsApiShowsEachReleaseWithItsEpsilonThePrivacyUnitAndTheBudgetLeft() {
     GatewayHttp admin = asAdmin();
-    GatewayHttp service = as(keyFor(Role.SERVICE, null));
+    GatewayHttp service = as(keyFor(Role.SERVICE, NETWORK));
     Response network =
         admin.post(
             "/api/v1/networks",
@@ -91,9 +91,9 @@ class InsightsApiIT extends GatewayIntegrationTest {
       }
     }
 
-    assertThat(service.post("/api/v1/events/offers", offer()).status()).isEqualTo(202);
-
     GatewayHttp brand = as(keyFor(Role.BRAND, BRAND));
+    assertThat(brand.post("/api/v1/events/offers", offer()).status()).isEqualTo(202);
+
     // Offer → deliveries → insight-cells → a closed 3 s window → evaluation → the brand's topic.
     await()
         .atMost(Duration.ofSeconds(180))
