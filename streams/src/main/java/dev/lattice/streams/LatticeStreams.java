@@ -309,10 +309,6 @@ public final class LatticeStreams implements AutoCloseable {
     }
   }
 
-  private Optional<ReadOnlyKeyValueStore<String, byte[]>> store(String name) {
-    if (!isRunning()) {
-      return Optional.empty();
-    }
   /** Runs a store read; a store that went away meanwhile (rebalance) is "not queryable". */
   private static <T> T queried(java.util.function.Supplier<T> read) {
     try {
