@@ -38,6 +38,15 @@ public final class ReasonCodes {
   /** The destination (brand or network, or its topic) is not registered: an audited deny. */
   public static final String DESTINATION_UNKNOWN = "destination.unknown";
 
+  /** Insights: the cell's noisy count did not reach the release threshold τ (docs/privacy.md). */
+  public static final String INSIGHT_BELOW_THRESHOLD = "insight.below_threshold";
+
+  /** Insights: the brand and network's privacy budget for the UTC day cannot pay for a cell. */
+  public static final String INSIGHT_DAILY_BUDGET_SPENT = "insight.daily_budget_spent";
+
+  /** Insights: the brand and network's lifetime privacy budget cannot pay for a cell. */
+  public static final String INSIGHT_LIFETIME_BUDGET_SPENT = "insight.lifetime_budget_spent";
+
   /** A brand may name a member only when the member granted {@code identifiers} to that brand. */
   public static final String IDENTIFIERS_NOT_GRANTED = "consent.identifiers_not_granted";
 
@@ -76,6 +85,7 @@ public final class ReasonCodes {
   public static final String INSIGHT_BELOW_K_ANONYMITY = "insight.below_k_anonymity";
   public static final String INSIGHT_BRAND_NOT_ALLOWED = "insight.brand_not_allowed";
   public static final String INSIGHT_COUNT_MISSING = "insight.count_missing";
+  public static final String INSIGHT_MEMBER_MISSING = "insight.member_missing";
   public static final String INSIGHT_DESTINATION_NOT_BRAND = "insight.destination_not_brand";
   public static final String INSIGHT_NETWORK_DISABLED = "insight.network_disabled";
   public static final String INSIGHT_NOT_AGGREGATE = "insight.not_aggregate";

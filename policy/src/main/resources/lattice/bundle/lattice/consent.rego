@@ -5,7 +5,9 @@ import data.lattice.flow
 import data.lattice.util
 import rego.v1
 
-applies if flow.type in (flow.sharing_types | {"offer"})
+# A member is counted in a brand's insights only under consent (purpose analytics, recipient the
+# brand, network the source), like any other flow of the member's data.
+applies if flow.type in (flow.sharing_types | {"offer", "insight_contribution"})
 
 grant := input.consent.purposes[flow.purpose]
 

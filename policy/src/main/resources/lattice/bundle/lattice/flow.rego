@@ -10,7 +10,8 @@ type := event.type
 
 sharing_types := {"member_data", "purchase", "content"}
 
-known_types := sharing_types | {"offer", "insight"}
+# insight_contribution: may this member be counted in a brand's insights (asked per member and cell)?
+known_types := sharing_types | {"offer", "insight", "insight_contribution"}
 
 # The network the event comes from.
 source := input.source_network if {

@@ -1,19 +1,31 @@
-# Insights to brands: aggregates only, and only cells at or above the source network's k-anonymity
-# threshold. An insight carries no member: no member_id, no identifying fields.
+# Insights to brands: differentially private aggregates only (the topology adds the noise, bounds
+# each member's contribution and applies the noisy release threshold; see docs/privacy.md).
+# - type "insight": the release of one cell; context.aggregate.count is the NOISY count, and the
+#   network's k is a floor on it. An insight carries no member.
+# - type "insight_contribution": may one member be counted in a cell for this brand? Consent to
+#   analytics covering the brand and the network (consent.rego), and the network shares insights
+#   with the brand.
 package lattice.insights
 
 import data.lattice.flow
 import data.lattice.util
 import rego.v1
 
-applies if flow.type == "insight"
+release if flow.type == "insight"
+
+contribution if flow.type == "insight_contribution"
+
+applies if release
+
+applies if contribution
 
 rules := util.get(flow.src, "insights", {})
 
-# k is never below 2, whatever a network configures.
+# The one definition of k: the network's insights.k_anonymity rounded up, never below 2; 10 when
+# absent or not a number. Nothing else (no other key, no Java copy) sets k.
 default_k := 10
 
-k := max([2, kv]) if {
+k := max([2, ceil(kv)]) if {
 	kv := rules.k_anonymity
 	is_number(kv)
 } else := default_k
@@ -60,25 +72,33 @@ deny contains util.reason(
 	"insight.not_aggregate",
 	"an insight must be an aggregate: it names a member"
 ) if {
-	applies
+	release
 	m := flow.event.member_id
 	m != null
 	m != ""
 }
 
 deny contains util.reason(
+	"insight.member_missing",
+	"an insight contribution must name the member it counts"
+) if {
+	contribution
+	not is_string(flow.event.member_id)
+}
+
+deny contains util.reason(
 	"insight.count_missing",
 	"the insight has no context.aggregate.count, so k-anonymity cannot be checked"
 ) if {
-	applies
+	release
 	not is_number(aggregate_count)
 }
 
 deny contains util.reason(
 	"insight.below_k_anonymity",
-	sprintf("smallest cell has %v members; %s requires at least %v", [aggregate_count, flow.source, k])
+	sprintf("the noisy cell count %v is below the k of %s (%v)", [aggregate_count, flow.source, k])
 ) if {
-	applies
+	release
 	flow.src
 	is_number(aggregate_count)
 	aggregate_count < k

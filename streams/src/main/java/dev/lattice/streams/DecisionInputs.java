@@ -225,4 +225,38 @@ public final class DecisionInputs {
         .aggregateCount(count)
         .build();
   }
+
+  /**
+   * The input asking whether one member may be counted in one cell of a brand's insights ({@code
+   * type: insight_contribution}, purpose {@code analytics}, destination the brand): the member's
+   * consent at {@code at} decides, under the default bundle's rules (docs/privacy.md).
+   */
+  public static DecisionInput insightContribution(
+      String eventId,
+      String memberId,
+      ConsentState consent,
+      String brand,
+      String network,
+      String category,
+      String metric,
+      Instant at) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("id", eventId);
+    event.put("type", "insight_contribution");
+    event.put("purpose", "analytics");
+    event.put("source_network", network);
+    event.put("member_id", memberId);
+    event.put("occurred_at", at.toString());
+    event.put("brand_id", brand);
+    event.put("category", category);
+    event.put("payload", Map.of("metric", metric));
+    event.put("fields", Map.of());
+    return DecisionInput.builder()
+        .event(event)
+        .consent(consent(memberId, consent, at))
+        .sourceNetwork(network)
+        .toBrand(brand)
+        .now(at)
+        .build();
+  }
 }

@@ -8,6 +8,8 @@ import dev.lattice.streams.internal.StoreNames;
 import dev.lattice.streams.internal.enforce.DecisionLog;
 import dev.lattice.streams.internal.enforce.MemberActivityCodec;
 import dev.lattice.streams.internal.enforce.MemberRefs;
+import dev.lattice.streams.internal.insights.InsightBudgets;
+import dev.lattice.streams.internal.insights.InsightsProcessor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,13 +53,19 @@ public final class LatticeStreams implements AutoCloseable {
   private final HostInfo self;
   private final String memberTopic;
   private final AutoCloseable topicDirectory;
+  private final InsightSettings insights;
 
   private LatticeStreams(
-      KafkaStreams streams, HostInfo self, String memberTopic, AutoCloseable topicDirectory) {
+      KafkaStreams streams,
+      HostInfo self,
+      String memberTopic,
+      AutoCloseable topicDirectory,
+      InsightSettings insights) {
     this.streams = streams;
     this.self = self;
     this.memberTopic = memberTopic;
     this.topicDirectory = topicDirectory;
+    this.insights = insights;
   }
 
   /** Where a member's queryable state (decisions about them, activity) lives. */
@@ -132,7 +140,8 @@ public final class LatticeStreams implements AutoCloseable {
         });
     String server = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
     HostInfo self = server == null || server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
-    return new LatticeStreams(streams, self, settings.topics().consentCommands(), directory);
+    return new LatticeStreams(
+        streams, self, settings.topics().consentCommands(), directory, settings.insights());
   }
 
   /**
@@ -304,6 +313,35 @@ public final class LatticeStreams implements AutoCloseable {
                 .orElseGet(List::of));
     all.sort(Comparator.comparing(DecisionRecord::getDecidedAt).reversed());
     return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+  }
+
+  /** The insight parameters this topology runs with (privacy unit, ε, L, δ, τ, budgets). */
+  public InsightSettings insightSettings() {
+    return insights;
+  }
+
+  /**
+   * A brand's insight privacy budgets, one per network in which a cell of the brand was evaluated:
+   * spent today (UTC) and for good, and the limits. Empty while not running or when another
+   * instance hosts the brand's insights.
+   */
+  public List<InsightBudget> insightBudgets(String brandId, java.time.Instant now) {
+    if (!isRunning()) {
+      return List.of();
+    }
+    try {
+      ReadOnlyKeyValueStore<String, Long> budgets =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                  StoreNames.PRIVACY_BUDGET, QueryableStoreTypes.<String, Long>keyValueStore()));
+      return InsightBudgets.of(
+          budgets,
+          Objects.requireNonNull(brandId),
+          now.toEpochMilli(),
+          InsightsProcessor.budgetOf(insights));
+    } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+      return List.of();
+    }
   }
 
   /** Runs a store read; a store that went away meanwhile (rebalance) is "not queryable". */

@@ -20,8 +20,9 @@ import dev.lattice.streams.internal.enforce.ByMember;
 import dev.lattice.streams.internal.enforce.Envelope;
 import dev.lattice.streams.internal.enforce.MemberProcessor;
 import dev.lattice.streams.internal.enforce.OfferGate;
-import dev.lattice.streams.internal.insights.GeometricNoise;
+import dev.lattice.streams.internal.insights.InsightPartitioner;
 import dev.lattice.streams.internal.insights.InsightsProcessor;
+import dev.lattice.streams.internal.insights.KeyedRandom;
 import dev.lattice.streams.internal.network.NetworkDirectory;
 import dev.lattice.streams.internal.network.NetworksProcessor;
 import dev.lattice.streams.internal.obligations.ObligationsApplier;
@@ -52,8 +53,9 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>the member sub-topology, co-partitioned by member id: consent commands, member keys, member
  *       data, content, purchases, and a copy of every offer; it keeps the consent ledger,
  *       purchases, offer counters, memberships and the queryable decisions, decides and delivers;
- *   <li>the insights sub-topology, keyed by brand and network: windowed counts released with
- *       k-anonymity, noise and a daily privacy budget.
+ *   <li>the insights sub-topology, keyed by brand: windowed counts of distinct consenting members,
+ *       bounded per member-day, released with exact keyed noise above a noisy threshold within
+ *       daily and lifetime privacy budgets.
  * </ul>
  *
  * Every output goes through one sink (topic chosen per record), inside the task's exactly-once
@@ -63,10 +65,6 @@ public final class LatticeTopology {
   private LatticeTopology() {}
 
   public static Topology build(TopologySettings settings) {
-    return build(settings, new GeometricNoise());
-  }
-
-  static Topology build(TopologySettings settings, GeometricNoise noise) {
     TopicNames topics = settings.topics();
     DecisionService decisions = settings.decisionService();
     NetworkDirectory directory = new NetworkDirectory();
@@ -106,7 +104,8 @@ public final class LatticeTopology {
             kv(settings, StoreNames.DECISIONS_BY_EVENT, bytes),
             kv(settings, StoreNames.MEMBER_REFS, bytes),
             kv(settings, StoreNames.INSIGHT_CELLS, Serdes.Long()),
-            kv(settings, StoreNames.PRIVACY_BUDGET, Serdes.Long()))) {
+            kv(settings, StoreNames.PRIVACY_BUDGET, Serdes.Long()),
+            kv(settings, StoreNames.INSIGHT_CONTRIBUTIONS, strings))) {
       builder.addStateStore(store);
     }
     // Idempotency: one window store by event id in each sub-topology that takes ingest events.
@@ -191,6 +190,8 @@ public final class LatticeTopology {
             .branch((k, v) -> v instanceof InsightTick, Branched.as("ticks"))
             .defaultBranch(Branched.as("outputs"));
 
+    // The noise PRF's key: per installation, derived from the installation secret.
+    byte[] noiseKey = KeyedRandom.deriveKey(settings.pseudonymSecret(), "insights/noise-key");
     KStream<byte[], Outbound> insights =
         decided
             .get("member-ticks")
@@ -201,12 +202,13 @@ public final class LatticeTopology {
                 Named.as("insight-key"))
             .repartition(
                 Repartitioned.<String, InsightTick>with(strings, InsightTick.serde())
-                    .withName("insight-cells"))
+                    .withName("insight-cells")
+                    .withStreamPartitioner(new InsightPartitioner()))
             .process(
-                () ->
-                    new InsightsProcessor(topics, decisions, directory, settings.insights(), noise),
+                () -> new InsightsProcessor(topics, decisions, settings.insights(), noiseKey),
                 Named.as("insights-processor"),
                 StoreNames.INSIGHT_CELLS,
+                StoreNames.INSIGHT_CONTRIBUTIONS,
                 StoreNames.PRIVACY_BUDGET)
             .mapValues(v -> (Outbound) v, Named.as("insight-outbound"));
 

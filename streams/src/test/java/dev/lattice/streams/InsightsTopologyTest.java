@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.InsightRecord;
+import dev.lattice.schemas.avro.PurchaseEvent;
+import dev.lattice.schemas.avro.ReasonEntry;
+import dev.lattice.streams.internal.insights.InsightsProcessor;
+import dev.lattice.streams.internal.insights.KeyedRandom;
 import dev.lattice.streams.support.Fixtures;
 import dev.lattice.streams.support.LatticeDriver;
 import dev.lattice.streams.support.Policies;
@@ -12,28 +16,38 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Insights end to end on the topology: distinct consenting members per cell, keyed noise, the noisy
+ * threshold, the policy's k on the noisy count, and the daily and lifetime budgets.
+ */
 class InsightsTopologyTest {
   private static final byte[] SECRET =
       "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * ε = 2 per member-day, L = 2: noise scale 1, each cell costs 1.0; δ = 10⁻⁶ gives τ = 15. One
+   * cell a day, three for good.
+   */
+  static final InsightSettings SETTINGS =
+      new InsightSettings(
+          Duration.ofHours(1), Duration.ZERO, 2.0, 2, 1e-6, 1.0, 3.0, Duration.ofSeconds(30));
+
   private final TopicNames topics = TopicNames.defaults();
   private LatticeDriver lattice;
 
-  @BeforeEach
-  void start() {
-    // One release per brand, network and day: the budget is spent by the first released cell.
-    InsightSettings oneReleaseADay =
-        new InsightSettings(Duration.ofHours(1), Duration.ZERO, 0.25, 0.25, Duration.ofSeconds(30));
+  private void start(String skiClubRules, int members) {
     TopologySettings settings =
         TopologySettings.of(Policies.defaultBundle(), SECRET)
             .withInMemoryStores()
-            .withInsights(oneReleaseADay);
+            .withInsights(SETTINGS);
     lattice = new LatticeDriver(LatticeTopology.build(settings), topics, T0);
-    lattice.network(Fixtures.network("ski-club", Policies.SKI_CLUB));
-    for (String m : List.of("m-1", "m-2", "m-3")) {
+    lattice.network(Fixtures.network("ski-club", skiClubRules));
+    for (int i = 1; i <= members; i++) {
+      String m = "m-" + i;
       lattice.consent(Fixtures.grant("c-" + m, m, "offers", List.of()));
+      lattice.consent(Fixtures.grant("a-" + m, m, "analytics", List.of()));
       lattice.send(
           topics.memberData(), m, Fixtures.memberData("e-" + m, "ski-club", m, "analytics"));
     }
@@ -52,80 +66,122 @@ class InsightsTopologyTest {
         Fixtures.offer(id, brand, "SKU-" + id, "outdoor", List.of("ski-club")));
   }
 
+  private void purchases(int members, String category) {
+    for (int i = 1; i <= members; i++) {
+      String m = "m-" + i;
+      PurchaseEvent p = Fixtures.purchase("p-" + category + "-" + m, "ski-club", m, "acme", "SKU");
+      p.setCategory(category);
+      lattice.send(topics.purchases(), m, p);
+    }
+  }
+
+  private List<DecisionRecord> insightDecisions() {
+    return lattice.audit().stream().filter(d -> d.getEventType().equals("insight")).toList();
+  }
+
+  private static List<String> codes(DecisionRecord d) {
+    return d.getReasons().stream().map(ReasonEntry::getCode).toList();
+  }
+
+  private static long noiseOf(String insightId) {
+    return InsightsProcessor.noiseFor(
+        InsightsProcessor.noiseOf(SETTINGS),
+        KeyedRandom.deriveKey(SECRET, "insights/noise-key"),
+        insightId);
+  }
+
   @Test
-  void aClosedWindowIsReleasedToTheBrandAsANoisyAggregateAndAudited() {
+  void aClosedWindowIsReleasedAsTheDistinctMemberCountPlusTheKeyedNoiseAndAudited() {
+    start(Policies.SKI_CLUB, 30);
     offer("o1", "acme");
+    offer("o2", "acme"); // a second delivery to the same members: still 30 distinct members
     lattice.advance(Duration.ofHours(1).plusMinutes(1));
 
-    List<InsightRecord> insights = lattice.readOnly(topics.brandOut("acme"), InsightRecord.class);
-    assertThat(insights)
+    DecisionRecord decision = insightDecisions().getFirst();
+    assertThat(decision.getAllow()).isTrue();
+    long noise = noiseOf(decision.getEventId());
+    assertThat(noise)
+        .as("with this secret the cell's noise is not 0, so a release without noise fails below")
+        .isNotZero();
+    long expected = 30 + noise;
+    assertThat(lattice.readOnly(topics.brandOut("acme"), InsightRecord.class))
         .singleElement()
         .satisfies(
             i -> {
               assertThat(i.getNetwork()).isEqualTo("ski-club");
               assertThat(i.getMetric()).isEqualTo("deliveries");
-              assertThat(i.getEpsilon()).isEqualTo(0.25);
-              assertThat(i.getNoisyCount()).isNotNegative();
+              assertThat(i.getCategory()).isEqualTo("outdoor");
+              assertThat(i.getEpsilon()).isEqualTo(1.0);
+              assertThat(i.getNoisyCount()).isEqualTo(expected);
             });
-    assertThat(lattice.audit())
-        .filteredOn(d -> d.getEventType().equals("insight"))
-        .singleElement()
-        .satisfies(d -> assertThat(d.getAllow()).isTrue());
   }
 
   @Test
-  void aBrandTheNetworkDoesNotShareInsightsWithGetsNone() {
+  void aBrandTheNetworkDoesNotShareInsightsWithHasNoMemberCountedAndGetsNothing() {
+    start(Policies.SKI_CLUB, 30);
     offer("o1", "globex");
     lattice.advance(Duration.ofHours(1).plusMinutes(1));
 
     assertThat(lattice.readOnly(topics.brandOut("globex"), InsightRecord.class)).isEmpty();
-    assertThat(lattice.audit())
-        .filteredOn(d -> d.getEventType().equals("insight"))
-        .singleElement()
-        .satisfies(
-            d ->
-                assertThat(d.getReasons())
-                    .extracting(r -> r.getCode())
-                    .contains("insight.brand_not_allowed"));
+    assertThat(insightDecisions()).as("no member was counted: no cell to evaluate").isEmpty();
   }
 
   @Test
-  void aCellBelowKIsSuppressedWithoutSpendingBudget() {
-    lattice.consent(Fixtures.withdraw("w-2", "m-2", "offers"));
-    lattice.consent(Fixtures.withdraw("w-3", "m-3", "offers"));
-    offer("o1", "acme");
+  void aSmallCellIsNotPublishedButItsEvaluationSpendsTheDaysBudget() {
+    start(Policies.SKI_CLUB, 30);
+    purchases(3, "outdoor");
     lattice.advance(Duration.ofHours(1).plusMinutes(1));
+    assertThat(lattice.readOnly(topics.brandOut("acme"), InsightRecord.class)).isEmpty();
+    assertThat(insightDecisions())
+        .singleElement()
+        .satisfies(d -> assertThat(codes(d)).containsExactly("insight.below_threshold"));
+
+    offer("o1", "acme");
+    lattice.advance(Duration.ofHours(1));
+
     assertThat(lattice.readOnly(topics.brandOut("acme"), InsightRecord.class))
-        .as("1 delivery < k = 2")
+        .as("the large cell of the same day finds the budget spent by the small one")
         .isEmpty();
-
-    lattice.send(
-        topics.purchases(), "m-1", Fixtures.purchase("p1", "ski-club", "m-1", "acme", "SKU-x"));
-    lattice.send(
-        topics.purchases(), "m-2", Fixtures.purchase("p2", "ski-club", "m-2", "acme", "SKU-y"));
-    lattice.advance(Duration.ofHours(1));
-
-    assertThat(lattice.readOnly(topics.brandOut("acme"), InsightRecord.class))
-        .as("the suppressed cell spent nothing: the day's one release is still available")
+    assertThat(insightDecisions())
         .singleElement()
-        .satisfies(i -> assertThat(i.getMetric()).isEqualTo("purchases"));
+        .satisfies(d -> assertThat(codes(d)).containsExactly("insight.daily_budget_spent"));
   }
 
   @Test
-  void onceTheDailyBudgetIsSpentNothingMoreIsReleasedThatDay() {
-    offer("o1", "acme");
-    lattice.advance(Duration.ofHours(1).plusMinutes(1));
-    assertThat(lattice.readOnly(topics.brandOut("acme"), InsightRecord.class)).hasSize(1);
+  void whenTheLifetimeBudgetIsSpentNothingIsEvaluatedAgainAndTheRefusalIsAudited() {
+    start(Policies.SKI_CLUB, 30);
+    for (int day = 0; day < 3; day++) {
+      offer("o-" + day, "acme");
+      lattice.advance(Duration.ofHours(1).plusMinutes(1));
+      assertThat(lattice.readOnly(topics.brandOut("acme"), InsightRecord.class))
+          .as("day %d", day)
+          .hasSize(1);
+      lattice.advance(Duration.ofHours(23));
+    }
+    assertThat(insightDecisions()).hasSize(3);
 
-    lattice.send(
-        topics.purchases(), "m-1", Fixtures.purchase("p1", "ski-club", "m-1", "acme", "SKU-x"));
-    lattice.send(
-        topics.purchases(), "m-2", Fixtures.purchase("p2", "ski-club", "m-2", "acme", "SKU-y"));
-    lattice.advance(Duration.ofHours(1));
+    offer("o-3", "acme");
+    lattice.advance(Duration.ofHours(1).plusMinutes(1));
 
     assertThat(lattice.readOnly(topics.brandOut("acme"), InsightRecord.class)).isEmpty();
-    List<DecisionRecord> insightDecisions =
-        lattice.audit().stream().filter(d -> d.getEventType().equals("insight")).toList();
-    assertThat(insightDecisions).hasSize(1);
+    assertThat(insightDecisions())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.getAllow()).isFalse();
+              assertThat(codes(d)).containsExactly("insight.lifetime_budget_spent");
+            });
+  }
+
+  @Test
+  void theNetworksKIsAFloorOnTheNoisyCount() {
+    start(Policies.SKI_CLUB.replace("\"k_anonymity\": 2", "\"k_anonymity\": 60"), 30);
+    offer("o1", "acme");
+    lattice.advance(Duration.ofHours(1).plusMinutes(1));
+
+    assertThat(lattice.readOnly(topics.brandOut("acme"), InsightRecord.class)).isEmpty();
+    assertThat(insightDecisions())
+        .singleElement()
+        .satisfies(d -> assertThat(codes(d)).containsExactly("insight.below_k_anonymity"));
   }
 }

@@ -136,12 +136,16 @@ class LatticeStreamsIT {
       assertThat(audit).allSatisfy(d -> assertThat(d.getAllow()).as("%s", d.getReasons()).isTrue());
       Set<String> events =
           expected.stream().map(k -> k.split("\\|")[0]).collect(Collectors.toSet());
+      // Partners and brands get event ids of their own (keyed per destination, so stable across
+      // the restart): one delivery per event, none twice.
       assertThat(deliveredEventIds(kafka, topics.networkOut("book-circle")))
           .doesNotHaveDuplicates()
-          .containsExactlyInAnyOrderElementsOf(events);
+          .hasSameSizeAs(events)
+          .doesNotContainAnyElementsOf(events);
       assertThat(deliveredEventIds(kafka, topics.brandOut("acme")))
           .doesNotHaveDuplicates()
-          .containsExactlyInAnyOrderElementsOf(events);
+          .hasSameSizeAs(events)
+          .doesNotContainAnyElementsOf(events);
       // The restarted instance restored the ledger and the decision stores from the changelogs
       assertThat(restarted.consent("m-1"))
           .hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(1L));

@@ -48,7 +48,8 @@ public final class TopicsCommand implements Subcommand {
               "Read",
               "literal",
               TopicCatalogue.BRAND_OUTPUT_PREFIX + "<id>",
-              "a brand reads only its consented deliveries and insights"));
+              "a brand reads only its consented deliveries and insights, with"
+                  + " isolation.level=read_committed (the API does so; see docs/privacy.md)"));
 
   @Override
   public String name() {

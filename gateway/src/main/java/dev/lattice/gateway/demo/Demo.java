@@ -520,6 +520,16 @@ final class Demo {
                   + " curl -N %s '%s/api/v1/brands/%s/deliveries?from=earliest'%n%n",
               brandKey, base, BRAND_SHOWN));
     }
+    if (api.contains("GET /api/v1/brands/{brandId}/insights")) {
+      text.append(
+          String.format(
+              " # acme-outdoor's differentially private insights (distinct consenting members per"
+                  + " 2-minute window, with noise): a cell shows up only when its noisy count"
+                  + " passes the threshold (large cells, e.g. an offer's deliveries), small ones"
+                  + " never (audited insight.below_threshold); with the ε spent and the budget"
+                  + " left:%n curl -s %s %s/api/v1/brands/acme-outdoor/insights%n%n",
+              key, base));
+    }
     if (api.contains("GET /api/v1/decisions")) {
       for (DecisionRecord d : new DecisionRecord[] {s.lastDenied(), s.lastAllowed()}) {
         if (d != null) {

@@ -115,6 +115,7 @@ public final class DemoCommand implements Subcommand {
     // lines work.
     System.setProperty(ADMIN_KEY_PROPERTY, adminKey);
     quietLogs();
+    demoInsights();
     ConfigurableApplicationContext context;
     try {
       context = serve.start(serveOptions, out);
@@ -130,6 +131,33 @@ public final class DemoCommand implements Subcommand {
       context.close();
       return FAILED;
     }
+  }
+
+  /**
+   * Insights on a demo's time scale: two-minute windows and ε = 2 per member-day with L = 2 (noise
+   * scale 1, release threshold τ = 15), so that an offer's deliveries to a network show up as an
+   * insight within minutes while the few purchases of a window stay unpublished. A value the user
+   * set (system property or environment) wins. Production defaults are in docs/privacy.md.
+   */
+  private static void demoInsights() {
+    Map<String, String> settings =
+        Map.of(
+            "window", "2m",
+            "grace", "10s",
+            "member-day-epsilon", "2.0",
+            "cells-per-member-day", "2",
+            "daily-epsilon", "200",
+            "lifetime-epsilon", "5000");
+    settings.forEach(
+        (name, value) -> {
+          String property = "lattice.streams.insights." + name;
+          String env =
+              "LATTICE_STREAMS_INSIGHTS_"
+                  + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+          if (System.getProperty(property) == null && System.getenv(env) == null) {
+            System.setProperty(property, value);
+          }
+        });
   }
 
   /**

@@ -25,6 +25,9 @@ public final class DemoWorld {
   /** Purposes members grant in this world, in the order they are drawn. */
   public static final List<String> GRANTED_PURPOSES = List.of("offers", "marketing", "sharing");
 
+  /** Granted too, drawn apart from the others (see {@code member}). */
+  static final String ANALYTICS = "analytics";
+
   /** How open a network is to the rest of the world. */
   public enum Character {
     /** Shares with partners and a few brands; accepts most offers; publishes insights. */
@@ -339,7 +342,9 @@ public final class DemoWorld {
   public List<ConsentCommand> initialGrants(Instant at) {
     List<ConsentCommand> commands = new ArrayList<>();
     for (Member m : members) {
-      for (String purpose : GRANTED_PURPOSES) {
+      List<String> purposes = new ArrayList<>(GRANTED_PURPOSES);
+      purposes.add(ANALYTICS);
+      for (String purpose : purposes) {
         Grant g = m.grants().get(purpose);
         if (g != null) {
           commands.add(grantCommand(m, g, "cmd-" + m.id() + "-" + purpose + "-0", at));
@@ -578,6 +583,11 @@ public final class DemoWorld {
                       ? pick(random, home.brands())
                       : pickPartnerOrBrand(random, networks, homeIndex));
       grants.put(purpose, new Grant(purpose, categories, recipients, gpc));
+    }
+    // Analytics (being counted in brands' differentially private insights), from a random of its
+    // own so that adding it left the rest of the world as it was.
+    if (new Random(spec.seed() * 31 + id.hashCode()).nextDouble() < spec.consentRatio()) {
+      grants.put(ANALYTICS, new Grant(ANALYTICS, List.of(), List.of(), gpc));
     }
     return new Member(
         id,

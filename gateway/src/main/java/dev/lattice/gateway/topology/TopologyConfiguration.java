@@ -47,7 +47,9 @@ public class TopologyConfiguration {
             defaults.frequencyWindow(),
             defaults.purchaseMemory(),
             defaults.decisionRetention(),
-            defaults.insights(),
+            properties.insights() == null
+                ? defaults.insights()
+                : properties.insights().toSettings(),
             properties.persistentStores(),
             properties.duplicateWindow(),
             null);

@@ -1,5 +1,6 @@
 package dev.lattice.gateway.topology;
 
+import dev.lattice.streams.InsightSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     num.standby.replicas}), so that another instance takes over a failed one's members quickly
  * @param duplicateWindow an ingest event whose event id the topology saw within this window is
  *     dropped, whichever instance took it
+ * @param insights brand insight parameters ({@code lattice.streams.insights.*}; docs/privacy.md)
  */
 @ConfigurationProperties("lattice.streams")
 public record TopologySettingsProperties(
@@ -30,7 +32,8 @@ public record TopologySettingsProperties(
     @DefaultValue("60s") Duration startTimeout,
     @DefaultValue("30s") Duration closeTimeout,
     @DefaultValue("1") int standbyReplicas,
-    @DefaultValue("7d") Duration duplicateWindow) {
+    @DefaultValue("7d") Duration duplicateWindow,
+    @DefaultValue Insights insights) {
 
   public TopologySettingsProperties {
     if (applicationId == null || applicationId.isBlank()) {
@@ -48,6 +51,33 @@ public record TopologySettingsProperties(
     if (pseudonymSecret != null && !pseudonymSecret.isBlank() && pseudonymSecret.length() < 32) {
       throw new IllegalArgumentException(
           "lattice.streams.pseudonym-secret must be at least 32 characters (or blank to generate one)");
+    }
+  }
+
+  /**
+   * {@code lattice.streams.insights.*}: see {@link InsightSettings} (defaults are its defaults).
+   */
+  public record Insights(
+      @DefaultValue("1d") Duration window,
+      @DefaultValue("15m") Duration grace,
+      @DefaultValue("1.0") double memberDayEpsilon,
+      @DefaultValue("4") int cellsPerMemberDay,
+      @DefaultValue("0.000001") double delta,
+      @DefaultValue("2.0") double dailyEpsilon,
+      @DefaultValue("60.0") double lifetimeEpsilon,
+      @DefaultValue("30s") Duration checkEvery) {
+
+    /** Validated settings; a bad value fails start-up naming the setting. */
+    public InsightSettings toSettings() {
+      return new InsightSettings(
+          window,
+          grace,
+          memberDayEpsilon,
+          cellsPerMemberDay,
+          delta,
+          dailyEpsilon,
+          lifetimeEpsilon,
+          checkEvery);
     }
   }
 }

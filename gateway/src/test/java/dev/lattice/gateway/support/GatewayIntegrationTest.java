@@ -30,7 +30,16 @@ import org.springframework.test.context.DynamicPropertySource;
       "lattice.security.jwt.issuer=" + GatewayIntegrationTest.JWT_ISSUER,
       "lattice.security.jwt.audience=" + GatewayIntegrationTest.JWT_AUDIENCE,
       "lattice.consent.confirm-timeout=2s",
-      "lattice.streams.persistent-stores=false"
+      "lattice.streams.persistent-stores=false",
+      // Insights on a test's time scale: 3 s windows checked every second; ε = 4 per member-day
+      // with L = 1 gives a release threshold of 5.
+      "lattice.streams.insights.window=3s",
+      "lattice.streams.insights.grace=0s",
+      "lattice.streams.insights.check-every=1s",
+      "lattice.streams.insights.member-day-epsilon=4",
+      "lattice.streams.insights.cells-per-member-day=1",
+      "lattice.streams.insights.daily-epsilon=1000",
+      "lattice.streams.insights.lifetime-epsilon=100000"
     })
 public abstract class GatewayIntegrationTest {
 

@@ -8,6 +8,8 @@ import dev.lattice.gateway.problem.ResourceNotFoundException;
 import dev.lattice.gateway.security.LatticePrincipal;
 import dev.lattice.schemas.AvroJson;
 import dev.lattice.schemas.TopicCatalogue;
+import dev.lattice.streams.InsightSettings;
+import dev.lattice.streams.LatticeStreams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -50,13 +53,17 @@ public class BrandController {
   private final SubscriptionValidator subscriptions;
   private final dev.lattice.gateway.security.CredentialValidity credentials;
 
+  private final ObjectProvider<LatticeStreams> topologies;
+
   public BrandController(
       BrandRegistry brands,
       DeliveryStreams streams,
       TopicProvisioner provisioner,
       dev.lattice.gateway.api.networks.NetworkService networks,
       SubscriptionValidator subscriptions,
-      dev.lattice.gateway.security.CredentialValidity credentials) {
+      dev.lattice.gateway.security.CredentialValidity credentials,
+      ObjectProvider<LatticeStreams> topologies) {
+    this.topologies = topologies;
     this.networks = networks;
     this.subscriptions = subscriptions;
     this.credentials = credentials;
@@ -162,14 +169,38 @@ public class BrandController {
 
   @GetMapping("/{brandId}/insights")
   @Operation(
-      summary = "The brand's privacy-preserving insights",
-      description = "Differentially private, k-anonymous aggregates about the brand's offers.")
-  public List<JsonNode> insights(
+      summary = "The brand's differentially private insights",
+      description =
+          "Counts of distinct consenting members per network, category, metric and window, with"
+              + " noise, released only above a noisy threshold and within daily and lifetime"
+              + " privacy budgets: the parameters (privacy unit member-day, ε, L, δ, τ), the"
+              + " budget left per network, and each release with the ε it cost.")
+  public InsightsView insights(
       @PathVariable String brandId, @RequestParam(defaultValue = "500") int limit) {
     brand(brandId);
-    return streams.insights(brandId, Math.max(1, Math.min(limit, 5000))).stream()
-        .map(AvroJson::toJsonNode)
-        .toList();
+    LatticeStreams topology = topologies.getIfAvailable();
+    InsightSettings settings =
+        topology == null ? InsightSettings.defaults() : topology.insightSettings();
+    List<JsonNode> releases =
+        streams.insights(brandId, Math.max(1, Math.min(limit, 5000))).stream()
+            .map(
+                r -> {
+                  JsonNode json = AvroJson.toJsonNode(r);
+                  if (json instanceof tools.jackson.databind.node.ObjectNode o) {
+                    o.put("privacy_unit", InsightSettings.PRIVACY_UNIT);
+                  }
+                  return json;
+                })
+            .toList();
+    return new InsightsView(
+        brandId,
+        InsightsView.Privacy.of(settings),
+        topology == null
+            ? List.of()
+            : topology.insightBudgets(brandId, clock.instant()).stream()
+                .map(InsightsView.Budget::of)
+                .toList(),
+        releases);
   }
 
   private Brand brand(String id) {

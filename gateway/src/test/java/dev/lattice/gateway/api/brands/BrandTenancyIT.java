@@ -159,6 +159,7 @@ class BrandTenancyIT extends GatewayIntegrationTest {
   private static List<String> brands(Response insights, String marker) {
     return insights
         .json()
+        .get("releases")
         .valueStream()
         .filter(i -> i.get("category").asString().equals(marker))
         .map(i -> i.get("brand").asString())

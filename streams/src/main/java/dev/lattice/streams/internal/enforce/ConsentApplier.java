@@ -81,14 +81,15 @@ public final class ConsentApplier {
    * @param key the record's Kafka key; a command not keyed by its member id is rejected ({@code
    *     consent.member_mismatch}), never re-keyed (docs/decision-contract.md, "Order of consent and
    *     events")
+   * @return the member whose consent state changed, or null when the command was not applied
    */
-  public void apply(Inbound in, String key, Instant now) {
+  public String apply(Inbound in, String key, Instant now) {
     ConsentCommand command;
     try {
       command = COMMANDS.decode(in.value());
     } catch (UndecodableRecordException e) {
       quarantine.put(in, Quarantine.UNDECODABLE, e.getMessage(), now);
-      return;
+      return null;
     }
     String member = command.getMemberId();
     ConsentState current = member == null ? null : stateOf(member);
@@ -109,6 +110,7 @@ public final class ConsentApplier {
         }
         LOGGER.debug(
             "consent applied memberId={} version={}", member, applied.state().getVersion());
+        return member;
       }
       case ConsentLedger.Outcome.Rejected rejected -> {
         // A rejection carries no personal data: no member id, no copy of the command; the caller
@@ -127,6 +129,7 @@ public final class ConsentApplier {
             new Outbound(
                 topics.consentRejections(), Outbound.key(commandId), REJECTIONS.encode(r)));
         LOGGER.info("consent command rejected memberId={} code={}", member, rejected.code());
+        return null;
       }
     }
   }

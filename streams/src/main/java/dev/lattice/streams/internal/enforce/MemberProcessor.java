@@ -61,6 +61,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   private static final AvroCodec<PurchaseEvent> PURCHASES = AvroCodec.of(PurchaseEvent.class);
   private static final AvroCodec<OfferEvent> OFFERS = AvroCodec.of(OfferEvent.class);
   private static final AvroCodec<OfferDelivery> DELIVERIES = AvroCodec.of(OfferDelivery.class);
+  private static final AvroCodec<ConsentState> STATES = AvroCodec.of(ConsentState.class);
   private static final Map<Class<?>, AvroCodec<? extends SpecificRecordBase>> EVENTS =
       Map.of(
           MemberDataEvent.class, MEMBER_DATA,
@@ -176,7 +177,12 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     // The routing key: the member id (original key, or the subject after a repartition by member).
     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     switch (in.kind()) {
-      case CONSENT_COMMAND -> consent.apply(in, key, now);
+      case CONSENT_COMMAND -> {
+        String changed = consent.apply(in, key, now);
+        if (changed != null) {
+          insightConsentChanged(changed, now);
+        }
+      }
       case MEMBER_KEY -> unsealer.applyKeyRecord(in, now);
       case MEMBER_DATA, CONTENT, PURCHASE -> onMemberEvent(in, key, now);
       case OFFER -> onOffer(in, now);
@@ -212,12 +218,13 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       history.bought(
           event.memberId(), p.getSku(), p.getBrand(), p.getHeader().getOccurredAt(), now);
       emit(
-          new InsightTick(
+          insightTick(
               p.getBrand(),
               event.sourceNetwork(),
               p.getCategory() == null ? "uncategorised" : p.getCategory(),
               "purchases",
-              now.toEpochMilli()));
+              event.memberId(),
+              now));
     }
     if (candidates.isEmpty()) {
       return;
@@ -396,7 +403,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
             Outbound.key(named == null ? brandDeliveryId : named),
             DELIVERIES.encode(toBrand)));
     history.offered(member, brand, network, now);
-    emit(new InsightTick(brand, network, offer.getCategory(), "deliveries", now.toEpochMilli()));
+    emit(insightTick(brand, network, offer.getCategory(), "deliveries", member, now));
   }
 
   private static OfferDelivery.Builder delivery(OfferEvent offer, String network, Instant now) {
@@ -421,6 +428,40 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       return d.kind().wireName() + " " + d.id() + " is not registered (no topic " + topic + ")";
     }
     return null;
+  }
+
+  // ---------------------------------------------------------------- insights
+
+  /**
+   * A delivery or purchase to count in the brand's insights, with what the insights need to decide
+   * whether this member may be counted: the member's consent now and whether the member is erased.
+   */
+  private InsightTick insightTick(
+      String brand, String network, String category, String metric, String member, Instant now) {
+    ConsentState state = consent.stateOf(member);
+    return InsightTick.count(
+        brand,
+        network,
+        category,
+        metric,
+        now.toEpochMilli(),
+        member,
+        state == null ? null : STATES.encode(state),
+        unsealer.isErased(member));
+  }
+
+  /**
+   * After an applied consent command (erasure included): every insights task checks the member's
+   * contributions to open cells again.
+   */
+  private void insightConsentChanged(String member, Instant now) {
+    ConsentState state = consent.stateOf(member);
+    emit(
+        InsightTick.consentChanged(
+            now.toEpochMilli(),
+            member,
+            state == null ? null : STATES.encode(state),
+            unsealer.isErased(member)));
   }
 
   private void emit(TopologyOutput value) {

@@ -2,7 +2,6 @@ package dev.lattice.streams.internal.network;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -10,8 +9,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the topology itself needs from a network's rules (the policy sees the whole document as
- * {@code data.networks.<id>}): which networks it has agreements with, which brands subscribe to it,
- * and its k-anonymity threshold for insights. Immutable.
+ * {@code data.networks.<id>}): which networks it has agreements with and which brands subscribe to
+ * it. Immutable. (The k-anonymity floor of insights is defined once, in the default bundle's {@code
+ * insights.rego}; the topology passes the noisy count to the policy.)
  *
  * @param document the rules as a JSON-like map, handed to the policy engine
  */
@@ -20,10 +20,8 @@ public record NetworkRules(
     long version,
     Set<String> partners,
     Set<String> brandSubscriptions,
-    int kAnonymity,
     Map<String, Object> document) {
 
-  public static final int DEFAULT_K_ANONYMITY = 10;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /**
@@ -56,21 +54,8 @@ public record NetworkRules(
     collectIds(root.path("subscriptions"), brands, "brand", "brand_id", "id");
     collectIds(root.path("export").path("brands"), brands, "brand", "brand_id", "id");
     brands.remove("*");
-    int k = DEFAULT_K_ANONYMITY;
-    for (JsonNode n :
-        List.of(
-            root.path("k_anonymity"),
-            root.path("insights").path("k_anonymity"),
-            root.path("insights").path("k"),
-            root.path("insights").path("min_cell_count"))) {
-      if (n.isIntegralNumber() && n.asInt() > 0) {
-        k = n.asInt();
-        break;
-      }
-    }
     Map<String, Object> document = JSON.convertValue(root, LinkedHashMap.class);
-    return new NetworkRules(
-        networkId, version, Set.copyOf(partners), Set.copyOf(brands), k, document);
+    return new NetworkRules(networkId, version, Set.copyOf(partners), Set.copyOf(brands), document);
   }
 
   private static void collectIds(JsonNode node, Set<String> into, String... idFields) {
