@@ -344,6 +344,18 @@ public final class LatticeStreams implements AutoCloseable {
     }
   }
 
+  /**
+   * The member an audit reference ({@code mbr-…}) names, looked up in the partitions this instance
+   * hosts; empty when it hosts none that knows it, or once the member was erased.
+   *
+   * @throws StateNotQueryableException while the topology is not running
+   */
+  public Optional<String> memberOfReference(String reference) {
+    Objects.requireNonNull(reference);
+    ReadOnlyKeyValueStore<String, byte[]> store = allLocal(StoreNames.MEMBER_REFS);
+    return queried(() -> MemberRefs.memberOf(store, reference));
+  }
+
   /** Runs a store read; a store that went away meanwhile (rebalance) is "not queryable". */
   private static <T> T queried(java.util.function.Supplier<T> read) {
     try {

@@ -362,11 +362,12 @@ class ConsoleBrowserIT extends GatewayIntegrationTest {
         .atMost(WAIT)
         .until(
             () ->
+                // decisions name members by an erasable reference: find them by the member's id
                 compliance
-                    .get("/api/v1/decisions?eventId=" + eventId)
+                    .get("/api/v1/decisions?memberId=" + member)
                     .json()
                     .valueStream()
-                    .anyMatch(d -> member.equals(d.get("memberId").asString())));
+                    .anyMatch(d -> eventId.equals(d.get("eventId").asString())));
   }
 
   // --- browser ---------------------------------------------------------------------------------

@@ -34,7 +34,26 @@ class PolicyConfiguration {
 
   @Bean
   PolicyReplay policyReplay(
-      KafkaBroker broker, DecisionService decisionService, ConsentLedgerView ledger) {
-    return new PolicyReplay(broker.clientProperties(), decisionService, ledger, Clock.systemUTC());
+      KafkaBroker broker,
+      DecisionService decisionService,
+      ConsentLedgerView ledger,
+      org.springframework.beans.factory.ObjectProvider<dev.lattice.streams.LatticeStreams>
+          topologies) {
+    return new PolicyReplay(
+        broker.clientProperties(),
+        decisionService,
+        ledger,
+        Clock.systemUTC(),
+        reference -> {
+          dev.lattice.streams.LatticeStreams topology = topologies.getIfAvailable();
+          if (topology == null) {
+            return java.util.Optional.empty();
+          }
+          try {
+            return topology.memberOfReference(reference);
+          } catch (dev.lattice.streams.StateNotQueryableException e) {
+            return java.util.Optional.empty();
+          }
+        });
   }
 }

@@ -78,16 +78,23 @@ public final class PolicyReplay {
   private final DecisionService live;
   private final ConsentLedgerView ledger;
   private final Clock clock;
+  private final java.util.function.Function<String, java.util.Optional<String>> memberOfReference;
 
+  /**
+   * @param memberOfReference the member an audit reference ({@code mbr-…}) names, empty when
+   *     unknown (erased, or hosted by another instance)
+   */
   public PolicyReplay(
       Map<String, Object> clientProperties,
       DecisionService live,
       ConsentLedgerView ledger,
-      Clock clock) {
+      Clock clock,
+      java.util.function.Function<String, java.util.Optional<String>> memberOfReference) {
     this.clientProperties = Map.copyOf(clientProperties);
     this.live = live;
     this.ledger = ledger;
     this.clock = clock;
+    this.memberOfReference = memberOfReference;
   }
 
   public Report replay(String revision, DecisionService draft, Duration window, int limit) {
@@ -193,6 +200,8 @@ public final class PolicyReplay {
         examples,
         List.of(
             "consent is each member's current state, not the state at decision time",
+            "offer decisions about members erased since, or hosted by another instance, are"
+                + " replayed without consent",
             "frequency counters and purchases are empty",
             "personal parts stay sealed: event.fields is empty, obligations are not compared",
             "decisions whose event is no longer in the ingest topics are skipped"));
@@ -200,8 +209,13 @@ public final class PolicyReplay {
 
   private Map<String, Object> input(DecisionRecord record, SpecificRecordBase event) {
     EventHeader header = (EventHeader) event.get("header");
+    // Offers have no subject: the audit names the member by an erasable reference.
     String member =
-        header.getSubjectMember() != null ? header.getSubjectMember() : record.getMemberId();
+        header.getSubjectMember() != null
+            ? header.getSubjectMember()
+            : record.getMemberId() == null || record.getMemberId().isEmpty()
+                ? null
+                : memberOfReference.apply(record.getMemberId()).orElse(null);
     ConsentState state = member == null ? null : ledger.state(member).orElse(null);
     Destination destination =
         new Destination(

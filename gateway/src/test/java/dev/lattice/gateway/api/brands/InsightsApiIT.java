@@ -47,6 +47,9 @@ class InsightsApiIT extends GatewayIntegrationTest {
   void theInsightsApiShowsEachReleaseWithItsEpsilonThePrivacyUnitAndTheBudgetLeft() {
     GatewayHttp admin = asAdmin();
     GatewayHttp service = as(keyFor(Role.SERVICE, NETWORK));
+    // The brand first: rules naming an unregistered brand are refused.
+    assertThat(admin.post("/api/v1/brands", Map.of("id", BRAND, "name", "Insight")).status())
+        .isEqualTo(201);
     Response network =
         admin.post(
             "/api/v1/networks",
@@ -66,8 +69,6 @@ class InsightsApiIT extends GatewayIntegrationTest {
                     "insights",
                     Map.of("enabled", true, "k_anonymity", 2, "brands", List.of(BRAND)))));
     assertThat(network.status()).as(network.body()).isEqualTo(201);
-    assertThat(admin.post("/api/v1/brands", Map.of("id", BRAND, "name", "Insight")).status())
-        .isEqualTo(201);
     for (int i = 0; i < MEMBERS; i++) {
       String m = "ins-m-" + i;
       assertThat(service.post("/api/v1/events/member-data", memberData(m)).status()).isEqualTo(202);

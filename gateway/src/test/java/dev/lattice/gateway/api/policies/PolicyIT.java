@@ -342,6 +342,9 @@ class PolicyIT extends GatewayIntegrationTest {
     Response granted = service.put("/api/v1/members/" + member + "/consents/offers", Map.of());
     assertThat(granted.status()).as(granted.body()).isEqualTo(200);
     String offerEvent = "offer-" + suffix;
+    // The brand must be registered (it has an output topic), or the offer is denied as unknown.
+    assertThat(asAdmin().post("/api/v1/brands", Map.of("id", "acme", "name", "Acme")).status())
+        .isIn(201, 409);
     // Brands publish their own offers (a SERVICE key may not).
     Response offered =
         as(keyFor(Role.BRAND, "acme"))

@@ -13,6 +13,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * records to the member any more. One task owns the store; not thread-safe.
  */
 public final class MemberRefs {
+  /**
+   * Prefix of the reverse entries (reference → member) in the same store, so that a replay of an
+   * audited decision can find the member's current consent; erasure deletes both directions.
+   */
+  private static final String REVERSE = "\u0001ref|";
+
   private final KeyValueStore<String, byte[]> refs;
 
   public MemberRefs(KeyValueStore<String, byte[]> refs) {
@@ -30,6 +36,7 @@ public final class MemberRefs {
     }
     String drawn = "mbr-" + UUID.randomUUID();
     refs.put(member, drawn.getBytes(StandardCharsets.UTF_8));
+    refs.put(REVERSE + drawn, member.getBytes(StandardCharsets.UTF_8));
     return drawn;
   }
 
@@ -40,12 +47,23 @@ public final class MemberRefs {
       return Optional.empty();
     }
     refs.delete(member);
-    return Optional.of(new String(ref, StandardCharsets.UTF_8));
+    String reference = new String(ref, StandardCharsets.UTF_8);
+    refs.delete(REVERSE + reference);
+    return Optional.of(reference);
   }
 
   /** The member's reference, read from a queryable store (the gateway's decision queries). */
   public static Optional<String> lookup(ReadOnlyKeyValueStore<String, byte[]> refs, String member) {
     byte[] ref = refs.get(member);
     return ref == null ? Optional.empty() : Optional.of(new String(ref, StandardCharsets.UTF_8));
+  }
+
+  /** The member a reference names, read from a queryable store; empty once erasure forgot it. */
+  public static Optional<String> memberOf(
+      ReadOnlyKeyValueStore<String, byte[]> refs, String reference) {
+    byte[] member = refs.get(REVERSE + reference);
+    return member == null
+        ? Optional.empty()
+        : Optional.of(new String(member, StandardCharsets.UTF_8));
   }
 }
