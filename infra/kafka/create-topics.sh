@@ -8,17 +8,20 @@ KAFKA_TOPICS="$(command -v kafka-topics.sh || echo /opt/kafka/bin/kafka-topics.s
 create() {
   "$KAFKA_TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$@"
 }
-create lattice.ingest.member-data --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=604800000
-create lattice.ingest.content --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=604800000
-create lattice.ingest.offers --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=604800000
-create lattice.ingest.purchases --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=604800000
-create lattice.consent.commands --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=604800000
-create lattice.consent.ledger --partitions 6 --replication-factor 3 --config cleanup.policy=compact --config min.insync.replicas=2 --config retention.ms=-1
-create lattice.consent.rejections --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=2592000000
-create lattice.member.keys --partitions 6 --replication-factor 3 --config cleanup.policy=compact --config min.insync.replicas=2 --config retention.ms=-1
-create lattice.memberships --partitions 6 --replication-factor 3 --config cleanup.policy=compact --config min.insync.replicas=2 --config retention.ms=-1
-create lattice.policy.bundles --partitions 1 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=-1
-create lattice.networks --partitions 1 --replication-factor 3 --config cleanup.policy=compact --config min.insync.replicas=2 --config retention.ms=-1
-create lattice.audit.decisions --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=31536000000
-create lattice.quarantine --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=2592000000
-create lattice.insights --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config min.insync.replicas=2 --config retention.ms=2592000000
+create lattice.ingest.member-data --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=LogAppendTime --config min.insync.replicas=2 --config retention.ms=604800000
+create lattice.ingest.content --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=LogAppendTime --config min.insync.replicas=2 --config retention.ms=604800000
+create lattice.ingest.offers --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=LogAppendTime --config min.insync.replicas=2 --config retention.ms=604800000
+create lattice.ingest.purchases --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=LogAppendTime --config min.insync.replicas=2 --config retention.ms=604800000
+create lattice.consent.commands --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=LogAppendTime --config min.insync.replicas=2 --config retention.ms=604800000
+create lattice.consent.ledger --partitions 6 --replication-factor 3 --config cleanup.policy=compact --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=-1
+create lattice.consent.rejections --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=2592000000
+create lattice.member.keys --partitions 6 --replication-factor 3 --config cleanup.policy=compact --config message.timestamp.type=LogAppendTime --config min.insync.replicas=2 --config retention.ms=-1
+create lattice.memberships --partitions 6 --replication-factor 3 --config cleanup.policy=compact --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=-1
+create lattice.policy.bundles --partitions 1 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=-1
+create lattice.networks --partitions 1 --replication-factor 3 --config cleanup.policy=compact --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=-1
+create lattice.gateway.api-keys --partitions 1 --replication-factor 3 --config cleanup.policy=compact --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=-1
+create lattice.gateway.brands --partitions 1 --replication-factor 3 --config cleanup.policy=compact --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=-1
+create lattice.gateway.brand-subscriptions --partitions 1 --replication-factor 3 --config cleanup.policy=compact --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=-1
+create lattice.audit.decisions --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=31536000000
+create lattice.quarantine --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=2592000000
+create lattice.insights --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=2592000000

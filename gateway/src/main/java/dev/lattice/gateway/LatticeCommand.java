@@ -21,6 +21,7 @@ public final class LatticeCommand {
   static final List<Subcommand> SUBCOMMANDS =
       List.of(
           new ServeCommand(),
+          new dev.lattice.gateway.cli.ClusterCommand(),
           new PolicyCommand(),
           new TopicsCommand(),
           new dev.lattice.gateway.bench.BenchCommand(),

@@ -14,8 +14,12 @@ import java.util.regex.Pattern;
  * here.
  *
  * <p>Topics keyed by member id share {@link #MEMBER_PARTITIONS} partitions so that one member's
- * events stay co-partitioned (and ordered) with their consent changes. Replication adapts to the
- * cluster: {@code min(3, brokers)}, with {@code min.insync.replicas = min(2, replication)}.
+ * events stay co-partitioned (and ordered) with their consent changes. The member-keyed input
+ * topics ({@link #memberKeyedInputs()}) carry the broker's append time ({@link
+ * TimestampType#LOG_APPEND_TIME}): the topology orders one member's consent commands and events by
+ * it, so a producer's clock never decides that order (docs/decision-contract.md, "Order of consent
+ * and events"). Replication adapts to the cluster: {@code min(3, brokers)}, with {@code
+ * min.insync.replicas = min(2, replication)}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -46,6 +50,25 @@ public final class TopicCatalogue {
     }
   }
 
+  /** Which time a topic's records carry (Kafka's {@code message.timestamp.type}). */
+  public enum TimestampType {
+    /** The time the producer set (its clock, or any value it chose). */
+    CREATE_TIME("CreateTime"),
+    /** The time the partition leader appended the record; the producer's value is overwritten. */
+    LOG_APPEND_TIME("LogAppendTime");
+
+    private final String kafkaValue;
+
+    TimestampType(String kafkaValue) {
+      this.kafkaValue = kafkaValue;
+    }
+
+    /** The value of Kafka's {@code message.timestamp.type} setting. */
+    public String kafkaValue() {
+      return kafkaValue;
+    }
+  }
+
   /**
    * One topic's settings.
    *
@@ -53,14 +76,21 @@ public final class TopicCatalogue {
    * @param partitions number of partitions
    * @param cleanup cleanup policy
    * @param retention how long records are kept; empty = forever ({@code retention.ms=-1})
+   * @param timestampType which time its records carry
    * @param purpose one line saying what flows through it
    */
   public record TopicSpec(
-      String name, int partitions, Cleanup cleanup, Optional<Duration> retention, String purpose) {
+      String name,
+      int partitions,
+      Cleanup cleanup,
+      Optional<Duration> retention,
+      TimestampType timestampType,
+      String purpose) {
     public TopicSpec {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(cleanup, "cleanup");
       Objects.requireNonNull(retention, "retention");
+      Objects.requireNonNull(timestampType, "timestampType");
       if (!LEGAL_NAME.matcher(name).matches()) {
         throw new IllegalArgumentException(
             "illegal topic name '" + name + "': use at most 249 of [a-zA-Z0-9._-]");
@@ -69,6 +99,16 @@ public final class TopicCatalogue {
         throw new IllegalArgumentException(
             "topic " + name + " needs at least 1 partition, was " + partitions);
       }
+    }
+
+    /** A topic whose records carry the producer's time ({@link TimestampType#CREATE_TIME}). */
+    public TopicSpec(
+        String name,
+        int partitions,
+        Cleanup cleanup,
+        Optional<Duration> retention,
+        String purpose) {
+      this(name, partitions, cleanup, retention, TimestampType.CREATE_TIME, purpose);
     }
 
     /** Replication factor on a cluster of {@code brokers} brokers: {@code min(3, brokers)}. */
@@ -98,6 +138,7 @@ public final class TopicCatalogue {
       configs.put("cleanup.policy", cleanup.kafkaValue());
       configs.put("retention.ms", String.valueOf(retentionMs()));
       configs.put("min.insync.replicas", String.valueOf(minInSyncReplicas(brokers)));
+      configs.put("message.timestamp.type", timestampType.kafkaValue());
       return Map.copyOf(configs);
     }
   }
@@ -124,6 +165,7 @@ public final class TopicCatalogue {
           MEMBER_PARTITIONS,
           Cleanup.DELETE,
           Optional.of(WEEK),
+          TimestampType.LOG_APPEND_TIME,
           "member data submitted by network services, keyed by member id");
   public static final TopicSpec INGEST_CONTENT =
       new TopicSpec(
@@ -131,6 +173,7 @@ public final class TopicCatalogue {
           MEMBER_PARTITIONS,
           Cleanup.DELETE,
           Optional.of(WEEK),
+          TimestampType.LOG_APPEND_TIME,
           "content shared by members, keyed by author id");
   public static final TopicSpec INGEST_OFFERS =
       new TopicSpec(
@@ -138,6 +181,7 @@ public final class TopicCatalogue {
           MEMBER_PARTITIONS,
           Cleanup.DELETE,
           Optional.of(WEEK),
+          TimestampType.LOG_APPEND_TIME,
           "brand offers targeted at members, keyed by member id");
   public static final TopicSpec INGEST_PURCHASES =
       new TopicSpec(
@@ -145,6 +189,7 @@ public final class TopicCatalogue {
           MEMBER_PARTITIONS,
           Cleanup.DELETE,
           Optional.of(WEEK),
+          TimestampType.LOG_APPEND_TIME,
           "purchases (for no-retargeting suppression), keyed by member id");
   public static final TopicSpec CONSENT_COMMANDS =
       new TopicSpec(
@@ -152,6 +197,7 @@ public final class TopicCatalogue {
           MEMBER_PARTITIONS,
           Cleanup.DELETE,
           Optional.of(WEEK),
+          TimestampType.LOG_APPEND_TIME,
           "grant/withdraw/erase commands from members, keyed by member id");
   public static final TopicSpec CONSENT_LEDGER =
       new TopicSpec(
@@ -173,6 +219,7 @@ public final class TopicCatalogue {
           MEMBER_PARTITIONS,
           Cleanup.COMPACT,
           Optional.empty(),
+          TimestampType.LOG_APPEND_TIME,
           "per-member data keys; a tombstone crypto-shreds the member's data");
   public static final TopicSpec MEMBERSHIPS =
       new TopicSpec(
@@ -196,6 +243,27 @@ public final class TopicCatalogue {
           Cleanup.COMPACT,
           Optional.empty(),
           "network documents (rules, agreements), keyed by network id");
+  public static final TopicSpec API_KEYS =
+      new TopicSpec(
+          "lattice.gateway.api-keys",
+          1,
+          Cleanup.COMPACT,
+          Optional.empty(),
+          "API keys by key id: JSON records with the key's hash, role and scope (never the key)");
+  public static final TopicSpec BRANDS =
+      new TopicSpec(
+          "lattice.gateway.brands",
+          1,
+          Cleanup.COMPACT,
+          Optional.empty(),
+          "registered brands by brand id (JSON records)");
+  public static final TopicSpec BRAND_SUBSCRIPTIONS =
+      new TopicSpec(
+          "lattice.gateway.brand-subscriptions",
+          1,
+          Cleanup.COMPACT,
+          Optional.empty(),
+          "brands' delivery-stream subscriptions, keyed brandId/subscriptionId (JSON records)");
   public static final TopicSpec AUDIT_DECISIONS =
       new TopicSpec(
           "lattice.audit.decisions",
@@ -231,11 +299,33 @@ public final class TopicCatalogue {
           MEMBERSHIPS,
           POLICY_BUNDLES,
           NETWORKS,
+          API_KEYS,
+          BRANDS,
+          BRAND_SUBSCRIPTIONS,
           AUDIT_DECISIONS,
           QUARANTINE,
           INSIGHTS);
 
+  private static final List<TopicSpec> MEMBER_KEYED_INPUTS =
+      List.of(
+          CONSENT_COMMANDS,
+          MEMBER_KEYS,
+          INGEST_MEMBER_DATA,
+          INGEST_CONTENT,
+          INGEST_PURCHASES,
+          INGEST_OFFERS);
+
   private TopicCatalogue() {}
+
+  /**
+   * The input topics the topology orders one member's records across (consent commands, member
+   * keys, member data, content, purchases, offers): {@link #MEMBER_PARTITIONS} partitions each,
+   * keyed by member id (offers may have any key: every task gets a copy), {@link
+   * TimestampType#LOG_APPEND_TIME}.
+   */
+  public static List<TopicSpec> memberKeyedInputs() {
+    return MEMBER_KEYED_INPUTS;
+  }
 
   /**
    * Every topic with a fixed name (per-network and per-brand outputs are made by the factories

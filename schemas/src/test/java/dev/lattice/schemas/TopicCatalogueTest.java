@@ -23,7 +23,14 @@ class TopicCatalogueTest {
   void memberKeyedTopicsAreCoPartitioned() {
     assertThat(TopicCatalogue.fixedTopics())
         .filteredOn(
-            spec -> spec != TopicCatalogue.POLICY_BUNDLES && spec != TopicCatalogue.NETWORKS)
+            spec ->
+                !java.util.Set.of(
+                        TopicCatalogue.POLICY_BUNDLES,
+                        TopicCatalogue.NETWORKS,
+                        TopicCatalogue.API_KEYS,
+                        TopicCatalogue.BRANDS,
+                        TopicCatalogue.BRAND_SUBSCRIPTIONS)
+                    .contains(spec))
         .allSatisfy(
             spec -> assertThat(spec.partitions()).isEqualTo(TopicCatalogue.MEMBER_PARTITIONS));
   }
@@ -34,6 +41,18 @@ class TopicCatalogueTest {
         .containsEntry("cleanup.policy", "compact")
         .containsEntry("retention.ms", "-1");
     assertThat(TopicCatalogue.MEMBER_KEYS.configs(1)).containsEntry("cleanup.policy", "compact");
+  }
+
+  @Test
+  void theGatewaysSharedRegistriesAreCompactedTablesKeptForever() {
+    assertThat(
+            java.util.List.of(
+                TopicCatalogue.API_KEYS, TopicCatalogue.BRANDS, TopicCatalogue.BRAND_SUBSCRIPTIONS))
+        .allSatisfy(
+            spec ->
+                assertThat(spec.configs(3))
+                    .containsEntry("cleanup.policy", "compact")
+                    .containsEntry("retention.ms", "-1"));
   }
 
   @Test
@@ -52,5 +71,28 @@ class TopicCatalogueTest {
     assertThatThrownBy(() -> TopicCatalogue.networkOutput("garden club/../x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("networkId must be 1-100 of [a-zA-Z0-9_-]");
+  }
+
+  @Test
+  void memberKeyedInputsCarryTheBrokersAppendTimeAndOthersTheProducersTime() {
+    assertThat(TopicCatalogue.memberKeyedInputs())
+        .extracting(TopicSpec::name)
+        .containsExactlyInAnyOrder(
+            "lattice.consent.commands",
+            "lattice.member.keys",
+            "lattice.ingest.member-data",
+            "lattice.ingest.content",
+            "lattice.ingest.purchases",
+            "lattice.ingest.offers");
+    assertThat(TopicCatalogue.memberKeyedInputs())
+        .allSatisfy(
+            spec ->
+                assertThat(spec.configs(3))
+                    .containsEntry("message.timestamp.type", "LogAppendTime"));
+    assertThat(TopicCatalogue.fixedTopics())
+        .filteredOn(spec -> !TopicCatalogue.memberKeyedInputs().contains(spec))
+        .allSatisfy(
+            spec ->
+                assertThat(spec.configs(3)).containsEntry("message.timestamp.type", "CreateTime"));
   }
 }

@@ -8,6 +8,7 @@ import dev.lattice.streams.internal.enforce.DecisionLog;
 import dev.lattice.streams.internal.enforce.MemberActivityCodec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -16,8 +17,12 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -28,22 +33,51 @@ import org.slf4j.LoggerFactory;
  * so that another instance takes over at once), {@link #state()}, and read access to the local
  * stores for the gateway (decisions by event or member, consent state, member activity).
  *
- * <p>Queries see the partitions this instance hosts (all of them when it runs alone); they return
- * empty results while the instance is not {@code RUNNING}. Thread-safe.
+ * <p>Queries see the partitions this instance hosts (all of them when it runs alone). They never
+ * answer "nothing" for state they cannot see: while the instance is not {@code RUNNING}, or when a
+ * member's partition is hosted by another instance, they throw {@link StateNotQueryableException}.
+ * With several instances ({@code application.server} set on each), {@link #hostOf(String)} says
+ * which instance hosts a member and {@link #instances()} lists the instances that together hold
+ * every partition (for queries by event id, which are spread over all of them). Thread-safe.
  */
 public final class LatticeStreams implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(LatticeStreams.class);
   private final KafkaStreams streams;
+  private final HostInfo self;
+  private final String memberTopic;
 
-  private LatticeStreams(KafkaStreams streams) {
+  private LatticeStreams(KafkaStreams streams, HostInfo self, String memberTopic) {
     this.streams = streams;
+    this.self = self;
+    this.memberTopic = memberTopic;
   }
+
+  /** Where a member's queryable state (decisions about them, activity) lives. */
+  public sealed interface MemberHost {
+    /** This instance hosts it ({@code partition} -1 when this instance runs alone). */
+    record Here(int partition) implements MemberHost {}
+
+    /** Another instance, at its {@code application.server} address. */
+    record Elsewhere(String host, int port, int partition) implements MemberHost {}
+  }
+
+  /** An instance of the application that hosts state, at its {@code application.server} address. */
+  public record Instance(String host, int port, boolean local) {}
+
+  /**
+   * How long a task holding records of some input partitions waits for another of its partitions
+   * that has just run empty before it goes on without it ({@code max.task.idle.ms}); see
+   * docs/decision-contract.md, "Order of consent and events", for what it covers and costs.
+   */
+  public static final long DEFAULT_MAX_TASK_IDLE_MS = 100;
 
   /**
    * Creates (does not start) the topology's Kafka Streams instance.
    *
    * @param config Kafka Streams settings; {@code bootstrap.servers} and {@code application.id} are
-   *     required; {@code processing.guarantee} is always {@code exactly_once_v2}
+   *     required; {@code processing.guarantee} is always {@code exactly_once_v2}; {@code
+   *     max.task.idle.ms} defaults to {@link #DEFAULT_MAX_TASK_IDLE_MS} and must not be {@code -1}
+   *     (that would process a task's partitions in whatever order they were fetched)
    */
   public static LatticeStreams create(TopologySettings settings, Properties config) {
     Properties props = new Properties();
@@ -55,6 +89,21 @@ public final class LatticeStreams implements AutoCloseable {
       }
     }
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, DEFAULT_MAX_TASK_IDLE_MS);
+    long idle;
+    try {
+      idle = Long.parseLong(String.valueOf(props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)));
+    } catch (NumberFormatException e) {
+      idle = -2;
+    }
+    if (idle < 0) {
+      throw new IllegalArgumentException(
+          "Kafka Streams setting "
+              + StreamsConfig.MAX_TASK_IDLE_MS_CONFIG
+              + " must be 0 or more milliseconds (the order of consent and events needs the task"
+              + " to wait for partitions with unread records), was "
+              + props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG));
+    }
     props.putIfAbsent(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     props.putIfAbsent(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     KafkaStreams streams = new KafkaStreams(LatticeTopology.build(settings), props);
@@ -64,7 +113,88 @@ public final class LatticeStreams implements AutoCloseable {
           return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
               .StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-    return new LatticeStreams(streams);
+    String server = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
+    HostInfo self = server == null || server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
+    return new LatticeStreams(streams, self, settings.topics().consentCommands());
+  }
+
+  /**
+   * Which instance hosts the member's state. Alone (no {@code application.server}), always this
+   * one.
+   *
+   * @throws StateNotQueryableException while the topology is not running or the member's partition
+   *     has no active host (rebalancing)
+   */
+  public MemberHost hostOf(String memberId) {
+    requireRunning();
+    if (self == null) {
+      return new MemberHost.Here(-1);
+    }
+    KeyQueryMetadata metadata =
+        streams.queryMetadataForKey(
+            StoreNames.DECISIONS_BY_MEMBER,
+            Objects.requireNonNull(memberId),
+            Serdes.String().serializer());
+    if (metadata == null
+        || metadata.activeHost() == null
+        || metadata.activeHost().port() < 0
+        || metadata.partition() < 0) {
+      throw new StateNotQueryableException(
+          "No instance hosts the member's partition right now (rebalancing)");
+    }
+    HostInfo host = metadata.activeHost();
+    return host.equals(self)
+        ? new MemberHost.Here(metadata.partition())
+        : new MemberHost.Elsewhere(host.host(), host.port(), metadata.partition());
+  }
+
+  /**
+   * The instances that together host every partition of the member state, this one included (it
+   * alone when it runs alone).
+   *
+   * @throws StateNotQueryableException while the topology is not running or some partition has no
+   *     active host (rebalancing)
+   */
+  public List<Instance> instances() {
+    requireRunning();
+    if (self == null) {
+      return List.of(new Instance("localhost", -1, true));
+    }
+    Collection<StreamsMetadata> clients =
+        streams.streamsMetadataForStore(StoreNames.DECISIONS_BY_EVENT);
+    java.util.Set<Integer> known = new java.util.HashSet<>();
+    java.util.Set<Integer> active = new java.util.HashSet<>();
+    List<Instance> out = new ArrayList<>();
+    for (StreamsMetadata client : streams.metadataForAllStreamsClients()) {
+      client.topicPartitions().stream()
+          .filter(tp -> tp.topic().equals(memberTopic))
+          .forEach(
+              tp -> {
+                known.add(tp.partition());
+                active.add(tp.partition());
+              });
+      client.standbyTopicPartitions().stream()
+          .filter(tp -> tp.topic().equals(memberTopic))
+          .forEach(tp -> known.add(tp.partition()));
+    }
+    for (StreamsMetadata client : clients) {
+      HostInfo host = client.hostInfo();
+      out.add(new Instance(host.host(), host.port(), host.equals(self)));
+    }
+    if (known.isEmpty() || !active.containsAll(known) || out.isEmpty()) {
+      throw new StateNotQueryableException(
+          "Not every partition has an active host right now (rebalancing)");
+    }
+    out.sort(Comparator.comparing(Instance::host).thenComparing(Instance::port));
+    return List.copyOf(out);
+  }
+
+  private void requireRunning() {
+    KafkaStreams.State state = streams.state();
+    if (state != KafkaStreams.State.RUNNING) {
+      throw new StateNotQueryableException(
+          "The topology is " + state + ", not RUNNING; its state cannot be queried now");
+    }
   }
 
   public void start() {
@@ -91,49 +221,100 @@ public final class LatticeStreams implements AutoCloseable {
     close(Duration.ofSeconds(30));
   }
 
-  /** The member's consent state, if this instance hosts the member and has one. */
+  /**
+   * The member's consent state, if they have one.
+   *
+   * @throws StateNotQueryableException when this instance cannot see the member's state now
+   */
   public Optional<ConsentState> consent(String memberId) {
-    return store(StoreNames.CONSENT)
-        .map(s -> s.get(memberId))
+    return Optional.ofNullable(
+            queried(() -> memberStore(StoreNames.CONSENT, memberId).get(memberId)))
         .map(b -> LatticeSerdes.codec(ConsentState.class).decode(b));
   }
 
-  /** What the topology has seen of the member. */
+  /**
+   * What the topology has seen of the member.
+   *
+   * @throws StateNotQueryableException when this instance cannot see the member's state now
+   */
   public Optional<MemberActivity> activity(String memberId) {
-    return store(StoreNames.ACTIVITY).map(s -> s.get(memberId)).map(MemberActivityCodec::fromBytes);
+    return Optional.ofNullable(
+            queried(() -> memberStore(StoreNames.ACTIVITY, memberId).get(memberId)))
+        .map(MemberActivityCodec::fromBytes);
   }
 
-  /** The decisions made for one event (one per candidate destination), oldest first. */
+  /**
+   * The decisions made for one event (one per candidate destination) in the partitions this
+   * instance hosts, oldest first. An offer is decided in every partition: with several instances,
+   * ask each of {@link #instances()}.
+   *
+   * @throws StateNotQueryableException while the topology is not running or a local store is not
+   *     ready
+   */
   public List<DecisionRecord> decisionsForEvent(String eventId) {
     Objects.requireNonNull(eventId);
-    return store(StoreNames.DECISIONS_BY_EVENT)
-        .map(s -> DecisionLog.forEvent(s, eventId))
-        .orElseGet(List::of);
+    ReadOnlyKeyValueStore<String, byte[]> store = allLocal(StoreNames.DECISIONS_BY_EVENT);
+    return queried(() -> DecisionLog.forEvent(store, eventId));
   }
 
-  /** The most recent decisions about a member (within the retention), newest first. */
+  /**
+   * The most recent decisions about a member (within the retention), newest first.
+   *
+   * @throws StateNotQueryableException when this instance cannot see the member's state now
+   */
   public List<DecisionRecord> decisionsForMember(String memberId, int limit) {
     Objects.requireNonNull(memberId);
     List<DecisionRecord> all =
         new ArrayList<>(
-            store(StoreNames.DECISIONS_BY_MEMBER)
-                .map(s -> DecisionLog.forMember(s, memberId))
-                .orElseGet(List::of));
+            queried(
+                () ->
+                    DecisionLog.forMember(
+                        memberStore(StoreNames.DECISIONS_BY_MEMBER, memberId), memberId)));
     all.sort(Comparator.comparing(DecisionRecord::getDecidedAt).reversed());
     return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
   }
 
-  private Optional<ReadOnlyKeyValueStore<String, byte[]>> store(String name) {
-    if (!isRunning()) {
-      return Optional.empty();
-    }
+  /** Runs a store read; a store that went away meanwhile (rebalance) is "not queryable". */
+  private static <T> T queried(java.util.function.Supplier<T> read) {
     try {
-      return Optional.of(
-          streams.store(
-              StoreQueryParameters.fromNameAndType(
-                  name, QueryableStoreTypes.<String, byte[]>keyValueStore())));
-    } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
-      return Optional.empty();
+      return read.get();
+    } catch (InvalidStateStoreException e) {
+      throw new StateNotQueryableException("A store is not queryable now (rebalancing)", e);
+    }
+  }
+
+  /** The store partition holding the member, which this instance must host. */
+  private ReadOnlyKeyValueStore<String, byte[]> memberStore(String name, String memberId) {
+    MemberHost host = hostOf(memberId);
+    if (host instanceof MemberHost.Elsewhere elsewhere) {
+      throw new StateNotQueryableException(
+          "The member's partition is hosted by "
+              + elsewhere.host()
+              + ":"
+              + elsewhere.port()
+              + ", not by this instance");
+    }
+    int partition = ((MemberHost.Here) host).partition();
+    StoreQueryParameters<ReadOnlyKeyValueStore<String, byte[]>> parameters =
+        StoreQueryParameters.fromNameAndType(
+            name, QueryableStoreTypes.<String, byte[]>keyValueStore());
+    return store(partition < 0 ? parameters : parameters.withPartition(partition));
+  }
+
+  private ReadOnlyKeyValueStore<String, byte[]> allLocal(String name) {
+    requireRunning();
+    return store(
+        StoreQueryParameters.fromNameAndType(
+            name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+  }
+
+  private ReadOnlyKeyValueStore<String, byte[]> store(
+      StoreQueryParameters<ReadOnlyKeyValueStore<String, byte[]>> parameters) {
+    try {
+      return streams.store(parameters);
+    } catch (InvalidStateStoreException e) {
+      throw new StateNotQueryableException(
+          "Store " + parameters.storeName() + " is not queryable now (rebalancing)", e);
     }
   }
 

@@ -13,6 +13,8 @@ import dev.lattice.streams.internal.codec.Inbound;
 import dev.lattice.streams.internal.codec.InsightTick;
 import dev.lattice.streams.internal.codec.Outbound;
 import dev.lattice.streams.internal.codec.TopologyOutput;
+import dev.lattice.streams.internal.dedup.DuplicateFilter;
+import dev.lattice.streams.internal.enforce.AppendOrderTimestamps;
 import dev.lattice.streams.internal.enforce.Broadcast;
 import dev.lattice.streams.internal.enforce.ByMember;
 import dev.lattice.streams.internal.enforce.Envelope;
@@ -103,16 +105,30 @@ public final class LatticeTopology {
             kv(settings, StoreNames.PRIVACY_BUDGET, Serdes.Long()))) {
       builder.addStateStore(store);
     }
+    // Idempotency: one window store by event id in each sub-topology that takes ingest events.
+    builder.addStateStore(
+        DuplicateFilter.store(
+            StoreNames.SEEN_EVENTS, settings.duplicateWindow(), settings.persistentStores()));
+    builder.addStateStore(
+        DuplicateFilter.store(
+            StoreNames.SEEN_OFFERS, settings.duplicateWindow(), settings.persistentStores()));
 
     Map<String, KStream<byte[], Inbound>> keyed =
         builder.stream(
-                topics.memberKeyedInputs(), Consumed.with(bytes, bytes).withName("member-inputs"))
+                topics.memberKeyedInputs(),
+                Consumed.with(bytes, bytes)
+                    .withName("member-inputs")
+                    .withTimestampExtractor(new AppendOrderTimestamps(topics)))
             .processValues(() -> new Envelope(topics), Named.as("member-envelope"))
             .split(Named.as("member-key-"))
             .branch((k, v) -> ByMember.rekey(v) != null, Branched.as("mismatch"))
             .defaultBranch(Branched.as("ok"));
-    // Records not keyed by their member id are repartitioned by it, so that one member's events and
-    // consent changes meet in one task, in order.
+    // Events not keyed by their member id are repartitioned by it, so that one member's events and
+    // consent changes meet in one task; the detour delays them, so they are decided after every
+    // command appended before them (and maybe after some appended while they were re-keyed).
+    // Consent commands are never re-keyed: a detour would let later events overtake a withdrawal,
+    // so
+    // a command not keyed by its member is rejected (consent.member_mismatch) where it lands.
     KStream<byte[], Inbound> memberInputs =
         keyed
             .get("member-key-ok")
@@ -123,11 +139,19 @@ public final class LatticeTopology {
                     .repartition(
                         Repartitioned.<byte[], Inbound>with(bytes, Inbound.serde())
                             .withName("by-member")),
-                Named.as("member-inputs-by-member"));
+                Named.as("member-inputs-by-member"))
+            .processValues(
+                () -> new DuplicateFilter(StoreNames.SEEN_EVENTS, settings.duplicateWindow()),
+                Named.as("member-duplicates"),
+                StoreNames.SEEN_EVENTS);
 
     Map<String, KStream<byte[], GateOutput>> gated =
         builder.stream(topics.offers(), Consumed.with(bytes, bytes).withName("offer-input"))
             .processValues(() -> new Envelope(topics), Named.as("offer-envelope"))
+            .processValues(
+                () -> new DuplicateFilter(StoreNames.SEEN_OFFERS, settings.duplicateWindow()),
+                Named.as("offer-duplicates"),
+                StoreNames.SEEN_OFFERS)
             .process(() -> new OfferGate(topics, directory), Named.as("offer-gate"))
             .split(Named.as("offer-"))
             .branch((k, v) -> v instanceof Inbound, Branched.as("accepted"))

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param insights brand insight parameters
  * @param persistentStores RocksDB stores (true, the default) or in-memory stores (tests,
  *     benchmarks; both are changelogged, so state survives a restart either way)
+ * @param duplicateWindow an ingest event whose event id was seen within this window is dropped by
+ *     the topology, whichever instance or producer sent it (default 7 days)
  */
 public record TopologySettings(
     DecisionService decisionService,
@@ -29,7 +31,33 @@ public record TopologySettings(
     Duration purchaseMemory,
     Duration decisionRetention,
     InsightSettings insights,
-    boolean persistentStores) {
+    boolean persistentStores,
+    Duration duplicateWindow) {
+
+  /** The default duplicate window: 7 days. */
+  public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofDays(7);
+
+  /** Settings with the default duplicate window. */
+  public TopologySettings(
+      DecisionService decisionService,
+      byte[] pseudonymSecret,
+      TopicNames topics,
+      Duration frequencyWindow,
+      Duration purchaseMemory,
+      Duration decisionRetention,
+      InsightSettings insights,
+      boolean persistentStores) {
+    this(
+        decisionService,
+        pseudonymSecret,
+        topics,
+        frequencyWindow,
+        purchaseMemory,
+        decisionRetention,
+        insights,
+        persistentStores,
+        DEFAULT_DUPLICATE_WINDOW);
+  }
 
   public TopologySettings {
     Objects.requireNonNull(decisionService, "decisionService");
@@ -43,6 +71,7 @@ public record TopologySettings(
     requirePositive(purchaseMemory, "purchase-memory");
     requirePositive(decisionRetention, "decision-retention");
     Objects.requireNonNull(insights, "insights");
+    requirePositive(duplicateWindow, "duplicate-window");
   }
 
   private static void requirePositive(Duration d, String name) {
@@ -76,7 +105,8 @@ public record TopologySettings(
         purchaseMemory,
         decisionRetention,
         insights,
-        persistentStores);
+        persistentStores,
+        duplicateWindow);
   }
 
   public TopologySettings withInsights(InsightSettings insights) {
@@ -88,7 +118,8 @@ public record TopologySettings(
         purchaseMemory,
         decisionRetention,
         insights,
-        persistentStores);
+        persistentStores,
+        duplicateWindow);
   }
 
   public TopologySettings withInMemoryStores() {
@@ -100,7 +131,21 @@ public record TopologySettings(
         purchaseMemory,
         decisionRetention,
         insights,
-        false);
+        false,
+        duplicateWindow);
+  }
+
+  public TopologySettings withDuplicateWindow(Duration window) {
+    return new TopologySettings(
+        decisionService,
+        pseudonymSecret,
+        topics,
+        frequencyWindow,
+        purchaseMemory,
+        decisionRetention,
+        insights,
+        persistentStores,
+        window);
   }
 
   @Override

@@ -116,6 +116,23 @@ class EnforcementTopologyTest {
   }
 
   @Test
+  void anEventSentTwiceIsDecidedAndDeliveredOnce() {
+    lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("profile")));
+    lattice.send(
+        topics.memberData(), "m-1", Fixtures.memberData("e1", "ski-club", "m-1", "sharing"));
+
+    // the same event again, e.g. retried through another gateway instance
+    lattice.send(
+        topics.memberData(), "m-1", Fixtures.memberData("e1", "ski-club", "m-1", "sharing"));
+
+    assertThat(lattice.readValues(topics.networkOut("book-circle"))).hasSize(1);
+    assertThat(lattice.audit())
+        .hasSize(2)
+        .extracting(DecisionRecord::getEventId)
+        .containsOnly("e1");
+  }
+
+  @Test
   void withdrawalStopsTheVeryNextEvent() {
     lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("profile")));
     lattice.send(

@@ -270,16 +270,20 @@ public final class Bench {
     short replication = (short) Math.min(3, brokers);
     int partitions = dev.lattice.schemas.TopicCatalogue.MEMBER_PARTITIONS;
     List<NewTopic> wanted = new ArrayList<>();
+    // The member-keyed inputs carry the broker's append time, as the catalogue provisions them:
+    // the topology orders a member's consent commands and events by it.
+    for (String t : topics.memberKeyedInputs()) {
+      wanted.add(
+          new NewTopic(t, partitions, replication)
+              .configs(Map.of("message.timestamp.type", "LogAppendTime")));
+    }
+    wanted.add(
+        new NewTopic(topics.offers(), partitions, replication)
+            .configs(Map.of("message.timestamp.type", "LogAppendTime")));
     for (String t :
         List.of(
-            topics.memberData(),
-            topics.content(),
-            topics.offers(),
-            topics.purchases(),
-            topics.consentCommands(),
             topics.consentLedger(),
             topics.consentRejections(),
-            topics.memberKeys(),
             topics.audit(),
             topics.quarantine())) {
       wanted.add(new NewTopic(t, partitions, replication));
@@ -433,6 +437,7 @@ public final class Bench {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, settings.maxTaskIdleMs());
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(applicationId).toString());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");

@@ -48,7 +48,8 @@ public final class BenchCommand implements Subcommand {
     BenchSettings d = BenchSettings.defaults();
     return """
         Usage: lattice bench [--members <n>] [--networks <n>] [--events <n>] [--consent-ratio <0..1>]
-                             [--threads <n>] [--seed <n>] [--latency-load <0..1>] [--latency-seconds <n>] [--json]
+                             [--threads <n>] [--seed <n>] [--latency-load <0..1>] [--latency-seconds <n>]
+                             [--max-task-idle-ms <n>] [--json]
 
         Publishes a synthetic world (networks, members and their consents) and a backlog of member data, posts,
         purchases and offers, then lets the enforcing topology and a pass-through baseline (same topics, same
@@ -65,6 +66,7 @@ public final class BenchCommand implements Subcommand {
           --seed <n>             seed of the world and the traffic (default %d)
           --latency-load <r>     latency is measured at this fraction of the enforcing throughput (default %s)
           --latency-seconds <n>  length of each latency phase (default %d)
+          --max-task-idle-ms <n> Kafka Streams max.task.idle.ms of both topologies (default %d, Lattice's)
           --json                 print one JSON object on standard output: enforce_eps, baseline_eps, ratio,
                                  p50_ms, p99_ms, events (and more)
           -h, --help             show this help
@@ -77,7 +79,8 @@ public final class BenchCommand implements Subcommand {
             d.threads(),
             d.seed(),
             d.latencyLoad(),
-            d.latencyDuration().toSeconds());
+            d.latencyDuration().toSeconds(),
+            d.maxTaskIdleMs());
   }
 
   /** Parsed command line. */
@@ -93,6 +96,7 @@ public final class BenchCommand implements Subcommand {
     int threads = d.threads();
     double load = d.latencyLoad();
     long latencySeconds = d.latencyDuration().toSeconds();
+    long maxTaskIdleMs = d.maxTaskIdleMs();
     boolean json = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -110,7 +114,8 @@ public final class BenchCommand implements Subcommand {
               "--seed",
               "--threads",
               "--latency-load",
-              "--latency-seconds")
+              "--latency-seconds",
+              "--max-task-idle-ms")
           .contains(name)) {
         throw new UsageException(
             arg.startsWith("-")
@@ -132,6 +137,7 @@ public final class BenchCommand implements Subcommand {
           case "--seed" -> seed = Long.parseLong(value);
           case "--threads" -> threads = Integer.parseInt(value);
           case "--latency-load" -> load = Double.parseDouble(value);
+          case "--max-task-idle-ms" -> maxTaskIdleMs = Long.parseLong(value);
           default -> latencySeconds = Long.parseLong(value);
         }
       } catch (NumberFormatException e) {
@@ -148,7 +154,8 @@ public final class BenchCommand implements Subcommand {
               seed,
               threads,
               load,
-              Duration.ofSeconds(latencySeconds)),
+              Duration.ofSeconds(latencySeconds),
+              maxTaskIdleMs),
           json);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());

@@ -60,6 +60,7 @@ public record BenchResult(
     o.put("networks", settings.networks());
     o.put("consent_ratio", settings.consentRatio());
     o.put("stream_threads", settings.threads());
+    o.put("max_task_idle_ms", settings.maxTaskIdleMs());
     o.put("cores", Runtime.getRuntime().availableProcessors());
     o.put("kafka", kafka);
     o.put("seconds", round(seconds, 1));

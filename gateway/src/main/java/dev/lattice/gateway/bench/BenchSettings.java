@@ -16,6 +16,9 @@ import java.time.Duration;
  * @param latencyLoad the latency phase offers this fraction of the enforcing topology's measured
  *     throughput
  * @param latencyDuration how long each topology's latency phase lasts
+ * @param maxTaskIdleMs Kafka Streams {@code max.task.idle.ms} of both topologies (default: what
+ *     Lattice runs with, {@code LatticeStreams.DEFAULT_MAX_TASK_IDLE_MS}); to measure what waiting
+ *     for a task's partitions costs
  */
 public record BenchSettings(
     int members,
@@ -25,7 +28,8 @@ public record BenchSettings(
     long seed,
     int threads,
     double latencyLoad,
-    Duration latencyDuration) {
+    Duration latencyDuration,
+    long maxTaskIdleMs) {
 
   public BenchSettings {
     if (members < 1 || members > WorldSpec.MAX_MEMBERS) {
@@ -53,6 +57,32 @@ public record BenchSettings(
     if (latencyDuration == null || latencyDuration.isNegative() || latencyDuration.isZero()) {
       throw new IllegalArgumentException("--latency-seconds must be positive");
     }
+    if (maxTaskIdleMs < 0) {
+      throw new IllegalArgumentException(
+          "--max-task-idle-ms must be 0 or more, was " + maxTaskIdleMs);
+    }
+  }
+
+  /** Settings with Lattice's own {@code max.task.idle.ms}. */
+  public BenchSettings(
+      int members,
+      int networks,
+      long events,
+      double consentRatio,
+      long seed,
+      int threads,
+      double latencyLoad,
+      Duration latencyDuration) {
+    this(
+        members,
+        networks,
+        events,
+        consentRatio,
+        seed,
+        threads,
+        latencyLoad,
+        latencyDuration,
+        dev.lattice.streams.LatticeStreams.DEFAULT_MAX_TASK_IDLE_MS);
   }
 
   /** Defaults that finish well within 3 minutes on 2 cores. */

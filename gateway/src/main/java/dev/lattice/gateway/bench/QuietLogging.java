@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
  * output, which would bury the report and break {@code --json}. Commands that run without Spring
  * call this first: warnings and errors only (Kafka: errors only), on standard error.
  */
-final class QuietLogging {
+public final class QuietLogging {
   private QuietLogging() {}
 
-  static void toStandardError() {
+  public static void toStandardError() {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return; // another SLF4J binding: leave its configuration alone
     }

@@ -67,6 +67,14 @@ public final class ServeCommand implements Subcommand {
         Environment:
           KAFKA_BOOTSTRAP_SERVERS        use this Kafka cluster (host:port,...) instead of the embedded broker
           LATTICE_KAFKA_CONNECT_TIMEOUT  how long to wait for that cluster, e.g. 30s (default 30s)
+
+        Joining a cluster of Lattice instances (README "Running a cluster"): point every instance at the same
+        KAFKA_BOOTSTRAP_SERVERS with the same LATTICE_STREAMS_APPLICATION_ID (default lattice), its own --port
+        and --data-dir, and set on each:
+          LATTICE_CLUSTER_ADVERTISED_URL    where the other instances reach this one (default http://localhost:<port>)
+          LATTICE_CLUSTER_SECRET            the same 32+ characters on every instance (signs forwarded queries)
+          LATTICE_STREAMS_PSEUDONYM_SECRET  the same 32+ characters on every instance
+          LATTICE_SECURITY_API_KEY_PEPPER   the same 32+ characters on every instance (API key hashes)
         """;
   }
 

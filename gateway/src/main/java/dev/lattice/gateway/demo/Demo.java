@@ -462,6 +462,7 @@ final class Demo {
 
         ==================================================================================================
          Lattice demo is running: %s   (API docs: %s/swagger-ui.html)
+         Web console: %s/console/   (sign in with the admin API key below)
          Admin API key: %s
          %s's SERVICE key (acts for its members only): %s
          acme-outdoor's BRAND key (its stream, insights and offers only): %s
@@ -469,6 +470,7 @@ final class Demo {
          Brands:   %s
         --------------------------------------------------------------------------------------------------
         """,
+            base,
             base,
             base,
             adminKey,

@@ -68,6 +68,10 @@ public final class MemberKeyring implements AutoCloseable {
       return existing.get();
     }
     synchronized (locks.computeIfAbsent(memberId, k -> new Object())) {
+      // Another instance may have created the member's key a moment ago: catch up before creating
+      // one (what remains uncoordinated is two instances creating the same member's first key at
+      // the very same moment).
+      view.catchUp();
       existing = find(memberId);
       if (existing.isPresent()) {
         return existing.get();

@@ -167,6 +167,36 @@ public final class TopicTail implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the record at {@code offset} of {@code partition} has been handled: the writer of
+   * that record reads its own write through this tail.
+   *
+   * @return false when that did not happen within {@code timeout}
+   * @throws RuntimeException the failure that stopped the tail, if it stopped
+   */
+  public boolean awaitApplied(int partition, long offset, Duration timeout) {
+    TopicPartition tp = new TopicPartition(topic, partition);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (positionsLock) {
+      while (positions.getOrDefault(tp, 0L) <= offset) {
+        if (failure != null) {
+          throw failure;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          positionsLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
   private boolean reached(Map<TopicPartition, Long> ends) {
     for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
       if (positions.getOrDefault(end.getKey(), 0L) < end.getValue()) {

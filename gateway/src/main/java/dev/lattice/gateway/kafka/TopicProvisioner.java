@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates Lattice's topics from the {@link TopicCatalogue}. Idempotent: a topic that exists is left
  * alone, and any of its settings that differ from the catalogue (partitions, replication, cleanup
- * policy, retention) are reported as {@link TopicConflict}s, never changed silently.
+ * policy, retention, timestamp type) are reported as {@link TopicConflict}s, never changed
+ * silently.
  *
  * <p>Thread-safe (the Kafka admin client is).
  */
@@ -145,6 +146,14 @@ public final class TopicProvisioner {
       Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
       compare(spec.name(), config, "cleanup.policy", spec.cleanup().kafkaValue(), conflicts);
       compare(spec.name(), config, "retention.ms", String.valueOf(spec.retentionMs()), conflicts);
+      // The order of one member's consent commands and events rests on the broker's append time
+      // (docs/decision-contract.md): a member-keyed input on CreateTime is reported here.
+      compare(
+          spec.name(),
+          config,
+          "message.timestamp.type",
+          spec.timestampType().kafkaValue(),
+          conflicts);
     }
     return conflicts;
   }

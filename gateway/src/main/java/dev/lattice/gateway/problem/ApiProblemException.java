@@ -11,6 +11,12 @@ import org.springframework.http.HttpStatus;
  */
 public class ApiProblemException extends RuntimeException {
 
+  /**
+   * A property (whole seconds) that also becomes the response's {@code Retry-After} header: the
+   * request may succeed when repeated after that long.
+   */
+  public static final String RETRY_AFTER = "retryAfterSeconds";
+
   private final HttpStatus status;
   private final String type;
   private final String title;

@@ -37,7 +37,28 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> apiProblem(ApiProblemException e, HttpServletRequest request) {
     ProblemDetail problem = Problems.of(e);
     problem.setInstance(java.net.URI.create(request.getRequestURI()));
-    return ResponseEntity.status(e.status()).body(problem);
+    ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
+    if (e.properties().get(ApiProblemException.RETRY_AFTER) instanceof Number seconds) {
+      response.header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds.longValue()));
+    }
+    return response.body(problem);
+  }
+
+  /** The topology is starting or rebalancing: "nothing found" would be a wrong answer. */
+  @ExceptionHandler(dev.lattice.streams.StateNotQueryableException.class)
+  ResponseEntity<ProblemDetail> stateNotQueryable(
+      dev.lattice.streams.StateNotQueryableException e, HttpServletRequest request) {
+    ProblemDetail problem =
+        Problems.of(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "state-unavailable",
+            "State temporarily unavailable",
+            e.getMessage() + "; retry shortly");
+    problem.setInstance(java.net.URI.create(request.getRequestURI()));
+    problem.setProperty(ApiProblemException.RETRY_AFTER, 1);
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(problem);
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

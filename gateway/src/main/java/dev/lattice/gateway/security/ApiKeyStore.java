@@ -1,5 +1,6 @@
 package dev.lattice.gateway.security;
 
+import dev.lattice.gateway.events.CompactedTopicView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +13,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -25,11 +27,14 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * API keys, kept as a JSON file under the data directory so they survive restarts. The file holds
- * only hashes of the keys, never a key itself: HMAC-SHA-256 keyed with the installation's pepper (a
- * random secret kept in a separate owner-only file), so a leaked key file alone does not let anyone
- * test guesses of operator-chosen keys. Every change rewrites the file atomically, owner-only
- * ({@code 0600}).
+ * API keys, shared by every Lattice instance through the compacted topic {@code
+ * lattice.gateway.api-keys} (key id → JSON record), which each instance reads into a local view.
+ * The topic holds only hashes of the keys, never a key itself: HMAC-SHA-256 keyed with the
+ * installation's pepper (a secret outside Kafka, which every instance of a cluster must share), so
+ * the topic alone does not let anyone test guesses of operator-chosen keys. A key created or
+ * revoked on one instance is in effect on every instance: the creating call returns once its own
+ * view has the key, and an unknown key is looked up again after the view caught up with the topic
+ * before it is refused; a revocation reaches the other instances within one poll.
  *
  * <p>Keys stored by an earlier version carry a plain SHA-256 hash; such a key still authenticates
  * and is re-hashed with the pepper on its first use.
@@ -49,46 +54,58 @@ public final class ApiKeyStore {
   private static final int MAX_KEY_LENGTH = 256;
   private static final TypeReference<List<ApiKey>> KEY_LIST = new TypeReference<>() {};
 
-  private final Path file;
+  private final CompactedTopicView<ApiKey> keys;
   private final byte[] pepper;
   private final Clock clock;
-  private final JsonMapper json = JsonMapper.builder().build();
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, ApiKey> byId = new LinkedHashMap<>();
-  private final Map<String, ApiKey> byHash = new LinkedHashMap<>();
+  // Index by hash, maintained from the view's changes (on the view's thread).
+  private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
 
   /** A newly created key: the key itself (shown once) and its stored record. */
   public record IssuedApiKey(String key, ApiKey record) {}
 
   /**
-   * @param file the key file
-   * @param pepper the installation's secret HMAC key for key hashes (at least 32 bytes)
+   * @param keys the view of {@code lattice.gateway.api-keys} (not yet started: the store indexes it
+   *     from the first record on), with a publisher for writes
+   * @param pepper the installation's secret HMAC key for key hashes (at least 32 bytes; the same on
+   *     every instance)
    */
-  public ApiKeyStore(Path file, byte[] pepper, Clock clock) {
+  public ApiKeyStore(CompactedTopicView<ApiKey> keys, byte[] pepper, Clock clock) {
     if (pepper == null || pepper.length < 32) {
       throw new IllegalArgumentException("the API key pepper must be at least 32 bytes");
     }
-    this.file = file;
+    this.keys = keys;
     this.pepper = pepper.clone();
     this.clock = clock;
-    load();
+    keys.onChange(
+        (id, key) -> {
+          byHash.values().removeIf(k -> k.id().equals(id));
+          if (key != null) {
+            byHash.put(key.hash(), key);
+          }
+        });
+    keys.start();
   }
 
-  public Path file() {
-    return file;
+  /** Where the keys live, for messages. */
+  public String location() {
+    return "Kafka topic " + keys.topic();
   }
 
   /** The active key whose hash matches {@code presented}, if any. */
-  public synchronized Optional<ApiKey> authenticate(String presented) {
+  public Optional<ApiKey> authenticate(String presented) {
     String peppered = hash(presented);
     ApiKey key = byHash.get(peppered);
     if (key == null) {
+      // Maybe created on another instance a moment ago: catch up before refusing.
+      keys.current();
+      key = byHash.get(peppered);
+    }
+    if (key == null) {
       ApiKey legacy = byHash.get(legacyHash(presented));
       if (legacy != null && legacy.hashScheme() == null) {
-        byHash.remove(legacy.hash());
         key = legacy.rehashed(peppered);
-        put(key);
-        save();
+        keys.put(key.id(), key);
         LOGGER.info("API key re-hashed with the pepper id={}", key.id());
       }
     }
@@ -138,25 +155,21 @@ public final class ApiKeyStore {
     }
     validateScope(role, scope);
     String hash = hash(key);
+    keys.current();
     ApiKey existing = byHash.get(hash);
     if (existing == null) {
       ApiKey legacy = byHash.get(legacyHash(key));
       if (legacy != null && legacy.hashScheme() == null) {
-        byHash.remove(legacy.hash());
         existing = legacy.rehashed(hash);
-        put(existing);
-        save();
+        keys.put(existing.id(), existing);
       }
     }
     if (existing != null) {
       return new IssuedApiKey(key, existing);
     }
-    String id;
-    do {
-      byte[] idBytes = new byte[6];
-      random.nextBytes(idBytes);
-      id = HexFormat.of().formatHex(idBytes);
-    } while (byId.containsKey(id));
+    // The id derives from the hash: instances registering the same (bootstrap) key at the same
+    // moment write the same record instead of two.
+    String id = hash("lattice-api-key-id:" + hash).substring(0, 12);
     ApiKey record =
         new ApiKey(
             id,
@@ -169,8 +182,7 @@ public final class ApiKeyStore {
             null,
             null,
             ApiKey.PEPPERED);
-    put(record);
-    save();
+    keys.put(record.id(), record);
     LOGGER.info(
         "API key created id={} role={} scope={} by={}", id, role, record.scope(), createdBy);
     return new IssuedApiKey(key, record);
@@ -178,14 +190,14 @@ public final class ApiKeyStore {
 
   /** Revokes a key; revoking a revoked key changes nothing. */
   public synchronized Optional<ApiKey> revoke(String id, String revokedBy) {
-    ApiKey key = byId.get(id);
-    if (key == null) {
+    Optional<ApiKey> found = keys.find(id);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
+    ApiKey key = found.get();
     if (key.active()) {
       key = key.revoked(clock.instant(), revokedBy);
-      put(key);
-      save();
+      keys.put(key.id(), key);
       LOGGER.info("API key revoked id={} by={}", id, revokedBy);
     }
     return Optional.of(key);
@@ -199,7 +211,7 @@ public final class ApiKeyStore {
    */
   public synchronized List<ApiKey> revokeBootstrapKeysExcept(String keep) {
     List<ApiKey> revoked = new ArrayList<>();
-    for (ApiKey key : List.copyOf(byId.values())) {
+    for (ApiKey key : List.copyOf(keys.current().values())) {
       if (key.active()
           && !key.id().equals(keep)
           && key.role() == Role.ADMIN
@@ -213,20 +225,57 @@ public final class ApiKeyStore {
   /** Who bootstrap keys are created by. */
   public static final String BOOTSTRAP = "bootstrap";
 
-  public synchronized List<ApiKey> list() {
-    return List.copyOf(byId.values());
+  /** Every key, oldest first, as of this call (keys created on any instance before it). */
+  public List<ApiKey> list() {
+    return keys.current().values().stream()
+        .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id))
+        .toList();
   }
 
-  public synchronized Optional<ApiKey> find(String id) {
-    return Optional.ofNullable(byId.get(id));
+  public Optional<ApiKey> find(String id) {
+    return keys.find(id);
   }
 
-  public synchronized boolean hasActiveAdmin() {
-    return byId.values().stream().anyMatch(k -> k.active() && k.role() == Role.ADMIN);
+  public boolean hasActiveAdmin() {
+    return keys.current().values().stream().anyMatch(k -> k.active() && k.role() == Role.ADMIN);
   }
 
-  public synchronized boolean isEmpty() {
-    return byId.isEmpty();
+  public boolean isEmpty() {
+    return keys.current().isEmpty();
+  }
+
+  /**
+   * Copies the keys of a key file written by an earlier Lattice (one instance, keys in {@code
+   * <data-dir>/security/api-keys.json}) into the shared topic, once: keys already in the topic are
+   * left alone, and the file is renamed {@code *.imported} afterwards.
+   */
+  public void importLegacyFile(Path file) {
+    if (file == null || !Files.exists(file)) {
+      return;
+    }
+    List<ApiKey> legacy;
+    try {
+      legacy = JsonMapper.builder().build().readValue(Files.readString(file), KEY_LIST);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the API key file " + file, e);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "The API key file " + file + " is not valid JSON; restore it from a backup", e);
+    }
+    Map<String, ApiKey> current = keys.current();
+    int imported = 0;
+    for (ApiKey key : legacy) {
+      if (!current.containsKey(key.id())) {
+        keys.put(key.id(), key);
+        imported++;
+      }
+    }
+    try {
+      Files.move(file, file.resolveSibling(file.getFileName() + ".imported"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot rename the imported API key file " + file, e);
+    }
+    LOGGER.info("Imported {} API keys from {} into {}", imported, file, keys.topic());
   }
 
   private static void validateScope(Role role, String scope) {
@@ -237,35 +286,6 @@ public final class ApiKeyStore {
     }
     if (!scoped && scope != null && !scope.isBlank()) {
       throw new IllegalArgumentException("Role " + role + " takes no scope; leave scope empty");
-    }
-  }
-
-  private void put(ApiKey key) {
-    byId.put(key.id(), key);
-    byHash.put(key.hash(), key);
-  }
-
-  private void load() {
-    if (!Files.exists(file)) {
-      return;
-    }
-    try {
-      List<ApiKey> keys = json.readValue(Files.readString(file), KEY_LIST);
-      keys.forEach(this::put);
-      LOGGER.info("Loaded {} API keys from {}", keys.size(), file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the API key store " + file, e);
-    } catch (RuntimeException e) {
-      throw new IllegalStateException(
-          "The API key store " + file + " is not valid JSON; restore it from a backup", e);
-    }
-  }
-
-  private void save() {
-    try {
-      OwnerOnlyFiles.writeString(file, json.writeValueAsString(new ArrayList<>(byId.values())));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the API key store " + file, e);
     }
   }
 

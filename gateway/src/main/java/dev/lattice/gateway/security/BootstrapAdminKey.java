@@ -54,7 +54,7 @@ public final class BootstrapAdminKey implements InitializingBean {
           "\n=== Lattice: first start. Admin API key (shown once, store it now): "
               + issued.key()
               + " ===\n    use it as the X-Api-Key header; key store: "
-              + store.file().toAbsolutePath()
+              + store.location()
               + "\n");
       LOGGER.info("Created the bootstrap admin key id={}", issued.record().id());
     }

@@ -6,8 +6,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Security settings, prefix {@code lattice.security}.
  *
- * @param apiKeyFile where API key hashes are kept; default {@code
- *     <lattice.data-dir>/security/api-keys.json}
+ * @param apiKeyFile a key file left by an earlier, single-instance Lattice, imported once into the
+ *     shared topic {@code lattice.gateway.api-keys} (then renamed {@code *.imported}); default
+ *     {@code <lattice.data-dir>/security/api-keys.json}
  * @param bootstrapAdminKey the admin key to register at start-up instead of generating one; also
  *     read from the environment variable {@code LATTICE_BOOTSTRAP_ADMIN_KEY}
  * @param jwt how bearer tokens map to roles and scopes

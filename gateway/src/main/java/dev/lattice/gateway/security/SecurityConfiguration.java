@@ -10,6 +10,12 @@ import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
 
+import dev.lattice.gateway.events.CompactedTopicView;
+import dev.lattice.gateway.events.EventPublisher;
+import dev.lattice.gateway.events.ValueCodec;
+import dev.lattice.gateway.kafka.KafkaBroker;
+import dev.lattice.gateway.kafka.ProvisioningReport;
+import dev.lattice.schemas.TopicCatalogue;
 import jakarta.servlet.DispatcherType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,17 +71,48 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(GatewaySecurityProperties.class)
 public class SecurityConfiguration {
 
+  /** The view of the shared key topic; closed after everything that uses it. */
+  @Bean(destroyMethod = "close")
+  CompactedTopicView<ApiKey> apiKeyView(
+      KafkaBroker broker, ProvisioningReport topicProvisioning, EventPublisher publisher) {
+    return new CompactedTopicView<>(
+        TopicCatalogue.API_KEYS.name(),
+        ValueCodec.json(ApiKey.class),
+        broker.clientProperties(),
+        publisher);
+  }
+
+  /**
+   * Keys live in Kafka; a key file left by an earlier, single-instance Lattice ({@code
+   * lattice.security.api-key-file}, default {@code <data-dir>/security/api-keys.json}) is imported
+   * once. The pepper is {@code lattice.security.api-key-pepper} ({@code
+   * LATTICE_SECURITY_API_KEY_PEPPER}, the same on every instance), else a secret generated once
+   * beside that file.
+   */
   @Bean
   ApiKeyStore apiKeyStore(
+      CompactedTopicView<ApiKey> apiKeyView,
       GatewaySecurityProperties properties,
-      @Value("${lattice.data-dir:lattice-data}") Path dataDir) {
+      @Value("${lattice.data-dir:lattice-data}") Path dataDir,
+      @Value("${lattice.security.api-key-pepper:}") String configuredPepper) {
     Path file =
         properties.apiKeyFile() != null
             ? properties.apiKeyFile()
             : dataDir.resolve("security").resolve("api-keys.json");
+    // Every instance of a cluster must hash with the same pepper: set it, or this instance keeps
+    // its own in a file (which suits one instance only).
     byte[] pepper =
-        OwnerOnlyFiles.readOrCreateSecret(file.resolveSibling("api-key-pepper.secret"), 32);
-    return new ApiKeyStore(file, pepper, Clock.systemUTC());
+        configuredPepper != null && !configuredPepper.isBlank()
+            ? configuredPepper.trim().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+            : OwnerOnlyFiles.readOrCreateSecret(file.resolveSibling("api-key-pepper.secret"), 32);
+    if (pepper.length < 32) {
+      throw new IllegalArgumentException(
+          "lattice.security.api-key-pepper must be at least 32 characters (the same on every"
+              + " instance)");
+    }
+    ApiKeyStore store = new ApiKeyStore(apiKeyView, pepper, Clock.systemUTC());
+    store.importLegacyFile(file);
+    return store;
   }
 
   @Bean
@@ -183,6 +220,16 @@ public class SecurityConfiguration {
                 .requestMatchers(
                     GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
                 .permitAll()
+                // The web console's static files and browser libraries: public code, no data. The
+                // console signs in with the user's own key and every API call below is checked.
+                .requestMatchers(GET, "/console", "/console/", "/console/**", "/webjars/**")
+                .permitAll()
+                // Who am I: the console asks after sign-in which views the roles may use
+                .requestMatchers(GET, "/api/v1/me")
+                .authenticated()
+                // The installation at a glance: counts only
+                .requestMatchers(GET, "/api/v1/overview")
+                .access(any(ADMIN, COMPLIANCE))
                 // Installation administration
                 .requestMatchers("/api/v1/admin/**")
                 .access(any(ADMIN))

@@ -1,5 +1,6 @@
 package dev.lattice.gateway.topology;
 
+import dev.lattice.gateway.cluster.ClusterNode;
 import dev.lattice.gateway.kafka.KafkaBroker;
 import dev.lattice.gateway.kafka.ProvisioningReport;
 import dev.lattice.policy.DecisionService;
@@ -33,6 +34,7 @@ public class TopologyConfiguration {
       ProvisioningReport topicProvisioning,
       DecisionService decisionService,
       TopologySettingsProperties properties,
+      ClusterNode clusterNode,
       @Value("${lattice.data-dir:lattice-data}") Path dataDir) {
     Path streamsDir = dataDir.resolve("streams");
     byte[] secret = pseudonymSecret(properties, streamsDir);
@@ -46,13 +48,20 @@ public class TopologyConfiguration {
             defaults.purchaseMemory(),
             defaults.decisionRetention(),
             defaults.insights(),
-            properties.persistentStores());
+            properties.persistentStores(),
+            properties.duplicateWindow());
     Properties config = new Properties();
     config.putAll(broker.clientProperties());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     config.put(
         StreamsConfig.STATE_DIR_CONFIG, streamsDir.resolve("state").toAbsolutePath().toString());
+    // Where other instances reach this one's queries, and warm copies of other instances' state
+    // for a fast fail-over.
+    clusterNode
+        .applicationServer()
+        .ifPresent(server -> config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server));
+    config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
     return LatticeStreams.create(settings, config);
   }
 

@@ -16,6 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the changelogs at start)
  * @param startTimeout how long start-up waits for the topology to run before going on without it
  * @param closeTimeout how long stopping may take
+ * @param standbyReplicas warm copies of each state store kept on other instances ({@code
+ *     num.standby.replicas}), so that another instance takes over a failed one's members quickly
+ * @param duplicateWindow an ingest event whose event id the topology saw within this window is
+ *     dropped, whichever instance took it
  */
 @ConfigurationProperties("lattice.streams")
 public record TopologySettingsProperties(
@@ -24,11 +28,22 @@ public record TopologySettingsProperties(
     String pseudonymSecret,
     @DefaultValue("true") boolean persistentStores,
     @DefaultValue("60s") Duration startTimeout,
-    @DefaultValue("30s") Duration closeTimeout) {
+    @DefaultValue("30s") Duration closeTimeout,
+    @DefaultValue("1") int standbyReplicas,
+    @DefaultValue("7d") Duration duplicateWindow) {
 
   public TopologySettingsProperties {
     if (applicationId == null || applicationId.isBlank()) {
       throw new IllegalArgumentException("lattice.streams.application-id must not be blank");
+    }
+    if (duplicateWindow == null || duplicateWindow.isNegative() || duplicateWindow.isZero()) {
+      throw new IllegalArgumentException(
+          "lattice.streams.duplicate-window must be a positive duration (e.g. 7d), was "
+              + duplicateWindow);
+    }
+    if (standbyReplicas < 0) {
+      throw new IllegalArgumentException(
+          "lattice.streams.standby-replicas must be 0 or more, was " + standbyReplicas);
     }
     if (pseudonymSecret != null && !pseudonymSecret.isBlank() && pseudonymSecret.length() < 32) {
       throw new IllegalArgumentException(

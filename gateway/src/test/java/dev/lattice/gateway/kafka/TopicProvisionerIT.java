@@ -3,6 +3,7 @@ package dev.lattice.gateway.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.schemas.TopicCatalogue.Cleanup;
+import dev.lattice.schemas.TopicCatalogue.TimestampType;
 import dev.lattice.schemas.TopicCatalogue.TopicSpec;
 import dev.lattice.testsupport.TestKafka;
 import dev.lattice.testsupport.WithKafka;
@@ -58,6 +59,60 @@ class TopicProvisionerIT {
               org.assertj.core.groups.Tuple.tuple("partitions", "4", "1"),
               org.assertj.core.groups.Tuple.tuple("cleanup.policy", "compact", "delete"),
               org.assertj.core.groups.Tuple.tuple("retention.ms", "-1", "3600000"));
+    }
+  }
+
+  @Test
+  void aMemberKeyedInputCreatedWithProducerTimeIsReportedAsAConflict(TestKafka kafka) {
+    String name = kafka.uniqueName("commands");
+    kafka.createTopic(name, 2, 1, Map.of("message.timestamp.type", "CreateTime"));
+    TopicSpec wanted =
+        new TopicSpec(
+            name,
+            2,
+            Cleanup.DELETE,
+            Optional.of(Duration.ofDays(7)),
+            TimestampType.LOG_APPEND_TIME,
+            "consent commands");
+    try (Admin admin = kafka.admin()) {
+      TopicProvisioner provisioner = new TopicProvisioner(admin, kafka.brokerCount());
+
+      ProvisioningReport report = provisioner.provision(List.of(wanted));
+
+      assertThat(report.conflicts())
+          .extracting(TopicConflict::setting, TopicConflict::expected, TopicConflict::actual)
+          .contains(
+              org.assertj.core.groups.Tuple.tuple(
+                  "message.timestamp.type", "LogAppendTime", "CreateTime"));
+    }
+  }
+
+  @Test
+  void aMemberKeyedInputIsCreatedWithTheBrokersAppendTime(TestKafka kafka) throws Exception {
+    String name = kafka.uniqueName("member-data");
+    TopicSpec wanted =
+        new TopicSpec(
+            name,
+            2,
+            Cleanup.DELETE,
+            Optional.of(Duration.ofDays(7)),
+            TimestampType.LOG_APPEND_TIME,
+            "member data");
+    try (Admin admin = kafka.admin()) {
+      TopicProvisioner provisioner = new TopicProvisioner(admin, kafka.brokerCount());
+
+      provisioner.provision(List.of(wanted));
+
+      var resource =
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name);
+      var config =
+          admin
+              .describeConfigs(List.of(resource))
+              .all()
+              .get(30, java.util.concurrent.TimeUnit.SECONDS)
+              .get(resource);
+      assertThat(config.get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
     }
   }
 }

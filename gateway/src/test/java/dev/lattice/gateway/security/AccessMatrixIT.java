@@ -316,6 +316,11 @@ class AccessMatrixIT extends GatewayIntegrationTest {
             null,
             status(404, ADMIN, COMPLIANCE)),
         e("GET", "/api/v1/decisions?eventId=e-matrix", null, status(200, ADMIN, COMPLIANCE)),
+        e("GET", "/api/v1/policies/no-such-revision/files", null, status(404, ADMIN, COMPLIANCE)),
+        e("POST", "/api/v1/policies/tests", role -> bundle(), status(200, ADMIN, COMPLIANCE)),
+        // The console's identity and overview
+        e("GET", "/api/v1/me", null, status(200, Role.values())),
+        e("GET", "/api/v1/overview", null, status(200, ADMIN, COMPLIANCE)),
         e("GET", "/api/v1/schemas", null, status(200, Role.values())),
         e("GET", "/api/v1/schemas/MemberDataEvent", null, status(200, Role.values())),
         // OPA data API: decisions for SERVICE, everything for ADMIN and COMPLIANCE

@@ -269,11 +269,7 @@ class AuthenticationIT extends GatewayIntegrationTest {
 
   @Test
   void secretFilesAreReadableByTheirOwnerOnly() throws Exception {
-    for (String file :
-        List.of(
-            "security/api-keys.json",
-            "security/api-key-pepper.secret",
-            "streams/pseudonym.secret")) {
+    for (String file : List.of("security/api-key-pepper.secret", "streams/pseudonym.secret")) {
       assertThat(
               java.nio.file.Files.getPosixFilePermissions(dataDir().resolve(file)).stream()
                   .map(Object::toString))
@@ -283,9 +279,16 @@ class AuthenticationIT extends GatewayIntegrationTest {
   }
 
   @Test
-  void theKeyFileHoldsPepperedHashesOnly() throws Exception {
+  void theKeyTopicHoldsPepperedHashesOnly() throws Exception {
     String stored =
-        java.nio.file.Files.readString(dataDir().resolve("security").resolve("api-keys.json"));
+        String.join(
+            "\n",
+            dev.lattice.gateway.support.TopicReader.readAll(
+                    kafka.clientProperties(), dev.lattice.schemas.TopicCatalogue.API_KEYS.name())
+                .stream()
+                .filter(r -> r.value() != null)
+                .map(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))
+                .toList());
 
     assertThat(stored).doesNotContain(ADMIN_KEY).contains("\"hashScheme\":\"hmac-sha256\"");
     assertThat(stored).doesNotContain(ApiKeyStore.legacyHash(ADMIN_KEY));

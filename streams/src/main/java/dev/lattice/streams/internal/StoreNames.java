@@ -14,6 +14,8 @@ public final class StoreNames {
   public static final String BUNDLES = "lattice-bundles";
   public static final String INSIGHT_CELLS = "lattice-insight-cells";
   public static final String PRIVACY_BUDGET = "lattice-privacy-budget";
+  public static final String SEEN_EVENTS = "lattice-seen-events";
+  public static final String SEEN_OFFERS = "lattice-seen-offers";
 
   private StoreNames() {}
 }

@@ -67,6 +67,19 @@ public final class LatticeDriver implements AutoCloseable {
                 (Instant) null));
   }
 
+  /** Pipes a record with the time its producer set (TopologyTestDriver keeps pipe order). */
+  @SuppressWarnings("unchecked")
+  public <T extends SpecificRecord> void send(String topic, String key, T record, Instant time) {
+    inputs
+        .computeIfAbsent(
+            topic,
+            t -> driver.createInputTopic(t, new ByteArraySerializer(), new ByteArraySerializer()))
+        .pipeInput(
+            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+            LatticeSerdes.codec((Class<T>) record.getClass()).encode(record),
+            time);
+  }
+
   @SuppressWarnings("unchecked")
   public <T extends SpecificRecord> void send(String topic, String key, T record) {
     pipe(topic, key, LatticeSerdes.codec((Class<T>) record.getClass()).encode(record));

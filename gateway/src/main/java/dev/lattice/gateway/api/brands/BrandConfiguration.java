@@ -1,7 +1,11 @@
 package dev.lattice.gateway.api.brands;
 
+import dev.lattice.gateway.events.CompactedTopicView;
+import dev.lattice.gateway.events.EventPublisher;
+import dev.lattice.gateway.events.ValueCodec;
 import dev.lattice.gateway.kafka.KafkaBroker;
-import java.nio.file.Path;
+import dev.lattice.gateway.kafka.ProvisioningReport;
+import dev.lattice.schemas.TopicCatalogue;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -10,9 +14,33 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class BrandConfiguration {
 
+  @Bean(destroyMethod = "close")
+  CompactedTopicView<BrandRegistry.BrandRecord> brandView(
+      KafkaBroker broker, ProvisioningReport topicProvisioning, EventPublisher publisher) {
+    return new CompactedTopicView<>(
+            TopicCatalogue.BRANDS.name(),
+            ValueCodec.json(BrandRegistry.BrandRecord.class),
+            broker.clientProperties(),
+            publisher)
+        .start();
+  }
+
+  @Bean(destroyMethod = "close")
+  CompactedTopicView<BrandRegistry.SubscriptionRecord> brandSubscriptionView(
+      KafkaBroker broker, ProvisioningReport topicProvisioning, EventPublisher publisher) {
+    return new CompactedTopicView<>(
+            TopicCatalogue.BRAND_SUBSCRIPTIONS.name(),
+            ValueCodec.json(BrandRegistry.SubscriptionRecord.class),
+            broker.clientProperties(),
+            publisher)
+        .start();
+  }
+
   @Bean
-  BrandRegistry brandRegistry(@Value("${lattice.data-dir:lattice-data}") Path dataDir) {
-    return new BrandRegistry(dataDir.resolve("gateway").resolve("brands.json"));
+  BrandRegistry brandRegistry(
+      CompactedTopicView<BrandRegistry.BrandRecord> brandView,
+      CompactedTopicView<BrandRegistry.SubscriptionRecord> brandSubscriptionView) {
+    return new BrandRegistry(brandView, brandSubscriptionView);
   }
 
   /**

@@ -116,36 +116,18 @@ public class BrandController {
         new Brand.Subscription(
             "sub-" + UUID.randomUUID(), body.networks(), body.categories(), clock.instant());
     return brands
-        .update(
-            brandId,
-            b -> {
-              List<Brand.Subscription> subs = new ArrayList<>(b.subscriptions());
-              subs.add(subscription);
-              return new Brand(b.id(), b.name(), b.createdAt(), b.createdBy(), subs);
-            })
+        .subscribe(brandId, subscription)
         .orElseThrow(() -> new ResourceNotFoundException("brand", brandId));
   }
 
   @DeleteMapping("/{brandId}/subscriptions/{subscriptionId}")
   @Operation(summary = "Remove a subscription")
   public Brand unsubscribe(@PathVariable String brandId, @PathVariable String subscriptionId) {
-    Brand current = brand(brandId);
-    if (current.subscriptions().stream().noneMatch(s -> s.id().equals(subscriptionId))) {
+    brand(brandId);
+    if (!brands.unsubscribe(brandId, subscriptionId)) {
       throw new ResourceNotFoundException("subscription", subscriptionId);
     }
-    return brands
-        .update(
-            brandId,
-            b ->
-                new Brand(
-                    b.id(),
-                    b.name(),
-                    b.createdAt(),
-                    b.createdBy(),
-                    b.subscriptions().stream()
-                        .filter(s -> !s.id().equals(subscriptionId))
-                        .toList()))
-        .orElseThrow(() -> new ResourceNotFoundException("brand", brandId));
+    return brand(brandId);
   }
 
   @GetMapping(path = "/{brandId}/deliveries", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -175,7 +157,10 @@ public class BrandController {
         brandId,
         List.copyOf(networks),
         from.equals("earliest"),
-        () -> brand(brandId),
+        () ->
+            brands
+                .cached(brandId)
+                .orElseThrow(() -> new ResourceNotFoundException("brand", brandId)),
         credentials.of(caller));
   }
 

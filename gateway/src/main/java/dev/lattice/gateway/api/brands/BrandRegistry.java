@@ -1,83 +1,122 @@
 package dev.lattice.gateway.api.brands;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import dev.lattice.gateway.events.CompactedTopicView;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The registered brands, kept as a JSON file under the data directory ({@code
- * <data-dir>/gateway/brands.json}), rewritten atomically on every change. Thread-safe.
+ * The registered brands and their subscriptions, shared by every Lattice instance through two
+ * compacted topics, each read into a local view: {@code lattice.gateway.brands} (brand id → brand)
+ * and {@code lattice.gateway.brand-subscriptions} ({@code brandId/subscriptionId} → subscription, a
+ * tombstone removes it). Subscriptions are records of their own so that two instances adding
+ * subscriptions to one brand at the same moment both keep theirs.
+ *
+ * <p>Writes return once this instance's views have applied them; {@link #find} and {@link #list}
+ * see every write acknowledged on any instance before the call. Thread-safe.
  */
 public final class BrandRegistry {
 
-  private static final TypeReference<List<Brand>> LIST = new TypeReference<>() {};
-  private final Path file;
-  private final JsonMapper json = JsonMapper.builder().build();
-  private final Map<String, Brand> brands = new LinkedHashMap<>();
+  /** A brand as stored (JSON; unknown fields are ignored, so the record can grow). */
+  public record BrandRecord(String id, String name, Instant createdAt, String createdBy) {}
 
-  public BrandRegistry(Path file) {
-    this.file = file;
-    if (Files.exists(file)) {
-      try {
-        json.readValue(Files.readString(file), LIST).forEach(b -> brands.put(b.id(), b));
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read the brand registry " + file, e);
-      }
-    }
+  /** A subscription as stored (JSON; unknown fields are ignored). */
+  public record SubscriptionRecord(
+      String brandId,
+      String id,
+      List<String> networks,
+      List<String> categories,
+      Instant createdAt) {}
+
+  private final CompactedTopicView<BrandRecord> brands;
+  private final CompactedTopicView<SubscriptionRecord> subscriptions;
+
+  /** Both views must be writable (made with a publisher) and started. */
+  public BrandRegistry(
+      CompactedTopicView<BrandRecord> brands,
+      CompactedTopicView<SubscriptionRecord> subscriptions) {
+    this.brands = brands;
+    this.subscriptions = subscriptions;
   }
 
-  public synchronized Optional<Brand> find(String id) {
-    return Optional.ofNullable(brands.get(id));
+  /** The brand with its subscriptions, seeing every write made before this call. */
+  public Optional<Brand> find(String id) {
+    Optional<BrandRecord> brand = brands.find(id);
+    return brand.map(b -> brand(b, subscriptions.current()));
   }
 
-  public synchronized List<Brand> list() {
-    return List.copyOf(brands.values());
+  /**
+   * The brand as this instance's views have it now, without waiting (for the delivery stream's
+   * per-record filter; changes made elsewhere arrive within one poll).
+   */
+  public Optional<Brand> cached(String id) {
+    return brands.get(id).map(b -> brand(b, subscriptions.snapshot()));
   }
 
-  /** Adds a brand; false when the id is taken. */
+  /** Every brand, by id. */
+  public List<Brand> list() {
+    Map<String, SubscriptionRecord> subs = subscriptions.current();
+    return brands.current().values().stream()
+        .sorted(Comparator.comparing(BrandRecord::id))
+        .map(b -> brand(b, subs))
+        .toList();
+  }
+
+  /**
+   * Adds a brand (its subscriptions are ignored; add them with {@link #subscribe}); false when the
+   * id is taken. Two instances adding the same new id at the same moment both succeed and the later
+   * write wins.
+   */
   public synchronized boolean add(Brand brand) {
-    if (brands.containsKey(brand.id())) {
+    if (brands.find(brand.id()).isPresent()) {
       return false;
     }
-    brands.put(brand.id(), brand);
-    save();
+    brands.put(
+        brand.id(),
+        new BrandRecord(brand.id(), brand.name(), brand.createdAt(), brand.createdBy()));
     return true;
   }
 
-  public synchronized Optional<Brand> update(String id, UnaryOperator<Brand> change) {
-    Brand current = brands.get(id);
-    if (current == null) {
+  /** Adds a subscription to an existing brand; empty when the brand is unknown. */
+  public Optional<Brand> subscribe(String brandId, Brand.Subscription subscription) {
+    if (brands.find(brandId).isEmpty()) {
       return Optional.empty();
     }
-    Brand updated = change.apply(current);
-    brands.put(id, updated);
-    save();
-    return Optional.of(updated);
+    subscriptions.put(
+        key(brandId, subscription.id()),
+        new SubscriptionRecord(
+            brandId,
+            subscription.id(),
+            subscription.networks(),
+            subscription.categories(),
+            subscription.createdAt()));
+    return find(brandId);
   }
 
-  private void save() {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, json.writeValueAsString(new ArrayList<>(brands.values())));
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the brand registry " + file, e);
+  /** Removes a subscription; false when the brand has no such subscription. */
+  public boolean unsubscribe(String brandId, String subscriptionId) {
+    if (subscriptions.find(key(brandId, subscriptionId)).isEmpty()) {
+      return false;
     }
+    subscriptions.remove(key(brandId, subscriptionId));
+    return true;
+  }
+
+  private static String key(String brandId, String subscriptionId) {
+    return brandId + "/" + subscriptionId;
+  }
+
+  private static Brand brand(BrandRecord brand, Map<String, SubscriptionRecord> all) {
+    List<Brand.Subscription> subs =
+        all.values().stream()
+            .filter(s -> s.brandId().equals(brand.id()))
+            .sorted(
+                Comparator.comparing(SubscriptionRecord::createdAt)
+                    .thenComparing(SubscriptionRecord::id))
+            .map(s -> new Brand.Subscription(s.id(), s.networks(), s.categories(), s.createdAt()))
+            .toList();
+    return new Brand(brand.id(), brand.name(), brand.createdAt(), brand.createdBy(), subs);
   }
 }

@@ -25,10 +25,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Members' consent, relayed by their network's service. Every change answers with a consent
- * receipt: 200 when the ledger applied it (the receipt carries the ledger version), 202 when it was
- * accepted but not yet applied within {@code lattice.consent.confirm-timeout}. A {@code Sec-GPC: 1}
- * header on any call is recorded as an opt-out of sharing with brands. A SERVICE key acts for its
+ * Members' consent, relayed by their network's service. Every change answers with a consent receipt
+ * whose {@code ordering} says which guarantee the caller holds: 200 {@code applied} when the ledger
+ * applied it (the receipt carries the ledger version); 202 {@code ordered_by_append} when it was
+ * appended to Kafka but not yet applied within {@code lattice.consent.confirm-timeout} — it is
+ * still applied before any later-appended event of the member is decided, so the caller may go on
+ * at once (docs/decision-contract.md, "Order of consent and events"). A {@code Sec-GPC: 1} header
+ * on any call is recorded as an opt-out of sharing with brands. A SERVICE key acts for its
  * network's members only and records every change with its network as the source ({@link
  * MemberTenancy}).
  */
@@ -209,6 +212,7 @@ public class ConsentController {
     return header != null && header.trim().equals("1");
   }
 
+  /** 200 with ordering {@code applied}, or 202 with ordering {@code ordered_by_append}. */
   private static ResponseEntity<ConsentReceipt> answer(ConsentService.Result result) {
     return ResponseEntity.status(result.recorded() ? HttpStatus.OK : HttpStatus.ACCEPTED)
         .body(result.receipt());

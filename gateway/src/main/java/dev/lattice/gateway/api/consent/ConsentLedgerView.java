@@ -68,8 +68,17 @@ public final class ConsentLedgerView implements AutoCloseable {
     }
   }
 
+  /** The member's consent state as this instance's view has it now (no waiting). */
   public Optional<ConsentState> state(String memberId) {
     return ledger.get(memberId);
+  }
+
+  /**
+   * The member's consent state, seeing every change the ledger recorded before this call (whichever
+   * instance's topology recorded it): what the API answers, identical on every instance.
+   */
+  public Optional<ConsentState> latestState(String memberId) {
+    return ledger.latest(memberId);
   }
 
   /** Waits until the command was applied or rejected; empty when neither within the timeout. */

@@ -15,6 +15,8 @@ import java.util.Map;
  *     names it ({@code consent_receipt_id})
  * @param status {@code recorded} (applied to the ledger), {@code pending} (sent, not yet applied)
  * @param ledgerVersion the ledger version this change produced; null while pending
+ * @param ordering which order guarantee the caller holds: {@code applied} (200) or {@code
+ *     ordered_by_append} (202); docs/decision-contract.md, "Order of consent and events"
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ConsentReceipt(
@@ -33,10 +35,44 @@ public record ConsentReceipt(
     GpcOptOut gpcOptOut,
     String source,
     String sourceNetwork,
-    String recordedBy) {
+    String recordedBy,
+    Ordering ordering) {
 
   public static final Map<String, String> CONTEXT =
       Map.of("dpv", "https://w3id.org/dpv#", "pd", "https://w3id.org/dpv/pd#");
+
+  /**
+   * The order guarantee behind the answer. Both hold for events of the member appended to Kafka
+   * after {@code appendedAt}, whichever topic and producer they come through.
+   *
+   * @param guarantee {@code applied}: the ledger applied the command (HTTP 200); {@code
+   *     ordered_by_append}: the command is appended but not yet applied (HTTP 202)
+   * @param appendedAt when the broker appended the command to {@code lattice.consent.commands} (its
+   *     append time): the point in the member's order from which the change holds
+   * @param statement the guarantee in one sentence
+   */
+  public record Ordering(String guarantee, Instant appendedAt, String statement) {
+    static Ordering applied(Instant appendedAt, long ledgerVersion) {
+      return new Ordering(
+          "applied",
+          appendedAt,
+          "applied to the consent ledger as version "
+              + ledgerVersion
+              + ": every event of this member appended after "
+              + appendedAt
+              + " is decided under it");
+    }
+
+    static Ordering orderedByAppend(Instant appendedAt) {
+      return new Ordering(
+          "ordered_by_append",
+          appendedAt,
+          "appended to lattice.consent.commands at "
+              + appendedAt
+              + " and not yet applied: it will be applied before any event of this member"
+              + " appended after that is decided (GET the consents to see it applied)");
+    }
+  }
 
   /** The member the receipt is about. */
   public record DataSubject(String id, String type) {}

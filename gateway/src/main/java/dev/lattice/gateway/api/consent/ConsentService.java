@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Turns consent calls into commands on {@code lattice.consent.commands} (keyed by member id, so a
@@ -128,7 +129,7 @@ public final class ConsentService {
   }
 
   public Optional<ConsentState> state(String memberId) {
-    return ledger.state(memberId);
+    return ledger.latestState(memberId);
   }
 
   private ConsentCommand.Builder base(
@@ -152,8 +153,15 @@ public final class ConsentService {
   }
 
   private Result send(ConsentCommand command, String by) {
-    publisher.publish(
-        TopicCatalogue.CONSENT_COMMANDS.name(), command.getMemberId(), codec.encode(command));
+    // Keyed by member id and acknowledged by every in-sync replica before we go on: the command's
+    // place in the member's order is fixed from here (its broker append time).
+    RecordMetadata appended =
+        publisher.publish(
+            TopicCatalogue.CONSENT_COMMANDS.name(), command.getMemberId(), codec.encode(command));
+    Instant appendedAt =
+        appended != null && appended.hasTimestamp()
+            ? Instant.ofEpochMilli(appended.timestamp())
+            : clock.instant();
     Optional<ConsentLedgerView.Outcome> outcome =
         ledger.await(command.getMemberId(), command.getCommandId(), confirmTimeout);
     if (outcome.isPresent() && outcome.get() instanceof ConsentLedgerView.Outcome.Rejected r) {
@@ -162,13 +170,27 @@ public final class ConsentService {
     }
     if (outcome.isPresent() && outcome.get() instanceof ConsentLedgerView.Outcome.Applied a) {
       return new Result(
-          receipt(command, a.state(), a.entry().getReceiptId(), a.entry().getVersion(), by), true);
+          receipt(
+              command,
+              a.state(),
+              a.entry().getReceiptId(),
+              a.entry().getVersion(),
+              by,
+              ConsentReceipt.Ordering.applied(appendedAt, a.entry().getVersion())),
+          true);
     }
-    return new Result(receipt(command, null, null, null, by), false);
+    return new Result(
+        receipt(command, null, null, null, by, ConsentReceipt.Ordering.orderedByAppend(appendedAt)),
+        false);
   }
 
   private ConsentReceipt receipt(
-      ConsentCommand c, ConsentState state, String receiptId, Long version, String by) {
+      ConsentCommand c,
+      ConsentState state,
+      String receiptId,
+      Long version,
+      String by,
+      ConsentReceipt.Ordering ordering) {
     List<ConsentReceipt.Processing> processing = new ArrayList<>();
     if (c.getAction() == ConsentAction.TCF_IMPORT && state != null) {
       state
@@ -214,7 +236,8 @@ public final class ConsentService {
         c.getGpc() ? ConsentReceipt.GpcOptOut.recorded() : null,
         c.getSource(),
         c.getSourceNetwork(),
-        by);
+        by,
+        ordering);
   }
 
   static ConsentReceipt.Processing processing(String purpose, PurposeGrant grant) {

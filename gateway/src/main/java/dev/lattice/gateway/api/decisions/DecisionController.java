@@ -1,15 +1,20 @@
 package dev.lattice.gateway.api.decisions;
 
+import dev.lattice.gateway.cluster.ClusterQueries;
+import dev.lattice.gateway.cluster.ClusterQuery;
 import dev.lattice.gateway.problem.FieldProblem;
 import dev.lattice.gateway.problem.InvalidRequestException;
 import dev.lattice.streams.LatticeStreams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Comparator;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.type.TypeReference;
 
 /**
  * The decision log: every decision the topology made, by event or by member, each with its
@@ -22,15 +27,20 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Decisions", description = "Why was this allowed? (COMPLIANCE, ADMIN)")
 public class DecisionController {
 
+  private static final TypeReference<List<DecisionView>> VIEWS = new TypeReference<>() {};
   private final LatticeStreams streams;
+  private final ClusterQueries cluster;
 
-  public DecisionController(LatticeStreams streams) {
+  public DecisionController(LatticeStreams streams, ClusterQueries cluster) {
     this.streams = streams;
+    this.cluster = cluster;
   }
 
   @GetMapping
+  @ClusterQuery
   @Operation(summary = "Decisions for an event (eventId) or about a member (memberId), explained")
   public List<DecisionView> find(
+      HttpServletRequest request,
       @RequestParam(required = false) String eventId,
       @RequestParam(required = false) String memberId,
       @RequestParam(defaultValue = "100") int limit) {
@@ -40,7 +50,16 @@ public class DecisionController {
           List.of(new FieldProblem("eventId|memberId", "exactly one is required")));
     }
     if (eventId != null) {
-      return streams.decisionsForEvent(eventId).stream().map(DecisionView::of).toList();
+      // An offer is decided in every partition: ask every instance.
+      return cluster
+          .gather(
+              request,
+              VIEWS,
+              () -> streams.decisionsForEvent(eventId).stream().map(DecisionView::of).toList())
+          .stream()
+          .sorted(
+              Comparator.comparing(DecisionView::decidedAt).thenComparing(DecisionView::decisionId))
+          .toList();
     }
     return streams.decisionsForMember(memberId, Math.max(1, Math.min(limit, 1000))).stream()
         .map(DecisionView::of)

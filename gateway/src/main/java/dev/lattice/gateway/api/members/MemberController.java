@@ -4,6 +4,7 @@ import dev.lattice.gateway.api.consent.ConsentController;
 import dev.lattice.gateway.api.consent.ConsentReceipt;
 import dev.lattice.gateway.api.consent.ConsentService;
 import dev.lattice.gateway.api.decisions.DecisionView;
+import dev.lattice.gateway.cluster.ClusterQuery;
 import dev.lattice.gateway.events.MemberKeyring;
 import dev.lattice.gateway.security.LatticePrincipal;
 import dev.lattice.streams.LatticeStreams;
@@ -74,6 +75,7 @@ public class MemberController {
       String effect) {}
 
   @GetMapping("/activity")
+  @ClusterQuery
   @Operation(
       summary = "Every delivery and denial concerning the member, newest first, with reasons")
   public ActivityView activity(
@@ -110,6 +112,7 @@ public class MemberController {
   }
 
   @GetMapping("/export")
+  @ClusterQuery
   @Operation(
       summary = "Everything Lattice holds about the member",
       description =

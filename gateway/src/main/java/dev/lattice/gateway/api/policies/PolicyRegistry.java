@@ -3,6 +3,7 @@ package dev.lattice.gateway.api.policies;
 import dev.lattice.gateway.api.networks.NetworkService;
 import dev.lattice.gateway.events.EventPublisher;
 import dev.lattice.gateway.events.TopicTail;
+import dev.lattice.gateway.events.ViewBehindException;
 import dev.lattice.gateway.problem.ConflictException;
 import dev.lattice.gateway.problem.FieldProblem;
 import dev.lattice.gateway.problem.InvalidRequestException;
@@ -34,14 +35,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Policy bundles and their history, kept on {@code lattice.policy.bundles} (one partition, every
- * record kept): an upload is compiled and tested, then recorded with status {@code draft} (which
- * the topology does not activate); activation and rollback record the bundle again with status
- * {@code active}, which every topology instance activates. Each record names who and when.
+ * record kept for good: a log, not a table, because compaction by revision would erase the order of
+ * activations and rollbacks), which every instance reads whole: a draft uploaded on one instance
+ * can be simulated, replayed and activated on any other. An upload is compiled and tested, then
+ * recorded with status {@code draft} (which the topology does not activate); activation and
+ * rollback record the bundle again with status {@code active}, which every topology instance
+ * activates. Each record names who and when.
  */
 public final class PolicyRegistry implements AutoCloseable {
 
@@ -99,8 +105,17 @@ public final class PolicyRegistry implements AutoCloseable {
     return shippedRevision;
   }
 
+  /** Every record of the policy log, seeing every upload or activation made before this call. */
   public List<PolicyBundleRecord> history() {
-    tail.awaitCaughtUp(Duration.ofSeconds(5));
+    boolean caughtUp;
+    try {
+      caughtUp = tail.awaitCaughtUp(Duration.ofSeconds(5));
+    } catch (KafkaException e) {
+      caughtUp = false;
+    }
+    if (!caughtUp) {
+      throw new ViewBehindException(TopicCatalogue.POLICY_BUNDLES.name());
+    }
     return List.copyOf(history);
   }
 
@@ -231,9 +246,13 @@ public final class PolicyRegistry implements AutoCloseable {
   }
 
   private void publish(PolicyBundleRecord record) {
-    publisher.publish(
-        TopicCatalogue.POLICY_BUNDLES.name(), record.getRevision(), codec.encode(record));
-    tail.awaitCaughtUp(Duration.ofSeconds(10));
+    RecordMetadata written =
+        publisher.publish(
+            TopicCatalogue.POLICY_BUNDLES.name(), record.getRevision(), codec.encode(record));
+    // Read-your-writes: the history this instance answers from has the record before we return.
+    if (!tail.awaitApplied(written.partition(), written.offset(), Duration.ofSeconds(10))) {
+      throw new ViewBehindException(TopicCatalogue.POLICY_BUNDLES.name());
+    }
   }
 
   static byte[] bytes(PolicyBundleRecord record) {

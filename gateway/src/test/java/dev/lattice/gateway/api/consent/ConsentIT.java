@@ -15,10 +15,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 class ConsentIT extends GatewayIntegrationTest {
 
   private GatewayHttp service;
+  @Autowired private dev.lattice.gateway.events.EventPublisher publisher;
+  @Autowired private ConsentLedgerView ledger;
 
   @BeforeEach
   void serviceKey() {
@@ -59,6 +62,50 @@ class ConsentIT extends GatewayIntegrationTest {
     assertThat(sent.getAction()).isEqualTo(ConsentAction.GRANT);
     assertThat(sent.getCategories()).containsExactly("profile", "interests");
     assertThat(sent.getScopeNetworks()).containsExactly("ski-club");
+  }
+
+  @Test
+  void anAppliedChangeSaysSoAndFromWhichAppendTimeItHolds() {
+    service.put("/api/v1/members/m-consent-order-1/consents/marketing", Map.of());
+
+    Response applied = service.delete("/api/v1/members/m-consent-order-1/consents/marketing");
+
+    assertThat(applied.status()).isEqualTo(200);
+    var ordering = applied.json().get("ordering");
+    assertThat(ordering.get("guarantee").asString()).isEqualTo("applied");
+    String commandId = applied.json().get("commandId").asString();
+    var record =
+        TopicReader.readAll(kafka.clientProperties(), TopicCatalogue.CONSENT_COMMANDS.name())
+            .stream()
+            .filter(
+                r ->
+                    AvroCodec.of(ConsentCommand.class)
+                        .decode(r.value())
+                        .getCommandId()
+                        .equals(commandId))
+            .findFirst()
+            .orElseThrow();
+    assertThat(record.timestampType())
+        .isEqualTo(org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME);
+    assertThat(java.time.Instant.parse(ordering.get("appendedAt").asString()))
+        .isEqualTo(java.time.Instant.ofEpochMilli(record.timestamp()));
+    assertThat(ordering.get("statement").asString()).contains("applied to the consent ledger");
+  }
+
+  @Test
+  void aChangeNotYetAppliedIsOrderedByItsAppendAndSaysSo() {
+    ConsentService impatient =
+        new ConsentService(publisher, ledger, java.time.Duration.ZERO, java.time.Clock.systemUTC());
+
+    ConsentService.Result result =
+        impatient.withdraw("m-consent-order-2", "marketing", false, null, "test");
+
+    assertThat(result.recorded()).isFalse();
+    assertThat(result.receipt().status()).isEqualTo("pending");
+    assertThat(result.receipt().ordering().guarantee()).isEqualTo("ordered_by_append");
+    assertThat(result.receipt().ordering().appendedAt()).isNotNull();
+    assertThat(result.receipt().ordering().statement())
+        .contains("applied before any event of this member appended after");
   }
 
   @Test

@@ -60,9 +60,14 @@ public final class ConsentLedger {
       throw new InvalidConsentCommandException(
           ReasonCodes.CONSENT_MEMBER_MISSING, "command names no member");
     }
-    if (key != null && !key.equals(member)) {
+    if (key == null || !key.equals(member)) {
+      // Commands are not re-keyed (that detour would let later events overtake a withdrawal): the
+      // producer must key each command by its member id.
       throw new InvalidConsentCommandException(
-          ReasonCodes.CONSENT_MEMBER_MISMATCH, "command for member is keyed by another member id");
+          ReasonCodes.CONSENT_MEMBER_MISMATCH,
+          key == null
+              ? "command has no Kafka key: key every consent command by its member id"
+              : "command for member is keyed by another member id: key it by its member id");
     }
     if (c.getCommandId() == null || c.getCommandId().isBlank()) {
       throw new InvalidConsentCommandException(

@@ -1,6 +1,5 @@
 package dev.lattice.streams.internal.enforce;
 
-import dev.lattice.schemas.avro.ConsentCommand;
 import dev.lattice.schemas.avro.ContentEvent;
 import dev.lattice.schemas.avro.MemberDataEvent;
 import dev.lattice.schemas.avro.PurchaseEvent;
@@ -11,12 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Finds the member a keyed input belongs to, so that a record whose Kafka key is not its member id
- * (or has none) can be repartitioned by member before it reaches the member processor. Records that
- * cannot be decoded keep their key: the member processor quarantines them.
+ * Finds the member an event belongs to, so that an event whose Kafka key is not its member id (or
+ * has none) can be repartitioned by member before it reaches the member processor. Records that
+ * cannot be decoded keep their key: the member processor quarantines them. Consent commands are
+ * never re-keyed: one not keyed by its member is rejected by the ledger ({@code
+ * consent.member_mismatch}), because a re-keyed withdrawal could be overtaken by later events.
  */
 public final class ByMember {
-  private static final AvroCodec<ConsentCommand> COMMANDS = AvroCodec.of(ConsentCommand.class);
   private static final AvroCodec<MemberDataEvent> MEMBER_DATA = AvroCodec.of(MemberDataEvent.class);
   private static final AvroCodec<ContentEvent> CONTENT = AvroCodec.of(ContentEvent.class);
   private static final AvroCodec<PurchaseEvent> PURCHASES = AvroCodec.of(PurchaseEvent.class);
@@ -31,7 +31,6 @@ public final class ByMember {
     try {
       member =
           switch (in.kind()) {
-            case CONSENT_COMMAND -> COMMANDS.decode(in.value()).getMemberId();
             case MEMBER_DATA -> MEMBER_DATA.decode(in.value()).getHeader().getSubjectMember();
             case CONTENT -> CONTENT.decode(in.value()).getHeader().getSubjectMember();
             case PURCHASE -> PURCHASES.decode(in.value()).getHeader().getSubjectMember();

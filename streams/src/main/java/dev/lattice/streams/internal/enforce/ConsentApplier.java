@@ -55,7 +55,9 @@ public final class ConsentApplier {
   /**
    * Applies one command read from the commands topic.
    *
-   * @param key the member id the record is routed by
+   * @param key the record's Kafka key; a command not keyed by its member id is rejected ({@code
+   *     consent.member_mismatch}), never re-keyed (docs/decision-contract.md, "Order of consent and
+   *     events")
    */
   public void apply(Inbound in, String key, Instant now) {
     ConsentCommand command;

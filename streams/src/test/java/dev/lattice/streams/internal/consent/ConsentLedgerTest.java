@@ -156,6 +156,21 @@ class ConsentLedgerTest {
   }
 
   @Test
+  void aCommandWithoutAKafkaKeyIsRejectedAndChangesNothing() {
+    ConsentLedger.Outcome outcome =
+        ConsentLedger.apply(
+            null, command("c1", ConsentAction.GRANT).setPurpose("sharing").build(), null, NOW);
+
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            ConsentLedger.Outcome.Rejected.class,
+            r -> {
+              assertThat(r.code()).isEqualTo("consent.member_mismatch");
+              assertThat(r.message()).contains("no Kafka key");
+            });
+  }
+
+  @Test
   void erasureWithdrawsEverything() {
     ConsentState s =
         applied(null, command("c1", ConsentAction.GRANT).setPurpose("sharing").build());

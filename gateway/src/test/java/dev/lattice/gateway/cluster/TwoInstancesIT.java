@@ -1,0 +1,359 @@
+package dev.lattice.gateway.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lattice.gateway.LatticeApplication;
+import dev.lattice.gateway.support.GatewayHttp;
+import dev.lattice.gateway.support.GatewayHttp.Response;
+import dev.lattice.policy.bundle.BundleBuilder;
+import dev.lattice.policy.bundle.DefaultBundle;
+import dev.lattice.streams.LatticeStreams;
+import dev.lattice.testsupport.TestKafka;
+import dev.lattice.testsupport.WithKafka;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Two Lattice instances (two gateway application contexts on their own ports, the same Kafka
+ * Streams application id) on one broker, as two processes of a cluster would run: what is created
+ * on one works on the other at once, and both answer every query on the topology's state alike,
+ * whichever of them hosts the member.
+ */
+@WithKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwoInstancesIT {
+
+  private static final String ADMIN_KEY = "cluster-it-bootstrap-admin-key-0001";
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String NETWORK = "peaks-" + RUN;
+  private static final String BRAND = "summit-" + RUN;
+  private static final int MEMBERS = 8;
+
+  private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+  private GatewayHttp adminA;
+  private GatewayHttp adminB;
+  private int portA;
+  private int portB;
+
+  @BeforeAll
+  void startTwoInstances(TestKafka kafka) throws IOException {
+    String applicationId = kafka.uniqueName("lattice-cluster");
+    Path data = Path.of("target", "it-data", "cluster-" + RUN).toAbsolutePath();
+    portA = freePort();
+    portB = freePort();
+    instances.add(start(kafka, applicationId, portA, data.resolve("a")));
+    instances.add(start(kafka, applicationId, portB, data.resolve("b")));
+    adminA = new GatewayHttp(portA).withApiKey(ADMIN_KEY);
+    adminB = new GatewayHttp(portB).withApiKey(ADMIN_KEY);
+    // Both run and share the member partitions between them.
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () ->
+                instances.stream()
+                    .allMatch(
+                        c -> {
+                          try {
+                            return c.getBean(LatticeStreams.class).instances().size() == 2;
+                          } catch (RuntimeException e) {
+                            return false;
+                          }
+                        }));
+    Response network =
+        adminA.post(
+            "/api/v1/networks",
+            Map.of(
+                "id",
+                NETWORK,
+                "name",
+                "Peaks",
+                "rules",
+                Map.of(
+                    "offers",
+                    Map.of(
+                        "accept",
+                        true,
+                        "brands_allow",
+                        List.of(BRAND),
+                        "frequency_cap",
+                        Map.of("per_member_24h", 10, "per_member_brand_24h", 10)))));
+    assertThat(network.status()).as(network.body()).isEqualTo(201);
+    assertThat(adminB.post("/api/v1/brands", Map.of("id", BRAND, "name", "Summit")).status())
+        .isEqualTo(201);
+  }
+
+  private static ConfigurableApplicationContext start(
+      TestKafka kafka, String applicationId, int port, Path dataDir) {
+    // Command-line arguments: they win over application.yml (default properties would not).
+    return new SpringApplicationBuilder(LatticeApplication.class)
+        .run(
+            "--server.port=" + port,
+            "--lattice.data-dir=" + dataDir,
+            "--lattice.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+            "--lattice.streams.application-id=" + applicationId,
+            "--lattice.streams.persistent-stores=false",
+            "--lattice.streams.pseudonym-secret=cluster-it-pseudonym-secret-0123456789",
+            "--lattice.cluster.advertised-url=http://localhost:" + port,
+            "--lattice.cluster.secret=cluster-it-shared-secret-0123456789abcdef",
+            "--lattice.security.bootstrap-admin-key=" + ADMIN_KEY,
+            "--lattice.security.api-key-pepper=cluster-it-api-key-pepper-0123456789abcdef",
+            "--lattice.consent.confirm-timeout=10s");
+  }
+
+  @AfterAll
+  void stop() {
+    instances.reversed().forEach(ConfigurableApplicationContext::close);
+  }
+
+  @Test
+  void aBrandItsKeyAndASubscriptionCreatedOnOneInstanceWorkOnTheOtherAtOnce() {
+    String brand = BRAND + "-b";
+    assertThat(adminA.post("/api/v1/brands", Map.of("id", brand, "name", "Summit")).status())
+        .isEqualTo(201);
+    Response key = adminA.post("/api/v1/admin/api-keys", Map.of("role", "BRAND", "scope", brand));
+    assertThat(key.status()).as(key.body()).isEqualTo(201);
+    GatewayHttp brandOnA = new GatewayHttp(portA).withApiKey(key.json().get("key").asString());
+    GatewayHttp brandOnB = new GatewayHttp(portB).withApiKey(key.json().get("key").asString());
+
+    Response subscribed =
+        brandOnA.post(
+            "/api/v1/brands/" + brand + "/subscriptions",
+            Map.of("networks", List.of(NETWORK), "categories", List.of("outdoor")));
+    Response seenOnB = brandOnB.get("/api/v1/brands/" + brand);
+
+    assertThat(subscribed.status()).as(subscribed.body()).isEqualTo(201);
+    assertThat(seenOnB.status()).as(seenOnB.body()).isEqualTo(200);
+    assertThat(seenOnB.json().get("subscriptions").get(0).get("id").asString())
+        .isEqualTo(subscribed.json().get("subscriptions").get(0).get("id").asString());
+    assertThat(brandOnB.get("/api/v1/brands/" + BRAND + "-other").status()).isEqualTo(403);
+    assertThat(adminB.get("/api/v1/brands").json().valueStream())
+        .anyMatch(b -> b.get("id").asString().equals(brand));
+  }
+
+  @Test
+  void aKeyRevokedOnOneInstanceIsRefusedOnTheOther() {
+    Response key = adminB.post("/api/v1/admin/api-keys", Map.of("role", "COMPLIANCE"));
+    GatewayHttp onA = new GatewayHttp(portA).withApiKey(key.json().get("key").asString());
+    assertThat(onA.get("/api/v1/policies").status()).isEqualTo(200);
+
+    assertThat(
+            adminB
+                .delete("/api/v1/admin/api-keys/" + key.json().get("apiKey").get("id").asString())
+                .status())
+        .isEqualTo(200);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(onA.get("/api/v1/policies").status()).isEqualTo(401));
+  }
+
+  @Test
+  void aDraftUploadedOnOneInstanceIsListedAndSimulatedOnTheOther() throws IOException {
+    String revision = "cluster-" + RUN;
+    Response uploaded = adminA.postBytes("/api/v1/policies", bundle(revision), "application/gzip");
+    assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+
+    Response history = adminB.get("/api/v1/policies");
+    Response simulated =
+        adminB.post("/api/v1/policies/" + revision + "/simulate", Map.of("input", exampleInput()));
+
+    assertThat(history.json().get("history").valueStream())
+        .anyMatch(h -> h.get("revision").asString().equals(revision));
+    assertThat(simulated.status()).as(simulated.body()).isEqualTo(200);
+  }
+
+  @Test
+  void bothInstancesAnswerEveryDecisionActivityConsentAndExportQueryAlike() {
+    Response serviceKey =
+        adminB.post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", NETWORK));
+    Response brandKey =
+        adminA.post("/api/v1/admin/api-keys", Map.of("role", "BRAND", "scope", BRAND));
+    Response complianceKey = adminA.post("/api/v1/admin/api-keys", Map.of("role", "COMPLIANCE"));
+    GatewayHttp service =
+        new GatewayHttp(portA).withApiKey(serviceKey.json().get("key").asString());
+    String compliance = complianceKey.json().get("key").asString();
+
+    // Members on both instances' partitions: data and consent through A, an offer through B
+    List<String> members = new ArrayList<>();
+    for (int m = 0; m < MEMBERS; m++) {
+      String member = "m-" + RUN + "-" + m;
+      members.add(member);
+      assertThat(
+              service
+                  .post("/api/v1/events/member-data", memberData("md-" + member, member))
+                  .status())
+          .isEqualTo(202);
+      Response granted =
+          service.put(
+              "/api/v1/members/" + member + "/consents/offers",
+              Map.of("recipients", List.of(BRAND)));
+      assertThat(granted.status()).as(granted.body()).isEqualTo(200);
+    }
+    GatewayHttp brandOnB = new GatewayHttp(portB).withApiKey(brandKey.json().get("key").asString());
+    String offerId = "offer-" + RUN;
+    Response offered = brandOnB.post("/api/v1/events/offers", offer(offerId));
+    assertThat(offered.status()).as(offered.body()).isEqualTo(202);
+
+    GatewayHttp onA = new GatewayHttp(portA).withApiKey(compliance);
+    GatewayHttp onB = new GatewayHttp(portB).withApiKey(compliance);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        // every member of the network (other tests of this class may add members to it)
+        .until(() -> onA.get("/api/v1/decisions?eventId=" + offerId).json().size() >= MEMBERS);
+
+    assertThat(hostsOf(members))
+        .as("members hosted by each instance")
+        .containsOnlyKeys(portA, portB);
+    assertAlike(onA, onB, "/api/v1/decisions?eventId=" + offerId);
+    for (String member : members) {
+      assertAlike(onA, onB, "/api/v1/decisions?memberId=" + member);
+      assertAlike(onA, onB, "/api/v1/members/" + member + "/activity");
+      assertAlike(onA, onB, "/api/v1/members/" + member + "/consents");
+      assertAlike(onA, onB, "/api/v1/members/" + member + "/export");
+      assertThat(onB.get("/api/v1/members/" + member + "/activity").json().get("decisions").size())
+          .as("the offer's decision about %s", member)
+          .isPositive();
+    }
+  }
+
+  @Test
+  void anEventRetriedThroughTheOtherInstanceIsProcessedOnce() {
+    Response serviceKey =
+        adminA.post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", NETWORK));
+    String key = serviceKey.json().get("key").asString();
+    GatewayHttp onA = new GatewayHttp(portA).withApiKey(key);
+    GatewayHttp onB = new GatewayHttp(portB).withApiKey(key);
+    String member = "m-" + RUN + "-retried";
+    String activity = "/api/v1/members/" + member + "/activity";
+    assertThat(onA.post("/api/v1/events/member-data", memberData("x-" + member, member)).status())
+        .isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(() -> onA.get(activity).json().get("events").asLong() == 1);
+
+    // The same event again through B (which has not seen it), then another one after it
+    Response retried = onB.post("/api/v1/events/member-data", memberData("x-" + member, member));
+    assertThat(retried.status()).isEqualTo(202);
+    assertThat(onB.post("/api/v1/events/member-data", memberData("y-" + member, member)).status())
+        .isEqualTo(202);
+
+    // The topology counts the member's events: the retry is dropped, the next event is not.
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(() -> onB.get(activity).json().get("events").asLong() >= 2);
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> onB.get(activity).json().get("events").asLong() == 2);
+  }
+
+  @Test
+  void aForwardedQueryWithoutAValidClusterSignatureIsRefused() {
+    Response forged =
+        new GatewayHttp(portA)
+            .withApiKey(ADMIN_KEY)
+            .with(ClusterNode.HEADER, "1:00")
+            .get("/api/v1/decisions?eventId=whatever");
+
+    assertThat(forged.status()).isEqualTo(401);
+  }
+
+  /** Which instance hosts each member, counted by port. */
+  private Map<Integer, Integer> hostsOf(List<String> members) {
+    Map<Integer, Integer> out = new LinkedHashMap<>();
+    LatticeStreams streams = instances.get(0).getBean(LatticeStreams.class);
+    for (String member : members) {
+      int port =
+          switch (streams.hostOf(member)) {
+            case LatticeStreams.MemberHost.Here here -> portA;
+            case LatticeStreams.MemberHost.Elsewhere elsewhere -> elsewhere.port();
+          };
+      out.merge(port, 1, Integer::sum);
+    }
+    return out;
+  }
+
+  private static void assertAlike(GatewayHttp a, GatewayHttp b, String path) {
+    Response onA = a.get(path);
+    Response onB = b.get(path);
+    assertThat(onA.status()).as("%s on A: %s", path, onA.body()).isEqualTo(200);
+    assertThat(onB.status()).as("%s on B: %s", path, onB.body()).isEqualTo(200);
+    assertThat(withoutClock(onB.json())).as(path).isEqualTo(withoutClock(onA.json()));
+  }
+
+  /** The export's own timestamp is the moment it was made; everything else must match. */
+  private static JsonNode withoutClock(JsonNode json) {
+    if (json instanceof ObjectNode object) {
+      object.remove("exportedAt");
+      if (object.get("activity") instanceof ObjectNode activity) {
+        activity.remove("exportedAt");
+      }
+    }
+    return json;
+  }
+
+  private static String memberData(String eventId, String member) {
+    return """
+        {"header": {"event_id": "%s", "event_type": "member_data", "source_network": "%s",
+                    "subject_member": "%s", "occurred_at": "2026-11-23T10:00:00Z"},
+         "purpose": "analytics", "kind": "profile",
+         "personal": {"email": "%s@cluster.example", "interests": ["skiing"]}}
+        """
+        .formatted(eventId, NETWORK, member, member);
+  }
+
+  private static String offer(String offerId) {
+    return """
+        {"header": {"event_id": "%s", "event_type": "offer", "source_network": "%s",
+                    "occurred_at": "2026-11-23T10:00:00Z"},
+         "offer_id": "%s", "brand": "%s", "sku": "SKI-001", "category": "outdoor",
+         "creative": {"headline": "New skis"}, "target_networks": ["%s"],
+         "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2030-01-01T00:00:00Z"}
+        """
+        .formatted(offerId, NETWORK, offerId, BRAND, NETWORK);
+  }
+
+  private static JsonNode exampleInput() throws IOException {
+    try (var in =
+        TwoInstancesIT.class
+            .getClassLoader()
+            .getResourceAsStream("lattice/examples/offer-input.json")) {
+      return GatewayHttp.JSON.readTree(in);
+    }
+  }
+
+  private static byte[] bundle(String revision) {
+    Map<String, byte[]> files = new LinkedHashMap<>(DefaultBundle.files());
+    files.put(
+        ".manifest",
+        ("{\"revision\": \"" + revision + "\", \"roots\": [\"lattice\"], \"rego_version\": 1}")
+            .getBytes(StandardCharsets.UTF_8));
+    return BundleBuilder.tarGz(files);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
