@@ -7,11 +7,14 @@ import dev.lattice.policy.QueryResult;
 import dev.lattice.policy.Rego;
 import dev.lattice.policy.RegoException;
 import dev.lattice.policy.RuleInfo;
+import dev.lattice.policy.internal.rego.eval.Engine;
+import dev.lattice.policy.internal.rego.value.Value;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -98,6 +101,16 @@ public final class PolicyTestRunner {
 
   /** Runs the tests of a compiled policy whose path matches {@code filter}. */
   public static Report run(CompiledPolicy policy, Predicate<String> filter) {
+    return run(policy, filter, null);
+  }
+
+  /**
+   * As above; when {@code coveredOut} is non-null (the policy must come from {@link Rego#compile})
+   * it receives the location of every expression evaluated and every rule head that produced a
+   * value during the tests, for {@link PolicyCoverage#report}.
+   */
+  public static Report run(
+      CompiledPolicy policy, Predicate<String> filter, Set<Location> coveredOut) {
     Map<String, Location> tests = new LinkedHashMap<>();
     for (RuleInfo rule : policy.rules()) {
       if (!rule.function() && rule.name().startsWith("test_") && filter.test(rule.path())) {
@@ -111,9 +124,19 @@ public final class PolicyTestRunner {
       Status status;
       String message = "";
       try {
-        QueryResult r = policy.prepare(t.getKey()).evaluate(null, options);
-        boolean pass =
-            r.defined() && !Boolean.FALSE.equals(r.bindings().get(0).get(Rego.EXPRESSION_BINDING));
+        boolean pass;
+        if (coveredOut == null) {
+          QueryResult r = policy.prepare(t.getKey()).evaluate(null, options);
+          pass =
+              r.defined()
+                  && !Boolean.FALSE.equals(r.bindings().get(0).get(Rego.EXPRESSION_BINDING));
+        } else {
+          List<Map<String, Value>> r =
+              ((Engine) policy)
+                  .prepare(t.getKey(), true)
+                  .evaluateRaw(null, options, null, null, coveredOut);
+          pass = !r.isEmpty() && !Value.FALSE.equals(r.get(0).get(Rego.EXPRESSION_BINDING));
+        }
         status = pass ? Status.PASS : Status.FAIL;
       } catch (RegoException e) {
         status = Status.ERROR;

@@ -5,6 +5,7 @@ import dev.lattice.policy.Rego;
 import dev.lattice.policy.RegoException;
 import dev.lattice.policy.bundle.Bundle;
 import dev.lattice.policy.bundle.BundleException;
+import dev.lattice.policy.bundle.PolicyCoverage;
 import dev.lattice.policy.bundle.PolicyTestRunner;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public final class TestCommand implements PolicyCommand {
 
   @Override
   public String summary() {
-    return "run the test_* rules of <dir|bundle.tar.gz>... [-v] [--run regex] [--format json];"
+    return "run the test_* rules of <dir|bundle.tar.gz>... [-v] [--run regex] [--coverage] [--format json];"
         + " exits non-zero on failure";
   }
 
@@ -33,7 +34,11 @@ public final class TestCommand implements PolicyCommand {
   public int run(List<String> args, PrintStream out, PrintStream err) {
     CliArgs a;
     try {
-      a = CliArgs.parse(args, Set.of("--run", "-r", "--format", "-f"), Set.of("-v", "--verbose"));
+      a =
+          CliArgs.parse(
+              args,
+              Set.of("--run", "-r", "--format", "-f"),
+              Set.of("-v", "--verbose", "--coverage", "-c"));
       if (a.positional.isEmpty())
         throw new CliArgs.UsageException("name a bundle directory or .tar.gz");
       String f = a.one("--format", "-f");
@@ -42,7 +47,8 @@ public final class TestCommand implements PolicyCommand {
     } catch (CliArgs.UsageException e) {
       err.println("test: " + e.getMessage());
       err.println(
-          "usage: policy test <dir|bundle.tar.gz>... [-v] [--run regex] [--format text|json]");
+          "usage: policy test <dir|bundle.tar.gz>... [-v] [--run regex] [--coverage]"
+              + " [--format text|json]");
       return 2;
     }
     Bundle merged;
@@ -55,11 +61,15 @@ public final class TestCommand implements PolicyCommand {
     String run = a.one("--run", "-r");
     Pattern filter = run == null ? null : Pattern.compile(run);
     PolicyTestRunner.Report report;
+    boolean coverage = a.flag("--coverage", "-c");
+    java.util.Set<dev.lattice.policy.Location> covered =
+        coverage ? new java.util.HashSet<>() : null;
     try {
       report =
           PolicyTestRunner.run(
               Rego.compile(merged.modules(), merged.data()),
-              n -> filter == null || filter.matcher(n).find());
+              n -> filter == null || filter.matcher(n).find(),
+              covered);
     } catch (RegoException e) {
       err.println(e.getMessage());
       return 2;
@@ -76,14 +86,23 @@ public final class TestCommand implements PolicyCommand {
         m.put("duration_ns", r.nanos());
         results.add(m);
       }
+      java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+      doc.put("results", results);
+      doc.put("passed", report.passed());
+      doc.put("failed", report.failed());
+      if (coverage) doc.put("coverage", coverageOf(merged, covered).toJson());
       out.println(
           dev.lattice.policy.internal.rego.value.Json.write(
-              dev.lattice.policy.internal.rego.value.Convert.fromJava(
-                  java.util.Map.of(
-                      "results", results, "passed", report.passed(), "failed", report.failed()))));
+              dev.lattice.policy.internal.rego.value.Convert.fromJava(doc)));
     } else {
       report.print(out, a.flag("-v", "--verbose"));
+      if (coverage) coverageOf(merged, covered).lines().forEach(out::println);
     }
     return report.ok() ? 0 : 1;
+  }
+
+  private static PolicyCoverage.Report coverageOf(
+      Bundle bundle, java.util.Set<dev.lattice.policy.Location> covered) {
+    return PolicyCoverage.report(bundle.modules(), covered);
   }
 }

@@ -13,6 +13,10 @@ final class Budget {
       new java.util.HashMap<>();
 
   int depth;
+
+  /** Locations of evaluated expressions and fired rule heads, or null when coverage is off. */
+  java.util.Set<dev.lattice.policy.Location> covered;
+
   static final int MAX_DEPTH = 2_000;
 
   Budget(long maxSteps, long deadlineNanos) {

@@ -2,6 +2,7 @@ package dev.lattice.policy.internal.rego.eval;
 
 import dev.lattice.policy.CompiledPolicy;
 import dev.lattice.policy.EvalOptions;
+import dev.lattice.policy.Location;
 import dev.lattice.policy.PreparedQuery;
 import dev.lattice.policy.QueryResult;
 import dev.lattice.policy.Rego;
@@ -115,10 +116,24 @@ public final class Engine implements CompiledPolicy {
     /** As above; {@code stepsOut[0]} receives the steps used (also when the evaluation fails). */
     public List<Map<String, Value>> evaluateRaw(
         Value in, EvalOptions options, List<TraceEvent> traceOut, long[] stepsOut) {
+      return evaluateRaw(in, options, traceOut, stepsOut, null);
+    }
+
+    /**
+     * As above; when {@code coveredOut} is non-null it receives the location of every expression
+     * evaluated and every rule head that produced a value (also when the evaluation fails).
+     */
+    public List<Map<String, Value>> evaluateRaw(
+        Value in,
+        EvalOptions options,
+        List<TraceEvent> traceOut,
+        long[] stepsOut,
+        Set<Location> coveredOut) {
       EvalOptions o = options == null ? EvalOptions.defaults() : options;
       long deadline = o.deadline() == null ? 0 : System.nanoTime() + o.deadline().toNanos();
       if (deadline == 0 && o.deadline() != null) deadline = 1;
       Budget budget = new Budget(o.maxSteps(), deadline);
+      if (coveredOut != null) budget.covered = new java.util.HashSet<>();
       Instant now = o.now() == null ? Instant.now() : o.now();
       long nowNs = now.getEpochSecond() * 1_000_000_000L + now.getNano();
       List<TraceEvent> trace = o.trace() ? new ArrayList<>() : null;
@@ -172,6 +187,7 @@ public final class Engine implements CompiledPolicy {
             RegoException.BUDGET, "evaluation nested too deeply (stack exhausted)");
       } finally {
         if (stepsOut != null) stepsOut[0] = budget.steps();
+        if (coveredOut != null) coveredOut.addAll(budget.covered);
         if (traceOut != null && trace != null) traceOut.addAll(trace);
       }
       return results;

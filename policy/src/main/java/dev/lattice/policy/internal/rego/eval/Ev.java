@@ -105,6 +105,7 @@ final class Ev implements BuiltinContext {
       while (i < body.length) {
         Expr e = body[i];
         if (!e.withs().isEmpty()) break;
+        if (budget.covered != null) budget.covered.add(e.loc());
         Lit lit = e.lit();
         if (lit instanceof TermLit t) {
           if (t.term() instanceof Call c
@@ -173,6 +174,7 @@ final class Ev implements BuiltinContext {
 
   boolean evalExpr(Expr e, Value[] f, K k) {
     budget.step();
+    if (budget.covered != null) budget.covered.add(e.loc());
     if (!e.withs().isEmpty()) {
       Ev child = withScope(e, f);
       if (child == null) return false;
@@ -919,6 +921,7 @@ final class Ev implements BuiltinContext {
   }
 
   private void fired(CRule r) {
+    if (budget.covered != null) budget.covered.add(r.loc);
     if (trace != null) trace.add(new TraceEvent("fire", r.node.path, r.loc, null));
   }
 
@@ -956,6 +959,7 @@ final class Ev implements BuiltinContext {
     }
     if (result[0] == null && n.defaultRule != null) {
       result[0] = evalOne(n.defaultRule.value, new Value[n.defaultRule.nslots]);
+      if (budget.covered != null) budget.covered.add(n.defaultRule.loc);
     }
     return result[0];
   }
@@ -1216,6 +1220,7 @@ final class Ev implements BuiltinContext {
       }
       if (result[0] == null && n.defaultRule != null) {
         result[0] = evalOne(n.defaultRule.value, new Value[n.defaultRule.nslots]);
+        if (budget.covered != null) budget.covered.add(n.defaultRule.loc);
       }
       return result[0];
     } finally {
