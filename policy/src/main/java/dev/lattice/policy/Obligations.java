@@ -13,12 +13,23 @@ import java.util.Map;
  * @param pseudonymize identifier fields to replace by a destination-specific pseudonym
  * @param generalize field path to generalisation level (for location: {@code city}, {@code region},
  *     {@code country})
+ * @param coarsenTime timestamp path (for example {@code occurred_at}) to the granularity it is
+ *     truncated to before the record is written: {@code hour} or {@code day} (UTC)
  */
 public record Obligations(
-    List<String> redact, List<String> pseudonymize, Map<String, String> generalize) {
+    List<String> redact,
+    List<String> pseudonymize,
+    Map<String, String> generalize,
+    Map<String, String> coarsenTime) {
 
   /** No obligations. */
-  public static final Obligations NONE = new Obligations(List.of(), List.of(), Map.of());
+  public static final Obligations NONE = new Obligations(List.of(), List.of(), Map.of(), Map.of());
+
+  /** Obligations without time coarsening. */
+  public Obligations(
+      List<String> redact, List<String> pseudonymize, Map<String, String> generalize) {
+    this(redact, pseudonymize, generalize, Map.of());
+  }
 
   public Obligations {
     redact = redact == null ? List.of() : List.copyOf(redact);
@@ -27,18 +38,31 @@ public record Obligations(
         generalize == null
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(generalize));
+    coarsenTime =
+        coarsenTime == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(coarsenTime));
   }
 
   public boolean isEmpty() {
-    return redact.isEmpty() && pseudonymize.isEmpty() && generalize.isEmpty();
+    return redact.isEmpty()
+        && pseudonymize.isEmpty()
+        && generalize.isEmpty()
+        && coarsenTime.isEmpty();
   }
 
-  /** The JSON-like form: {@code {redact: [...], pseudonymize: [...], generalize: {...}}}. */
+  /**
+   * The JSON-like form: {@code {redact: [...], pseudonymize: [...], generalize: {...}}}, plus
+   * {@code coarsen_time: {...}} when there is any.
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("redact", redact);
     m.put("pseudonymize", pseudonymize);
     m.put("generalize", generalize);
+    if (!coarsenTime.isEmpty()) {
+      m.put("coarsen_time", coarsenTime);
+    }
     return m;
   }
 }

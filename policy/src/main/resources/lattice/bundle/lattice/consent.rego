@@ -30,9 +30,10 @@ deny contains util.reason(
 	not granted
 }
 
-deny contains util.reason(
+deny contains util.reason_detail(
 	"consent.expired",
-	sprintf("member's %s consent expired at %s", [flow.purpose, grant.expires_at])
+	sprintf("the member's %s consent has expired", [flow.purpose]),
+	{"expires_at": grant.expires_at},
 ) if {
 	applies
 	granted
@@ -40,9 +41,10 @@ deny contains util.reason(
 	util.ns(grant.expires_at) <= flow.now_ns
 }
 
-deny contains util.reason(
+deny contains util.reason_detail(
 	"consent.not_yet_valid",
-	sprintf("member's %s consent starts at %s", [flow.purpose, grant.granted_at])
+	sprintf("the member's %s consent is not in force yet", [flow.purpose]),
+	{"granted_at": grant.granted_at},
 ) if {
 	applies
 	granted

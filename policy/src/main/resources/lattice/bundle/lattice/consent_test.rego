@@ -85,3 +85,11 @@ test_an_event_without_purpose_is_denied if {
 	"event.purpose_missing" in fx.codes(d)
 	d.allow == false
 }
+
+test_an_expired_grant_keeps_its_date_out_of_the_message if {
+	d := fx.decide(fx.member_data_with_grant(fx.grant_with("expires_at", "2026-11-01T00:00:00Z")))
+	some r in d.reasons
+	r.code == "consent.expired"
+	not contains(r.message, "2026")
+	r.detail == {"expires_at": "2026-11-01T00:00:00Z"}
+}

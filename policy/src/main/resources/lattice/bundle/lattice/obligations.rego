@@ -1,5 +1,6 @@
 # What the topology must do to an allowed event: redact fields by data category (failing closed for
-# fields without one), pseudonymise identifiers for the destination, generalise location.
+# fields without one), pseudonymise identifiers for the destination, generalise location, coarsen
+# timestamps.
 package lattice.obligations
 
 import data.lattice.flow
@@ -55,8 +56,25 @@ generalize := {path: sharing.location_level |
 	sharing.location_level != "exact"
 }
 
+# Timestamps truncated (UTC) before the event is written, as the rules of the source and the
+# destination say (brands: at least the hour): when the event happened, and when the member was last
+# active where that field may go.
+time_paths contains "occurred_at"
+
+time_paths contains "payload.last_active_at" if {
+	c := flow.fields["payload.last_active_at"]
+	category_allowed(c)
+}
+
+coarsen_time := {path: sharing.time_level |
+	flow.type in flow.sharing_types
+	sharing.time_level != "exact"
+	some path in time_paths
+}
+
 obligations := {
 	"redact": redact,
 	"pseudonymize": pseudonymize,
 	"generalize": generalize,
+	"coarsen_time": coarsen_time,
 }

@@ -99,9 +99,10 @@ deny contains util.reason(
 	not category in consent.categories
 }
 
-deny contains util.reason(
+deny contains util.reason_detail(
 	"offer.frequency_cap",
-	sprintf("member already received %v offers in 24h (cap %v)", [n, limit])
+	sprintf("the member reached the cap of %v offers in 24h", [limit]),
+	{"received_24h": sprintf("%v", [n])},
 ) if {
 	applies
 	flow.dst
@@ -110,9 +111,10 @@ deny contains util.reason(
 	n >= limit
 }
 
-deny contains util.reason(
+deny contains util.reason_detail(
 	"offer.brand_frequency_cap",
-	sprintf("member already received %v offers from %s in 24h (cap %v)", [n, brand, limit])
+	sprintf("the member reached the cap of %v offers from %s in 24h", [limit, brand]),
+	{"received_24h": sprintf("%v", [n])},
 ) if {
 	applies
 	flow.dst
@@ -127,13 +129,20 @@ window_days := d if {
 } else := default_suppression_window_days
 
 # No retargeting: no offer for a product the member bought within the suppression window.
-deny contains util.reason(
+deny contains util.reason_detail(
 	"offer.recently_purchased",
-	# Never the sku or the date: audit messages outlive an erasure and must hold no personal values.
-	sprintf("the member bought this product within the %v-day suppression window", [window_days])
+	# Never the sku or the date in the message: audit messages outlive an erasure and must hold no
+	# personal values. They go in the detail, which the topology seals with the member's key.
+	sprintf("the offer is for a product the member bought within the %v-day suppression window", [window_days]),
+	{"sku": flow.event.sku, "purchased_at": max(recent_purchases)},
 ) if {
 	applies
 	flow.dst
+	count(recent_purchases) > 0
+}
+
+# When the member bought the offer's product within the suppression window (RFC 3339 instants).
+recent_purchases := {p.at |
 	is_string(flow.event.sku)
 	window_start := flow.now_ns - (((window_days * 24) * 3600) * 1000000000)
 	some p in util.as_list(util.get(util.get(input, "context", {}), "purchases", []))

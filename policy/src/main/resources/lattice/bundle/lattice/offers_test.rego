@@ -10,7 +10,7 @@ offer_with_grant(key, value) := fx.put2(fx.offer, "consent", "purposes", {"offer
 test_an_offer_the_member_consented_to_is_allowed_without_obligations if {
 	d := fx.decide(fx.offer)
 	d.allow == true
-	d.obligations == {"redact": [], "pseudonymize": [], "generalize": {}}
+	d.obligations == {"redact": [], "pseudonymize": [], "generalize": {}, "coarsen_time": {}}
 }
 
 test_an_offer_without_offers_consent_is_denied if {
@@ -103,4 +103,23 @@ test_a_purchase_of_another_product_does_not_suppress if {
 	d := fx.decide(fx.offer)
 	d.allow == true
 	fx.offer.context.purchases[0].sku != fx.offer.event.sku
+}
+
+test_a_retargeting_reason_names_neither_the_sku_nor_the_date_in_its_message if {
+	inp := fx.put(fx.offer, "context", object.union(fx.offer.context, {"purchases": [{"sku": "SKI-001", "brand_id": "acme", "at": "2026-11-20T09:00:00Z"}]}))
+	d := fx.decide(inp)
+	some r in d.reasons
+	r.code == "offer.recently_purchased"
+	contains(r.message, "a product the member bought")
+	not contains(r.message, "SKI-001")
+	not contains(r.message, "2026")
+	r.detail == {"sku": "SKI-001", "purchased_at": "2026-11-20T09:00:00Z"}
+}
+
+test_a_frequency_cap_reason_keeps_the_members_count_in_its_detail if {
+	d := fx.decide(fx.put3(fx.offer, "context", "counters", "member_offers_24h", 7))
+	some r in d.reasons
+	r.code == "offer.frequency_cap"
+	not contains(r.message, "7")
+	r.detail == {"received_24h": "7"}
 }

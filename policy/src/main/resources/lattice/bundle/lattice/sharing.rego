@@ -236,3 +236,18 @@ precisions contains util.get(src_export, "location_precision", "region")
 precisions contains util.get(dst_import, "location_precision", "region") if to_network
 
 location_level := levels[max({r | some p in precisions; r := object.get(rank, p, 3)})]
+
+# How precisely the time of the member's event (occurred_at) may go: the coarsest of the source's
+# export and the destination network's import setting (default exact); a brand never gets it finer
+# than the hour (it could otherwise match a delivery to a member's visible activity).
+time_levels := ["exact", "hour", "day"]
+
+time_rank := {"exact": 0, "hour": 1, "day": 2}
+
+time_precisions contains util.get(src_export, "time_precision", "exact")
+
+time_precisions contains util.get(dst_import, "time_precision", "exact") if to_network
+
+time_precisions contains "hour" if flow.destination_kind == "brand"
+
+time_level := time_levels[max({r | some p in time_precisions; r := object.get(time_rank, p, 2)})]

@@ -10,6 +10,7 @@ test_allowed_member_data_carries_its_obligations if {
 		"redact": ["payload.email", "payload.note"],
 		"pseudonymize": ["correlation_id", "id", "member_id", "payload.handle"],
 		"generalize": {"payload.city": "region"},
+		"coarsen_time": {},
 	}
 }
 
@@ -125,4 +126,29 @@ test_a_purchase_leaves_only_as_member_data_would if {
 	d := fx.decide(inp)
 	d.allow == true
 	"payload.email" in d.obligations.redact
+}
+
+test_a_brand_gets_the_time_of_a_members_event_at_hour_precision if {
+	d := fx.decide(fx.put(fx.member_data, "destination", {"kind": "brand", "id": "acme"}))
+	d.allow == true
+	d.obligations.coarsen_time == {"occurred_at": "hour"}
+}
+
+test_a_partner_network_gets_the_exact_time_unless_a_rule_says_otherwise if {
+	d := fx.decide(fx.member_data)
+	d.allow == true
+	d.obligations.coarsen_time == {}
+}
+
+test_the_coarsest_time_precision_of_export_and_import_applies if {
+	nets := fx.networks_with("book-circle", "import", object.union(fx.networks["book-circle"]["import"], {"time_precision": "day"}))
+	d := fx.decide_with(fx.member_data, nets)
+	d.allow == true
+	d.obligations.coarsen_time == {"occurred_at": "day"}
+}
+
+test_a_source_that_exports_days_gives_brands_days_too if {
+	nets := fx.networks_with("ski-club", "export", object.union(fx.networks["ski-club"]["export"], {"time_precision": "day"}))
+	d := fx.decide_with(fx.put(fx.member_data, "destination", {"kind": "brand", "id": "acme"}), nets)
+	d.obligations.coarsen_time == {"occurred_at": "day"}
 }

@@ -28,3 +28,9 @@ scope_allows(list, x) if x in as_list(list)
 ns(ts) := time.parse_rfc3339_ns(ts)
 
 reason(code, message) := {"code": code, "message": message}
+
+# reason_detail(code, message, detail): a reason whose personal values (a purchase's sku and date, a
+# consent date, how many offers the member received) go in detail, never in the message. The
+# topology seals detail with the member's data key (erasure shreds it); audit messages outlive an
+# erasure and must hold no personal values.
+reason_detail(code, message, detail) := {"code": code, "message": message, "detail": detail}

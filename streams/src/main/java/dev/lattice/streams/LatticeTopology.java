@@ -183,7 +183,8 @@ public final class LatticeTopology {
                         topicDirectory,
                         settings.frequencyWindow(),
                         settings.purchaseMemory(),
-                        settings.decisionRetention()),
+                        settings.decisionRetention(),
+                        settings.masterKey()),
                 Named.as("member-processor"),
                 MemberProcessor.STORES.toArray(String[]::new))
             .split(Named.as("member-"))
@@ -225,13 +226,25 @@ public final class LatticeTopology {
     return builder.build();
   }
 
+  /**
+   * Changelog settings of the stores keyed by member: what an erasure deletes (tombstones) is
+   * compacted away within about two hours, and the tombstones (whose key is the member id) are
+   * dropped a minute later, instead of when a week-long segment rolls and a day after that.
+   */
+  static final Map<String, String> MEMBER_CHANGELOG =
+      Map.of(
+          "segment.ms", "3600000",
+          "max.compaction.lag.ms", "3600000",
+          "delete.retention.ms", "60000");
+
   private static <V> StoreBuilder<?> kv(TopologySettings settings, String name, Serde<V> values) {
     return Stores.keyValueStoreBuilder(
-        settings.persistentStores()
-            ? Stores.persistentKeyValueStore(name)
-            : Stores.inMemoryKeyValueStore(name),
-        Serdes.String(),
-        values);
+            settings.persistentStores()
+                ? Stores.persistentKeyValueStore(name)
+                : Stores.inMemoryKeyValueStore(name),
+            Serdes.String(),
+            values)
+        .withLoggingEnabled(MEMBER_CHANGELOG);
   }
 
   /**

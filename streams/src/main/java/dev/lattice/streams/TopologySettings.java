@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param topicDirectory which output topics exist; null = ask the cluster ({@link
  *     LatticeStreams#create} lists its topics; {@link LatticeTopology#build} alone assumes every
  *     topic exists)
+ * @param masterKey unwraps the member data keys published on {@code lattice.member.keys} (they are
+ *     only ever stored wrapped); null = none configured: sealed personal data cannot be opened and
+ *     such events are quarantined with a message saying so
  */
 public record TopologySettings(
     DecisionService decisionService,
@@ -36,7 +39,8 @@ public record TopologySettings(
     InsightSettings insights,
     boolean persistentStores,
     Duration duplicateWindow,
-    TopicDirectory topicDirectory) {
+    TopicDirectory topicDirectory,
+    MasterKey masterKey) {
 
   /** The default duplicate window: 7 days. */
   public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofDays(7);
@@ -61,6 +65,33 @@ public record TopologySettings(
         insights,
         persistentStores,
         DEFAULT_DUPLICATE_WINDOW,
+        null,
+        null);
+  }
+
+  /** Settings without a master key (see {@link #withMasterKey}). */
+  public TopologySettings(
+      DecisionService decisionService,
+      byte[] pseudonymSecret,
+      TopicNames topics,
+      Duration frequencyWindow,
+      Duration purchaseMemory,
+      Duration decisionRetention,
+      InsightSettings insights,
+      boolean persistentStores,
+      Duration duplicateWindow,
+      TopicDirectory topicDirectory) {
+    this(
+        decisionService,
+        pseudonymSecret,
+        topics,
+        frequencyWindow,
+        purchaseMemory,
+        decisionRetention,
+        insights,
+        persistentStores,
+        duplicateWindow,
+        topicDirectory,
         null);
   }
 
@@ -112,7 +143,8 @@ public record TopologySettings(
         insights,
         persistentStores,
         duplicateWindow,
-        topicDirectory);
+        topicDirectory,
+        masterKey);
   }
 
   public TopologySettings withInsights(InsightSettings insights) {
@@ -126,7 +158,8 @@ public record TopologySettings(
         insights,
         persistentStores,
         duplicateWindow,
-        topicDirectory);
+        topicDirectory,
+        masterKey);
   }
 
   public TopologySettings withInMemoryStores() {
@@ -140,7 +173,8 @@ public record TopologySettings(
         insights,
         false,
         duplicateWindow,
-        topicDirectory);
+        topicDirectory,
+        masterKey);
   }
 
   public TopologySettings withTopicDirectory(TopicDirectory topicDirectory) {
@@ -154,7 +188,8 @@ public record TopologySettings(
         insights,
         persistentStores,
         duplicateWindow,
-        topicDirectory);
+        topicDirectory,
+        masterKey);
   }
 
   public TopologySettings withDuplicateWindow(Duration window) {
@@ -168,7 +203,24 @@ public record TopologySettings(
         insights,
         persistentStores,
         window,
-        topicDirectory);
+        topicDirectory,
+        masterKey);
+  }
+
+  /** The same settings with the master key that unwraps member data keys. */
+  public TopologySettings withMasterKey(MasterKey masterKey) {
+    return new TopologySettings(
+        decisionService,
+        pseudonymSecret,
+        topics,
+        frequencyWindow,
+        purchaseMemory,
+        decisionRetention,
+        insights,
+        persistentStores,
+        duplicateWindow,
+        topicDirectory,
+        masterKey);
   }
 
   @Override

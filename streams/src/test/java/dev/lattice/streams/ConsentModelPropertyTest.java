@@ -215,7 +215,10 @@ class ConsentModelPropertyTest {
     int poisons = 0;
     try (LatticeDriver lattice =
         new LatticeDriver(
-            LatticeTopology.build(TopologySettings.of(policy, SECRET).withInMemoryStores()),
+            LatticeTopology.build(
+                TopologySettings.of(policy, SECRET)
+                    .withInMemoryStores()
+                    .withMasterKey(Fixtures.MASTER_KEY)),
             topics,
             T0)) {
       lattice.network(Fixtures.network("ski-club", skiClub(true)));
@@ -276,7 +279,7 @@ class ConsentModelPropertyTest {
                 MemberKeyRecord.newBuilder()
                     .setMemberId(k.member())
                     .setKeyId("k-" + ++commands)
-                    .setKeyset(ByteBuffer.wrap(key.toBytes()))
+                    .setKeyset(ByteBuffer.wrap(Fixtures.MASTER_KEY.wrap(key, k.member())))
                     .setCreatedAt(model.now)
                     .build());
             model.keyPublished.add(k.member());

@@ -43,7 +43,10 @@ class EnforcementTopologyTest {
   void start() {
     lattice =
         new LatticeDriver(
-            LatticeTopology.build(TopologySettings.of(policy, SECRET).withInMemoryStores()),
+            LatticeTopology.build(
+                TopologySettings.of(policy, SECRET)
+                    .withInMemoryStores()
+                    .withMasterKey(Fixtures.MASTER_KEY)),
             topics,
             T0);
     lattice.network(Fixtures.network("ski-club", Policies.SKI_CLUB));
@@ -323,7 +326,7 @@ class EnforcementTopologyTest {
         MemberKeyRecord.newBuilder()
             .setMemberId("m-1")
             .setKeyId("k1")
-            .setKeyset(ByteBuffer.wrap(key.toBytes()))
+            .setKeyset(ByteBuffer.wrap(Fixtures.MASTER_KEY.wrap(key, "m-1")))
             .setCreatedAt(T0)
             .build());
     lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("profile", "interests")));
@@ -519,7 +522,10 @@ class EnforcementTopologyTest {
     lattice.close();
     lattice =
         new LatticeDriver(
-            LatticeTopology.build(TopologySettings.of(decisions, SECRET).withInMemoryStores()),
+            LatticeTopology.build(
+                TopologySettings.of(decisions, SECRET)
+                    .withInMemoryStores()
+                    .withMasterKey(Fixtures.MASTER_KEY)),
             topics,
             T0);
     lattice.network(Fixtures.network("ski-club", Policies.SKI_CLUB));
@@ -704,7 +710,7 @@ class EnforcementTopologyTest {
         MemberKeyRecord.newBuilder()
             .setMemberId(member)
             .setKeyId("k-" + UUID.randomUUID())
-            .setKeyset(ByteBuffer.wrap(key.toBytes()))
+            .setKeyset(ByteBuffer.wrap(Fixtures.MASTER_KEY.wrap(key, member)))
             .setCreatedAt(T0)
             .build());
   }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +120,10 @@ public final class ClusterCommand implements Subcommand {
     String java = ProcessHandle.current().info().command().orElse("java");
     String clusterSecret = secret();
     String adminKey = "lk_" + secret();
+    // Every instance wraps and unwraps member keys with the same master key (32 random bytes).
+    byte[] masterKeyBytes = new byte[32];
+    new SecureRandom().nextBytes(masterKeyBytes);
+    String masterKey = Base64.getEncoder().encodeToString(masterKeyBytes);
     List<Process> processes = new ArrayList<>();
     try {
       Files.createDirectories(options.dataDir());
@@ -163,6 +168,7 @@ public final class ClusterCommand implements Subcommand {
         env.put("LATTICE_CLUSTER_SECRET", clusterSecret);
         env.put("LATTICE_STREAMS_PSEUDONYM_SECRET", clusterSecret + "-pseudonyms");
         env.put("LATTICE_SECURITY_API_KEY_PEPPER", clusterSecret + "-api-key-pepper");
+        env.put("LATTICE_MASTER_KEY", masterKey);
         env.put("LATTICE_BOOTSTRAP_ADMIN_KEY", adminKey);
         processes.add(builder.start());
       }

@@ -75,6 +75,8 @@ public final class ServeCommand implements Subcommand {
           LATTICE_CLUSTER_SECRET            the same 32+ characters on every instance (signs forwarded queries)
           LATTICE_STREAMS_PSEUDONYM_SECRET  the same 32+ characters on every instance
           LATTICE_SECURITY_API_KEY_PEPPER   the same 32+ characters on every instance (API key hashes)
+          LATTICE_MASTER_KEY                the same on every instance: base64 of 32 random bytes
+                                            (openssl rand -base64 32); it wraps the members' data keys
         """;
   }
 

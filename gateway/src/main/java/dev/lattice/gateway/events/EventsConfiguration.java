@@ -2,6 +2,8 @@ package dev.lattice.gateway.events;
 
 import dev.lattice.gateway.kafka.KafkaBroker;
 import dev.lattice.gateway.kafka.ProvisioningReport;
+import dev.lattice.streams.MasterKey;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -25,9 +27,25 @@ public class EventsConfiguration {
     return new EventPublisher(broker.clientProperties(), timeout);
   }
 
+  /**
+   * The master key that wraps every member data key: {@code LATTICE_MASTER_KEY} (property {@code
+   * lattice.master-key}, base64 of 32 random bytes), else {@code <data-dir>/master.key}, created
+   * once, owner-only (0600).
+   */
+  @Bean
+  MasterKey masterKey(
+      @Value("${lattice.master-key:}") String configured,
+      @Value("${lattice.data-dir:lattice-data}") Path dataDir) {
+    return MasterKey.resolve(configured, dataDir);
+  }
+
   @Bean(destroyMethod = "close")
   MemberKeyring memberKeyring(
-      KafkaBroker broker, ProvisioningReport topicProvisioning, EventPublisher publisher) {
-    return new MemberKeyring(broker.clientProperties(), publisher, java.time.Clock.systemUTC());
+      KafkaBroker broker,
+      ProvisioningReport topicProvisioning,
+      EventPublisher publisher,
+      MasterKey masterKey) {
+    return new MemberKeyring(
+        broker.clientProperties(), publisher, java.time.Clock.systemUTC(), masterKey);
   }
 }

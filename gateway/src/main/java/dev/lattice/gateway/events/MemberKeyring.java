@@ -3,6 +3,9 @@ package dev.lattice.gateway.events;
 import dev.lattice.schemas.AvroCodec;
 import dev.lattice.schemas.TopicCatalogue;
 import dev.lattice.schemas.avro.MemberKeyRecord;
+import dev.lattice.streams.InvalidMasterKeyException;
+import dev.lattice.streams.MasterKey;
+import dev.lattice.streams.MasterKeyMismatchException;
 import dev.lattice.streams.MemberKey;
 import dev.lattice.streams.MemberKeys;
 import java.nio.ByteBuffer;
@@ -17,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Members' data keys, from the compacted {@code lattice.member.keys} topic. The gateway seals the
  * personal part of every event with its member's key at ingest; erasure deletes the key (a
- * tombstone), after which nothing sealed with it can be read anywhere.
+ * tombstone), after which nothing sealed with it can be read anywhere. Keys are published wrapped
+ * under the installation's {@link MasterKey} (member id as associated data): the topic never holds
+ * a key in clear.
  *
  * <p>Thread-safe. Keys are created on first use, one at a time per member within this instance
  * (several gateway instances creating the first key of the same member at the same moment is not
@@ -33,19 +38,59 @@ public final class MemberKeyring implements AutoCloseable {
   private final CompactedTopicView<MemberKeyRecord> view;
   private final EventPublisher publisher;
   private final Clock clock;
+  private final MasterKey masterKey;
   private final AvroCodec<MemberKeyRecord> codec = AvroCodec.of(MemberKeyRecord.class);
   // Keys this instance created and the view has not caught up with yet.
   private final Map<String, Keyed> created = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
+  /**
+   * Starts reading the keys topic and checks the master key against it.
+   *
+   * @throws InvalidMasterKeyException when the master key was just created although wrapped keys
+   *     are already published (they were wrapped under a key that is not configured here)
+   * @throws MasterKeyMismatchException when a published key does not open with the master key
+   */
   public MemberKeyring(
-      Map<String, Object> clientProperties, EventPublisher publisher, Clock clock) {
+      Map<String, Object> clientProperties,
+      EventPublisher publisher,
+      Clock clock,
+      MasterKey masterKey) {
     this.view =
         new CompactedTopicView<>(
                 TopicCatalogue.MEMBER_KEYS.name(), MemberKeyRecord.class, clientProperties)
             .start();
     this.publisher = publisher;
     this.clock = clock;
+    this.masterKey = java.util.Objects.requireNonNull(masterKey, "masterKey");
+    try {
+      checkMasterKey();
+    } catch (RuntimeException e) {
+      view.close();
+      throw e;
+    }
+  }
+
+  /** Refuses to go on with a master key that does not open the keys already published. */
+  private void checkMasterKey() {
+    view.catchUp();
+    Map<String, MemberKeyRecord> published = view.snapshot();
+    Optional<Map.Entry<String, MemberKeyRecord>> wrapped =
+        published.entrySet().stream().filter(e -> e.getValue().getKeyset() != null).findFirst();
+    if (wrapped.isEmpty()) {
+      return;
+    }
+    if (masterKey.created()) {
+      throw new InvalidMasterKeyException(
+          "lattice.member.keys holds member keys wrapped under a master key, but none was"
+              + " configured: a new one was generated in <data-dir>/"
+              + MasterKey.FILE_NAME
+              + ", which cannot open them. Set "
+              + MasterKey.ENVIRONMENT_VARIABLE
+              + " (or restore the key file) to the master key they were wrapped under, and delete"
+              + " the new file");
+    }
+    masterKey.unwrap(bytes(wrapped.get().getValue().getKeyset()), wrapped.get().getKey());
   }
 
   /** The member's current key, if they have one. */
@@ -53,7 +98,9 @@ public final class MemberKeyring implements AutoCloseable {
     Optional<MemberKeyRecord> record = view.get(memberId);
     if (record.isPresent() && record.get().getKeyset() != null) {
       return Optional.of(
-          new Keyed(record.get().getKeyId(), MemberKey.fromBytes(bytes(record.get().getKeyset()))));
+          new Keyed(
+              record.get().getKeyId(),
+              masterKey.unwrap(bytes(record.get().getKeyset()), memberId)));
     }
     if (record.isPresent()) {
       return Optional.empty(); // erased marker
@@ -82,7 +129,7 @@ public final class MemberKeyring implements AutoCloseable {
           MemberKeyRecord.newBuilder()
               .setMemberId(memberId)
               .setKeyId(keyId)
-              .setKeyset(ByteBuffer.wrap(key.toBytes()))
+              .setKeyset(ByteBuffer.wrap(masterKey.wrap(key, memberId)))
               .setCreatedAt(clock.instant())
               .setErasedAt(null)
               .build();

@@ -5,6 +5,7 @@ import dev.lattice.gateway.kafka.KafkaBroker;
 import dev.lattice.gateway.kafka.ProvisioningReport;
 import dev.lattice.policy.DecisionService;
 import dev.lattice.streams.LatticeStreams;
+import dev.lattice.streams.MasterKey;
 import dev.lattice.streams.TopologySettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ public class TopologyConfiguration {
       DecisionService decisionService,
       TopologySettingsProperties properties,
       ClusterNode clusterNode,
+      MasterKey masterKey,
       @Value("${lattice.data-dir:lattice-data}") Path dataDir) {
     Path streamsDir = dataDir.resolve("streams");
     byte[] secret = pseudonymSecret(properties, streamsDir);
@@ -52,7 +54,8 @@ public class TopologyConfiguration {
                 : properties.insights().toSettings(),
             properties.persistentStores(),
             properties.duplicateWindow(),
-            null);
+            null,
+            masterKey);
     Properties config = new Properties();
     config.putAll(broker.clientProperties());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());

@@ -110,6 +110,8 @@ class TwoInstancesIT {
             "--lattice.streams.application-id=" + applicationId,
             "--lattice.streams.persistent-stores=false",
             "--lattice.streams.pseudonym-secret=cluster-it-pseudonym-secret-0123456789",
+            // One master key for the cluster: each instance wraps and unwraps member keys with it.
+            "--lattice.master-key=Y2x1c3Rlci1pdC1tYXN0ZXIta2V5LTAxMjM0NTY3ODk=",
             "--lattice.cluster.advertised-url=http://localhost:" + port,
             "--lattice.cluster.secret=cluster-it-shared-secret-0123456789abcdef",
             "--lattice.security.bootstrap-admin-key=" + ADMIN_KEY,

@@ -20,6 +20,21 @@ import java.util.Map;
 public final class Fixtures {
   public static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
+  /** The master key of the test topologies ({@code TopologySettings.withMasterKey}). */
+  public static final dev.lattice.streams.MasterKey MASTER_KEY =
+      dev.lattice.streams.MasterKey.generate();
+
+  /** A member key record as the gateway publishes it: the key wrapped under {@link #MASTER_KEY}. */
+  public static dev.lattice.schemas.avro.MemberKeyRecord keyRecord(
+      String member, String keyId, dev.lattice.streams.MemberKey key) {
+    return dev.lattice.schemas.avro.MemberKeyRecord.newBuilder()
+        .setMemberId(member)
+        .setKeyId(keyId)
+        .setKeyset(java.nio.ByteBuffer.wrap(MASTER_KEY.wrap(key, member)))
+        .setCreatedAt(T0)
+        .build();
+  }
+
   private Fixtures() {}
 
   public static NetworkDocument network(String id, String rulesJson) {

@@ -101,7 +101,10 @@ public final class RemoteOpaDecisionService implements DecisionService {
       rs.forEach(
           r ->
               reasons.add(
-                  new Reason(text(r.get("code"), "policy.reason"), text(r.get("message"), ""))));
+                  new Reason(
+                      text(r.get("code"), "policy.reason"),
+                      text(r.get("message"), ""),
+                      detail(r.get("detail")))));
     }
     boolean allow = result.get("allow").asBoolean();
     Obligations obligations = Obligations.NONE;
@@ -117,9 +120,28 @@ public final class RemoteOpaDecisionService implements DecisionService {
             .properties()
             .forEach(e -> generalize.put(e.getKey(), e.getValue().asString()));
       }
-      obligations = new Obligations(redact, pseudonymize, generalize);
+      Map<String, String> coarsenTime = new LinkedHashMap<>();
+      if (o.has("coarsen_time") && o.get("coarsen_time").isObject()) {
+        o.get("coarsen_time")
+            .properties()
+            .forEach(e -> coarsenTime.put(e.getKey(), e.getValue().asString()));
+      }
+      obligations = new Obligations(redact, pseudonymize, generalize, coarsenTime);
     }
     return new Decision(allow, reasons, obligations, "remote", nanos, List.of());
+  }
+
+  private static Map<String, String> detail(JsonNode node) {
+    Map<String, String> detail = new LinkedHashMap<>();
+    if (node != null && node.isObject()) {
+      node.properties()
+          .forEach(
+              e ->
+                  detail.put(
+                      e.getKey(),
+                      e.getValue().isString() ? e.getValue().asString() : e.getValue().toString()));
+    }
+    return detail;
   }
 
   private static String text(JsonNode node, String fallback) {

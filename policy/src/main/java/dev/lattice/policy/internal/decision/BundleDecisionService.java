@@ -374,7 +374,32 @@ public final class BundleDecisionService implements DecisionService {
           throw new IllegalArgumentException("a reason has no string code");
         }
         Object msg = m.get("message");
-        out.add(new Reason(code, msg == null ? "" : msg.toString()));
+        out.add(new Reason(code, msg == null ? "" : msg.toString(), detail(m.get("detail"))));
+      }
+      return out;
+    }
+
+    /** A reason's personal values: an object whose values are rendered as strings. */
+    private static Map<String, String> detail(Object raw) {
+      if (raw == null) return Map.of();
+      if (!(raw instanceof Map<?, ?> m))
+        throw new IllegalArgumentException("a reason's detail is not an object");
+      Map<String, String> out = new LinkedHashMap<>();
+      for (var e : m.entrySet()) {
+        out.put(e.getKey().toString(), String.valueOf(e.getValue()));
+      }
+      return out;
+    }
+
+    private static Map<String, String> levels(Object raw, String name) {
+      Map<String, String> out = new LinkedHashMap<>();
+      if (raw == null) return out;
+      if (!(raw instanceof Map<?, ?> gm))
+        throw new IllegalArgumentException("obligations." + name + " is not an object");
+      for (var e : gm.entrySet()) {
+        if (!(e.getValue() instanceof String level))
+          throw new IllegalArgumentException("obligations." + name + " values must be strings");
+        out.put(e.getKey().toString(), level);
       }
       return out;
     }
@@ -383,21 +408,11 @@ public final class BundleDecisionService implements DecisionService {
       if (raw == null) return Obligations.NONE;
       if (!(raw instanceof Map<?, ?> m))
         throw new IllegalArgumentException("obligations is not an object");
-      Map<String, String> generalize = new LinkedHashMap<>();
-      Object g = m.get("generalize");
-      if (g != null) {
-        if (!(g instanceof Map<?, ?> gm))
-          throw new IllegalArgumentException("obligations.generalize is not an object");
-        for (var e : gm.entrySet()) {
-          if (!(e.getValue() instanceof String level))
-            throw new IllegalArgumentException("obligations.generalize values must be strings");
-          generalize.put(e.getKey().toString(), level);
-        }
-      }
       return new Obligations(
           strings(m.get("redact"), "redact"),
           strings(m.get("pseudonymize"), "pseudonymize"),
-          generalize);
+          levels(m.get("generalize"), "generalize"),
+          levels(m.get("coarsen_time"), "coarsen_time"));
     }
 
     private static List<String> strings(Object raw, String name) {

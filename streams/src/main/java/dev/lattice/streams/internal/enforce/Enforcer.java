@@ -5,11 +5,13 @@ import dev.lattice.policy.DecisionInput;
 import dev.lattice.policy.DecisionInput.Destination;
 import dev.lattice.policy.DecisionService;
 import dev.lattice.policy.Obligations;
+import dev.lattice.policy.Reason;
 import dev.lattice.policy.ReasonCodes;
 import dev.lattice.schemas.avro.AppliedObligations;
 import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.ReasonEntry;
+import dev.lattice.schemas.avro.SealedPersonal;
 import dev.lattice.streams.TopicNames;
 import dev.lattice.streams.internal.codec.AvroCodec;
 import dev.lattice.streams.internal.codec.Inbound;
@@ -21,9 +23,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one enforcement loop, for events and offers alike: decide every candidate destination; if any
@@ -34,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class Enforcer {
   private static final Logger LOGGER = LoggerFactory.getLogger(Enforcer.class);
   private static final AvroCodec<DecisionRecord> DECISIONS = AvroCodec.of(DecisionRecord.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** Decides one candidate, given the member's consent state (null when they have none). */
   @FunctionalInterface
@@ -62,6 +68,7 @@ public final class Enforcer {
   private final Function<Destination, String> unknownDestination;
   private final Pseudonymiser ids;
   private final MemberRefs refs;
+  private final BiFunction<String, byte[], SealedPersonal> sealer;
 
   /**
    * @param consentOf the member's consent state (null when none)
@@ -70,6 +77,8 @@ public final class Enforcer {
    *     asking the policy
    * @param ids mints the keyed decision ids
    * @param refs how the audit names members (a reference that erasure unlinks)
+   * @param sealer seals bytes with the member's data key (null when the member has no usable key):
+   *     the personal values behind reasons go into the audit only this way, so erasure shreds them
    */
   public Enforcer(
       DecisionService decisions,
@@ -80,8 +89,10 @@ public final class Enforcer {
       Function<String, ConsentState> consentOf,
       Function<Destination, String> unknownDestination,
       Pseudonymiser ids,
-      MemberRefs refs) {
+      MemberRefs refs,
+      BiFunction<String, byte[], SealedPersonal> sealer) {
     this.refs = refs;
+    this.sealer = sealer;
     this.decisions = decisions;
     this.log = log;
     this.quarantine = quarantine;
@@ -203,6 +214,24 @@ public final class Enforcer {
         c.memberId() == null ? "" : c.memberId());
   }
 
+  /**
+   * The personal values behind the decision's reasons ({@code {code: {name: value}}} as JSON),
+   * sealed with the member's key; null when there are none. Without a usable key (no key, erased)
+   * they are not recorded at all: the reason's message, which holds no personal values, stays.
+   */
+  private SealedPersonal sealedDetail(String member, Decision d) {
+    Map<String, Map<String, String>> details = new TreeMap<>();
+    for (Reason r : d.reasons()) {
+      if (!r.detail().isEmpty()) {
+        details.put(r.code(), new TreeMap<>(r.detail()));
+      }
+    }
+    if (details.isEmpty() || member == null) {
+      return null;
+    }
+    return sealer.apply(member, JSON.writeValueAsBytes(details));
+  }
+
   private void audit(
       IngestEvent event,
       Candidate c,
@@ -227,13 +256,17 @@ public final class Enforcer {
                 d.reasons().stream().map(r -> new ReasonEntry(r.code(), r.message())).toList())
             .setObligations(
                 new AppliedObligations(
-                    applied.redact(), applied.pseudonymize(), applied.generalize()))
+                    applied.redact(),
+                    applied.pseudonymize(),
+                    applied.generalize(),
+                    applied.coarsenTime()))
             .setBundleRevision(d.bundleRevision())
             .setConsentVersion(state == null ? 0L : state.getVersion())
             .setConsentReceiptId(state == null ? null : state.getReceiptId())
             .setDecidedAt(now)
             .setEvalNanos(d.evalNanos())
             .setCorrelationId(event.header().getCorrelationId())
+            .setSealedDetail(sealedDetail(c.memberId(), d))
             .build();
     byte[] bytes = DECISIONS.encode(record);
     String ref = record.getMemberId();

@@ -14,6 +14,7 @@ import dev.lattice.schemas.avro.OfferDelivery;
 import dev.lattice.schemas.avro.OfferEvent;
 import dev.lattice.schemas.avro.PurchaseEvent;
 import dev.lattice.streams.DecisionInputs;
+import dev.lattice.streams.MasterKey;
 import dev.lattice.streams.TopicDirectory;
 import dev.lattice.streams.TopicNames;
 import dev.lattice.streams.internal.StoreNames;
@@ -78,6 +79,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   private final Duration frequencyWindow;
   private final Duration purchaseMemory;
   private final Duration decisionRetention;
+  private final MasterKey masterKey;
 
   private ProcessorContext<byte[], TopologyOutput> context;
   private Quarantine quarantine;
@@ -97,7 +99,9 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       TopicDirectory topicDirectory,
       Duration frequencyWindow,
       Duration purchaseMemory,
-      Duration decisionRetention) {
+      Duration decisionRetention,
+      MasterKey masterKey) {
+    this.masterKey = masterKey;
     this.topics = topics;
     this.decisions = decisions;
     this.networks = networks;
@@ -128,7 +132,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     this.context = context;
     Emitter emitter = this::emit;
     quarantine = new Quarantine(topics.quarantine(), emitter);
-    unsealer = new Unsealer(context.getStateStore(StoreNames.MEMBER_KEYS), quarantine);
+    unsealer = new Unsealer(context.getStateStore(StoreNames.MEMBER_KEYS), quarantine, masterKey);
     history =
         new MemberHistory(
             context.getStateStore(StoreNames.MEMBERSHIPS),
@@ -163,7 +167,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
             consent::stateOf,
             this::unknownDestination,
             ids,
-            refs);
+            refs,
+            unsealer::seal);
     context.schedule(
         Duration.ofMinutes(10),
         PunctuationType.WALL_CLOCK_TIME,
@@ -296,6 +301,13 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     List<String> rekey = d.obligations().pseudonymize();
     String to = c.destination().kind().wireName() + ":" + c.destination().id();
     EventHeader.Builder header = EventHeader.newBuilder(event.header()).setSubjectMember(member);
+    String occurredAt = d.obligations().coarsenTime().get("occurred_at");
+    if (occurredAt != null) {
+      // Coarsened where the destination's rules say so: a recipient cannot match the exact time
+      // with the member's activity it sees elsewhere.
+      header.setOccurredAt(
+          ObligationsApplier.coarsen(event.header().getOccurredAt(), "occurred_at", occurredAt));
+    }
     if (rekey.contains("id")) {
       header.setEventId(ids.keyedId("evt-", "event", to, event.eventId()));
     }
@@ -391,8 +403,10 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
             DELIVERIES.encode(toNetwork)));
     String named = brandIdentity.memberFor(brand, member, state, now);
     String brandDeliveryId = ids.keyedId("dlv-", "delivery", decisionId, "brand", brand);
+    // The brand's copy carries the hour only: the exact delivery time would join it with the
+    // network's copy (and with what the network shows of the member).
     OfferDelivery toBrand =
-        delivery(offer, network, now)
+        delivery(offer, network, now.truncatedTo(java.time.temporal.ChronoUnit.HOURS))
             .setDeliveryId(brandDeliveryId)
             .setDecisionId(ids.keyedId("dec-", "brand-decision", decisionId, brand))
             .setMemberId(named == null ? "" : named)
@@ -479,7 +493,11 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
    * by the applier (it has no personal record to change), so it is refused instead: fail closed.
    */
   private static void requireOfferEnforceable(Obligations o) {
-    java.util.stream.Stream.of(o.redact(), o.pseudonymize(), List.copyOf(o.generalize().keySet()))
+    java.util.stream.Stream.of(
+            o.redact(),
+            o.pseudonymize(),
+            List.copyOf(o.generalize().keySet()),
+            List.copyOf(o.coarsenTime().keySet()))
         .flatMap(List::stream)
         .filter(path -> !ObligationsApplier.MEMBER_ID.equals(path))
         .findFirst()

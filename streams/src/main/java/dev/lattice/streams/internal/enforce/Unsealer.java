@@ -5,7 +5,10 @@ import dev.lattice.schemas.avro.ContentPersonal;
 import dev.lattice.schemas.avro.MemberKeyRecord;
 import dev.lattice.schemas.avro.MemberPersonal;
 import dev.lattice.schemas.avro.PurchasePersonal;
+import dev.lattice.schemas.avro.SealedPersonal;
 import dev.lattice.streams.InvalidMemberKeyException;
+import dev.lattice.streams.MasterKey;
+import dev.lattice.streams.MasterKeyMismatchException;
 import dev.lattice.streams.MemberKey;
 import dev.lattice.streams.PayloadCipher;
 import dev.lattice.streams.PayloadUnsealException;
@@ -22,8 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the members' data keys (from {@code lattice.member.keys}) and opens the personal data that
- * events carry sealed with them. An erased member's key is replaced by a marker for good: a key
- * published after the erasure does not bring old data back. One task owns the store; not
+ * events carry sealed with them. Keys are stored as published: wrapped under the installation's
+ * {@link MasterKey} (never in clear, so the store and its changelog hold no usable key), and
+ * unwrapped only in memory when used. An erased member's key is replaced by a marker for good: a
+ * key published after the erasure does not bring old data back. One task owns the store; not
  * thread-safe.
  */
 public final class Unsealer {
@@ -53,11 +58,20 @@ public final class Unsealer {
 
   private final org.apache.kafka.streams.state.KeyValueStore<String, byte[]> keys;
   private final Quarantine quarantine;
+  private final MasterKey masterKey;
 
+  /**
+   * @param keys the member keys store: member id → the key record as published (wrapped key), or an
+   *     empty value for an erased member
+   * @param masterKey unwraps the keys; null when none is configured (sealed data cannot be opened)
+   */
   public Unsealer(
-      org.apache.kafka.streams.state.KeyValueStore<String, byte[]> keys, Quarantine quarantine) {
+      org.apache.kafka.streams.state.KeyValueStore<String, byte[]> keys,
+      Quarantine quarantine,
+      MasterKey masterKey) {
     this.keys = keys;
     this.quarantine = quarantine;
+    this.masterKey = masterKey;
   }
 
   /** Applies one record of the member-keys topic (a key, or a tombstone that shreds it). */
@@ -87,7 +101,8 @@ public final class Unsealer {
       LOGGER.warn("key for an erased member ignored memberId={}", member);
       return;
     }
-    keys.put(member, bytes(record.getKeyset()));
+    // Stored as published: the key id and the wrapped keyset, never the key in clear.
+    keys.put(member, in.value());
   }
 
   /** Forgets the member's key for good. */
@@ -105,23 +120,63 @@ public final class Unsealer {
     if (event.sealed() == null) {
       return new Opened.Clear(event.personal());
     }
-    byte[] keyset = keys.get(event.memberId());
-    if (keyset != null && keyset.length == 0) {
+    byte[] stored = keys.get(event.memberId());
+    if (stored != null && stored.length == 0) {
       return new Opened.Unreadable(
           ReasonCodes.MEMBER_ERASED, "the member's personal data can no longer be read");
     }
-    if (keyset == null) {
+    if (stored == null) {
       return new Opened.Unreadable(
           ReasonCodes.MEMBER_KEY_UNAVAILABLE, "the member's personal data can no longer be read");
     }
     try {
       byte[] plain =
           PayloadCipher.unseal(
-              MemberKey.fromBytes(keyset), event.memberId(), bytes(event.sealed().getCiphertext()));
+              unwrap(stored, event.memberId()).key(),
+              event.memberId(),
+              bytes(event.sealed().getCiphertext()));
       return new Opened.Clear(PERSONAL.get(event.personalType()).decode(plain));
-    } catch (PayloadUnsealException | UndecodableRecordException | InvalidMemberKeyException e) {
+    } catch (PayloadUnsealException
+        | UndecodableRecordException
+        | InvalidMemberKeyException
+        | MasterKeyMismatchException e) {
       return new Opened.Broken(e.getMessage());
     }
+  }
+
+  /**
+   * Seals {@code plaintext} with the member's current key (for values that must become unreadable
+   * when the member is erased), or returns null when the member has no usable key (never had one,
+   * erased, or no master key).
+   */
+  public SealedPersonal seal(String member, byte[] plaintext) {
+    byte[] stored = member == null ? null : keys.get(member);
+    if (stored == null || stored.length == 0 || masterKey == null) {
+      return null;
+    }
+    try {
+      Unwrapped key = unwrap(stored, member);
+      return new SealedPersonal(
+          key.keyId(), ByteBuffer.wrap(PayloadCipher.seal(key.key(), member, plaintext)));
+    } catch (InvalidMemberKeyException
+        | MasterKeyMismatchException
+        | UndecodableRecordException e) {
+      LOGGER.warn("member key not usable to seal a decision detail reason={}", e.getMessage());
+      return null;
+    }
+  }
+
+  private record Unwrapped(String keyId, MemberKey key) {}
+
+  private Unwrapped unwrap(byte[] stored, String member) {
+    if (masterKey == null) {
+      throw new MasterKeyMismatchException(
+          "no master key is configured (LATTICE_MASTER_KEY or <data-dir>/"
+              + MasterKey.FILE_NAME
+              + "), so member keys cannot be unwrapped");
+    }
+    MemberKeyRecord record = KEYS.decode(stored);
+    return new Unwrapped(record.getKeyId(), masterKey.unwrap(bytes(record.getKeyset()), member));
   }
 
   static byte[] bytes(ByteBuffer buffer) {

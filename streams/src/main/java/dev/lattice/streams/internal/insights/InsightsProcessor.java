@@ -381,7 +381,7 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
             .setAllow(d.allow())
             .setReasons(
                 d.reasons().stream().map(r -> new ReasonEntry(r.code(), r.message())).toList())
-            .setObligations(new AppliedObligations(List.of(), List.of(), Map.of()))
+            .setObligations(new AppliedObligations(List.of(), List.of(), Map.of(), Map.of()))
             .setBundleRevision(d.bundleRevision())
             .setConsentVersion(0L)
             .setConsentReceiptId(null)

@@ -29,6 +29,9 @@ public final class ObligationsApplier {
   public static final java.util.Set<String> EVENT_IDS =
       java.util.Set.of("id", "correlation_id", "payload.content_id", "payload.purchase_id");
 
+  /** Timestamp paths of the event itself (its header): coarsened by the topology on the event. */
+  public static final java.util.Set<String> EVENT_TIMES = java.util.Set.of("occurred_at");
+
   /** Address fields from finest to coarsest. */
   private static final List<String> ADDRESS_LEVELS =
       List.of("street", "postal_code", "city", "region", "country");
@@ -61,6 +64,13 @@ public final class ObligationsApplier {
     for (Map.Entry<String, String> e : obligations.generalize().entrySet()) {
       generalize(copy, e.getKey(), e.getValue());
     }
+    for (Map.Entry<String, String> e : obligations.coarsenTime().entrySet()) {
+      if (EVENT_TIMES.contains(e.getKey())) {
+        coarsen(null, e.getKey(), e.getValue()); // validates the level; applied on the header
+      } else {
+        coarsenTime(copy, e.getKey(), e.getValue());
+      }
+    }
     for (String path : obligations.pseudonymize()) {
       if (MEMBER_ID.equals(path)) {
         member =
@@ -72,6 +82,42 @@ public final class ObligationsApplier {
       }
     }
     return new Applied(copy, member);
+  }
+
+  /**
+   * An instant truncated (UTC) to {@code level}: {@code hour} or {@code day}; null stays null.
+   *
+   * @throws UnenforceableObligationException for any other level
+   */
+  public static java.time.Instant coarsen(java.time.Instant at, String path, String level) {
+    java.time.temporal.ChronoUnit unit =
+        switch (level) {
+          case "hour" -> java.time.temporal.ChronoUnit.HOURS;
+          case "day" -> java.time.temporal.ChronoUnit.DAYS;
+          default ->
+              throw new UnenforceableObligationException(
+                  "coarsen_time level '" + level + "' for '" + path + "' is not hour or day");
+        };
+    return at == null ? null : at.truncatedTo(unit);
+  }
+
+  private static void coarsenTime(SpecificRecordBase personal, String path, String level) {
+    if (personal == null) {
+      redact(null, path); // checks the path is under payload
+      coarsen(null, path, level);
+      return;
+    }
+    Slot slot = locate(personal, personal.getSchema(), path);
+    if (slot.parent() == null) {
+      coarsen(null, path, level);
+      return;
+    }
+    Object value = slot.parent().get(slot.field().pos());
+    if (value != null && !(value instanceof java.time.Instant)) {
+      throw new UnenforceableObligationException(
+          "coarsen_time path '" + path + "' names a field that is not a timestamp");
+    }
+    slot.parent().put(slot.field().pos(), coarsen((java.time.Instant) value, path, level));
   }
 
   private record Slot(IndexedRecord parent, Schema.Field field) {}
