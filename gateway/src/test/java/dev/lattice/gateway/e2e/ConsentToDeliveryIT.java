@@ -265,6 +265,8 @@ class ConsentToDeliveryIT extends GatewayIntegrationTest {
         .untilAsserted(
             () ->
                 assertThat(ErasureWalk.hits(kafka.clientProperties(), needles(rawKey)))
+                    .as("the walk reads the topics: it finds the purchase on the ingest topic")
+                    .contains("lattice.ingest.purchases holds the member's purchased sku")
                     .allMatch(ErasureWalk::isDocumentedResidue));
     Response export = admin.get("/api/v1/members/" + MEMBER + "/export");
     assertThat(export.status()).isEqualTo(200);
