@@ -33,7 +33,7 @@ deny contains util.reason(
 deny contains util.reason_detail(
 	"consent.expired",
 	sprintf("the member's %s consent has expired", [flow.purpose]),
-	{"expires_at": grant.expires_at},
+	{"expires_at": grant.expires_at}
 ) if {
 	applies
 	granted
@@ -44,7 +44,7 @@ deny contains util.reason_detail(
 deny contains util.reason_detail(
 	"consent.not_yet_valid",
 	sprintf("the member's %s consent is not in force yet", [flow.purpose]),
-	{"granted_at": grant.granted_at},
+	{"granted_at": grant.granted_at}
 ) if {
 	applies
 	granted

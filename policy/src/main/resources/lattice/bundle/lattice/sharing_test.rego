@@ -141,14 +141,14 @@ test_a_partner_network_gets_the_exact_time_unless_a_rule_says_otherwise if {
 }
 
 test_the_coarsest_time_precision_of_export_and_import_applies if {
-	nets := fx.networks_with("book-circle", "import", object.union(fx.networks["book-circle"]["import"], {"time_precision": "day"}))
+	nets := fx.networks_with("book-circle", "import", object.union(fx.networks["book-circle"].import, {"time_precision": "day"}))
 	d := fx.decide_with(fx.member_data, nets)
 	d.allow == true
 	d.obligations.coarsen_time == {"occurred_at": "day"}
 }
 
 test_a_source_that_exports_days_gives_brands_days_too if {
-	nets := fx.networks_with("ski-club", "export", object.union(fx.networks["ski-club"]["export"], {"time_precision": "day"}))
+	nets := fx.networks_with("ski-club", "export", object.union(fx.networks["ski-club"].export, {"time_precision": "day"}))
 	d := fx.decide_with(fx.put(fx.member_data, "destination", {"kind": "brand", "id": "acme"}), nets)
 	d.obligations.coarsen_time == {"occurred_at": "day"}
 }
