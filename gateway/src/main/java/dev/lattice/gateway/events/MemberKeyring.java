@@ -88,7 +88,8 @@ public final class MemberKeyring implements AutoCloseable {
               + ", which cannot open them. Set "
               + MasterKey.ENVIRONMENT_VARIABLE
               + " (or restore the key file) to the master key they were wrapped under, and delete"
-              + " the new file");
+              + " the new file (keys written by a build before envelope encryption cannot be"
+              + " migrated: start from an empty data directory)");
     }
     masterKey.unwrap(bytes(wrapped.get().getValue().getKeyset()), wrapped.get().getKey());
   }

@@ -11,6 +11,9 @@ import java.util.stream.Collectors;
  *
  * @param explanation why the event went (or did not go) to the destination, in words: the reasons,
  *     the obligations applied, the bundle revision and the consent version and receipt
+ * @param detailSealed whether the personal values behind the reasons (a purchase's sku and date, a
+ *     consent date, an offer count) are in the audit record, sealed with the member's key (never
+ *     shown here; an erasure shreds them)
  */
 public record DecisionView(
     String decisionId,
@@ -27,7 +30,8 @@ public record DecisionView(
     long consentVersion,
     String consentReceiptId,
     Instant decidedAt,
-    String explanation) {
+    String explanation,
+    boolean detailSealed) {
 
   public static DecisionView of(DecisionRecord d) {
     List<Map<String, String>> reasons =
@@ -38,7 +42,8 @@ public record DecisionView(
         Map.of(
             "redact", d.getObligations().getRedact(),
             "pseudonymize", d.getObligations().getPseudonymize(),
-            "generalize", d.getObligations().getGeneralize());
+            "generalize", d.getObligations().getGeneralize(),
+            "coarsen_time", d.getObligations().getCoarsenTime());
     String to = d.getDestination().getKind() + " " + d.getDestination().getId();
     String because =
         d.getReasons().isEmpty()
@@ -51,13 +56,16 @@ public record DecisionView(
         d.getAllow()
                 && (!d.getObligations().getRedact().isEmpty()
                     || !d.getObligations().getPseudonymize().isEmpty()
-                    || !d.getObligations().getGeneralize().isEmpty())
+                    || !d.getObligations().getGeneralize().isEmpty()
+                    || !d.getObligations().getCoarsenTime().isEmpty())
             ? ", after redacting "
                 + d.getObligations().getRedact()
                 + ", pseudonymising "
                 + d.getObligations().getPseudonymize()
-                + " and generalising "
+                + ", generalising "
                 + d.getObligations().getGeneralize().keySet()
+                + " and coarsening "
+                + d.getObligations().getCoarsenTime()
             : "";
     String explanation =
         (d.getAllow() ? "Allowed" : "Denied")
@@ -92,6 +100,7 @@ public record DecisionView(
         d.getConsentVersion(),
         d.getConsentReceiptId(),
         d.getDecidedAt(),
-        explanation);
+        explanation,
+        d.getSealedDetail() != null);
   }
 }
