@@ -3,6 +3,7 @@
 package lattice
 
 import data.lattice.consent
+import data.lattice.controller
 import data.lattice.flow
 import data.lattice.insights
 import data.lattice.obligations
@@ -12,6 +13,8 @@ import data.lattice.util
 import rego.v1
 
 reasons contains r if some r in consent.deny
+
+reasons contains r if some r in controller.deny
 
 reasons contains r if some r in sharing.deny
 

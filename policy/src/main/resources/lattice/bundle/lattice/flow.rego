@@ -24,10 +24,14 @@ sharing_types := {"member_data", "purchase", "content"}
 # insight_contribution: may this member be counted in a brand's insights (asked per member and cell)?
 known_types := sharing_types | {"offer", "insight", "insight_contribution"}
 
-# The network the event comes from.
+# The network the event comes from: input.source_network is {id, controller, ...} (or, from older
+# callers, the id alone).
 source := input.source_network if {
 	is_string(input.source_network)
 	input.source_network != ""
+} else := input.source_network.id if {
+	is_string(input.source_network.id)
+	input.source_network.id != ""
 } else := input.event.source_network
 
 destination_kind := input.destination.kind
