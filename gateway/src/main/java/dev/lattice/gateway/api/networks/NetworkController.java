@@ -29,9 +29,60 @@ import tools.jackson.databind.JsonNode;
 public class NetworkController {
 
   private final NetworkService networks;
+  private final NetworkFlows flows;
 
-  public NetworkController(NetworkService networks) {
+  public NetworkController(NetworkService networks, NetworkFlows flows) {
     this.networks = networks;
+    this.flows = flows;
+  }
+
+  @GetMapping("/{networkId}/flows")
+  @Operation(
+      summary = "What left the network, from the audit (its NETWORK_ADMIN, ADMIN, COMPLIANCE)",
+      description =
+          "For the window [from, to) (RFC 3339; default the last 24 hours, at most 31 days): per"
+              + " destination (partner network or brand), purpose and data category, the allowed"
+              + " and denied decisions and the deny reasons. Counts only.")
+  public NetworkFlows.Report flows(
+      @PathVariable String networkId,
+      @org.springframework.web.bind.annotation.RequestParam(required = false) String from,
+      @org.springframework.web.bind.annotation.RequestParam(required = false) String to) {
+    networks.get(networkId);
+    List<dev.lattice.gateway.problem.FieldProblem> errors = new java.util.ArrayList<>();
+    Instant end = instant(to, "to", Instant.now(), errors);
+    Instant start = instant(from, "from", end.minus(java.time.Duration.ofDays(1)), errors);
+    if (errors.isEmpty() && !start.isBefore(end)) {
+      errors.add(new dev.lattice.gateway.problem.FieldProblem("from", "must be before 'to'"));
+    }
+    if (errors.isEmpty()
+        && java.time.Duration.between(start, end).compareTo(NetworkFlows.MAX_WINDOW) > 0) {
+      errors.add(
+          new dev.lattice.gateway.problem.FieldProblem(
+              "from", "the window may cover at most 31 days"));
+    }
+    if (!errors.isEmpty()) {
+      throw new dev.lattice.gateway.problem.InvalidRequestException(
+          "The flow report window is invalid", errors);
+    }
+    return flows.report(networkId, start, end);
+  }
+
+  private static Instant instant(
+      String value,
+      String name,
+      Instant fallback,
+      List<dev.lattice.gateway.problem.FieldProblem> errors) {
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      errors.add(
+          new dev.lattice.gateway.problem.FieldProblem(
+              name, "must be an RFC 3339 instant such as 2026-11-23T10:00:00Z"));
+      return fallback;
+    }
   }
 
   /**

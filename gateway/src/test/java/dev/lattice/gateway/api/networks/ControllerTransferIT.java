@@ -189,6 +189,40 @@ class ControllerTransferIT extends GatewayIntegrationTest {
         .containsEntry(ACME, "allow")
         .containsEntry(OTHER, "allow");
     assertThat(outcomes(compliance, "tr-e6")).containsEntry(ACME, "consent.controller_changed");
+
+    // And the ski club's admin sees what left its network, per brand, purpose and category
+    Response flows = skiAdmin.get("/api/v1/networks/" + SKI + "/flows");
+    assertThat(flows.status()).as(flows.body()).isEqualTo(200);
+    JsonNode toAcme = flow(flows.json(), ACME, "interests");
+    assertThat(toAcme.get("purpose").asString()).isEqualTo("analytics");
+    assertThat(toAcme.get("allowed").asLong()).isGreaterThanOrEqualTo(2);
+    assertThat(toAcme.get("deniedBy").get("consent.controller_changed").asLong())
+        .isGreaterThanOrEqualTo(3);
+    JsonNode toOther = flow(flows.json(), OTHER, "interests");
+    assertThat(toOther.get("deniedBy").has("consent.controller_changed")).isFalse();
+    assertThat(toOther.get("denied").asLong())
+        .as("only the two events sent before the members consented")
+        .isEqualTo(2);
+    assertThat(flows.body()).doesNotContain("tr-m1").doesNotContain("tr-m2");
+    assertThat(compliance.get("/api/v1/networks/" + SKI + "/flows").status()).isEqualTo(200);
+    assertThat(hubAdmin.get("/api/v1/networks/" + SKI + "/flows").status())
+        .as("another network's admin")
+        .isEqualTo(403);
+    assertThat(service.get("/api/v1/networks/" + SKI + "/flows").status()).isEqualTo(403);
+    assertThat(as(keyFor(Role.BRAND, ACME)).get("/api/v1/networks/" + SKI + "/flows").status())
+        .isEqualTo(403);
+    assertThat(skiAdmin.get("/api/v1/networks/" + SKI + "/flows?from=yesterday").status())
+        .isEqualTo(400);
+  }
+
+  private static JsonNode flow(JsonNode report, String destination, String category) {
+    return report
+        .get("flows")
+        .valueStream()
+        .filter(f -> f.get("destinationId").asString().equals(destination))
+        .filter(f -> f.get("category").asString().equals(category))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no flow to " + destination + " in " + report));
   }
 
   @Test
