@@ -90,8 +90,8 @@ deny contains util.reason(
 	"consent.controller_changed",
 	sprintf(
 		"member's %s consent was given to %s; network %s is now controlled by %s: the member must re-confirm it for %s",
-		[flow.purpose, given_to, flow.source, source_controller, source_controller],
-	),
+		[flow.purpose, given_to, flow.source, source_controller, source_controller]
+	)
 ) if {
 	consent.applies
 	consent.granted

@@ -15,12 +15,14 @@ acquired_source := {
 
 to_acme := fx.put(
 	fx.put(fx.member_data, "source_network", acquired_source),
-	"destination", {"kind": "brand", "id": "acme", "controller": "acme-group"},
+	"destination",
+	{"kind": "brand", "id": "acme", "controller": "acme-group"}
 )
 
 to_book_circle := fx.put(
 	fx.put(fx.member_data, "source_network", acquired_source),
-	"destination", {"kind": "network", "id": "book-circle", "controller": "books-ltd"},
+	"destination",
+	{"kind": "network", "id": "book-circle", "controller": "books-ltd"}
 )
 
 with_grant(inp, key, value) := fx.put3(inp, "consent", "purposes", "marketing", fx.put(fx.marketing_grant, key, value))
@@ -74,7 +76,8 @@ test_a_withdrawn_grant_is_denied_for_the_purpose_not_for_the_controller if {
 
 offer_from(brand, brand_controller) := fx.put(
 	fx.put(fx.put2(fx.offer, "event", "brand_controller", brand_controller), "source_network", acquired_source),
-	"event", object.union(fx.put2(fx.offer, "event", "brand_controller", brand_controller).event, {"brand_id": brand}),
+	"event",
+	object.union(fx.put2(fx.offer, "event", "brand_controller", brand_controller).event, {"brand_id": brand})
 )
 
 test_an_offer_of_the_new_controllers_brand_needs_re_confirmed_consent if {
@@ -89,8 +92,10 @@ test_an_offer_of_another_brand_is_unaffected_by_the_transfer if {
 
 test_the_controller_is_read_from_the_network_rules_when_the_input_names_none if {
 	nets := fx.networks_with("ski-club", "controller", {
-		"organisation": "acme-group", "brand": "acme",
-		"since": "2026-11-01T00:00:00Z", "previous": "ski-assoc",
+		"organisation": "acme-group",
+		"brand": "acme",
+		"since": "2026-11-01T00:00:00Z",
+		"previous": "ski-assoc",
 	})
 	inp := fx.put(to_acme, "source_network", "ski-club")
 	d := fx.decide_with(inp, nets)

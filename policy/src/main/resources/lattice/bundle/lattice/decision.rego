@@ -24,7 +24,7 @@ reasons contains r if some r in insights.deny
 
 reasons contains util.reason(
 	"event.unknown_type",
-	sprintf("unknown event type %v", [util.get(flow.event, "type", null)])
+	sprintf("unknown event type %v", [util.get(util.get(input, "event", {}), "type", null)])
 ) if not flow.type in flow.known_types
 
 default allow := false
