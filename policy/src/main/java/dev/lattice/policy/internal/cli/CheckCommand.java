@@ -7,6 +7,7 @@ import dev.lattice.policy.RegoModule;
 import dev.lattice.policy.bundle.Bundle;
 import dev.lattice.policy.bundle.BundleException;
 import dev.lattice.policy.internal.rego.ast.Ast.RegoModuleAst;
+import dev.lattice.policy.internal.rego.compiler.Annotations;
 import dev.lattice.policy.internal.rego.compiler.StrictCheck;
 import dev.lattice.policy.internal.rego.compiler.TypeCheck;
 import dev.lattice.policy.internal.rego.parser.Parser;
@@ -80,9 +81,11 @@ public final class CheckCommand implements PolicyCommand {
       List<RegoModuleAst> parsed = new ArrayList<>();
       for (RegoModule m : b.modules()) {
         try {
-          parsed.add(Parser.parseModule(m.path(), m.source()));
+          RegoModuleAst ast = Parser.parseModule(m.path(), m.source());
+          parsed.add(ast);
+          Annotations.of(m.path(), m.source(), ast);
         } catch (RegoException parseError) {
-          // already reported by the compiler
+          errors.addAll(parseError.errors()); // METADATA errors (parse errors are deduplicated)
         }
       }
       errors.addAll(TypeCheck.check(parsed, b.data(), strict));

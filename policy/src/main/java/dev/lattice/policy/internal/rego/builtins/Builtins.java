@@ -26,6 +26,7 @@ public final class Builtins {
     Encoding.register();
     Time.register();
     Yaml.register();
+    Metadata.register();
   }
 
   private Builtins() {}
