@@ -27,6 +27,7 @@ public final class Builtins {
     Time.register();
     Yaml.register();
     Metadata.register();
+    X509Csr.register();
   }
 
   private Builtins() {}
