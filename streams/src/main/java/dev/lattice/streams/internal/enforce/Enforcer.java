@@ -266,6 +266,7 @@ public final class Enforcer {
             .setDecidedAt(now)
             .setEvalNanos(d.evalNanos())
             .setCorrelationId(event.header().getCorrelationId())
+            .setCategories(event.categories())
             .setSealedDetail(sealedDetail(c.memberId(), d))
             .build();
     byte[] bytes = DECISIONS.encode(record);
