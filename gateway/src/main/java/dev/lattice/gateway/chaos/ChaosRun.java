@@ -398,7 +398,7 @@ public final class ChaosRun {
                   .collect(java.util.stream.Collectors.joining(", ")));
       log.consent(
           new TrafficLog.ConsentChange(
-              member, purpose, false, start, System.nanoTime(), false, answer.status()));
+              member, purpose, false, start, System.nanoTime(), false, answer.status(), null));
       return true; // not granted now, as far as the ledger knows
     }
     if (!answered && answer.status() != -1 && answer.status() < 500) {
@@ -416,8 +416,14 @@ public final class ChaosRun {
             start,
             System.nanoTime(),
             answered && !answer.retried(),
-            answer.status()));
+            answer.status(),
+            answered ? commandId(answer.body()) : null));
     return answered;
+  }
+
+  private static String commandId(String body) {
+    int at = body.indexOf("\"commandId\":\"");
+    return at < 0 ? null : body.substring(at + 13, body.indexOf('"', at + 13));
   }
 
   private void sendBadInput(KafkaProducer<byte[], byte[]> producer) {

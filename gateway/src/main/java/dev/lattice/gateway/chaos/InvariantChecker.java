@@ -62,6 +62,8 @@ final class InvariantChecker {
   /** The run's world. */
   record World(String network, String partner, String brand, Set<String> members) {}
 
+  private static final AvroCodec<dev.lattice.schemas.avro.ConsentCommand> COMMANDS =
+      AvroCodec.of(dev.lattice.schemas.avro.ConsentCommand.class);
   private static final AvroCodec<DecisionRecord> DECISIONS = AvroCodec.of(DecisionRecord.class);
   private static final AvroCodec<OfferDelivery> OFFER_DELIVERIES =
       AvroCodec.of(OfferDelivery.class);
@@ -122,6 +124,30 @@ final class InvariantChecker {
         lost[0]++;
         violations.add(
             "lost: event " + s.eventId() + " was accepted but is not on its input topic");
+      }
+    }
+
+    // Consent: every change answered 200/202 is on the consent command topic.
+    Set<String> commands = new HashSet<>();
+    for (byte[] value : values(TopicCatalogue.CONSENT_COMMANDS.name())) {
+      try {
+        commands.add(COMMANDS.decode(value).getCommandId());
+      } catch (EventDecodingException e) {
+        // not the run's
+      }
+    }
+    for (TrafficLog.ConsentChange c : log.consentChanges()) {
+      if (c.answered() && c.commandId() != null && !commands.contains(c.commandId())) {
+        lost[0]++;
+        violations.add(
+            String.format(
+                "lost: a %s of %s answered %d at t=%.2fs is not on %s (command %s)",
+                c.grant() ? "grant" : "withdrawal",
+                c.purpose(),
+                c.status(),
+                (c.endNanos() - startNanos) / 1e9,
+                TopicCatalogue.CONSENT_COMMANDS.name(),
+                c.commandId()));
       }
     }
 
@@ -482,12 +508,13 @@ final class InvariantChecker {
         .map(
             c ->
                 String.format(
-                    "%s %.2f-%.2fs %d%s",
+                    "%s %.2f-%.2fs %d%s %s",
                     c.grant() ? "grant" : "withdraw",
                     (c.startNanos() - startNanos) / 1e9,
                     (c.endNanos() - startNanos) / 1e9,
                     c.status(),
-                    c.answered() ? "" : " (retried or unanswered)"))
+                    c.answered() ? "" : " (retried or unanswered)",
+                    c.commandId()))
         .collect(Collectors.joining(", "));
   }
 

@@ -38,7 +38,8 @@ final class TrafficLog {
       long startNanos,
       long endNanos,
       boolean answered,
-      int status) {}
+      int status,
+      String commandId) {}
 
   /** An undecodable record written straight to an input topic. */
   record BadInput(String topic, String key, byte[] value) {}
