@@ -17,15 +17,38 @@ import java.util.Objects;
  * @param consent the member's consent state; absent consent is {@code {member_id, version: 0,
  *     purposes: {}}}
  * @param sourceNetwork the network the event comes from
- * @param destination where it would go
+ * @param destination where it would go (with its controller, when known)
  * @param context now, now_ns, counters, purchases, aggregate
+ * @param sourceControl who controls the source network and since when; {@link
+ *     SourceControl#UNKNOWN} when no controller is recorded
  */
 public record DecisionInput(
     Map<String, Object> event,
     Map<String, Object> consent,
     String sourceNetwork,
     Destination destination,
-    Map<String, Object> context) {
+    Map<String, Object> context,
+    SourceControl sourceControl) {
+
+  /**
+   * Who controls the source network: the organisation id, the brand when the network is brand-built
+   * or brand-owned, since when (the last transfer; null when it never changed hands) and the
+   * previous controller (null when it never changed hands).
+   */
+  public record SourceControl(String controller, String brand, Instant since, String previous) {
+    /** No controller recorded. */
+    public static final SourceControl UNKNOWN = new SourceControl(null, null, null, null);
+  }
+
+  /** An input without controllers (the source network's controller is not known). */
+  public DecisionInput(
+      Map<String, Object> event,
+      Map<String, Object> consent,
+      String sourceNetwork,
+      Destination destination,
+      Map<String, Object> context) {
+    this(event, consent, sourceNetwork, destination, context, SourceControl.UNKNOWN);
+  }
 
   /** Kind of destination. */
   public enum Kind {
@@ -37,11 +60,23 @@ public record DecisionInput(
     }
   }
 
-  /** A destination: a partner network or a brand. */
-  public record Destination(Kind kind, String id) {
+  /**
+   * A destination: a partner network or a brand, with the organisation that controls it (null when
+   * not known).
+   */
+  public record Destination(Kind kind, String id, String controller) {
     public Destination {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(id, "id");
+    }
+
+    public Destination(Kind kind, String id) {
+      this(kind, id, null);
+    }
+
+    /** The same destination, controlled by {@code controller}. */
+    public Destination controlledBy(String controller) {
+      return new Destination(kind, id, controller);
     }
 
     public static Destination network(String id) {
@@ -56,6 +91,9 @@ public record DecisionInput(
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("kind", kind.wireName());
       m.put("id", id);
+      if (controller != null) {
+        m.put("controller", controller);
+      }
       return m;
     }
   }
@@ -63,6 +101,7 @@ public record DecisionInput(
   public DecisionInput {
     event = event == null ? Map.of() : event;
     context = context == null ? Map.of() : context;
+    sourceControl = sourceControl == null ? SourceControl.UNKNOWN : sourceControl;
     Objects.requireNonNull(destination, "destination");
   }
 
@@ -75,7 +114,11 @@ public record DecisionInput(
     return m;
   }
 
-  /** The JSON-like input map: {@code {event, consent, source_network, destination, context}}. */
+  /**
+   * The JSON-like input map: {@code {event, consent, source_network: {id, controller,
+   * controller_brand, controller_since, previous_controller}, destination: {kind, id, controller},
+   * context}}.
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("event", event);
@@ -83,7 +126,15 @@ public record DecisionInput(
     m.put(
         "consent",
         consent != null ? consent : noConsent(memberId == null ? null : memberId.toString()));
-    m.put("source_network", sourceNetwork);
+    Map<String, Object> source = new LinkedHashMap<>();
+    source.put("id", sourceNetwork);
+    source.put("controller", sourceControl.controller());
+    source.put("controller_brand", sourceControl.brand());
+    source.put(
+        "controller_since",
+        sourceControl.since() == null ? null : sourceControl.since().toString());
+    source.put("previous_controller", sourceControl.previous());
+    m.put("source_network", source);
     m.put("destination", destination.toMap());
     m.put("context", context);
     return m;
@@ -98,6 +149,7 @@ public record DecisionInput(
     private Map<String, Object> event = new LinkedHashMap<>();
     private Map<String, Object> consent;
     private String sourceNetwork;
+    private SourceControl sourceControl = SourceControl.UNKNOWN;
     private Destination destination;
     private final Map<String, Object> context = new LinkedHashMap<>();
     private final Map<String, Object> counters = new LinkedHashMap<>();
@@ -125,6 +177,12 @@ public record DecisionInput(
     /** Also sets {@code event.source_network} when the event has none. */
     public Builder sourceNetwork(String sourceNetwork) {
       this.sourceNetwork = sourceNetwork;
+      return this;
+    }
+
+    /** Who controls the source network. */
+    public Builder sourceControl(SourceControl sourceControl) {
+      this.sourceControl = sourceControl;
       return this;
     }
 
@@ -181,7 +239,7 @@ public record DecisionInput(
         ctx.put("counters", new LinkedHashMap<>(counters));
       if (!purchases.isEmpty() || !ctx.containsKey("purchases"))
         ctx.put("purchases", new ArrayList<>(purchases));
-      return new DecisionInput(event, consent, sourceNetwork, destination, ctx);
+      return new DecisionInput(event, consent, sourceNetwork, destination, ctx, sourceControl);
     }
   }
 }

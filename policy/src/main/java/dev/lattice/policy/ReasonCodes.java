@@ -66,6 +66,8 @@ public final class ReasonCodes {
   public static final String CONSENT_UNKNOWN_CATEGORY = "consent.unknown_category";
   public static final String CONSENT_ALREADY_EXPIRED = "consent.already_expired";
   public static final String CONSENT_NOTHING_TO_WITHDRAW = "consent.nothing_to_withdraw";
+  public static final String CONSENT_NOTHING_TO_RECONFIRM = "consent.nothing_to_reconfirm";
+  public static final String CONSENT_CONTROLLER_MISSING = "consent.controller_missing";
   public static final String TCF_MALFORMED = "tcf.malformed";
   public static final String TCF_UNSUPPORTED_VERSION = "tcf.unsupported_version";
 
@@ -78,6 +80,14 @@ public final class ReasonCodes {
   public static final String CONSENT_NETWORK_NOT_COVERED = "consent.network_not_covered";
   public static final String CONSENT_RECIPIENT_NOT_COVERED = "consent.recipient_not_covered";
   public static final String CONSENT_GPC = "consent.gpc";
+
+  /**
+   * The source network changed controller (a transfer) after the member's consent was given: the
+   * consent does not cover flows to the new controller or its brands until the member re-confirms
+   * it for the new controller.
+   */
+  public static final String CONSENT_CONTROLLER_CHANGED = "consent.controller_changed";
+
   public static final String DATA_NO_SHAREABLE_FIELDS = "data.no_shareable_fields";
   public static final String DESTINATION_INVALID = "destination.invalid";
   public static final String EVENT_UNKNOWN_TYPE = "event.unknown_type";

@@ -3,6 +3,7 @@
 package lattice
 
 import data.lattice.consent
+import data.lattice.controller
 import data.lattice.flow
 import data.lattice.insights
 import data.lattice.obligations
@@ -13,6 +14,8 @@ import rego.v1
 
 reasons contains r if some r in consent.deny
 
+reasons contains r if some r in controller.deny
+
 reasons contains r if some r in sharing.deny
 
 reasons contains r if some r in offers.deny
@@ -21,7 +24,7 @@ reasons contains r if some r in insights.deny
 
 reasons contains util.reason(
 	"event.unknown_type",
-	sprintf("unknown event type %v", [util.get(flow.event, "type", null)])
+	sprintf("unknown event type %v", [util.get(util.get(input, "event", {}), "type", null)])
 ) if not flow.type in flow.known_types
 
 default allow := false

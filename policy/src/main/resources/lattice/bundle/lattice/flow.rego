@@ -6,18 +6,33 @@ import rego.v1
 
 event := util.get(input, "event", {})
 
-type := event.type
+# Fields of the event read one by one (input.event.x is event.x), so that a rule reading only
+# some of them does not depend on the rest: the engine memoises rules that read none of the
+# per-decision parts of the input (member id, consent, context) across decisions.
+type := input.event.type
+
+brand_id := input.event.brand_id
+
+category := input.event.category
+
+sku := input.event.sku
+
+member_id := input.event.member_id
 
 sharing_types := {"member_data", "purchase", "content"}
 
 # insight_contribution: may this member be counted in a brand's insights (asked per member and cell)?
 known_types := sharing_types | {"offer", "insight", "insight_contribution"}
 
-# The network the event comes from.
+# The network the event comes from: input.source_network is {id, controller, ...} (or, from older
+# callers, the id alone).
 source := input.source_network if {
 	is_string(input.source_network)
 	input.source_network != ""
-} else := event.source_network
+} else := input.source_network.id if {
+	is_string(input.source_network.id)
+	input.source_network.id != ""
+} else := input.event.source_network
 
 destination_kind := input.destination.kind
 
@@ -28,13 +43,13 @@ purpose := "sharing" if {
 	type == "content"
 } else := "offers" if {
 	type == "offer"
-} else := event.purpose if {
-	is_string(event.purpose)
-	event.purpose != ""
+} else := input.event.purpose if {
+	is_string(input.event.purpose)
+	input.event.purpose != ""
 }
 
 # Who receives the data, as named in a consent's recipients: the destination, or for offers the brand.
-recipient := event.brand_id if {
+recipient := brand_id if {
 	type == "offer"
 } else := destination_id
 
@@ -56,6 +71,6 @@ src := data.networks[source]
 dst := data.networks[destination_id] if destination_kind == "network"
 
 fields := f if {
-	f := event.fields
+	f := input.event.fields
 	is_object(f)
 } else := {}

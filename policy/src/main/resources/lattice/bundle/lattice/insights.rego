@@ -73,7 +73,7 @@ deny contains util.reason(
 	"an insight must be an aggregate: it names a member"
 ) if {
 	release
-	m := flow.event.member_id
+	m := flow.member_id
 	m != null
 	m != ""
 }
@@ -83,7 +83,7 @@ deny contains util.reason(
 	"an insight contribution must name the member it counts"
 ) if {
 	contribution
-	not is_string(flow.event.member_id)
+	not is_string(flow.member_id)
 }
 
 deny contains util.reason(

@@ -72,8 +72,13 @@ test_a_k_that_is_not_a_number_falls_back_to_ten if {
 }
 
 analytics_grant := {
-	"granted": true, "categories": [], "recipients": ["acme"], "networks": ["ski-club"],
-	"legal_basis": "consent", "granted_at": "2026-01-01T00:00:00Z", "expires_at": null,
+	"granted": true,
+	"categories": [],
+	"recipients": ["acme"],
+	"networks": ["ski-club"],
+	"legal_basis": "consent",
+	"granted_at": "2026-01-01T00:00:00Z",
+	"expires_at": null,
 }
 
 contribution := {

@@ -24,7 +24,7 @@ redact := sort([path | some path, c in flow.fields; not category_allowed(c)])
 
 pseudonymize_paths contains "member_id" if {
 	flow.type in flow.sharing_types
-	is_string(flow.event.member_id)
+	is_string(flow.member_id)
 }
 
 pseudonymize_paths contains path if {

@@ -13,9 +13,9 @@ applies if flow.type == "offer"
 
 rules := util.get(flow.dst, "offers", {})
 
-brand := flow.event.brand_id
+brand := flow.brand_id
 
-category := flow.event.category
+category := flow.category
 
 counters := util.get(util.get(input, "context", {}), "counters", {})
 
@@ -23,12 +23,20 @@ default_frequency_cap := {"per_member_24h": 3, "per_member_brand_24h": 1}
 
 default_suppression_window_days := 30
 
+category_text := c if {
+	c := input.event.category
+} else := null
+
+deny contains r if some r in network_deny
+
 cap(name) := c if {
 	c := util.get(util.get(rules, "frequency_cap", {}), name, default_frequency_cap[name])
 	is_number(c)
 } else := default_frequency_cap[name]
 
-deny contains util.reason(
+# The reasons that depend only on the offer and the destination network's rules, not on the
+# member: the engine evaluates them once per offer and network, not once per member.
+network_deny contains util.reason(
 	"offer.destination_not_network",
 	"offers are delivered into the member's network; the destination must be a network"
 ) if {
@@ -36,7 +44,7 @@ deny contains util.reason(
 	flow.destination_kind != "network"
 }
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"network.unknown_destination",
 	sprintf("no rules for network %v", [flow.destination_id])
 ) if {
@@ -45,12 +53,12 @@ deny contains util.reason(
 	not flow.dst
 }
 
-deny contains util.reason("offer.brand_missing", "the offer names no brand") if {
+network_deny contains util.reason("offer.brand_missing", "the offer names no brand") if {
 	applies
 	not is_string(brand)
 }
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"offer.network_closed",
 	sprintf("%s does not accept brand offers", [flow.destination_id])
 ) if {
@@ -59,7 +67,7 @@ deny contains util.reason(
 	not rules.accept == true
 }
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"offer.brand_denied",
 	sprintf("%s does not accept offers from %s", [flow.destination_id, brand])
 ) if {
@@ -68,7 +76,7 @@ deny contains util.reason(
 	brand in util.as_list(util.get(rules, "brands_deny", []))
 }
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"offer.brand_not_allowed",
 	sprintf("%s is not on the brand list of %s", [brand, flow.destination_id])
 ) if {
@@ -80,7 +88,7 @@ deny contains util.reason(
 	not brand in allowed
 }
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"offer.category_blocked",
 	sprintf("%s blocks offers in category %s", [flow.destination_id, category])
 ) if {
@@ -92,7 +100,7 @@ deny contains util.reason(
 # The member's offers consent may be limited to some offer categories.
 deny contains util.reason(
 	"consent.category_not_granted",
-	sprintf("member has not granted offers in category %v", [util.get(flow.event, "category", null)])
+	sprintf("member has not granted offers in category %v", [category_text])
 ) if {
 	applies
 	consent.restricts_categories
@@ -134,10 +142,10 @@ deny contains util.reason(
 ) if {
 	applies
 	flow.dst
-	is_string(flow.event.sku)
+	is_string(flow.sku)
 	window_start := flow.now_ns - (((window_days * 24) * 3600) * 1000000000)
 	some p in util.as_list(util.get(util.get(input, "context", {}), "purchases", []))
-	p.sku == flow.event.sku
+	p.sku == flow.sku
 	same_brand(p)
 	util.ns(p.at) >= window_start
 }

@@ -20,7 +20,12 @@ src_export := util.get(flow.src, "export", {})
 
 dst_import := util.get(flow.dst, "import", {})
 
-deny contains util.reason(
+# The reasons that depend only on the flow (event type and purpose, source, destination) and
+# the two networks' rules, not on the member or the time: the engine evaluates them once per
+# distinct flow, not once per decision.
+deny contains r if some r in network_deny
+
+network_deny contains util.reason(
 	"destination.invalid",
 	sprintf("destination kind %v is neither network nor brand", [flow.destination_kind])
 ) if {
@@ -29,7 +34,7 @@ deny contains util.reason(
 	not to_brand
 }
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"network.unknown_source",
 	sprintf("no rules for source network %v", [flow.source])
 ) if {
@@ -37,7 +42,7 @@ deny contains util.reason(
 	not flow.src
 }
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"network.unknown_destination",
 	sprintf("no rules for destination network %v", [flow.destination_id])
 ) if {
@@ -48,7 +53,7 @@ deny contains util.reason(
 
 # --- the source network's export rules ---
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"network.export_destination_denied",
 	sprintf("%s does not export to network %s", [flow.source, flow.destination_id])
 ) if {
@@ -58,7 +63,7 @@ deny contains util.reason(
 	not util.rule_allows(src_export.networks, flow.destination_id)
 }
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"network.export_destination_denied",
 	sprintf("%s does not export to brand %s", [flow.source, flow.destination_id])
 ) if {
@@ -68,7 +73,7 @@ deny contains util.reason(
 	not util.rule_allows(src_export.brands, flow.destination_id)
 }
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"network.export_purpose_denied",
 	sprintf("%s does not let data leave for %s", [flow.source, flow.purpose])
 ) if {
@@ -78,7 +83,7 @@ deny contains util.reason(
 	not util.rule_allows(src_export.purposes, flow.purpose)
 }
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"network.content_export_denied",
 	sprintf("%s does not let content leave the network", [flow.source])
 ) if {
@@ -90,7 +95,7 @@ deny contains util.reason(
 
 # --- the destination network's import rules ---
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"network.import_source_denied",
 	sprintf("%s does not accept data from %s", [flow.destination_id, flow.source])
 ) if {
@@ -100,7 +105,7 @@ deny contains util.reason(
 	not util.rule_allows(dst_import.networks, flow.source)
 }
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"network.import_purpose_denied",
 	sprintf("%s does not accept data for %s", [flow.destination_id, flow.purpose])
 ) if {
@@ -111,7 +116,7 @@ deny contains util.reason(
 	not util.rule_allows(dst_import.purposes, flow.purpose)
 }
 
-deny contains util.reason(
+network_deny contains util.reason(
 	"network.content_import_denied",
 	sprintf("%s does not accept content from other networks", [flow.destination_id])
 ) if {

@@ -57,7 +57,8 @@ class DecisionTest {
             .build()
             .toMap();
 
-    assertThat(input).containsEntry("source_network", "ski-club");
+    assertThat(input.get("source_network")).isInstanceOf(Map.class);
+    assertThat(((Map<?, ?>) input.get("source_network")).get("id")).isEqualTo("ski-club");
     assertThat(input.get("destination")).isEqualTo(Map.of("kind", "brand", "id", "acme"));
     assertThat(input.get("consent"))
         .isEqualTo(Map.of("member_id", "m-42", "version", 0, "purposes", Map.of()));

@@ -11,6 +11,7 @@ import dev.lattice.schemas.avro.MemberDataEvent;
 import dev.lattice.schemas.avro.MemberKeyRecord;
 import dev.lattice.schemas.avro.MemberPersonal;
 import dev.lattice.schemas.avro.NetworkDocument;
+import dev.lattice.schemas.avro.NoticeRecord;
 import dev.lattice.schemas.avro.OfferDelivery;
 import dev.lattice.schemas.avro.OfferEvent;
 import dev.lattice.schemas.avro.PolicyBundleRecord;
@@ -61,7 +62,8 @@ public final class SchemaCatalog {
           MemberKeyRecord.class,
           MemberPersonal.class,
           ContentPersonal.class,
-          PurchasePersonal.class);
+          PurchasePersonal.class,
+          NoticeRecord.class);
 
   private static final class Holder {
     static final SchemaCatalog STANDARD = load(SchemaCatalog.class.getClassLoader());

@@ -296,6 +296,15 @@ public final class TopicCatalogue {
           Optional.of(MONTH),
           "privacy-preserving aggregates about offers, before fan-out to brands");
 
+  public static final TopicSpec NOTICES =
+      new TopicSpec(
+          "lattice.notices",
+          MEMBER_PARTITIONS,
+          Cleanup.DELETE,
+          Optional.of(MONTH),
+          "notices for members (e.g. their network changed controller), keyed by member id, for"
+              + " the network's app to show; written once per member by the topology");
+
   private static final List<TopicSpec> FIXED =
       List.of(
           INGEST_MEMBER_DATA,
@@ -314,7 +323,8 @@ public final class TopicCatalogue {
           BRAND_SUBSCRIPTIONS,
           AUDIT_DECISIONS,
           QUARANTINE,
-          INSIGHTS);
+          INSIGHTS,
+          NOTICES);
 
   private static final List<TopicSpec> MEMBER_KEYED_INPUTS =
       List.of(

@@ -85,7 +85,7 @@ class AvroJsonTest {
         .containsExactly(
             new FieldError(
                 "action",
-                "expected one of [GRANT, WITHDRAW, ERASE, TCF_IMPORT, UNKNOWN], got \"FORGET\""));
+                "expected one of [GRANT, WITHDRAW, ERASE, TCF_IMPORT, UNKNOWN, RECONFIRM], got \"FORGET\""));
   }
 
   @Test

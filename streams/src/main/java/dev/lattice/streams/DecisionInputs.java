@@ -134,6 +134,7 @@ public final class DecisionInputs {
       p.put("granted_at", g.getGrantedAt() == null ? null : g.getGrantedAt().toString());
       p.put("expires_at", g.getExpiresAt() == null ? null : g.getExpiresAt().toString());
       p.put("source", g.getSource());
+      p.put("controller", g.getController());
       purposes.put(e.getKey(), p);
     }
     doc.put("purposes", purposes);
@@ -163,6 +164,22 @@ public final class DecisionInputs {
       Destination destination,
       Context context) {
     return new DecisionInput(event, consent, sourceNetwork, destination, context.toDocument());
+  }
+
+  /**
+   * The input with the controllers of the flow: who controls the source network ({@code
+   * input.source_network.controller}, since when, the previous controller) and the destination
+   * ({@code destination.controller}, set on {@code destination}).
+   */
+  public static DecisionInput of(
+      Map<String, Object> event,
+      Map<String, Object> consent,
+      String sourceNetwork,
+      Destination destination,
+      Context context,
+      DecisionInput.SourceControl sourceControl) {
+    return new DecisionInput(
+        event, consent, sourceNetwork, destination, context.toDocument(), sourceControl);
   }
 
   /** The input of one event for one destination. */

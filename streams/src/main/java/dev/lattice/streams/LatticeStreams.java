@@ -338,7 +338,8 @@ public final class LatticeStreams implements AutoCloseable {
           budgets,
           Objects.requireNonNull(brandId),
           now.toEpochMilli(),
-          InsightsProcessor.budgetOf(insights));
+          InsightsProcessor.budgetOf(insights),
+          insights.delta());
     } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
       return List.of();
     }

@@ -103,6 +103,7 @@ public final class LatticeTopology {
             kv(settings, StoreNames.DECISIONS_BY_MEMBER, bytes),
             kv(settings, StoreNames.DECISIONS_BY_EVENT, bytes),
             kv(settings, StoreNames.MEMBER_REFS, bytes),
+            kv(settings, StoreNames.CONTROLLER_NOTICES, Serdes.Long()),
             kv(settings, StoreNames.INSIGHT_CELLS, Serdes.Long()),
             kv(settings, StoreNames.PRIVACY_BUDGET, Serdes.Long()),
             kv(settings, StoreNames.INSIGHT_CONTRIBUTIONS, strings))) {

@@ -23,7 +23,42 @@ public record TopicNames(
     String audit,
     String quarantine,
     String networkOutPrefix,
-    String brandOutPrefix) {
+    String brandOutPrefix,
+    String notices) {
+
+  /** Names without a notices topic of their own: notices go to {@code lattice.notices}. */
+  public TopicNames(
+      String memberData,
+      String content,
+      String offers,
+      String purchases,
+      String consentCommands,
+      String consentLedger,
+      String consentRejections,
+      String memberKeys,
+      String networks,
+      String policyBundles,
+      String audit,
+      String quarantine,
+      String networkOutPrefix,
+      String brandOutPrefix) {
+    this(
+        memberData,
+        content,
+        offers,
+        purchases,
+        consentCommands,
+        consentLedger,
+        consentRejections,
+        memberKeys,
+        networks,
+        policyBundles,
+        audit,
+        quarantine,
+        networkOutPrefix,
+        brandOutPrefix,
+        TopicCatalogue.NOTICES.name());
+  }
 
   public TopicNames {
     for (String s :
@@ -41,7 +76,8 @@ public record TopicNames(
             audit,
             quarantine,
             networkOutPrefix,
-            brandOutPrefix)) {
+            brandOutPrefix,
+            notices)) {
       Objects.requireNonNull(s, "every topic name must be set");
     }
   }
@@ -61,7 +97,8 @@ public record TopicNames(
         TopicCatalogue.AUDIT_DECISIONS.name(),
         TopicCatalogue.QUARANTINE.name(),
         TopicCatalogue.NETWORK_OUTPUT_PREFIX,
-        TopicCatalogue.BRAND_OUTPUT_PREFIX);
+        TopicCatalogue.BRAND_OUTPUT_PREFIX,
+        TopicCatalogue.NOTICES.name());
   }
 
   public String networkOut(String networkId) {

@@ -28,14 +28,20 @@ final class DecisionFeed implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(DecisionFeed.class);
   private static final AvroCodec<DecisionRecord> DECISIONS =
       LatticeSerdes.codec(DecisionRecord.class);
+  private static final String INSIGHT = "insight";
 
-  /** What happened so far. */
+  /**
+   * What happened so far. Insight releases are counted apart from member decisions: released cells
+   * passed the noisy threshold, withheld ones did not (or found the budget spent).
+   */
   record Snapshot(
       long allowed,
       long denied,
       Map<String, Long> denialsByReason,
       DecisionRecord lastAllowed,
-      DecisionRecord lastDenied) {}
+      DecisionRecord lastDenied,
+      long insightsReleased,
+      long insightsWithheld) {}
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final AtomicBoolean stop = new AtomicBoolean();
@@ -45,6 +51,9 @@ final class DecisionFeed implements AutoCloseable {
   private final Map<String, Long> reasons = new HashMap<>();
   private DecisionRecord lastAllowed;
   private DecisionRecord lastDenied;
+  private long insightsReleased;
+  private long insightsWithheld;
+  private final List<DecisionRecord> newReleases = new ArrayList<>();
 
   DecisionFeed(Map<String, Object> clientProperties, String auditTopic) {
     Map<String, Object> props = new HashMap<>(clientProperties);
@@ -84,6 +93,15 @@ final class DecisionFeed implements AutoCloseable {
   }
 
   private synchronized void count(DecisionRecord d) {
+    if (INSIGHT.equals(d.getEventType())) {
+      if (d.getAllow()) {
+        insightsReleased++;
+        newReleases.add(d);
+      } else {
+        insightsWithheld++;
+      }
+      return;
+    }
     if (d.getAllow()) {
       allowed++;
       lastAllowed = d;
@@ -97,7 +115,21 @@ final class DecisionFeed implements AutoCloseable {
   }
 
   synchronized Snapshot snapshot() {
-    return new Snapshot(allowed, denied, Map.copyOf(reasons), lastAllowed, lastDenied);
+    return new Snapshot(
+        allowed,
+        denied,
+        Map.copyOf(reasons),
+        lastAllowed,
+        lastDenied,
+        insightsReleased,
+        insightsWithheld);
+  }
+
+  /** Insight releases seen since the last call (the audit record of each released cell). */
+  synchronized List<DecisionRecord> takeNewReleases() {
+    List<DecisionRecord> taken = List.copyOf(newReleases);
+    newReleases.clear();
+    return taken;
   }
 
   @Override

@@ -389,7 +389,19 @@ final class Demo {
       if (stopping) {
         return;
       }
-      out.println(status(feed.snapshot()));
+      DecisionFeed.Snapshot now = feed.snapshot();
+      for (DecisionRecord release : feed.takeNewReleases()) {
+        out.println(
+            String.format(
+                Locale.ROOT,
+                "lattice demo: insight released to %s about %s (a cell whose noisy count of"
+                    + " distinct consenting members passed the threshold); %,d smaller cells"
+                    + " withheld so far",
+                release.getDestination().getId(),
+                release.getSourceNetwork(),
+                now.insightsWithheld()));
+      }
+      out.println(status(now));
       out.flush();
     }
   }
@@ -406,7 +418,8 @@ final class Demo {
             .collect(Collectors.joining(", "));
     return String.format(
         Locale.ROOT,
-        "lattice demo: %,d events sent (%s)%s | decisions: %,d allowed, %,d denied%s",
+        "lattice demo: %,d events sent (%s)%s | decisions: %,d allowed, %,d denied%s"
+            + " | insights: %,d released, %,d withheld",
         sent.get(),
         sentByKind.entrySet().stream()
             .filter(e -> e.getValue().get() > 0)
@@ -420,7 +433,9 @@ final class Demo {
         refused.get() == 0 ? "" : ", " + refused.get() + " refused",
         s.allowed(),
         s.denied(),
-        reasons.isEmpty() ? "" : " (top reasons: " + reasons + ")");
+        reasons.isEmpty() ? "" : " (top reasons: " + reasons + ")",
+        s.insightsReleased(),
+        s.insightsWithheld());
   }
 
   /**
@@ -527,8 +542,8 @@ final class Demo {
                   + " 2-minute window, with noise): a cell shows up only when its noisy count"
                   + " passes the threshold (large cells, e.g. an offer's deliveries), small ones"
                   + " never (audited insight.below_threshold); with the ε spent and the budget"
-                  + " left:%n curl -s %s %s/api/v1/brands/acme-outdoor/insights%n%n",
-              key, base));
+                  + " left:%n curl -s %s %s/api/v1/brands/%s/insights%n%n",
+              brandKey, base, BRAND_SHOWN));
     }
     if (api.contains("GET /api/v1/decisions")) {
       for (DecisionRecord d : new DecisionRecord[] {s.lastDenied(), s.lastAllowed()}) {

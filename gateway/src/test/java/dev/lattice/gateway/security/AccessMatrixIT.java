@@ -13,19 +13,25 @@ import dev.lattice.policy.bundle.BundleBuilder;
 import dev.lattice.policy.bundle.DefaultBundle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The role × endpoint × tenant matrix. Two tenants of each kind exist: networks {@code mx-net-a}
@@ -46,6 +52,8 @@ class AccessMatrixIT extends GatewayIntegrationTest {
   private static final String BRAND_B = "mx-brand-b";
   private static final String MEMBER_A = "mx-m-a";
   private static final String MEMBER_B = "mx-m-b";
+  private static final Set<String> HTTP_METHODS =
+      Set.of("get", "put", "post", "delete", "patch", "head", "options");
   private static final Set<Integer> CONSENT_CHANGED = Set.of(200, 202); // applied / pending
 
   private final Map<Role, String> keys = new EnumMap<>(Role.class);
@@ -139,6 +147,7 @@ class AccessMatrixIT extends GatewayIntegrationTest {
         // Installation administration
         e("GET", "/api/v1/admin/api-keys", null, status(200, ADMIN)),
         e("POST", "/api/v1/admin/api-keys", Map.of("role", "COMPLIANCE"), status(201, ADMIN)),
+        e("DELETE", "/api/v1/admin/api-keys/mx-no-such-key", null, status(404, ADMIN)),
         // Ingest: a network's events with its SERVICE key, a brand's offers with its BRAND key
         e(
             "POST",
@@ -249,6 +258,16 @@ class AccessMatrixIT extends GatewayIntegrationTest {
             Map.of("name", "B", "rules", Map.of()),
             status(200, ADMIN)),
         e(
+            "GET",
+            "/api/v1/networks/" + NET_A + "/agreements",
+            null,
+            status(200, ADMIN, COMPLIANCE, NETWORK_ADMIN)),
+        e(
+            "GET",
+            "/api/v1/networks/" + NET_B + "/agreements",
+            null,
+            status(200, ADMIN, COMPLIANCE, NETWORK_ADMIN)),
+        e(
             "POST",
             "/api/v1/networks/" + NET_A + "/agreements",
             Map.of("network", NET_B, "purposes", List.of("sharing")),
@@ -314,6 +333,11 @@ class AccessMatrixIT extends GatewayIntegrationTest {
             "POST",
             "/api/v1/policies/no-such-revision/activate",
             null,
+            status(404, ADMIN, COMPLIANCE)),
+        e(
+            "POST",
+            "/api/v1/policies/rollback",
+            Map.of("revision", "no-such-revision"),
             status(404, ADMIN, COMPLIANCE)),
         e("GET", "/api/v1/decisions?eventId=e-matrix", null, status(200, ADMIN, COMPLIANCE)),
         e("GET", "/api/v1/policies/no-such-revision/files", null, status(404, ADMIN, COMPLIANCE)),
@@ -405,6 +429,50 @@ class AccessMatrixIT extends GatewayIntegrationTest {
             : caller.status(endpoint.method(), path, body);
 
     assertThat(expected).as("%s %s as %s", endpoint.method(), path, role).contains(status);
+  }
+
+  /**
+   * The matrix is only a guard if it is complete: every operation the API documents (OpenAPI, from
+   * the controllers' mappings) must be called in it, so a new endpoint cannot ship without its role
+   * and tenant checks being pinned down here.
+   */
+  @Test
+  void theMatrixCallsEveryOperationTheApiDocuments() {
+    JsonNode docs = asAdmin().get("/v3/api-docs").json();
+    List<String> missing = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> path : docs.get("paths").properties()) {
+      if (path.getKey().equals("/error")) {
+        continue; // Spring's error page: reached only by the container's error dispatch
+      }
+      Pattern template = templatePattern(path.getKey());
+      for (String method : path.getValue().propertyNames()) {
+        if (!HTTP_METHODS.contains(method)) {
+          continue; // e.g. "parameters" shared by the path's operations
+        }
+        String verb = method.toUpperCase(Locale.ROOT);
+        boolean called =
+            endpoints().stream()
+                .anyMatch(
+                    e ->
+                        e.method().equals(verb)
+                            && template.matcher(e.path().replaceFirst("\\?.*$", "")).matches());
+        if (!called) {
+          missing.add(verb + " " + path.getKey());
+        }
+      }
+    }
+    assertThat(missing).as("documented operations the access matrix never calls").isEmpty();
+  }
+
+  /** {@code /a/{id}/b} matches one segment for {@code {id}}; a trailing {@code /**} any rest. */
+  private static Pattern templatePattern(String template) {
+    boolean anyRest = template.endsWith("/**");
+    String fixed = anyRest ? template.substring(0, template.length() - 3) : template;
+    String regex =
+        Arrays.stream(fixed.split("\\{[^}/]+}", -1))
+            .map(part -> part.isEmpty() ? "" : Pattern.quote(part))
+            .collect(Collectors.joining("[^/]+"));
+    return Pattern.compile(anyRest ? regex + "/.+" : regex);
   }
 
   @ParameterizedTest(name = "{0} without credentials")

@@ -18,6 +18,7 @@ public final class StoreNames {
   public static final String INSIGHT_CONTRIBUTIONS = "lattice-insight-contributions";
   public static final String SEEN_EVENTS = "lattice-seen-events";
   public static final String SEEN_OFFERS = "lattice-seen-offers";
+  public static final String CONTROLLER_NOTICES = "lattice-controller-notices";
 
   private StoreNames() {}
 }

@@ -18,7 +18,10 @@ import tools.jackson.databind.JsonNode;
 public record InsightsView(
     String brand, Privacy privacy, List<Budget> budgets, List<JsonNode> releases) {
 
-  /** The budget of the brand in one network: spent and left today (UTC) and for good, in ε. */
+  /**
+   * The budget of the brand in one network: spent and left today (UTC) and for good, in ε; the
+   * cells evaluated and the δ they add up to (cells × δ per cell).
+   */
   public record Budget(
       String network,
       String day,
@@ -27,7 +30,11 @@ public record InsightsView(
       double dailyLimit,
       double spentLifetime,
       double leftLifetime,
-      double lifetimeLimit) {
+      double lifetimeLimit,
+      long cellsToday,
+      long cellsLifetime,
+      double deltaSpentToday,
+      double deltaSpentLifetime) {
 
     static Budget of(InsightBudget b) {
       return new Budget(
@@ -38,7 +45,11 @@ public record InsightsView(
           b.dailyLimit(),
           b.spentLifetime(),
           b.leftLifetime(),
-          b.lifetimeLimit());
+          b.lifetimeLimit(),
+          b.cellsToday(),
+          b.cellsLifetime(),
+          b.deltaSpentToday(),
+          b.deltaSpentLifetime());
     }
   }
 

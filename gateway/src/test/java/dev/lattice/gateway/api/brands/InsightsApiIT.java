@@ -1,6 +1,7 @@
 package dev.lattice.gateway.api.brands;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.lattice.gateway.security.Role;
@@ -125,5 +126,10 @@ class InsightsApiIT extends GatewayIntegrationTest {
         .isEqualTo(1000.0 - budget.get("spentToday").asDouble());
     assertThat(budget.get("leftLifetime").asDouble())
         .isEqualTo(100000.0 - budget.get("spentLifetime").asDouble());
+    // Each evaluated cell costs ε/L = 4 and adds δ per cell (basic composition).
+    long cells = budget.get("cellsLifetime").asLong();
+    assertThat(cells).isEqualTo(Math.round(budget.get("spentLifetime").asDouble() / 4.0));
+    assertThat(budget.get("deltaSpentLifetime").asDouble())
+        .isCloseTo(cells * privacy.get("deltaPerCell").asDouble(), within(1e-15));
   }
 }

@@ -24,6 +24,8 @@ import dev.lattice.policy.bundle.BundleRoots;
 import dev.lattice.policy.bundle.BundleSignatureException;
 import dev.lattice.policy.bundle.BundleSignatures;
 import dev.lattice.policy.bundle.PolicyTestRunner;
+import dev.lattice.policy.internal.rego.eval.Engine;
+import dev.lattice.policy.internal.rego.eval.SharedRuleMemo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,13 +57,47 @@ public final class BundleDecisionService implements DecisionService {
   private static final EvalOptions DECIDE_OPTIONS =
       EvalOptions.defaults().withMaxSteps(2_000_000).withDeadline(Duration.ofSeconds(2));
 
-  private record Compiled(CompiledPolicy policy, PreparedQuery query) {}
+  /**
+   * Input paths that differ for (almost) every decision: the member's consent and context, the
+   * member and event ids, the time and the payload. Rules reading them are evaluated per decision;
+   * every other rule that provably depends only on data and the input is evaluated once per
+   * distinct input at the paths it reads (an offer's network rules: once per offer and network).
+   */
+  static final List<List<String>> PER_DECISION_INPUT =
+      List.of(
+          List.of("consent"),
+          List.of("context"),
+          List.of("event", "member_id"),
+          List.of("event", "id"),
+          List.of("event", "occurred_at"),
+          List.of("event", "payload"));
+
+  /** Shared-part memo entries per compiled policy (cleared when full). */
+  static final int SHARED_MEMO_ENTRIES = 100_000;
+
+  private record Compiled(CompiledPolicy policy, PreparedQuery query, SharedRuleMemo memo) {}
+
+  private Compiled compiled(CompiledPolicy policy) {
+    if (config.shareDecisions() && policy instanceof Engine engine) {
+      Engine.Prepared q = engine.prepare(DECISION_QUERY, true);
+      return new Compiled(policy, q, q.shareRules(PER_DECISION_INPUT, SHARED_MEMO_ENTRIES));
+    }
+    return new Compiled(policy, policy.prepare(DECISION_QUERY), null);
+  }
+
+  /**
+   * How many rule values the active policy's shared-part memo answered (0 when the memo is off).
+   */
+  public long sharedMemoHits() {
+    SharedRuleMemo m = active.compiled().memo();
+    return m == null ? 0 : m.hits();
+  }
 
   /**
    * One bundle plus the documents set outside it. The policy is compiled with that data on first
    * use, so a burst of {@link #putData} calls (restoring many networks) costs one compilation.
    */
-  private static final class Active {
+  private final class Active {
     final Bundle bundle;
     final Map<String, Object> overlay;
     private volatile Compiled compiled;
@@ -86,8 +122,9 @@ public final class BundleDecisionService implements DecisionService {
         synchronized (this) {
           c = compiled;
           if (c == null) {
-            CompiledPolicy policy = Rego.compile(bundle.modules(), merged(bundle.data(), overlay));
-            c = new Compiled(policy, policy.prepare(DECISION_QUERY));
+            c =
+                BundleDecisionService.this.compiled(
+                    Rego.compile(bundle.modules(), merged(bundle.data(), overlay)));
             compiled = c;
           }
         }
@@ -237,11 +274,7 @@ public final class BundleDecisionService implements DecisionService {
     }
     Active next;
     try {
-      next =
-          new Active(
-              bundle,
-              overlay,
-              overlay.isEmpty() ? new Compiled(alone, alone.prepare(DECISION_QUERY)) : null);
+      next = new Active(bundle, overlay, overlay.isEmpty() ? compiled(alone) : null);
       next.compiled();
     } catch (RegoException e) {
       throw refused(Stage.COMPILE, rev, List.of(e.getMessage()), e);

@@ -96,6 +96,7 @@ public final class ConsentLedger {
         gpc = false;
       }
       case TCF_IMPORT -> tcfImport(purposes, c, receipt, now);
+      case RECONFIRM -> reconfirm(purposes, c, receipt, now);
       default ->
           throw new InvalidConsentCommandException(
               ReasonCodes.CONSENT_UNKNOWN_ACTION,
@@ -158,7 +159,49 @@ public final class ConsentLedger {
             .setExpiresAt(c.getExpiresAt())
             .setSource(c.getSource() == null ? "api" : c.getSource())
             .setReceiptId(receipt)
+            .setController(c.getController())
             .build());
+  }
+
+  /**
+   * The member confirms granted purposes (one, or every granted one when the command names none)
+   * for the controller the command names: after a network changed hands, consent given to the
+   * previous controller covers the new one only once re-confirmed. Scope, categories, recipients
+   * and expiry stay as they were.
+   */
+  private static void reconfirm(
+      Map<String, PurposeGrant> purposes, ConsentCommand c, String receipt, Instant now) {
+    if (c.getController() == null || c.getController().isBlank()) {
+      throw new InvalidConsentCommandException(
+          ReasonCodes.CONSENT_CONTROLLER_MISSING,
+          "a re-confirmation names the controller it is given to");
+    }
+    List<String> targets;
+    if (c.getPurpose() == null) {
+      targets =
+          purposes.entrySet().stream()
+              .filter(e -> effective(e.getValue(), now))
+              .map(Map.Entry::getKey)
+              .toList();
+    } else {
+      String purpose = requireKnownPurpose(c.getPurpose());
+      targets = effective(purposes.get(purpose), now) ? List.of(purpose) : List.of();
+    }
+    if (targets.isEmpty()) {
+      throw new InvalidConsentCommandException(
+          ReasonCodes.CONSENT_NOTHING_TO_RECONFIRM,
+          c.getPurpose() == null
+              ? "member has granted no purpose to re-confirm"
+              : "member has not granted " + c.getPurpose());
+    }
+    for (String purpose : targets) {
+      purposes.put(
+          purpose,
+          PurposeGrant.newBuilder(purposes.get(purpose))
+              .setController(c.getController())
+              .setReceiptId(receipt)
+              .build());
+    }
   }
 
   private static void withdraw(
@@ -218,6 +261,7 @@ public final class ConsentLedger {
                 .setExpiresAt(c.getExpiresAt())
                 .setSource("tcf")
                 .setReceiptId(receipt)
+                .setController(c.getController())
                 .build());
       } else if (purposes.containsKey(e.getKey())) {
         // The TCF string is the member's whole answer for the purposes it covers: no = withdrawn.

@@ -78,6 +78,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   private final Duration frequencyWindow;
   private final Duration purchaseMemory;
   private final Duration decisionRetention;
+  private final Controllers controllers;
 
   private ProcessorContext<byte[], TopologyOutput> context;
   private Quarantine quarantine;
@@ -108,6 +109,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     this.frequencyWindow = frequencyWindow;
     this.purchaseMemory = purchaseMemory;
     this.decisionRetention = decisionRetention;
+    this.controllers = new Controllers(networks);
   }
 
   /** The stores this processor needs connected. */
@@ -121,7 +123,11 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           StoreNames.ACTIVITY,
           StoreNames.DECISIONS_BY_MEMBER,
           StoreNames.DECISIONS_BY_EVENT,
-          StoreNames.MEMBER_REFS);
+          StoreNames.MEMBER_REFS,
+          StoreNames.CONTROLLER_NOTICES);
+
+  /** How often a task looks for networks that changed hands and notifies their members. */
+  static final Duration NOTICE_INTERVAL = Duration.ofSeconds(1);
 
   @Override
   public void init(ProcessorContext<byte[], TopologyOutput> context) {
@@ -168,6 +174,17 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
         Duration.ofMinutes(10),
         PunctuationType.WALL_CLOCK_TIME,
         now -> decisionLog.expire(now - decisionRetention.toMillis()));
+    ControllerNotices notices =
+        new ControllerNotices(
+            networks,
+            history,
+            context.getStateStore(StoreNames.CONTROLLER_NOTICES),
+            topics.notices(),
+            emitter);
+    context.schedule(
+        NOTICE_INTERVAL,
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> notices.notifyTransfers(Instant.ofEpochMilli(now)));
   }
 
   @Override
@@ -273,8 +290,9 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
                         eventDoc,
                         DecisionInputs.consent(event.memberId(), state, now),
                         event.sourceNetwork(),
-                        c.destination(),
-                        ctx)),
+                        controllers.withController(c.destination()),
+                        ctx,
+                        controllers.ofSource(event.sourceNetwork()))),
         (c, d, decisionId, state) -> deliverEvent(event, personal, c, d, state, now),
         "policy evaluation failed for at least one destination",
         now);
@@ -358,14 +376,26 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
                     ? enforcer.deny(ReasonCodes.MEMBER_ERASED, "the member was erased")
                     : enforcer.ask(
                         DecisionInputs.of(
-                            DecisionInputs.event(offer, null, c.memberId()),
+                            offerDocument(offer, c.memberId()),
                             DecisionInputs.consent(c.memberId(), state, now),
                             DecisionInputs.sourceNetwork(offer, c.destination()),
-                            c.destination(),
-                            history.context(c.memberId(), offer.getBrand(), now))),
+                            controllers.withController(c.destination()),
+                            history.context(c.memberId(), offer.getBrand(), now),
+                            controllers.ofSource(
+                                DecisionInputs.sourceNetwork(offer, c.destination())))),
         (c, d, decisionId, state) -> deliverOffer(offer, c, d, decisionId, state, now),
         "policy evaluation failed for an offer",
         now);
+  }
+
+  /** The offer's event document, with the organisation that controls the offering brand. */
+  private Map<String, Object> offerDocument(OfferEvent offer, String memberId) {
+    Map<String, Object> doc = DecisionInputs.event(offer, null, memberId);
+    String controller = controllers.ofBrand(offer.getBrand());
+    if (controller != null) {
+      doc.put("brand_controller", controller);
+    }
+    return doc;
   }
 
   /**

@@ -12,9 +12,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class InsightBudgets {
   private InsightBudgets() {}
 
-  /** One entry per network in which the brand has had at least one cell evaluated. */
+  /**
+   * One entry per network in which the brand has had at least one cell evaluated. The cell count is
+   * the spend divided by the current cell cost: exact while the ε settings stay the same.
+   */
   public static List<InsightBudget> of(
-      ReadOnlyKeyValueStore<String, Long> store, String brand, long nowMs, PrivacyBudget limits) {
+      ReadOnlyKeyValueStore<String, Long> store,
+      String brand,
+      long nowMs,
+      PrivacyBudget limits,
+      double deltaPerCell) {
     String day = InsightsProcessor.utcDay(nowMs);
     String prefix = Keys.LIFETIME + brand + InsightsProcessor.SEP;
     List<InsightBudget> out = new ArrayList<>();
@@ -23,15 +30,23 @@ public final class InsightBudgets {
       while (it.hasNext()) {
         KeyValue<String, Long> kv = it.next();
         String network = kv.key.substring(prefix.length());
-        Long today = store.get(Keys.daily(brand, network, day));
+        Long todayMicros = store.get(Keys.daily(brand, network, day));
+        long today = todayMicros == null ? 0 : todayMicros;
+        // Every evaluated cell is charged exactly one cell cost, so spent / cost counts them.
+        long cellsToday = today / limits.cellCostMicros();
+        long cellsLifetime = kv.value / limits.cellCostMicros();
         out.add(
             new InsightBudget(
                 network,
                 day,
-                epsilon(today == null ? 0 : today),
+                epsilon(today),
                 epsilon(limits.dailyMicros()),
                 epsilon(kv.value),
-                epsilon(limits.lifetimeMicros())));
+                epsilon(limits.lifetimeMicros()),
+                cellsToday,
+                cellsLifetime,
+                cellsToday * deltaPerCell,
+                cellsLifetime * deltaPerCell));
       }
     }
     return out;

@@ -34,6 +34,30 @@ public final class NetworkDirectory {
     return networks.values();
   }
 
+  /** The controller of a network, or null when the network or its controller is not known. */
+  public NetworkRules.Controller controllerOf(String networkId) {
+    NetworkRules r = networkId == null ? null : networks.get(networkId);
+    return r == null ? null : r.controller();
+  }
+
+  /**
+   * The organisation that controls a brand, as the networks' controllers name it (a network built
+   * or bought by a brand names the brand and its organisation), or null when no network names it.
+   * Sorted by network id, so a brand named by two organisations resolves the same way everywhere;
+   * the gateway refuses such a conflict when a controller is set.
+   */
+  public String organisationOfBrand(String brandId) {
+    if (brandId == null) {
+      return null;
+    }
+    return networks.values().stream()
+        .filter(r -> r.controller() != null && brandId.equals(r.controller().brand()))
+        .sorted(java.util.Comparator.comparing(NetworkRules::networkId))
+        .map(r -> r.controller().organisation())
+        .findFirst()
+        .orElse(null);
+  }
+
   /**
    * Candidate partner networks of a source network: the registered networks its own rules name plus
    * those whose rules name it (an agreement may be written on either side; the policy checks both

@@ -14,13 +14,35 @@ import tools.jackson.databind.json.JsonMapper;
  * insights.rego}; the topology passes the noisy count to the policy.)
  *
  * @param document the rules as a JSON-like map, handed to the policy engine
+ * @param controller who controls the network ({@code rules.controller}), or null when none is
+ *     recorded
  */
 public record NetworkRules(
     String networkId,
     long version,
     Set<String> partners,
     Set<String> brandSubscriptions,
-    Map<String, Object> document) {
+    Map<String, Object> document,
+    Controller controller) {
+
+  /**
+   * The controller of a network: the organisation, the brand (brand-built or brand-owned networks),
+   * the privacy contact, and for a network that changed hands the transfer that made it the
+   * controller, when it took effect and the previous controller.
+   */
+  public record Controller(
+      String organisation,
+      String brand,
+      String privacyContact,
+      java.time.Instant since,
+      String previous,
+      String transferId) {
+
+    /** Whether the network changed hands (a transfer is on record). */
+    public boolean transferred() {
+      return since != null && previous != null && transferId != null;
+    }
+  }
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -55,7 +77,39 @@ public record NetworkRules(
     collectIds(root.path("export").path("brands"), brands, "brand", "brand_id", "id");
     brands.remove("*");
     Map<String, Object> document = JSON.convertValue(root, LinkedHashMap.class);
-    return new NetworkRules(networkId, version, Set.copyOf(partners), Set.copyOf(brands), document);
+    return new NetworkRules(
+        networkId,
+        version,
+        Set.copyOf(partners),
+        Set.copyOf(brands),
+        document,
+        controller(root.path("controller")));
+  }
+
+  private static Controller controller(JsonNode c) {
+    String organisation = text(c, "organisation");
+    if (organisation == null) {
+      return null;
+    }
+    String since = text(c, "since");
+    java.time.Instant at;
+    try {
+      at = since == null ? null : java.time.Instant.parse(since);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("controller.since is not an RFC 3339 instant", e);
+    }
+    return new Controller(
+        organisation,
+        text(c, "brand"),
+        text(c, "privacy_contact"),
+        at,
+        text(c, "previous"),
+        text(c, "transfer_id"));
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v != null && v.isString() && !v.asString().isBlank() ? v.asString() : null;
   }
 
   private static void collectIds(JsonNode node, Set<String> into, String... idFields) {

@@ -76,9 +76,27 @@ public final class Engine implements CompiledPolicy {
   /** A prepared query. Thread-safe: all evaluation state lives in a per-call {@link Ev}. */
   public final class Prepared implements PreparedQuery {
     private final CompiledQuery q;
+    private volatile SharedRuleMemo shared;
 
     Prepared(CompiledQuery q) {
       this.q = q;
+    }
+
+    /**
+     * Memoises, across this query's evaluations, the value of every rule whose value provably
+     * depends only on the data and on input paths that do not overlap {@code volatileInputPaths}
+     * (see {@link SharedRuleMemo}). Results are identical with and without it.
+     *
+     * @param volatileInputPaths input paths that differ for (almost) every evaluation, e.g. {@code
+     *     [["consent"], ["event", "member_id"]]}: rules reading them are not memoised
+     * @param maxEntries the memo is cleared when it holds this many values
+     * @return the memo (for its hit counts)
+     */
+    public SharedRuleMemo shareRules(List<List<String>> volatileInputPaths, int maxEntries) {
+      SharedRuleMemo m =
+          new SharedRuleMemo(compiler.root(), compiler.nodeCount(), volatileInputPaths, maxEntries);
+      shared = m;
+      return m;
     }
 
     @Override
@@ -149,6 +167,8 @@ public final class Engine implements CompiledPolicy {
               o.strictBuiltinErrors(),
               trace,
               nowNs);
+      // The memo holds values as evaluated without trace or coverage, in no with scope.
+      if (trace == null && budget.covered == null) ev.shared = shared;
       List<Map<String, Value>> results = new ArrayList<>();
       Value[] frame = new Value[q.nslots()];
       try {

@@ -44,6 +44,9 @@ final class Ev implements BuiltinContext {
   final List<TraceEvent> trace; // null when off
   final long now;
 
+  /** Rule values shared across evaluations; only in an evaluation's top scope, else null. */
+  SharedRuleMemo shared;
+
   Ev(
       Node root,
       int nodes,
@@ -891,6 +894,16 @@ final class Ev implements BuiltinContext {
       }
       return (Value) c;
     }
+    String memoKey = null;
+    if (shared != null && shared.memoises(n)) {
+      memoKey = shared.key(n, input, strict);
+      Object m = shared.get(memoKey);
+      if (m != null) {
+        Value v = m == SharedRuleMemo.undefined() ? null : (Value) m;
+        cache[n.id] = v == null ? UNDEF : v;
+        return v;
+      }
+    }
     cache[n.id] = IN_PROGRESS;
     Value v;
     try {
@@ -909,6 +922,7 @@ final class Ev implements BuiltinContext {
       budget.depth--;
     }
     cache[n.id] = v == null ? UNDEF : v;
+    if (memoKey != null) shared.put(memoKey, v);
     return v;
   }
 

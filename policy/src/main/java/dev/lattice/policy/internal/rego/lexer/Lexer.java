@@ -17,6 +17,13 @@ public final class Lexer {
   private int pos;
   private int line = 1;
   private int lineStart;
+  private List<Comment> comments;
+
+  /**
+   * A {@code #} comment: its position, its text (from {@code #}, trailing blanks removed) and
+   * whether a token precedes it on its line (a comment at the end of a line of code).
+   */
+  public record Comment(int line, int col, String text, boolean trailing) {}
 
   public Lexer(String file, String src) {
     this.file = file;
@@ -25,6 +32,13 @@ public final class Lexer {
 
   public static List<Token> tokenize(String file, String src) {
     return new Lexer(file, src).run();
+  }
+
+  /** Tokens as {@link #tokenize}, and every comment added to {@code comments} in source order. */
+  public static List<Token> tokenize(String file, String src, List<Comment> comments) {
+    Lexer lexer = new Lexer(file, src);
+    lexer.comments = comments;
+    return lexer.run();
   }
 
   private RegoException error(String msg, int l, int c) {
@@ -46,7 +60,14 @@ public final class Lexer {
         } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
           pos++;
         } else if (c == '#') {
+          int s = pos;
           while (pos < src.length() && src.charAt(pos) != '\n') pos++;
+          if (comments != null) {
+            boolean trailing = !out.isEmpty() && out.get(out.size() - 1).line() == line;
+            comments.add(
+                new Comment(
+                    line, s - lineStart + 1, src.substring(s, pos).stripTrailing(), trailing));
+          }
         } else {
           break;
         }

@@ -1,0 +1,166 @@
+package dev.lattice.policy.internal.rego.eval;
+
+import dev.lattice.policy.internal.rego.compiler.InputFootprint;
+import dev.lattice.policy.internal.rego.compiler.InputFootprint.Footprint;
+import dev.lattice.policy.internal.rego.compiler.Node;
+import dev.lattice.policy.internal.rego.value.Value;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Rule values memoised across evaluations of one prepared query: "decide the shared part once".
+ *
+ * <p>A rule is memoised when {@link InputFootprint} proves its value depends only on the compiled
+ * policy's data and the values at a fixed set of constant input paths, and none of those paths is
+ * one the caller declared volatile (they differ for every decision, so memoising on them would only
+ * fill the memo). The key of a memoised value is the rule plus an exact encoding of the input at
+ * each path of its footprint (type-tagged, length-prefixed, numbers with their scale): an entry is
+ * only ever returned for an input that is identical at every path the rule can read. Data is not
+ * part of the key because a memo belongs to one compiled policy (one bundle revision and one set of
+ * data documents); a data change compiles a new policy with an empty memo.
+ *
+ * <p>The memo is consulted only in an evaluation's top scope (no {@code with} in effect, no trace,
+ * no coverage): see {@code Ev}. Values are stored fully materialised, so an entry never references
+ * a caller's input. Thread-safe; bounded (cleared when full).
+ */
+public final class SharedRuleMemo {
+  /** Rules estimated cheaper than this are evaluated rather than looked up. */
+  static final int MIN_WEIGHT = 10;
+
+  private static final Object UNDEFINED = new Object();
+
+  private final List<Value>[][] paths; // by node id; null = not memoised
+  private final int maxEntries;
+  private final Map<String, Object> entries = new ConcurrentHashMap<>();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+
+  @SuppressWarnings("unchecked")
+  SharedRuleMemo(Node root, int nodeCount, List<List<String>> volatileInputPaths, int maxEntries) {
+    this.maxEntries = maxEntries;
+    this.paths = new List[nodeCount][];
+    List<List<Value>> vol = new ArrayList<>();
+    for (List<String> p : volatileInputPaths) vol.add(p.stream().<Value>map(Value::str).toList());
+    for (Map.Entry<Node, Footprint> e : InputFootprint.of(root).entrySet()) {
+      Node n = e.getKey();
+      Footprint f = e.getValue();
+      if (n.kind == Node.Kind.FUNCTION || f.weight() < MIN_WEIGHT) continue;
+      if (f.paths().stream().anyMatch(p -> vol.stream().anyMatch(v -> overlap(p, v)))) continue;
+      paths[n.id] = f.paths().toArray(new List[0]);
+    }
+  }
+
+  private static boolean overlap(List<Value> a, List<Value> b) {
+    int n = Math.min(a.size(), b.size());
+    return a.subList(0, n).equals(b.subList(0, n));
+  }
+
+  /** Whether the value of node {@code n} is memoised here. */
+  boolean memoises(Node n) {
+    return n.id < paths.length && paths[n.id] != null;
+  }
+
+  /** The key of node {@code n}'s value under {@code input} (null = undefined input). */
+  String key(Node n, Value input, boolean strict) {
+    StringBuilder sb = new StringBuilder(64);
+    sb.append(n.id).append(strict ? 'S' : 'L');
+    for (List<Value> path : paths[n.id]) {
+      Value v = input;
+      for (int i = 0; v != null && i < path.size(); i++) v = Ev.lookup(v, path.get(i));
+      sb.append('|');
+      encode(v, sb);
+    }
+    return sb.toString();
+  }
+
+  /** The memoised value: null when absent, {@link #undefined()} when the rule was undefined. */
+  Object get(String key) {
+    Object v = entries.get(key);
+    if (v == null) misses.increment();
+    else hits.increment();
+    return v;
+  }
+
+  static Object undefined() {
+    return UNDEFINED;
+  }
+
+  void put(String key, Value value) {
+    if (entries.size() >= maxEntries) entries.clear();
+    entries.put(key, value == null ? UNDEFINED : materialise(value));
+  }
+
+  /** Look-ups answered from the memo since it was created. */
+  public long hits() {
+    return hits.sum();
+  }
+
+  /** Look-ups that had to evaluate the rule. */
+  public long misses() {
+    return misses.sum();
+  }
+
+  /** Exact, injective: equal encodings only for values of identical representation. */
+  private static void encode(Value v, StringBuilder sb) {
+    switch (v) {
+      case null -> sb.append('U');
+      case Value.Null x -> sb.append('N');
+      case Value.Bool b -> sb.append(b.value ? 'T' : 'F');
+      case Value.Num num -> {
+        String text = num.isSmall() ? Long.toString(num.small) : exact(num.big);
+        sb.append('#').append(text.length()).append(':').append(text);
+      }
+      case Value.Str s -> sb.append('"').append(s.value.length()).append(':').append(s.value);
+      case Value.Arr a -> {
+        sb.append('[').append(a.size()).append(':');
+        for (int i = 0; i < a.size(); i++) encode(a.get(i), sb);
+      }
+      case Value.SetV s -> {
+        sb.append('<').append(s.size()).append(':');
+        for (Value e : s.set()) encode(e, sb);
+      }
+      case Value.Obj o -> {
+        Map<Value, Value> m = o.map();
+        sb.append('{').append(m.size()).append(':');
+        for (Map.Entry<Value, Value> e : m.entrySet()) {
+          encode(e.getKey(), sb);
+          encode(e.getValue(), sb);
+        }
+      }
+    }
+  }
+
+  private static String exact(BigDecimal d) {
+    return d.unscaledValue() + "e" + d.scale();
+  }
+
+  /** A copy with every lazily converted object converted, sharing nothing mutable. */
+  static Value materialise(Value v) {
+    return switch (v) {
+      case Value.Arr a -> {
+        Value[] out = new Value[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = materialise(a.get(i));
+        yield new Value.Arr(out);
+      }
+      case Value.SetV s -> {
+        TreeSet<Value> out = new TreeSet<>();
+        for (Value e : s.set()) out.add(materialise(e));
+        yield new Value.SetV(out);
+      }
+      case Value.Obj o -> {
+        TreeMap<Value, Value> out = new TreeMap<>();
+        for (Map.Entry<Value, Value> e : o.map().entrySet()) {
+          out.put(materialise(e.getKey()), materialise(e.getValue()));
+        }
+        yield new Value.Obj(out);
+      }
+      default -> v;
+    };
+  }
+}
