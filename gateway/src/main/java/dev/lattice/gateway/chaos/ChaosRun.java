@@ -76,6 +76,7 @@ public final class ChaosRun {
   private String serviceKey;
   private String brandKey;
   private long trafficStart;
+  private long trafficStartWall;
 
   public ChaosRun(ChaosSettings settings, PrintStream progress) {
     this.settings = settings;
@@ -109,6 +110,7 @@ public final class ChaosRun {
       tail = Thread.ofPlatform().name("chaos-audit-tail").start(() -> tailAudit(stop));
       setUp();
       trafficStart = System.nanoTime();
+      trafficStartWall = System.currentTimeMillis();
       Thread faultThread = Thread.ofPlatform().name("chaos-faults").start(this::injectFaults);
       Thread queryThread =
           Thread.ofPlatform().name("chaos-queries").start(() -> askQueries(faultThread));
@@ -121,7 +123,8 @@ public final class ChaosRun {
               clientProperties(),
               new InvariantChecker.World(NETWORK, PARTNER, BRAND, Set.copyOf(members)),
               new DeliveryReferences(pseudonymSecret.getBytes(StandardCharsets.UTF_8)),
-              trafficStart);
+              trafficStart,
+              trafficStartWall);
       long settleUntil = System.nanoTime() + settings.settle().toNanos();
       while (checker.undecided(log) > 0 && System.nanoTime() < settleUntil) {
         Thread.sleep(1000);

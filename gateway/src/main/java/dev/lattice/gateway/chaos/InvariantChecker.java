@@ -76,9 +76,16 @@ final class InvariantChecker {
   private final World world;
   private final DeliveryReferences references;
   private final long startNanos;
+  private final long startWallMillis;
 
-  InvariantChecker(Properties client, World world, DeliveryReferences references, long startNanos) {
+  InvariantChecker(
+      Properties client,
+      World world,
+      DeliveryReferences references,
+      long startNanos,
+      long startWallMillis) {
     this.startNanos = startNanos;
+    this.startWallMillis = startWallMillis;
     this.client = client;
     this.world = world;
     this.references = references;
@@ -469,7 +476,15 @@ final class InvariantChecker {
         continue;
       }
       // A grant may have taken effect after the withdrawal when it was sent after it, or was
-      // not settled (answered at its first attempt) before the withdrawal was sent.
+      // not settled (answered at its first attempt) before the withdrawal was sent. For member
+      // data it counts when sent before the event was answered; an offer reaches the member's task
+      // through the broadcast topic, so a grant sent before the offer was decided may be applied
+      // first (docs/decision-contract.md: offers have guarantee 1 only). A withdrawal is never
+      // overtaken either way.
+      long until =
+          "offer".equals(d.getEventType())
+              ? startNanos + (d.getDecidedAt().toEpochMilli() - startWallMillis + 1) * 1_000_000
+              : event.endNanos();
       boolean grantedSince =
           log.consentChanges().stream()
               .anyMatch(
@@ -477,7 +492,7 @@ final class InvariantChecker {
                       g.member().equals(member)
                           && g.purpose().equals(purpose)
                           && g.grant()
-                          && g.startNanos() < event.endNanos()
+                          && g.startNanos() < until
                           && (g.startNanos() > w.startNanos()
                               || !g.answered()
                               || g.endNanos() > w.startNanos()));
