@@ -25,3 +25,4 @@ create lattice.gateway.brand-subscriptions --partitions 1 --replication-factor 3
 create lattice.audit.decisions --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=31536000000
 create lattice.quarantine --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=2592000000
 create lattice.insights --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=2592000000
+create lattice.notices --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=2592000000

@@ -40,7 +40,7 @@ public final class BenchCommand implements Subcommand {
 
   @Override
   public String summary() {
-    return "measure the enforcing topology against a pass-through baseline";
+    return "measure the enforcing topology against pass-through and allow-all baselines";
   }
 
   @Override
@@ -52,9 +52,11 @@ public final class BenchCommand implements Subcommand {
                              [--max-task-idle-ms <n>] [--json]
 
         Publishes a synthetic world (networks, members and their consents) and a backlog of member data, posts,
-        purchases and offers, then lets the enforcing topology and a pass-through baseline (same topics, same
-        serdes, no policy decision) each drain it, and measures end-to-end latency at a steady rate. A progress
-        bar goes to standard error. Kafka: a fresh embedded broker, or KAFKA_BOOTSTRAP_SERVERS (topics prefixed
+        purchases and offers, then lets a pass-through baseline (same topics, same serdes, no policy decision),
+        an allow-all baseline (the enforcing topology with a constant allow: same routing, audit and delivery
+        writes, nothing evaluated) and the enforcing topology each drain it, and measures end-to-end latency at
+        a steady rate. Throughput is the steady state: the first 10%% of the backlog is warm-up and not counted
+        (for a long run: --events 200000). A progress bar goes to standard error. Kafka: a fresh embedded broker, or KAFKA_BOOTSTRAP_SERVERS (topics prefixed
         lattice-bench-<run>.).
 
         Options:
@@ -68,7 +70,7 @@ public final class BenchCommand implements Subcommand {
           --latency-seconds <n>  length of each latency phase (default %d)
           --max-task-idle-ms <n> Kafka Streams max.task.idle.ms of both topologies (default %d, Lattice's)
           --json                 print one JSON object on standard output: enforce_eps, baseline_eps, ratio,
-                                 p50_ms, p99_ms, events (and more)
+                                 p50_ms, p99_ms, events, ..., allow_all_eps, decisions_per_s (and more)
           -h, --help             show this help
         """
         .formatted(

@@ -13,6 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
  *     destination)
  * @param enforceEps events per second of the enforcing topology, draining the backlog
  * @param baselineEps events per second of the pass-through baseline, draining the same backlog
+ * @param allowAllEps events per second of the enforcing topology with a constant allow decision
+ *     (same routing, audit and delivery writes; nothing evaluated), draining the same backlog
  * @param latencyRateEps the steady rate at which latency was measured (the same for both
  *     topologies)
  * @param enforceLatency end-to-end latency of the enforcing topology at that rate
@@ -26,6 +28,7 @@ public record BenchResult(
     long decisions,
     double enforceEps,
     double baselineEps,
+    double allowAllEps,
     double latencyRateEps,
     Latencies.Summary enforceLatency,
     Latencies.Summary baselineLatency,
@@ -37,6 +40,16 @@ public record BenchResult(
   /** Enforcing throughput over baseline throughput; 0 when the baseline measured nothing. */
   public double ratio() {
     return baselineEps <= 0 ? 0 : enforceEps / baselineEps;
+  }
+
+  /** Enforcing throughput over allow-all throughput: what deciding costs; 0 when unmeasured. */
+  public double decideRatio() {
+    return allowAllEps <= 0 ? 0 : enforceEps / allowAllEps;
+  }
+
+  /** Decisions per second of the enforcing run (its events/s times decisions per event). */
+  public double decisionsPerSecond() {
+    return events <= 0 ? 0 : enforceEps * decisions / events;
   }
 
   /** One JSON object; the first six fields are the stable contract ({@code --json}). */
@@ -56,6 +69,10 @@ public record BenchResult(
     o.put("latency_samples", enforceLatency.count());
     o.put("baseline_latency_samples", baselineLatency.count());
     o.put("decisions", decisions);
+    o.put("allow_all_eps", round(allowAllEps, 1));
+    o.put("decisions_per_s", round(decisionsPerSecond(), 1));
+    o.put("enforce_vs_allow_all", round(decideRatio(), 3));
+    o.put("warmup_fraction", Bench.WARMUP_FRACTION);
     o.put("members", settings.members());
     o.put("networks", settings.networks());
     o.put("consent_ratio", settings.consentRatio());
@@ -74,9 +91,11 @@ public record BenchResult(
         """
         lattice bench: %,d events (%d members, %d networks, consent ratio %.2f), Kafka %s, %d cores, %d stream thread(s)
                               events/s    p50 ms    p99 ms    max ms
-          enforcing     %12.1f %9.2f %9.2f %9.2f   (%,d decisions)
+          enforcing     %12.1f %9.2f %9.2f %9.2f   (%,d decisions, %,.0f decisions/s)
+          allow-all     %12.1f         -         -         -
           baseline      %12.1f %9.2f %9.2f %9.2f
-          ratio enforcing/baseline: %.3f   (latency measured at a steady %.0f events/s; whole run %.1f s)
+          ratio enforcing/baseline: %.3f   enforcing/allow-all: %.3f
+          (steady state: the first %.0f%% of the backlog is warm-up; latency measured at a steady %.0f events/s; whole run %.1f s)
         """,
         events,
         settings.members(),
@@ -90,11 +109,15 @@ public record BenchResult(
         enforceLatency.p99Ms(),
         enforceLatency.maxMs(),
         decisions,
+        decisionsPerSecond(),
+        allowAllEps,
         baselineEps,
         baselineLatency.p50Ms(),
         baselineLatency.p99Ms(),
         baselineLatency.maxMs(),
         ratio(),
+        decideRatio(),
+        Bench.WARMUP_FRACTION * 100,
         latencyRateEps,
         seconds);
   }

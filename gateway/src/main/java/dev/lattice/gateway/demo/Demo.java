@@ -143,7 +143,12 @@ final class Demo {
     List<DemoWorld.Network> fresh =
         world.networks().stream().filter(n -> networks.find(n.id()).isEmpty()).toList();
     for (DemoWorld.Network n : fresh) {
-      networks.create(n.id(), n.name(), JSON.readTree("{}"), SEEDED_BY);
+      networks.create(
+          n.id(),
+          n.name(),
+          JSON.readTree("{}"),
+          JSON.valueToTree(DemoWorld.controller(n)),
+          SEEDED_BY);
     }
     for (DemoWorld.Network n : fresh) {
       networks.update(n.id(), n.name(), JSON.readTree(DemoWorld.rulesJson(n)), SEEDED_BY);
@@ -185,7 +190,87 @@ final class Demo {
         rate);
     Thread.ofPlatform().daemon().name("lattice-demo-traffic").start(this::drive);
     Thread.ofPlatform().daemon().name("lattice-demo-status").start(() -> report(feed));
+    if (networks.find(DemoWorld.ACQUIRED).isPresent()) {
+      Thread.ofPlatform().daemon().name("lattice-demo-acquisition").start(this::acquisition);
+    }
   }
+
+  /** When acme-group buys the ski club, and when half its members re-confirm their consent. */
+  static final Duration ACQUISITION_AFTER = Duration.ofSeconds(40);
+
+  static final Duration RECONFIRMATION_AFTER = Duration.ofSeconds(40);
+
+  /**
+   * Build, buy, transit: acme-group (the organisation of the brand acme-outdoor, which built the
+   * running crew) buys the ski club during the run. An ADMIN starts the transfer, the ski club's
+   * admin confirms it; from then on the ski club members' consent, given to its association, no
+   * longer covers acme-group's flows (consent.controller_changed in the status line) until they
+   * re-confirm: half of them do, through the ski club's app, a little later.
+   */
+  private void acquisition() {
+    try {
+      LockSupport.parkNanos(ACQUISITION_AFTER.toNanos());
+      if (stopping) {
+        return;
+      }
+      NetworkService networks = context.getBean(NetworkService.class);
+      String network = DemoWorld.ACQUIRED;
+      String before = networks.controllerOf(network).orElse(network);
+      var pending =
+          networks.startTransfer(
+              network, JSON.valueToTree(DemoWorld.acquirer()), Duration.ofHours(1), SEEDED_BY);
+      String transferId = networks.rules(pending).path("transfer_pending").path("id").asString();
+      networks.confirmTransfer(network, transferId, SEEDED_BY + " (ski-club's admin)");
+      long members = world.members().stream().filter(m -> m.networks().contains(network)).count();
+      out.printf(
+          Locale.ROOT,
+          "lattice demo: ACQUISITION %s (controlled by %s) was bought by %s (brand acme-outdoor);"
+              + " transfer %s confirmed by the network's admin. Consent its members gave to %s no"
+              + " longer covers %s or acme-outdoor: those flows are now denied"
+              + " consent.controller_changed (see the status line); flows to other partners"
+              + " continue; %,d members get one notice each on %s%n",
+          network,
+          before,
+          DemoWorld.ACME_GROUP,
+          transferId,
+          before,
+          DemoWorld.ACME_GROUP,
+          members,
+          TopicCatalogue.NOTICES.name());
+      out.flush();
+      acquiredAt = System.nanoTime();
+      LockSupport.parkNanos(RECONFIRMATION_AFTER.toNanos());
+      if (stopping) {
+        return;
+      }
+      List<String> half =
+          world.members().stream()
+              .filter(m -> m.networks().contains(network))
+              .map(DemoWorld.Member::id)
+              .filter(id -> Math.floorMod(id.hashCode(), 2) == 0)
+              .toList();
+      var consent = context.getBean(dev.lattice.gateway.api.consent.ConsentService.class);
+      for (String member : half) {
+        consent.reconfirm(member, List.of(), network, SEEDED_BY + " (ski-club's app)");
+      }
+      out.printf(
+          Locale.ROOT,
+          "lattice demo: RE-CONFIRMATION %,d of %s's %,d members confirmed their consent for %s"
+              + " (POST /api/v1/networks/%s/consents/reconfirm): their flows to acme-outdoor are"
+              + " allowed again%n",
+          half.size(),
+          network,
+          members,
+          DemoWorld.ACME_GROUP,
+          network);
+      out.flush();
+    } catch (RuntimeException e) {
+      LOGGER.warn("demo acquisition failed reason={}", e.getMessage());
+    }
+  }
+
+  /** When the acquisition happened (System.nanoTime), or 0 before. */
+  private volatile long acquiredAt;
 
   private List<TopicCatalogue.TopicSpec> outputTopics() {
     List<TopicCatalogue.TopicSpec> specs = new ArrayList<>();
@@ -419,7 +504,7 @@ final class Demo {
     return String.format(
         Locale.ROOT,
         "lattice demo: %,d events sent (%s)%s | decisions: %,d allowed, %,d denied%s"
-            + " | insights: %,d released, %,d withheld",
+            + " | insights: %,d released, %,d withheld%s",
         sent.get(),
         sentByKind.entrySet().stream()
             .filter(e -> e.getValue().get() > 0)
@@ -435,7 +520,15 @@ final class Demo {
         s.denied(),
         reasons.isEmpty() ? "" : " (top reasons: " + reasons + ")",
         s.insightsReleased(),
-        s.insightsWithheld());
+        s.insightsWithheld(),
+        acquiredAt == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " | %s bought by %s: %,d flows denied consent.controller_changed",
+                DemoWorld.ACQUIRED,
+                DemoWorld.ACME_GROUP,
+                s.denialsByReason().getOrDefault("consent.controller_changed", 0L)));
   }
 
   /**

@@ -293,6 +293,46 @@ public final class DemoWorld {
     return brands;
   }
 
+  /**
+   * The organisation that owns the brand acme-outdoor (it built running-crew, it buys ski-club).
+   */
+  public static final String ACME_GROUP = "acme-group";
+
+  /** The brand-built network of the demo: acme-outdoor's own running crew. */
+  public static final String BRAND_BUILT = "running-crew";
+
+  /** The network acme-group buys during the demo. */
+  public static final String ACQUIRED = "ski-club";
+
+  /**
+   * Who controls a network at the start ({@code {organisation, brand?, privacy_contact}}): {@link
+   * #BRAND_BUILT} is acme-outdoor's (organisation {@link #ACME_GROUP}); every other network is its
+   * members' own association.
+   */
+  public static Map<String, Object> controller(Network n) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    if (n.id().equals(BRAND_BUILT)) {
+      c.put("organisation", ACME_GROUP);
+      c.put("brand", "acme-outdoor");
+      c.put("privacy_contact", "privacy@acme-outdoor.example");
+    } else {
+      c.put("organisation", n.id() + "-association");
+      c.put("privacy_contact", "privacy@" + n.id() + ".example");
+    }
+    return c;
+  }
+
+  /** The controller acme-group takes over {@link #ACQUIRED} as. */
+  public static Map<String, Object> acquirer() {
+    return Map.of(
+        "organisation",
+        ACME_GROUP,
+        "brand",
+        "acme-outdoor",
+        "privacy_contact",
+        "privacy@acme-outdoor.example");
+  }
+
   public List<Member> members() {
     return members;
   }

@@ -258,6 +258,21 @@ public class SecurityConfiguration {
                 // Networks: anyone governing networks may read; only a network's own admin edits it
                 .requestMatchers(POST, "/api/v1/networks")
                 .access(any(ADMIN))
+                // Transfers (a change of controller): an ADMIN starts one, only the network's own
+                // admin confirms it; either may cancel a pending one
+                .requestMatchers(POST, "/api/v1/networks/{networkId}/transfer")
+                .access(any(ADMIN))
+                .requestMatchers(POST, "/api/v1/networks/{networkId}/transfer/{transferId}/confirm")
+                .access(scoped(Set.of(), "networkId", LatticePrincipal::adminsNetwork))
+                .requestMatchers(DELETE, "/api/v1/networks/{networkId}/transfer")
+                .access(scoped(ADMIN, "networkId", LatticePrincipal::adminsNetwork))
+                // Bulk re-confirmation after a transfer: the network's app (its SERVICE key)
+                .requestMatchers(POST, "/api/v1/networks/{networkId}/consents/reconfirm")
+                .access(scoped(ADMIN, "networkId", LatticePrincipal::servesNetwork))
+                // What left the network: its own admin, or the cross-tenant readers
+                .requestMatchers(GET, "/api/v1/networks/{networkId}/flows")
+                .access(
+                    scoped(Set.of(ADMIN, COMPLIANCE), "networkId", LatticePrincipal::adminsNetwork))
                 .requestMatchers(GET, "/api/v1/networks", "/api/v1/networks/**")
                 .access(any(ADMIN, COMPLIANCE, NETWORK_ADMIN))
                 .requestMatchers(PUT, "/api/v1/networks/{networkId}")

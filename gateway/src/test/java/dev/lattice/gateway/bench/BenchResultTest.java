@@ -15,6 +15,7 @@ class BenchResultTest {
           90_000,
           2_000,
           8_000,
+          2_500,
           1_000,
           new Latencies.Summary(9_000, 12.345, 80.5, 150.25),
           new Latencies.Summary(10_000, 5.5, 20.0, 40.0),
@@ -45,6 +46,16 @@ class BenchResultTest {
   }
 
   @Test
+  void theJsonAddsTheAllowAllBaselineAndDecisionsPerSecond() {
+    JsonNode node = JsonMapper.builder().build().readTree(RESULT.toJson());
+
+    assertThat(node.get("allow_all_eps").asDouble()).isEqualTo(2500.0);
+    assertThat(node.get("enforce_vs_allow_all").asDouble()).isEqualTo(0.8);
+    // 90,000 decisions for 20,000 events: 4.5 per event, at 2,000 events/s
+    assertThat(node.get("decisions_per_s").asDouble()).isEqualTo(9000.0);
+  }
+
+  @Test
   void aBaselineThatMeasuredNothingGivesARatioOfZero() {
     BenchResult r =
         new BenchResult(
@@ -52,6 +63,7 @@ class BenchResultTest {
             1,
             0,
             10,
+            0,
             0,
             1,
             new Latencies.Summary(0, 0, 0, 0),
@@ -65,7 +77,13 @@ class BenchResultTest {
   @Test
   void theTextReportNamesBothTopologiesAndTheRatio() {
     assertThat(RESULT.toText())
-        .contains("enforcing", "baseline", "ratio enforcing/baseline: 0.250", "20,000 events");
+        .contains(
+            "enforcing",
+            "allow-all",
+            "baseline",
+            "ratio enforcing/baseline: 0.250",
+            "enforcing/allow-all: 0.800",
+            "20,000 events");
   }
 
   @Test

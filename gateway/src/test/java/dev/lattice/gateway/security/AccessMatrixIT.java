@@ -282,6 +282,37 @@ class AccessMatrixIT extends GatewayIntegrationTest {
             "/api/v1/networks/" + NET_B + "/agreements/mx-nobody",
             null,
             status(404, ADMIN)),
+        // Controllers: an ADMIN starts a transfer, only the network's own admin confirms it
+        e(
+            "POST",
+            "/api/v1/networks/" + NET_A + "/transfer",
+            Map.of("to", Map.of("organisation", "mx-buyer", "privacy_contact", "dpo@mx.example")),
+            status(202, ADMIN)),
+        e(
+            "POST",
+            "/api/v1/networks/" + NET_A + "/transfer/mx-nobody/confirm",
+            "{}",
+            status(404, NETWORK_ADMIN)),
+        e("POST", "/api/v1/networks/" + NET_B + "/transfer/mx-nobody/confirm", "{}"),
+        e("DELETE", "/api/v1/networks/" + NET_B + "/transfer", null, status(404, ADMIN)),
+        // Bulk re-confirmation by the network's app (these networks have no controller: 400)
+        e(
+            "POST",
+            "/api/v1/networks/" + NET_A + "/consents/reconfirm",
+            Map.of("members", List.of(MEMBER_A)),
+            status(400, ADMIN, SERVICE)),
+        e(
+            "POST",
+            "/api/v1/networks/" + NET_B + "/consents/reconfirm",
+            Map.of("members", List.of(MEMBER_B)),
+            status(400, ADMIN)),
+        // What left a network: its own admin and the cross-tenant readers
+        e(
+            "GET",
+            "/api/v1/networks/" + NET_A + "/flows",
+            null,
+            status(200, ADMIN, COMPLIANCE, NETWORK_ADMIN)),
+        e("GET", "/api/v1/networks/" + NET_B + "/flows", null, status(200, ADMIN, COMPLIANCE)),
         // Brands
         e(
             "POST",

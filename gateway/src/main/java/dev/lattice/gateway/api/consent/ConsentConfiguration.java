@@ -25,7 +25,9 @@ class ConsentConfiguration {
   ConsentService consentService(
       EventPublisher publisher,
       ConsentLedgerView ledger,
-      @Value("${lattice.consent.confirm-timeout:5s}") Duration confirmTimeout) {
-    return new ConsentService(publisher, ledger, confirmTimeout, Clock.systemUTC());
+      @Value("${lattice.consent.confirm-timeout:5s}") Duration confirmTimeout,
+      dev.lattice.gateway.api.networks.NetworkService networks) {
+    return new ConsentService(
+        publisher, ledger, confirmTimeout, Clock.systemUTC(), networks::controllerOf);
   }
 }

@@ -55,7 +55,8 @@ public class ConsentController {
       List<String> recipients,
       String legalBasis,
       Instant expiresAt,
-      String sourceNetwork) {}
+      String sourceNetwork,
+      String controller) {}
 
   /** A TCF v2.2 TC string to import. */
   public record TcfBody(String tcString, String sourceNetwork) {}
@@ -71,7 +72,8 @@ public class ConsentController {
       Instant grantedAt,
       Instant expiresAt,
       String source,
-      String receiptId) {}
+      String receiptId,
+      String controller) {}
 
   /** One applied change. */
   public record HistoryView(
@@ -102,7 +104,7 @@ public class ConsentController {
           @RequestHeader(name = "Sec-GPC", required = false)
           String gpc,
       @AuthenticationPrincipal LatticePrincipal caller) {
-    GrantBody b = body == null ? new GrantBody(null, null, null, null, null, null) : body;
+    GrantBody b = body == null ? new GrantBody(null, null, null, null, null, null, null) : body;
     String source = tenancy.requireConsentChange(caller, memberId, b.sourceNetwork());
     ResponseEntity<ConsentReceipt> answer =
         answer(
@@ -115,7 +117,8 @@ public class ConsentController {
                     b.recipients(),
                     b.legalBasis(),
                     b.expiresAt(),
-                    source),
+                    source,
+                    b.controller()),
                 gpc(gpc),
                 caller.name()));
     tenancy.joined(memberId, source);
@@ -179,7 +182,8 @@ public class ConsentController {
                         g.getGrantedAt(),
                         g.getExpiresAt(),
                         g.getSource(),
-                        g.getReceiptId())));
+                        g.getReceiptId(),
+                        g.getController())));
     List<HistoryView> history =
         s.getHistory() == null
             ? List.of()

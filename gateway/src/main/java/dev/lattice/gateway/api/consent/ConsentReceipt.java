@@ -15,6 +15,9 @@ import java.util.Map;
  *     names it ({@code consent_receipt_id})
  * @param status {@code recorded} (applied to the ledger), {@code pending} (sent, not yet applied)
  * @param ledgerVersion the ledger version this change produced; null while pending
+ * @param controller the organisation the member gives the consent to (DPV {@code
+ *     dpv:hasDataController}): the source network's controller at the time; null when none is
+ *     recorded
  * @param ordering which order guarantee the caller holds: {@code applied} (200) or {@code
  *     ordered_by_append} (202); docs/decision-contract.md, "Order of consent and events"
  */
@@ -36,7 +39,8 @@ public record ConsentReceipt(
     String source,
     String sourceNetwork,
     String recordedBy,
-    Ordering ordering) {
+    Ordering ordering,
+    @JsonProperty("dataController") String controller) {
 
   public static final Map<String, String> CONTEXT =
       Map.of("dpv", "https://w3id.org/dpv#", "pd", "https://w3id.org/dpv/pd#");

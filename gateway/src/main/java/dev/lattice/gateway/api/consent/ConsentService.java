@@ -34,7 +34,8 @@ public final class ConsentService {
       List<String> recipients,
       String legalBasis,
       Instant expiresAt,
-      String sourceNetwork) {}
+      String sourceNetwork,
+      String controller) {}
 
   /** A receipt, and whether the ledger already applied the change. */
   public record Result(ConsentReceipt receipt, boolean recorded) {}
@@ -43,14 +44,88 @@ public final class ConsentService {
   private final ConsentLedgerView ledger;
   private final Duration confirmTimeout;
   private final Clock clock;
+  private final java.util.function.Function<String, Optional<String>> controllerOf;
   private final AvroCodec<ConsentCommand> codec = AvroCodec.of(ConsentCommand.class);
 
   public ConsentService(
       EventPublisher publisher, ConsentLedgerView ledger, Duration confirmTimeout, Clock clock) {
+    this(publisher, ledger, confirmTimeout, clock, network -> Optional.empty());
+  }
+
+  /**
+   * @param controllerOf the organisation that controls a network now (empty when none is recorded):
+   *     consent given through a network is recorded as given to its controller
+   */
+  public ConsentService(
+      EventPublisher publisher,
+      ConsentLedgerView ledger,
+      Duration confirmTimeout,
+      Clock clock,
+      java.util.function.Function<String, Optional<String>> controllerOf) {
     this.publisher = publisher;
     this.ledger = ledger;
     this.confirmTimeout = confirmTimeout;
     this.clock = clock;
+    this.controllerOf = controllerOf;
+  }
+
+  /**
+   * The controller a consent is given to: the one the caller names, which must be the source
+   * network's current controller when the network has one, else the network's current controller.
+   */
+  private String controller(String named, String sourceNetwork, List<FieldProblem> errors) {
+    Optional<String> current =
+        sourceNetwork == null ? Optional.empty() : controllerOf.apply(sourceNetwork);
+    if (named == null || named.isBlank()) {
+      return current.orElse(null);
+    }
+    if (current.isPresent() && !current.get().equals(named)) {
+      errors.add(
+          new FieldProblem(
+              "$.controller",
+              "network "
+                  + sourceNetwork
+                  + " is controlled by '"
+                  + current.get()
+                  + "': consent through it can be given only to its current controller"));
+    }
+    return named;
+  }
+
+  /**
+   * Re-confirms the member's granted purposes ({@code purposes} null or empty = every granted one)
+   * for the current controller of {@code network}, after it changed hands. Appended, not awaited:
+   * the member's later events are decided after it (docs/decision-contract.md).
+   *
+   * @return the command ids, one per purpose (or one for all)
+   */
+  public List<String> reconfirm(String memberId, List<String> purposes, String network, String by) {
+    String controller =
+        controllerOf
+            .apply(network)
+            .orElseThrow(
+                () ->
+                    new InvalidRequestException(
+                        "Nothing to re-confirm",
+                        List.of(
+                            new FieldProblem(
+                                "networkId",
+                                "network " + network + " has no controller recorded"))));
+    List<String> ids = new ArrayList<>();
+    List<String> targets =
+        purposes == null || purposes.isEmpty()
+            ? java.util.Collections.singletonList(null)
+            : purposes;
+    for (String purpose : targets) {
+      ConsentCommand command =
+          base(memberId, ConsentAction.RECONFIRM, purpose, false, network)
+              .setController(controller)
+              .build();
+      publisher.publish(
+          TopicCatalogue.CONSENT_COMMANDS.name(), command.getMemberId(), codec.encode(command));
+      ids.add(command.getCommandId());
+    }
+    return ids;
   }
 
   public Result grant(String memberId, String purpose, Grant grant, boolean gpc, String by) {
@@ -72,6 +147,7 @@ public final class ConsentService {
     if (grant.expiresAt() != null && !grant.expiresAt().isAfter(clock.instant())) {
       errors.add(new FieldProblem("$.expiresAt", "must be in the future"));
     }
+    String controller = controller(grant.controller(), grant.sourceNetwork(), errors);
     if (!errors.isEmpty()) {
       throw new InvalidRequestException("The consent grant is invalid", errors);
     }
@@ -82,6 +158,7 @@ public final class ConsentService {
             .setRecipients(orEmpty(grant.recipients()))
             .setLegalBasis(basis)
             .setExpiresAt(grant.expiresAt())
+            .setController(controller)
             .build();
     return send(command, by);
   }
@@ -119,6 +196,8 @@ public final class ConsentService {
         base(memberId, ConsentAction.TCF_IMPORT, null, gpc, sourceNetwork)
             .setTcfString(tcString.trim())
             .setSource("tcf")
+            .setController(
+                sourceNetwork == null ? null : controllerOf.apply(sourceNetwork).orElse(null))
             .build();
     return send(command, by);
   }
@@ -216,6 +295,7 @@ public final class ConsentService {
     String consentStatus =
         switch (c.getAction()) {
           case GRANT, TCF_IMPORT -> "dpv:ConsentGiven";
+          case RECONFIRM -> "dpv:RenewedConsentGiven";
           case WITHDRAW -> "dpv:ConsentWithdrawn";
           case ERASE -> "dpv:ConsentWithdrawn";
           default -> "dpv:ConsentStatus";
@@ -237,7 +317,8 @@ public final class ConsentService {
         c.getSource(),
         c.getSourceNetwork(),
         by,
-        ordering);
+        ordering,
+        c.getController());
   }
 
   static ConsentReceipt.Processing processing(String purpose, PurposeGrant grant) {

@@ -23,6 +23,19 @@ class NetworkConfiguration {
         .start();
   }
 
+  /**
+   * @param maxRecords the most audit records one flow report reads ({@code
+   *     lattice.flows.max-records}, default 2,000,000)
+   */
+  @Bean
+  NetworkFlows networkFlows(
+      KafkaBroker broker,
+      ProvisioningReport topicProvisioning,
+      @org.springframework.beans.factory.annotation.Value("${lattice.flows.max-records:2000000}")
+          long maxRecords) {
+    return new NetworkFlows(broker.clientProperties(), maxRecords);
+  }
+
   @Bean
   NetworkService networkService(
       CompactedTopicView<NetworkDocument> networkView,

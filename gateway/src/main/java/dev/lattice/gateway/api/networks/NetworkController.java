@@ -29,27 +29,98 @@ import tools.jackson.databind.JsonNode;
 public class NetworkController {
 
   private final NetworkService networks;
+  private final NetworkFlows flows;
 
-  public NetworkController(NetworkService networks) {
+  public NetworkController(NetworkService networks, NetworkFlows flows) {
     this.networks = networks;
+    this.flows = flows;
   }
 
-  /** A new network. */
-  public record CreateNetwork(String id, String name, JsonNode rules) {}
+  @GetMapping("/{networkId}/flows")
+  @Operation(
+      summary = "What left the network, from the audit (its NETWORK_ADMIN, ADMIN, COMPLIANCE)",
+      description =
+          "For the window [from, to) (RFC 3339; default the last 24 hours, at most 31 days): per"
+              + " destination (partner network or brand), purpose and data category, the allowed"
+              + " and denied decisions and the deny reasons. Counts only.")
+  public NetworkFlows.Report flows(
+      @PathVariable String networkId,
+      @org.springframework.web.bind.annotation.RequestParam(required = false) String from,
+      @org.springframework.web.bind.annotation.RequestParam(required = false) String to) {
+    networks.get(networkId);
+    List<dev.lattice.gateway.problem.FieldProblem> errors = new java.util.ArrayList<>();
+    Instant end = instant(to, "to", Instant.now(), errors);
+    Instant start = instant(from, "from", end.minus(java.time.Duration.ofDays(1)), errors);
+    if (errors.isEmpty() && !start.isBefore(end)) {
+      errors.add(new dev.lattice.gateway.problem.FieldProblem("from", "must be before 'to'"));
+    }
+    if (errors.isEmpty()
+        && java.time.Duration.between(start, end).compareTo(NetworkFlows.MAX_WINDOW) > 0) {
+      errors.add(
+          new dev.lattice.gateway.problem.FieldProblem(
+              "from", "the window may cover at most 31 days"));
+    }
+    if (!errors.isEmpty()) {
+      throw new dev.lattice.gateway.problem.InvalidRequestException(
+          "The flow report window is invalid", errors);
+    }
+    return flows.report(networkId, start, end);
+  }
+
+  private static Instant instant(
+      String value,
+      String name,
+      Instant fallback,
+      List<dev.lattice.gateway.problem.FieldProblem> errors) {
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      errors.add(
+          new dev.lattice.gateway.problem.FieldProblem(
+              name, "must be an RFC 3339 instant such as 2026-11-23T10:00:00Z"));
+      return fallback;
+    }
+  }
+
+  /**
+   * A new network. {@code controller}: who controls it ({@code {organisation, brand,
+   * privacy_contact}}; {@code brand} for a brand-built network).
+   */
+  public record CreateNetwork(String id, String name, JsonNode rules, JsonNode controller) {}
+
+  /**
+   * A transfer to a new controller ({@code to}: organisation, brand, privacy_contact); it waits for
+   * the network admin's confirmation for {@code expiresIn} (ISO-8601, default P3D, at most P30D).
+   */
+  public record StartTransfer(JsonNode to, java.time.Duration expiresIn) {}
 
   /** New rules (and optionally a new name) for a network. */
   public record UpdateNetwork(String name, JsonNode rules) {}
 
-  /** A network as stored. */
+  /**
+   * A network as stored, with its controller and pending transfer (also in {@code rules}; null when
+   * none).
+   */
   public record NetworkView(
-      String id, String name, long version, JsonNode rules, Instant updatedAt, String updatedBy) {}
+      String id,
+      String name,
+      long version,
+      JsonNode rules,
+      Instant updatedAt,
+      String updatedBy,
+      JsonNode controller,
+      JsonNode transferPending) {}
 
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
   @Operation(summary = "Create a network (ADMIN); provisions its output topic")
   public NetworkView create(
       @RequestBody CreateNetwork body, @AuthenticationPrincipal LatticePrincipal caller) {
-    return view(networks.create(body.id(), body.name(), body.rules(), caller.name()));
+    return view(
+        networks.create(body.id(), body.name(), body.rules(), body.controller(), caller.name()));
   }
 
   @GetMapping
@@ -104,13 +175,58 @@ public class NetworkController {
     return view(networks.removeAgreement(networkId, partner, caller.name()));
   }
 
+  @PostMapping("/{networkId}/transfer")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  @Operation(
+      summary = "Start a transfer of the network to a new controller (ADMIN)",
+      description =
+          "Two steps: the network's own NETWORK_ADMIN confirms it with POST"
+              + " …/transfer/{transferId}/confirm before it expires. 400 lists every invalid field;"
+              + " 409 when another transfer is pending.")
+  public NetworkView startTransfer(
+      @PathVariable String networkId,
+      @RequestBody StartTransfer body,
+      @AuthenticationPrincipal LatticePrincipal caller) {
+    if (body == null) {
+      throw new dev.lattice.gateway.problem.InvalidRequestException(
+          "A transfer names the new controller",
+          List.of(new dev.lattice.gateway.problem.FieldProblem("$.to", "is required")));
+    }
+    return view(networks.startTransfer(networkId, body.to(), body.expiresIn(), caller.name()));
+  }
+
+  @PostMapping("/{networkId}/transfer/{transferId}/confirm")
+  @Operation(
+      summary = "Confirm a pending transfer (the network's own NETWORK_ADMIN)",
+      description =
+          "The new controller takes over now. Consent members gave to the previous controller no"
+              + " longer covers flows to the new controller or its brands until they re-confirm it"
+              + " (consent.controller_changed); each member gets one notice on lattice.notices."
+              + " 404 unknown transfer, 410 expired.")
+  public NetworkView confirmTransfer(
+      @PathVariable String networkId,
+      @PathVariable String transferId,
+      @AuthenticationPrincipal LatticePrincipal caller) {
+    return view(networks.confirmTransfer(networkId, transferId, caller.name()));
+  }
+
+  @DeleteMapping("/{networkId}/transfer")
+  @Operation(summary = "Cancel (ADMIN) or decline (its NETWORK_ADMIN) the pending transfer")
+  public NetworkView cancelTransfer(
+      @PathVariable String networkId, @AuthenticationPrincipal LatticePrincipal caller) {
+    return view(networks.cancelTransfer(networkId, caller.name()));
+  }
+
   private NetworkView view(NetworkDocument d) {
+    JsonNode rules = networks.rules(d);
     return new NetworkView(
         d.getNetworkId(),
         d.getName(),
         d.getVersion(),
-        networks.rules(d),
+        rules,
         d.getUpdatedAt(),
-        d.getUpdatedBy());
+        d.getUpdatedBy(),
+        rules.get("controller"),
+        rules.get("transfer_pending"));
   }
 }

@@ -79,11 +79,38 @@ public final class NetworkService {
   }
 
   public synchronized NetworkDocument create(String id, String name, JsonNode rules, String by) {
+    return create(id, name, rules, null, by);
+  }
+
+  /**
+   * Creates a network controlled by {@code controller} ({@code {organisation, brand,
+   * privacy_contact}}; null = no controller recorded).
+   */
+  public synchronized NetworkDocument create(
+      String id, String name, JsonNode rules, JsonNode controller, String by) {
     List<FieldProblem> errors = new ArrayList<>();
     if (id == null || !ID.matcher(id).matches()) {
       errors.add(new FieldProblem("$.id", "must be 1-100 of letters, digits, '_' and '-'"));
     }
+    if (rules != null && rules.isObject()) {
+      for (String managed : MANAGED) {
+        if (rules.has(managed)) {
+          errors.add(
+              new FieldProblem(
+                  "$.rules." + managed,
+                  "is managed by Lattice: name the controller in $.controller; it changes only"
+                      + " through POST /api/v1/networks/{id}/transfer"));
+        }
+      }
+    }
+    ObjectNode controlledBy =
+        controller == null || controller.isNull()
+            ? null
+            : checkController(controller, "$.controller", null, errors);
     ObjectNode checked = checkRules(id, name, rules, errors);
+    if (checked != null && controlledBy != null) {
+      checked.set("controller", controlledBy);
+    }
     if (!errors.isEmpty()) {
       throw new InvalidRequestException("The network is invalid", errors);
     }
@@ -98,11 +125,202 @@ public final class NetworkService {
     NetworkDocument current = get(id);
     List<FieldProblem> errors = new ArrayList<>();
     String newName = name == null || name.isBlank() ? current.getName() : name;
-    ObjectNode checked = checkRules(id, newName, rules, errors);
+    ObjectNode now = rules(current);
+    ObjectNode incoming =
+        rules != null && rules.isObject() ? ((ObjectNode) rules).deepCopy() : null;
+    if (incoming != null) {
+      for (String managed : MANAGED) {
+        if (incoming.has(managed) && !incoming.get(managed).equals(now.get(managed))) {
+          errors.add(
+              new FieldProblem(
+                  "$.rules." + managed,
+                  "is managed by Lattice and changes only through POST"
+                      + " /api/v1/networks/{id}/transfer; leave it out or unchanged"));
+        }
+        incoming.remove(managed);
+        if (now.has(managed)) {
+          incoming.set(managed, now.get(managed));
+        }
+      }
+    }
+    ObjectNode checked = checkRules(id, newName, incoming == null ? rules : incoming, errors);
     if (!errors.isEmpty()) {
       throw new InvalidRequestException("The network rules are invalid", errors);
     }
     return publish(id, newName, checked, current.getVersion() + 1, by);
+  }
+
+  /** Parts of the rules only Lattice writes: the controller and a pending transfer. */
+  static final List<String> MANAGED = List.of("controller", "transfer_pending");
+
+  static final Pattern CONTACT = Pattern.compile("^(https://\\S+|[^@\\s]+@[^@\\s]+\\.[^@\\s]+)$");
+
+  static final Pattern ORGANISATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
+
+  /**
+   * Checks a controller ({@code organisation}, optional {@code brand}, {@code privacy_contact} or
+   * {@code privacyContact}) and returns it in the stored shape; problems are added with paths under
+   * {@code at}. A brand must be registered and not be named by another organisation's network.
+   */
+  ObjectNode checkController(JsonNode c, String at, String self, List<FieldProblem> errors) {
+    if (c == null || !c.isObject()) {
+      errors.add(new FieldProblem(at, "must be an object {organisation, brand, privacy_contact}"));
+      return null;
+    }
+    ObjectNode out = json.createObjectNode();
+    String organisation = c.path("organisation").asString("");
+    if (!ORGANISATION.matcher(organisation).matches()) {
+      errors.add(
+          new FieldProblem(
+              at + ".organisation",
+              "is required: the organisation id (1-100 of letters, digits, '_', '.' and '-')"));
+    }
+    out.put("organisation", organisation);
+    JsonNode brand = c.get("brand");
+    if (brand != null && !brand.isNull()) {
+      String b = brand.asString("");
+      if (!brandExists.test(b)) {
+        errors.add(new FieldProblem(at + ".brand", "brand '" + b + "' is not registered"));
+      } else {
+        for (NetworkDocument other : view.snapshot().values()) {
+          if (other.getNetworkId().equals(self)) {
+            continue;
+          }
+          JsonNode oc = rules(other).path("controller");
+          if (b.equals(oc.path("brand").asString(""))
+              && !organisation.equals(oc.path("organisation").asString(""))) {
+            errors.add(
+                new FieldProblem(
+                    at + ".brand",
+                    "brand '"
+                        + b
+                        + "' belongs to organisation '"
+                        + oc.path("organisation").asString("")
+                        + "' (network "
+                        + other.getNetworkId()
+                        + ")"));
+            break;
+          }
+        }
+      }
+      out.put("brand", b);
+    }
+    JsonNode contact =
+        c.has("privacy_contact") ? c.get("privacy_contact") : c.get("privacyContact");
+    String contactText = contact == null || contact.isNull() ? "" : contact.asString("");
+    if (contactText.length() > 320 || !CONTACT.matcher(contactText).matches()) {
+      errors.add(
+          new FieldProblem(
+              at + ".privacy_contact",
+              "is required: an e-mail address or an https URL where members reach the"
+                  + " controller's privacy team"));
+    }
+    out.put("privacy_contact", contactText);
+    for (String field : c.propertyNames()) {
+      if (!List.of("organisation", "brand", "privacy_contact", "privacyContact").contains(field)) {
+        errors.add(new FieldProblem(at + "." + field, "is not a controller field"));
+      }
+    }
+    return out;
+  }
+
+  /** The longest a transfer may wait for the network admin's confirmation. */
+  public static final Duration MAX_TRANSFER_WAIT = Duration.ofDays(30);
+
+  /**
+   * Starts a transfer of {@code id} to a new controller ({@code to}: organisation, brand, privacy
+   * contact): it waits for the network admin's confirmation until {@code wait} has passed.
+   */
+  public synchronized NetworkDocument startTransfer(
+      String id, JsonNode to, Duration wait, String by) {
+    NetworkDocument current = get(id);
+    List<FieldProblem> errors = new ArrayList<>();
+    ObjectNode target = checkController(to, "$.to", id, errors);
+    if (wait != null
+        && (wait.isNegative() || wait.isZero() || wait.compareTo(MAX_TRANSFER_WAIT) > 0)) {
+      errors.add(new FieldProblem("$.expiresIn", "must be a positive duration of at most P30D"));
+    }
+    ObjectNode rules = rules(current);
+    String currentOrganisation = rules.path("controller").path("organisation").asString("");
+    if (target != null && target.path("organisation").asString("").equals(currentOrganisation)) {
+      errors.add(
+          new FieldProblem(
+              "$.to.organisation", "already controls network " + id + ": nothing to transfer"));
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidRequestException("The transfer is invalid", errors);
+    }
+    if (rules.has("transfer_pending")
+        && java.time.Instant.parse(rules.path("transfer_pending").path("expires_at").asString())
+            .isAfter(clock.instant())) {
+      throw new ConflictException(
+          "Network "
+              + id
+              + " already has a pending transfer ("
+              + rules.path("transfer_pending").path("id").asString()
+              + "); cancel it with DELETE /api/v1/networks/"
+              + id
+              + "/transfer first");
+    }
+    java.time.Instant now = clock.instant();
+    ObjectNode pending = json.createObjectNode();
+    pending.put("id", "trf-" + java.util.UUID.randomUUID());
+    pending.set("to", target);
+    pending.put("requested_by", by);
+    pending.put("requested_at", now.toString());
+    pending.put("expires_at", now.plus(wait == null ? Duration.ofDays(3) : wait).toString());
+    rules.set("transfer_pending", pending);
+    return publish(id, current.getName(), rules, current.getVersion() + 1, by);
+  }
+
+  /**
+   * The network admin confirms a pending transfer: the new controller takes over now ({@code
+   * controller.since}), naming the previous one, and the change is published on the networks topic.
+   * The topology then stops flows to the new controller that rest on consent given to the previous
+   * one, and notifies every member.
+   *
+   * @throws ResourceNotFoundException when no transfer with that id is pending
+   * @throws TransferExpiredException when it expired
+   */
+  public synchronized NetworkDocument confirmTransfer(String id, String transferId, String by) {
+    NetworkDocument current = get(id);
+    ObjectNode rules = rules(current);
+    JsonNode pending = rules.get("transfer_pending");
+    if (pending == null || !transferId.equals(pending.path("id").asString(""))) {
+      throw new ResourceNotFoundException("pending transfer of network " + id, transferId);
+    }
+    java.time.Instant now = clock.instant();
+    java.time.Instant expires = java.time.Instant.parse(pending.path("expires_at").asString());
+    if (!expires.isAfter(now)) {
+      throw new TransferExpiredException(id, transferId, expires);
+    }
+    ObjectNode controller = ((ObjectNode) pending.get("to")).deepCopy();
+    String previous = rules.path("controller").path("organisation").asString("");
+    // A network without a recorded controller was its own: consent given then was given to it.
+    controller.put("previous", previous.isEmpty() ? id : previous);
+    controller.put("since", now.toString());
+    controller.put("transfer_id", transferId);
+    rules.remove("transfer_pending");
+    rules.set("controller", controller);
+    return publish(id, current.getName(), rules, current.getVersion() + 1, by);
+  }
+
+  /** Cancels (or, for the network admin, declines) the pending transfer. */
+  public synchronized NetworkDocument cancelTransfer(String id, String by) {
+    NetworkDocument current = get(id);
+    ObjectNode rules = rules(current);
+    if (!rules.has("transfer_pending")) {
+      throw new ResourceNotFoundException("pending transfer of network", id);
+    }
+    rules.remove("transfer_pending");
+    return publish(id, current.getName(), rules, current.getVersion() + 1, by);
+  }
+
+  /** The organisation that controls the network now, if one is recorded. */
+  public Optional<String> controllerOf(String id) {
+    return find(id)
+        .map(d -> rules(d).path("controller").path("organisation").asString(""))
+        .filter(s -> !s.isEmpty());
   }
 
   /** Adds or replaces the agreement with {@code agreement.network}. */

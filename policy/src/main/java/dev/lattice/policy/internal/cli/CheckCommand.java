@@ -6,7 +6,10 @@ import dev.lattice.policy.RegoException;
 import dev.lattice.policy.RegoModule;
 import dev.lattice.policy.bundle.Bundle;
 import dev.lattice.policy.bundle.BundleException;
+import dev.lattice.policy.internal.rego.ast.Ast.RegoModuleAst;
+import dev.lattice.policy.internal.rego.compiler.Annotations;
 import dev.lattice.policy.internal.rego.compiler.StrictCheck;
+import dev.lattice.policy.internal.rego.compiler.TypeCheck;
 import dev.lattice.policy.internal.rego.parser.Parser;
 import dev.lattice.policy.internal.rego.value.Convert;
 import dev.lattice.policy.internal.rego.value.Json;
@@ -38,6 +41,16 @@ public final class CheckCommand implements PolicyCommand {
         + " file:line:col";
   }
 
+  private static int byLocation(RegoException a, RegoException b) {
+    var la = a.location().orElse(null);
+    var lb = b.location().orElse(null);
+    if (la == null || lb == null) return la == null ? (lb == null ? 0 : -1) : 1;
+    int c = la.file().compareTo(lb.file());
+    if (c != 0) return c;
+    c = Integer.compare(la.line(), lb.line());
+    return c != 0 ? c : Integer.compare(la.column(), lb.column());
+  }
+
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
     CliArgs a;
@@ -57,15 +70,32 @@ public final class CheckCommand implements PolicyCommand {
     List<RegoException> errors = new ArrayList<>();
     try {
       Bundle b = Bundles.loadAll(a.positional.stream().map(Path::of).toList());
+      boolean strict = a.flag("--strict", "-S");
       try {
         Rego.compile(b.modules(), b.data());
-        if (a.flag("--strict", "-S")) {
-          for (RegoModule m : b.modules())
-            errors.addAll(StrictCheck.check(Parser.parseModule(m.path(), m.source())));
-        }
       } catch (RegoException e) {
         errors.addAll(e.errors());
       }
+      // the type checker and the strict checks run on every module that parses, so that one
+      // run reports everything
+      List<RegoModuleAst> parsed = new ArrayList<>();
+      for (RegoModule m : b.modules()) {
+        try {
+          RegoModuleAst ast = Parser.parseModule(m.path(), m.source());
+          parsed.add(ast);
+          Annotations.of(m.path(), m.source(), ast);
+        } catch (RegoException parseError) {
+          errors.addAll(parseError.errors()); // METADATA errors (parse errors are deduplicated)
+        }
+      }
+      errors.addAll(TypeCheck.check(parsed, b.data(), strict));
+      if (strict) for (RegoModuleAst m : parsed) errors.addAll(StrictCheck.check(m));
+      List<RegoException> unique = new ArrayList<>();
+      Set<String> seen = new java.util.HashSet<>();
+      for (RegoException e : errors) if (seen.add(e.getMessage())) unique.add(e);
+      errors.clear();
+      errors.addAll(unique);
+      errors.sort(CheckCommand::byLocation);
     } catch (BundleException e) {
       if (format.equals("json")) {
         out.println(

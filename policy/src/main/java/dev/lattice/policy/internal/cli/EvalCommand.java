@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,14 +42,29 @@ public final class EvalCommand implements PolicyCommand {
 
   @Override
   public String summary() {
-    return "eval -b <bundle> [-i input.json] [--explain] <query>: print the result as JSON like opa eval";
+    return "eval -b <bundle> [-i input.json] [--explain[=full|notes]] <query>: print the result as"
+        + " JSON like opa eval";
   }
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
     CliArgs a;
+    String explain;
     try {
-      a = CliArgs.parse(args, Set.of("-b", "--bundle", "-i", "--input"), Set.of("--explain"));
+      // a bare --explain means --explain=full
+      List<String> normalized = new ArrayList<>();
+      for (String arg : args) normalized.add(arg.equals("--explain") ? "--explain=full" : arg);
+      a =
+          CliArgs.parse(
+              normalized, Set.of("-b", "--bundle", "-i", "--input", "--explain"), Set.of());
+      explain = a.one("--explain");
+      if (explain != null && !Set.of("full", "notes").contains(explain))
+        throw new CliArgs.UsageException(
+            "--explain must be full or notes, not "
+                + explain
+                + (explain.equals("fails")
+                    ? " (not supported: the engine does not record failed expressions)"
+                    : ""));
       if (a.positional.size() != 1)
         throw new CliArgs.UsageException("give exactly one query, e.g. data.lattice.decision");
       if (a.all("-b", "--bundle").isEmpty())
@@ -68,9 +82,8 @@ public final class EvalCommand implements PolicyCommand {
         input = JSON.readValue(Files.readAllBytes(Path.of(inputFile)), Object.class);
       Bundle bundle = Bundles.loadAll(a.all("-b", "--bundle").stream().map(Path::of).toList());
       CompiledPolicy policy = Rego.compile(bundle.modules(), bundle.data());
-      boolean explain = a.flag("--explain");
       QueryResult r =
-          policy.prepare(query).evaluate(input, EvalOptions.defaults().withTrace(explain));
+          policy.prepare(query).evaluate(input, EvalOptions.defaults().withTrace(explain != null));
       out.println(JSON.writeValueAsString(render(query, r, explain)));
       return 0;
     } catch (BundleException | RegoException e) {
@@ -85,7 +98,12 @@ public final class EvalCommand implements PolicyCommand {
     }
   }
 
-  static Map<String, Object> render(String query, QueryResult r, boolean explain) {
+  /**
+   * The result in opa eval's shape; {@code explain}: null (none), {@code full} (every trace event
+   * in order: rules that fired, {@code trace()} notes and {@code print} output) or {@code notes}
+   * ({@code trace()} notes only).
+   */
+  static Map<String, Object> render(String query, QueryResult r, String explain) {
     Map<String, Object> doc = new LinkedHashMap<>();
     if (r.defined()) {
       boolean bareTerm = isBareTerm(query);
@@ -102,13 +120,18 @@ public final class EvalCommand implements PolicyCommand {
       }
       doc.put("result", results);
     }
-    if (explain) {
-      Set<String> fired = new LinkedHashSet<>();
+    if ("full".equals(explain) || "notes".equals(explain)) {
+      List<Object> events = new ArrayList<>();
       for (TraceEvent e : r.trace()) {
-        if ("fire".equals(e.kind()))
-          fired.add(e.rule() + (e.location() == null ? "" : " (" + e.location() + ")"));
+        if (explain.equals("notes") && !"note".equals(e.kind())) continue;
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("op", e.kind());
+        if (e.rule() != null) ev.put("rule", e.rule());
+        if (e.location() != null) ev.put("location", e.location().toString());
+        if (e.message() != null) ev.put("message", e.message());
+        events.add(ev);
       }
-      doc.put("explanation", List.copyOf(fired));
+      doc.put("explanation", events);
     }
     return doc;
   }

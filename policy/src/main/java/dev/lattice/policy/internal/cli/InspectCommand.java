@@ -7,6 +7,9 @@ import dev.lattice.policy.RegoException;
 import dev.lattice.policy.RuleInfo;
 import dev.lattice.policy.bundle.Bundle;
 import dev.lattice.policy.bundle.BundleException;
+import dev.lattice.policy.internal.rego.ast.Ast.RegoModuleAst;
+import dev.lattice.policy.internal.rego.compiler.Annotations;
+import dev.lattice.policy.internal.rego.parser.Parser;
 import dev.lattice.policy.internal.rego.value.Convert;
 import dev.lattice.policy.internal.rego.value.Json;
 import java.io.PrintStream;
@@ -86,6 +89,26 @@ public final class InspectCommand implements PolicyCommand {
           if ((int) info.get("tests") > 0) out.println("    (" + info.get("tests") + " tests)");
         });
     out.println("data:      " + report.get("data"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> annotations = (List<Map<String, Object>>) report.get("annotations");
+    if (!annotations.isEmpty()) {
+      out.println("annotations:");
+      for (Map<String, Object> an : annotations) {
+        StringBuilder line =
+            new StringBuilder("  " + an.get("path") + " (" + an.get("scope") + ")");
+        if (an.get("title") != null) line.append(" ").append(an.get("title"));
+        if (an.get("description") != null)
+          line.append(an.get("title") != null ? ": " : " ").append(an.get("description"));
+        if (Boolean.TRUE.equals(an.get("entrypoint"))) line.append(" [entrypoint]");
+        out.println(line);
+      }
+    }
+    @SuppressWarnings("unchecked")
+    List<String> entrypoints = (List<String>) report.get("entrypoints");
+    if (!entrypoints.isEmpty()) {
+      out.println("entrypoints:");
+      for (String e : entrypoints) out.println("  " + e);
+    }
     return 0;
   }
 
@@ -121,6 +144,23 @@ public final class InspectCommand implements PolicyCommand {
     report.put("modules", b.modules().stream().map(m -> m.path()).toList());
     report.put("packages", packages);
     report.put("data", new ArrayList<>(new TreeSet<>(b.data().keySet())));
+    List<Map<String, Object>> annotations = new ArrayList<>();
+    Set<String> entrypoints = new TreeSet<>();
+    for (var m : b.modules()) {
+      if (!m.source().contains("METADATA")) continue;
+      RegoModuleAst ast = Parser.parseModule(m.path(), m.source());
+      for (Annotations.Annotation a : Annotations.of(m.path(), m.source(), ast)) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("path", String.join(".", a.path()));
+        entry.put("location", a.loc().toString());
+        entry.putAll(a.fields());
+        annotations.add(entry);
+        if (a.entrypoint()) entrypoints.add(String.join(".", a.path()));
+      }
+    }
+    annotations.sort(java.util.Comparator.comparing(x -> (String) x.get("path")));
+    report.put("annotations", annotations);
+    report.put("entrypoints", new ArrayList<>(entrypoints));
     return report;
   }
 }

@@ -234,6 +234,7 @@ public final class Enforcer {
             .setDecidedAt(now)
             .setEvalNanos(d.evalNanos())
             .setCorrelationId(event.header().getCorrelationId())
+            .setCategories(event.categories())
             .build();
     byte[] bytes = DECISIONS.encode(record);
     String ref = record.getMemberId();

@@ -10,6 +10,7 @@ import dev.lattice.schemas.avro.PurchaseEvent;
 import dev.lattice.schemas.avro.PurchasePersonal;
 import dev.lattice.schemas.avro.SealedPersonal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
 
@@ -60,6 +61,30 @@ public record IngestEvent(
           throw new IllegalArgumentException(
               "not an ingest event: " + event.getSchema().getFullName());
     };
+  }
+
+  private static final Map<Class<?>, List<String>> CATEGORIES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The data categories of the flow, for the audit: the categories the schema gives the personal
+   * record's fields (sorted), or for an offer its category.
+   */
+  public List<String> categories() {
+    if (event instanceof OfferEvent o) {
+      return o.getCategory() == null ? List.of() : List.of(o.getCategory());
+    }
+    return CATEGORIES.computeIfAbsent(
+        personalType,
+        t ->
+            List.copyOf(
+                new java.util.TreeSet<>(
+                    dev.lattice.schemas.DataCategories.personalFields(
+                            org.apache.avro.specific.SpecificData.get().getSchema(t))
+                        .values()
+                        .stream()
+                        .filter(java.util.Objects::nonNull)
+                        .toList())));
   }
 
   public String eventId() {

@@ -388,6 +388,7 @@ public final class InsightsProcessor implements Processor<String, InsightTick, b
             .setDecidedAt(now)
             .setEvalNanos(d.evalNanos())
             .setCorrelationId(null)
+            .setCategories(cell.category() == null ? List.of() : List.of(cell.category()))
             .build();
     emit(new Outbound(topics.audit(), Outbound.key(eventId), DECISIONS.encode(audit)));
   }

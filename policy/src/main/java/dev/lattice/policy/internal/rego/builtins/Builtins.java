@@ -26,6 +26,8 @@ public final class Builtins {
     Encoding.register();
     Time.register();
     Yaml.register();
+    Metadata.register();
+    X509Csr.register();
   }
 
   private Builtins() {}

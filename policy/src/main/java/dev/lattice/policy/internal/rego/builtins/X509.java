@@ -346,7 +346,7 @@ final class X509 {
     return bits;
   }
 
-  private static long signatureAlgorithm(String jca) {
+  static long signatureAlgorithm(String jca) {
     return switch (jca.toUpperCase(java.util.Locale.ROOT)) {
       case "MD5WITHRSA" -> 2;
       case "SHA1WITHRSA" -> 3;
@@ -363,7 +363,7 @@ final class X509 {
     };
   }
 
-  private static long publicKeyAlgorithm(PublicKey k) {
+  static long publicKeyAlgorithm(PublicKey k) {
     return switch (k.getAlgorithm()) {
       case "RSA" -> 1;
       case "DSA" -> 2;
@@ -373,7 +373,7 @@ final class X509 {
     };
   }
 
-  private static Object goPublicKey(PublicKey k) {
+  static Object goPublicKey(PublicKey k) {
     if (k instanceof RSAPublicKey r) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("N", r.getModulus());
@@ -406,7 +406,7 @@ final class X509 {
   }
 
   /** Go's {@code pkix.Name}. */
-  private static Map<String, Object> name(X500Principal p) {
+  static Map<String, Object> name(X500Principal p) {
     Map<String, List<Object>> attrs = new LinkedHashMap<>();
     List<Object> names = new ArrayList<>();
     String rfc =
@@ -583,7 +583,7 @@ final class X509 {
     return b64(k.getEncoded());
   }
 
-  private static String b64(byte[] b) {
+  static String b64(byte[] b) {
     return Base64.getEncoder().encodeToString(b);
   }
 

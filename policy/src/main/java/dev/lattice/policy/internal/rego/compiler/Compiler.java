@@ -60,6 +60,13 @@ public final class Compiler {
       }
     }
     failOn(errors);
+    try {
+      // rego.metadata.rule() / chain() become the annotations they stand for
+      modules = Annotations.rewriteMetadataCalls(modules, sources);
+    } catch (RegoException e) {
+      errors.add(e);
+    }
+    failOn(errors);
     for (RegoModuleAst m : modules) {
       try {
         c.declare(m);

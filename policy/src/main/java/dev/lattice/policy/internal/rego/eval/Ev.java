@@ -1192,7 +1192,47 @@ final class Ev implements BuiltinContext {
     }
   }
 
+  /** A user function call with scalar arguments: the key of {@link #calls}. */
+  private record CallKey(int node, List<Value> args) {}
+
+  /**
+   * Results of user function calls in this scope, by function and arguments: within one scope the
+   * input, data and function overrides are fixed, so a function's value depends on its arguments
+   * alone. Only calls whose arguments are strings, booleans, null, integers or arrays of those are
+   * kept (their equality is exact and cheap); off with trace or coverage, which record every call.
+   */
+  private Map<CallKey, Object> calls;
+
+  private static boolean scalar(Value v) {
+    return v instanceof Value.Str
+        || v instanceof Value.Bool
+        || v instanceof Value.Null
+        || v instanceof Value.Num num && num.isSmall();
+  }
+
+  private static boolean memoisableArgs(Value[] args) {
+    for (Value a : args) {
+      if (scalar(a)) continue;
+      if (!(a instanceof Value.Arr arr)) return false;
+      for (int i = 0; i < arr.size(); i++) if (!scalar(arr.get(i))) return false;
+    }
+    return true;
+  }
+
   Value callFunction(Node n, Value[] args, Location loc) {
+    if (trace != null || budget.covered != null || !memoisableArgs(args)) {
+      return evaluateFunction(n, args, loc);
+    }
+    CallKey key = new CallKey(n.id, List.of(args));
+    if (calls == null) calls = new HashMap<>();
+    Object known = calls.get(key);
+    if (known != null) return known == UNDEF ? null : (Value) known;
+    Value v = evaluateFunction(n, args, loc);
+    calls.put(key, v == null ? UNDEF : v);
+    return v;
+  }
+
+  private Value evaluateFunction(Node n, Value[] args, Location loc) {
     enter();
     try {
       Value[] result = {null};

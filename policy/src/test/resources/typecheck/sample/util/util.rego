@@ -1,0 +1,5 @@
+package sample.util
+
+import rego.v1
+
+size := 3
