@@ -324,6 +324,14 @@ public final class ChaosRun {
           next = System.nanoTime();
         }
       }
+      // A short or slow run sends the bad inputs it has not sent yet at the end.
+      while (log.badInputs().size() < settings.badInputs()) {
+        int before = log.badInputs().size();
+        sendBadInput(producer);
+        if (log.badInputs().size() == before) {
+          break; // could not write it (reported)
+        }
+      }
     }
   }
 
