@@ -22,6 +22,7 @@ public final class LatticeCommand {
       List.of(
           new ServeCommand(),
           new dev.lattice.gateway.cli.ClusterCommand(),
+          new dev.lattice.gateway.cli.ChaosCommand(),
           new PolicyCommand(),
           new TopicsCommand(),
           new dev.lattice.gateway.bench.BenchCommand(),

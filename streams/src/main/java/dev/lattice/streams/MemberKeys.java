@@ -26,6 +26,26 @@ public final class MemberKeys {
     }
   }
 
+  /**
+   * The id of a member key: {@code mk-} + base64url(SHA-256 of a label and the keyset)[0..22].
+   * Derived from the key, so whoever publishes the key again (the topology keeping a member's first
+   * key) publishes the same id. Reveals nothing usable about the key (a 256-bit random secret).
+   */
+  public static String keyId(MemberKey key) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update("lattice.member-key-id.v1:".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] digest = sha.digest(key.toBytes());
+      return "mk-"
+          + java.util.Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(digest)
+              .substring(0, 22);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable in this JVM", e);
+    }
+  }
+
   static void ensureRegistered() {
     if (!registered) {
       synchronized (MemberKeys.class) {

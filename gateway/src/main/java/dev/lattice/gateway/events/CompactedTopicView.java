@@ -38,6 +38,8 @@ public final class CompactedTopicView<V> implements AutoCloseable {
   private final Map<String, V> values = new ConcurrentHashMap<>();
   private final List<BiConsumer<String, V>> listeners = new CopyOnWriteArrayList<>();
   private final TopicTail tail;
+  // (current, incoming) -> the value to keep; the latest record wins unless set otherwise.
+  private volatile java.util.function.BinaryOperator<V> merge = (current, incoming) -> incoming;
 
   /** A read-only view of an Avro-valued compacted topic. */
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -72,11 +74,20 @@ public final class CompactedTopicView<V> implements AutoCloseable {
                 values.remove(record.key());
                 listeners.forEach(l -> l.accept(record.key(), null));
               } else {
-                V value = codec.decode(record.value());
-                values.put(record.key(), value);
+                V value = values.merge(record.key(), codec.decode(record.value()), merge);
                 listeners.forEach(l -> l.accept(record.key(), value));
               }
             });
+  }
+
+  /**
+   * How a record is applied to a key the view already has a value for: {@code merge(current,
+   * incoming)} is kept (by default the incoming value, as compaction would). Call before {@link
+   * #start}; a tombstone always removes the key.
+   */
+  public CompactedTopicView<V> keeping(java.util.function.BinaryOperator<V> merge) {
+    this.merge = Objects.requireNonNull(merge, "merge");
+    return this;
   }
 
   public CompactedTopicView<V> start() {

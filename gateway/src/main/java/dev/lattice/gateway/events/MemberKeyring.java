@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +23,12 @@ import org.slf4j.LoggerFactory;
  * under the installation's {@link MasterKey} (member id as associated data): the topic never holds
  * a key in clear.
  *
- * <p>Thread-safe. Keys are created on first use, one at a time per member within this instance
- * (several gateway instances creating the first key of the same member at the same moment is not
- * coordinated: the later key wins and the earlier event becomes unreadable).
+ * <p>Thread-safe. Keys are created on first use, one at a time per member within this instance. A
+ * member has one key, the first in the member's partition of the topic: the topology (the member's
+ * task, the single writer of that choice) ignores a later different key and publishes the first
+ * again, and this view applies the same rule. Two instances creating the first key of the same
+ * member at the same moment therefore agree: each publishes its candidate, catches up with the
+ * topic and seals with whichever came first.
  */
 public final class MemberKeyring implements AutoCloseable {
 
@@ -59,6 +61,7 @@ public final class MemberKeyring implements AutoCloseable {
     this.view =
         new CompactedTopicView<>(
                 TopicCatalogue.MEMBER_KEYS.name(), MemberKeyRecord.class, clientProperties)
+            .keeping(MemberKeyring::firstKey)
             .start();
     this.publisher = publisher;
     this.clock = clock;
@@ -125,7 +128,7 @@ public final class MemberKeyring implements AutoCloseable {
         return existing.get();
       }
       MemberKey key = MemberKeys.generate();
-      String keyId = "mk-" + UUID.randomUUID();
+      String keyId = MemberKeys.keyId(key);
       MemberKeyRecord record =
           MemberKeyRecord.newBuilder()
               .setMemberId(memberId)
@@ -135,6 +138,19 @@ public final class MemberKeyring implements AutoCloseable {
               .setErasedAt(null)
               .build();
       publisher.publish(TopicCatalogue.MEMBER_KEYS.name(), memberId, codec.encode(record));
+      // Another instance may have published a key for the member at the same moment: the first in
+      // the partition is the member's key (the view keeps it), so catch up and take that one.
+      if (view.awaitCaughtUp(java.time.Duration.ofSeconds(10))) {
+        Optional<Keyed> winner = find(memberId);
+        if (winner.isPresent()) {
+          if (!winner.get().keyId().equals(keyId)) {
+            LOGGER.info(
+                "Another instance created the member's key first memberKeyId={}",
+                winner.get().keyId());
+          }
+          return winner.get();
+        }
+      }
       Keyed keyed = new Keyed(keyId, key);
       created.put(memberId, keyed);
       LOGGER.info("Created a data key memberKeyId={}", keyId);
@@ -156,6 +172,16 @@ public final class MemberKeyring implements AutoCloseable {
       view.awaitCaughtUp(java.time.Duration.ofSeconds(10));
       return had;
     }
+  }
+
+  /**
+   * The member's first live key stays; a tombstone (erasure) removes it, and an erased marker
+   * record replaces it.
+   */
+  static MemberKeyRecord firstKey(MemberKeyRecord current, MemberKeyRecord incoming) {
+    boolean currentLive = current.getKeyset() != null && current.getErasedAt() == null;
+    boolean incomingLive = incoming.getKeyset() != null && incoming.getErasedAt() == null;
+    return currentLive && incomingLive ? current : incoming;
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

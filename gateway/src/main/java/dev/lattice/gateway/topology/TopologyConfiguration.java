@@ -37,7 +37,8 @@ public class TopologyConfiguration {
       TopologySettingsProperties properties,
       ClusterNode clusterNode,
       MasterKey masterKey,
-      @Value("${lattice.data-dir:lattice-data}") Path dataDir) {
+      @Value("${lattice.data-dir:lattice-data}") Path dataDir,
+      @Value("${lattice.streams.session-timeout:45s}") java.time.Duration sessionTimeout) {
     Path streamsDir = dataDir.resolve("streams");
     byte[] secret = pseudonymSecret(properties, streamsDir);
     TopologySettings defaults = TopologySettings.of(decisionService, secret);
@@ -68,6 +69,16 @@ public class TopologyConfiguration {
         .applicationServer()
         .ifPresent(server -> config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server));
     config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
+    // How soon the group notices an instance that died without leaving (kill -9, a lost machine)
+    // and hands its members to the others (Kafka's default 45 s).
+    config.put(
+        StreamsConfig.consumerPrefix(
+            org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) sessionTimeout.toMillis());
+    config.put(
+        StreamsConfig.consumerPrefix(
+            org.apache.kafka.clients.consumer.ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+        (int) Math.max(500, sessionTimeout.toMillis() / 3));
     return LatticeStreams.create(settings, config);
   }
 

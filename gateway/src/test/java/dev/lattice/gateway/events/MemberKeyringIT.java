@@ -21,21 +21,92 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Member data keys are envelope-encrypted: {@code lattice.member.keys} holds only keys wrapped
- * under the master key, and a gateway started with another master key refuses to run.
+ * Member data keys on the real broker. They are envelope-encrypted: {@code lattice.member.keys}
+ * holds only keys wrapped under the master key, and a gateway started with another master key
+ * refuses to run. A member has one key, the first in their partition, whichever instance created
+ * it: two extra keyrings on the same topic behave as two more gateway instances.
  */
 class MemberKeyringIT extends GatewayIntegrationTest {
 
   @Autowired MemberKeyring keyring;
   @Autowired MasterKey masterKey;
   @Autowired EventPublisher publisher;
+
+  private final List<AutoCloseable> closing = new ArrayList<>();
+
+  @AfterEach
+  void closeInstances() throws Exception {
+    for (AutoCloseable c : closing.reversed()) {
+      c.close();
+    }
+    closing.clear();
+  }
+
+  /** Another instance's keyring (same topic, same master key). */
+  private MemberKeyring instance() {
+    EventPublisher own = new EventPublisher(kafka.clientProperties(), Duration.ofSeconds(10));
+    closing.add(own);
+    MemberKeyring other =
+        new MemberKeyring(kafka.clientProperties(), own, Clock.systemUTC(), masterKey);
+    closing.add(other);
+    return other;
+  }
+
+  @Test
+  void twoInstancesCreatingTheFirstKeyOfAMemberAtTheSameMomentSealWithTheSameKey() {
+    MemberKeyring a = instance();
+    MemberKeyring b = instance();
+    for (int round = 0; round < 5; round++) {
+      String member = "m-race-" + UUID.randomUUID();
+      CountDownLatch go = new CountDownLatch(1);
+      CompletableFuture<MemberKeyring.Keyed> onA = race(go, a, member);
+      CompletableFuture<MemberKeyring.Keyed> onB = race(go, b, member);
+
+      go.countDown();
+
+      assertThat(onA.join().keyId()).isEqualTo(onB.join().keyId());
+      assertThat(onA.join().key().toBytes()).isEqualTo(onB.join().key().toBytes());
+      assertThat(a.find(member).orElseThrow().keyId()).isEqualTo(onA.join().keyId());
+      assertThat(b.find(member).orElseThrow().keyId()).isEqualTo(onA.join().keyId());
+    }
+  }
+
+  @Test
+  void aKeyringStartedLaterSeesTheFirstKeyOfEachMember() {
+    MemberKeyring a = instance();
+    String member = "m-later-" + UUID.randomUUID();
+    MemberKeyring.Keyed created = a.keyFor(member);
+
+    MemberKeyring later = instance();
+
+    assertThat(later.keyFor(member).keyId()).isEqualTo(created.keyId());
+  }
+
+  private static CompletableFuture<MemberKeyring.Keyed> race(
+      CountDownLatch go, MemberKeyring keyring, String member) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+          return keyring.keyFor(member);
+        });
+  }
 
   @Test
   void theKeysTopicHoldsTheMembersKeyOnlyWrappedUnderTheMasterKey() throws Exception {

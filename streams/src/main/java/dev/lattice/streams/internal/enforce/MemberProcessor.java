@@ -205,7 +205,16 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           insightConsentChanged(changed, now);
         }
       }
-      case MEMBER_KEY -> unsealer.applyKeyRecord(in, now);
+      case MEMBER_KEY ->
+          unsealer
+              .applyKeyRecord(in, now)
+              .ifPresent(
+                  winner ->
+                      emit(
+                          new Outbound(
+                              topics.memberKeys(),
+                              Outbound.key(winner.getMemberId()),
+                              Unsealer.encode(winner))));
       case MEMBER_DATA, CONTENT, PURCHASE -> onMemberEvent(in, key, now);
       case OFFER -> onOffer(in, now);
     }

@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * unwrapped only in memory when used. An erased member's key is replaced by a marker for good: a
  * key published after the erasure does not bring old data back. One task owns the store; not
  * thread-safe.
+ *
+ * <p>A member has one key: the first one in the member's partition wins. The member's task is the
+ * single writer of that choice; a different key published later for the same live member (two
+ * gateway instances creating the member's first key at the same moment) is ignored, and the winner
+ * is published again so that the compacted topic, whose latest record would otherwise be the loser,
+ * keeps the key the topology uses. Gateways read the topic with the same rule.
  */
 public final class Unsealer {
   private static final Logger LOGGER = LoggerFactory.getLogger(Unsealer.class);
@@ -74,35 +80,55 @@ public final class Unsealer {
     this.masterKey = masterKey;
   }
 
-  /** Applies one record of the member-keys topic (a key, or a tombstone that shreds it). */
-  public void applyKeyRecord(Inbound in, Instant now) {
+  /**
+   * Applies one record of the member-keys topic (a key, or a tombstone that shreds it).
+   *
+   * @return the member's key record to publish again when this record lost to an earlier key of the
+   *     member (empty otherwise)
+   */
+  public java.util.Optional<MemberKeyRecord> applyKeyRecord(Inbound in, Instant now) {
     if (in.key() == null) {
       quarantine.put(
           in, Quarantine.SCHEMA_VIOLATION, "member key record has no key (member id)", now);
-      return;
+      return java.util.Optional.empty();
     }
     String member = new String(in.key(), StandardCharsets.UTF_8);
     if (in.value() == null) {
       shred(member);
-      return;
+      return java.util.Optional.empty();
     }
     MemberKeyRecord record;
     try {
       record = KEYS.decode(in.value());
     } catch (UndecodableRecordException e) {
       quarantine.put(in, Quarantine.UNDECODABLE, e.getMessage(), now);
-      return;
+      return java.util.Optional.empty();
     }
     if (record.getKeyset() == null || record.getErasedAt() != null) {
       shred(member);
-      return;
+      return java.util.Optional.empty();
     }
     if (isErased(member)) {
       LOGGER.warn("key for an erased member ignored memberId={}", member);
-      return;
+      return java.util.Optional.empty();
+    }
+    byte[] current = keys.get(member);
+    if (current != null) {
+      MemberKeyRecord first = KEYS.decode(current);
+      if (!java.util.Arrays.equals(bytes(first.getKeyset()), bytes(record.getKeyset()))) {
+        // Not the member's first key: the first one stays (events may already be sealed with it).
+        LOGGER.warn("a second data key for a member ignored; the first one is published again");
+        return java.util.Optional.of(first);
+      }
     }
     // Stored as published: the key id and the wrapped keyset, never the key in clear.
     keys.put(member, in.value());
+    return java.util.Optional.empty();
+  }
+
+  /** Encodes a member key record for {@code lattice.member.keys}. */
+  public static byte[] encode(MemberKeyRecord record) {
+    return KEYS.encode(record);
   }
 
   /** Forgets the member's key for good. */
