@@ -39,7 +39,9 @@ class MemberKeyWriterTopologyTest {
     lattice =
         new LatticeDriver(
             LatticeTopology.build(
-                TopologySettings.of(Policies.defaultBundle(), SECRET).withInMemoryStores()),
+                TopologySettings.of(Policies.defaultBundle(), SECRET)
+                    .withInMemoryStores()
+                    .withMasterKey(Fixtures.MASTER_KEY)),
             topics,
             T0);
     lattice.network(Fixtures.network("ski-club", Policies.SKI_CLUB));
@@ -53,16 +55,10 @@ class MemberKeyWriterTopologyTest {
     lattice.close();
   }
 
+  /** Publishes the key as a gateway does: wrapped under the master key. */
   private void publish(MemberKey key) {
     lattice.send(
-        topics.memberKeys(),
-        MEMBER,
-        MemberKeyRecord.newBuilder()
-            .setMemberId(MEMBER)
-            .setKeyId(MemberKeys.keyId(key))
-            .setKeyset(ByteBuffer.wrap(key.toBytes()))
-            .setCreatedAt(T0)
-            .build());
+        topics.memberKeys(), MEMBER, Fixtures.keyRecord(MEMBER, MemberKeys.keyId(key), key));
   }
 
   private void sendSealedWith(MemberKey key, String eventId) {
@@ -88,7 +84,7 @@ class MemberKeyWriterTopologyTest {
             r -> {
               assertThat(r.getMemberId()).isEqualTo(MEMBER);
               assertThat(r.getKeyId()).isEqualTo(MemberKeys.keyId(first));
-              assertThat(MemberKey.fromBytes(bytes(r.getKeyset())).toBytes())
+              assertThat(Fixtures.MASTER_KEY.unwrap(bytes(r.getKeyset()), MEMBER).toBytes())
                   .isEqualTo(first.toBytes());
             });
   }

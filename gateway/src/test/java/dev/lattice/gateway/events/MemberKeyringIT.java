@@ -58,8 +58,10 @@ class MemberKeyringIT extends GatewayIntegrationTest {
   private MemberKeyring instance() {
     EventPublisher own = new EventPublisher(kafka.clientProperties(), Duration.ofSeconds(10));
     closing.add(own);
+    // The instance's master key as another instance loads it: the same key file, not a new one.
+    MasterKey shared = MasterKey.loadOrCreate(dataDir().resolve(MasterKey.FILE_NAME));
     MemberKeyring other =
-        new MemberKeyring(kafka.clientProperties(), own, Clock.systemUTC(), masterKey);
+        new MemberKeyring(kafka.clientProperties(), own, Clock.systemUTC(), shared);
     closing.add(other);
     return other;
   }

@@ -115,7 +115,9 @@ public final class Unsealer {
     byte[] current = keys.get(member);
     if (current != null) {
       MemberKeyRecord first = KEYS.decode(current);
-      if (!java.util.Arrays.equals(bytes(first.getKeyset()), bytes(record.getKeyset()))) {
+      // Key ids are fingerprints of the key (MemberKeys.keyId); the wrapped bytes of one key differ
+      // from one wrapping to the next, so the id is what tells two keys apart.
+      if (!first.getKeyId().equals(record.getKeyId())) {
         // Not the member's first key: the first one stays (events may already be sealed with it).
         LOGGER.warn("a second data key for a member ignored; the first one is published again");
         return java.util.Optional.of(first);
