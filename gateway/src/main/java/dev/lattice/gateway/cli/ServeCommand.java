@@ -53,7 +53,7 @@ public final class ServeCommand implements Subcommand {
   @Override
   public String usage() {
     return """
-        Usage: lattice serve [--port <port>] [--data-dir <dir>] [--kafka-port <port>]
+        Usage: lattice serve [--port <port>] [--data-dir <dir>] [--kafka-port <port>] [--<property>=<value>...]
 
         Starts Lattice: an embedded single-node Kafka broker (or the cluster in KAFKA_BOOTSTRAP_SERVERS),
         Lattice's topics, and the gateway's HTTP server. Health: GET /actuator/health.
@@ -62,6 +62,8 @@ public final class ServeCommand implements Subcommand {
           --port <port>        HTTP port of the gateway (default 8080)
           --data-dir <dir>     directory for Lattice's data, including the embedded broker's (default ./lattice-data)
           --kafka-port <port>  client port of the embedded broker (default: any free port; it is logged)
+          --<property>=<value> any Spring Boot property of the gateway, e.g. --lattice.cluster.secret=...
+                               (the same as its environment variable, LATTICE_CLUSTER_SECRET)
           -h, --help           show this help
 
         Environment:
@@ -81,16 +83,33 @@ public final class ServeCommand implements Subcommand {
   }
 
   /** Parsed options of {@code lattice serve}. */
-  public record Options(int port, Path dataDir, int kafkaPort) {}
+  /**
+   * @param properties Spring Boot properties given as {@code --name=value} arguments (a dotted
+   *     name, e.g. {@code --lattice.cluster.secret=…}), passed to the application as they are
+   */
+  public record Options(int port, Path dataDir, int kafkaPort, List<String> properties) {
+    public Options {
+      properties = List.copyOf(properties);
+    }
+
+    public Options(int port, Path dataDir, int kafkaPort) {
+      this(port, dataDir, kafkaPort, List.of());
+    }
+  }
 
   public static Options parse(List<String> args) {
     int port = DEFAULT_PORT;
     Path dataDir = Path.of(DEFAULT_DATA_DIR);
     int kafkaPort = 0;
+    List<String> properties = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
       String inlineValue = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
+      if (inlineValue != null && name.startsWith("--") && name.indexOf('.') > 2) {
+        properties.add(arg); // a Spring Boot property, e.g. --lattice.cluster.secret=…
+        continue;
+      }
       switch (name) {
         case "--port", "--data-dir", "--kafka-port" -> {
           String value = inlineValue;
@@ -113,7 +132,7 @@ public final class ServeCommand implements Subcommand {
                     : "unexpected argument '" + arg + "'");
       }
     }
-    return new Options(port, dataDir, kafkaPort);
+    return new Options(port, dataDir, kafkaPort, properties);
   }
 
   private static int port(String option, String value, int min) {
@@ -173,6 +192,8 @@ public final class ServeCommand implements Subcommand {
                 "--server.port=" + options.port(),
                 "--lattice.data-dir=" + dataDir,
                 "--lattice.kafka.embedded-port=" + options.kafkaPort()));
+    // After Lattice's own: a property the user named explicitly wins (Spring takes the last one).
+    springArgs.addAll(options.properties());
     String bootstrap = externalBootstrap();
     EarlyKafkaStart early = null;
     if (bootstrap != null) {

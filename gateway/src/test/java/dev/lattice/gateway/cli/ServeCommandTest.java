@@ -1,6 +1,7 @@
 package dev.lattice.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -106,5 +107,23 @@ class ServeCommandTest {
     assertThat(options.port()).isEqualTo(9090);
     assertThat(options.dataDir()).isEqualTo(Path.of("/tmp/x"));
     assertThat(options.kafkaPort()).isZero();
+  }
+
+  @Test
+  void springBootPropertiesGivenAsNameEqualsValuePassThroughAndUnknownOptionsAreStillRefused() {
+    ServeCommand.Options options =
+        ServeCommand.parse(
+            List.of(
+                "--lattice.cluster.secret=abc", "--port", "9091", "--server.shutdown=graceful"));
+
+    assertThat(options.port()).isEqualTo(9091);
+    assertThat(options.properties())
+        .containsExactly("--lattice.cluster.secret=abc", "--server.shutdown=graceful");
+    assertThatThrownBy(() -> ServeCommand.parse(List.of("--verbose")))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("unknown option '--verbose'");
+    assertThatThrownBy(() -> ServeCommand.parse(List.of("--lattice.cluster.secret")))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("unknown option '--lattice.cluster.secret'");
   }
 }
