@@ -657,6 +657,7 @@ public final class Compiler {
       }
     }
     if (t instanceof Ref r && r.head() instanceof Root root && root.data()) {
+      checkNotInsideRule(r, r.loc() != null ? r.loc() : w.loc());
       Node n = nodeAt(r);
       if (n != null && n.kind == Node.Kind.FUNCTION) t = new Call(n.path, List.of(), w.loc(), n);
     }
@@ -671,6 +672,30 @@ public final class Compiler {
     }
     if (v == null) v = rw(value, ctx);
     return new With(t, v, w.loc());
+  }
+
+  /**
+   * OPA's rule: a {@code with} target below {@code data} may replace a rule (or a package, with
+   * every rule below it) or base data, but not a path inside a rule's value: when a proper prefix
+   * of the target is a rule (a complete, partial set or partial object rule, or a function), the
+   * target is a compile error. A prefix that is not a constant string (or not in the rule tree)
+   * ends the check, as in OPA.
+   */
+  private void checkNotInsideRule(Ref r, Location loc) {
+    Node n = root;
+    List<Term> path = r.path();
+    for (int i = 0; i < path.size() - 1; i++) {
+      String s = str(path.get(i));
+      if (s == null) return;
+      n = n.children.get(s);
+      if (n == null) return;
+      if (n.hasRules()) {
+        throw new RegoException(
+            RegoException.COMPILE,
+            "with keyword cannot partially replace virtual document(s)",
+            loc);
+      }
+    }
   }
 
   private Node nodeAt(Ref r) {
