@@ -60,6 +60,8 @@ public final class ChaosRun {
   private final String adminKey = "lk_" + secret();
   private final String clusterSecret = secret();
   private final String pseudonymSecret = secret();
+  // Every instance wraps and unwraps the members' data keys with the same master key.
+  private final String masterKey = masterKey();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final TrafficLog log = new TrafficLog();
@@ -678,6 +680,12 @@ public final class ChaosRun {
     return last;
   }
 
+  private static String masterKey() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return java.util.Base64.getEncoder().encodeToString(bytes);
+  }
+
   private static String secret() {
     byte[] bytes = new byte[24];
     new SecureRandom().nextBytes(bytes);
@@ -729,6 +737,7 @@ public final class ChaosRun {
       env.put("LATTICE_CLUSTER_SECRET", clusterSecret);
       env.put("LATTICE_STREAMS_PSEUDONYM_SECRET", pseudonymSecret);
       env.put("LATTICE_SECURITY_API_KEY_PEPPER", clusterSecret + "-pepper");
+      env.put("LATTICE_MASTER_KEY", masterKey);
       env.put("LATTICE_BOOTSTRAP_ADMIN_KEY", adminKey);
       env.remove("LATTICE_STREAMS_APPLICATION_ID");
       // A killed instance's members move after 10 s instead of Kafka's default 45 s.
