@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code lattice chaos --minutes N}: a soak of the cluster under faults. Three in-JVM brokers and
@@ -57,52 +59,19 @@ public final class ChaosCommand implements Subcommand {
   }
 
   public static Options parse(List<String> args) {
-    int minutes = 5;
-    int members = 20;
-    int rate = 10;
-    Path dataDir = null;
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-      if (!List.of("--minutes", "--members", "--rate", "--data-dir").contains(name)) {
-        throw new UsageException(
-            arg.startsWith("-")
-                ? "unknown option '" + arg + "'"
-                : "unexpected argument '" + arg + "'");
-      }
-      if (value == null) {
-        if (i + 1 >= args.size()) {
-          throw new UsageException(name + " needs a value");
-        }
-        value = args.get(++i);
-      }
-      switch (name) {
-        case "--minutes" -> minutes = number(name, value, 1, 240);
-        case "--members" -> members = number(name, value, 1, 1000);
-        case "--rate" -> rate = number(name, value, 1, 500);
-        default -> dataDir = Path.of(value);
-      }
-    }
-    if (dataDir == null) {
-      dataDir =
-          Path.of(
-              "lattice-data", "chaos", Instant.now().toString().replace(':', '-').substring(0, 19));
-    }
-    return new Options(minutes, members, rate, dataDir);
-  }
-
-  private static int number(String option, String value, int min, int max) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new UsageException(
-        option + " must be a number from " + min + " to " + max + ", was '" + value + "'");
+    Map<String, String> given =
+        NamedOptions.read(args, Set.of("--minutes", "--members", "--rate", "--data-dir"));
+    String dataDir = given.get("--data-dir");
+    return new Options(
+        NamedOptions.number(given, "--minutes", 5, 1, 240),
+        NamedOptions.number(given, "--members", 20, 1, 1000),
+        NamedOptions.number(given, "--rate", 10, 1, 500),
+        dataDir != null
+            ? Path.of(dataDir)
+            : Path.of(
+                "lattice-data",
+                "chaos",
+                Instant.now().toString().replace(':', '-').substring(0, 19)));
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,52 +61,18 @@ public final class ClusterCommand implements Subcommand {
   }
 
   public static Options parse(List<String> args) {
-    int brokers = 3;
-    int instances = 2;
-    int firstPort = 8081;
-    Path dataDir = Path.of("lattice-data", "cluster");
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-      if (!List.of("--brokers", "--instances", "--first-port", "--data-dir").contains(name)) {
-        throw new UsageException(
-            arg.startsWith("-")
-                ? "unknown option '" + arg + "'"
-                : "unexpected argument '" + arg + "'");
-      }
-      if (value == null) {
-        if (i + 1 >= args.size()) {
-          throw new UsageException(name + " needs a value");
-        }
-        value = args.get(++i);
-      }
-      switch (name) {
-        case "--brokers" -> {
-          brokers = number(name, value, 1, 3);
-          if (brokers == 2) {
-            throw new UsageException("--brokers must be 1 or 3, was 2");
-          }
-        }
-        case "--instances" -> instances = number(name, value, 1, 9);
-        case "--first-port" -> firstPort = number(name, value, 1, 65535 - 9);
-        default -> dataDir = Path.of(value);
-      }
+    Map<String, String> given =
+        NamedOptions.read(args, Set.of("--brokers", "--instances", "--first-port", "--data-dir"));
+    String dataDir = given.get("--data-dir");
+    int brokers = NamedOptions.number(given, "--brokers", 3, 1, 3);
+    if (brokers == 2) {
+      throw new UsageException("--brokers must be 1 or 3, was 2");
     }
-    return new Options(brokers, instances, firstPort, dataDir);
-  }
-
-  private static int number(String option, String value, int min, int max) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new UsageException(
-        option + " must be a number from " + min + " to " + max + ", was '" + value + "'");
+    return new Options(
+        brokers,
+        NamedOptions.number(given, "--instances", 2, 1, 9),
+        NamedOptions.number(given, "--first-port", 8081, 1, 65535 - 9),
+        dataDir != null ? Path.of(dataDir) : Path.of("lattice-data", "cluster"));
   }
 
   @Override
