@@ -26,40 +26,6 @@ public record TopicNames(
     String brandOutPrefix,
     String notices) {
 
-  /** Names without a notices topic of their own: notices go to {@code lattice.notices}. */
-  public TopicNames(
-      String memberData,
-      String content,
-      String offers,
-      String purchases,
-      String consentCommands,
-      String consentLedger,
-      String consentRejections,
-      String memberKeys,
-      String networks,
-      String policyBundles,
-      String audit,
-      String quarantine,
-      String networkOutPrefix,
-      String brandOutPrefix) {
-    this(
-        memberData,
-        content,
-        offers,
-        purchases,
-        consentCommands,
-        consentLedger,
-        consentRejections,
-        memberKeys,
-        networks,
-        policyBundles,
-        audit,
-        quarantine,
-        networkOutPrefix,
-        brandOutPrefix,
-        TopicCatalogue.NOTICES.name());
-  }
-
   public TopicNames {
     for (String s :
         List.of(

@@ -270,7 +270,8 @@ class AppendOrderIT {
             p + "audit",
             p + "quarantine",
             p + "out.network.",
-            p + "out.brand.");
+            p + "out.brand.",
+            p + "notices");
     // As the catalogue provisions them: the member-keyed inputs carry the broker's append time.
     Map<String, String> appendTime = Map.of("message.timestamp.type", "LogAppendTime");
     for (String t : topics.memberKeyedInputs()) kafka.createTopic(t, PARTITIONS, 1, appendTime);

@@ -141,7 +141,8 @@ public final class Bench {
         p.apply(d.audit()),
         p.apply(d.quarantine()),
         p.apply(d.networkOutPrefix()),
-        p.apply(d.brandOutPrefix()));
+        p.apply(d.brandOutPrefix()),
+        p.apply(d.notices()));
   }
 
   public String baselineApplicationId() {

@@ -80,7 +80,8 @@ public final class LatticeProcess {
         p + "audit",
         p + "quarantine",
         p + "out.network.",
-        p + "out.brand.");
+        p + "out.brand.",
+        p + "notices");
   }
 
   /**
