@@ -108,8 +108,11 @@ public final class ConsentApplier {
         if (erase) {
           erase(member);
         }
+        // Log lines name the command, never the member (logs are not erased).
         LOGGER.debug(
-            "consent applied memberId={} version={}", member, applied.state().getVersion());
+            "consent applied commandId={} version={}",
+            command.getCommandId(),
+            applied.state().getVersion());
         return member;
       }
       case ConsentLedger.Outcome.Rejected rejected -> {
@@ -128,7 +131,7 @@ public final class ConsentApplier {
         emitter.emit(
             new Outbound(
                 topics.consentRejections(), Outbound.key(commandId), REJECTIONS.encode(r)));
-        LOGGER.info("consent command rejected memberId={} code={}", member, rejected.code());
+        LOGGER.info("consent command rejected commandId={} code={}", commandId, rejected.code());
         return null;
       }
     }

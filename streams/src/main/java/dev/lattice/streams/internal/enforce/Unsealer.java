@@ -109,7 +109,8 @@ public final class Unsealer {
       return java.util.Optional.empty();
     }
     if (isErased(member)) {
-      LOGGER.warn("key for an erased member ignored memberId={}", member);
+      LOGGER.warn(
+          "a key published for an erased member was ignored"); // no id: logs outlive erasure
       return java.util.Optional.empty();
     }
     byte[] current = keys.get(member);
