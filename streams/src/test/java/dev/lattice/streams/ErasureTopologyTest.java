@@ -121,6 +121,43 @@ class ErasureTopologyTest {
             .build());
   }
 
+  /**
+   * Logs are not erased, so the topology never writes a member's id or values to them: a member's
+   * whole history, a rejected command, the erasure and a key published after it, logged at DEBUG.
+   */
+  @Test
+  void theTopologyLogsNoneOfTheMembersIdOrValues() {
+    ch.qos.logback.classic.Logger lattice =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.lattice");
+    ch.qos.logback.classic.Level level = lattice.getLevel();
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    lattice.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    lattice.addAppender(logged);
+    try {
+      aMemberWithHistory();
+      erase();
+      this.lattice.send(
+          topics.memberKeys(),
+          MEMBER,
+          Fixtures.keyRecord(MEMBER, "k2", MemberKeys.generate())); // ignored: erased
+    } finally {
+      lattice.detachAppender(logged);
+      lattice.setLevel(level);
+    }
+
+    assertThat(logged.list).as("the scenario logs something").isNotEmpty();
+    assertThat(logged.list)
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .noneMatch(
+            line ->
+                line.contains(MEMBER)
+                    || line.contains(EMAIL)
+                    || line.contains(SKU)
+                    || line.contains(NAME));
+  }
+
   @Test
   void afterAnErasureNoStoreHoldsTheMembersIdOrValuesBeyondTheErasureReceipt() {
     aMemberWithHistory();
