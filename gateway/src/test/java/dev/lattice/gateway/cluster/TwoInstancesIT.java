@@ -224,7 +224,11 @@ class TwoInstancesIT {
     assertThat(hostsOf(members))
         .as("members hosted by each instance")
         .containsOnlyKeys(portA, portB);
-    assertAlike(onA, onB, "/api/v1/decisions?eventId=" + offerId);
+    // Decisions for members other tests added may still be landing between the two calls: the
+    // instances must agree once the offer's decisions are all made.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertAlike(onA, onB, "/api/v1/decisions?eventId=" + offerId));
     for (String member : members) {
       assertAlike(onA, onB, "/api/v1/decisions?memberId=" + member);
       assertAlike(onA, onB, "/api/v1/members/" + member + "/activity");
