@@ -16,164 +16,146 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code lattice bench}: drives the enforcing topology and a pass-through baseline with the same
  * synthetic traffic on the embedded broker (or {@code KAFKA_BOOTSTRAP_SERVERS}) and reports
- * throughput, latency and their ratio.
+ * throughput, latency and their ratio. The bench itself is {@link Bench} in the benchmarks module.
  */
-public final class BenchCommand implements Subcommand {
-  private final Function<String, String> environment;
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Publishes a synthetic world (networks, members and their consents) and a backlog of member data, posts,",
+      "purchases and offers, then lets a pass-through baseline (same topics, same serdes, no policy decision),",
+      "an allow-all baseline (the enforcing topology with a constant allow: same routing, audit and delivery",
+      "writes, nothing evaluated) and the enforcing topology each drain it, and measures end-to-end latency at",
+      "a steady rate. Throughput is the steady state: the first 10% of the backlog is warm-up and not counted",
+      "(for a long run: --events 200000). A progress bar goes to standard error. Kafka: a fresh embedded",
+      "broker, or KAFKA_BOOTSTRAP_SERVERS (topics prefixed lattice-bench-<run>.)."
+    })
+public final class BenchCommand implements Callable<Integer> {
+  private static final BenchSettings DEFAULTS = BenchSettings.defaults();
 
-  public BenchCommand() {
-    this(System::getenv);
-  }
+  private final CommandIo io;
 
-  BenchCommand(Function<String, String> environment) {
-    this.environment = environment;
-  }
+  @Spec CommandSpec spec;
 
-  @Override
-  public String name() {
-    return "bench";
-  }
+  @Option(
+      names = "--members",
+      paramLabel = "<n>",
+      description = "synthetic members (default ${DEFAULT-VALUE})")
+  int members = DEFAULTS.members();
 
-  @Override
-  public String summary() {
-    return "measure the enforcing topology against pass-through and allow-all baselines";
-  }
+  @Option(
+      names = "--networks",
+      paramLabel = "<n>",
+      description = "synthetic networks (default ${DEFAULT-VALUE})")
+  int networks = DEFAULTS.networks();
 
-  @Override
-  public String usage() {
-    BenchSettings d = BenchSettings.defaults();
-    return """
-        Usage: lattice bench [--members <n>] [--networks <n>] [--events <n>] [--consent-ratio <0..1>]
-                             [--threads <n>] [--seed <n>] [--latency-load <0..1>] [--latency-seconds <n>]
-                             [--max-task-idle-ms <n>] [--json]
+  @Option(
+      names = "--events",
+      paramLabel = "<n>",
+      description = "ingest events in the backlog (default ${DEFAULT-VALUE})")
+  long events = DEFAULTS.events();
 
-        Publishes a synthetic world (networks, members and their consents) and a backlog of member data, posts,
-        purchases and offers, then lets a pass-through baseline (same topics, same serdes, no policy decision),
-        an allow-all baseline (the enforcing topology with a constant allow: same routing, audit and delivery
-        writes, nothing evaluated) and the enforcing topology each drain it, and measures end-to-end latency at
-        a steady rate. Throughput is the steady state: the first 10%% of the backlog is warm-up and not counted
-        (for a long run: --events 200000). A progress bar goes to standard error. Kafka: a fresh embedded broker, or KAFKA_BOOTSTRAP_SERVERS (topics prefixed
-        lattice-bench-<run>.).
+  @Option(
+      names = "--consent-ratio",
+      paramLabel = "<0..1>",
+      description = "probability that a member grants each purpose (default ${DEFAULT-VALUE})")
+  double consentRatio = DEFAULTS.consentRatio();
 
-        Options:
-          --members <n>          synthetic members (default %d)
-          --networks <n>         synthetic networks (default %d)
-          --events <n>           ingest events in the backlog (default %d)
-          --consent-ratio <r>    probability that a member grants each purpose (default %s)
-          --threads <n>          stream threads per topology (default %d)
-          --seed <n>             seed of the world and the traffic (default %d)
-          --latency-load <r>     latency is measured at this fraction of the enforcing throughput (default %s)
-          --latency-seconds <n>  length of each latency phase (default %d)
-          --max-task-idle-ms <n> Kafka Streams max.task.idle.ms of both topologies (default %d, Lattice's)
-          --json                 print one JSON object on standard output: enforce_eps, baseline_eps, ratio,
-                                 p50_ms, p99_ms, events, ..., allow_all_eps, decisions_per_s (and more)
-          -h, --help             show this help
-        """
-        .formatted(
-            d.members(),
-            d.networks(),
-            d.events(),
-            d.consentRatio(),
-            d.threads(),
-            d.seed(),
-            d.latencyLoad(),
-            d.latencyDuration().toSeconds(),
-            d.maxTaskIdleMs());
+  @Option(
+      names = "--threads",
+      paramLabel = "<n>",
+      description = "stream threads per topology (default ${DEFAULT-VALUE})")
+  int threads = DEFAULTS.threads();
+
+  @Option(
+      names = "--seed",
+      paramLabel = "<n>",
+      description = "seed of the world and the traffic (default ${DEFAULT-VALUE})")
+  long seed = DEFAULTS.seed();
+
+  @Option(
+      names = "--latency-load",
+      paramLabel = "<0..1>",
+      description =
+          "latency is measured at this fraction of the enforcing throughput (default ${DEFAULT-VALUE})")
+  double latencyLoad = DEFAULTS.latencyLoad();
+
+  @Option(
+      names = "--latency-seconds",
+      paramLabel = "<n>",
+      description = "length of each latency phase (default ${DEFAULT-VALUE})")
+  long latencySeconds = DEFAULTS.latencyDuration().toSeconds();
+
+  @Option(
+      names = "--max-task-idle-ms",
+      paramLabel = "<n>",
+      description =
+          "Kafka Streams max.task.idle.ms of both topologies (default ${DEFAULT-VALUE}, Lattice's)")
+  long maxTaskIdleMs = DEFAULTS.maxTaskIdleMs();
+
+  @Option(
+      names = "--json",
+      description = {
+        "print one JSON object on standard output: enforce_eps, baseline_eps, ratio,",
+        "p50_ms, p99_ms, events, ..., allow_all_eps, decisions_per_s (and more)"
+      })
+  boolean json;
+
+  BenchCommand(CommandIo io) {
+    this.io = io;
   }
 
   /** Parsed command line. */
   record Options(BenchSettings settings, boolean json) {}
 
-  static Options parse(List<String> args) {
-    BenchSettings d = BenchSettings.defaults();
-    int members = d.members();
-    int networks = d.networks();
-    long events = d.events();
-    double consent = d.consentRatio();
-    long seed = d.seed();
-    int threads = d.threads();
-    double load = d.latencyLoad();
-    long latencySeconds = d.latencyDuration().toSeconds();
-    long maxTaskIdleMs = d.maxTaskIdleMs();
-    boolean json = false;
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (arg.equals("--json")) {
-        json = true;
-        continue;
-      }
-      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-      if (!List.of(
-              "--members",
-              "--networks",
-              "--events",
-              "--consent-ratio",
-              "--seed",
-              "--threads",
-              "--latency-load",
-              "--latency-seconds",
-              "--max-task-idle-ms")
-          .contains(name)) {
-        throw new UsageException(
-            arg.startsWith("-")
-                ? "unknown option '" + arg + "'"
-                : "unexpected argument '" + arg + "'");
-      }
-      if (value == null) {
-        if (i + 1 >= args.size()) {
-          throw new UsageException(name + " needs a value");
-        }
-        value = args.get(++i);
-      }
-      try {
-        switch (name) {
-          case "--members" -> members = Integer.parseInt(value);
-          case "--networks" -> networks = Integer.parseInt(value);
-          case "--events" -> events = Long.parseLong(value);
-          case "--consent-ratio" -> consent = Double.parseDouble(value);
-          case "--seed" -> seed = Long.parseLong(value);
-          case "--threads" -> threads = Integer.parseInt(value);
-          case "--latency-load" -> load = Double.parseDouble(value);
-          case "--max-task-idle-ms" -> maxTaskIdleMs = Long.parseLong(value);
-          default -> latencySeconds = Long.parseLong(value);
-        }
-      } catch (NumberFormatException e) {
-        throw new UsageException(name + " must be a number, was '" + value + "'");
-      }
-    }
+  /** The options as settings; a value out of range is a usage error naming the option. */
+  Options options() {
     try {
       return new Options(
           new BenchSettings(
               members,
               networks,
               events,
-              consent,
+              consentRatio,
               seed,
               threads,
-              load,
+              latencyLoad,
               Duration.ofSeconds(latencySeconds),
               maxTaskIdleMs),
           json);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
+  /** Parses a {@code bench} command line (without the word bench); usage errors as thrown. */
+  static Options parse(String... args) {
+    BenchCommand command = new BenchCommand(CommandIo.system());
+    new CommandLine(command).parseArgs(args);
+    return command.options();
+  }
+
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    Options options = parse(args);
+  public Integer call() {
+    Options options = options();
+    PrintStream out = io.out();
+    PrintStream err = io.err();
     QuietLogging.toStandardError();
     String runId = Long.toString(System.currentTimeMillis(), 36);
-    String bootstrap = environment.apply("KAFKA_BOOTSTRAP_SERVERS");
+    String bootstrap = io.environment().apply("KAFKA_BOOTSTRAP_SERVERS");
     boolean external = bootstrap != null && !bootstrap.isBlank();
     ProgressBar progress = new ProgressBar(err, System.console() != null);
     Path work;
@@ -181,7 +163,7 @@ public final class BenchCommand implements Subcommand {
       work = Files.createTempDirectory("lattice-bench-");
     } catch (IOException e) {
       err.println("lattice bench: cannot create a working directory: " + e.getMessage());
-      return FAILED;
+      return LatticeCommand.FAILED;
     }
     EmbeddedKafkaCluster cluster = null;
     try {
@@ -215,11 +197,11 @@ public final class BenchCommand implements Subcommand {
       } else {
         out.print(result.toText());
       }
-      return OK;
+      return LatticeCommand.OK;
     } catch (BenchFailedException | dev.lattice.kafka.embedded.EmbeddedKafkaException e) {
       progress.done();
       err.println("lattice bench: " + e.getMessage());
-      return FAILED;
+      return LatticeCommand.FAILED;
     } finally {
       if (cluster != null) {
         cluster.close();

@@ -10,9 +10,12 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code lattice chaos --minutes N}: a soak of the cluster under faults. Three in-JVM brokers and
@@ -20,68 +23,88 @@ import java.util.Set;
  * and restarted and brokers are stopped and restarted; then every topic is checked (see {@link
  * ChaosRun}). Prints the figures; exit status 0 only when nothing was lost, duplicated or leaked.
  */
-public final class ChaosCommand implements Subcommand {
+@Command(
+    name = "chaos",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts 3 Kafka brokers in this process and 2 Lattice instances as processes of their own,",
+      "sends steady traffic through the HTTP API (member data, offers, consent grants and",
+      "withdrawals, and a few undecodable records straight to an input topic) and, every 2",
+      "minutes, kills an instance with SIGKILL, stops and restarts a broker and starts the instance",
+      "again. Then it reads every input, audit, output and quarantine topic (read_committed) and",
+      "checks: every accepted event decided exactly once per candidate destination, no delivery",
+      "without an allow decision, none after a withdrawal was answered, no duplicate ids, the",
+      "quarantine holding exactly the bad inputs. Prints events, decisions, faults with recovery",
+      "times and violations; exits 1 when there is any violation."
+    })
+public final class ChaosCommand implements Callable<Integer> {
 
   /** Parsed options. */
   public record Options(int minutes, int members, int rate, Path dataDir) {}
 
-  @Override
-  public String name() {
-    return "chaos";
+  private final CommandIo io;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--minutes",
+      paramLabel = "<n>",
+      description = "minutes of traffic, 1-240 (default ${DEFAULT-VALUE})")
+  int minutes = 5;
+
+  @Option(
+      names = "--members",
+      paramLabel = "<n>",
+      description = "members of the test network, 1-1000 (default ${DEFAULT-VALUE})")
+  int members = 20;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "<calls/s>",
+      description = "API calls per second, 1-500 (default ${DEFAULT-VALUE})")
+  int rate = 10;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "<dir>",
+      description = "brokers' and instances' data and logs (default ./lattice-data/chaos/<time>)")
+  Path dataDir;
+
+  ChaosCommand(CommandIo io) {
+    this.io = io;
   }
 
-  @Override
-  public String summary() {
-    return "a soak under faults: 3 brokers, 2 instances, kill -9 and restarts; checks every topic";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        Usage: lattice chaos [--minutes <n>] [--members <n>] [--rate <calls/s>] [--data-dir <dir>]
-
-        Starts 3 Kafka brokers in this process and 2 Lattice instances as processes of their own,
-        sends steady traffic through the HTTP API (member data, offers, consent grants and
-        withdrawals, and a few undecodable records straight to an input topic) and, every 2
-        minutes, kills an instance with SIGKILL, stops and restarts a broker and starts the instance
-        again. Then it reads every input, audit, output and quarantine topic (read_committed) and
-        checks: every accepted event decided exactly once per candidate destination, no delivery
-        without an allow decision, none after a withdrawal was answered, no duplicate ids, the
-        quarantine holding exactly the bad inputs. Prints events, decisions, faults with recovery
-        times and violations; exits 1 when there is any violation.
-
-        Options:
-          --minutes <n>      minutes of traffic, 1-240 (default 5)
-          --members <n>      members of the test network, 1-1000 (default 20)
-          --rate <n>         API calls per second, 1-500 (default 10)
-          --data-dir <dir>   brokers' and instances' data and logs (default ./lattice-data/chaos/<time>)
-        """;
-  }
-
-  public static Options parse(List<String> args) {
-    Map<String, String> given =
-        NamedOptions.read(args, Set.of("--minutes", "--members", "--rate", "--data-dir"));
-    String dataDir = given.get("--data-dir");
+  /** The options as a record; a value out of range is a usage error naming the option. */
+  Options options() {
     return new Options(
-        NamedOptions.number(given, "--minutes", 5, 1, 240),
-        NamedOptions.number(given, "--members", 20, 1, 1000),
-        NamedOptions.number(given, "--rate", 10, 1, 500),
+        OptionRange.within(spec, "--minutes", minutes, 1, 240),
+        OptionRange.within(spec, "--members", members, 1, 1000),
+        OptionRange.within(spec, "--rate", rate, 1, 500),
         dataDir != null
-            ? Path.of(dataDir)
+            ? dataDir
             : Path.of(
                 "lattice-data",
                 "chaos",
                 Instant.now().toString().replace(':', '-').substring(0, 19)));
   }
 
+  /** Parses a {@code chaos} command line (without the word chaos); usage errors as thrown. */
+  static Options parse(String... args) {
+    ChaosCommand command = new ChaosCommand(CommandIo.system());
+    new CommandLine(command).parseArgs(args);
+    return command.options();
+  }
+
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    Options options = parse(args);
+  public Integer call() {
+    Options options = options();
+    PrintStream out = io.out();
+    PrintStream err = io.err();
     dev.lattice.benchmarks.bench.QuietLogging.toStandardError();
     String jar = System.getProperty("java.class.path");
     if (jar == null || !jar.endsWith(".jar") || jar.contains(java.io.File.pathSeparator)) {
       err.println("lattice chaos: run it from the Lattice jar (./lattice chaos)");
-      return FAILED;
+      return LatticeCommand.FAILED;
     }
     ChaosSettings settings =
         new ChaosSettings(
@@ -101,13 +124,13 @@ public final class ChaosCommand implements Subcommand {
       ChaosReport report = new ChaosRun(settings, err).run();
       out.print(report.describe());
       out.println("data and instance logs: " + options.dataDir());
-      return report.violations().isEmpty() ? OK : FAILED;
+      return report.violations().isEmpty() ? LatticeCommand.OK : LatticeCommand.FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return FAILED;
+      return LatticeCommand.FAILED;
     } catch (RuntimeException e) {
       err.println("lattice chaos: " + e.getMessage());
-      return FAILED;
+      return LatticeCommand.FAILED;
     }
   }
 

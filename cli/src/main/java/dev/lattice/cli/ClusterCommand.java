@@ -17,8 +17,14 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code lattice cluster}: a local cluster to try scale-out on one machine. Starts an in-JVM KRaft
@@ -27,62 +33,81 @@ import java.util.concurrent.TimeUnit;
  * the same generated secrets, and prints their URLs and the admin key. Ctrl-C stops the instances,
  * then the brokers.
  */
-public final class ClusterCommand implements Subcommand {
+@Command(
+    name = "cluster",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts a Kafka cluster inside this process and <n> Lattice instances as separate processes on",
+      "ports <first-port>, <first-port>+1, ... sharing that Kafka, one application id and generated",
+      "secrets (cluster secret, pseudonym secret, admin key). Prints each instance's URL once it is",
+      "healthy, and the admin key. Each instance logs to <dir>/instance-<i>.log. Ctrl-C stops all."
+    })
+public final class ClusterCommand implements Callable<Integer> {
 
   /** Parsed options. */
   public record Options(int brokers, int instances, int firstPort, Path dataDir) {}
 
-  @Override
-  public String name() {
-    return "cluster";
+  private final CommandIo io;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--brokers",
+      paramLabel = "1|3",
+      description = "Kafka brokers (default ${DEFAULT-VALUE})")
+  int brokers = 3;
+
+  @Option(
+      names = "--instances",
+      paramLabel = "<n>",
+      description = "Lattice instances, 1-9 (default ${DEFAULT-VALUE})")
+  int instances = 2;
+
+  @Option(
+      names = "--first-port",
+      paramLabel = "<port>",
+      description = "HTTP port of the first instance (default ${DEFAULT-VALUE})")
+  int firstPort = 8081;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "<dir>",
+      description = "brokers' and instances' data (default ${DEFAULT-VALUE})")
+  Path dataDir = Path.of("lattice-data", "cluster");
+
+  ClusterCommand(CommandIo io) {
+    this.io = io;
   }
 
-  @Override
-  public String summary() {
-    return "a local cluster: in-JVM Kafka brokers and several Lattice instance processes";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        Usage: lattice cluster [--brokers 1|3] [--instances <n>] [--first-port <port>] [--data-dir <dir>]
-
-        Starts a Kafka cluster inside this process and <n> Lattice instances as separate processes on
-        ports <first-port>, <first-port>+1, ... sharing that Kafka, one application id and generated
-        secrets (cluster secret, pseudonym secret, admin key). Prints each instance's URL once it is
-        healthy, and the admin key. Each instance logs to <dir>/instance-<i>.log. Ctrl-C stops all.
-
-        Options:
-          --brokers <1|3>       Kafka brokers (default 3)
-          --instances <n>       Lattice instances, 1-9 (default 2)
-          --first-port <port>   HTTP port of the first instance (default 8081)
-          --data-dir <dir>      brokers' and instances' data (default ./lattice-data/cluster)
-        """;
-  }
-
-  public static Options parse(List<String> args) {
-    Map<String, String> given =
-        NamedOptions.read(args, Set.of("--brokers", "--instances", "--first-port", "--data-dir"));
-    String dataDir = given.get("--data-dir");
-    int brokers = NamedOptions.number(given, "--brokers", 3, 1, 3);
-    if (brokers == 2) {
-      throw new UsageException("--brokers must be 1 or 3, was 2");
+  /** The options as a record; a value out of range is a usage error naming the option. */
+  Options options() {
+    if (brokers != 1 && brokers != 3) {
+      throw new ParameterException(spec.commandLine(), "--brokers must be 1 or 3, was " + brokers);
     }
     return new Options(
         brokers,
-        NamedOptions.number(given, "--instances", 2, 1, 9),
-        NamedOptions.number(given, "--first-port", 8081, 1, 65535 - 9),
-        dataDir != null ? Path.of(dataDir) : Path.of("lattice-data", "cluster"));
+        OptionRange.within(spec, "--instances", instances, 1, 9),
+        OptionRange.within(spec, "--first-port", firstPort, 1, 65535 - 9),
+        dataDir);
+  }
+
+  /** Parses a {@code cluster} command line (without the word cluster); usage errors as thrown. */
+  static Options parse(String... args) {
+    ClusterCommand command = new ClusterCommand(CommandIo.system());
+    new CommandLine(command).parseArgs(args);
+    return command.options();
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    Options options = parse(args);
+  public Integer call() {
+    Options options = options();
+    PrintStream out = io.out();
+    PrintStream err = io.err();
     dev.lattice.benchmarks.bench.QuietLogging.toStandardError();
     String jar = System.getProperty("java.class.path");
     if (jar == null || !jar.endsWith(".jar") || jar.contains(java.io.File.pathSeparator)) {
       err.println("lattice cluster: run it from the Lattice jar (./lattice cluster)");
-      return FAILED;
+      return LatticeCommand.FAILED;
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     String clusterSecret = secret();
@@ -148,7 +173,7 @@ public final class ClusterCommand implements Subcommand {
                   + (i + 1)
                   + " did not become healthy; see "
                   + options.dataDir().resolve("instance-" + (i + 1) + ".log"));
-          return FAILED;
+          return LatticeCommand.FAILED;
         }
         out.println("Instance " + (i + 1) + ": http://localhost:" + port);
       }
@@ -157,13 +182,13 @@ public final class ClusterCommand implements Subcommand {
       for (Process p : processes) {
         p.waitFor();
       }
-      return OK;
+      return LatticeCommand.OK;
     } catch (IOException e) {
       err.println("lattice cluster: " + e.getMessage());
-      return FAILED;
+      return LatticeCommand.FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return FAILED;
+      return LatticeCommand.FAILED;
     }
   }
 

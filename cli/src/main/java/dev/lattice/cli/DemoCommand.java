@@ -10,7 +10,16 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code lattice demo}: starts Lattice as {@code serve} does, seeds a small world (networks with
@@ -18,84 +27,76 @@ import org.springframework.context.ConfigurableApplicationContext;
  * services and ingest topics, then drives steady synthetic traffic and shows the decisions as they
  * flow, with {@code curl} lines to try.
  */
-public final class DemoCommand implements Subcommand {
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts Lattice as `lattice serve` does, then seeds a demo world: four small networks (a ski club, a book",
+      "circle, a parents' group, a garden guild) with different rules and agreements, six brands with offers,",
+      "300 members with varied consents; then sends member updates, posts, purchases, offers and consent changes",
+      "at a steady rate and prints the decisions as they are made, the admin API key and curl lines to try."
+    },
+    footer = {
+      "      --<property>=<value>",
+      "                       any Spring Boot property of the gateway, as for `lattice serve`",
+      "",
+      "Environment:",
+      "  KAFKA_BOOTSTRAP_SERVERS  use this Kafka cluster instead of the embedded broker"
+    })
+public final class DemoCommand implements Callable<Integer> {
   static final String ADMIN_KEY_PROPERTY = "lattice.security.bootstrap-admin-key";
   static final double DEFAULT_RATE = 20;
 
-  @Override
-  public String name() {
-    return "demo";
-  }
+  private final CommandIo io;
 
-  @Override
-  public String summary() {
-    return "start Lattice with demo networks, members, brands and live traffic";
-  }
+  @Spec CommandSpec spec;
 
-  @Override
-  public String usage() {
-    return """
-        Usage: lattice demo [--port <port>] [--data-dir <dir>] [--kafka-port <port>] [--rate <events/s>]
+  @Mixin ServeCommand.ServerOptions server;
 
-        Starts Lattice as `lattice serve` does, then seeds a demo world: four small networks (a ski club, a book
-        circle, a parents' group, a garden guild) with different rules and agreements, six brands with offers,
-        300 members with varied consents; then sends member updates, posts, purchases, offers and consent changes
-        at a steady rate and prints the decisions as they are made, the admin API key and curl lines to try.
+  /** Spring Boot properties ({@code --name.with.dots=value}), passed on to serve. */
+  @Unmatched List<String> properties = new ArrayList<>();
 
-        Options:
-          --port <port>        HTTP port of the gateway (default 8080)
-          --data-dir <dir>     directory for Lattice's data (default ./lattice-data)
-          --kafka-port <port>  client port of the embedded broker (default: any free port)
-          --rate <events/s>    synthetic events per second (default 20)
-          -h, --help           show this help
+  @Option(
+      names = "--rate",
+      paramLabel = "<events/s>",
+      description =
+          "synthetic events per second, above 0 and at most 10000 (default ${DEFAULT-VALUE})")
+  double rate = DEFAULT_RATE;
 
-        Environment:
-          KAFKA_BOOTSTRAP_SERVERS  use this Kafka cluster instead of the embedded broker
-        """;
+  DemoCommand(CommandIo io) {
+    this.io = io;
   }
 
   /** Parsed options: those of serve, plus the traffic rate. */
-  record Options(List<String> serveArgs, double rate) {}
+  record Options(ServeCommand.Options serve, double rate) {}
 
-  static Options parse(List<String> args) {
-    List<String> serve = new ArrayList<>();
-    double rate = DEFAULT_RATE;
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (arg.equals("--rate") || arg.startsWith("--rate=")) {
-        String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-        if (value == null) {
-          if (i + 1 >= args.size()) {
-            throw new UsageException("--rate needs a value");
-          }
-          value = args.get(++i);
-        }
-        try {
-          rate = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-          throw new UsageException(
-              "--rate must be a number of events per second, was '" + value + "'");
-        }
-        if (!(rate > 0 && rate <= 10_000)) {
-          throw new UsageException(
-              "--rate must be above 0 and at most 10000 events per second, was " + value);
-        }
-      } else {
-        serve.add(arg);
-      }
+  Options options() {
+    if (!(rate > 0 && rate <= 10_000)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--rate must be above 0 and at most 10000 events per second, was " + rate);
     }
-    return new Options(List.copyOf(serve), rate);
+    return new Options(server.options(properties), rate);
+  }
+
+  /** Parses a {@code demo} command line (without the word demo); usage errors as thrown. */
+  static Options parse(String... args) {
+    DemoCommand command = new DemoCommand(CommandIo.system());
+    new CommandLine(command).parseArgs(args);
+    return command.options();
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    Options options = parse(args);
-    ServeCommand serve = new ServeCommand();
-    ServeCommand.Options serveOptions = ServeCommand.parse(options.serveArgs());
+  public Integer call() {
+    Options options = options();
+    ServeCommand serve = new ServeCommand(io);
+    ServeCommand.Options serveOptions = options.serve();
+    PrintStream out = io.out();
+    PrintStream err = io.err();
     String problem = serve.preflight(serveOptions);
     if (problem != null) {
       err.println("lattice demo: " + problem);
-      return FAILED;
+      return LatticeCommand.FAILED;
     }
     String adminKey;
     try {
@@ -106,7 +107,7 @@ public final class DemoCommand implements Subcommand {
               + serveOptions.dataDir()
               + ": "
               + e.getMessage());
-      return FAILED;
+      return LatticeCommand.FAILED;
     }
     // Registered by the gateway at start-up like LATTICE_BOOTSTRAP_ADMIN_KEY, so the printed curl
     // lines work.
@@ -118,15 +119,15 @@ public final class DemoCommand implements Subcommand {
       context = serve.start(serveOptions, out);
     } catch (RuntimeException e) {
       err.println("lattice demo: failed to start: " + e.getMessage());
-      return FAILED;
+      return LatticeCommand.FAILED;
     }
     try {
       new Demo(context, serveOptions, adminKey, options.rate(), out).start();
-      return OK;
+      return LatticeCommand.OK;
     } catch (RuntimeException e) {
       err.println("lattice demo: " + e.getMessage());
       context.close();
-      return FAILED;
+      return LatticeCommand.FAILED;
     }
   }
 

@@ -1,33 +1,65 @@
 package dev.lattice.cli;
 
+import dev.lattice.policy.PolicyCli;
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code lattice} command: the application jar's main class. Dispatches {@code lattice
- * <command> [args]} to one of {@link #SUBCOMMANDS}; {@code --help} anywhere prints usage; an
- * unknown command or option prints usage and exits with status 2.
+ * The {@code lattice} command: the application jar's main class. One picocli command line with a
+ * subcommand per task; every subcommand gets a generated {@code --help}, options take their value
+ * as {@code --name value} or {@code --name=value}, and {@code lattice completion} prints a bash
+ * completion script for all of them.
+ *
+ * <p>Exit codes, everywhere: 0 success, 1 the command failed, 2 a usage error (an unknown command
+ * or option, a missing or malformed value), reported on standard error in one line naming the
+ * command and the bad option, followed by that command's usage.
  */
-public final class LatticeCommand {
+@Command(
+    name = "lattice",
+    mixinStandardHelpOptions = true,
+    versionProvider = LatticeCommand.Version.class,
+    customSynopsis = "Usage: lattice <command> [options]",
+    description =
+        "Lattice is an event-driven consent and data-flow gateway for small social networks.",
+    commandListHeading = "%nCommands:%n",
+    subcommands = {
+      ServeCommand.class,
+      DemoCommand.class,
+      BenchCommand.class,
+      TopicsCommand.class,
+      ClusterCommand.class,
+      ChaosCommand.class,
+      TestCommand.class,
+      CompletionCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Run `lattice <command> --help` (or `lattice help <command>`) for a command's options.",
+      "Exit codes: 0 success, 1 the command failed, 2 usage error."
+    })
+public final class LatticeCommand implements Callable<Integer> {
+  /** Exit code of a command that did its job. */
+  public static final int OK = 0;
 
-  /** Every subcommand; adding one is one line here. */
-  static final List<Subcommand> SUBCOMMANDS =
-      List.of(
-          new ServeCommand(),
-          new dev.lattice.cli.ClusterCommand(),
-          new dev.lattice.cli.ChaosCommand(),
-          new PolicyCommand(),
-          new TopicsCommand(),
-          new dev.lattice.cli.BenchCommand(),
-          new dev.lattice.cli.DemoCommand());
+  /** Exit code of a command that could not do its job (the reason is on standard error). */
+  public static final int FAILED = 1;
 
-  private LatticeCommand() {}
+  /** Exit code of a wrong command line: unknown command or option, missing or malformed value. */
+  public static final int USAGE = 2;
+
+  @Spec CommandSpec spec;
 
   public static void main(String[] args) {
     int status = run(args, System.out, System.err);
-    if (status != Subcommand.OK) {
+    if (status != OK) {
       System.exit(status);
     }
     // Status OK: return normally, so a server that `serve` started keeps the JVM alive.
@@ -35,71 +67,94 @@ public final class LatticeCommand {
 
   /** Runs one command line and returns the exit status (0 ok, 1 failed, 2 usage error). */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0) {
-      err.print(overview());
-      return Subcommand.USAGE;
+    return commandLine(new CommandIo(out, err, System::getenv)).execute(args);
+  }
+
+  /**
+   * The whole command line, writing to the streams of {@code io}: every subcommand, the policy
+   * tooling as {@code lattice policy}, and the error handling described on this class.
+   */
+  public static CommandLine commandLine(CommandIo io) {
+    CommandLine commandLine = new CommandLine(new LatticeCommand(), new Factory(io));
+    // The policy module owns its commands; they join the tree under `policy`, before the settings
+    // below, so that those apply to them too.
+    commandLine.addSubcommand("policy", PolicyCli.commandLine(io.out(), io.err()));
+    commandLine.setOut(new PrintWriter(io.out(), true));
+    commandLine.setErr(new PrintWriter(io.err(), true));
+    commandLine.setExpandAtFiles(false);
+    commandLine.setParameterExceptionHandler(LatticeCommand::usageError);
+    commandLine.setExecutionExceptionHandler(
+        (e, failed, parseResult) -> {
+          failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + message(e));
+          return FAILED;
+        });
+    return commandLine;
+  }
+
+  /** Without a command: the overview on standard error, as a usage error. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
+  }
+
+  /**
+   * One line naming the command and what is wrong, then that command's usage; exit code 2. Unknown
+   * words are named as a command, an option or an argument, with picocli's suggestions when a known
+   * one is close.
+   */
+  static int usageError(ParameterException e, String[] args) {
+    CommandLine failed = e.getCommandLine();
+    PrintWriter err = failed.getErr();
+    err.println(failed.getCommandSpec().qualifiedName() + ": " + describe(e));
+    if (e instanceof UnmatchedArgumentException unmatched) {
+      UnmatchedArgumentException.printSuggestions(unmatched, err);
     }
-    String first = args[0];
-    if (isHelp(first) || first.equals("help")) {
-      if (args.length > 1 && find(args[1]).isPresent()) {
-        out.print(find(args[1]).get().usage());
-      } else {
-        out.print(overview());
+    failed.usage(err);
+    return failed.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  private static String describe(ParameterException e) {
+    if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+      String word = unmatched.getUnmatched().get(0);
+      if (word.startsWith("-")) {
+        return "unknown option '" + word + "'";
       }
-      return Subcommand.OK;
+      boolean hasSubcommands = !e.getCommandLine().getSubcommands().isEmpty();
+      return (hasSubcommands ? "unknown command '" : "unexpected argument '") + word + "'";
     }
-    Optional<Subcommand> command = find(first);
-    if (command.isEmpty()) {
-      err.println("lattice: unknown command '" + first + "'");
-      err.print(overview());
-      return Subcommand.USAGE;
+    return e.getMessage();
+  }
+
+  private static String message(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
     }
-    Subcommand subcommand = command.get();
-    List<String> rest = Arrays.asList(args).subList(1, args.length);
-    boolean delegatesHelp = subcommand instanceof PolicyCommand policy && policy.handlesOwnHelp();
-    if (!delegatesHelp && rest.stream().anyMatch(LatticeCommand::isHelp)) {
-      out.print(subcommand.usage());
-      return Subcommand.OK;
-    }
-    try {
-      return subcommand.run(rest, out, err);
-    } catch (UsageException e) {
-      err.println("lattice " + subcommand.name() + ": " + e.getMessage());
-      err.print(subcommand.usage());
-      return Subcommand.USAGE;
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+
+  /** The jar's version (from its manifest), or "development build" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = LatticeCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"lattice " + (version == null ? "(development build)" : version)};
     }
   }
 
-  static String overview() {
-    StringBuilder text =
-        new StringBuilder(
-            """
-        Usage: lattice <command> [options]
-
-        Lattice is an event-driven consent and data-flow gateway for small social networks.
-
-        Commands:
-        """);
-    for (Subcommand command : SUBCOMMANDS) {
-      text.append(String.format("  %-10s %s%n", command.name(), command.summary()));
+  /**
+   * Creates the subcommands, handing those that write or read the environment their {@link
+   * CommandIo} (a constructor taking one); the others through picocli's default factory.
+   */
+  private record Factory(CommandIo io) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      try {
+        return type.getDeclaredConstructor(CommandIo.class).newInstance(io);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(type);
+      }
     }
-    text.append(
-        String.format(
-            "  %-10s %s%n",
-            "test", "run every test (./mvnw -B verify; handled by the ./lattice script)"));
-    text.append(
-        """
-
-        Run `lattice <command> --help` for a command's options.
-        """);
-    return text.toString();
-  }
-
-  private static Optional<Subcommand> find(String name) {
-    return SUBCOMMANDS.stream().filter(command -> command.name().equals(name)).findFirst();
-  }
-
-  private static boolean isHelp(String arg) {
-    return arg.equals("--help") || arg.equals("-h");
   }
 }

@@ -14,10 +14,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.concurrent.Callable;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code lattice serve}: starts Kafka (embedded, or the cluster in {@code
@@ -25,65 +33,106 @@ import org.springframework.context.ConfigurableApplicationContext;
  * usual mistakes first and reports each in one line: the port is taken, the data directory is not
  * writable, the external cluster does not answer.
  */
-public final class ServeCommand implements Subcommand {
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts Lattice: an embedded single-node Kafka broker (or the cluster in KAFKA_BOOTSTRAP_SERVERS),",
+      "Lattice's topics, and the gateway's HTTP server. Health: GET /actuator/health."
+    },
+    footer = {
+      "      --<property>=<value>",
+      "                       any Spring Boot property of the gateway, e.g. --lattice.cluster.secret=...",
+      "                       (the same as its environment variable, LATTICE_CLUSTER_SECRET)",
+      "",
+      "Environment:",
+      "  KAFKA_BOOTSTRAP_SERVERS        use this Kafka cluster (host:port,...) instead of the embedded broker",
+      "  LATTICE_KAFKA_CONNECT_TIMEOUT  how long to wait for that cluster, e.g. 30s (default 30s)",
+      "",
+      "Joining a cluster of Lattice instances (README \"Running a cluster\"): point every instance at the same",
+      "KAFKA_BOOTSTRAP_SERVERS with the same LATTICE_STREAMS_APPLICATION_ID (default lattice), its own --port",
+      "and --data-dir, and set on each:",
+      "  LATTICE_CLUSTER_ADVERTISED_URL    where the other instances reach this one (default http://localhost:<port>)",
+      "  LATTICE_CLUSTER_SECRET            the same 32+ characters on every instance (signs forwarded queries)",
+      "  LATTICE_STREAMS_PSEUDONYM_SECRET  the same 32+ characters on every instance",
+      "  LATTICE_SECURITY_API_KEY_PEPPER   the same 32+ characters on every instance (API key hashes)",
+      "  LATTICE_MASTER_KEY                the same on every instance: base64 of 32 random bytes",
+      "                                    (openssl rand -base64 32); it wraps the members' data keys"
+    })
+public final class ServeCommand implements Callable<Integer> {
   static final int DEFAULT_PORT = 8080;
   static final String DEFAULT_DATA_DIR = "./lattice-data";
   static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Function<String, String> environment;
+  private final CommandIo io;
 
-  public ServeCommand() {
-    this(System::getenv);
+  @Mixin ServerOptions server;
+
+  /** Spring Boot properties ({@code --name.with.dots=value}), checked by {@link ServerOptions}. */
+  @Unmatched List<String> properties = new ArrayList<>();
+
+  ServeCommand(CommandIo io) {
+    this.io = io;
   }
 
-  ServeCommand(Function<String, String> environment) {
-    this.environment = environment;
-  }
-
-  @Override
-  public String name() {
-    return "serve";
-  }
-
-  @Override
-  public String summary() {
-    return "start Kafka (embedded unless KAFKA_BOOTSTRAP_SERVERS is set) and the gateway";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        Usage: lattice serve [--port <port>] [--data-dir <dir>] [--kafka-port <port>] [--<property>=<value>...]
-
-        Starts Lattice: an embedded single-node Kafka broker (or the cluster in KAFKA_BOOTSTRAP_SERVERS),
-        Lattice's topics, and the gateway's HTTP server. Health: GET /actuator/health.
-
-        Options:
-          --port <port>        HTTP port of the gateway (default 8080)
-          --data-dir <dir>     directory for Lattice's data, including the embedded broker's (default ./lattice-data)
-          --kafka-port <port>  client port of the embedded broker (default: any free port; it is logged)
-          --<property>=<value> any Spring Boot property of the gateway, e.g. --lattice.cluster.secret=...
-                               (the same as its environment variable, LATTICE_CLUSTER_SECRET)
-          -h, --help           show this help
-
-        Environment:
-          KAFKA_BOOTSTRAP_SERVERS        use this Kafka cluster (host:port,...) instead of the embedded broker
-          LATTICE_KAFKA_CONNECT_TIMEOUT  how long to wait for that cluster, e.g. 30s (default 30s)
-
-        Joining a cluster of Lattice instances (README "Running a cluster"): point every instance at the same
-        KAFKA_BOOTSTRAP_SERVERS with the same LATTICE_STREAMS_APPLICATION_ID (default lattice), its own --port
-        and --data-dir, and set on each:
-          LATTICE_CLUSTER_ADVERTISED_URL    where the other instances reach this one (default http://localhost:<port>)
-          LATTICE_CLUSTER_SECRET            the same 32+ characters on every instance (signs forwarded queries)
-          LATTICE_STREAMS_PSEUDONYM_SECRET  the same 32+ characters on every instance
-          LATTICE_SECURITY_API_KEY_PEPPER   the same 32+ characters on every instance (API key hashes)
-          LATTICE_MASTER_KEY                the same on every instance: base64 of 32 random bytes
-                                            (openssl rand -base64 32); it wraps the members' data keys
-        """;
-  }
-
-  /** Parsed options of {@code lattice serve}. */
   /**
+   * The options of {@code serve}, shared with {@code demo}: the gateway's port, the data directory,
+   * the embedded broker's port and any Spring Boot property as {@code --name=value}.
+   */
+  public static final class ServerOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(
+        names = "--port",
+        paramLabel = "<port>",
+        description = "HTTP port of the gateway (default ${DEFAULT-VALUE})")
+    int port = DEFAULT_PORT;
+
+    @Option(
+        names = "--data-dir",
+        paramLabel = "<dir>",
+        description =
+            "directory for Lattice's data, including the embedded broker's (default ${DEFAULT-VALUE})")
+    Path dataDir = Path.of(DEFAULT_DATA_DIR);
+
+    @Option(
+        names = "--kafka-port",
+        paramLabel = "<port>",
+        description = "client port of the embedded broker (default: any free port; it is logged)")
+    int kafkaPort;
+
+    /**
+     * The options as a record, with {@code unmatched}: the words the command did not recognise,
+     * which must be Spring Boot properties ({@code --name.with.dots=value}; picocli collects them
+     * in the command's {@code @Unmatched} list, which a mixin cannot hold). A usage error names a
+     * port out of range or a word that is neither an option nor a {@code --property=value}.
+     */
+    public Options options(List<String> unmatched) {
+      List<String> properties = new ArrayList<>();
+      for (String arg : unmatched) {
+        int eq = arg.indexOf('=');
+        if (arg.startsWith("--") && eq > 2 && arg.substring(0, eq).indexOf('.') > 2) {
+          properties.add(arg); // a Spring Boot property, e.g. --lattice.cluster.secret=…
+        } else {
+          throw new ParameterException(
+              spec.commandLine(),
+              arg.startsWith("-")
+                  ? "unknown option '" + arg + "'"
+                  : "unexpected argument '" + arg + "'");
+        }
+      }
+      return new Options(
+          port(spec, "--port", port, 1),
+          dataDir,
+          port(spec, "--kafka-port", kafkaPort, 0),
+          properties);
+    }
+  }
+
+  /**
+   * Parsed options of {@code lattice serve}.
+   *
    * @param properties Spring Boot properties given as {@code --name=value} arguments (a dotted
    *     name, e.g. {@code --lattice.cluster.secret=…}), passed to the application as they are
    */
@@ -97,72 +146,37 @@ public final class ServeCommand implements Subcommand {
     }
   }
 
-  public static Options parse(List<String> args) {
-    int port = DEFAULT_PORT;
-    Path dataDir = Path.of(DEFAULT_DATA_DIR);
-    int kafkaPort = 0;
-    List<String> properties = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      String inlineValue = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-      if (inlineValue != null && name.startsWith("--") && name.indexOf('.') > 2) {
-        properties.add(arg); // a Spring Boot property, e.g. --lattice.cluster.secret=…
-        continue;
-      }
-      switch (name) {
-        case "--port", "--data-dir", "--kafka-port" -> {
-          String value = inlineValue;
-          if (value == null) {
-            if (i + 1 >= args.size()) {
-              throw new UsageException(name + " needs a value");
-            }
-            value = args.get(++i);
-          }
-          switch (name) {
-            case "--port" -> port = port(name, value, 1);
-            case "--kafka-port" -> kafkaPort = port(name, value, 0);
-            default -> dataDir = Path.of(value);
-          }
-        }
-        default ->
-            throw new UsageException(
-                arg.startsWith("-")
-                    ? "unknown option '" + arg + "'"
-                    : "unexpected argument '" + arg + "'");
-      }
-    }
-    return new Options(port, dataDir, kafkaPort, properties);
+  /** Parses a {@code serve} command line (without the word serve); usage errors as thrown. */
+  static Options parse(String... args) {
+    ServeCommand command = new ServeCommand(CommandIo.system());
+    new CommandLine(command).parseArgs(args);
+    return command.server.options(command.properties);
   }
 
-  private static int port(String option, String value, int min) {
-    try {
-      int port = Integer.parseInt(value);
-      if (port >= min && port <= 65535) {
-        return port;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+  private static int port(CommandSpec spec, String option, int port, int min) {
+    if (port >= min && port <= 65535) {
+      return port;
     }
-    throw new UsageException(
-        option + " must be a port number between " + min + " and 65535, was '" + value + "'");
+    throw new ParameterException(
+        spec.commandLine(),
+        option + " must be a port number between " + min + " and 65535, was '" + port + "'");
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    Options options = parse(args);
+  public Integer call() {
+    Options options = server.options(properties);
     String problem = preflight(options);
     if (problem != null) {
-      err.println("lattice serve: " + problem);
-      return FAILED;
+      io.err().println("lattice serve: " + problem);
+      return LatticeCommand.FAILED;
     }
     try {
-      start(options, out);
-      return OK;
+      start(options, io.out());
+      return LatticeCommand.OK;
     } catch (RuntimeException e) {
       // Spring Boot has already logged the failure with its cause.
-      err.println("lattice serve: failed to start: " + rootMessage(e));
-      return FAILED;
+      io.err().println("lattice serve: failed to start: " + rootMessage(e));
+      return LatticeCommand.FAILED;
     }
   }
 
@@ -229,7 +243,7 @@ public final class ServeCommand implements Subcommand {
   }
 
   private String externalBootstrap() {
-    String bootstrap = environment.apply("KAFKA_BOOTSTRAP_SERVERS");
+    String bootstrap = io.environment().apply("KAFKA_BOOTSTRAP_SERVERS");
     return bootstrap == null || bootstrap.isBlank() ? null : bootstrap.trim();
   }
 
@@ -258,7 +272,7 @@ public final class ServeCommand implements Subcommand {
   }
 
   private String kafkaProblem(String bootstrap) {
-    String configured = environment.apply("LATTICE_KAFKA_CONNECT_TIMEOUT");
+    String configured = io.environment().apply("LATTICE_KAFKA_CONNECT_TIMEOUT");
     Duration timeout = DEFAULT_KAFKA_TIMEOUT;
     if (configured != null && !configured.isBlank()) {
       try {

@@ -2,9 +2,15 @@ package dev.lattice.cli;
 
 import dev.lattice.schemas.TopicCatalogue;
 import dev.lattice.schemas.TopicCatalogue.TopicSpec;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code lattice topics}: prints Lattice's topic and ACL definitions from the {@link
@@ -12,7 +18,35 @@ import java.util.Map;
  * of {@code kafka-topics.sh} calls (what the compose file and the Kubernetes job run; ACLs are in
  * the YAML only). A test keeps the checked-in files equal to this output.
  */
-public final class TopicsCommand implements Subcommand {
+@Command(
+    name = "topics",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prints every Lattice topic from the catalogue in code (name, partitions, replication, cleanup policy,",
+      "retention) and the ACLs Lattice expects. Replication is min(3, brokers)."
+    })
+public final class TopicsCommand implements Callable<Integer> {
+
+  /** What {@code --format} selects. */
+  enum Format {
+    yaml,
+    script
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--brokers",
+      paramLabel = "<n>",
+      description = "brokers of the target cluster (default ${DEFAULT-VALUE})")
+  int brokers = 3;
+
+  @Option(
+      names = "--format",
+      paramLabel = "yaml|script",
+      description =
+          "YAML definitions (default) or a shell script of kafka-topics.sh calls (ACLs are in the YAML only)")
+  Format format = Format.yaml;
 
   /** Principals and what they may do; {@code <id>} is a network or brand id. */
   record Acl(String principal, String operation, String patternType, String topic, String why) {}
@@ -52,68 +86,15 @@ public final class TopicsCommand implements Subcommand {
                   + " isolation.level=read_committed (the API does so; see docs/privacy.md)"));
 
   @Override
-  public String name() {
-    return "topics";
-  }
-
-  @Override
-  public String summary() {
-    return "print the topic and ACL definitions of the catalogue (YAML or a kafka-topics.sh script)";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        Usage: lattice topics [--brokers <n>] [--format yaml|script]
-
-        Prints every Lattice topic from the catalogue in code (name, partitions, replication, cleanup policy,
-        retention) and the ACLs Lattice expects. Replication is min(3, brokers).
-
-        Options:
-          --brokers <n>           brokers of the target cluster (default 3)
-          --format yaml|script    YAML definitions (default) or a shell script of kafka-topics.sh calls
-          -h, --help              show this help
-        """;
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    int brokers = 3;
-    String format = "yaml";
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      switch (arg) {
-        case "--brokers" -> brokers = positive(value(args, ++i, arg));
-        case "--format" -> {
-          format = value(args, ++i, arg);
-          if (!format.equals("yaml") && !format.equals("script")) {
-            throw new UsageException("--format must be yaml or script, was '" + format + "'");
-          }
-        }
-        default -> throw new UsageException("unknown option '" + arg + "'");
-      }
+  public Integer call() {
+    if (brokers < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--brokers must be a positive number, was '" + brokers + "'");
     }
-    out.print(format.equals("yaml") ? yaml(brokers) : script(brokers));
-    return OK;
-  }
-
-  private static String value(List<String> args, int index, String option) {
-    if (index >= args.size()) {
-      throw new UsageException(option + " needs a value");
-    }
-    return args.get(index);
-  }
-
-  private static int positive(String value) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= 1) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new UsageException("--brokers must be a positive number, was '" + value + "'");
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(format == Format.yaml ? yaml(brokers) : script(brokers));
+    out.flush();
+    return LatticeCommand.OK;
   }
 
   /**

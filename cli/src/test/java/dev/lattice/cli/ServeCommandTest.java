@@ -10,20 +10,24 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.ParameterException;
 
 class ServeCommandTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int serve(Map<String, String> env, String... args) {
-    return new ServeCommand(env::get)
-        .run(
-            List.of(args),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+    String[] line = new String[args.length + 1];
+    line[0] = "serve";
+    System.arraycopy(args, 0, line, 1, args.length);
+    return LatticeCommand.commandLine(
+            new CommandIo(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                env::get))
+        .execute(line);
   }
 
   private static int freePort() throws Exception {
@@ -101,8 +105,7 @@ class ServeCommandTest {
 
   @Test
   void optionsAcceptSeparateAndInlineValues() {
-    ServeCommand.Options options =
-        ServeCommand.parse(List.of("--port=9090", "--data-dir", "/tmp/x"));
+    ServeCommand.Options options = ServeCommand.parse("--port=9090", "--data-dir", "/tmp/x");
 
     assertThat(options.port()).isEqualTo(9090);
     assertThat(options.dataDir()).isEqualTo(Path.of("/tmp/x"));
@@ -113,17 +116,16 @@ class ServeCommandTest {
   void springBootPropertiesGivenAsNameEqualsValuePassThroughAndUnknownOptionsAreStillRefused() {
     ServeCommand.Options options =
         ServeCommand.parse(
-            List.of(
-                "--lattice.cluster.secret=abc", "--port", "9091", "--server.shutdown=graceful"));
+            "--lattice.cluster.secret=abc", "--port", "9091", "--server.shutdown=graceful");
 
     assertThat(options.port()).isEqualTo(9091);
     assertThat(options.properties())
         .containsExactly("--lattice.cluster.secret=abc", "--server.shutdown=graceful");
-    assertThatThrownBy(() -> ServeCommand.parse(List.of("--verbose")))
-        .isInstanceOf(UsageException.class)
+    assertThatThrownBy(() -> ServeCommand.parse("--verbose"))
+        .isInstanceOf(ParameterException.class)
         .hasMessage("unknown option '--verbose'");
-    assertThatThrownBy(() -> ServeCommand.parse(List.of("--lattice.cluster.secret")))
-        .isInstanceOf(UsageException.class)
+    assertThatThrownBy(() -> ServeCommand.parse("--lattice.cluster.secret"))
+        .isInstanceOf(ParameterException.class)
         .hasMessage("unknown option '--lattice.cluster.secret'");
   }
 }

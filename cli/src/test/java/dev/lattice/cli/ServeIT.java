@@ -41,8 +41,8 @@ class ServeIT {
       throws Exception {
     Path dataDir = Path.of("target", "it-data", "serve-" + UUID.randomUUID()).toAbsolutePath();
     ServeCommand.Options options = new ServeCommand.Options(freePort(), dataDir, 0);
-    ServeCommand serve = new ServeCommand(name -> null);
     PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    ServeCommand serve = new ServeCommand(new CommandIo(out, out, name -> null));
     // Health details are for an authenticated ADMIN only.
     String previous = System.setProperty(ADMIN_KEY_PROPERTY, ADMIN_KEY);
     try {

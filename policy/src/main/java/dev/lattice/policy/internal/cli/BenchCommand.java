@@ -2,7 +2,6 @@ package dev.lattice.policy.internal.cli;
 
 import dev.lattice.policy.CompiledPolicy;
 import dev.lattice.policy.EvalOptions;
-import dev.lattice.policy.PolicyCommand;
 import dev.lattice.policy.PreparedQuery;
 import dev.lattice.policy.Rego;
 import dev.lattice.policy.RegoException;
@@ -19,7 +18,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,65 +37,84 @@ import tools.jackson.databind.json.JsonMapper;
  * [{"query", "n", "defined", "mean_ns", "min_ns", "p50_ns", "p90_ns", "p99_ns", "max_ns",
  * "ops_per_s"}]}}. Exit 0, 1 when the bundle, the input or a query fails, 2 on usage errors.
  */
-public final class BenchCommand implements PolicyCommand {
-  private static final String USAGE =
-      "usage: policy bench -b <bundle>... [-i input.json] [--count N] [--warmup N]"
-          + " [--format text|json] <query>...";
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Per-query timings like opa bench: each query is prepared once, evaluated --warmup times unmeasured,",
+      "then --count times, each evaluation timed on its own: mean, min, p50, p90, p99, max (ns),",
+      "evaluations per second, and whether the query was defined."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 measured, 1 the bundle, the input or a query failed, 2 usage error."
+    })
+public final class BenchCommand implements Callable<Integer> {
+  private final CommandStreams io;
 
-  @Override
-  public String name() {
-    return "bench";
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-b", "--bundle"},
+      paramLabel = "<bundle>",
+      required = true,
+      description = "a bundle directory or .tar.gz; repeat to load several together")
+  List<Path> bundles = new ArrayList<>();
+
+  @Option(
+      names = {"-i", "--input"},
+      paramLabel = "<input.json>",
+      description = "the input document (default: none)")
+  Path inputFile;
+
+  @Option(
+      names = {"-n", "--count"},
+      paramLabel = "<n>",
+      description = "measured evaluations per query (default ${DEFAULT-VALUE})")
+  int count = 1000;
+
+  @Option(
+      names = "--warmup",
+      paramLabel = "<n>",
+      description = "unmeasured evaluations first (default: min(count, 100))")
+  Integer warmup;
+
+  @Option(
+      names = {"-f", "--format"},
+      paramLabel = "text|json",
+      description = {
+        "text (default: one table row per query) or json: {\"benchmarks\": [{\"query\", \"n\", \"defined\",",
+        "\"mean_ns\", \"min_ns\", \"p50_ns\", \"p90_ns\", \"p99_ns\", \"max_ns\", \"ops_per_s\"}]}"
+      })
+  TextOrJson format = TextOrJson.text;
+
+  @Parameters(arity = "1..*", paramLabel = "<query>", description = "e.g. data.lattice.decision")
+  List<String> queries;
+
+  public BenchCommand(CommandStreams io) {
+    this.io = io;
   }
 
   @Override
-  public String summary() {
-    return "per-query timings like opa bench: bench -b <bundle> [-i input.json] [--count N]"
-        + " <query>...";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    CliArgs a;
-    int count;
-    int warmup;
-    String format;
-    try {
-      a =
-          CliArgs.parse(
-              args,
-              Set.of(
-                  "-b", "--bundle", "-i", "--input", "--count", "-n", "--warmup", "--format", "-f"),
-              Set.of());
-      if (a.positional.isEmpty())
-        throw new CliArgs.UsageException("give at least one query, e.g. data.lattice.decision");
-      if (a.all("-b", "--bundle").isEmpty())
-        throw new CliArgs.UsageException("-b <bundle> is required");
-      count = positive(a.one("--count", "-n"), 1000, "--count");
-      warmup =
-          a.one("--warmup") == null
-              ? Math.min(count, 100)
-              : positive(a.one("--warmup"), 0, "--warmup");
-      format = a.one("--format", "-f") == null ? "text" : a.one("--format", "-f");
-      if (!format.equals("text") && !format.equals("json"))
-        throw new CliArgs.UsageException("--format must be text or json, not " + format);
-    } catch (CliArgs.UsageException e) {
-      err.println("bench: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
-    }
+  public Integer call() {
+    PrintStream out = io.out();
+    PrintStream err = io.err();
+    if (count < 1)
+      throw new ParameterException(
+          spec.commandLine(), "--count must be a positive number, not " + count);
+    if (warmup != null && warmup < 0)
+      throw new ParameterException(spec.commandLine(), "--warmup must be 0 or more, not " + warmup);
+    int warmup = this.warmup == null ? Math.min(count, 100) : this.warmup;
+    String format = this.format.name();
     List<Map<String, Object>> rows = new ArrayList<>();
     try {
       Object input = null;
-      String inputFile = a.one("-i", "--input");
       if (inputFile != null)
-        input =
-            JsonMapper.builder()
-                .build()
-                .readValue(Files.readAllBytes(Path.of(inputFile)), Object.class);
-      Bundle bundle = Bundles.loadAll(a.all("-b", "--bundle").stream().map(Path::of).toList());
+        input = JsonMapper.builder().build().readValue(Files.readAllBytes(inputFile), Object.class);
+      Bundle bundle = Bundles.loadAll(bundles);
       CompiledPolicy policy = Rego.compile(bundle.modules(), bundle.data());
       EvalOptions options = EvalOptions.defaults();
-      for (String query : a.positional) {
+      for (String query : queries) {
         PreparedQuery q = policy.prepare(query);
         boolean defined = q.evaluate(input, options).defined();
         for (int i = 0; i < warmup; i++) q.evaluate(input, options);
@@ -161,17 +185,5 @@ public final class BenchCommand implements PolicyCommand {
   static long percentile(long[] sorted, int p) {
     int rank = (int) Math.ceil(p / 100.0 * sorted.length);
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-  }
-
-  private static int positive(String value, int dflt, String name) {
-    if (value == null) return dflt;
-    try {
-      int n = Integer.parseInt(value);
-      if (n < 1 && !name.equals("--warmup") || n < 0)
-        throw new CliArgs.UsageException(name + " must be a positive number, not " + value);
-      return n;
-    } catch (NumberFormatException e) {
-      throw new CliArgs.UsageException(name + " must be a number, not " + value);
-    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.lattice.policy.internal.cli;
 
-import dev.lattice.policy.PolicyCommand;
 import dev.lattice.policy.Rego;
 import dev.lattice.policy.RegoException;
 import dev.lattice.policy.bundle.Bundle;
@@ -12,71 +11,87 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code build <dir> -o bundle.tar.gz [--revision r] [--signing-key file|secret --signing-alg RS256
  * --key-id id]}: checks that the directory compiles, then writes a bundle with a manifest and
  * revision (and a {@code .signatures.json} when a signing key is given).
  */
-public final class BuildCommand implements PolicyCommand {
-  @Override
-  public String name() {
-    return "build";
+@Command(
+    name = "build",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Checks that the bundle directory compiles, then writes a bundle (.tar.gz) with a manifest and",
+      "revision, and a .signatures.json when a signing key is given."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 built, 1 the directory does not compile or cannot be written, 2 usage error."
+    })
+public final class BuildCommand implements Callable<Integer> {
+  private final CommandStreams io;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "<bundle.tar.gz>",
+      required = true,
+      description = "the bundle to write")
+  Path output;
+
+  @Option(
+      names = {"-r", "--revision"},
+      paramLabel = "<revision>",
+      description = "the manifest's revision (default: the directory's, else a content hash)")
+  String revision;
+
+  @Option(
+      names = "--signing-key",
+      paramLabel = "<file|secret>",
+      description = "sign the bundle with this key: a PEM file, or an HMAC secret")
+  String signingKey;
+
+  @Option(
+      names = "--signing-alg",
+      paramLabel = "<alg>",
+      description = "RS256 (default), ES256 or HS256")
+  String signingAlg = "RS256";
+
+  @Option(
+      names = "--key-id",
+      paramLabel = "<id>",
+      description = "the key id in the signature (default ${DEFAULT-VALUE})")
+  String keyId = "default";
+
+  @Option(names = "--scope", paramLabel = "<scope>", description = "the signature's scope")
+  String scope;
+
+  @Parameters(index = "0", paramLabel = "<dir>", description = "the bundle directory")
+  Path dir;
+
+  public BuildCommand(CommandStreams io) {
+    this.io = io;
   }
 
   @Override
-  public String summary() {
-    return "build <dir> -o bundle.tar.gz [--revision r] [--signing-key k --signing-alg RS256|ES256|HS256 --key-id id]";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    CliArgs a;
-    try {
-      a =
-          CliArgs.parse(
-              args,
-              Set.of(
-                  "-o",
-                  "--output",
-                  "--revision",
-                  "-r",
-                  "--signing-key",
-                  "--signing-alg",
-                  "--key-id",
-                  "--scope"),
-              Set.of());
-      if (a.positional.size() != 1)
-        throw new CliArgs.UsageException("name exactly one bundle directory");
-      if (a.one("-o", "--output") == null)
-        throw new CliArgs.UsageException("-o <bundle.tar.gz> is required");
-    } catch (CliArgs.UsageException e) {
-      err.println("build: " + e.getMessage());
-      err.println("usage: policy " + summary());
-      return 2;
-    }
+  public Integer call() {
+    PrintStream out = io.out();
+    PrintStream err = io.err();
     try {
       SigningKey key = null;
-      String keyArg = a.one("--signing-key");
-      if (keyArg != null) {
-        String alg = a.one("--signing-alg") == null ? "RS256" : a.one("--signing-alg");
-        String material = keyArg;
-        Path keyFile = Path.of(keyArg);
+      if (signingKey != null) {
+        String material = signingKey;
+        Path keyFile = Path.of(signingKey);
         if (Files.isRegularFile(keyFile)) material = Files.readString(keyFile);
-        key =
-            new SigningKey(
-                a.one("--key-id") == null ? "default" : a.one("--key-id"),
-                alg,
-                material,
-                a.one("--scope"));
+        key = new SigningKey(keyId, signingAlg, material, scope);
       }
-      Path dir = Path.of(a.positional.get(0));
       Bundle source = BundleLoader.load(dir);
       Rego.compile(source.modules(), source.data());
-      Path outPath = Path.of(a.one("-o", "--output"));
-      Bundle built = BundleBuilder.build(dir, outPath, a.one("--revision", "-r"), key);
+      Path outPath = output;
+      Bundle built = BundleBuilder.build(dir, outPath, revision, key);
       out.println(
           "built "
               + outPath

@@ -1,6 +1,5 @@
 package dev.lattice.policy.internal.cli;
 
-import dev.lattice.policy.PolicyCommand;
 import dev.lattice.policy.Rego;
 import dev.lattice.policy.RegoException;
 import dev.lattice.policy.RegoModule;
@@ -20,6 +19,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code check [--strict] [--format text|json] <dir|bundle.tar.gz>...}: loads and compiles,
@@ -29,16 +34,42 @@ import java.util.Set;
  * imports, unused {@code :=} variables, deprecated built-ins). Exit 0 when clean, 1 on errors, 2 on
  * usage.
  */
-public final class CheckCommand implements PolicyCommand {
-  @Override
-  public String name() {
-    return "check";
-  }
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Parses, compiles and type-checks the bundles and reports every error at once, each as",
+      "file:line:col: code: message (json: {\"errors\": [{\"code\", \"message\", \"location\"}]})."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 clean, 1 errors found (or a bundle that does not load), 2 usage error."
+    })
+public final class CheckCommand implements Callable<Integer> {
+  private final CommandStreams io;
 
-  @Override
-  public String summary() {
-    return "parse and compile <dir|bundle.tar.gz>... [--strict] [--format json]; every error as"
-        + " file:line:col";
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-S", "--strict"},
+      description =
+          "add OPA's strict checks: unused imports and := variables, deprecated built-ins")
+  boolean strict;
+
+  @Option(
+      names = {"-f", "--format"},
+      paramLabel = "text|json",
+      description = "text (default) or json")
+  TextOrJson format = TextOrJson.text;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "<dir|bundle.tar.gz>",
+      description = "bundle directories or .tar.gz files, loaded together")
+  List<Path> bundles;
+
+  public CheckCommand(CommandStreams io) {
+    this.io = io;
   }
 
   private static int byLocation(RegoException a, RegoException b) {
@@ -52,25 +83,13 @@ public final class CheckCommand implements PolicyCommand {
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    CliArgs a;
-    String format;
-    try {
-      a = CliArgs.parse(args, Set.of("--format", "-f"), Set.of("--strict", "-S"));
-      if (a.positional.isEmpty())
-        throw new CliArgs.UsageException("name a bundle directory or .tar.gz");
-      format = a.one("--format", "-f") == null ? "text" : a.one("--format", "-f");
-      if (!format.equals("text") && !format.equals("json"))
-        throw new CliArgs.UsageException("--format must be text or json, not " + format);
-    } catch (CliArgs.UsageException e) {
-      err.println("check: " + e.getMessage());
-      err.println("usage: policy check [--strict] [--format text|json] <dir|bundle.tar.gz>...");
-      return 2;
-    }
+  public Integer call() {
+    PrintStream out = io.out();
+    PrintStream err = io.err();
+    String format = this.format.name();
     List<RegoException> errors = new ArrayList<>();
     try {
-      Bundle b = Bundles.loadAll(a.positional.stream().map(Path::of).toList());
-      boolean strict = a.flag("--strict", "-S");
+      Bundle b = Bundles.loadAll(bundles);
       try {
         Rego.compile(b.modules(), b.data());
       } catch (RegoException e) {

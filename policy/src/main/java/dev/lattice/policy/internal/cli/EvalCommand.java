@@ -2,7 +2,6 @@ package dev.lattice.policy.internal.cli;
 
 import dev.lattice.policy.CompiledPolicy;
 import dev.lattice.policy.EvalOptions;
-import dev.lattice.policy.PolicyCommand;
 import dev.lattice.policy.QueryResult;
 import dev.lattice.policy.Rego;
 import dev.lattice.policy.RegoException;
@@ -18,16 +17,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Stack;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code eval -b <bundle>... [-i input.json] [--explain] <query>}: evaluates a query and prints the
- * result set as JSON in {@code opa eval}'s shape: {@code {"result": [{"expressions": [{"value",
- * "text", "location"}], "bindings": {...}}]}}, or {@code {}} when undefined. Exits 1 on errors.
+ * {@code eval -b <bundle>... [-i input.json] [--explain[=full|notes]] <query>}: evaluates a query
+ * and prints the result set as JSON in {@code opa eval}'s shape: {@code {"result": [{"expressions":
+ * [{"value", "text", "location"}], "bindings": {...}}]}}, or {@code {}} when undefined. Exits 1 on
+ * errors.
  */
-public final class EvalCommand implements PolicyCommand {
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evaluates <query> against the bundles and prints the result set as JSON like opa eval:",
+      "{\"result\": [{\"expressions\": [{\"value\", \"text\", \"location\"}], \"bindings\": {...}}]},",
+      "or {} when the query is undefined."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 evaluated, 1 the bundle, the input or the query failed, 2 usage error."
+    })
+public final class EvalCommand implements Callable<Integer> {
 
   private static final JsonMapper JSON =
       JsonMapper.builder()
@@ -35,52 +57,70 @@ public final class EvalCommand implements PolicyCommand {
           .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
           .build();
 
-  @Override
-  public String name() {
-    return "eval";
+  private final CommandStreams io;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-b", "--bundle"},
+      paramLabel = "<bundle>",
+      required = true,
+      description = "a bundle directory or .tar.gz; repeat to evaluate several together")
+  List<Path> bundles = new ArrayList<>();
+
+  @Option(
+      names = {"-i", "--input"},
+      paramLabel = "<input.json>",
+      description = "the input document (default: none)")
+  Path inputFile;
+
+  @Option(
+      names = "--explain",
+      arity = "0..1",
+      paramLabel = "full|notes",
+      parameterConsumer = ExplainValue.class,
+      description = {
+        "add an explanation: full (default when given alone: every trace event, rules that fired,",
+        "trace() notes and print output) or notes (trace() notes only)"
+      })
+  String explain;
+
+  @Parameters(index = "0", paramLabel = "<query>", description = "e.g. data.lattice.decision")
+  String query;
+
+  public EvalCommand(CommandStreams io) {
+    this.io = io;
   }
 
-  @Override
-  public String summary() {
-    return "eval -b <bundle> [-i input.json] [--explain[=full|notes]] <query>: print the result as"
-        + " JSON like opa eval";
-  }
+  /**
+   * Takes {@code --explain}'s value only when it is one of the explain modes, so that {@code
+   * --explain data.x} explains the query {@code data.x} in full.
+   */
+  static final class ExplainValue implements CommandLine.IParameterConsumer {
+    private static final Set<String> MODES = Set.of("full", "notes", "fails", "debug");
 
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    CliArgs a;
-    String explain;
-    try {
-      // a bare --explain means --explain=full
-      List<String> normalized = new ArrayList<>();
-      for (String arg : args) normalized.add(arg.equals("--explain") ? "--explain=full" : arg);
-      a =
-          CliArgs.parse(
-              normalized, Set.of("-b", "--bundle", "-i", "--input", "--explain"), Set.of());
-      explain = a.one("--explain");
-      if (explain != null && !Set.of("full", "notes").contains(explain))
-        throw new CliArgs.UsageException(
-            "--explain must be full or notes, not "
-                + explain
-                + (explain.equals("fails")
-                    ? " (not supported: the engine does not record failed expressions)"
-                    : ""));
-      if (a.positional.size() != 1)
-        throw new CliArgs.UsageException("give exactly one query, e.g. data.lattice.decision");
-      if (a.all("-b", "--bundle").isEmpty())
-        throw new CliArgs.UsageException("-b <bundle> is required");
-    } catch (CliArgs.UsageException e) {
-      err.println("eval: " + e.getMessage());
-      err.println("usage: policy " + summary());
-      return 2;
+    @Override
+    public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
+      argSpec.setValue(!args.isEmpty() && MODES.contains(args.peek()) ? args.pop() : "full");
     }
-    String query = a.positional.get(0);
+  }
+
+  @Override
+  public Integer call() {
+    PrintStream out = io.out();
+    PrintStream err = io.err();
+    if (explain != null && !Set.of("full", "notes").contains(explain))
+      throw new ParameterException(
+          spec.commandLine(),
+          "--explain must be full or notes, not "
+              + explain
+              + (explain.equals("fails")
+                  ? " (not supported: the engine does not record failed expressions)"
+                  : ""));
     try {
       Object input = null;
-      String inputFile = a.one("-i", "--input");
-      if (inputFile != null)
-        input = JSON.readValue(Files.readAllBytes(Path.of(inputFile)), Object.class);
-      Bundle bundle = Bundles.loadAll(a.all("-b", "--bundle").stream().map(Path::of).toList());
+      if (inputFile != null) input = JSON.readValue(Files.readAllBytes(inputFile), Object.class);
+      Bundle bundle = Bundles.loadAll(bundles);
       CompiledPolicy policy = Rego.compile(bundle.modules(), bundle.data());
       QueryResult r =
           policy.prepare(query).evaluate(input, EvalOptions.defaults().withTrace(explain != null));

@@ -1,6 +1,5 @@
 package dev.lattice.policy.internal.cli;
 
-import dev.lattice.policy.PolicyCommand;
 import dev.lattice.policy.RegoException;
 import dev.lattice.policy.internal.rego.format.Formatter;
 import dev.lattice.policy.internal.rego.value.Convert;
@@ -15,8 +14,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code fmt [--check | --diff | -w] [--format text|json] <file.rego|dir>...}: canonical formatting
@@ -27,18 +32,52 @@ import java.util.stream.Stream;
  * when {@code --check} or {@code --diff} found an unformatted file, 2 on usage errors and on files
  * that do not parse (each reported as {@code file:line:col: rego_parse_error: ...}).
  */
-public final class FmtCommand implements PolicyCommand {
-  private static final String USAGE =
-      "usage: policy fmt [--check | --diff | -w] [--format text|json] <file.rego|dir>...";
+@Command(
+    name = "fmt",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Formats Rego modules canonically, like opa fmt. Directories are searched for *.rego files.",
+      "Without an option the formatted source of every file is printed."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 every file is formatted (or was rewritten), 1 --check or --diff found an unformatted",
+      "file, 2 usage error or a file that does not parse (reported as file:line:col: rego_parse_error: ...)."
+    })
+public final class FmtCommand implements Callable<Integer> {
+  private final CommandStreams io;
 
-  @Override
-  public String name() {
-    return "fmt";
-  }
+  @Spec CommandSpec spec;
 
-  @Override
-  public String summary() {
-    return "format Rego like opa fmt: fmt [--check|--diff|-w] [--format json] <file|dir>...";
+  @Option(
+      names = {"-l", "--list", "--check"},
+      description = "only name the files that are not formatted (for CI)")
+  boolean check;
+
+  @Option(
+      names = {"-d", "--diff"},
+      description = "print a unified diff per file that is not formatted")
+  boolean diff;
+
+  @Option(
+      names = {"-w", "--write"},
+      description = "rewrite the files that are not formatted, and name them")
+  boolean write;
+
+  @Option(
+      names = {"-f", "--format"},
+      paramLabel = "text|json",
+      description = "text (default) or json")
+  TextOrJson format = TextOrJson.text;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "<file.rego|dir>",
+      description = "Rego files, or directories to search for them")
+  List<String> names;
+
+  public FmtCommand(CommandStreams io) {
+    this.io = io;
   }
 
   private record Result(Path file, String source, String formatted, RegoException error) {
@@ -48,36 +87,13 @@ public final class FmtCommand implements PolicyCommand {
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    CliArgs a;
-    String format;
-    List<Path> files;
-    try {
-      a =
-          CliArgs.parse(
-              args,
-              Set.of("--format", "-f"),
-              Set.of("--check", "--diff", "-d", "-w", "--write", "-l", "--list"));
-      if (a.positional.isEmpty())
-        throw new CliArgs.UsageException("name a .rego file or a directory");
-      format = a.one("--format", "-f") == null ? "text" : a.one("--format", "-f");
-      if (!format.equals("text") && !format.equals("json"))
-        throw new CliArgs.UsageException("--format must be text or json, not " + format);
-      int modes = 0;
-      for (String[] m :
-          new String[][] {{"--check", "-l", "--list"}, {"--diff", "-d"}, {"-w", "--write"}}) {
-        if (a.flag(m)) modes++;
-      }
-      if (modes > 1) throw new CliArgs.UsageException("--check, --diff and -w exclude each other");
-      files = regoFiles(a.positional);
-    } catch (CliArgs.UsageException e) {
-      err.println("fmt: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
-    }
-    boolean check = a.flag("--check", "-l", "--list");
-    boolean diff = a.flag("--diff", "-d");
-    boolean write = a.flag("-w", "--write");
+  public Integer call() {
+    PrintStream out = io.out();
+    PrintStream err = io.err();
+    String format = this.format.name();
+    if ((check ? 1 : 0) + (diff ? 1 : 0) + (write ? 1 : 0) > 1)
+      throw new ParameterException(spec.commandLine(), "--check, --diff and -w exclude each other");
+    List<Path> files = regoFiles(names);
 
     List<Result> results = new ArrayList<>();
     for (Path f : files) {
@@ -157,7 +173,7 @@ public final class FmtCommand implements PolicyCommand {
     return m;
   }
 
-  private static List<Path> regoFiles(List<String> names) {
+  private List<Path> regoFiles(List<String> names) {
     List<Path> files = new ArrayList<>();
     for (String n : names) {
       Path p = Path.of(n);
@@ -172,7 +188,7 @@ public final class FmtCommand implements PolicyCommand {
       } else if (Files.isRegularFile(p)) {
         files.add(p);
       } else {
-        throw new CliArgs.UsageException("no such file or directory: " + n);
+        throw new ParameterException(spec.commandLine(), "no such file or directory: " + n);
       }
     }
     return files;

@@ -1,7 +1,6 @@
 package dev.lattice.policy.internal.cli;
 
 import dev.lattice.policy.CompiledPolicy;
-import dev.lattice.policy.PolicyCommand;
 import dev.lattice.policy.Rego;
 import dev.lattice.policy.RegoException;
 import dev.lattice.policy.RuleInfo;
@@ -21,6 +20,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code inspect [--format text|json] <dir|bundle.tar.gz>...}: what a bundle holds, like {@code opa
@@ -28,38 +33,45 @@ import java.util.TreeSet;
  * with their packages, the rules of each package (functions marked, tests counted) and the
  * top-level data keys. Exit 0, 1 when the bundle does not load or compile, 2 on usage.
  */
-public final class InspectCommand implements PolicyCommand {
-  @Override
-  public String name() {
-    return "inspect";
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Shows what a bundle holds, like opa inspect: manifest (revision, roots, rego version, metadata),",
+      "signature, modules with their packages, the rules of each package with their METADATA",
+      "annotations and entrypoints, and the top-level data keys."
+    },
+    footer = {"", "Exit codes: 0 shown, 1 the bundle does not load or compile, 2 usage error."})
+public final class InspectCommand implements Callable<Integer> {
+  private final CommandStreams io;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-f", "--format"},
+      paramLabel = "text|json",
+      description = "text (default) or json")
+  TextOrJson format = TextOrJson.text;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "<dir|bundle.tar.gz>",
+      description = "bundle directories or .tar.gz files, loaded together")
+  List<Path> bundles;
+
+  public InspectCommand(CommandStreams io) {
+    this.io = io;
   }
 
   @Override
-  public String summary() {
-    return "show a bundle's manifest, modules, packages, rules and data: inspect [--format json]"
-        + " <dir|bundle.tar.gz>...";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    CliArgs a;
-    String format;
-    try {
-      a = CliArgs.parse(args, Set.of("--format", "-f"), Set.of());
-      if (a.positional.isEmpty())
-        throw new CliArgs.UsageException("name a bundle directory or .tar.gz");
-      format = a.one("--format", "-f") == null ? "text" : a.one("--format", "-f");
-      if (!format.equals("text") && !format.equals("json"))
-        throw new CliArgs.UsageException("--format must be text or json, not " + format);
-    } catch (CliArgs.UsageException e) {
-      err.println("inspect: " + e.getMessage());
-      err.println("usage: policy inspect [--format text|json] <dir|bundle.tar.gz>...");
-      return 2;
-    }
+  public Integer call() {
+    PrintStream out = io.out();
+    PrintStream err = io.err();
+    String format = this.format.name();
     Bundle b;
     CompiledPolicy policy;
     try {
-      b = Bundles.loadAll(a.positional.stream().map(Path::of).toList());
+      b = Bundles.loadAll(bundles);
       policy = Rego.compile(b.modules(), b.data());
     } catch (BundleException | RegoException e) {
       err.println(e.getMessage());

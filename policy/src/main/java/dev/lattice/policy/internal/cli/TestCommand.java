@@ -1,6 +1,5 @@
 package dev.lattice.policy.internal.cli;
 
-import dev.lattice.policy.PolicyCommand;
 import dev.lattice.policy.Rego;
 import dev.lattice.policy.RegoException;
 import dev.lattice.policy.bundle.Bundle;
@@ -10,58 +9,89 @@ import dev.lattice.policy.bundle.PolicyTestRunner;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code test <dir|bundle.tar.gz>... [-v] [--run <regex>]}: runs the {@code test_*} rules like
  * {@code opa test}; prints each failing test with its location and {@code N passed, M failed};
  * exits 1 when a test fails, 2 on a load or compile error.
  */
-public final class TestCommand implements PolicyCommand {
-  @Override
-  public String name() {
-    return "test";
+@Command(
+    name = "test",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the test_* rules of the bundles like opa test; prints each failing test with its location",
+      "and N passed, M failed."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 every test passed, 1 a test failed, 2 usage error or a bundle that does not load or compile."
+    })
+public final class TestCommand implements Callable<Integer> {
+  private final CommandStreams io;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "list every test, passed ones too")
+  boolean verbose;
+
+  @Option(
+      names = {"-r", "--run"},
+      paramLabel = "<regex>",
+      description = "run only the tests whose name matches")
+  String run;
+
+  @Option(
+      names = {"-c", "--coverage"},
+      description =
+          "report which lines of the policies the tests evaluated, like opa test --coverage")
+  boolean coverage;
+
+  @Option(
+      names = {"-f", "--format"},
+      paramLabel = "text|json",
+      description = "text (default) or json: one object per test, like opa test --format json")
+  TextOrJson format = TextOrJson.text;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "<dir|bundle.tar.gz>",
+      description = "bundle directories or .tar.gz files, loaded together")
+  List<Path> bundles;
+
+  public TestCommand(CommandStreams io) {
+    this.io = io;
   }
 
   @Override
-  public String summary() {
-    return "run the test_* rules of <dir|bundle.tar.gz>... [-v] [--run regex] [--coverage] [--format json];"
-        + " exits non-zero on failure";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    CliArgs a;
-    try {
-      a =
-          CliArgs.parse(
-              args,
-              Set.of("--run", "-r", "--format", "-f"),
-              Set.of("-v", "--verbose", "--coverage", "-c"));
-      if (a.positional.isEmpty())
-        throw new CliArgs.UsageException("name a bundle directory or .tar.gz");
-      String f = a.one("--format", "-f");
-      if (f != null && !f.equals("text") && !f.equals("json"))
-        throw new CliArgs.UsageException("--format must be text or json, not " + f);
-    } catch (CliArgs.UsageException e) {
-      err.println("test: " + e.getMessage());
-      err.println(
-          "usage: policy test <dir|bundle.tar.gz>... [-v] [--run regex] [--coverage]"
-              + " [--format text|json]");
-      return 2;
-    }
+  public Integer call() {
+    PrintStream out = io.out();
+    PrintStream err = io.err();
     Bundle merged;
     try {
-      merged = Bundles.loadAll(a.positional.stream().map(Path::of).toList());
+      merged = Bundles.loadAll(bundles);
     } catch (BundleException e) {
       err.println(e.getMessage());
       return 2;
     }
-    String run = a.one("--run", "-r");
-    Pattern filter = run == null ? null : Pattern.compile(run);
+    Pattern filter;
+    try {
+      filter = run == null ? null : Pattern.compile(run);
+    } catch (PatternSyntaxException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--run is not a regular expression: " + e.getDescription());
+    }
     PolicyTestRunner.Report report;
-    boolean coverage = a.flag("--coverage", "-c");
     java.util.Set<dev.lattice.policy.Location> covered =
         coverage ? new java.util.HashSet<>() : null;
     try {
@@ -74,7 +104,7 @@ public final class TestCommand implements PolicyCommand {
       err.println(e.getMessage());
       return 2;
     }
-    if ("json".equals(a.one("--format", "-f"))) {
+    if (format == TextOrJson.json) {
       // one object per test, like `opa test --format json`
       java.util.List<Object> results = new java.util.ArrayList<>();
       for (PolicyTestRunner.Result r : report.results()) {
@@ -95,7 +125,7 @@ public final class TestCommand implements PolicyCommand {
           dev.lattice.policy.internal.rego.value.Json.write(
               dev.lattice.policy.internal.rego.value.Convert.fromJava(doc)));
     } else {
-      report.print(out, a.flag("-v", "--verbose"));
+      report.print(out, verbose);
       if (coverage) coverageOf(merged, covered).lines().forEach(out::println);
     }
     return report.ok() ? 0 : 1;

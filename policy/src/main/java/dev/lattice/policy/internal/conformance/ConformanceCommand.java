@@ -1,51 +1,72 @@
 package dev.lattice.policy.internal.conformance;
 
-import dev.lattice.policy.PolicyCommand;
+import dev.lattice.policy.internal.cli.CommandStreams;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code conformance [--verbose] [--skips FILE] <dir>...}: runs OPA's YAML conformance cases
  * against the engine; one line per category, then exactly one {@code N passed, M failed, K skipped}
  * line. Exit code 0 when no case failed.
  */
-public final class ConformanceCommand implements PolicyCommand {
-  @Override
-  public String name() {
-    return "conformance";
+@Command(
+    name = "conformance",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs OPA's YAML conformance cases against the engine: one line per category, then exactly one",
+      "N passed, M failed, K skipped line."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 no case failed, 1 a case failed, 2 usage error or an unreadable --skips file."
+    })
+public final class ConformanceCommand implements Callable<Integer> {
+  private final CommandStreams io;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "also print each case that did not pass, with why")
+  boolean verbose;
+
+  @Option(
+      names = "--skips",
+      paramLabel = "<file>",
+      description = "the cases to skip, with their reasons (default: the documented skips)")
+  Path skipsFile;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "<dir>",
+      description = "directories of OPA conformance YAML files")
+  List<Path> dirs;
+
+  public ConformanceCommand(CommandStreams io) {
+    this.io = io;
   }
 
   @Override
-  public String summary() {
-    return "run OPA conformance YAML cases: conformance [--verbose] [--skips FILE] <dir>...";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    boolean verbose = false;
-    Map<String, String> skips = null;
-    List<Path> dirs = new ArrayList<>();
+  public Integer call() {
+    PrintStream out = io.out();
+    PrintStream err = io.err();
     try {
-      for (int i = 0; i < args.size(); i++) {
-        String a = args.get(i);
-        if (a.equals("-v") || a.equals("--verbose")) verbose = true;
-        else if (a.equals("--skips") && i + 1 < args.size()) {
-          skips = ConformanceRunner.parseSkips(Files.readString(Path.of(args.get(++i))));
-        } else dirs.add(Path.of(a));
-      }
-      if (dirs.isEmpty()) {
-        err.println("usage: conformance [--verbose] [--skips FILE] <dir>...");
-        return 2;
-      }
+      Map<String, String> skips =
+          skipsFile == null ? null : ConformanceRunner.parseSkips(Files.readString(skipsFile));
       for (Path d : dirs) {
         if (!Files.exists(d)) {
-          err.println("conformance: no such directory: " + d);
-          return 2;
+          throw new ParameterException(spec.commandLine(), "no such directory: " + d);
         }
       }
       ConformanceRunner runner =

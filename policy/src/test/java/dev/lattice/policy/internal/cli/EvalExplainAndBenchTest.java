@@ -152,6 +152,6 @@ class EvalExplainAndBenchTest {
     assertThat(run("bench", "data.p.allow")).isEqualTo(2);
     assertThat(run("bench", "-b", dir.toString(), "--count", "0", "data.p.allow")).isEqualTo(2);
     assertThat(run("bench", "-b", dir.toString(), "--count", "x", "data.p.allow")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: policy bench");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: policy bench");
   }
 }

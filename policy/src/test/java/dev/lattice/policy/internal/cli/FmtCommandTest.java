@@ -135,6 +135,6 @@ class FmtCommandTest {
     assertThat(run("fmt")).isEqualTo(2);
     assertThat(run("fmt", "--check", "--diff", DEFAULT_BUNDLE)).isEqualTo(2);
     assertThat(run("fmt", "no/such/dir")).isEqualTo(2);
-    assertThat(err()).contains("usage: policy fmt");
+    assertThat(err()).contains("Usage: policy fmt");
   }
 }
