@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bench",
+    header = "measure the enforcing topology against pass-through and allow-all baselines",
     mixinStandardHelpOptions = true,
     description = {
       "Publishes a synthetic world (networks, members and their consents) and a backlog of member data, posts,",

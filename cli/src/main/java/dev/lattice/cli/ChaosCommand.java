@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "chaos",
+    header =
+        "a soak under faults: 3 brokers, 2 instances, kill -9 and restarts; checks every topic",
     mixinStandardHelpOptions = true,
     description = {
       "Starts 3 Kafka brokers in this process and 2 Lattice instances as processes of their own,",

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "cluster",
+    header = "a local cluster: in-JVM Kafka brokers and several Lattice instance processes",
     mixinStandardHelpOptions = true,
     description = {
       "Starts a Kafka cluster inside this process and <n> Lattice instances as separate processes on",

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "completion",
+    header = "print a bash completion script for every command and option",
     mixinStandardHelpOptions = true,
     description = {
       "Prints a bash completion script for lattice: its commands, options and option values.",

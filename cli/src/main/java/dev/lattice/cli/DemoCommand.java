@@ -29,6 +29,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(
     name = "demo",
+    header = "start Lattice with demo networks, members, brands and live traffic",
     mixinStandardHelpOptions = true,
     description = {
       "Starts Lattice as `lattice serve` does, then seeds a demo world: four small networks (a ski club, a book",
@@ -37,8 +38,7 @@ import picocli.CommandLine.Unmatched;
       "at a steady rate and prints the decisions as they are made, the admin API key and curl lines to try."
     },
     footer = {
-      "      --<property>=<value>",
-      "                       any Spring Boot property of the gateway, as for `lattice serve`",
+      "      --<property>=<value>  any Spring Boot property of the gateway, as for `lattice serve`",
       "",
       "Environment:",
       "  KAFKA_BOOTSTRAP_SERVERS  use this Kafka cluster instead of the embedded broker"

@@ -3,6 +3,7 @@ package dev.lattice.cli;
 import dev.lattice.policy.PolicyCli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,21 +26,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "lattice",
     mixinStandardHelpOptions = true,
     versionProvider = LatticeCommand.Version.class,
-    customSynopsis = "Usage: lattice <command> [options]",
+    customSynopsis = "lattice <command> [options]",
     description =
         "Lattice is an event-driven consent and data-flow gateway for small social networks.",
     commandListHeading = "%nCommands:%n",
-    subcommands = {
-      ServeCommand.class,
-      DemoCommand.class,
-      BenchCommand.class,
-      TopicsCommand.class,
-      ClusterCommand.class,
-      ChaosCommand.class,
-      TestCommand.class,
-      CompletionCommand.class,
-      CommandLine.HelpCommand.class
-    },
     footer = {
       "",
       "Run `lattice <command> --help` (or `lattice help <command>`) for a command's options.",
@@ -54,6 +44,9 @@ public final class LatticeCommand implements Callable<Integer> {
 
   /** Exit code of a wrong command line: unknown command or option, missing or malformed value. */
   public static final int USAGE = 2;
+
+  /** Columns of the generated help: the descriptions are written for it. */
+  static final int USAGE_WIDTH = 120;
 
   @Spec CommandSpec spec;
 
@@ -75,10 +68,25 @@ public final class LatticeCommand implements Callable<Integer> {
    * tooling as {@code lattice policy}, and the error handling described on this class.
    */
   public static CommandLine commandLine(CommandIo io) {
-    CommandLine commandLine = new CommandLine(new LatticeCommand(), new Factory(io));
-    // The policy module owns its commands; they join the tree under `policy`, before the settings
-    // below, so that those apply to them too.
+    Factory factory = new Factory(io);
+    CommandLine commandLine = new CommandLine(new LatticeCommand(), factory);
+    // In the order of the overview. The policy module owns its commands; they join the tree as
+    // `policy`. All before the settings below, which apply to every subcommand added so far.
+    for (Class<?> command :
+        List.of(ServeCommand.class, DemoCommand.class, BenchCommand.class, TopicsCommand.class)) {
+      commandLine.addSubcommand(new CommandLine(command, factory));
+    }
     commandLine.addSubcommand("policy", PolicyCli.commandLine(io.out(), io.err()));
+    for (Class<?> command :
+        List.of(
+            ClusterCommand.class,
+            ChaosCommand.class,
+            TestCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class)) {
+      commandLine.addSubcommand(new CommandLine(command, factory));
+    }
+    commandLine.setUsageHelpWidth(USAGE_WIDTH);
     commandLine.setOut(new PrintWriter(io.out(), true));
     commandLine.setErr(new PrintWriter(io.err(), true));
     commandLine.setExpandAtFiles(false);

@@ -35,15 +35,15 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(
     name = "serve",
+    header = "start Kafka (embedded unless KAFKA_BOOTSTRAP_SERVERS is set) and the gateway",
     mixinStandardHelpOptions = true,
     description = {
       "Starts Lattice: an embedded single-node Kafka broker (or the cluster in KAFKA_BOOTSTRAP_SERVERS),",
       "Lattice's topics, and the gateway's HTTP server. Health: GET /actuator/health."
     },
     footer = {
-      "      --<property>=<value>",
-      "                       any Spring Boot property of the gateway, e.g. --lattice.cluster.secret=...",
-      "                       (the same as its environment variable, LATTICE_CLUSTER_SECRET)",
+      "      --<property>=<value>  any Spring Boot property of the gateway, e.g. --lattice.cluster.secret=...",
+      "                            (the same as its environment variable, LATTICE_CLUSTER_SECRET)",
       "",
       "Environment:",
       "  KAFKA_BOOTSTRAP_SERVERS        use this Kafka cluster (host:port,...) instead of the embedded broker",

@@ -16,6 +16,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(
     name = "test",
+    header = "run every test of the source checkout (./mvnw -B verify)",
     mixinStandardHelpOptions = true,
     description = {
       "Runs every test of the Lattice source checkout that contains the current directory:",

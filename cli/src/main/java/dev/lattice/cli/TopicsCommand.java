@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "topics",
+    header =
+        "print the topic and ACL definitions of the catalogue (YAML or a kafka-topics.sh script)",
     mixinStandardHelpOptions = true,
     description = {
       "Prints every Lattice topic from the catalogue in code (name, partitions, replication, cleanup policy,",

@@ -44,7 +44,7 @@ class LatticeCommandTest {
   @ValueSource(strings = {"serve", "demo", "bench", "topics", "policy", "cluster", "chaos", "test"})
   void everyCommandHasAGeneratedHelpNamingItself(String command) {
     assertThat(run(command, "--help")).isZero();
-    assertThat(out()).startsWith("Usage: lattice " + command).contains("-h, --help");
+    assertThat(out()).contains("Usage: lattice " + command).contains("-h, --help");
     assertThat(err()).isEmpty();
   }
 
@@ -59,7 +59,7 @@ class LatticeCommandTest {
   @Test
   void helpNamesACommandToo() {
     assertThat(run("help", "topics")).isZero();
-    assertThat(out()).startsWith("Usage: lattice topics");
+    assertThat(out()).contains("Usage: lattice topics");
   }
 
   @Test
@@ -68,7 +68,7 @@ class LatticeCommandTest {
         List.of("check", "test", "eval", "fmt", "inspect", "bench", "build", "conformance")) {
       out.reset();
       assertThat(run("policy", command, "--help")).as(command).isZero();
-      assertThat(out()).startsWith("Usage: lattice policy " + command);
+      assertThat(out()).contains("Usage: lattice policy " + command);
     }
   }
 

@@ -32,6 +32,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(
     name = "policy",
+    header = "test, check, evaluate, format and build Rego policy bundles",
     mixinStandardHelpOptions = true,
     description =
         "Policy tooling for compliance teams: check, test, evaluate, format and build Rego bundles.",
@@ -90,6 +91,7 @@ public final class PolicyCli implements Callable<Integer> {
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     commandLine.setExpandAtFiles(false);
+    commandLine.setUsageHelpWidth(120);
     commandLine.setParameterExceptionHandler(PolicyCli::usageError);
     return commandLine;
   }

@@ -39,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Command(
     name = "bench",
+    header = "per-query timings like opa bench",
     mixinStandardHelpOptions = true,
     description = {
       "Per-query timings like opa bench: each query is prepared once, evaluated --warmup times unmeasured,",

@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "build",
+    header = "build a bundle .tar.gz (optionally signed) from a directory",
     mixinStandardHelpOptions = true,
     description = {
       "Checks that the bundle directory compiles, then writes a bundle (.tar.gz) with a manifest and",

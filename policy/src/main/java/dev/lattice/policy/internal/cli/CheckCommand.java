@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "check",
+    header = "parse, compile and type-check bundles; every error as file:line:col",
     mixinStandardHelpOptions = true,
     description = {
       "Parses, compiles and type-checks the bundles and reports every error at once, each as",

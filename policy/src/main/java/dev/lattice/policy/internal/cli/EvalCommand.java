@@ -39,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Command(
     name = "eval",
+    header = "evaluate a query and print the result as JSON like opa eval",
     mixinStandardHelpOptions = true,
     description = {
       "Evaluates <query> against the bundles and prints the result set as JSON like opa eval:",

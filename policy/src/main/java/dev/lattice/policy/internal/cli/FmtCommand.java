@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "fmt",
+    header = "format Rego like opa fmt (--check for CI)",
     mixinStandardHelpOptions = true,
     description = {
       "Formats Rego modules canonically, like opa fmt. Directories are searched for *.rego files.",

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "inspect",
+    header = "show a bundle's manifest, modules, packages, rules, annotations and data",
     mixinStandardHelpOptions = true,
     description = {
       "Shows what a bundle holds, like opa inspect: manifest (revision, roots, rego version, metadata),",

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "test",
+    header = "run the test_* rules like opa test (--run, --coverage)",
     mixinStandardHelpOptions = true,
     description = {
       "Runs the test_* rules of the bundles like opa test; prints each failing test with its location",

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "conformance",
+    header = "run OPA's conformance YAML cases against the engine",
     mixinStandardHelpOptions = true,
     description = {
       "Runs OPA's YAML conformance cases against the engine: one line per category, then exactly one",
