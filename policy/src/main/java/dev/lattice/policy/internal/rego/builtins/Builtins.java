@@ -28,6 +28,7 @@ public final class Builtins {
     Yaml.register();
     Metadata.register();
     X509Csr.register();
+    GraphQl.register();
   }
 
   private Builtins() {}
