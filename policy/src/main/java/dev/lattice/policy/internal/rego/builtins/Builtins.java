@@ -29,6 +29,7 @@ public final class Builtins {
     Metadata.register();
     X509Csr.register();
     GraphQl.register();
+    RegoModules.register();
   }
 
   private Builtins() {}
