@@ -50,7 +50,9 @@ final class GraphQlParser {
     INT("Int"),
     FLOAT("Float"),
     STRING("String"),
-    BLOCK_STRING("BlockString");
+    BLOCK_STRING("BlockString"),
+    /** What the lexer could not read (OPA reports the parser's complaint about it, not why). */
+    INVALID("<Invalid>");
 
     final String text;
 
@@ -326,7 +328,13 @@ final class GraphQlParser {
   // ---------------------------------------------------------------- parser helpers
 
   private Token peek() {
-    if (peeked == null) peeked = lex();
+    if (peeked == null) {
+      try {
+        peeked = lex();
+      } catch (Error e) {
+        peeked = new Token(Kind.INVALID, "", e.line, e.column);
+      }
+    }
     return peeked;
   }
 
@@ -350,7 +358,7 @@ final class GraphQlParser {
   private Token expect(Kind k) {
     Token t = peek();
     if (t.kind == k) return next();
-    throw errorAt(t.line, t.column, "Expected " + k.text + ", found " + t);
+    throw errorAt(t.line, t.column, "Expected " + k.text + ", found " + t.kind.text);
   }
 
   private void expectKeyword(String word) {
