@@ -96,6 +96,10 @@ final class GraphQlParser {
   private int lineStart;
   private Token peeked;
   private Token prev;
+  private int depth;
+
+  /** Deeper nesting of lists, objects, selections or types is refused, not a stack overflow. */
+  static final int MAX_DEPTH = 256;
 
   private GraphQlParser(String src) {
     this.src = src;
@@ -391,6 +395,11 @@ final class GraphQlParser {
     return out;
   }
 
+  private void enter() {
+    if (++depth > MAX_DEPTH)
+      throw errorAt(peek().line, peek().column, "nested more than " + MAX_DEPTH + " levels deep");
+  }
+
   /** One or more items between start and end; nothing when start is absent. */
   private List<Object> some(Kind start, Kind end, java.util.function.Supplier<Object> item) {
     List<Object> out = new ArrayList<>();
@@ -496,7 +505,12 @@ final class GraphQlParser {
   }
 
   private Object selection() {
-    return peek().kind == Kind.SPREAD ? fragment() : field();
+    enter();
+    try {
+      return peek().kind == Kind.SPREAD ? fragment() : field();
+    } finally {
+      depth--;
+    }
   }
 
   private Map<String, Object> field() {
@@ -561,6 +575,15 @@ final class GraphQlParser {
   }
 
   private Object value(boolean isConst) {
+    enter();
+    try {
+      return valueAt(isConst);
+    } finally {
+      depth--;
+    }
+  }
+
+  private Object valueAt(boolean isConst) {
     Token t = peek();
     Map<String, Object> v = node();
     switch (t.kind) {
@@ -636,6 +659,15 @@ final class GraphQlParser {
   }
 
   private Map<String, Object> typeReference() {
+    enter();
+    try {
+      return typeReferenceAt();
+    } finally {
+      depth--;
+    }
+  }
+
+  private Map<String, Object> typeReferenceAt() {
     Map<String, Object> t = node();
     if (skip(Kind.BRACKET_L)) {
       t.put("NamedType", "");

@@ -72,20 +72,24 @@ final class RegoModules {
     }
     if (!m.rules().isEmpty()) {
       List<Value> rules = new ArrayList<>();
-      for (Ast.Rule r : m.rules()) rules.add(rule(r));
+      for (Ast.Rule r : m.rules()) rules.add(rule(r, null));
       out.put("rules", arr(rules));
     }
     return obj(out);
   }
 
-  private static Value rule(Ast.Rule r) {
+  /** A rule; an {@code else} branch has no head of its own and takes its parent's name. */
+  private static Value rule(Ast.Rule r, Ast.Rule parent) {
     Map<String, Value> out = new TreeMap<>();
     Map<String, Value> head = new TreeMap<>();
     List<Value> ref = new ArrayList<>();
-    if (r.head() instanceof Ast.Var v) {
+    Ast.Term headTerm = r.head() != null || parent == null ? r.head() : parent.head();
+    if (headTerm == null) {
+      // nothing to name
+    } else if (headTerm instanceof Ast.Var v) {
       head.put("name", Value.str(v.name()));
       ref.add(term("var", Value.str(v.name())));
-    } else if (r.head() instanceof Ast.Ref hr) {
+    } else if (headTerm instanceof Ast.Ref hr) {
       if (hr.head() instanceof Ast.Var v && hr.path().size() == 1 && isVarLike(hr.path().get(0)))
         head.put("name", Value.str(v.name()));
       for (Value t : refTerms(hr)) ref.add(t);
@@ -94,12 +98,13 @@ final class RegoModules {
         if (isVarLike(last)) head.put("key", term(last));
       }
     } else {
-      ref.add(term(r.head()));
+      ref.add(term(headTerm));
     }
-    head.put("ref", arr(ref));
-    if (r.args() != null) {
+    if (!ref.isEmpty()) head.put("ref", arr(ref));
+    List<Ast.Term> argTerms = r.args() != null || parent == null ? r.args() : parent.args();
+    if (argTerms != null) {
       List<Value> args = new ArrayList<>();
-      for (Ast.Term t : r.args()) args.add(term(t));
+      for (Ast.Term t : argTerms) args.add(term(t));
       head.put("args", arr(args));
     }
     if (r.key() != null) head.put("key", term(r.key()));
@@ -109,7 +114,7 @@ final class RegoModules {
     out.put("head", obj(head));
     out.put("body", body(r.body()));
     if (r.isDefault()) out.put("default", Value.TRUE);
-    if (r.elseRule() != null) out.put("else", rule(r.elseRule()));
+    if (r.elseRule() != null) out.put("else", rule(r.elseRule(), parent == null ? r : parent));
     return obj(out);
   }
 
@@ -138,7 +143,7 @@ final class RegoModules {
     if (withs != null && !withs.isEmpty()) {
       List<Value> ws = new ArrayList<>();
       for (Ast.With w : withs)
-        ws.add(obj(Map.of("target", term(w.target()), "value", term(w.value()))));
+        ws.add(obj(Map.of("target", refTerm(w.target()), "value", term(w.value()))));
       out.put("with", arr(ws));
     }
     return obj(out);
@@ -189,6 +194,12 @@ final class RegoModules {
     return arr(out);
   }
 
+  /** A {@code with} target, always a reference in OPA's tree ({@code input} is {@code [input]}). */
+  private static Value refTerm(Ast.Term t) {
+    if (t instanceof Ast.Ref) return term(t);
+    return term("ref", arr(List.of(term(t))));
+  }
+
   private static List<Value> refTerms(Ast.Ref r) {
     List<Value> out = new ArrayList<>();
     out.add(term(r.head()));
@@ -197,6 +208,7 @@ final class RegoModules {
   }
 
   static Value term(Ast.Term t) {
+    if (t == null) return Value.NULL;
     return switch (t) {
       case Ast.Scalar s -> value(s.value());
       case Ast.Var v ->
