@@ -32,10 +32,10 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code eval -b <bundle>... [-i input.json] [--explain[=full|notes]] <query>}: evaluates a query
- * and prints the result set as JSON in {@code opa eval}'s shape: {@code {"result": [{"expressions":
- * [{"value", "text", "location"}], "bindings": {...}}]}}, or {@code {}} when undefined. Exits 1 on
- * errors.
+ * {@code eval -b <bundle>... [-i input.json] [--explain[=full|notes|fails]] <query>}: evaluates a
+ * query and prints the result set as JSON in {@code opa eval}'s shape: {@code {"result":
+ * [{"expressions": [{"value", "text", "location"}], "bindings": {...}}]}}, or {@code {}} when
+ * undefined. Exits 1 on errors.
  */
 @Command(
     name = "eval",
@@ -78,11 +78,12 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(
       names = "--explain",
       arity = "0..1",
-      paramLabel = "full|notes",
+      paramLabel = "full|notes|fails",
       parameterConsumer = ExplainValue.class,
       description = {
         "add an explanation: full (default when given alone: every trace event, rules that fired,",
-        "trace() notes and print output) or notes (trace() notes only)"
+        "trace() notes and print output), notes (trace() notes only) or fails (the expressions that",
+        "had no solution, with their location and source text)"
       })
   String explain;
 
@@ -94,15 +95,18 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * Takes {@code --explain}'s value only when it is one of the explain modes, so that {@code
-   * --explain data.x} explains the query {@code data.x} in full.
+   * Takes {@code --explain}'s value only when it is a mode-like word (lower-case letters, not the
+   * roots {@code data} or {@code input}), so that a bare {@code --explain data.x} explains the
+   * query {@code data.x} in full while {@code --explain=all} is refused naming the modes.
    */
   static final class ExplainValue implements CommandLine.IParameterConsumer {
-    private static final Set<String> MODES = Set.of("full", "notes", "fails", "debug");
-
     @Override
     public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
-      argSpec.setValue(!args.isEmpty() && MODES.contains(args.peek()) ? args.pop() : "full");
+      boolean modeLike =
+          !args.isEmpty()
+              && args.peek().matches("[a-z]+")
+              && !Set.of("data", "input").contains(args.peek());
+      argSpec.setValue(modeLike ? args.pop() : "full");
     }
   }
 
@@ -110,22 +114,21 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     PrintStream out = io.out();
     PrintStream err = io.err();
-    if (explain != null && !Set.of("full", "notes").contains(explain))
+    if (explain != null && !Set.of("full", "notes", "fails").contains(explain))
       throw new ParameterException(
-          spec.commandLine(),
-          "--explain must be full or notes, not "
-              + explain
-              + (explain.equals("fails")
-                  ? " (not supported: the engine does not record failed expressions)"
-                  : ""));
+          spec.commandLine(), "--explain must be full, notes or fails, not " + explain);
     try {
       Object input = null;
       if (inputFile != null) input = JSON.readValue(Files.readAllBytes(inputFile), Object.class);
       Bundle bundle = Bundles.loadAll(bundles);
       CompiledPolicy policy = Rego.compile(bundle.modules(), bundle.data());
-      QueryResult r =
-          policy.prepare(query).evaluate(input, EvalOptions.defaults().withTrace(explain != null));
-      out.println(JSON.writeValueAsString(render(query, r, explain)));
+      EvalOptions options =
+          EvalOptions.defaults().withTrace(explain != null).withTraceFails("fails".equals(explain));
+      QueryResult r = policy.prepare(query).evaluate(input, options);
+      Map<String, String> sources = new LinkedHashMap<>();
+      for (var m : bundle.modules()) sources.put(m.path(), m.source());
+      sources.put("query", query);
+      out.println(JSON.writeValueAsString(render(query, r, explain, sources)));
       return 0;
     } catch (BundleException | RegoException e) {
       err.println(e.getMessage());
@@ -145,6 +148,16 @@ public final class EvalCommand implements Callable<Integer> {
    * ({@code trace()} notes only).
    */
   static Map<String, Object> render(String query, QueryResult r, String explain) {
+    return render(query, r, explain, Map.of());
+  }
+
+  /**
+   * As above; {@code fails} lists the expressions that had no solution ({@code "op": "fail"}, in
+   * evaluation order, each with its location and its source text from {@code sources}: module path
+   * or {@code query} to text).
+   */
+  static Map<String, Object> render(
+      String query, QueryResult r, String explain, Map<String, String> sources) {
     Map<String, Object> doc = new LinkedHashMap<>();
     if (r.defined()) {
       boolean bareTerm = isBareTerm(query);
@@ -161,10 +174,22 @@ public final class EvalCommand implements Callable<Integer> {
       }
       doc.put("result", results);
     }
-    if ("full".equals(explain) || "notes".equals(explain)) {
+    if ("full".equals(explain) || "notes".equals(explain) || "fails".equals(explain)) {
       List<Object> events = new ArrayList<>();
       for (TraceEvent e : r.trace()) {
         if (explain.equals("notes") && !"note".equals(e.kind())) continue;
+        if (explain.equals("fails") != "fail".equals(e.kind())) continue;
+        if ("fail".equals(e.kind())) {
+          Map<String, Object> ev = new LinkedHashMap<>();
+          ev.put("op", "fail");
+          if (e.location() != null) {
+            ev.put("location", e.location().toString());
+            String text = sourceText(sources.get(e.location().file()), e.location());
+            if (text != null) ev.put("message", text);
+          }
+          events.add(ev);
+          continue;
+        }
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("op", e.kind());
         if (e.rule() != null) ev.put("rule", e.rule());
@@ -175,6 +200,16 @@ public final class EvalCommand implements Callable<Integer> {
       doc.put("explanation", events);
     }
     return doc;
+  }
+
+  /** The source line of an expression from its column, trimmed; null when unknown. */
+  static String sourceText(String source, dev.lattice.policy.Location at) {
+    if (source == null) return null;
+    String[] lines = source.split("\r?\n", -1);
+    if (at.line() < 1 || at.line() > lines.length) return null;
+    String line = lines[at.line() - 1];
+    int from = Math.min(Math.max(at.column() - 1, 0), line.length());
+    return line.substring(from).strip();
   }
 
   /** A query that is one reference or term, not an expression with operators or assignments. */
