@@ -1,0 +1,230 @@
+package dev.lattice.benchmarks.bench;
+
+import dev.lattice.streams.StageTimings;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What one {@code lattice bench} run measured.
+ *
+ * @param settings what was run
+ * @param events ingest events in the throughput backlog (each topology processed all of them)
+ * @param decisions audit records the enforcing topology wrote for that backlog (one per event and
+ *     destination)
+ * @param enforceEps events per second of the enforcing topology, draining the backlog
+ * @param baselineEps events per second of the pass-through baseline, draining the same backlog
+ * @param allowAllEps events per second of the replay baseline: the enforcing topology answering
+ *     every question with the decision the enforcing run made (same routing, outputs, audit and
+ *     delivery writes; nothing evaluated), draining the same backlog
+ * @param latencyRateEps the steady rate at which latency was measured (the same for both
+ *     topologies)
+ * @param enforceLatency end-to-end latency of the enforcing topology at that rate
+ * @param baselineLatency end-to-end latency of the baseline at that rate
+ * @param kafka where Kafka was: {@code embedded} or the bootstrap servers
+ * @param seconds wall-clock duration of the whole run
+ * @param profile where the enforcing run's time and writes go
+ */
+public record BenchResult(
+    BenchSettings settings,
+    long events,
+    long decisions,
+    double enforceEps,
+    double baselineEps,
+    double allowAllEps,
+    double latencyRateEps,
+    Latencies.Summary enforceLatency,
+    Latencies.Summary baselineLatency,
+    String kafka,
+    double seconds,
+    Profile profile) {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /**
+   * Where the enforcing run's time and writes go.
+   *
+   * @param enforceRecords records the enforcing topology wrote while draining the backlog, per
+   *     topic (outputs, changelogs, repartition topics)
+   * @param replayRecords the same for the replay baseline (the same writes, if it is fair)
+   * @param baselineRecords the same for the pass-through baseline
+   * @param stageMicros microseconds per event the enforcing topology spent per stage, in the steady
+   *     state (summed over stream threads)
+   * @param replayDecisions audit records the replay baseline wrote (the enforcing run's decisions)
+   * @param replayMisses questions the replay could not answer from the enforcing run's decisions
+   *     (decided by the real policy)
+   */
+  public record Profile(
+      RecordCounts enforceRecords,
+      RecordCounts replayRecords,
+      RecordCounts baselineRecords,
+      Map<StageTimings.Stage, Double> stageMicros,
+      long replayDecisions,
+      long replayMisses) {
+    static final Profile NONE =
+        new Profile(RecordCounts.NONE, RecordCounts.NONE, RecordCounts.NONE, Map.of(), 0, 0);
+
+    public Profile {
+      stageMicros = stageMicros.isEmpty() ? Map.of() : new EnumMap<>(stageMicros);
+    }
+  }
+
+  /** Microseconds per event in the enforcing drain's steady state (wall clock, all threads). */
+  public double microsPerEvent() {
+    return enforceEps <= 0 ? 0 : 1e6 / enforceEps;
+  }
+
+  /** Enforcing throughput over baseline throughput; 0 when the baseline measured nothing. */
+  public double ratio() {
+    return baselineEps <= 0 ? 0 : enforceEps / baselineEps;
+  }
+
+  /** Enforcing throughput over allow-all throughput: what deciding costs; 0 when unmeasured. */
+  public double decideRatio() {
+    return allowAllEps <= 0 ? 0 : enforceEps / allowAllEps;
+  }
+
+  /** Decisions per second of the enforcing run (its events/s times decisions per event). */
+  public double decisionsPerSecond() {
+    return events <= 0 ? 0 : enforceEps * decisions / events;
+  }
+
+  /** One JSON object; the first six fields are the stable contract ({@code --json}). */
+  public String toJson() {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("enforce_eps", round(enforceEps, 1));
+    o.put("baseline_eps", round(baselineEps, 1));
+    o.put("ratio", round(ratio(), 3));
+    o.put("p50_ms", round(enforceLatency.p50Ms(), 2));
+    o.put("p99_ms", round(enforceLatency.p99Ms(), 2));
+    o.put("events", events);
+    o.put("max_ms", round(enforceLatency.maxMs(), 2));
+    o.put("baseline_p50_ms", round(baselineLatency.p50Ms(), 2));
+    o.put("baseline_p99_ms", round(baselineLatency.p99Ms(), 2));
+    o.put("baseline_max_ms", round(baselineLatency.maxMs(), 2));
+    o.put("latency_rate_eps", round(latencyRateEps, 1));
+    o.put("latency_samples", enforceLatency.count());
+    o.put("baseline_latency_samples", baselineLatency.count());
+    o.put("decisions", decisions);
+    o.put("allow_all_eps", round(allowAllEps, 1));
+    o.put("decisions_per_s", round(decisionsPerSecond(), 1));
+    o.put("enforce_vs_allow_all", round(decideRatio(), 3));
+    o.put("warmup_fraction", Bench.WARMUP_FRACTION);
+    o.put("allow_all_decisions", profile.replayDecisions());
+    o.put("allow_all_misses", profile.replayMisses());
+    o.put("records_per_event", round(profile.enforceRecords().perEvent(events), 2));
+    o.put("allow_all_records_per_event", round(profile.replayRecords().perEvent(events), 2));
+    o.put("baseline_records_per_event", round(profile.baselineRecords().perEvent(events), 2));
+    ObjectNode byTopic = o.putObject("records_per_event_by_topic");
+    profile
+        .enforceRecords()
+        .byTopic()
+        .forEach((topic, count) -> byTopic.put(topic, round((double) count / events, 3)));
+    ObjectNode stages = o.putObject("stage_us_per_event");
+    profile.stageMicros().forEach((stage, us) -> stages.put(stage.wireName(), round(us, 1)));
+    o.put("us_per_event", round(microsPerEvent(), 1));
+    o.put("members", settings.members());
+    o.put("networks", settings.networks());
+    o.put("consent_ratio", settings.consentRatio());
+    o.put("stream_threads", settings.threads());
+    o.put("max_task_idle_ms", settings.maxTaskIdleMs());
+    o.put("cores", Runtime.getRuntime().availableProcessors());
+    o.put("kafka", kafka);
+    o.put("seconds", round(seconds, 1));
+    return JSON.writeValueAsString(o);
+  }
+
+  /** The human-readable report. */
+  public String toText() {
+    return String.format(
+            Locale.ROOT,
+            """
+        lattice bench: %,d events (%d members, %d networks, consent ratio %.2f), Kafka %s, %d cores, %d stream thread(s)
+                              events/s    p50 ms    p99 ms    max ms
+          enforcing     %12.1f %9.2f %9.2f %9.2f   (%,d decisions, %,.0f decisions/s)
+          replay        %12.1f         -         -         -   (the same decisions, not evaluated)
+          baseline      %12.1f %9.2f %9.2f %9.2f
+          ratio enforcing/baseline: %.3f   enforcing/replay: %.3f
+          (steady state: the first %.0f%% of the backlog is warm-up; latency measured at a steady %.0f events/s; whole run %.1f s)
+        """,
+            events,
+            settings.members(),
+            settings.networks(),
+            settings.consentRatio(),
+            kafka,
+            Runtime.getRuntime().availableProcessors(),
+            settings.threads(),
+            enforceEps,
+            enforceLatency.p50Ms(),
+            enforceLatency.p99Ms(),
+            enforceLatency.maxMs(),
+            decisions,
+            decisionsPerSecond(),
+            allowAllEps,
+            baselineEps,
+            baselineLatency.p50Ms(),
+            baselineLatency.p99Ms(),
+            baselineLatency.maxMs(),
+            ratio(),
+            decideRatio(),
+            Bench.WARMUP_FRACTION * 100,
+            latencyRateEps,
+            seconds)
+        + profileText();
+  }
+
+  private String profileText() {
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "  records written per event: enforcing %.2f, replay %.2f, pass-through %.2f%n",
+            profile.enforceRecords().perEvent(events),
+            profile.replayRecords().perEvent(events),
+            profile.baselineRecords().perEvent(events)));
+    profile.enforceRecords().byTopic().entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e ->
+                b.append(
+                    String.format(
+                        Locale.ROOT,
+                        "    %8.3f  %s%n",
+                        events <= 0 ? 0 : (double) e.getValue() / events,
+                        e.getKey())));
+    if (!profile.stageMicros().isEmpty()) {
+      double staged =
+          profile.stageMicros().values().stream().mapToDouble(Double::doubleValue).sum();
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  enforcing, µs per event (steady state): %.0f in all;",
+              microsPerEvent()));
+      profile
+          .stageMicros()
+          .forEach(
+              (stage, us) ->
+                  b.append(String.format(Locale.ROOT, " %s %.1f,", stage.wireName(), us)));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              " other (commit, polling, other sub-topologies) %.0f%n",
+              Math.max(0, microsPerEvent() - staged)));
+    }
+    if (profile.replayMisses() > 0) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  replay: %,d questions not asked in the enforcing run were evaluated%n",
+              profile.replayMisses()));
+    }
+    return b.toString();
+  }
+
+  private static double round(double value, int digits) {
+    double scale = Math.pow(10, digits);
+    return Math.round(value * scale) / scale;
+  }
+}
