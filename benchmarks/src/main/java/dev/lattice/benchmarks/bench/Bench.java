@@ -60,10 +60,12 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Publishes the world (network documents, members' initial grants) and a backlog of {@code
  *       events} ingest events.
- *   <li>Throughput: the baseline drains the backlog, then the enforcing topology does. A topology
- *       has processed the backlog when its consumer group has committed (in its exactly-once
- *       transaction, with the outputs) every input offset, and, for the enforcing topology, every
- *       offer copy it broadcast.
+ *   <li>Throughput: the baseline drains the backlog, then the enforcing topology does (recording
+ *       its decisions), then the replay baseline (the enforcing topology answering with those
+ *       decisions, evaluating nothing: {@link ReplayedDecisions}) does. A topology has processed
+ *       the backlog when its consumer group has committed (in its exactly-once transaction, with
+ *       the outputs) every input offset, and, for the enforcing topology, every offer copy it
+ *       broadcast.
  *   <li>Latency: the enforcing topology, still running, gets events at a steady rate ({@code
  *       latencyLoad} of its throughput) for {@code latencyDuration}; an event's latency is the time
  *       from just before it is sent to the moment its first output (an audit record) is visible to

@@ -81,7 +81,7 @@ public record BenchResult(
     return baselineEps <= 0 ? 0 : enforceEps / baselineEps;
   }
 
-  /** Enforcing throughput over allow-all throughput: what deciding costs; 0 when unmeasured. */
+  /** Enforcing throughput over the replay baseline's: what deciding costs; 0 when unmeasured. */
   public double decideRatio() {
     return allowAllEps <= 0 ? 0 : enforceEps / allowAllEps;
   }

@@ -59,7 +59,7 @@ class BenchResultTest {
   }
 
   @Test
-  void theJsonAddsTheAllowAllBaselineAndDecisionsPerSecond() {
+  void theJsonAddsTheReplayBaselineAndDecisionsPerSecond() {
     JsonNode node = JsonMapper.builder().build().readTree(RESULT.toJson());
 
     assertThat(node.get("allow_all_eps").asDouble()).isEqualTo(2500.0);
