@@ -102,7 +102,12 @@ final class Core {
         "numbers.range_step",
         3,
         (a, c) -> {
-          long step = integer(a, 2);
+          Value.Num n = num(a, 2);
+          if (!n.isInteger())
+            throw BuiltinException.type(
+                "operand 3 must be integer number but got floating-point number");
+          // a step beyond the range gives just the start, however big it is
+          long step = n.toBig().toBigInteger().min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
           if (step <= 0)
             throw BuiltinException.error("numbers.range_step: step must be a positive integer");
           return range(a, step, c);
@@ -231,6 +236,10 @@ final class Core {
                     s.value.matches("-?(0|[1-9][0-9]*|[0-9]+)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")
                         ? Value.Num.parse(s.value)
                         : null;
+                if (n == null && s.value.matches("(?i)[+-]?(nan|inf|infinity)"))
+                  // Go's ParseFloat accepts these; OPA then rejects them as a type error
+                  throw BuiltinException.type(
+                      "operand 1 must be a number string but got \"" + s.value + "\"");
                 if (n == null) throw BuiltinException.error("invalid syntax");
                 yield n;
               }

@@ -213,7 +213,8 @@ final class JsonDocs {
     String text = seg instanceof Value.Str s ? s.value : Json.term(seg);
     if (forInsert && text.equals("-")) return size;
     try {
-      int i = Integer.parseInt(text);
+      // RFC 6901: an array index is 0 or digits without a leading zero
+      int i = text.matches("0|[1-9][0-9]*") ? Integer.parseInt(text) : -1;
       if (i >= 0 && (forInsert ? i <= size : i < size)) return i;
     } catch (NumberFormatException e) {
       // reported below

@@ -228,8 +228,8 @@ final class Strings {
         (a, c) -> {
           String pattern = str(a, 0);
           List<String> delims = new ArrayList<>();
-          if (a[1] instanceof Value.Null) delims.add(".");
-          else {
+          // as OPA: null means no delimiters at all, an empty array the default "."
+          if (!(a[1] instanceof Value.Null)) {
             for (Value d : collection(a, 1, "array")) {
               if (d instanceof Value.Str s) delims.add(s.value);
             }
