@@ -223,6 +223,23 @@ final class Core {
     add("is_object", 1, (a, c) -> Value.bool(a[0] instanceof Value.Obj));
     add("is_null", 1, (a, c) -> Value.bool(a[0] instanceof Value.Null));
     add("type_name", 1, (a, c) -> Value.str(a[0].typeName()));
+    // Declared so that policies mocking it (`with http.send as ...`) compile; Lattice evaluates
+    // without network access, so an unmocked call is an error after OPA's argument checks.
+    add(
+        "http.send",
+        1,
+        (a, c) -> {
+          Value.Obj req = obj(a, 0);
+          java.util.TreeSet<String> missing = new java.util.TreeSet<>();
+          for (String k : List.of("method", "url"))
+            if (req.get(Value.str(k)) == null) missing.add("\"" + k + "\"");
+          if (!missing.isEmpty())
+            throw BuiltinException.type(
+                "missing required request parameters(s): {" + String.join(", ", missing) + "}");
+          throw BuiltinException.error(
+              "network access is disabled: Lattice evaluates policies without it (mock http.send"
+                  + " with `with http.send as ...`)");
+        });
     add(
         "to_number",
         1,
