@@ -20,7 +20,7 @@ class OfflineBuiltinsTest {
     String src =
         "package t\n"
             + "get := http.send({\"method\": \"get\", \"url\": \"https://example.com\"}).body\n"
-            + "mocked := get with http.send as {\"body\": \"ok\"}\n"
+            + "mocked := x if x := get with http.send as {\"body\": \"ok\"}\n"
             + "bad := http.send({\"method\": \"get\"})\n";
     assertThat(query(src, "data.t.mocked").evaluate(null).bindings())
         .singleElement()

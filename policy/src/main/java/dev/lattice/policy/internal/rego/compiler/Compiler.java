@@ -1328,6 +1328,25 @@ public final class Compiler {
     for (With w : e.withs()) depsOf(w.value(), out);
   }
 
+  /**
+   * The rules a {@code data} ref may read: its path is matched against the rule tree, a variable
+   * segment matching every child (as OPA does; a rule elsewhere in the tree is no dependency).
+   */
+  private void refDeps(Node n, List<Term> path, int i, Set<Node> out) {
+    if (i == path.size() || n.hasRules()) {
+      addUnder(n, out);
+      return;
+    }
+    Term x = path.get(i);
+    String s = str(x);
+    if (s != null) {
+      Node c = n.children.get(s);
+      if (c != null) refDeps(c, path, i + 1, out);
+    } else if (!(x instanceof Scalar)) {
+      for (Node c : n.children.values()) refDeps(c, path, i + 1, out);
+    }
+  }
+
   private void depsOf(Term t, Set<Node> out) {
     switch (t) {
       case Root r -> {
@@ -1335,22 +1354,7 @@ public final class Compiler {
       }
       case Ref r -> {
         if (r.head() instanceof Root rt && rt.data()) {
-          Node n = root;
-          for (Term x : r.path()) {
-            String s = str(x);
-            if (s == null) {
-              if (x instanceof Scalar) n = null;
-              break;
-            }
-            Node c = n.children.get(s);
-            if (c == null) {
-              n = null;
-              break;
-            }
-            n = c;
-            if (n.hasRules()) break;
-          }
-          if (n != null) addUnder(n, out);
+          refDeps(root, r.path(), 0, out);
         } else {
           depsOf(r.head(), out);
         }
