@@ -67,9 +67,16 @@ final class JsonDocs {
             String field = m.getInstanceLocation().toString();
             field = field.equals("$") ? "(root)" : field.replaceFirst("^\\$\\.?", "");
             String desc = m.getError() == null ? m.getMessage() : m.getError();
+            String type = m.getType();
+            Object[] args = m.getArguments();
+            if ("type".equals(type) && args != null && args.length >= 2) {
+              // gojsonschema's wording and type name, as OPA reports them
+              desc = "Invalid type. Expected: " + args[1] + ", given: " + args[0];
+              type = "invalid_type";
+            }
             Map<Value, Value> e = new TreeMap<>();
             e.put(Value.str("error"), Value.str(field + ": " + desc));
-            e.put(Value.str("type"), Value.str(m.getType()));
+            e.put(Value.str("type"), Value.str(type));
             e.put(Value.str("field"), Value.str(field));
             e.put(Value.str("desc"), Value.str(desc));
             out.add(Value.Obj.of(e));
