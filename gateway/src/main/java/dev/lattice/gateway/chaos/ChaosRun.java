@@ -73,6 +73,7 @@ public final class ChaosRun {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicInteger queries = new AtomicInteger();
   private final AtomicInteger queriesUnavailable = new AtomicInteger();
+  private final AtomicInteger queriesFromStandby = new AtomicInteger();
   private final List<String> members = new ArrayList<>();
   private EmbeddedKafkaCluster kafka;
   private String serviceKey;
@@ -146,7 +147,10 @@ public final class ChaosRun {
           log.badInputs().size(),
           queries.get(),
           queriesUnavailable.get(),
-          List.copyOf(faults),
+          queriesFromStandby.get(),
+          faults.stream()
+              .sorted(java.util.Comparator.comparingDouble(ChaosReport.Fault::atSeconds))
+              .toList(),
           List.copyOf(violations),
           result.lost(),
           result.duplicated(),
@@ -239,12 +243,12 @@ public final class ChaosRun {
     for (String member : members) {
       seeds.add(sendMemberData(member));
     }
-    long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (!firstDecided.keySet().containsAll(seeds) && System.nanoTime() < until) {
       Thread.sleep(200);
     }
     if (!firstDecided.keySet().containsAll(seeds)) {
-      throw new IllegalStateException("the members' first events were not decided within 2 min");
+      throw new IllegalStateException("the members' first events were not decided within 3 min");
     }
     for (String member : members) {
       changeConsent(member, "offers", true);
@@ -463,18 +467,22 @@ public final class ChaosRun {
         long length = settings.cycle().toNanos();
         Instance victim = instances.get((cycle + 1) % 2);
         int broker = cycle % 3;
+        // The faults keep their schedule: a fault's recovery is measured while the next one may
+        // already be under way (in a short cycle the broker stops before the killed instance's
+        // members have moved), and every recovery is awaited before the cycle ends.
+        List<Thread> recoveries = new ArrayList<>();
         waitUntil(cycleStart + length / 10);
         long at = System.nanoTime();
         victim.kill();
-        recovered("kill -9 instance " + victim.index, at);
+        recoveries.add(recoveredLater("kill -9 instance " + victim.index, at));
         waitUntil(cycleStart + length * 3 / 10);
         at = System.nanoTime();
         kafka.stopNode(broker);
-        recovered("stop broker " + broker, at);
+        recoveries.add(recoveredLater("stop broker " + broker, at));
         waitUntil(cycleStart + length / 2);
         at = System.nanoTime();
         kafka.startNode(broker);
-        recovered("restart broker " + broker, at);
+        recoveries.add(recoveredLater("restart broker " + broker, at));
         waitUntil(cycleStart + length * 6 / 10);
         at = System.nanoTime();
         victim.start();
@@ -485,6 +493,9 @@ public final class ChaosRun {
           return;
         }
         recovered("restart instance " + victim.index, at);
+        for (Thread recovery : recoveries) {
+          recovery.join();
+        }
         waitUntil(cycleStart + length);
         cycle++;
       } while (System.nanoTime() - trafficStart + settings.cycle().toNanos()
@@ -494,6 +505,20 @@ public final class ChaosRun {
     } catch (IOException | RuntimeException e) {
       harnessViolations.add("fault injection failed: " + e);
     }
+  }
+
+  /** {@link #recovered} on a thread of its own, so that the next fault keeps its schedule. */
+  private Thread recoveredLater(String what, long at) {
+    return Thread.ofVirtual()
+        .name("chaos-recovery")
+        .start(
+            () -> {
+              try {
+                recovered(what, at);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
   }
 
   /** Sends a probe event after a fault and records how long until it was decided. */
@@ -565,6 +590,8 @@ public final class ChaosRun {
                     + path.replace(member, "<member>")
                     + " on instance "
                     + instance.index);
+          } else if (response.headers().firstValue("X-Lattice-Replica").isPresent()) {
+            queriesFromStandby.incrementAndGet();
           }
         } catch (IOException e) {
           // the instance went down under the request
