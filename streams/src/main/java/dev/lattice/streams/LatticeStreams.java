@@ -97,7 +97,7 @@ public final class LatticeStreams implements AutoCloseable {
    * reference); a standby read reports the largest lag among them.
    */
   private static final List<String> MEMBER_QUERY_STORES =
-      List.of(StoreNames.DECISIONS_BY_MEMBER, StoreNames.ACTIVITY, StoreNames.MEMBER_REFS);
+      List.of(StoreNames.DECISIONS, StoreNames.ACTIVITY, StoreNames.MEMBER_REFS);
 
   /**
    * A read of one member's state from this instance's own copy of the member's partition, whatever
@@ -262,9 +262,7 @@ public final class LatticeStreams implements AutoCloseable {
     }
     KeyQueryMetadata metadata =
         streams.queryMetadataForKey(
-            StoreNames.DECISIONS_BY_MEMBER,
-            Objects.requireNonNull(memberId),
-            Serdes.String().serializer());
+            StoreNames.DECISIONS, Objects.requireNonNull(memberId), Serdes.String().serializer());
     if (metadata == null || metadata.partition() < 0) {
       throw new StateNotQueryableException("The group's metadata is not known yet (rebalancing)");
     }
