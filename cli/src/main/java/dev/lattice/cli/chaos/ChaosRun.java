@@ -54,6 +54,13 @@ public final class ChaosRun {
   static final String PARTNER = "readers";
   static final String BRAND = "summit";
 
+  /**
+   * How long an instance may take to become healthy: a start takes under a minute on a quiet 2-core
+   * machine, but up to 5 minutes was seen on one shared by several builds (load 40+); the wait ends
+   * as soon as the instance is healthy.
+   */
+  static final Duration INSTANCE_START_TIMEOUT = Duration.ofMinutes(10);
+
   private final ChaosSettings settings;
   private final PrintStream progress;
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
@@ -102,7 +109,7 @@ public final class ChaosRun {
         instance.start();
       }
       for (Instance instance : instances) {
-        if (!instance.awaitHealthy(Duration.ofMinutes(5))) {
+        if (!instance.awaitHealthy(INSTANCE_START_TIMEOUT)) {
           throw new IllegalStateException(
               "instance " + instance.index + " did not become healthy; see " + instance.log());
         }
@@ -486,7 +493,7 @@ public final class ChaosRun {
         waitUntil(cycleStart + length * 6 / 10);
         at = System.nanoTime();
         victim.start();
-        if (!victim.awaitHealthy(Duration.ofMinutes(5))) {
+        if (!victim.awaitHealthy(INSTANCE_START_TIMEOUT)) {
           harnessViolations.add(
               "instance " + victim.index + " did not come back; see " + victim.log());
           faults.add(new ChaosReport.Fault("restart instance " + victim.index, seconds(at), null));
