@@ -728,10 +728,31 @@ public final class ChaosRun {
 
   // ------------------------------------------------------------------ instances
 
+  private static boolean bindable(int port) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A free port below Linux's ephemeral range (32768+), where client connections do not land. */
+  private static int portBelowEphemeralRange() {
+    Random random = new Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20000 + random.nextInt(12000);
+      if (bindable(port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port found between 20000 and 32000");
+  }
+
   /** One Lattice instance process. */
   private final class Instance {
     final int index;
-    final int port;
+    // Changes only when a restart finds its port taken (see start).
+    volatile int port;
     private volatile Process process;
     private int starts;
 
@@ -746,6 +767,15 @@ public final class ChaosRun {
 
     void start() throws IOException {
       starts++;
+      if (!bindable(port)) {
+        // While the instance was down another process took its port (a 5-minute soak lost an
+        // instance to "port already in use" on a shared machine): it comes back elsewhere, as a
+        // replaced machine would, and announces its new address to the group.
+        int taken = port;
+        port = portBelowEphemeralRange();
+        progress.printf(
+            "chaos: port %d of instance %d is taken; it restarts on %d%n", taken, index, port);
+      }
       List<String> command = new ArrayList<>();
       command.add(settings.java());
       command.add("-Xmx" + settings.instanceHeapMb() + "m");
