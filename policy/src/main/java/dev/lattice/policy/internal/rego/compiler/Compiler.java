@@ -737,14 +737,14 @@ public final class Compiler {
           head = hr.head();
         }
         for (Term x : r.path()) path.add(rw(x, ctx));
-        yield new Ref(head, path, r.loc());
+        yield resolveRuleRef(head, path, r.loc());
       }
-      case ArrayT a -> new ArrayT(rwAll(a.elems(), ctx), a.loc());
-      case SetT s -> new SetT(rwAll(s.elems(), ctx), s.loc());
+      case ArrayT a -> foldGround(new ArrayT(rwAll(a.elems(), ctx), a.loc()));
+      case SetT s -> foldGround(new SetT(rwAll(s.elems(), ctx), s.loc()));
       case ObjectT o -> {
         List<Entry> es = new ArrayList<>();
         for (Entry e : o.entries()) es.add(new Entry(rw(e.key(), ctx), rw(e.value(), ctx)));
-        yield new ObjectT(es, o.loc());
+        yield foldGround(new ObjectT(es, o.loc()));
       }
       case Call c -> {
         Object target = resolveFunction(c.name(), ctx, c.loc());
@@ -794,6 +794,63 @@ public final class Compiler {
         yield new ObjectCompr(k, v, List.of(ordered), a.loc());
       }
     };
+  }
+
+  /**
+   * Resolves a {@code data} reference whose leading constant segments name a (non-function) rule to
+   * that rule's node, once at compile time (see {@link Ref#rule()}).
+   */
+  private Ref resolveRuleRef(Term head, List<Term> path, Location loc) {
+    if (head instanceof Root rt && rt.data()) {
+      Node n = root;
+      for (int i = 0; i < path.size(); i++) {
+        String key = str(path.get(i));
+        n = key == null ? null : n.children.get(key);
+        if (n == null) break;
+        if (n.hasRules()) {
+          if (n.kind == Node.Kind.FUNCTION) break;
+          return new Ref(head, path, loc, n, i + 1);
+        }
+      }
+    }
+    return new Ref(head, path, loc);
+  }
+
+  /**
+   * Folds an array, set or object whose members are all constants into one constant, built once
+   * here instead of on every evaluation. Objects with a repeated key stay as they are (their
+   * conflict is reported when evaluated).
+   */
+  private static Term foldGround(Term t) {
+    switch (t) {
+      case ArrayT a -> {
+        Value[] out = new Value[a.elems().size()];
+        for (int i = 0; i < out.length; i++) {
+          if (!(a.elems().get(i) instanceof Scalar s)) return t;
+          out[i] = s.value();
+        }
+        return new Scalar(new Value.Arr(out), a.loc());
+      }
+      case SetT st -> {
+        java.util.TreeSet<Value> out = new java.util.TreeSet<>();
+        for (Term x : st.elems()) {
+          if (!(x instanceof Scalar s)) return t;
+          out.add(s.value());
+        }
+        return new Scalar(new Value.SetV(out), st.loc());
+      }
+      case ObjectT o -> {
+        java.util.TreeMap<Value, Value> out = new java.util.TreeMap<>();
+        for (Entry e : o.entries()) {
+          if (!(e.key() instanceof Scalar k) || !(e.value() instanceof Scalar v)) return t;
+          if (out.put(k.value(), v.value()) != null) return t;
+        }
+        return new Scalar(new Value.Obj(out), o.loc());
+      }
+      default -> {
+        return t;
+      }
+    }
   }
 
   private Scope enterCompr(Ctx ctx, List<Expr> body, List<Term> heads) {

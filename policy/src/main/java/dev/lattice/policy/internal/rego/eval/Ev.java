@@ -724,6 +724,10 @@ final class Ev implements BuiltinContext {
       if (!rt.data()) {
         cur = input;
         if (cur == null) return null;
+      } else if (r.rule() instanceof Node rule && masked.isEmpty()) {
+        cur = ruleValue(rule);
+        if (cur == null) return null;
+        i = r.ruleDepth();
       } else {
         Node n = root;
         Value base = data;
@@ -798,6 +802,10 @@ final class Ev implements BuiltinContext {
     Term head = r.head();
     if (head instanceof Root rt) {
       if (!rt.data()) return input != null && walk(input, r.path(), 0, f, vk);
+      if (r.rule() instanceof Node rule && masked.isEmpty()) {
+        Value v = ruleValue(rule);
+        return v != null && walk(v, r.path(), r.ruleDepth(), f, vk);
+      }
       Node n = masked.contains(root) ? null : root;
       return walkData(n, data, r.path(), 0, f, vk);
     }
