@@ -291,7 +291,11 @@ public final class Compiler {
   private static Term relocate(Term g, Location loc) {
     if (g instanceof Ref r)
       return new Ref(
-          r.head() instanceof Root rt ? new Root(rt.data(), loc) : r.head(), r.path(), loc);
+          r.head() instanceof Root rt ? new Root(rt.data(), loc) : r.head(),
+          r.path(),
+          loc,
+          r.rule(),
+          r.ruleDepth());
     if (g instanceof Root rt) return new Root(rt.data(), loc);
     return g;
   }
@@ -306,7 +310,7 @@ public final class Compiler {
         List<Term> path = new ArrayList<>();
         for (String s : m.pkg()) path.add(new Scalar(Value.str(s), l));
         path.add(new Scalar(Value.str(name), l));
-        g.put(name, new Ref(new Root(true, l), path, l));
+        g.put(name, resolveRuleRef(new Root(true, l), path, l));
       }
     }
     for (Import imp : m.imports()) {
@@ -322,7 +326,7 @@ public final class Compiler {
       if (alias == null)
         throw new RegoException(
             RegoException.PARSE, "import path must end with a name or use 'as'", imp.loc());
-      g.put(alias, new Ref(new Root(head.equals("data"), l), r.path(), l));
+      g.put(alias, resolveRuleRef(new Root(head.equals("data"), l), r.path(), l));
     }
     return g;
   }

@@ -47,6 +47,9 @@ final class Ev implements BuiltinContext {
   /** Rule values shared across evaluations; only in an evaluation's top scope, else null. */
   SharedRuleMemo shared;
 
+  /** The memo's input-path encodings for this evaluation's input (see SharedRuleMemo#key). */
+  private String[] memoPathEncodings;
+
   Ev(
       Node root,
       int nodes,
@@ -904,7 +907,8 @@ final class Ev implements BuiltinContext {
     }
     String memoKey = null;
     if (shared != null && shared.memoises(n)) {
-      memoKey = shared.key(n, input, strict);
+      if (memoPathEncodings == null) memoPathEncodings = new String[shared.pathCount()];
+      memoKey = shared.key(n, input, strict, memoPathEncodings);
       Object m = shared.get(memoKey);
       if (m != null) {
         Value v = m == SharedRuleMemo.undefined() ? null : (Value) m;
@@ -1291,8 +1295,16 @@ final class Ev implements BuiltinContext {
   }
 
   private boolean bindArgs(Term[] ps, Value[] vals, int i, Value[] f, K k) {
+    if (i == 0) {
+      // Leading plain parameters bind straight into the fresh frame: nothing before them can
+      // backtrack, and the frame is dropped after the call, so they need no continuation or undo.
+      while (i < ps.length && ps[i] instanceof Local l && f[l.slot()] == null) {
+        f[l.slot()] = vals[i++];
+      }
+    }
     if (i == ps.length) return k.run();
-    return bindPattern(ps[i], vals[i], f, () -> bindArgs(ps, vals, i + 1, f, k));
+    int next = i + 1;
+    return bindPattern(ps[i], vals[i], f, () -> bindArgs(ps, vals, next, f, k));
   }
 
   static String show(Value v) {
