@@ -382,6 +382,7 @@ public final class Compiler {
       BitSet bound = new BitSet();
       if (args != null) for (Term a : args) patternSlots(a, bound);
       c.body = order(body, bound, ctx, bodyScope);
+      c.groundGuards = groundGuards(c.body);
       checkHeadSafe(c, bound, ctx);
       if (first == null) first = c;
       else prev.elseRule = c;
@@ -398,6 +399,34 @@ public final class Compiler {
     } else {
       p.node.rules.add(first);
     }
+  }
+
+  /** The number of leading expressions of an ordered body that are ground tests. */
+  private static int groundGuards(Expr[] body) {
+    int n = 0;
+    while (n < body.length
+        && body[n].withs().isEmpty()
+        && body[n].lit() instanceof TermLit t
+        && isGroundTest(t.term())) n++;
+    return n;
+  }
+
+  /** Whether t has no variables and yields at most one value (so it needs no frame). */
+  private static boolean isGroundTest(Term t) {
+    return switch (t) {
+      case Scalar s -> true;
+      case Root r -> true;
+      case Ref r -> isGroundTest(r.head()) && r.path().stream().allMatch(Compiler::isGroundTest);
+      case ArrayT a -> a.elems().stream().allMatch(Compiler::isGroundTest);
+      case SetT s -> s.elems().stream().allMatch(Compiler::isGroundTest);
+      case ObjectT o ->
+          o.entries().stream().allMatch(e -> isGroundTest(e.key()) && isGroundTest(e.value()));
+      case Call c ->
+          !(c.target() instanceof Builtin b && (b.multi() || b.name().equals("print")))
+              && !hasOutputArg(c)
+              && c.args().stream().allMatch(Compiler::isGroundTest);
+      default -> false;
+    };
   }
 
   private static boolean isGround(Term t) {

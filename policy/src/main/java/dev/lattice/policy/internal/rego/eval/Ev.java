@@ -951,16 +951,39 @@ final class Ev implements BuiltinContext {
     if (trace != null) trace.add(new TraceEvent("fire", r.node.path, r.loc, null));
   }
 
+  private static final Value[] NO_SLOTS = new Value[0];
+
+  /**
+   * Checks a rule branch's ground guards ({@link CRule#groundGuards}) before its frame exists:
+   * returns -1 when one fails (the branch has no solution), else the index its body continues from.
+   * With coverage on, the body is evaluated from the start (it records every expression).
+   */
+  private int checkGuards(CRule b) {
+    if (b.groundGuards == 0 || budget.covered != null) return 0;
+    Expr[] body = b.body;
+    for (int i = 0; i < b.groundGuards; i++) {
+      Expr e = body[i];
+      Value v = evalOne(((TermLit) e.lit()).term(), NO_SLOTS);
+      if (v == MULTI) return i;
+      budget.step();
+      boolean truthy = v != null && v != Value.FALSE;
+      if (e.negated() == truthy) return -1;
+    }
+    return b.groundGuards;
+  }
+
   private Value completeValue(Node n) {
     Value[] result = {null};
     for (CRule r : n.rules) {
       for (CRule b = r; b != null; b = b.elseRule) {
         CRule branch = b;
+        int start = checkGuards(b);
+        if (start < 0) continue;
         Value[] f = new Value[b.nslots];
         boolean[] found = {false};
         evalBody(
             b.body,
-            0,
+            start,
             f,
             () ->
                 evalTerm(
@@ -993,10 +1016,12 @@ final class Ev implements BuiltinContext {
   private Value setValue(Node n) {
     TreeSet<Value> out = new TreeSet<>();
     for (CRule r : n.rules) {
+      int start = checkGuards(r);
+      if (start < 0) continue;
       Value[] f = new Value[r.nslots];
       evalBody(
           r.body,
-          0,
+          start,
           f,
           () ->
               evalTerm(
@@ -1016,12 +1041,14 @@ final class Ev implements BuiltinContext {
     for (CRule r : n.rules) {
       for (CRule b = r; b != null; b = b.elseRule) {
         CRule branch = b;
+        int start = checkGuards(b);
+        if (start < 0) continue;
         Value[] f = new Value[b.nslots];
         boolean[] found = {false};
         Value[] keys = new Value[r.headKeys.length];
         evalBody(
             b.body,
-            0,
+            start,
             f,
             () ->
                 evalElems(
