@@ -79,6 +79,17 @@ public interface DecisionService {
     return decide(input.toMap(), false);
   }
 
+  /**
+   * A document that several inputs share (the event, the member's consent, the context of the
+   * destinations of one event), converted once into the engine's form: put the result into each
+   * input map in place of {@code document}, and the decisions are those of the document itself. The
+   * document must not change afterwards, and the result is for the decisions of one thread (it
+   * converts members when they are first read). Default: the document itself.
+   */
+  default Object prepare(Map<String, Object> document) {
+    return document;
+  }
+
   default Decision decide(DecisionInput input, boolean explain) {
     return decide(input.toMap(), explain);
   }

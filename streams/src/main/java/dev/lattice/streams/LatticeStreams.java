@@ -158,9 +158,7 @@ public final class LatticeStreams implements AutoCloseable {
     }
     KeyQueryMetadata metadata =
         streams.queryMetadataForKey(
-            StoreNames.DECISIONS_BY_MEMBER,
-            Objects.requireNonNull(memberId),
-            Serdes.String().serializer());
+            StoreNames.DECISIONS, Objects.requireNonNull(memberId), Serdes.String().serializer());
     if (metadata == null
         || metadata.activeHost() == null
         || metadata.activeHost().port() < 0
@@ -186,8 +184,7 @@ public final class LatticeStreams implements AutoCloseable {
     if (self == null) {
       return List.of(new Instance("localhost", -1, true));
     }
-    Collection<StreamsMetadata> clients =
-        streams.streamsMetadataForStore(StoreNames.DECISIONS_BY_EVENT);
+    Collection<StreamsMetadata> clients = streams.streamsMetadataForStore(StoreNames.DECISIONS);
     java.util.Set<Integer> known = new java.util.HashSet<>();
     java.util.Set<Integer> active = new java.util.HashSet<>();
     List<Instance> out = new ArrayList<>();
@@ -288,7 +285,7 @@ public final class LatticeStreams implements AutoCloseable {
    */
   public List<DecisionRecord> decisionsForEvent(String eventId) {
     Objects.requireNonNull(eventId);
-    ReadOnlyKeyValueStore<String, byte[]> store = allLocal(StoreNames.DECISIONS_BY_EVENT);
+    ReadOnlyKeyValueStore<String, byte[]> store = allLocal(StoreNames.DECISIONS);
     return queried(() -> DecisionLog.forEvent(store, eventId));
   }
 
@@ -309,7 +306,7 @@ public final class LatticeStreams implements AutoCloseable {
                         queried(
                             () ->
                                 DecisionLog.forMember(
-                                    memberStore(StoreNames.DECISIONS_BY_MEMBER, memberId), r)))
+                                    memberStore(StoreNames.DECISIONS, memberId), r)))
                 .orElseGet(List::of));
     all.sort(Comparator.comparing(DecisionRecord::getDecidedAt).reversed());
     return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;

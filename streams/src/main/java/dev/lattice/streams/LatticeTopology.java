@@ -65,6 +65,14 @@ public final class LatticeTopology {
   private LatticeTopology() {}
 
   public static Topology build(TopologySettings settings) {
+    return build(settings, null);
+  }
+
+  /**
+   * As {@link #build(TopologySettings)}, reporting the time enforcement spends per stage to {@code
+   * timings} (benchmarks; null: no timing, no clock read).
+   */
+  public static Topology build(TopologySettings settings, StageTimings timings) {
     TopicNames topics = settings.topics();
     DecisionService decisions = settings.decisionService();
     NetworkDirectory directory = new NetworkDirectory();
@@ -100,8 +108,7 @@ public final class LatticeTopology {
             kv(settings, StoreNames.OFFER_DELIVERIES, bytes),
             kv(settings, StoreNames.MEMBERSHIPS, Serdes.Long()),
             kv(settings, StoreNames.ACTIVITY, bytes),
-            kv(settings, StoreNames.DECISIONS_BY_MEMBER, bytes),
-            kv(settings, StoreNames.DECISIONS_BY_EVENT, bytes),
+            kv(settings, StoreNames.DECISIONS, bytes),
             kv(settings, StoreNames.MEMBER_REFS, bytes),
             kv(settings, StoreNames.CONTROLLER_NOTICES, Serdes.Long()),
             kv(settings, StoreNames.INSIGHT_CELLS, Serdes.Long()),
@@ -185,7 +192,8 @@ public final class LatticeTopology {
                         settings.frequencyWindow(),
                         settings.purchaseMemory(),
                         settings.decisionRetention(),
-                        settings.masterKey()),
+                        settings.masterKey(),
+                        timings),
                 Named.as("member-processor"),
                 MemberProcessor.STORES.toArray(String[]::new))
             .split(Named.as("member-"))

@@ -370,10 +370,15 @@ class ErasureTopologyTest {
     erase();
 
     assertThat(refs.get(MEMBER)).isNull();
-    KeyValueStore<String, byte[]> byMember =
-        lattice.driver().getKeyValueStore(StoreNames.DECISIONS_BY_MEMBER);
-    try (var it = byMember.all()) {
-      it.forEachRemaining(kv -> assertThat(kv.key).doesNotStartWith(ref));
+    KeyValueStore<String, byte[]> decisions =
+        lattice.driver().getKeyValueStore(StoreNames.DECISIONS);
+    byte[] refBytes = ref.getBytes(StandardCharsets.UTF_8);
+    try (var it = decisions.all()) {
+      it.forEachRemaining(
+          kv -> {
+            assertThat(kv.key).doesNotContain(ref);
+            assertThat(contains(kv.value, refBytes)).as("a decision of the member").isFalse();
+          });
     }
   }
 

@@ -8,8 +8,10 @@ public final class StoreNames {
   public static final String OFFER_DELIVERIES = "lattice-offer-deliveries";
   public static final String MEMBERSHIPS = "lattice-memberships";
   public static final String ACTIVITY = "lattice-member-activity";
-  public static final String DECISIONS_BY_MEMBER = "lattice-decisions-by-member";
-  public static final String DECISIONS_BY_EVENT = "lattice-decisions-by-event";
+
+  /** The decision index (by event and by member, one changelog; see {@code DecisionLog}). */
+  public static final String DECISIONS = "lattice-decisions";
+
   public static final String MEMBER_REFS = "lattice-member-refs";
   public static final String NETWORKS = "lattice-networks";
   public static final String BUNDLES = "lattice-bundles";

@@ -148,6 +148,15 @@ public final class BundleDecisionService implements DecisionService {
   }
 
   @Override
+  public Object prepare(Map<String, Object> document) {
+    // Converted lazily, as a whole input is: only the members a policy reads are converted, once
+    // for all the inputs it is put into.
+    return document == null
+        ? null
+        : dev.lattice.policy.internal.rego.value.Convert.fromJavaLazy(document);
+  }
+
+  @Override
   public Decision decide(Map<String, Object> input, boolean explain) {
     Active a = active;
     String revision = a.bundle().revision();

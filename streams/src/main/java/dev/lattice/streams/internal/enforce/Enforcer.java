@@ -12,6 +12,7 @@ import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.ReasonEntry;
 import dev.lattice.schemas.avro.SealedPersonal;
+import dev.lattice.streams.StageTimings.Stage;
 import dev.lattice.streams.TopicNames;
 import dev.lattice.streams.internal.codec.AvroCodec;
 import dev.lattice.streams.internal.codec.Inbound;
@@ -69,6 +70,7 @@ public final class Enforcer {
   private final Pseudonymiser ids;
   private final MemberRefs refs;
   private final BiFunction<String, byte[], SealedPersonal> sealer;
+  private final StageClock clock;
 
   /**
    * @param consentOf the member's consent state (null when none)
@@ -90,7 +92,9 @@ public final class Enforcer {
       Function<Destination, String> unknownDestination,
       Pseudonymiser ids,
       MemberRefs refs,
-      BiFunction<String, byte[], SealedPersonal> sealer) {
+      BiFunction<String, byte[], SealedPersonal> sealer,
+      StageClock clock) {
+    this.clock = clock;
     this.refs = refs;
     this.sealer = sealer;
     this.decisions = decisions;
@@ -122,8 +126,10 @@ public final class Enforcer {
     for (Candidate c : candidates) {
       ConsentState state = states.computeIfAbsent(c.memberId(), consentOf);
       String unknown = unknownDestination.apply(c.destination());
+      long t = clock.start();
       Decision d =
           unknown != null ? deny(ReasonCodes.DESTINATION_UNKNOWN, unknown) : judge.decide(c, state);
+      clock.stop(Stage.DECIDE, t);
       policyError |= isPolicyError(d);
       decided.add(d);
     }
@@ -131,6 +137,7 @@ public final class Enforcer {
       quarantine.put(in, Quarantine.POLICY_ERROR, quarantineMessage, now);
     }
     String unenforceable = null;
+    List<DecisionLog.Entry> indexed = new ArrayList<>(candidates.size());
     for (int i = 0; i < candidates.size(); i++) {
       Candidate c = candidates.get(i);
       Decision d = decided.get(i);
@@ -145,9 +152,12 @@ public final class Enforcer {
       String decisionId = decisionId(event.eventId(), c);
       Obligations applied = Obligations.NONE;
       if (d.allow()) {
+        long t = clock.start();
+        long writes = clock.writesSoFar();
         try {
           delivery.deliver(c, d, decisionId, states.get(c.memberId()));
           applied = d.obligations();
+          clock.stopExcludingWrites(Stage.OBLIGATIONS, t, writes);
         } catch (UnenforceableObligationException e) {
           d =
               Decision.deny(
@@ -166,8 +176,11 @@ public final class Enforcer {
           }
         }
       }
-      audit(event, c, decisionId, d, applied, states.get(c.memberId()), now);
+      indexed.add(audit(event, c, decisionId, d, applied, states.get(c.memberId()), now));
     }
+    long t = clock.start();
+    log.append(event.eventId(), now, indexed);
+    clock.stop(Stage.WRITE, t);
     if (unenforceable != null) {
       // The input is set aside too, so an operator sees the events a policy could not serve.
       quarantine.put(in, Quarantine.UNENFORCEABLE_OBLIGATION, unenforceable, now);
@@ -176,8 +189,23 @@ public final class Enforcer {
 
   /** Asks the policy; a service that throws anyway is a policy error: deny. */
   public Decision ask(DecisionInput input) {
+    return ask(input, null);
+  }
+
+  /**
+   * As {@link #ask(DecisionInput)}, with the parts of the input that several destinations share
+   * ({@code event}, {@code consent}, {@code context}) converted once for all of them (null: none).
+   */
+  public Decision ask(DecisionInput input, SharedInput shared) {
     try {
-      return decisions.decide(input);
+      if (shared == null) {
+        return decisions.decide(input);
+      }
+      Map<String, Object> map = input.toMap();
+      map.put("event", shared.event());
+      map.put("consent", shared.consent());
+      map.put("context", shared.context());
+      return decisions.decide(map, false);
     } catch (RuntimeException e) {
       LOGGER.warn(
           "decision service failed destination={} reason={}",
@@ -189,6 +217,21 @@ public final class Enforcer {
           decisions.activeRevision(),
           0);
     }
+  }
+
+  /**
+   * The {@code event}, {@code consent} and {@code context} documents of the inputs of one member's
+   * destinations of one event, prepared once by the decision service ({@link
+   * DecisionService#prepare}): the same documents as in each input, converted once.
+   */
+  public record SharedInput(Object event, Object consent, Object context) {}
+
+  /** Prepares the documents several inputs share (see {@link SharedInput}). */
+  public SharedInput share(DecisionInput input) {
+    return new SharedInput(
+        decisions.prepare(input.event()),
+        decisions.prepare(input.consent()),
+        decisions.prepare(input.context()));
   }
 
   /** A deny the topology decides by itself (the policy is not asked). */
@@ -232,7 +275,8 @@ public final class Enforcer {
     return sealer.apply(member, JSON.writeValueAsBytes(details));
   }
 
-  private void audit(
+  /** Writes the audit record; returns it for the decision index. */
+  private DecisionLog.Entry audit(
       IngestEvent event,
       Candidate c,
       String decisionId,
@@ -240,6 +284,7 @@ public final class Enforcer {
       Obligations applied,
       ConsentState state,
       Instant now) {
+    long t = clock.start();
     DecisionRecord record =
         DecisionRecord.newBuilder()
             .setDecisionId(decisionId)
@@ -271,8 +316,9 @@ public final class Enforcer {
             .build();
     byte[] bytes = DECISIONS.encode(record);
     String ref = record.getMemberId();
-    log.append(ref, record, bytes);
+    clock.stop(Stage.WRITE, t);
     emitter.emit(
         new Outbound(topics.audit(), Outbound.key(ref.isEmpty() ? event.eventId() : ref), bytes));
+    return new DecisionLog.Entry(ref, bytes);
   }
 }

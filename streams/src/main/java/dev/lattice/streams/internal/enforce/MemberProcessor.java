@@ -1,6 +1,7 @@
 package dev.lattice.streams.internal.enforce;
 
 import dev.lattice.policy.Decision;
+import dev.lattice.policy.DecisionInput;
 import dev.lattice.policy.DecisionInput.Destination;
 import dev.lattice.policy.DecisionInput.Kind;
 import dev.lattice.policy.DecisionService;
@@ -15,6 +16,8 @@ import dev.lattice.schemas.avro.OfferEvent;
 import dev.lattice.schemas.avro.PurchaseEvent;
 import dev.lattice.streams.DecisionInputs;
 import dev.lattice.streams.MasterKey;
+import dev.lattice.streams.StageTimings;
+import dev.lattice.streams.StageTimings.Stage;
 import dev.lattice.streams.TopicDirectory;
 import dev.lattice.streams.TopicNames;
 import dev.lattice.streams.internal.StoreNames;
@@ -31,6 +34,7 @@ import dev.lattice.streams.internal.obligations.UnenforceableObligationException
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -81,6 +85,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   private final Duration decisionRetention;
   private final MasterKey masterKey;
   private final Controllers controllers;
+  private final StageClock clock;
 
   private ProcessorContext<byte[], TopologyOutput> context;
   private Quarantine quarantine;
@@ -101,8 +106,10 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       Duration frequencyWindow,
       Duration purchaseMemory,
       Duration decisionRetention,
-      MasterKey masterKey) {
+      MasterKey masterKey,
+      StageTimings timings) {
     this.masterKey = masterKey;
+    this.clock = StageClock.of(timings);
     this.topics = topics;
     this.decisions = decisions;
     this.networks = networks;
@@ -125,8 +132,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           StoreNames.OFFER_DELIVERIES,
           StoreNames.MEMBERSHIPS,
           StoreNames.ACTIVITY,
-          StoreNames.DECISIONS_BY_MEMBER,
-          StoreNames.DECISIONS_BY_EVENT,
+          StoreNames.DECISIONS,
           StoreNames.MEMBER_REFS,
           StoreNames.CONTROLLER_NOTICES);
 
@@ -148,10 +154,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
             frequencyWindow,
             purchaseMemory);
     routing = new Routing(networks, history);
-    decisionLog =
-        new DecisionLog(
-            context.getStateStore(StoreNames.DECISIONS_BY_MEMBER),
-            context.getStateStore(StoreNames.DECISIONS_BY_EVENT));
+    decisionLog = new DecisionLog(context.getStateStore(StoreNames.DECISIONS));
     MemberRefs refs = new MemberRefs(context.getStateStore(StoreNames.MEMBER_REFS));
     consent =
         new ConsentApplier(
@@ -174,7 +177,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
             this::unknownDestination,
             ids,
             refs,
-            unsealer::seal);
+            unsealer::seal,
+            clock);
     context.schedule(
         Duration.ofMinutes(10),
         PunctuationType.WALL_CLOCK_TIME,
@@ -223,6 +227,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   // ---------------------------------------------------------------- member events
 
   private void onMemberEvent(Inbound in, String key, Instant now) {
+    long t = clock.start();
     SpecificRecordBase decoded;
     try {
       decoded =
@@ -236,6 +241,9 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       return;
     }
     IngestEvent event = IngestEvent.of(decoded);
+    clock.stop(Stage.DECODE, t);
+    t = clock.start();
+    long writes = clock.writesSoFar();
     List<Candidate> candidates;
     switch (routing.route(event, key)) {
       case Routing.Route.Rejected r -> {
@@ -257,9 +265,11 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
               event.memberId(),
               now));
     }
+    clock.stopExcludingWrites(Stage.ROUTE, t, writes);
     if (candidates.isEmpty()) {
       return;
     }
+    t = clock.start();
     // Open the personal data (sealed with the member's key) once for all destinations.
     SpecificRecordBase personal;
     Unsealer.Opened.Unreadable unreadable = null;
@@ -280,24 +290,35 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
                 "the event's sealed personal data cannot be opened with the member's key");
       }
     }
+    clock.stop(Stage.DECODE, t);
+    t = clock.start();
     Map<String, Object> eventDoc = DecisionInputs.event(decoded, personal, event.memberId());
     DecisionInputs.Context ctx = history.context(event.memberId(), null, now);
+    clock.stop(Stage.DECIDE, t);
     Unsealer.Opened.Unreadable denied = unreadable;
+    // Every candidate is a destination of this event's member: the event, consent and context
+    // documents are built and converted for the policy once, for all of them.
+    Map<String, Enforcer.SharedInput> shared = new HashMap<>(2);
     enforcer.enforce(
         in,
         event,
         candidates,
-        (c, state) ->
-            denied != null
-                ? enforcer.deny(denied.code(), denied.message())
-                : enforcer.ask(
-                    DecisionInputs.of(
-                        eventDoc,
-                        DecisionInputs.consent(event.memberId(), state, now),
-                        event.sourceNetwork(),
-                        controllers.withController(c.destination()),
-                        ctx,
-                        controllers.ofSource(event.sourceNetwork()))),
+        (c, state) -> {
+          if (denied != null) {
+            return enforcer.deny(denied.code(), denied.message());
+          }
+          DecisionInput input =
+              DecisionInputs.of(
+                  eventDoc,
+                  DecisionInputs.consent(event.memberId(), state, now),
+                  event.sourceNetwork(),
+                  controllers.withController(c.destination()),
+                  ctx,
+                  controllers.ofSource(event.sourceNetwork()));
+          return enforcer.ask(
+              input,
+              shared.computeIfAbsent(String.valueOf(c.memberId()), m -> enforcer.share(input)));
+        },
         (c, d, decisionId, state) -> deliverEvent(event, personal, c, d, state, now),
         "policy evaluation failed for at least one destination",
         now);
@@ -365,6 +386,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   // ---------------------------------------------------------------- offers
 
   private void onOffer(Inbound in, Instant now) {
+    long t = clock.start();
     OfferEvent offer;
     try {
       offer = OFFERS.decode(in.value());
@@ -375,26 +397,49 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       return;
     }
     IngestEvent event = IngestEvent.of(offer);
+    clock.stop(Stage.DECODE, t);
+    t = clock.start();
+    List<Candidate> candidates = routing.route(offer);
+    clock.stop(Stage.ROUTE, t);
+    Map<String, Enforcer.SharedInput> shared = new HashMap<>();
     enforcer.enforce(
         in,
         event,
-        routing.route(offer),
-        (c, state) ->
-            !topicDirectory.exists(topics.brandOut(offer.getBrand()))
-                ? enforcer.deny(
-                    ReasonCodes.DESTINATION_UNKNOWN,
-                    "brand " + offer.getBrand() + " is not registered (no output topic)")
-                : unsealer.isErased(c.memberId())
-                    ? enforcer.deny(ReasonCodes.MEMBER_ERASED, "the member was erased")
-                    : enforcer.ask(
-                        DecisionInputs.of(
-                            offerDocument(offer, c.memberId()),
-                            DecisionInputs.consent(c.memberId(), state, now),
-                            DecisionInputs.sourceNetwork(offer, c.destination()),
-                            controllers.withController(c.destination()),
-                            history.context(c.memberId(), offer.getBrand(), now),
-                            controllers.ofSource(
-                                DecisionInputs.sourceNetwork(offer, c.destination())))),
+        candidates,
+        (c, state) -> {
+          if (!topicDirectory.exists(topics.brandOut(offer.getBrand()))) {
+            return enforcer.deny(
+                ReasonCodes.DESTINATION_UNKNOWN,
+                "brand " + offer.getBrand() + " is not registered (no output topic)");
+          }
+          if (unsealer.isErased(c.memberId())) {
+            return enforcer.deny(ReasonCodes.MEMBER_ERASED, "the member was erased");
+          }
+          // A member's destinations (their networks the offer targets) share the event, consent
+          // and context documents: built and converted once per member.
+          Enforcer.SharedInput parts = shared.get(c.memberId());
+          DecisionInput input =
+              parts != null
+                  ? new DecisionInput(
+                      Map.of(),
+                      Map.of(),
+                      DecisionInputs.sourceNetwork(offer, c.destination()),
+                      controllers.withController(c.destination()),
+                      Map.of(),
+                      controllers.ofSource(DecisionInputs.sourceNetwork(offer, c.destination())))
+                  : DecisionInputs.of(
+                      offerDocument(offer, c.memberId()),
+                      DecisionInputs.consent(c.memberId(), state, now),
+                      DecisionInputs.sourceNetwork(offer, c.destination()),
+                      controllers.withController(c.destination()),
+                      history.context(c.memberId(), offer.getBrand(), now),
+                      controllers.ofSource(DecisionInputs.sourceNetwork(offer, c.destination())));
+          if (parts == null) {
+            parts = enforcer.share(input);
+            shared.put(c.memberId(), parts);
+          }
+          return enforcer.ask(input, parts);
+        },
         (c, d, decisionId, state) -> deliverOffer(offer, c, d, decisionId, state, now),
         "policy evaluation failed for an offer",
         now);
@@ -518,12 +563,14 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   }
 
   private void emit(TopologyOutput value) {
+    long t = clock.start();
     byte[] key =
         switch (value) {
           case Outbound o -> o.key();
-          case InsightTick t -> null;
+          case InsightTick tick -> null;
         };
     context.forward(new Record<>(key, value, context.currentStreamTimeMs()));
+    clock.stop(Stage.WRITE, t);
   }
 
   /**

@@ -1,0 +1,64 @@
+package dev.lattice.benchmarks.bench;
+
+import java.util.Arrays;
+
+/**
+ * End-to-end latency samples of one run, in nanoseconds, and their percentiles. Thread-safe
+ * (synchronised): one consumer thread records while the progress thread reads the count.
+ */
+public final class Latencies {
+  private long[] samples = new long[1024];
+  private int size;
+
+  public synchronized void record(long nanos) {
+    if (nanos < 0) {
+      throw new IllegalArgumentException("a latency cannot be negative, was " + nanos + " ns");
+    }
+    if (size == samples.length) {
+      samples = Arrays.copyOf(samples, size * 2);
+    }
+    samples[size++] = nanos;
+  }
+
+  public synchronized int count() {
+    return size;
+  }
+
+  /** The percentiles of what was recorded so far; all zero when nothing was. */
+  public synchronized Summary summary() {
+    if (size == 0) {
+      return new Summary(0, 0, 0, 0);
+    }
+    long[] sorted = Arrays.copyOf(samples, size);
+    Arrays.sort(sorted);
+    return new Summary(
+        size,
+        millis(percentile(sorted, 50)),
+        millis(percentile(sorted, 99)),
+        millis(sorted[size - 1]));
+  }
+
+  /**
+   * Nearest-rank percentile: the smallest sample with at least {@code p} percent of samples at or
+   * below it.
+   */
+  static long percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      throw new IllegalArgumentException("no samples");
+    }
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  private static double millis(long nanos) {
+    return nanos / 1_000_000.0;
+  }
+
+  /**
+   * @param count samples
+   * @param p50Ms median in milliseconds
+   * @param p99Ms 99th percentile in milliseconds
+   * @param maxMs largest sample in milliseconds
+   */
+  public record Summary(int count, double p50Ms, double p99Ms, double maxMs) {}
+}

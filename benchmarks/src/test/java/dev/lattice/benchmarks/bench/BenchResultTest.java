@@ -1,0 +1,96 @@
+package dev.lattice.benchmarks.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class BenchResultTest {
+  private static final BenchResult RESULT =
+      new BenchResult(
+          BenchSettings.defaults(),
+          20_000,
+          90_000,
+          2_000,
+          8_000,
+          2_500,
+          1_000,
+          new Latencies.Summary(9_000, 12.345, 80.5, 150.25),
+          new Latencies.Summary(10_000, 5.5, 20.0, 40.0),
+          "embedded",
+          95.04);
+
+  @Test
+  void theRatioIsEnforcingOverBaselineThroughput() {
+    assertThat(RESULT.ratio()).isEqualTo(0.25);
+  }
+
+  @Test
+  void theJsonIsOneObjectStartingWithTheContractFields() {
+    String json = RESULT.toJson();
+
+    assertThat(json).doesNotContain("\n");
+    JsonNode node = JsonMapper.builder().build().readTree(json);
+    List<String> names = node.propertyNames().stream().toList();
+    assertThat(names.subList(0, 6))
+        .containsExactly("enforce_eps", "baseline_eps", "ratio", "p50_ms", "p99_ms", "events");
+    assertThat(node.get("enforce_eps").asDouble()).isEqualTo(2000.0);
+    assertThat(node.get("baseline_eps").asDouble()).isEqualTo(8000.0);
+    assertThat(node.get("ratio").asDouble()).isEqualTo(0.25);
+    assertThat(node.get("p50_ms").asDouble()).isEqualTo(12.35);
+    assertThat(node.get("p99_ms").asDouble()).isEqualTo(80.5);
+    assertThat(node.get("events").asLong()).isEqualTo(20_000);
+    assertThat(node.get("decisions").asLong()).isEqualTo(90_000);
+  }
+
+  @Test
+  void theJsonAddsTheAllowAllBaselineAndDecisionsPerSecond() {
+    JsonNode node = JsonMapper.builder().build().readTree(RESULT.toJson());
+
+    assertThat(node.get("allow_all_eps").asDouble()).isEqualTo(2500.0);
+    assertThat(node.get("enforce_vs_allow_all").asDouble()).isEqualTo(0.8);
+    // 90,000 decisions for 20,000 events: 4.5 per event, at 2,000 events/s
+    assertThat(node.get("decisions_per_s").asDouble()).isEqualTo(9000.0);
+  }
+
+  @Test
+  void aBaselineThatMeasuredNothingGivesARatioOfZero() {
+    BenchResult r =
+        new BenchResult(
+            BenchSettings.defaults(),
+            1,
+            0,
+            10,
+            0,
+            0,
+            1,
+            new Latencies.Summary(0, 0, 0, 0),
+            new Latencies.Summary(0, 0, 0, 0),
+            "embedded",
+            1);
+
+    assertThat(r.ratio()).isZero();
+  }
+
+  @Test
+  void theTextReportNamesBothTopologiesAndTheRatio() {
+    assertThat(RESULT.toText())
+        .contains(
+            "enforcing",
+            "allow-all",
+            "baseline",
+            "ratio enforcing/baseline: 0.250",
+            "enforcing/allow-all: 0.800",
+            "20,000 events");
+  }
+
+  @Test
+  void theProgressBarShowsTheFractionDone() {
+    assertThat(ProgressBar.render("draining", 15, 30, 1.0))
+        .startsWith("[" + "#".repeat(15) + ".".repeat(15) + "]  50%");
+    assertThat(ProgressBar.render("starting", 0, 0, 0.0))
+        .startsWith("[" + ".".repeat(30) + "]   0%");
+  }
+}

@@ -1,0 +1,43 @@
+package dev.lattice.benchmarks.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class LatenciesTest {
+
+  @Test
+  void percentilesAreNearestRankOverTheRecordedSamples() {
+    Latencies latencies = new Latencies();
+    for (int ms = 100; ms >= 1; ms--) {
+      latencies.record(ms * 1_000_000L);
+    }
+
+    Latencies.Summary s = latencies.summary();
+
+    assertThat(s.count()).isEqualTo(100);
+    assertThat(s.p50Ms()).isEqualTo(50.0);
+    assertThat(s.p99Ms()).isEqualTo(99.0);
+    assertThat(s.maxMs()).isEqualTo(100.0);
+  }
+
+  @Test
+  void aSingleSampleIsEveryPercentile() {
+    Latencies latencies = new Latencies();
+    latencies.record(2_500_000L);
+
+    assertThat(latencies.summary()).isEqualTo(new Latencies.Summary(1, 2.5, 2.5, 2.5));
+  }
+
+  @Test
+  void noSamplesGiveZeros() {
+    assertThat(new Latencies().summary()).isEqualTo(new Latencies.Summary(0, 0, 0, 0));
+  }
+
+  @Test
+  void aNegativeLatencyIsRefused() {
+    assertThatThrownBy(() -> new Latencies().record(-1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

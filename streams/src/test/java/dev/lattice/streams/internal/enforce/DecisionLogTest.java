@@ -1,0 +1,124 @@
+package dev.lattice.streams.internal.enforce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.schemas.avro.AppliedObligations;
+import dev.lattice.schemas.avro.DecisionRecord;
+import dev.lattice.schemas.avro.Destination;
+import dev.lattice.streams.internal.codec.AvroCodec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DecisionLogTest {
+  private static final AvroCodec<DecisionRecord> CODEC = AvroCodec.of(DecisionRecord.class);
+  private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+
+  private KeyValueStore<String, byte[]> store;
+  private DecisionLog log;
+
+  @BeforeEach
+  void freshStore() {
+    store =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("decisions"), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
+    store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+    log = new DecisionLog(store);
+  }
+
+  @Test
+  void anEventDecidedForSeveralDestinationsOfOneMemberIsOneChunkAndOnePointer() {
+    log.append(
+        "evt-1",
+        T0,
+        List.of(
+            entry("evt-1", "mbr-a", "n1", T0),
+            entry("evt-1", "mbr-a", "n2", T0),
+            entry("evt-1", "mbr-a", "n3", T0)));
+
+    assertThat(store.approximateNumEntries()).isEqualTo(2);
+    assertThat(DecisionLog.forEvent(store, "evt-1"))
+        .extracting(r -> r.getDestination().getId())
+        .containsExactly("n1", "n2", "n3");
+    assertThat(DecisionLog.forMember(store, "mbr-a")).hasSize(3);
+  }
+
+  @Test
+  void anOfferDecidedForManyMembersIsFoundByEventAndByEachMember() {
+    List<DecisionLog.Entry> offer = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      offer.add(entry("off-1", "mbr-" + i, "n1", T0));
+    }
+
+    log.append("off-1", T0, offer);
+
+    // 150 decisions in chunks of 64: 3 chunks, and one pointer per member
+    assertThat(store.approximateNumEntries()).isEqualTo(3 + 150);
+    assertThat(DecisionLog.forEvent(store, "off-1")).hasSize(150);
+    assertThat(DecisionLog.forMember(store, "mbr-77"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getMemberId()).isEqualTo("mbr-77"));
+  }
+
+  @Test
+  void forgettingAMemberDropsTheirDecisionsAndKeepsEveryoneElses() {
+    log.append(
+        "off-1", T0, List.of(entry("off-1", "mbr-a", "n1", T0), entry("off-1", "mbr-b", "n1", T0)));
+    log.append("evt-2", T0.plusSeconds(1), List.of(entry("evt-2", "mbr-a", "n2", T0)));
+
+    int dropped = log.forget("mbr-a");
+
+    assertThat(dropped).isEqualTo(2);
+    assertThat(DecisionLog.forMember(store, "mbr-a")).isEmpty();
+    assertThat(DecisionLog.forEvent(store, "evt-2")).isEmpty();
+    assertThat(DecisionLog.forEvent(store, "off-1"))
+        .extracting(DecisionRecord::getMemberId)
+        .containsExactly("mbr-b");
+    assertThat(DecisionLog.forMember(store, "mbr-b")).hasSize(1);
+  }
+
+  @Test
+  void expiryDropsWhatWasDecidedBeforeTheCutoffFromBothViews() {
+    Instant later = T0.plusSeconds(3600);
+    log.append("evt-old", T0, List.of(entry("evt-old", "mbr-a", "n1", T0)));
+    log.append("evt-new", later, List.of(entry("evt-new", "mbr-a", "n1", later)));
+
+    log.expire(later.toEpochMilli());
+
+    assertThat(DecisionLog.forEvent(store, "evt-old")).isEmpty();
+    assertThat(DecisionLog.forEvent(store, "evt-new")).hasSize(1);
+    assertThat(DecisionLog.forMember(store, "mbr-a"))
+        .extracting(DecisionRecord::getEventId)
+        .containsExactly("evt-new");
+    assertThat(store.approximateNumEntries()).isEqualTo(2);
+  }
+
+  private static DecisionLog.Entry entry(
+      String event, String member, String network, Instant decidedAt) {
+    DecisionRecord r =
+        DecisionRecord.newBuilder()
+            .setDecisionId("dec-" + event + "-" + member + "-" + network)
+            .setEventId(event)
+            .setEventType("offer")
+            .setMemberId(member)
+            .setSourceNetwork("n0")
+            .setDestination(new Destination("network", network))
+            .setAllow(true)
+            .setObligations(new AppliedObligations(List.of(), List.of(), Map.of(), Map.of()))
+            .setBundleRevision("r1")
+            .setConsentVersion(1)
+            .setDecidedAt(decidedAt)
+            .setEvalNanos(0)
+            .build();
+    return new DecisionLog.Entry(member, CODEC.encode(r));
+  }
+}
