@@ -42,7 +42,7 @@ public final class EvalCommand implements PolicyCommand {
 
   @Override
   public String summary() {
-    return "eval -b <bundle> [-i input.json] [--explain[=full|notes]] <query>: print the result as"
+    return "eval -b <bundle> [-i input.json] [--explain[=full|notes|fails]] <query>: print the result as"
         + " JSON like opa eval";
   }
 
@@ -58,13 +58,8 @@ public final class EvalCommand implements PolicyCommand {
           CliArgs.parse(
               normalized, Set.of("-b", "--bundle", "-i", "--input", "--explain"), Set.of());
       explain = a.one("--explain");
-      if (explain != null && !Set.of("full", "notes").contains(explain))
-        throw new CliArgs.UsageException(
-            "--explain must be full or notes, not "
-                + explain
-                + (explain.equals("fails")
-                    ? " (not supported: the engine does not record failed expressions)"
-                    : ""));
+      if (explain != null && !Set.of("full", "notes", "fails").contains(explain))
+        throw new CliArgs.UsageException("--explain must be full, notes or fails, not " + explain);
       if (a.positional.size() != 1)
         throw new CliArgs.UsageException("give exactly one query, e.g. data.lattice.decision");
       if (a.all("-b", "--bundle").isEmpty())
@@ -82,9 +77,13 @@ public final class EvalCommand implements PolicyCommand {
         input = JSON.readValue(Files.readAllBytes(Path.of(inputFile)), Object.class);
       Bundle bundle = Bundles.loadAll(a.all("-b", "--bundle").stream().map(Path::of).toList());
       CompiledPolicy policy = Rego.compile(bundle.modules(), bundle.data());
-      QueryResult r =
-          policy.prepare(query).evaluate(input, EvalOptions.defaults().withTrace(explain != null));
-      out.println(JSON.writeValueAsString(render(query, r, explain)));
+      EvalOptions options =
+          EvalOptions.defaults().withTrace(explain != null).withTraceFails("fails".equals(explain));
+      QueryResult r = policy.prepare(query).evaluate(input, options);
+      Map<String, String> sources = new LinkedHashMap<>();
+      for (var m : bundle.modules()) sources.put(m.path(), m.source());
+      sources.put("query", query);
+      out.println(JSON.writeValueAsString(render(query, r, explain, sources)));
       return 0;
     } catch (BundleException | RegoException e) {
       err.println(e.getMessage());
@@ -104,6 +103,16 @@ public final class EvalCommand implements PolicyCommand {
    * ({@code trace()} notes only).
    */
   static Map<String, Object> render(String query, QueryResult r, String explain) {
+    return render(query, r, explain, Map.of());
+  }
+
+  /**
+   * As above; {@code fails} lists the expressions that had no solution ({@code "op": "fail"}, in
+   * evaluation order, each with its location and its source text from {@code sources}: module path
+   * or {@code query} to text).
+   */
+  static Map<String, Object> render(
+      String query, QueryResult r, String explain, Map<String, String> sources) {
     Map<String, Object> doc = new LinkedHashMap<>();
     if (r.defined()) {
       boolean bareTerm = isBareTerm(query);
@@ -120,10 +129,22 @@ public final class EvalCommand implements PolicyCommand {
       }
       doc.put("result", results);
     }
-    if ("full".equals(explain) || "notes".equals(explain)) {
+    if ("full".equals(explain) || "notes".equals(explain) || "fails".equals(explain)) {
       List<Object> events = new ArrayList<>();
       for (TraceEvent e : r.trace()) {
         if (explain.equals("notes") && !"note".equals(e.kind())) continue;
+        if (explain.equals("fails") != "fail".equals(e.kind())) continue;
+        if ("fail".equals(e.kind())) {
+          Map<String, Object> ev = new LinkedHashMap<>();
+          ev.put("op", "fail");
+          if (e.location() != null) {
+            ev.put("location", e.location().toString());
+            String text = sourceText(sources.get(e.location().file()), e.location());
+            if (text != null) ev.put("message", text);
+          }
+          events.add(ev);
+          continue;
+        }
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("op", e.kind());
         if (e.rule() != null) ev.put("rule", e.rule());
@@ -134,6 +155,16 @@ public final class EvalCommand implements PolicyCommand {
       doc.put("explanation", events);
     }
     return doc;
+  }
+
+  /** The source line of an expression from its column, trimmed; null when unknown. */
+  static String sourceText(String source, dev.lattice.policy.Location at) {
+    if (source == null) return null;
+    String[] lines = source.split("\r?\n", -1);
+    if (at.line() < 1 || at.line() > lines.length) return null;
+    String line = lines[at.line() - 1];
+    int from = Math.min(Math.max(at.column() - 1, 0), line.length());
+    return line.substring(from).strip();
   }
 
   /** A query that is one reference or term, not an expression with operators or assignments. */

@@ -81,12 +81,56 @@ class EvalExplainAndBenchTest {
   }
 
   @Test
-  void explainFailsIsRefusedWithTheReason() {
-    int code = run("eval", "-b", dir.toString(), "--explain=fails", "data.p.allow");
+  void explainFailsListsTheExpressionsThatFailedInEvaluationOrder() throws Exception {
+    Files.writeString(dir.resolve("guest.json"), "{\"role\": \"guest\"}");
+
+    int code =
+        run(
+            "eval",
+            "-b",
+            dir.toString(),
+            "-i",
+            dir.resolve("guest.json").toString(),
+            "--explain=fails",
+            "data.p.allow");
+
+    assertThat(code).isZero();
+    assertThat(json().get("result")).isNull();
+    assertThat(json().get("explanation"))
+        .isEqualTo(
+            List.of(
+                Map.of(
+                    "op", "fail", "location", "p/p.rego:8:2", "message", "input.role == \"admin\""),
+                Map.of("op", "fail", "location", "query:1:1", "message", "data.p.allow")));
+  }
+
+  @Test
+  void explainFailsShowsTheNegationThatFailedWhenADenyRuleDoesNotHold() {
+    int code =
+        run(
+            "eval",
+            "-b",
+            dir.toString(),
+            "-i",
+            dir.resolve("input.json").toString(),
+            "--explain=fails",
+            "data.p.deny");
+
+    assertThat(code).isZero();
+    assertThat(json().get("explanation"))
+        .isEqualTo(
+            List.of(
+                Map.of("op", "fail", "location", "p/p.rego:11:9", "message", "not allow"),
+                Map.of("op", "fail", "location", "query:1:1", "message", "data.p.deny")));
+  }
+
+  @Test
+  void anUnknownExplainModeIsRefusedNamingTheAcceptedOnes() {
+    int code = run("eval", "-b", dir.toString(), "--explain=all", "data.p.allow");
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("--explain must be full or notes, not fails (not supported");
+        .contains("--explain must be full, notes or fails, not all");
   }
 
   @Test

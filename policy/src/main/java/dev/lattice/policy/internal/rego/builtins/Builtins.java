@@ -28,6 +28,8 @@ public final class Builtins {
     Yaml.register();
     Metadata.register();
     X509Csr.register();
+    GraphQl.register();
+    RegoModules.register();
   }
 
   private Builtins() {}

@@ -17,6 +17,12 @@ final class Budget {
   /** Locations of evaluated expressions and fired rule heads, or null when coverage is off. */
   java.util.Set<dev.lattice.policy.Location> covered;
 
+  /**
+   * Record a {@code fail} trace event for every expression that had no solution (explain=fails);
+   * only with a trace.
+   */
+  boolean traceFails;
+
   static final int MAX_DEPTH = 2_000;
 
   Budget(long maxSteps, long deadlineNanos) {

@@ -155,6 +155,7 @@ public final class Engine implements CompiledPolicy {
       Instant now = o.now() == null ? Instant.now() : o.now();
       long nowNs = now.getEpochSecond() * 1_000_000_000L + now.getNano();
       List<TraceEvent> trace = o.trace() ? new ArrayList<>() : null;
+      budget.traceFails = trace != null && o.traceFails();
       Ev ev =
           new Ev(
               compiler.root(),

@@ -108,7 +108,8 @@ final class Ev implements BuiltinContext {
     int[] undo = null;
     int nUndo = 0;
     try {
-      while (i < body.length) {
+      // explain=fails: every expression goes through evalExpr, which records the ones that fail
+      while (i < body.length && !budget.traceFails) {
         Expr e = body[i];
         if (!e.withs().isEmpty()) break;
         if (budget.covered != null) budget.covered.add(e.loc());
@@ -190,11 +191,37 @@ final class Ev implements BuiltinContext {
   }
 
   private boolean evalExprNoWith(Expr e, Value[] f, K k) {
+    if (budget.traceFails) return evalExprRecordingFailure(e, f, k);
     if (e.negated()) {
       boolean found = evalLit(e.lit(), f, () -> true);
       return found ? false : k.run();
     }
     return evalLit(e.lit(), f, k);
+  }
+
+  /** As evalExprNoWith, and a {@code fail} event when the expression itself has no solution. */
+  private boolean evalExprRecordingFailure(Expr e, Value[] f, K k) {
+    boolean[] held = {false};
+    boolean found;
+    if (e.negated()) {
+      if (evalLit(e.lit(), f, () -> true)) {
+        found = false;
+      } else {
+        held[0] = true;
+        found = k.run();
+      }
+    } else {
+      found =
+          evalLit(
+              e.lit(),
+              f,
+              () -> {
+                held[0] = true;
+                return k.run();
+              });
+    }
+    if (!held[0]) trace.add(new TraceEvent("fail", null, e.loc(), null));
+    return found;
   }
 
   private boolean evalLit(Lit lit, Value[] f, K k) {
