@@ -983,10 +983,11 @@ final class Ev implements BuiltinContext {
   /**
    * Checks a rule branch's ground guards ({@link CRule#groundGuards}) before its frame exists:
    * returns -1 when one fails (the branch has no solution), else the index its body continues from.
-   * With coverage on, the body is evaluated from the start (it records every expression).
+   * With coverage or explain=fails on, the body is evaluated from the start.
    */
   private int checkGuards(CRule b) {
-    if (b.groundGuards == 0 || budget.covered != null) return 0;
+    // coverage and explain=fails record expressions as the body evaluates them: start there
+    if (b.groundGuards == 0 || budget.covered != null || budget.traceFails) return 0;
     Expr[] body = b.body;
     for (int i = 0; i < b.groundGuards; i++) {
       Expr e = body[i];
