@@ -297,7 +297,11 @@ public final class Compiler {
   private static Term relocate(Term g, Location loc) {
     if (g instanceof Ref r)
       return new Ref(
-          r.head() instanceof Root rt ? new Root(rt.data(), loc) : r.head(), r.path(), loc);
+          r.head() instanceof Root rt ? new Root(rt.data(), loc) : r.head(),
+          r.path(),
+          loc,
+          r.rule(),
+          r.ruleDepth());
     if (g instanceof Root rt) return new Root(rt.data(), loc);
     return g;
   }
@@ -312,7 +316,7 @@ public final class Compiler {
         List<Term> path = new ArrayList<>();
         for (String s : m.pkg()) path.add(new Scalar(Value.str(s), l));
         path.add(new Scalar(Value.str(name), l));
-        g.put(name, new Ref(new Root(true, l), path, l));
+        g.put(name, resolveRuleRef(new Root(true, l), path, l));
       }
     }
     for (Import imp : m.imports()) {
@@ -328,7 +332,7 @@ public final class Compiler {
       if (alias == null)
         throw new RegoException(
             RegoException.PARSE, "import path must end with a name or use 'as'", imp.loc());
-      g.put(alias, new Ref(new Root(head.equals("data"), l), r.path(), l));
+      g.put(alias, resolveRuleRef(new Root(head.equals("data"), l), r.path(), l));
     }
     return g;
   }
@@ -385,6 +389,7 @@ public final class Compiler {
       BitSet bound = new BitSet();
       if (args != null) for (Term a : args) patternSlots(a, bound);
       c.body = order(body, bound, ctx, bodyScope);
+      c.groundGuards = groundGuards(c.body);
       checkHeadSafe(c, bound, ctx);
       if (first == null) first = c;
       else prev.elseRule = c;
@@ -401,6 +406,34 @@ public final class Compiler {
     } else {
       p.node.rules.add(first);
     }
+  }
+
+  /** The number of leading expressions of an ordered body that are ground tests. */
+  private static int groundGuards(Expr[] body) {
+    int n = 0;
+    while (n < body.length
+        && body[n].withs().isEmpty()
+        && body[n].lit() instanceof TermLit t
+        && isGroundTest(t.term())) n++;
+    return n;
+  }
+
+  /** Whether t has no variables and yields at most one value (so it needs no frame). */
+  private static boolean isGroundTest(Term t) {
+    return switch (t) {
+      case Scalar s -> true;
+      case Root r -> true;
+      case Ref r -> isGroundTest(r.head()) && r.path().stream().allMatch(Compiler::isGroundTest);
+      case ArrayT a -> a.elems().stream().allMatch(Compiler::isGroundTest);
+      case SetT s -> s.elems().stream().allMatch(Compiler::isGroundTest);
+      case ObjectT o ->
+          o.entries().stream().allMatch(e -> isGroundTest(e.key()) && isGroundTest(e.value()));
+      case Call c ->
+          !(c.target() instanceof Builtin b && (b.multi() || b.name().equals("print")))
+              && !hasOutputArg(c)
+              && c.args().stream().allMatch(Compiler::isGroundTest);
+      default -> false;
+    };
   }
 
   /**
@@ -792,14 +825,14 @@ public final class Compiler {
           head = hr.head();
         }
         for (Term x : r.path()) path.add(rw(x, ctx));
-        yield new Ref(head, path, r.loc());
+        yield resolveRuleRef(head, path, r.loc());
       }
-      case ArrayT a -> new ArrayT(rwAll(a.elems(), ctx), a.loc());
-      case SetT s -> new SetT(rwAll(s.elems(), ctx), s.loc());
+      case ArrayT a -> foldGround(new ArrayT(rwAll(a.elems(), ctx), a.loc()));
+      case SetT s -> foldGround(new SetT(rwAll(s.elems(), ctx), s.loc()));
       case ObjectT o -> {
         List<Entry> es = new ArrayList<>();
         for (Entry e : o.entries()) es.add(new Entry(rw(e.key(), ctx), rw(e.value(), ctx)));
-        yield new ObjectT(es, o.loc());
+        yield foldGround(new ObjectT(es, o.loc()));
       }
       case Call c -> {
         Object target = resolveFunction(c.name(), ctx, c.loc());
@@ -849,6 +882,63 @@ public final class Compiler {
         yield new ObjectCompr(k, v, List.of(ordered), a.loc());
       }
     };
+  }
+
+  /**
+   * Resolves a {@code data} reference whose leading constant segments name a (non-function) rule to
+   * that rule's node, once at compile time (see {@link Ref#rule()}).
+   */
+  private Ref resolveRuleRef(Term head, List<Term> path, Location loc) {
+    if (head instanceof Root rt && rt.data()) {
+      Node n = root;
+      for (int i = 0; i < path.size(); i++) {
+        String key = str(path.get(i));
+        n = key == null ? null : n.children.get(key);
+        if (n == null) break;
+        if (n.hasRules()) {
+          if (n.kind == Node.Kind.FUNCTION) break;
+          return new Ref(head, path, loc, n, i + 1);
+        }
+      }
+    }
+    return new Ref(head, path, loc);
+  }
+
+  /**
+   * Folds an array, set or object whose members are all constants into one constant, built once
+   * here instead of on every evaluation. Objects with a repeated key stay as they are (their
+   * conflict is reported when evaluated).
+   */
+  private static Term foldGround(Term t) {
+    switch (t) {
+      case ArrayT a -> {
+        Value[] out = new Value[a.elems().size()];
+        for (int i = 0; i < out.length; i++) {
+          if (!(a.elems().get(i) instanceof Scalar s)) return t;
+          out[i] = s.value();
+        }
+        return new Scalar(new Value.Arr(out), a.loc());
+      }
+      case SetT st -> {
+        java.util.TreeSet<Value> out = new java.util.TreeSet<>();
+        for (Term x : st.elems()) {
+          if (!(x instanceof Scalar s)) return t;
+          out.add(s.value());
+        }
+        return new Scalar(new Value.SetV(out), st.loc());
+      }
+      case ObjectT o -> {
+        java.util.TreeMap<Value, Value> out = new java.util.TreeMap<>();
+        for (Entry e : o.entries()) {
+          if (!(e.key() instanceof Scalar k) || !(e.value() instanceof Scalar v)) return t;
+          if (out.put(k.value(), v.value()) != null) return t;
+        }
+        return new Scalar(new Value.Obj(out), o.loc());
+      }
+      default -> {
+        return t;
+      }
+    }
   }
 
   private Scope enterCompr(Ctx ctx, List<Expr> body, List<Term> heads) {
