@@ -33,14 +33,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bench",
-    header = "measure the enforcing topology against pass-through and allow-all baselines",
+    header = "measure the enforcing topology against pass-through and replay baselines",
     mixinStandardHelpOptions = true,
     description = {
       "Publishes a synthetic world (networks, members and their consents) and a backlog of member data, posts,",
       "purchases and offers, then lets a pass-through baseline (same topics, same serdes, no policy decision),",
-      "an allow-all baseline (the enforcing topology with a constant allow: same routing, audit and delivery",
-      "writes, nothing evaluated) and the enforcing topology each drain it, and measures end-to-end latency at",
-      "a steady rate. Throughput is the steady state: the first 10% of the backlog is warm-up and not counted",
+      "the enforcing topology and a replay baseline (the enforcing topology answering with the enforcing run's",
+      "own decisions: same routing, outputs and audit, nothing evaluated) each drain it, reports the records",
+      "written per event and the enforcing run's time per stage, and measures end-to-end latency at a steady rate.",
+      "Throughput is the steady state: the first 10% of the backlog is warm-up and not counted",
       "(for a long run: --events 200000). A progress bar goes to standard error. Kafka: a fresh embedded",
       "broker, or KAFKA_BOOTSTRAP_SERVERS (topics prefixed lattice-bench-<run>.)."
     })

@@ -89,6 +89,28 @@ class DefaultDecisionServiceTest {
   }
 
   @Test
+  void documentsPreparedOnceDecideLikeTheDocumentsThemselvesForEveryDestination() {
+    DecisionInput toSki = offer(offersConsent(true)).build();
+    DecisionInput toChoir = offer(offersConsent(false)).toNetwork("choir").build();
+    Object event = service.prepare(toSki.event());
+    Object context = service.prepare(toSki.context());
+
+    for (DecisionInput input : java.util.List.of(toSki, toChoir)) {
+      Map<String, Object> prepared = input.toMap();
+      prepared.put("event", event);
+      prepared.put("consent", service.prepare(input.consent()));
+      prepared.put("context", context);
+      Decision expected = service.decide(input);
+
+      Decision actual = service.decide(prepared, false);
+
+      assertThat(actual.allow()).isEqualTo(expected.allow());
+      assertThat(actual.reasons()).isEqualTo(expected.reasons());
+      assertThat(actual.obligations()).isEqualTo(expected.obligations());
+    }
+  }
+
+  @Test
   void noRetargetingAfterAPurchase() {
     Decision d =
         service.decide(

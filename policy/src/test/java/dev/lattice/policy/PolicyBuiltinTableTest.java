@@ -35,7 +35,9 @@ class PolicyBuiltinTableTest {
         String name = sp < 0 ? line : line.substring(0, sp);
         String note = sp < 0 ? "" : line.substring(sp + 1).strip();
         String s;
-        if (Builtins.get(name) != null) s = "yes";
+        if (Builtins.get(name) != null && note.startsWith("offline:"))
+          s = "yes, offline (" + note.substring(8).strip() + ")";
+        else if (Builtins.get(name) != null) s = "yes";
         else if (LANGUAGE.contains(name)) s = "yes (language)";
         else if (note.startsWith("excluded:")) s = "excluded (" + note.substring(9).strip() + ")";
         else if (note.startsWith("internal:"))

@@ -54,6 +54,8 @@ public final class LatticeStreams implements AutoCloseable {
   private final String memberTopic;
   private final AutoCloseable topicDirectory;
   private final InsightSettings insights;
+  // The standby read open on this thread, if any (see readFromStandby).
+  private final ThreadLocal<StandbyRead> standbyRead = new ThreadLocal<>();
 
   private LatticeStreams(
       KafkaStreams streams,
@@ -79,6 +81,77 @@ public final class LatticeStreams implements AutoCloseable {
 
   /** An instance of the application that hosts state, at its {@code application.server} address. */
   public record Instance(String host, int port, boolean local) {}
+
+  /**
+   * Every instance that holds a copy of a member's partition: the active host, if the group has one
+   * right now, and the instances that keep a standby copy ({@code num.standby.replicas}).
+   */
+  public record MemberHosts(int partition, Optional<Instance> active, List<Instance> standbys) {
+    public MemberHosts {
+      standbys = List.copyOf(standbys);
+    }
+  }
+
+  /**
+   * The stores a member query reads (decisions about the member, their activity, their audit
+   * reference); a standby read reports the largest lag among them.
+   */
+  private static final List<String> MEMBER_QUERY_STORES =
+      List.of(StoreNames.DECISIONS, StoreNames.ACTIVITY, StoreNames.MEMBER_REFS);
+
+  /**
+   * A read of one member's state from this instance's own copy of the member's partition, whatever
+   * its role: a standby copy, or an active one still restoring. Opened by {@link #readFromStandby};
+   * while it is open on a thread, that thread's queries about the member ({@link #activity}, {@link
+   * #decisionsForMember}, {@link #consent}) read that copy. The copy may lag behind the active one
+   * by {@link #lag()} changelog records (measured when it was opened), so: what it holds is
+   * answered (it was true at most {@code lag} records ago), but an absence is answered only when
+   * the copy is fully caught up ({@code lag} 0); otherwise the query throws {@link
+   * StateNotQueryableException}, never a wrong "not found". Close it on the same thread.
+   */
+  public final class StandbyRead implements AutoCloseable {
+    private final String memberId;
+    private final int partition;
+    private final long lag;
+
+    private StandbyRead(String memberId, int partition, long lag) {
+      this.memberId = memberId;
+      this.partition = partition;
+      this.lag = lag;
+    }
+
+    /** The member's partition. */
+    public int partition() {
+      return partition;
+    }
+
+    /**
+     * Changelog records of the member's stores this copy had not applied yet when it was opened
+     * (the largest among the stores a member query reads).
+     */
+    public long lag() {
+      return lag;
+    }
+
+    /** Throws when an absence read from this copy could be wrong. */
+    private void requireCaughtUpForAbsence(String what) {
+      if (lag > 0) {
+        throw new StateNotQueryableException(
+            "Only a standby copy of the member's state is reachable and it is "
+                + lag
+                + " records behind: it has no "
+                + what
+                + ", which may have been recorded since");
+      }
+    }
+
+    @Override
+    public void close() {
+      if (standbyRead.get() == this) {
+        standbyRead.remove();
+      }
+    }
+  }
 
   /**
    * How long a task holding records of some input partitions waits for another of its partitions
@@ -173,6 +246,104 @@ public final class LatticeStreams implements AutoCloseable {
   }
 
   /**
+   * Every instance holding a copy of the member's partition, as this instance's view of the group
+   * has it; unlike {@link #hostOf} it answers while the group rebalances (the active host may then
+   * be absent).
+   *
+   * @throws StateNotQueryableException while the topology is neither running nor rebalancing, or
+   *     runs alone, or the group's metadata is not known yet
+   */
+  public MemberHosts hostsOf(String memberId) {
+    KafkaStreams.State state = streams.state();
+    if (self == null
+        || state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+      throw new StateNotQueryableException(
+          "The topology is " + state + "; no copy of the member's state can be located now");
+    }
+    KeyQueryMetadata metadata =
+        streams.queryMetadataForKey(
+            StoreNames.DECISIONS, Objects.requireNonNull(memberId), Serdes.String().serializer());
+    if (metadata == null || metadata.partition() < 0) {
+      throw new StateNotQueryableException("The group's metadata is not known yet (rebalancing)");
+    }
+    HostInfo active = metadata.activeHost();
+    Optional<Instance> activeInstance =
+        active == null || active.port() < 0
+            ? Optional.empty()
+            : Optional.of(new Instance(active.host(), active.port(), active.equals(self)));
+    List<Instance> standbys =
+        metadata.standbyHosts().stream()
+            .filter(h -> h.port() >= 0)
+            .map(h -> new Instance(h.host(), h.port(), h.equals(self)))
+            .sorted(Comparator.comparing(Instance::host).thenComparing(Instance::port))
+            .toList();
+    return new MemberHosts(metadata.partition(), activeInstance, standbys);
+  }
+
+  /**
+   * True when this instance hosts the active copy of the member's partition and can read it now
+   * (false while it is restoring, for example just after it moved here).
+   */
+  public boolean queryableHere(String memberId) {
+    try {
+      if (!(hostOf(memberId) instanceof MemberHost.Here here)) {
+        return false;
+      }
+      for (String name : MEMBER_QUERY_STORES) {
+        queried(() -> memberStore(name, memberId).get(memberId));
+      }
+      return true;
+    } catch (StateNotQueryableException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Opens a read of the member's state from this instance's own copy of the member's partition (a
+   * standby copy, or an active one that is still restoring), for when the active copy cannot be
+   * asked: its host is down, or the group is rebalancing. See {@link StandbyRead} for what such a
+   * read answers.
+   *
+   * @param maxLag the most changelog records the copy may lag behind for the read to be opened
+   * @throws StateNotQueryableException when this instance holds no copy of the member's partition,
+   *     its lag cannot be measured now, or it lags more than {@code maxLag} records
+   */
+  public StandbyRead readFromStandby(String memberId, long maxLag) {
+    int partition = hostsOf(memberId).partition();
+    for (String name : MEMBER_QUERY_STORES) {
+      // A read proves the copy is here: the store wrapper checks the partition lazily.
+      queried(() -> staleStore(name, partition).get(memberId));
+    }
+    Map<String, Map<Integer, org.apache.kafka.streams.LagInfo>> lags;
+    try {
+      lags = streams.allLocalStorePartitionLags();
+    } catch (RuntimeException e) {
+      throw new StateNotQueryableException(
+          "The lag of this instance's copy of the member's state cannot be measured now", e);
+    }
+    long lag = 0;
+    for (String name : MEMBER_QUERY_STORES) {
+      org.apache.kafka.streams.LagInfo info = lags.getOrDefault(name, Map.of()).get(partition);
+      if (info == null) {
+        throw new StateNotQueryableException(
+            "This instance holds no copy of the member's partition of " + name);
+      }
+      lag = Math.max(lag, info.offsetLag());
+    }
+    if (lag > maxLag) {
+      throw new StateNotQueryableException(
+          "This instance's copy of the member's state is "
+              + lag
+              + " records behind (at most "
+              + maxLag
+              + " allowed)");
+    }
+    StandbyRead read = new StandbyRead(memberId, partition, lag);
+    standbyRead.set(read);
+    return read;
+  }
+
+  /**
    * The instances that together host every partition of the member state, this one included (it
    * alone when it runs alone).
    *
@@ -259,9 +430,11 @@ public final class LatticeStreams implements AutoCloseable {
    * @throws StateNotQueryableException when this instance cannot see the member's state now
    */
   public Optional<ConsentState> consent(String memberId) {
-    return Optional.ofNullable(
-            queried(() -> memberStore(StoreNames.CONSENT, memberId).get(memberId)))
-        .map(b -> LatticeSerdes.codec(ConsentState.class).decode(b));
+    byte[] state = queried(() -> memberStore(StoreNames.CONSENT, memberId).get(memberId));
+    if (state == null) {
+      absent(memberId, "consent state");
+    }
+    return Optional.ofNullable(state).map(b -> LatticeSerdes.codec(ConsentState.class).decode(b));
   }
 
   /**
@@ -270,9 +443,11 @@ public final class LatticeStreams implements AutoCloseable {
    * @throws StateNotQueryableException when this instance cannot see the member's state now
    */
   public Optional<MemberActivity> activity(String memberId) {
-    return Optional.ofNullable(
-            queried(() -> memberStore(StoreNames.ACTIVITY, memberId).get(memberId)))
-        .map(MemberActivityCodec::fromBytes);
+    byte[] activity = queried(() -> memberStore(StoreNames.ACTIVITY, memberId).get(memberId));
+    if (activity == null) {
+      absent(memberId, "activity");
+    }
+    return Optional.ofNullable(activity).map(MemberActivityCodec::fromBytes);
   }
 
   /**
@@ -308,6 +483,9 @@ public final class LatticeStreams implements AutoCloseable {
                                 DecisionLog.forMember(
                                     memberStore(StoreNames.DECISIONS, memberId), r)))
                 .orElseGet(List::of));
+    if (all.isEmpty()) {
+      absent(memberId, "decisions");
+    }
     all.sort(Comparator.comparing(DecisionRecord::getDecidedAt).reversed());
     return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
   }
@@ -365,6 +543,10 @@ public final class LatticeStreams implements AutoCloseable {
 
   /** The store partition holding the member, which this instance must host. */
   private ReadOnlyKeyValueStore<String, byte[]> memberStore(String name, String memberId) {
+    StandbyRead standby = standbyRead.get();
+    if (standby != null && standby.memberId.equals(memberId)) {
+      return staleStore(name, standby.partition);
+    }
     MemberHost host = hostOf(memberId);
     if (host instanceof MemberHost.Elsewhere elsewhere) {
       throw new StateNotQueryableException(
@@ -379,6 +561,26 @@ public final class LatticeStreams implements AutoCloseable {
         StoreQueryParameters.fromNameAndType(
             name, QueryableStoreTypes.<String, byte[]>keyValueStore());
     return store(partition < 0 ? parameters : parameters.withPartition(partition));
+  }
+
+  /** This instance's copy of one partition of a store, active, restoring or standby. */
+  private ReadOnlyKeyValueStore<String, byte[]> staleStore(String name, int partition) {
+    return store(
+        StoreQueryParameters.fromNameAndType(
+                name, QueryableStoreTypes.<String, byte[]>keyValueStore())
+            .enableStaleStores()
+            .withPartition(partition));
+  }
+
+  /**
+   * In a standby read of the member, an absence is an answer only from a caught-up copy (see {@link
+   * StandbyRead}).
+   */
+  private void absent(String memberId, String what) {
+    StandbyRead standby = standbyRead.get();
+    if (standby != null && standby.memberId.equals(memberId)) {
+      standby.requireCaughtUpForAbsence(what);
+    }
   }
 
   private ReadOnlyKeyValueStore<String, byte[]> allLocal(String name) {

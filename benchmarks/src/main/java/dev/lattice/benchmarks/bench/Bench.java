@@ -7,6 +7,7 @@ import dev.lattice.policy.DecisionServiceConfig;
 import dev.lattice.schemas.LatticeSerdes;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.streams.LatticeTopology;
+import dev.lattice.streams.StageTimings;
 import dev.lattice.streams.TopicNames;
 import dev.lattice.streams.TopologySettings;
 import java.nio.charset.StandardCharsets;
@@ -59,10 +60,12 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Publishes the world (network documents, members' initial grants) and a backlog of {@code
  *       events} ingest events.
- *   <li>Throughput: the baseline drains the backlog, then the enforcing topology does. A topology
- *       has processed the backlog when its consumer group has committed (in its exactly-once
- *       transaction, with the outputs) every input offset, and, for the enforcing topology, every
- *       offer copy it broadcast.
+ *   <li>Throughput: the baseline drains the backlog, then the enforcing topology does (recording
+ *       its decisions), then the replay baseline (the enforcing topology answering with those
+ *       decisions, evaluating nothing: {@link ReplayedDecisions}) does. A topology has processed
+ *       the backlog when its consumer group has committed (in its exactly-once transaction, with
+ *       the outputs) every input offset, and, for the enforcing topology, every offer copy it
+ *       broadcast.
  *   <li>Latency: the enforcing topology, still running, gets events at a steady rate ({@code
  *       latencyLoad} of its throughput) for {@code latencyDuration}; an event's latency is the time
  *       from just before it is sent to the moment its first output (an audit record) is visible to
@@ -153,8 +156,8 @@ public final class Bench {
     return "lattice-bench-enforce-" + runId;
   }
 
-  public String allowAllApplicationId() {
-    return "lattice-bench-allow-all-" + runId;
+  public String replayApplicationId() {
+    return "lattice-bench-replay-" + runId;
   }
 
   /**
@@ -181,38 +184,72 @@ public final class Bench {
 
       progress.phase("baseline: draining the backlog", events);
       double baselineEps;
+      RecordCounts baselineRecords;
       try (KafkaStreams baseline =
           start(LatticeTopology.passThrough(topics), baselineApplicationId())) {
-        baselineEps = drain(admin, baseline, baselineApplicationId(), baselineEnds, events);
+        baselineEps = drain(admin, baseline, baselineApplicationId(), baselineEnds, events, null);
+        baselineRecords = RecordCounts.sentBy(baseline, baselineApplicationId());
         close(baseline);
       }
 
       byte[] secret = new byte[32];
       new SecureRandom().nextBytes(secret);
-      // Allow-all: the same enforcing topology (routing, fan-out, audit, deliveries) with a
-      // constant decision, so that enforcing against it is the cost of deciding alone.
-      Topology allowAllTopology =
-          LatticeTopology.build(
-              TopologySettings.of(new AllowAllDecisions(), secret).withTopics(topics));
-      progress.phase("allow-all: draining the backlog", events);
-      double allowAllEps;
-      try (KafkaStreams allowAll = start(allowAllTopology, allowAllApplicationId())) {
-        allowAllEps = drain(admin, allowAll, allowAllApplicationId(), enforceEnds, events);
-        close(allowAll);
-      }
-      long auditBefore = auditEnd(admin);
-
-      DecisionService decisions = DecisionService.create(DecisionServiceConfig.defaults());
+      ReplayedDecisions replay = new ReplayedDecisions();
+      DecisionService decisions =
+          replay.recording(DecisionService.create(DecisionServiceConfig.defaults()));
+      StageTotals stages = new StageTotals();
       Topology enforcing =
-          LatticeTopology.build(TopologySettings.of(decisions, secret).withTopics(topics));
+          LatticeTopology.build(TopologySettings.of(decisions, secret).withTopics(topics), stages);
       progress.phase("enforcing: draining the backlog", events);
       double enforceEps;
       long decided;
       Latencies enforceLatency = new Latencies();
       double rate;
+      RecordCounts enforceRecords;
+      Map<StageTimings.Stage, Double> stageMicros;
+      double replayEps;
+      RecordCounts replayRecords;
+      long replayDecided;
       try (KafkaStreams enforce = start(enforcing, enforceApplicationId())) {
-        enforceEps = drain(admin, enforce, enforceApplicationId(), enforceEnds, events);
-        decided = auditEnd(admin) - auditBefore;
+        long auditBefore = auditEnd(admin);
+        Map<StageTimings.Stage, Long> initial = stages.snapshot();
+        List<Map<StageTimings.Stage, Long>> atWarm = new ArrayList<>();
+        atWarm.add(initial);
+        enforceEps =
+            drain(
+                admin,
+                enforce,
+                enforceApplicationId(),
+                enforceEnds,
+                events,
+                () -> atWarm.set(0, stages.snapshot()));
+        // The timings of the same events as the throughput: the steady state after the warm-up.
+        stageMicros =
+            lastDrainSteady
+                ? StageTotals.microsPerEvent(
+                    atWarm.get(0), stages.snapshot(), events * (1 - WARMUP_FRACTION))
+                : StageTotals.microsPerEvent(initial, stages.snapshot(), events);
+        enforceRecords = RecordCounts.sentBy(enforce, enforceApplicationId());
+        // Exact from the producer's count; the end offsets also count transaction markers.
+        decided =
+            enforceRecords.byTopic().getOrDefault(topics.audit(), auditEnd(admin) - auditBefore);
+
+        // The replay baseline: the same topology answering with the decisions just recorded, so
+        // that it writes exactly what enforcing wrote. The enforcing topology idles meanwhile.
+        DecisionService replaying =
+            replay.replaying(DecisionService.create(DecisionServiceConfig.defaults()));
+        Topology replayTopology =
+            LatticeTopology.build(TopologySettings.of(replaying, secret).withTopics(topics));
+        progress.phase("replay (decisions not evaluated): draining the backlog", events);
+        try (KafkaStreams replayed = start(replayTopology, replayApplicationId())) {
+          long before = auditEnd(admin);
+          replayEps = drain(admin, replayed, replayApplicationId(), enforceEnds, events, null);
+          replayRecords = RecordCounts.sentBy(replayed, replayApplicationId());
+          replayDecided =
+              replayRecords.byTopic().getOrDefault(topics.audit(), auditEnd(admin) - before);
+          close(replayed);
+        }
+
         rate = Math.max(1, enforceEps * settings.latencyLoad());
         progress.phase(
             String.format("enforcing: latency at %.0f events/s", rate),
@@ -259,12 +296,19 @@ public final class Bench {
           decided,
           enforceEps,
           baselineEps,
-          allowAllEps,
+          replayEps,
           rate,
           enforceLatency.summary(),
           baselineLatency.summary(),
           kafkaLabel,
-          (System.nanoTime() - begin) / 1e9);
+          (System.nanoTime() - begin) / 1e9,
+          new BenchResult.Profile(
+              enforceRecords,
+              replayRecords,
+              baselineRecords,
+              stageMicros,
+              replayDecided,
+              replay.misses()));
     }
   }
 
@@ -518,7 +562,8 @@ public final class Bench {
       KafkaStreams streams,
       String applicationId,
       Map<TopicPartition, Long> ends,
-      long events) {
+      long events,
+      Runnable atWarm) {
     long t0 = System.nanoTime();
     long[] warm = {0};
     long total = ends.values().stream().mapToLong(Long::longValue).sum();
@@ -528,15 +573,25 @@ public final class Bench {
         ends,
         streams,
         committed -> {
-          if (warm[0] == 0 && committed >= total * WARMUP_FRACTION) warm[0] = System.nanoTime();
+          if (warm[0] == 0 && committed >= total * WARMUP_FRACTION) {
+            warm[0] = System.nanoTime();
+            if (atWarm != null) {
+              atWarm.run();
+            }
+          }
         });
     long end = System.nanoTime();
     if (warm[0] == 0 || end - warm[0] < (end - t0) / 4) {
       // Too short to see the warm-up pass (a small backlog drained between two polls).
+      lastDrainSteady = false;
       return events / Math.max(1e-3, (end - t0) / 1e9);
     }
+    lastDrainSteady = true;
     return events * (1 - WARMUP_FRACTION) / ((end - warm[0]) / 1e9);
   }
+
+  /** Whether the last drain's figure is the steady state (false: the whole drain counted). */
+  private boolean lastDrainSteady;
 
   private void awaitCaughtUp(
       Admin admin, String applicationId, Map<TopicPartition, Long> ends, KafkaStreams streams) {

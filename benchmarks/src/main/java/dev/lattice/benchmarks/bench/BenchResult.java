@@ -1,6 +1,9 @@
 package dev.lattice.benchmarks.bench;
 
+import dev.lattice.streams.StageTimings;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -13,14 +16,16 @@ import tools.jackson.databind.node.ObjectNode;
  *     destination)
  * @param enforceEps events per second of the enforcing topology, draining the backlog
  * @param baselineEps events per second of the pass-through baseline, draining the same backlog
- * @param allowAllEps events per second of the enforcing topology with a constant allow decision
- *     (same routing, audit and delivery writes; nothing evaluated), draining the same backlog
+ * @param allowAllEps events per second of the replay baseline: the enforcing topology answering
+ *     every question with the decision the enforcing run made (same routing, outputs, audit and
+ *     delivery writes; nothing evaluated), draining the same backlog
  * @param latencyRateEps the steady rate at which latency was measured (the same for both
  *     topologies)
  * @param enforceLatency end-to-end latency of the enforcing topology at that rate
  * @param baselineLatency end-to-end latency of the baseline at that rate
  * @param kafka where Kafka was: {@code embedded} or the bootstrap servers
  * @param seconds wall-clock duration of the whole run
+ * @param profile where the enforcing run's time and writes go
  */
 public record BenchResult(
     BenchSettings settings,
@@ -33,16 +38,50 @@ public record BenchResult(
     Latencies.Summary enforceLatency,
     Latencies.Summary baselineLatency,
     String kafka,
-    double seconds) {
+    double seconds,
+    Profile profile) {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /**
+   * Where the enforcing run's time and writes go.
+   *
+   * @param enforceRecords records the enforcing topology wrote while draining the backlog, per
+   *     topic (outputs, changelogs, repartition topics)
+   * @param replayRecords the same for the replay baseline (the same writes, if it is fair)
+   * @param baselineRecords the same for the pass-through baseline
+   * @param stageMicros microseconds per event the enforcing topology spent per stage, in the steady
+   *     state (summed over stream threads)
+   * @param replayDecisions audit records the replay baseline wrote (the enforcing run's decisions)
+   * @param replayMisses questions the replay could not answer from the enforcing run's decisions
+   *     (decided by the real policy)
+   */
+  public record Profile(
+      RecordCounts enforceRecords,
+      RecordCounts replayRecords,
+      RecordCounts baselineRecords,
+      Map<StageTimings.Stage, Double> stageMicros,
+      long replayDecisions,
+      long replayMisses) {
+    static final Profile NONE =
+        new Profile(RecordCounts.NONE, RecordCounts.NONE, RecordCounts.NONE, Map.of(), 0, 0);
+
+    public Profile {
+      stageMicros = stageMicros.isEmpty() ? Map.of() : new EnumMap<>(stageMicros);
+    }
+  }
+
+  /** Microseconds per event in the enforcing drain's steady state (wall clock, all threads). */
+  public double microsPerEvent() {
+    return enforceEps <= 0 ? 0 : 1e6 / enforceEps;
+  }
 
   /** Enforcing throughput over baseline throughput; 0 when the baseline measured nothing. */
   public double ratio() {
     return baselineEps <= 0 ? 0 : enforceEps / baselineEps;
   }
 
-  /** Enforcing throughput over allow-all throughput: what deciding costs; 0 when unmeasured. */
+  /** Enforcing throughput over the replay baseline's: what deciding costs; 0 when unmeasured. */
   public double decideRatio() {
     return allowAllEps <= 0 ? 0 : enforceEps / allowAllEps;
   }
@@ -73,6 +112,19 @@ public record BenchResult(
     o.put("decisions_per_s", round(decisionsPerSecond(), 1));
     o.put("enforce_vs_allow_all", round(decideRatio(), 3));
     o.put("warmup_fraction", Bench.WARMUP_FRACTION);
+    o.put("allow_all_decisions", profile.replayDecisions());
+    o.put("allow_all_misses", profile.replayMisses());
+    o.put("records_per_event", round(profile.enforceRecords().perEvent(events), 2));
+    o.put("allow_all_records_per_event", round(profile.replayRecords().perEvent(events), 2));
+    o.put("baseline_records_per_event", round(profile.baselineRecords().perEvent(events), 2));
+    ObjectNode byTopic = o.putObject("records_per_event_by_topic");
+    profile
+        .enforceRecords()
+        .byTopic()
+        .forEach((topic, count) -> byTopic.put(topic, round((double) count / events, 3)));
+    ObjectNode stages = o.putObject("stage_us_per_event");
+    profile.stageMicros().forEach((stage, us) -> stages.put(stage.wireName(), round(us, 1)));
+    o.put("us_per_event", round(microsPerEvent(), 1));
     o.put("members", settings.members());
     o.put("networks", settings.networks());
     o.put("consent_ratio", settings.consentRatio());
@@ -87,39 +139,88 @@ public record BenchResult(
   /** The human-readable report. */
   public String toText() {
     return String.format(
-        Locale.ROOT,
-        """
+            Locale.ROOT,
+            """
         lattice bench: %,d events (%d members, %d networks, consent ratio %.2f), Kafka %s, %d cores, %d stream thread(s)
                               events/s    p50 ms    p99 ms    max ms
           enforcing     %12.1f %9.2f %9.2f %9.2f   (%,d decisions, %,.0f decisions/s)
-          allow-all     %12.1f         -         -         -
+          replay        %12.1f         -         -         -   (the same decisions, not evaluated)
           baseline      %12.1f %9.2f %9.2f %9.2f
-          ratio enforcing/baseline: %.3f   enforcing/allow-all: %.3f
+          ratio enforcing/baseline: %.3f   enforcing/replay: %.3f
           (steady state: the first %.0f%% of the backlog is warm-up; latency measured at a steady %.0f events/s; whole run %.1f s)
         """,
-        events,
-        settings.members(),
-        settings.networks(),
-        settings.consentRatio(),
-        kafka,
-        Runtime.getRuntime().availableProcessors(),
-        settings.threads(),
-        enforceEps,
-        enforceLatency.p50Ms(),
-        enforceLatency.p99Ms(),
-        enforceLatency.maxMs(),
-        decisions,
-        decisionsPerSecond(),
-        allowAllEps,
-        baselineEps,
-        baselineLatency.p50Ms(),
-        baselineLatency.p99Ms(),
-        baselineLatency.maxMs(),
-        ratio(),
-        decideRatio(),
-        Bench.WARMUP_FRACTION * 100,
-        latencyRateEps,
-        seconds);
+            events,
+            settings.members(),
+            settings.networks(),
+            settings.consentRatio(),
+            kafka,
+            Runtime.getRuntime().availableProcessors(),
+            settings.threads(),
+            enforceEps,
+            enforceLatency.p50Ms(),
+            enforceLatency.p99Ms(),
+            enforceLatency.maxMs(),
+            decisions,
+            decisionsPerSecond(),
+            allowAllEps,
+            baselineEps,
+            baselineLatency.p50Ms(),
+            baselineLatency.p99Ms(),
+            baselineLatency.maxMs(),
+            ratio(),
+            decideRatio(),
+            Bench.WARMUP_FRACTION * 100,
+            latencyRateEps,
+            seconds)
+        + profileText();
+  }
+
+  private String profileText() {
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "  records written per event: enforcing %.2f, replay %.2f, pass-through %.2f%n",
+            profile.enforceRecords().perEvent(events),
+            profile.replayRecords().perEvent(events),
+            profile.baselineRecords().perEvent(events)));
+    profile.enforceRecords().byTopic().entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e ->
+                b.append(
+                    String.format(
+                        Locale.ROOT,
+                        "    %8.3f  %s%n",
+                        events <= 0 ? 0 : (double) e.getValue() / events,
+                        e.getKey())));
+    if (!profile.stageMicros().isEmpty()) {
+      double staged =
+          profile.stageMicros().values().stream().mapToDouble(Double::doubleValue).sum();
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  enforcing, µs per event (steady state): %.0f in all;",
+              microsPerEvent()));
+      profile
+          .stageMicros()
+          .forEach(
+              (stage, us) ->
+                  b.append(String.format(Locale.ROOT, " %s %.1f,", stage.wireName(), us)));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              " other (commit, polling, other sub-topologies) %.0f%n",
+              Math.max(0, microsPerEvent() - staged)));
+    }
+    if (profile.replayMisses() > 0) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  replay: %,d questions not asked in the enforcing run were evaluated%n",
+              profile.replayMisses()));
+    }
+    return b.toString();
   }
 
   private static double round(double value, int digits) {

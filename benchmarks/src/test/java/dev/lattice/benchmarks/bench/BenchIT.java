@@ -111,6 +111,31 @@ class BenchIT {
     assertThat(outcomes)
         .as("some flows allowed, some denied")
         .containsExactlyInAnyOrder(true, false);
+
+    // The replay baseline answers with the enforcing run's decisions (same keyed decision ids), so
+    // a decision both runs wrote has the same outcome, reasons and obligations in both. (The runs
+    // can interleave consent changes, offer copies and events a little differently, so a few
+    // questions of one run are not asked in the other: those the replay evaluates are counted.)
+    Map<String, List<DecisionRecord>> byId = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : readAll(List.of(topics.audit()))) {
+      DecisionRecord d = decisions.decode(r.value());
+      byId.computeIfAbsent(d.getDecisionId(), k -> new ArrayList<>()).add(d);
+    }
+    List<List<DecisionRecord>> replayed =
+        byId.values().stream().filter(l -> l.size() == 2).toList();
+    assertThat((long) replayed.size())
+        .as("decisions written by both runs")
+        .isGreaterThan(result.decisions() / 2)
+        .isLessThanOrEqualTo(result.profile().replayDecisions());
+    for (List<DecisionRecord> pair : replayed) {
+      assertThat(
+              List.of(
+                  pair.get(1).getAllow(), pair.get(1).getReasons(), pair.get(1).getObligations()))
+          .isEqualTo(
+              List.of(
+                  pair.get(0).getAllow(), pair.get(0).getReasons(), pair.get(0).getObligations()));
+    }
+    assertThat(result.profile().replayMisses()).isLessThan(result.profile().replayDecisions() / 2);
   }
 
   private List<String> networkOutputs(TopicNames topics) {

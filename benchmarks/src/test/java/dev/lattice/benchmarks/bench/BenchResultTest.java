@@ -2,7 +2,9 @@ package dev.lattice.benchmarks.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.streams.StageTimings;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,7 +22,18 @@ class BenchResultTest {
           new Latencies.Summary(9_000, 12.345, 80.5, 150.25),
           new Latencies.Summary(10_000, 5.5, 20.0, 40.0),
           "embedded",
-          95.04);
+          95.04,
+          new BenchResult.Profile(
+              new RecordCounts(
+                  Map.of(
+                      "lattice.audit.decisions", 90_000L, "lattice-decisions-changelog", 30_000L)),
+              new RecordCounts(
+                  Map.of(
+                      "lattice.audit.decisions", 90_000L, "lattice-decisions-changelog", 30_000L)),
+              new RecordCounts(Map.of("lattice.out.network.n1", 20_000L)),
+              Map.of(StageTimings.Stage.DECIDE, 250.0, StageTimings.Stage.WRITE, 50.0),
+              90_000,
+              0));
 
   @Test
   void theRatioIsEnforcingOverBaselineThroughput() {
@@ -46,13 +59,26 @@ class BenchResultTest {
   }
 
   @Test
-  void theJsonAddsTheAllowAllBaselineAndDecisionsPerSecond() {
+  void theJsonAddsTheReplayBaselineAndDecisionsPerSecond() {
     JsonNode node = JsonMapper.builder().build().readTree(RESULT.toJson());
 
     assertThat(node.get("allow_all_eps").asDouble()).isEqualTo(2500.0);
     assertThat(node.get("enforce_vs_allow_all").asDouble()).isEqualTo(0.8);
     // 90,000 decisions for 20,000 events: 4.5 per event, at 2,000 events/s
     assertThat(node.get("decisions_per_s").asDouble()).isEqualTo(9000.0);
+  }
+
+  @Test
+  void theJsonAddsRecordsWrittenPerEventAndTheStageTimings() {
+    JsonNode node = JsonMapper.builder().build().readTree(RESULT.toJson());
+
+    // 120,000 records for 20,000 events
+    assertThat(node.get("records_per_event").asDouble()).isEqualTo(6.0);
+    assertThat(node.get("baseline_records_per_event").asDouble()).isEqualTo(1.0);
+    assertThat(node.get("records_per_event_by_topic").get("lattice-decisions-changelog").asDouble())
+        .isEqualTo(1.5);
+    assertThat(node.get("stage_us_per_event").get("decide").asDouble()).isEqualTo(250.0);
+    assertThat(node.get("us_per_event").asDouble()).isEqualTo(500.0);
   }
 
   @Test
@@ -69,7 +95,8 @@ class BenchResultTest {
             new Latencies.Summary(0, 0, 0, 0),
             new Latencies.Summary(0, 0, 0, 0),
             "embedded",
-            1);
+            1,
+            BenchResult.Profile.NONE);
 
     assertThat(r.ratio()).isZero();
   }
@@ -79,11 +106,13 @@ class BenchResultTest {
     assertThat(RESULT.toText())
         .contains(
             "enforcing",
-            "allow-all",
+            "replay",
             "baseline",
             "ratio enforcing/baseline: 0.250",
-            "enforcing/allow-all: 0.800",
-            "20,000 events");
+            "enforcing/replay: 0.800",
+            "20,000 events",
+            "records written per event: enforcing 6.00",
+            "decide 250.0");
   }
 
   @Test

@@ -16,6 +16,8 @@ import java.util.List;
  * @param queries member queries (consent, activity) asked of the instances during the traffic
  * @param queriesUnavailable of those, answered 503 with Retry-After (an instance starting or
  *     rebalancing); every other answer was the member's state
+ * @param queriesFromStandby of those, answered 200 from a standby copy of the member's state
+ *     ({@code X-Lattice-Replica: standby}: the member's host was down or the group rebalancing)
  * @param faults every fault injected with its recovery time
  * @param violations every broken invariant (empty when the run is clean)
  * @param elapsed the whole run, start-up included
@@ -29,6 +31,7 @@ public record ChaosReport(
     int badInputs,
     int queries,
     int queriesUnavailable,
+    int queriesFromStandby,
     List<Fault> faults,
     List<String> violations,
     long lost,
@@ -57,8 +60,8 @@ public record ChaosReport(
     text.append(String.format("decisions: %d, deliveries: %d%n", decisions, deliveries));
     text.append(
         String.format(
-            "member queries during the faults: %d (503 with Retry-After: %d)%n",
-            queries, queriesUnavailable));
+            "member queries during the faults: %d (503 with Retry-After: %d, from a standby: %d)%n",
+            queries, queriesUnavailable, queriesFromStandby));
     text.append(String.format("faults injected: %d%n", faults.size()));
     for (Fault f : faults) {
       text.append(

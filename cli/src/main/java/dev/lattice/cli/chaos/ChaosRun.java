@@ -54,6 +54,13 @@ public final class ChaosRun {
   static final String PARTNER = "readers";
   static final String BRAND = "summit";
 
+  /**
+   * How long an instance may take to become healthy: a start takes under a minute on a quiet 2-core
+   * machine, but up to 5 minutes was seen on one shared by several builds (load 40+); the wait ends
+   * as soon as the instance is healthy.
+   */
+  static final Duration INSTANCE_START_TIMEOUT = Duration.ofMinutes(10);
+
   private final ChaosSettings settings;
   private final PrintStream progress;
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
@@ -73,6 +80,7 @@ public final class ChaosRun {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicInteger queries = new AtomicInteger();
   private final AtomicInteger queriesUnavailable = new AtomicInteger();
+  private final AtomicInteger queriesFromStandby = new AtomicInteger();
   private final List<String> members = new ArrayList<>();
   private EmbeddedKafkaCluster kafka;
   private String serviceKey;
@@ -101,7 +109,7 @@ public final class ChaosRun {
         instance.start();
       }
       for (Instance instance : instances) {
-        if (!instance.awaitHealthy(Duration.ofMinutes(5))) {
+        if (!instance.awaitHealthy(INSTANCE_START_TIMEOUT)) {
           throw new IllegalStateException(
               "instance " + instance.index + " did not become healthy; see " + instance.log());
         }
@@ -146,7 +154,10 @@ public final class ChaosRun {
           log.badInputs().size(),
           queries.get(),
           queriesUnavailable.get(),
-          List.copyOf(faults),
+          queriesFromStandby.get(),
+          faults.stream()
+              .sorted(java.util.Comparator.comparingDouble(ChaosReport.Fault::atSeconds))
+              .toList(),
           List.copyOf(violations),
           result.lost(),
           result.duplicated(),
@@ -239,12 +250,12 @@ public final class ChaosRun {
     for (String member : members) {
       seeds.add(sendMemberData(member));
     }
-    long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (!firstDecided.keySet().containsAll(seeds) && System.nanoTime() < until) {
       Thread.sleep(200);
     }
     if (!firstDecided.keySet().containsAll(seeds)) {
-      throw new IllegalStateException("the members' first events were not decided within 2 min");
+      throw new IllegalStateException("the members' first events were not decided within 3 min");
     }
     for (String member : members) {
       changeConsent(member, "offers", true);
@@ -463,28 +474,35 @@ public final class ChaosRun {
         long length = settings.cycle().toNanos();
         Instance victim = instances.get((cycle + 1) % 2);
         int broker = cycle % 3;
+        // The faults keep their schedule: a fault's recovery is measured while the next one may
+        // already be under way (in a short cycle the broker stops before the killed instance's
+        // members have moved), and every recovery is awaited before the cycle ends.
+        List<Thread> recoveries = new ArrayList<>();
         waitUntil(cycleStart + length / 10);
         long at = System.nanoTime();
         victim.kill();
-        recovered("kill -9 instance " + victim.index, at);
+        recoveries.add(recoveredLater("kill -9 instance " + victim.index, at));
         waitUntil(cycleStart + length * 3 / 10);
         at = System.nanoTime();
         kafka.stopNode(broker);
-        recovered("stop broker " + broker, at);
+        recoveries.add(recoveredLater("stop broker " + broker, at));
         waitUntil(cycleStart + length / 2);
         at = System.nanoTime();
         kafka.startNode(broker);
-        recovered("restart broker " + broker, at);
+        recoveries.add(recoveredLater("restart broker " + broker, at));
         waitUntil(cycleStart + length * 6 / 10);
         at = System.nanoTime();
         victim.start();
-        if (!victim.awaitHealthy(Duration.ofMinutes(5))) {
+        if (!victim.awaitHealthy(INSTANCE_START_TIMEOUT)) {
           harnessViolations.add(
               "instance " + victim.index + " did not come back; see " + victim.log());
           faults.add(new ChaosReport.Fault("restart instance " + victim.index, seconds(at), null));
           return;
         }
         recovered("restart instance " + victim.index, at);
+        for (Thread recovery : recoveries) {
+          recovery.join();
+        }
         waitUntil(cycleStart + length);
         cycle++;
       } while (System.nanoTime() - trafficStart + settings.cycle().toNanos()
@@ -494,6 +512,20 @@ public final class ChaosRun {
     } catch (IOException | RuntimeException e) {
       harnessViolations.add("fault injection failed: " + e);
     }
+  }
+
+  /** {@link #recovered} on a thread of its own, so that the next fault keeps its schedule. */
+  private Thread recoveredLater(String what, long at) {
+    return Thread.ofVirtual()
+        .name("chaos-recovery")
+        .start(
+            () -> {
+              try {
+                recovered(what, at);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
   }
 
   /** Sends a probe event after a fault and records how long until it was decided. */
@@ -565,6 +597,8 @@ public final class ChaosRun {
                     + path.replace(member, "<member>")
                     + " on instance "
                     + instance.index);
+          } else if (response.headers().firstValue("X-Lattice-Replica").isPresent()) {
+            queriesFromStandby.incrementAndGet();
           }
         } catch (IOException e) {
           // the instance went down under the request
@@ -694,10 +728,31 @@ public final class ChaosRun {
 
   // ------------------------------------------------------------------ instances
 
+  private static boolean bindable(int port) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A free port below Linux's ephemeral range (32768+), where client connections do not land. */
+  private static int portBelowEphemeralRange() {
+    Random random = new Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20000 + random.nextInt(12000);
+      if (bindable(port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port found between 20000 and 32000");
+  }
+
   /** One Lattice instance process. */
   private final class Instance {
     final int index;
-    final int port;
+    // Changes only when a restart finds its port taken (see start).
+    volatile int port;
     private volatile Process process;
     private int starts;
 
@@ -712,6 +767,15 @@ public final class ChaosRun {
 
     void start() throws IOException {
       starts++;
+      if (!bindable(port)) {
+        // While the instance was down another process took its port (a 5-minute soak lost an
+        // instance to "port already in use" on a shared machine): it comes back elsewhere, as a
+        // replaced machine would, and announces its new address to the group.
+        int taken = port;
+        port = portBelowEphemeralRange();
+        progress.printf(
+            "chaos: port %d of instance %d is taken; it restarts on %d%n", taken, index, port);
+      }
       List<String> command = new ArrayList<>();
       command.add(settings.java());
       command.add("-Xmx" + settings.instanceHeapMb() + "m");

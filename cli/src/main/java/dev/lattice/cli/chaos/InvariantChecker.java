@@ -558,16 +558,17 @@ final class InvariantChecker {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
               .map(p -> new TopicPartition(topic, p.partition()))
               .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(60));
+      // Generous: a busy 2-core CI machine reads slowly; the wait ends as soon as the end is read.
+      long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
+          throw new IllegalStateException("could not read " + topic + " to its end within 180 s");
         }
         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
       }

@@ -34,7 +34,8 @@ class ChaosIT {
             320,
             data,
             ChaosCommand.freePort(),
-            Duration.ofSeconds(60),
+            // Only waits as long as decisions are missing: generous for a busy CI machine.
+            Duration.ofSeconds(180),
             42);
 
     ChaosReport report = new ChaosRun(settings, System.out).run();

@@ -24,7 +24,13 @@ public class ClusterConfiguration {
   @Bean
   ClusterQueries clusterQueries(
       LatticeStreams streams, ClusterNode node, ClusterProperties properties, JsonMapper json) {
-    return new ClusterQueries(streams, node, json, properties.forwardTimeout());
+    return new ClusterQueries(
+        streams,
+        node,
+        json,
+        properties.forwardTimeout(),
+        properties.standbyReads(),
+        properties.standbyMaxLag());
   }
 
   @Bean

@@ -15,10 +15,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the queries they forward to each other with it. Blank: this instance never forwards and
  *     refuses forwarded queries, which is right only when it runs alone.
  * @param forwardTimeout how long a forwarded query may take
+ * @param standbyReads whether a member query is answered from a standby copy of the member's state
+ *     (Kafka Streams' {@code num.standby.replicas}, {@code lattice.streams.standby-replicas}) when
+ *     the instance hosting the active copy does not answer or the group is rebalancing; such
+ *     answers carry {@value ClusterQueries#REPLICA_HEADER} and {@value
+ *     ClusterQueries#REPLICA_LAG_HEADER}. Off: those queries answer 503 until the fail-over is
+ *     over.
+ * @param standbyMaxLag the most changelog records a standby copy may lag behind the active one for
+ *     a query to be answered from it (an absence, "no decisions", is only answered from a copy that
+ *     lags by none)
  */
 @ConfigurationProperties("lattice.cluster")
 public record ClusterProperties(
-    String advertisedUrl, String secret, @DefaultValue("10s") Duration forwardTimeout) {
+    String advertisedUrl,
+    String secret,
+    @DefaultValue("10s") Duration forwardTimeout,
+    @DefaultValue("true") boolean standbyReads,
+    @DefaultValue("1000") long standbyMaxLag) {
 
   public ClusterProperties {
     if (advertisedUrl != null && !advertisedUrl.isBlank()) {
@@ -40,6 +53,10 @@ public record ClusterProperties(
     if (secret != null && !secret.isBlank() && secret.trim().length() < 32) {
       throw new IllegalArgumentException(
           "lattice.cluster.secret must be at least 32 characters (the same on every instance)");
+    }
+    if (standbyMaxLag < 0) {
+      throw new IllegalArgumentException(
+          "lattice.cluster.standby-max-lag must be 0 or more records, was " + standbyMaxLag);
     }
     if (forwardTimeout == null) {
       forwardTimeout = Duration.ofSeconds(10);

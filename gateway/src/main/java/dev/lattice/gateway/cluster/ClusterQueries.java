@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
@@ -36,6 +37,26 @@ public final class ClusterQueries {
   /** Request attribute set on a request another instance forwarded (verified). */
   static final String FORWARDED = ClusterQueries.class.getName() + ".forwarded";
 
+  /**
+   * Response header of an answer read from a standby copy of the member's state (value {@code
+   * standby}) rather than from the active copy: the active host did not answer or the group was
+   * rebalancing. Such an answer may miss the member's latest changes, by at most {@value
+   * #REPLICA_LAG_HEADER} records.
+   */
+  public static final String REPLICA_HEADER = "X-Lattice-Replica";
+
+  /**
+   * Response header with a standby answer: how many changelog records the standby copy had not
+   * applied yet when it was read (0: caught up with everything the active copy had committed).
+   */
+  public static final String REPLICA_LAG_HEADER = "X-Lattice-Replica-Lag";
+
+  /**
+   * Request header of a forwarded query (signed) asking the other instance to answer from its
+   * standby copy of the member's state ({@code standby}).
+   */
+  static final String READ_HEADER = "X-Lattice-Cluster-Read";
+
   private static final Logger LOGGER = LoggerFactory.getLogger(ClusterQueries.class);
   private static final List<String> FORWARDED_HEADERS =
       List.of("X-Api-Key", HttpHeaders.AUTHORIZATION, HttpHeaders.ACCEPT);
@@ -45,14 +66,35 @@ public final class ClusterQueries {
   private final JsonMapper json;
   private final Duration timeout;
   private final HttpClient http;
+  private final boolean standbyReads;
+  private final long standbyMaxLag;
 
+  /**
+   * @param standbyReads whether member queries fall back to a standby copy of the member's state
+   * @param standbyMaxLag the most records a standby copy may lag for a query to be answered from it
+   */
   public ClusterQueries(
-      LatticeStreams streams, ClusterNode node, JsonMapper json, Duration timeout) {
+      LatticeStreams streams,
+      ClusterNode node,
+      JsonMapper json,
+      Duration timeout,
+      boolean standbyReads,
+      long standbyMaxLag) {
     this.streams = streams;
     this.node = node;
     this.json = json;
     this.timeout = timeout;
+    this.standbyReads = standbyReads;
+    this.standbyMaxLag = standbyMaxLag;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  public boolean standbyReads() {
+    return standbyReads;
+  }
+
+  public long standbyMaxLag() {
+    return standbyMaxLag;
   }
 
   public LatticeStreams streams() {
@@ -88,7 +130,8 @@ public final class ClusterQueries {
         requireSecret();
         URI base = node.urlOf(instance.host(), instance.port());
         targets.add(base);
-        calls.add(http.sendAsync(request(base, request), HttpResponse.BodyHandlers.ofByteArray()));
+        calls.add(
+            http.sendAsync(request(base, request, false), HttpResponse.BodyHandlers.ofByteArray()));
       }
     }
     List<T> out = new ArrayList<>(local.get());
@@ -111,10 +154,41 @@ public final class ClusterQueries {
     requireSecret();
     HttpResponse<byte[]> answer =
         await(
-            http.sendAsync(request(base, request), HttpResponse.BodyHandlers.ofByteArray()), base);
+            http.sendAsync(request(base, request, false), HttpResponse.BodyHandlers.ofByteArray()),
+            base);
+    copy(answer, response);
+  }
+
+  /**
+   * Forwards the request to the instance at {@code base}, asking for an answer from its standby
+   * copy when {@code standby}; empty when that instance does not answer (down, unreachable, too
+   * slow).
+   */
+  Optional<HttpResponse<byte[]>> tryForward(URI base, HttpServletRequest request, boolean standby) {
+    requireSecret();
+    try {
+      return Optional.of(
+          http.sendAsync(request(base, request, standby), HttpResponse.BodyHandlers.ofByteArray())
+              .get());
+    } catch (ExecutionException e) {
+      LOGGER.warn("Instance did not answer target={}: {}", base, e.getCause().toString());
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterUnavailableException("Interrupted while asking " + base);
+    }
+  }
+
+  /** Copies another instance's answer to {@code response}. */
+  static void copy(HttpResponse<byte[]> answer, HttpServletResponse response) throws IOException {
     response.setStatus(answer.statusCode());
     for (String header :
-        List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE)) {
+        List.of(
+            HttpHeaders.CONTENT_TYPE,
+            HttpHeaders.RETRY_AFTER,
+            HttpHeaders.WWW_AUTHENTICATE,
+            REPLICA_HEADER,
+            REPLICA_LAG_HEADER)) {
       answer.headers().firstValue(header).ifPresent(v -> response.setHeader(header, v));
     }
     response.getOutputStream().write(answer.body());
@@ -128,7 +202,7 @@ public final class ClusterQueries {
     }
   }
 
-  private HttpRequest request(URI base, HttpServletRequest request) {
+  private HttpRequest request(URI base, HttpServletRequest request, boolean standby) {
     String target =
         request.getRequestURI()
             + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
@@ -137,6 +211,9 @@ public final class ClusterQueries {
             .timeout(timeout)
             .method(request.getMethod(), HttpRequest.BodyPublishers.noBody())
             .header(ClusterNode.HEADER, node.sign(request.getMethod(), target));
+    if (standby) {
+      builder.header(READ_HEADER, "standby");
+    }
     for (String header : FORWARDED_HEADERS) {
       String value = request.getHeader(header);
       if (value != null) {

@@ -2,9 +2,13 @@ package dev.lattice.gateway.cluster;
 
 import dev.lattice.gateway.problem.ApiProblemException;
 import dev.lattice.streams.LatticeStreams;
+import dev.lattice.streams.StateNotQueryableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -12,10 +16,24 @@ import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Runs after security (the caller is authenticated and allowed here) and before a {@link
- * ClusterQuery} method: verifies a forwarded request's signature, and forwards a member's query to
- * the instance that hosts the member.
+ * ClusterQuery} method: verifies a forwarded request's signature, and sends a member's query to
+ * where the member's state can be read:
+ *
+ * <ol>
+ *   <li>the active copy: answered here when this instance hosts it and can read it, else forwarded
+ *       to the instance hosting it;
+ *   <li>when that instance does not answer (down) or answers 503 (rebalancing), or the group has no
+ *       active host for the member right now, or the active copy here is still restoring: a standby
+ *       copy, this instance's own first, then another instance's (asked with {@value
+ *       ClusterQueries#READ_HEADER}); what a standby copy may answer is {@link
+ *       LatticeStreams.StandbyRead}'s rule, and its answer carries {@value
+ *       ClusterQueries#REPLICA_HEADER} and {@value ClusterQueries#REPLICA_LAG_HEADER};
+ *   <li>otherwise 503 with {@code Retry-After}.
+ * </ol>
  */
 final class ClusterQueryRouting implements HandlerInterceptor {
+
+  private static final String STANDBY_READ = ClusterQueryRouting.class.getName() + ".standby";
 
   private final ClusterQueries queries;
 
@@ -46,17 +64,106 @@ final class ClusterQueryRouting implements HandlerInterceptor {
             "The " + ClusterNode.HEADER + " header is not a valid signature of this cluster");
       }
       request.setAttribute(ClusterQueries.FORWARDED, true);
+      String memberId = member(request, query.member());
+      if (memberId != null && "standby".equals(request.getHeader(ClusterQueries.READ_HEADER))) {
+        // Another instance could not reach the active copy: answer from ours, or 503.
+        openStandbyRead(memberId, request, response);
+      }
       return true;
     }
     String memberId = member(request, query.member());
     if (memberId == null) {
       return true;
     }
-    if (queries.streams().hostOf(memberId) instanceof LatticeStreams.MemberHost.Elsewhere host) {
-      queries.forward(queries.node().urlOf(host.host(), host.port()), request, response);
-      return false;
+    LatticeStreams streams = queries.streams();
+    if (!queries.standbyReads()) {
+      if (streams.hostOf(memberId) instanceof LatticeStreams.MemberHost.Elsewhere host) {
+        queries.forward(queries.node().urlOf(host.host(), host.port()), request, response);
+        return false;
+      }
+      return true;
     }
-    return true;
+    LatticeStreams.MemberHost host;
+    try {
+      host = streams.hostOf(memberId);
+    } catch (StateNotQueryableException e) {
+      host = null; // not running, or no active host right now: rebalancing
+    }
+    if (host instanceof LatticeStreams.MemberHost.Elsewhere elsewhere) {
+      Optional<HttpResponse<byte[]>> answer =
+          queries.tryForward(
+              queries.node().urlOf(elsewhere.host(), elsewhere.port()), request, false);
+      if (answer.isPresent() && answer.get().statusCode() != 503) {
+        ClusterQueries.copy(answer.get(), response);
+        return false;
+      }
+    } else if (host instanceof LatticeStreams.MemberHost.Here) {
+      if (streams.queryableHere(memberId)) {
+        return true;
+      }
+    } else {
+      // This instance is rebalancing: the active copy may still answer elsewhere.
+      Optional<LatticeStreams.Instance> active = streams.hostsOf(memberId).active();
+      if (active.isPresent() && !active.get().local()) {
+        Optional<HttpResponse<byte[]>> answer =
+            queries.tryForward(
+                queries.node().urlOf(active.get().host(), active.get().port()), request, false);
+        if (answer.isPresent() && answer.get().statusCode() != 503) {
+          ClusterQueries.copy(answer.get(), response);
+          return false;
+        }
+      }
+    }
+    return fromStandby(memberId, request, response);
+  }
+
+  /**
+   * The active copy cannot be asked: answers from this instance's standby copy if it may, else has
+   * another instance holding a standby copy answer, else 503.
+   */
+  private boolean fromStandby(
+      String memberId, HttpServletRequest request, HttpServletResponse response) throws Exception {
+    LatticeStreams streams = queries.streams();
+    LatticeStreams.MemberHosts hosts = streams.hostsOf(memberId);
+    StateNotQueryableException here;
+    try {
+      openStandbyRead(memberId, request, response);
+      return true;
+    } catch (StateNotQueryableException e) {
+      here = e;
+    }
+    for (LatticeStreams.Instance standby : hosts.standbys()) {
+      if (standby.local()) {
+        continue;
+      }
+      URI base = queries.node().urlOf(standby.host(), standby.port());
+      Optional<HttpResponse<byte[]>> answer = queries.tryForward(base, request, true);
+      if (answer.isPresent() && answer.get().statusCode() != 503) {
+        ClusterQueries.copy(answer.get(), response);
+        return false;
+      }
+    }
+    throw new ClusterQueries.ClusterUnavailableException(
+        "The member's state is moving between instances and no copy of it can answer now ("
+            + here.getMessage()
+            + "); retry");
+  }
+
+  private void openStandbyRead(
+      String memberId, HttpServletRequest request, HttpServletResponse response) {
+    LatticeStreams.StandbyRead read =
+        queries.streams().readFromStandby(memberId, queries.standbyMaxLag());
+    request.setAttribute(STANDBY_READ, read);
+    response.setHeader(ClusterQueries.REPLICA_HEADER, "standby");
+    response.setHeader(ClusterQueries.REPLICA_LAG_HEADER, Long.toString(read.lag()));
+  }
+
+  @Override
+  public void afterCompletion(
+      HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
+    if (request.getAttribute(STANDBY_READ) instanceof LatticeStreams.StandbyRead read) {
+      read.close();
+    }
   }
 
   @SuppressWarnings("unchecked")

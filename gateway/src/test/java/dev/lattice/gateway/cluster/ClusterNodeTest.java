@@ -59,20 +59,24 @@ class ClusterNodeTest {
   void theAdvertisedUrlBecomesTheApplicationServerAndDefaultsToTheHttpPort() {
     assertThat(node(SECRET, NOW).applicationServer()).contains("10.0.0.7:8080");
     assertThat(
-            ClusterNode.of(new ClusterProperties(null, null, null), 8082, Clock.systemUTC())
+            ClusterNode.of(
+                    new ClusterProperties(null, null, null, true, 1000), 8082, Clock.systemUTC())
                 .applicationServer())
         .contains("localhost:8082");
     assertThat(
-            ClusterNode.of(new ClusterProperties(null, null, null), 0, Clock.systemUTC())
+            ClusterNode.of(
+                    new ClusterProperties(null, null, null, true, 1000), 0, Clock.systemUTC())
                 .applicationServer())
         .isEmpty();
   }
 
   @Test
   void badSettingsAreRefusedNamingTheSetting() {
-    assertThatThrownBy(() -> new ClusterProperties("localhost:8080", null, null))
+    assertThatThrownBy(() -> new ClusterProperties("localhost:8080", null, null, true, 1000))
         .hasMessageContaining("lattice.cluster.advertised-url must be http(s)://host:port");
-    assertThatThrownBy(() -> new ClusterProperties(null, "short", null))
+    assertThatThrownBy(() -> new ClusterProperties(null, "short", null, true, 1000))
         .hasMessageContaining("lattice.cluster.secret must be at least 32 characters");
+    assertThatThrownBy(() -> new ClusterProperties(null, null, null, true, -1))
+        .hasMessageContaining("lattice.cluster.standby-max-lag must be 0 or more records");
   }
 }

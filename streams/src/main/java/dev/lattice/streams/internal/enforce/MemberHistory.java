@@ -42,9 +42,15 @@ public final class MemberHistory {
     this.purchaseMemory = purchaseMemory;
   }
 
-  /** The member sent an event through {@code network}. */
+  /**
+   * The member sent an event through {@code network}. A membership is written once, when it is
+   * first seen (its value is that time; only its key is read): not one changelog record per event.
+   */
   public void seen(String member, String network, Instant now) {
-    memberships.put(network + SEP + member, now.toEpochMilli());
+    String membership = network + SEP + member;
+    if (memberships.get(membership) == null) {
+      memberships.put(membership, now.toEpochMilli());
+    }
     MemberActivity current = MemberActivityCodec.fromBytes(activity.get(member));
     activity.put(
         member,

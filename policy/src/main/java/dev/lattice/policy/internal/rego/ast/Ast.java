@@ -39,7 +39,18 @@ public final class Ast {
   /** {@code data} or {@code input}. */
   public record Root(boolean data, Location loc) implements Term {}
 
-  public record Ref(Term head, List<Term> path, Location loc) implements Term {}
+  /**
+   * A reference. When the leading constant segments of a {@code data} reference name a rule, the
+   * compiler resolves it once: {@code rule} is that rule's node (a compiler {@code Node}) and
+   * {@code ruleDepth} the number of path segments it consumes, so evaluation does not walk the
+   * package tree; otherwise {@code rule} is null and {@code ruleDepth} 0.
+   */
+  public record Ref(Term head, List<Term> path, Location loc, Object rule, int ruleDepth)
+      implements Term {
+    public Ref(Term head, List<Term> path, Location loc) {
+      this(head, path, loc, null, 0);
+    }
+  }
 
   public record ArrayT(List<Term> elems, Location loc) implements Term {}
 

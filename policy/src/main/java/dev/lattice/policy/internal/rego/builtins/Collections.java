@@ -222,6 +222,8 @@ final class Collections {
       return o.set().containsAll(s.set());
     if (sup instanceof Value.SetV o && sub instanceof Value.Arr s)
       return o.set().containsAll(s.list());
+    if (sup instanceof Value.Arr o && sub instanceof Value.SetV s)
+      return new java.util.HashSet<>(o.list()).containsAll(s.set());
     if (sup instanceof Value.Arr o && sub instanceof Value.Arr s) {
       List<Value> l = o.list(), m = s.list();
       if (m.isEmpty()) return true;

@@ -102,7 +102,12 @@ final class Core {
         "numbers.range_step",
         3,
         (a, c) -> {
-          long step = integer(a, 2);
+          Value.Num n = num(a, 2);
+          if (!n.isInteger())
+            throw BuiltinException.type(
+                "operand 3 must be integer number but got floating-point number");
+          // a step beyond the range gives just the start, however big it is
+          long step = n.toBig().toBigInteger().min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
           if (step <= 0)
             throw BuiltinException.error("numbers.range_step: step must be a positive integer");
           return range(a, step, c);
@@ -218,6 +223,23 @@ final class Core {
     add("is_object", 1, (a, c) -> Value.bool(a[0] instanceof Value.Obj));
     add("is_null", 1, (a, c) -> Value.bool(a[0] instanceof Value.Null));
     add("type_name", 1, (a, c) -> Value.str(a[0].typeName()));
+    // Declared so that policies mocking it (`with http.send as ...`) compile; Lattice evaluates
+    // without network access, so an unmocked call is an error after OPA's argument checks.
+    add(
+        "http.send",
+        1,
+        (a, c) -> {
+          Value.Obj req = obj(a, 0);
+          java.util.TreeSet<String> missing = new java.util.TreeSet<>();
+          for (String k : List.of("method", "url"))
+            if (req.get(Value.str(k)) == null) missing.add("\"" + k + "\"");
+          if (!missing.isEmpty())
+            throw BuiltinException.type(
+                "missing required request parameters(s): {" + String.join(", ", missing) + "}");
+          throw BuiltinException.error(
+              "network access is disabled: Lattice evaluates policies without it (mock http.send"
+                  + " with `with http.send as ...`)");
+        });
     add(
         "to_number",
         1,
@@ -231,6 +253,10 @@ final class Core {
                     s.value.matches("-?(0|[1-9][0-9]*|[0-9]+)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")
                         ? Value.Num.parse(s.value)
                         : null;
+                if (n == null && s.value.matches("(?i)[+-]?(nan|inf|infinity)"))
+                  // Go's ParseFloat accepts these; OPA then rejects them as a type error
+                  throw BuiltinException.type(
+                      "operand 1 must be a number string but got \"" + s.value + "\"");
                 if (n == null) throw BuiltinException.error("invalid syntax");
                 yield n;
               }

@@ -25,7 +25,7 @@ final class Graphs {
         2,
         (a, c) -> {
           Value.Obj graph = obj(a, 0);
-          Deque<Value> queue = new ArrayDeque<>(elements(a[1]));
+          Deque<Value> queue = new ArrayDeque<>(initial(a));
           Set<Value> reached = new TreeSet<>();
           while (!queue.isEmpty()) {
             c.step(1);
@@ -43,8 +43,7 @@ final class Graphs {
         (a, c) -> {
           Value.Obj graph = obj(a, 0);
           Set<Value> paths = new TreeSet<>();
-          for (Value root : elements(a[1]))
-            paths(graph, root, new ArrayList<>(), paths, new TreeSet<>(), c);
+          for (Value root : initial(a)) paths(graph, root, new ArrayList<>(), paths, c);
           return Value.SetV.of(paths);
         });
 
@@ -94,18 +93,23 @@ final class Graphs {
     };
   }
 
-  /** OPA's path builder: depth first, a path ends at a node without edges or at a node seen. */
+  private static List<Value> initial(Value[] a) {
+    if (!(a[1] instanceof Value.Arr || a[1] instanceof Value.SetV))
+      throw typeErr(1, "one of {set, array}", a[1]);
+    return elements(a[1]);
+  }
+
+  /**
+   * OPA's path builder: depth first; a path ends at a node without edges (a node missing from the
+   * graph is not part of it) or before a node already on it (a cycle). A node reached on another
+   * path is followed again.
+   */
   private static void paths(
-      Value.Obj graph,
-      Value root,
-      List<Value> path,
-      Set<Value> out,
-      Set<Value> reached,
-      BuiltinContext c) {
+      Value.Obj graph, Value root, List<Value> path, Set<Value> out, BuiltinContext c) {
     c.step(1);
     Value edges = graph.get(root);
     if (edges == null) {
-      out.add(Value.Arr.of(List.copyOf(path)));
+      if (!path.isEmpty()) out.add(Value.Arr.of(List.copyOf(path)));
       return;
     }
     List<Value> here = new ArrayList<>(path);
@@ -116,12 +120,8 @@ final class Graphs {
       return;
     }
     for (Value n : next) {
-      if (reached.contains(n)) {
-        out.add(Value.Arr.of(List.copyOf(here)));
-      } else {
-        reached.add(root);
-        paths(graph, n, here, out, reached, c);
-      }
+      if (here.contains(n)) out.add(Value.Arr.of(List.copyOf(here)));
+      else paths(graph, n, here, out, c);
     }
   }
 }

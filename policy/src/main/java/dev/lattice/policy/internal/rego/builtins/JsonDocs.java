@@ -67,9 +67,16 @@ final class JsonDocs {
             String field = m.getInstanceLocation().toString();
             field = field.equals("$") ? "(root)" : field.replaceFirst("^\\$\\.?", "");
             String desc = m.getError() == null ? m.getMessage() : m.getError();
+            String type = m.getType();
+            Object[] args = m.getArguments();
+            if ("type".equals(type) && args != null && args.length >= 2) {
+              // gojsonschema's wording and type name, as OPA reports them
+              desc = "Invalid type. Expected: " + args[1] + ", given: " + args[0];
+              type = "invalid_type";
+            }
             Map<Value, Value> e = new TreeMap<>();
             e.put(Value.str("error"), Value.str(field + ": " + desc));
-            e.put(Value.str("type"), Value.str(m.getType()));
+            e.put(Value.str("type"), Value.str(type));
             e.put(Value.str("field"), Value.str(field));
             e.put(Value.str("desc"), Value.str(desc));
             out.add(Value.Obj.of(e));
@@ -213,7 +220,8 @@ final class JsonDocs {
     String text = seg instanceof Value.Str s ? s.value : Json.term(seg);
     if (forInsert && text.equals("-")) return size;
     try {
-      int i = Integer.parseInt(text);
+      // RFC 6901: an array index is 0 or digits without a leading zero
+      int i = text.matches("0|[1-9][0-9]*") ? Integer.parseInt(text) : -1;
       if (i >= 0 && (forInsert ? i <= size : i < size)) return i;
     } catch (NumberFormatException e) {
       // reported below

@@ -41,6 +41,20 @@ final class Net {
   }
 
   static void register() {
+    // No DNS: an IP literal answers itself (as Go's resolver does) and localhost its loopback
+    // addresses (RFC 6761); any other name is an error, not a network lookup.
+    add(
+        "net.lookup_ip_addr",
+        1,
+        (a, c) -> {
+          String name = str(a, 0);
+          byte[] ip = parseIp(name);
+          if (ip != null) return Value.SetV.of(List.of(Value.str(format(ip))));
+          if (name.equalsIgnoreCase("localhost") || name.equalsIgnoreCase("localhost."))
+            return Value.SetV.of(List.of(Value.str("127.0.0.1"), Value.str("::1")));
+          throw BuiltinException.error(
+              "lookup " + name + ": Lattice makes no DNS lookups (IP literals and localhost only)");
+        });
     add("net.cidr_contains", 2, (a, c) -> Value.bool(contains(str(a, 0), str(a, 1))));
     add("net.cidr_overlap", 2, (a, c) -> Value.bool(contains(str(a, 0), str(a, 1))));
     add(

@@ -38,6 +38,7 @@ final class Strings {
           }
           return Value.str(b.toString());
         });
+    add("internal.template_string", 1, (a, c) -> Value.str(templateString(arr(a, 0).list())));
     add("contains", 2, (a, c) -> Value.bool(str(a, 0).contains(str(a, 1))));
     add("startswith", 2, (a, c) -> Value.bool(str(a, 0).startsWith(str(a, 1))));
     add("endswith", 2, (a, c) -> Value.bool(str(a, 0).endsWith(str(a, 1))));
@@ -227,8 +228,8 @@ final class Strings {
         (a, c) -> {
           String pattern = str(a, 0);
           List<String> delims = new ArrayList<>();
-          if (a[1] instanceof Value.Null) delims.add(".");
-          else {
+          // as OPA: null means no delimiters at all, an empty array the default "."
+          if (!(a[1] instanceof Value.Null)) {
             for (Value d : collection(a, 1, "array")) {
               if (d instanceof Value.Str s) delims.add(s.value);
             }
@@ -286,6 +287,35 @@ final class Strings {
     int i = s.length();
     while (i > 0 && cut.indexOf(s.charAt(i - 1)) >= 0) i--;
     return s.substring(0, i);
+  }
+
+  /**
+   * A template string's parts as the parser lowers them: a string is literal text, a set the values
+   * of one template expression (none: {@code <undefined>}; one: a string as is, another value in
+   * Rego syntax; more: an error), a number, boolean or null its text.
+   */
+  static String templateString(List<Value> parts) {
+    StringBuilder b = new StringBuilder();
+    for (Value part : parts) {
+      switch (part) {
+        case Value.Str s -> b.append(s.value);
+        case Value.SetV set -> {
+          if (set.size() == 0) {
+            b.append("<undefined>");
+          } else if (set.size() > 1) {
+            throw BuiltinException.error("template-strings must not produce multiple outputs");
+          } else {
+            Value v = set.set().iterator().next();
+            b.append(v instanceof Value.Str s ? s.value : Builtins.show(v));
+          }
+        }
+        case Value.Num n -> b.append(Builtins.show(n));
+        case Value.Bool x -> b.append(Builtins.show(x));
+        case Value.Null n -> b.append("null");
+        default -> throw BuiltinException.type("illegal argument type: " + part.typeName());
+      }
+    }
+    return b.toString();
   }
 
   /** Go-style fmt.Sprintf for the verbs Rego policies use. */

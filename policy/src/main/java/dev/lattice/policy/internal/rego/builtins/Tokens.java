@@ -61,6 +61,12 @@ final class Tokens {
         1,
         (a, c) -> {
           Jws t = split(str(a, 0));
+          if (t.decodedHeader().get("enc") != null)
+            throw BuiltinException.error("JWT is a JWE object, which is not supported");
+          for (String inner = nested(t); inner != null; inner = nested(t)) {
+            c.step(1);
+            t = split(inner);
+          }
           Value payload = payloadOf(t);
           byte[] sig = b64url(t.signature(), "JWT signature had invalid encoding");
           return Value.Arr.of(
@@ -100,6 +106,25 @@ final class Tokens {
     return new Jws(parts[0], parts[1], parts[2], ho);
   }
 
+  /**
+   * The token a nested JWT ({@code "cty": "JWT"}) carries as its payload (a JSON string or the bare
+   * compact token), or null when {@code t} is not nested.
+   */
+  private static String nested(Jws t) {
+    if (!(t.decodedHeader().get("cty") instanceof Value.Str cty)
+        || !cty.value.equalsIgnoreCase("JWT")) return null;
+    String inner =
+        new String(b64url(t.payload(), "JWT payload had invalid encoding"), StandardCharsets.UTF_8);
+    if (inner.startsWith("\"")) {
+      try {
+        if (Json.parse(inner) instanceof Value.Str str) return str.value;
+      } catch (IllegalArgumentException e) {
+        throw BuiltinException.error("JWT payload had invalid encoding: " + e.getMessage());
+      }
+    }
+    return inner;
+  }
+
   private static Value payloadOf(Jws t) {
     byte[] p = b64url(t.payload(), "JWT payload had invalid encoding");
     Value payload;
@@ -116,10 +141,22 @@ final class Tokens {
   private static byte[] b64url(String s, String what) {
     String t = s;
     while (t.length() % 4 != 0) t += "=";
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      boolean ok =
+          ch >= 'A' && ch <= 'Z'
+              || ch >= 'a' && ch <= 'z'
+              || ch >= '0' && ch <= '9'
+              || ch == '-'
+              || ch == '_';
+      // Go's message, as OPA reports it
+      if (!ok) throw BuiltinException.error(what + ": illegal base64 data at input byte " + i);
+    }
     try {
       return Base64.getUrlDecoder().decode(t);
     } catch (IllegalArgumentException e) {
-      throw BuiltinException.error(what + ": " + e.getMessage());
+      throw BuiltinException.error(
+          what + ": illegal base64 data at input byte " + Math.max(0, s.length() - 1));
     }
   }
 
@@ -315,18 +352,26 @@ final class Tokens {
     if ((cert == null) == (secret == null))
       throw BuiltinException.error("exactly one of 'cert' or 'secret' must be specified");
     Jws t = split(token);
-    Value headerAlg = t.decodedHeader().get("alg");
-    if (!(headerAlg instanceof Value.Str ha) || !ALGS.contains(ha.value)) return INVALID;
-    if (alg != null && !alg.equals(ha.value)) return INVALID;
-    boolean hmac = ha.value.startsWith("HS");
-    if (hmac != (secret != null)) return INVALID;
-    if (!verify(t, ha.value, hmac ? secret : cert, false)) return INVALID;
+    while (true) {
+      Value headerAlg = t.decodedHeader().get("alg");
+      if (!(headerAlg instanceof Value.Str ha) || !ALGS.contains(ha.value)) return INVALID;
+      if (alg != null && !alg.equals(ha.value)) return INVALID;
+      // no critical header extension is understood (RFC 7515 4.1.11)
+      if (t.decodedHeader().get("crit") != null) return INVALID;
+      boolean hmac = ha.value.startsWith("HS");
+      if (hmac != (secret != null)) return INVALID;
+      if (!verify(t, ha.value, hmac ? secret : cert, false)) return INVALID;
+      String inner = nested(t);
+      if (inner == null) break;
+      c.step(1);
+      t = split(inner);
+    }
     Value payloadValue = payloadOf(t);
     Value.Obj payload = (Value.Obj) payloadValue;
     BigDecimal now = time != null ? time : BigDecimal.valueOf(c.nowNanos());
     Value exp = payload.get("exp");
     if (exp != null) {
-      if (!(exp instanceof Value.Num n)) return INVALID;
+      if (!(exp instanceof Value.Num n)) throw BuiltinException.error("exp value must be a number");
       if (now.compareTo(n.toBig().multiply(BigDecimal.valueOf(1_000_000_000L))) >= 0)
         return INVALID;
     }
@@ -373,12 +418,17 @@ final class Tokens {
     try {
       h = Json.parse(header);
     } catch (IllegalArgumentException e) {
-      throw BuiltinException.error("invalid JWS header: " + e.getMessage());
+      // OPA's messages (its JWS library's)
+      throw BuiltinException.error(
+          "missing or invalid 'alg' header: cannot parse JSON: "
+              + (header.isBlank() ? "cannot parse empty string" : e.getMessage()));
     }
-    if (!(h instanceof Value.Obj ho) || !(ho.get("alg") instanceof Value.Str alg))
-      throw BuiltinException.error("invalid JWS header: missing 'alg'");
+    if (!(h instanceof Value.Obj ho))
+      throw BuiltinException.error("missing or invalid 'alg' header: not a JSON object");
+    if (!(ho.get("alg") instanceof Value.Str alg))
+      throw BuiltinException.error("unsupported signature algorithm");
     if (!ALGS.contains(alg.value))
-      throw BuiltinException.error("unknown signature algorithm " + alg.value);
+      throw BuiltinException.error("unknown JWS algorithm: " + alg.value);
     String input =
         b64url(header.getBytes(StandardCharsets.UTF_8))
             + "."

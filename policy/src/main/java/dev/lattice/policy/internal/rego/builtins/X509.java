@@ -468,10 +468,35 @@ final class X509 {
   private static String pemOrBase64(String s) {
     if (s.isEmpty()) throw BuiltinException.error("input PEM data was empty");
     if (s.startsWith("-----BEGIN")) return s;
+    return new String(goBase64(s), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Standard padded base64 decoded as Go's {@code base64.StdEncoding} does, with its error: {@code
+   * illegal base64 data at input byte N}.
+   */
+  static byte[] goBase64(String s) {
+    int pad = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      boolean ok =
+          pad == 0
+                  && (ch >= 'A' && ch <= 'Z'
+                      || ch >= 'a' && ch <= 'z'
+                      || ch >= '0' && ch <= '9'
+                      || ch == '+'
+                      || ch == '/')
+              || ch == '=' && i >= s.length() - 2 && pad < 2;
+      if (!ok) throw BuiltinException.error("illegal base64 data at input byte " + i);
+      if (ch == '=') pad++;
+    }
+    if (s.length() % 4 != 0)
+      throw BuiltinException.error(
+          "illegal base64 data at input byte " + (s.length() - s.length() % 4));
     try {
-      return new String(Base64.getDecoder().decode(s), StandardCharsets.UTF_8);
+      return Base64.getDecoder().decode(s);
     } catch (IllegalArgumentException e) {
-      throw BuiltinException.error("illegal base64 data: " + e.getMessage());
+      throw BuiltinException.error("illegal base64 data at input byte " + (s.length() - 1));
     }
   }
 

@@ -11,7 +11,6 @@ import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -218,7 +217,7 @@ final class X509Csr {
       s = s.substring(nl + 1, end).replaceAll("\\s", "");
     }
     try {
-      byte[] der = Base64.getMimeDecoder().decode(s);
+      byte[] der = X509.goBase64(s);
       // base64 of a PEM request, as OPA accepts
       String text = new String(der, StandardCharsets.US_ASCII);
       if (text.startsWith("-----BEGIN")) return decode(text);

@@ -22,6 +22,14 @@ public final class CRule {
   public Term value;
 
   public Expr[] body;
+
+  /**
+   * How many leading body expressions are ground tests (no variables, no {@code with}, one value,
+   * e.g. {@code applies}, {@code flow.type == "offer"}, {@code not flow.dst}): evaluation checks
+   * them before it sets up the rule's frame, and skips the rule when one fails.
+   */
+  public int groundGuards;
+
   public CRule elseRule;
   public int nslots;
   public Location loc;

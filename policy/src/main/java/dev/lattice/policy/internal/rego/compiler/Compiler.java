@@ -201,6 +201,12 @@ public final class Compiler {
     final Set<String> candidates = new HashSet<>();
     final Set<String> assigned = new HashSet<>();
 
+    /**
+     * A comprehension's body: as in OPA, {@code :=} there may shadow a variable of an enclosing
+     * body.
+     */
+    boolean comprehension;
+
     Scope(Scope parent, int id) {
       this.parent = parent;
       this.id = id;
@@ -273,7 +279,7 @@ public final class Compiler {
       if (assign) {
         boolean dup = cur.assigned.contains(v.name());
         if (!dup) {
-          for (Scope s = cur; s != null; s = s.parent) {
+          for (Scope s = cur; s != null; s = s.comprehension ? null : s.parent) {
             if (s.names.containsKey(v.name())) dup = true;
           }
         }
@@ -291,7 +297,11 @@ public final class Compiler {
   private static Term relocate(Term g, Location loc) {
     if (g instanceof Ref r)
       return new Ref(
-          r.head() instanceof Root rt ? new Root(rt.data(), loc) : r.head(), r.path(), loc);
+          r.head() instanceof Root rt ? new Root(rt.data(), loc) : r.head(),
+          r.path(),
+          loc,
+          r.rule(),
+          r.ruleDepth());
     if (g instanceof Root rt) return new Root(rt.data(), loc);
     return g;
   }
@@ -306,7 +316,7 @@ public final class Compiler {
         List<Term> path = new ArrayList<>();
         for (String s : m.pkg()) path.add(new Scalar(Value.str(s), l));
         path.add(new Scalar(Value.str(name), l));
-        g.put(name, new Ref(new Root(true, l), path, l));
+        g.put(name, resolveRuleRef(new Root(true, l), path, l));
       }
     }
     for (Import imp : m.imports()) {
@@ -322,7 +332,7 @@ public final class Compiler {
       if (alias == null)
         throw new RegoException(
             RegoException.PARSE, "import path must end with a name or use 'as'", imp.loc());
-      g.put(alias, new Ref(new Root(head.equals("data"), l), r.path(), l));
+      g.put(alias, resolveRuleRef(new Root(head.equals("data"), l), r.path(), l));
     }
     return g;
   }
@@ -337,15 +347,16 @@ public final class Compiler {
     CRule first = null;
     CRule prev = null;
     Ctx ctx = new Ctx(p.module, globals);
+    Rule rule = liftCallArgs(p.rule);
     // Function args are declared in the top scope and shared by every else branch.
     Term[] args = null;
-    if (p.rule.args() != null) {
-      for (Term a : p.rule.args()) collectPatternVars(a, ctx);
-      args = new Term[p.rule.args().size()];
-      for (int i = 0; i < args.length; i++) args[i] = rw(p.rule.args().get(i), ctx);
+    if (rule.args() != null) {
+      for (Term a : rule.args()) collectPatternVars(a, ctx);
+      args = new Term[rule.args().size()];
+      for (int i = 0; i < args.length; i++) args[i] = rw(rule.args().get(i), ctx);
     }
     Scope top = ctx.cur;
-    for (Rule r = p.rule; r != null; r = r.elseRule()) {
+    for (Rule r = rule; r != null; r = r.elseRule()) {
       ctx.cur = ctx.newScope(top);
       Scope bodyScope = ctx.cur;
       CRule c = new CRule();
@@ -355,14 +366,14 @@ public final class Compiler {
       c.isDefault = r.isDefault();
       c.args = args;
       candidates(r.body(), bodyScope.candidates);
-      if (r == p.rule) {
+      if (r == rule) {
         for (Term t : p.headKeys) varNames(t, bodyScope.candidates);
         if (r.key() != null) varNames(r.key(), bodyScope.candidates);
       }
       if (r.value() != null) varNames(r.value(), bodyScope.candidates);
       bodyScope.candidates.removeAll(declaredNames(r.body()));
       List<Expr> body = rwBody(r.body(), ctx);
-      if (r == p.rule) {
+      if (r == rule) {
         c.headKeys = new Term[p.headKeys.length];
         for (int i = 0; i < c.headKeys.length; i++) c.headKeys[i] = rw(p.headKeys[i], ctx);
         c.setKey = r.key() == null ? null : rw(r.key(), ctx);
@@ -371,13 +382,14 @@ public final class Compiler {
         c.setKey = first.setKey;
       }
       Term value = r.value();
-      if (value == null && r != p.rule && first != null) {
+      if (value == null && r != rule && first != null) {
         value = new Scalar(Value.TRUE, r.loc());
       }
       c.value = value == null ? new Scalar(Value.TRUE, r.loc()) : rw(value, ctx);
       BitSet bound = new BitSet();
       if (args != null) for (Term a : args) patternSlots(a, bound);
       c.body = order(body, bound, ctx, bodyScope);
+      c.groundGuards = groundGuards(c.body);
       checkHeadSafe(c, bound, ctx);
       if (first == null) first = c;
       else prev.elseRule = c;
@@ -394,6 +406,82 @@ public final class Compiler {
     } else {
       p.node.rules.add(first);
     }
+  }
+
+  /** The number of leading expressions of an ordered body that are ground tests. */
+  private static int groundGuards(Expr[] body) {
+    int n = 0;
+    while (n < body.length
+        && body[n].withs().isEmpty()
+        && body[n].lit() instanceof TermLit t
+        && isGroundTest(t.term())) n++;
+    return n;
+  }
+
+  /** Whether t has no variables and yields at most one value (so it needs no frame). */
+  private static boolean isGroundTest(Term t) {
+    return switch (t) {
+      case Scalar s -> true;
+      case Root r -> true;
+      case Ref r -> isGroundTest(r.head()) && r.path().stream().allMatch(Compiler::isGroundTest);
+      case ArrayT a -> a.elems().stream().allMatch(Compiler::isGroundTest);
+      case SetT s -> s.elems().stream().allMatch(Compiler::isGroundTest);
+      case ObjectT o ->
+          o.entries().stream().allMatch(e -> isGroundTest(e.key()) && isGroundTest(e.value()));
+      case Call c ->
+          !(c.target() instanceof Builtin b && (b.multi() || b.name().equals("print")))
+              && !hasOutputArg(c)
+              && c.args().stream().allMatch(Compiler::isGroundTest);
+      default -> false;
+    };
+  }
+
+  /**
+   * A function argument holding a call (a template string) is not a pattern: as OPA does, it
+   * becomes a fresh argument variable and an equality with the call at the end of each body.
+   */
+  private static Rule liftCallArgs(Rule r) {
+    if (r.args() == null || r.args().stream().noneMatch(Compiler::hasCall)) return r;
+    List<Term> args = new ArrayList<>();
+    List<Expr> eqs = new ArrayList<>();
+    for (int i = 0; i < r.args().size(); i++) {
+      Term a = r.args().get(i);
+      if (hasCall(a)) {
+        Var v = new Var("__fnarg" + i + "__", a.loc());
+        args.add(v);
+        eqs.add(new Expr(new Unify(v, a), false, List.of(), a.loc()));
+      } else {
+        args.add(a);
+      }
+    }
+    return withEqualities(r, args, eqs);
+  }
+
+  private static Rule withEqualities(Rule r, List<Term> args, List<Expr> eqs) {
+    if (r == null) return null;
+    List<Expr> body = new ArrayList<>(r.body());
+    body.addAll(eqs);
+    return new Rule(
+        r.head(),
+        r.args() == null ? null : args,
+        r.key(),
+        r.value(),
+        r.isDefault(),
+        r.assign(),
+        body,
+        withEqualities(r.elseRule(), args, eqs),
+        r.loc());
+  }
+
+  private static boolean hasCall(Term t) {
+    return switch (t) {
+      case Call c -> true;
+      case ArrayT a -> a.elems().stream().anyMatch(Compiler::hasCall);
+      case SetT a -> a.elems().stream().anyMatch(Compiler::hasCall);
+      case ObjectT o ->
+          o.entries().stream().anyMatch(en -> hasCall(en.key()) || hasCall(en.value()));
+      default -> false;
+    };
   }
 
   private static boolean isGround(Term t) {
@@ -737,14 +825,14 @@ public final class Compiler {
           head = hr.head();
         }
         for (Term x : r.path()) path.add(rw(x, ctx));
-        yield new Ref(head, path, r.loc());
+        yield resolveRuleRef(head, path, r.loc());
       }
-      case ArrayT a -> new ArrayT(rwAll(a.elems(), ctx), a.loc());
-      case SetT s -> new SetT(rwAll(s.elems(), ctx), s.loc());
+      case ArrayT a -> foldGround(new ArrayT(rwAll(a.elems(), ctx), a.loc()));
+      case SetT s -> foldGround(new SetT(rwAll(s.elems(), ctx), s.loc()));
       case ObjectT o -> {
         List<Entry> es = new ArrayList<>();
         for (Entry e : o.entries()) es.add(new Entry(rw(e.key(), ctx), rw(e.value(), ctx)));
-        yield new ObjectT(es, o.loc());
+        yield foldGround(new ObjectT(es, o.loc()));
       }
       case Call c -> {
         Object target = resolveFunction(c.name(), ctx, c.loc());
@@ -796,9 +884,67 @@ public final class Compiler {
     };
   }
 
+  /**
+   * Resolves a {@code data} reference whose leading constant segments name a (non-function) rule to
+   * that rule's node, once at compile time (see {@link Ref#rule()}).
+   */
+  private Ref resolveRuleRef(Term head, List<Term> path, Location loc) {
+    if (head instanceof Root rt && rt.data()) {
+      Node n = root;
+      for (int i = 0; i < path.size(); i++) {
+        String key = str(path.get(i));
+        n = key == null ? null : n.children.get(key);
+        if (n == null) break;
+        if (n.hasRules()) {
+          if (n.kind == Node.Kind.FUNCTION) break;
+          return new Ref(head, path, loc, n, i + 1);
+        }
+      }
+    }
+    return new Ref(head, path, loc);
+  }
+
+  /**
+   * Folds an array, set or object whose members are all constants into one constant, built once
+   * here instead of on every evaluation. Objects with a repeated key stay as they are (their
+   * conflict is reported when evaluated).
+   */
+  private static Term foldGround(Term t) {
+    switch (t) {
+      case ArrayT a -> {
+        Value[] out = new Value[a.elems().size()];
+        for (int i = 0; i < out.length; i++) {
+          if (!(a.elems().get(i) instanceof Scalar s)) return t;
+          out[i] = s.value();
+        }
+        return new Scalar(new Value.Arr(out), a.loc());
+      }
+      case SetT st -> {
+        java.util.TreeSet<Value> out = new java.util.TreeSet<>();
+        for (Term x : st.elems()) {
+          if (!(x instanceof Scalar s)) return t;
+          out.add(s.value());
+        }
+        return new Scalar(new Value.SetV(out), st.loc());
+      }
+      case ObjectT o -> {
+        java.util.TreeMap<Value, Value> out = new java.util.TreeMap<>();
+        for (Entry e : o.entries()) {
+          if (!(e.key() instanceof Scalar k) || !(e.value() instanceof Scalar v)) return t;
+          if (out.put(k.value(), v.value()) != null) return t;
+        }
+        return new Scalar(new Value.Obj(out), o.loc());
+      }
+      default -> {
+        return t;
+      }
+    }
+  }
+
   private Scope enterCompr(Ctx ctx, List<Expr> body, List<Term> heads) {
     Scope saved = ctx.cur;
     ctx.cur = ctx.newScope(saved);
+    ctx.cur.comprehension = true;
     candidates(body, ctx.cur.candidates);
     for (Term h : heads) varNames(h, ctx.cur.candidates);
     return saved;
@@ -1272,6 +1418,25 @@ public final class Compiler {
     for (With w : e.withs()) depsOf(w.value(), out);
   }
 
+  /**
+   * The rules a {@code data} ref may read: its path is matched against the rule tree, a variable
+   * segment matching every child (as OPA does; a rule elsewhere in the tree is no dependency).
+   */
+  private void refDeps(Node n, List<Term> path, int i, Set<Node> out) {
+    if (i == path.size() || n.hasRules()) {
+      addUnder(n, out);
+      return;
+    }
+    Term x = path.get(i);
+    String s = str(x);
+    if (s != null) {
+      Node c = n.children.get(s);
+      if (c != null) refDeps(c, path, i + 1, out);
+    } else if (!(x instanceof Scalar)) {
+      for (Node c : n.children.values()) refDeps(c, path, i + 1, out);
+    }
+  }
+
   private void depsOf(Term t, Set<Node> out) {
     switch (t) {
       case Root r -> {
@@ -1279,22 +1444,7 @@ public final class Compiler {
       }
       case Ref r -> {
         if (r.head() instanceof Root rt && rt.data()) {
-          Node n = root;
-          for (Term x : r.path()) {
-            String s = str(x);
-            if (s == null) {
-              if (x instanceof Scalar) n = null;
-              break;
-            }
-            Node c = n.children.get(s);
-            if (c == null) {
-              n = null;
-              break;
-            }
-            n = c;
-            if (n.hasRules()) break;
-          }
-          if (n != null) addUnder(n, out);
+          refDeps(root, r.path(), 0, out);
         } else {
           depsOf(r.head(), out);
         }

@@ -47,6 +47,9 @@ final class Ev implements BuiltinContext {
   /** Rule values shared across evaluations; only in an evaluation's top scope, else null. */
   SharedRuleMemo shared;
 
+  /** The memo's input-path encodings for this evaluation's input (see SharedRuleMemo#key). */
+  private String[] memoPathEncodings;
+
   Ev(
       Node root,
       int nodes,
@@ -751,6 +754,10 @@ final class Ev implements BuiltinContext {
       if (!rt.data()) {
         cur = input;
         if (cur == null) return null;
+      } else if (r.rule() instanceof Node rule && masked.isEmpty()) {
+        cur = ruleValue(rule);
+        if (cur == null) return null;
+        i = r.ruleDepth();
       } else {
         Node n = root;
         Value base = data;
@@ -825,6 +832,10 @@ final class Ev implements BuiltinContext {
     Term head = r.head();
     if (head instanceof Root rt) {
       if (!rt.data()) return input != null && walk(input, r.path(), 0, f, vk);
+      if (r.rule() instanceof Node rule && masked.isEmpty()) {
+        Value v = ruleValue(rule);
+        return v != null && walk(v, r.path(), r.ruleDepth(), f, vk);
+      }
       Node n = masked.contains(root) ? null : root;
       return walkData(n, data, r.path(), 0, f, vk);
     }
@@ -923,7 +934,8 @@ final class Ev implements BuiltinContext {
     }
     String memoKey = null;
     if (shared != null && shared.memoises(n)) {
-      memoKey = shared.key(n, input, strict);
+      if (memoPathEncodings == null) memoPathEncodings = new String[shared.pathCount()];
+      memoKey = shared.key(n, input, strict, memoPathEncodings);
       Object m = shared.get(memoKey);
       if (m != null) {
         Value v = m == SharedRuleMemo.undefined() ? null : (Value) m;
@@ -966,16 +978,40 @@ final class Ev implements BuiltinContext {
     if (trace != null) trace.add(new TraceEvent("fire", r.node.path, r.loc, null));
   }
 
+  private static final Value[] NO_SLOTS = new Value[0];
+
+  /**
+   * Checks a rule branch's ground guards ({@link CRule#groundGuards}) before its frame exists:
+   * returns -1 when one fails (the branch has no solution), else the index its body continues from.
+   * With coverage or explain=fails on, the body is evaluated from the start.
+   */
+  private int checkGuards(CRule b) {
+    // coverage and explain=fails record expressions as the body evaluates them: start there
+    if (b.groundGuards == 0 || budget.covered != null || budget.traceFails) return 0;
+    Expr[] body = b.body;
+    for (int i = 0; i < b.groundGuards; i++) {
+      Expr e = body[i];
+      Value v = evalOne(((TermLit) e.lit()).term(), NO_SLOTS);
+      if (v == MULTI) return i;
+      budget.step();
+      boolean truthy = v != null && v != Value.FALSE;
+      if (e.negated() == truthy) return -1;
+    }
+    return b.groundGuards;
+  }
+
   private Value completeValue(Node n) {
     Value[] result = {null};
     for (CRule r : n.rules) {
       for (CRule b = r; b != null; b = b.elseRule) {
         CRule branch = b;
+        int start = checkGuards(b);
+        if (start < 0) continue;
         Value[] f = new Value[b.nslots];
         boolean[] found = {false};
         evalBody(
             b.body,
-            0,
+            start,
             f,
             () ->
                 evalTerm(
@@ -1008,10 +1044,12 @@ final class Ev implements BuiltinContext {
   private Value setValue(Node n) {
     TreeSet<Value> out = new TreeSet<>();
     for (CRule r : n.rules) {
+      int start = checkGuards(r);
+      if (start < 0) continue;
       Value[] f = new Value[r.nslots];
       evalBody(
           r.body,
-          0,
+          start,
           f,
           () ->
               evalTerm(
@@ -1031,12 +1069,14 @@ final class Ev implements BuiltinContext {
     for (CRule r : n.rules) {
       for (CRule b = r; b != null; b = b.elseRule) {
         CRule branch = b;
+        int start = checkGuards(b);
+        if (start < 0) continue;
         Value[] f = new Value[b.nslots];
         boolean[] found = {false};
         Value[] keys = new Value[r.headKeys.length];
         evalBody(
             b.body,
-            0,
+            start,
             f,
             () ->
                 evalElems(
@@ -1310,8 +1350,16 @@ final class Ev implements BuiltinContext {
   }
 
   private boolean bindArgs(Term[] ps, Value[] vals, int i, Value[] f, K k) {
+    if (i == 0) {
+      // Leading plain parameters bind straight into the fresh frame: nothing before them can
+      // backtrack, and the frame is dropped after the call, so they need no continuation or undo.
+      while (i < ps.length && ps[i] instanceof Local l && f[l.slot()] == null) {
+        f[l.slot()] = vals[i++];
+      }
+    }
     if (i == ps.length) return k.run();
-    return bindPattern(ps[i], vals[i], f, () -> bindArgs(ps, vals, i + 1, f, k));
+    int next = i + 1;
+    return bindPattern(ps[i], vals[i], f, () -> bindArgs(ps, vals, next, f, k));
   }
 
   static String show(Value v) {

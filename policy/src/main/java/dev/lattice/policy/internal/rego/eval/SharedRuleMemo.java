@@ -35,16 +35,17 @@ public final class SharedRuleMemo {
 
   private static final Object UNDEFINED = new Object();
 
-  private final List<Value>[][] paths; // by node id; null = not memoised
+  private final int[][] pathsOf; // by node id: indexes into paths; null = not memoised
+  private final List<List<Value>> paths = new ArrayList<>(); // distinct footprint paths
   private final int maxEntries;
   private final Map<String, Object> entries = new ConcurrentHashMap<>();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
 
-  @SuppressWarnings("unchecked")
   SharedRuleMemo(Node root, int nodeCount, List<List<String>> volatileInputPaths, int maxEntries) {
     this.maxEntries = maxEntries;
-    this.paths = new List[nodeCount][];
+    this.pathsOf = new int[nodeCount][];
+    Map<List<Value>, Integer> pathIndex = new java.util.HashMap<>();
     List<List<Value>> vol = new ArrayList<>();
     for (List<String> p : volatileInputPaths) vol.add(p.stream().<Value>map(Value::str).toList());
     for (Map.Entry<Node, Footprint> e : InputFootprint.of(root).entrySet()) {
@@ -52,8 +53,23 @@ public final class SharedRuleMemo {
       Footprint f = e.getValue();
       if (n.kind == Node.Kind.FUNCTION || f.weight() < MIN_WEIGHT) continue;
       if (f.paths().stream().anyMatch(p -> vol.stream().anyMatch(v -> overlap(p, v)))) continue;
-      paths[n.id] = f.paths().toArray(new List[0]);
+      pathsOf[n.id] =
+          f.paths().stream()
+              .mapToInt(
+                  p ->
+                      pathIndex.computeIfAbsent(
+                          p,
+                          q -> {
+                            paths.add(q);
+                            return paths.size() - 1;
+                          }))
+              .toArray();
     }
+  }
+
+  /** How many distinct input paths the memoised rules read (the size of an encoding cache). */
+  int pathCount() {
+    return paths.size();
   }
 
   private static boolean overlap(List<Value> a, List<Value> b) {
@@ -63,18 +79,28 @@ public final class SharedRuleMemo {
 
   /** Whether the value of node {@code n} is memoised here. */
   boolean memoises(Node n) {
-    return n.id < paths.length && paths[n.id] != null;
+    return n.id < pathsOf.length && pathsOf[n.id] != null;
   }
 
-  /** The key of node {@code n}'s value under {@code input} (null = undefined input). */
-  String key(Node n, Value input, boolean strict) {
+  /**
+   * The key of node {@code n}'s value under {@code input} (null = undefined input). {@code
+   * encodings} (one slot per {@link #pathCount() path}, owned by one evaluation of that input)
+   * keeps each path's encoding once it is computed: memoised rules mostly share their paths.
+   */
+  String key(Node n, Value input, boolean strict, String[] encodings) {
     StringBuilder sb = new StringBuilder(64);
     sb.append(n.id).append(strict ? 'S' : 'L');
-    for (List<Value> path : paths[n.id]) {
-      Value v = input;
-      for (int i = 0; v != null && i < path.size(); i++) v = Ev.lookup(v, path.get(i));
-      sb.append('|');
-      encode(v, sb);
+    for (int p : pathsOf[n.id]) {
+      String e = encodings[p];
+      if (e == null) {
+        List<Value> path = paths.get(p);
+        Value v = input;
+        for (int i = 0; v != null && i < path.size(); i++) v = Ev.lookup(v, path.get(i));
+        StringBuilder one = new StringBuilder(16);
+        encode(v, one);
+        encodings[p] = e = one.toString();
+      }
+      sb.append('|').append(e);
     }
     return sb.toString();
   }

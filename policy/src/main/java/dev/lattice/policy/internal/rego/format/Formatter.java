@@ -603,6 +603,10 @@ public final class Formatter {
   }
 
   private void call(Call c, int prec) {
+    if (isTemplateString(c)) {
+      templateString(c);
+      return;
+    }
     if (isUnaryMinus(c)) {
       write("-");
       Term operand = c.args().get(1);
@@ -809,6 +813,51 @@ public final class Formatter {
   }
 
   /** A Rego string literal as Go's {@code strconv.Quote} writes it (printable text kept). */
+  /** A call the parser made of a template string ({@code $"..."}, {@code $`...`}). */
+  private static boolean isTemplateString(Call c) {
+    if (!c.name().equals(Parser.TEMPLATE_STRING)
+        || c.args().size() != 1
+        || !(c.args().get(0) instanceof ArrayT parts)) return false;
+    for (Term t : parts.elems()) {
+      if (t instanceof Scalar s && s.value() instanceof Value.Str) continue;
+      if (templateExpr(t) == null) return false;
+    }
+    return true;
+  }
+
+  /** The expression of a template-string part {@code {v | v = expr with ...}}, or null. */
+  private static Expr templateExpr(Term t) {
+    if (t instanceof SetCompr sc
+        && sc.head() instanceof Var v
+        && v.name().startsWith(Parser.TEMPLATE_VAR)
+        && sc.body().size() == 1
+        && !sc.body().get(0).negated()
+        && sc.body().get(0).lit() instanceof Unify u
+        && u.left() instanceof Var l
+        && l.name().equals(v.name())) return sc.body().get(0);
+    return null;
+  }
+
+  private void templateString(Call c) {
+    Token t = flat ? null : token(c.loc());
+    boolean raw = t != null && t.kind() == Token.Kind.TEMPLATE_START && t.text().equals("`");
+    write(raw ? "$`" : "$\"");
+    for (Term part : ((ArrayT) c.args().get(0)).elems()) {
+      if (part instanceof Scalar s && s.value() instanceof Value.Str str) {
+        String text = raw ? str.value : quote(str.value);
+        if (!raw) text = text.substring(1, text.length() - 1);
+        write(text.replace("{", "\\{").replace("}", "\\}"));
+      } else {
+        Expr e = templateExpr(part);
+        write("{");
+        term(((Unify) e.lit()).right(), P_TOP);
+        withs(e.withs());
+        write("}");
+      }
+    }
+    write(raw ? "`" : "\"");
+  }
+
   static String quote(String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {

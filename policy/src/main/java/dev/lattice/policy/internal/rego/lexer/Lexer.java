@@ -20,6 +20,12 @@ public final class Lexer {
   private List<Comment> comments;
 
   /**
+   * Open template strings ({@code $"..."}, {@code $`...`}), innermost first: whether raw, and the
+   * depth of braces opened inside the current template expression.
+   */
+  private final java.util.ArrayDeque<int[]> templates = new java.util.ArrayDeque<>();
+
+  /**
    * A {@code #} comment: its position, its text (from {@code #}, trailing blanks removed) and
    * whether a token precedes it on its line (a comment at the end of a line of code).
    */
@@ -74,6 +80,10 @@ public final class Lexer {
       }
       int col = pos - lineStart + 1;
       if (pos >= src.length()) {
+        if (!templates.isEmpty()) {
+          int[] t = templates.peek();
+          throw error("non-terminated template string", t[2], t[3]);
+        }
         out.add(new Token(Token.Kind.EOF, "", line, col, true));
         return out;
       }
@@ -86,6 +96,14 @@ public final class Lexer {
         out.add(new Token(Token.Kind.IDENT, src.substring(s, pos), l, col, nl));
       } else if (Character.isDigit(c)) {
         out.add(new Token(Token.Kind.NUMBER, number(), l, col, nl));
+      } else if (c == '$'
+          && pos + 1 < src.length()
+          && (src.charAt(pos + 1) == '"' || src.charAt(pos + 1) == '`')) {
+        boolean raw = src.charAt(pos + 1) == '`';
+        pos += 2;
+        out.add(new Token(Token.Kind.TEMPLATE_START, raw ? "`" : "\"", l, col, nl));
+        templates.push(new int[] {raw ? 1 : 0, 0, l, col});
+        templateText(out);
       } else if (c == '"') {
         out.add(new Token(Token.Kind.STRING, string(l, col), l, col, nl));
       } else if (c == '`') {
@@ -111,8 +129,91 @@ public final class Lexer {
         if (op == null) throw error("illegal token '" + c + "'", l, col);
         pos += op.length();
         out.add(new Token(Token.Kind.OP, op, l, col, nl));
+        if (!templates.isEmpty()) {
+          int[] t = templates.peek();
+          if (op.equals("{")) {
+            t[1]++;
+          } else if (op.equals("}")) {
+            if (t[1] == 0) templateText(out);
+            else t[1]--;
+          }
+        }
       }
       nl = false;
+    }
+  }
+
+  /**
+   * Scans the literal text of the innermost template string up to its next template expression
+   * (emitting the text and the expression's opening {@code {}) or its end (emitting the text and
+   * {@code TEMPLATE_END}). {@code \{} and {@code \}} stand for braces; a {@code $"..."} template
+   * takes the escapes of a string, a {@code $`...`} template none other.
+   */
+  private void templateText(List<Token> out) {
+    int[] t = templates.peek();
+    boolean raw = t[0] == 1;
+    char quote = raw ? '`' : '"';
+    int l = line, col = pos - lineStart + 1;
+    StringBuilder b = new StringBuilder();
+    while (true) {
+      if (pos >= src.length() || (!raw && src.charAt(pos) == '\n'))
+        throw error("non-terminated template string", t[2], t[3]);
+      char c = src.charAt(pos);
+      if (c == quote) {
+        pos++;
+        if (!b.isEmpty()) out.add(new Token(Token.Kind.TEMPLATE_TEXT, b.toString(), l, col, false));
+        out.add(
+            new Token(
+                Token.Kind.TEMPLATE_END, String.valueOf(quote), line, pos - lineStart, false));
+        templates.pop();
+        return;
+      }
+      if (c == '{') {
+        if (!b.isEmpty()) out.add(new Token(Token.Kind.TEMPLATE_TEXT, b.toString(), l, col, false));
+        out.add(new Token(Token.Kind.OP, "{", line, pos - lineStart + 1, false));
+        pos++;
+        t[1] = 0;
+        return;
+      }
+      if (c == '\\'
+          && pos + 1 < src.length()
+          && (src.charAt(pos + 1) == '{' || src.charAt(pos + 1) == '}')) {
+        b.append(src.charAt(pos + 1));
+        pos += 2;
+      } else if (c == '\\' && !raw) {
+        int save = pos;
+        pos++;
+        if (pos >= src.length()) throw error("non-terminated template string", t[2], t[3]);
+        char e = src.charAt(pos++);
+        switch (e) {
+          case '"' -> b.append('"');
+          case '\\' -> b.append('\\');
+          case '/' -> b.append('/');
+          case 'b' -> b.append('\b');
+          case 'f' -> b.append('\f');
+          case 'n' -> b.append('\n');
+          case 'r' -> b.append('\r');
+          case 't' -> b.append('\t');
+          case 'u' -> {
+            if (pos + 4 > src.length())
+              throw error("illegal unicode escape", line, save - lineStart + 1);
+            try {
+              b.append((char) Integer.parseInt(src.substring(pos, pos + 4), 16));
+            } catch (NumberFormatException ex) {
+              throw error("illegal unicode escape", line, save - lineStart + 1);
+            }
+            pos += 4;
+          }
+          default -> throw error("illegal escape sequence \\" + e, line, save - lineStart + 1);
+        }
+      } else {
+        if (c == '\n') {
+          line++;
+          lineStart = pos + 1;
+        }
+        b.append(c);
+        pos++;
+      }
     }
   }
 

@@ -8,6 +8,12 @@ public record Token(Kind kind, String text, int line, int col, boolean newlineBe
     RAW_STRING,
     NUMBER,
     OP,
+    /** {@code $"} or {@code $`} opening a template string; text is the quote. */
+    TEMPLATE_START,
+    /** Literal text of a template string, escapes decoded. */
+    TEMPLATE_TEXT,
+    /** The closing quote of a template string. */
+    TEMPLATE_END,
     EOF
   }
 

@@ -38,6 +38,13 @@ public final class Parser {
   private boolean noUnion;
   private int depth;
   private int wildcards;
+  private int templateVars;
+
+  /** The built-in a template string is lowered to, as OPA does. */
+  public static final String TEMPLATE_STRING = "internal.template_string";
+
+  /** Prefix of the variables a template string's lowering introduces. */
+  public static final String TEMPLATE_VAR = "__tpl";
 
   /** {@code import rego.v2} or {@code import future.keywords.not}: {@code not { ... }} bodies. */
   private boolean negatedBodies;
@@ -584,6 +591,9 @@ public final class Parser {
           return new Scalar(
               Value.str(t.text().length() <= 32 ? t.text().intern() : t.text()), loc(t));
         }
+        case TEMPLATE_START -> {
+          return templateString();
+        }
         case IDENT -> {
           if (KEYWORDS.contains(t.text()) && !t.text().equals("contains")) {
             throw error("unexpected keyword '" + t.text() + "'");
@@ -636,6 +646,49 @@ public final class Parser {
     } finally {
       depth--;
     }
+  }
+
+  /**
+   * {@code $"text {expr} text"}: lowered as OPA lowers it, to {@code
+   * internal.template_string([parts])} where each literal text is a string and each template
+   * expression {@code e} (with its {@code with} modifiers) the set comprehension {@code {v | v =
+   * e}}, so that an undefined expression gives an empty set.
+   */
+  private Term templateString() {
+    Token start = next();
+    List<Term> parts = new ArrayList<>();
+    while (true) {
+      Token t = peek();
+      if (t.kind() == Token.Kind.TEMPLATE_END) {
+        next();
+        break;
+      }
+      if (t.kind() == Token.Kind.TEMPLATE_TEXT) {
+        next();
+        parts.add(new Scalar(Value.str(t.text()), loc(t)));
+        continue;
+      }
+      if (!atOp("{")) throw error("unexpected " + describe(t) + " in template string");
+      Token open = next();
+      if (atOp("}")) throw error("empty template expression");
+      int saveNest = nest;
+      boolean saveNoUnion = noUnion;
+      nest = 1;
+      noUnion = false;
+      Term value = infix();
+      List<With> withs = withs();
+      nest = saveNest;
+      noUnion = saveNoUnion;
+      if (!atOp("}"))
+        throw error(
+            "unexpected " + describe(peek()) + ", expected '}' ending the template expression");
+      next();
+      Var v = new Var(TEMPLATE_VAR + (templateVars++) + "__", loc(open));
+      parts.add(
+          new SetCompr(
+              v, List.of(new Expr(new Unify(v, value), false, withs, value.loc())), loc(open)));
+    }
+    return new Call(TEMPLATE_STRING, List.of(new ArrayT(parts, loc(start))), loc(start), null);
   }
 
   private Term array() {
