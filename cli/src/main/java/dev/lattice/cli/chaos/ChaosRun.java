@@ -406,20 +406,24 @@ public final class ChaosRun {
             : call("DELETE", path, null, serviceKey);
     boolean answered = answer.status() == 200 || answer.status() == 202;
     if (!grant && answer.status() == 422 && answer.body().contains("consent.nothing_to_withdraw")) {
-      // The ledger has no grant where the traffic expected one: say which changes led here.
-      harnessViolations.add(
-          "withdrawal of "
-              + purpose
-              + " refused, nothing to withdraw, after these changes: "
-              + log.consentChanges().stream()
-                  .filter(c -> c.member().equals(member) && c.purpose().equals(purpose))
-                  .map(
-                      c ->
-                          (c.grant() ? "grant " : "withdraw ")
-                              + c.status()
-                              + (c.answered() ? "" : " (retried or unanswered)")
-                              + String.format(" at t=%.2fs", (c.endNanos() - trafficStart) / 1e9))
-                  .collect(java.util.stream.Collectors.joining(", ")));
+      // After a retry this is the earlier attempt's doing: it got no answer (or a 5xx) but was
+      // applied, so the withdrawal stands. Without a retry the ledger has no grant where the
+      // traffic expected one: say which changes led here.
+      if (!answer.retried()) {
+        harnessViolations.add(
+            "withdrawal of "
+                + purpose
+                + " refused, nothing to withdraw, after these changes: "
+                + log.consentChanges().stream()
+                    .filter(c -> c.member().equals(member) && c.purpose().equals(purpose))
+                    .map(
+                        c ->
+                            (c.grant() ? "grant " : "withdraw ")
+                                + c.status()
+                                + (c.answered() ? "" : " (retried or unanswered)")
+                                + String.format(" at t=%.2fs", (c.endNanos() - trafficStart) / 1e9))
+                    .collect(java.util.stream.Collectors.joining(", ")));
+      }
       log.consent(
           new TrafficLog.ConsentChange(
               member, purpose, false, start, System.nanoTime(), false, answer.status(), null));
