@@ -3,14 +3,12 @@ package dev.lattice.gateway.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lattice.gateway.LatticeApplication;
 import dev.lattice.gateway.support.GatewayHttp;
 import dev.lattice.gateway.support.GatewayHttp.Response;
 import dev.lattice.streams.LatticeStreams;
 import dev.lattice.testsupport.TestKafka;
 import dev.lattice.testsupport.WithKafka;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -54,10 +51,30 @@ class StandbyFailoverIT {
   void startTwoInstancesWithDecisionsAboutEveryMember(TestKafka kafka) throws IOException {
     String applicationId = kafka.uniqueName("lattice-failover");
     Path data = Path.of("target", "it-data", "failover-" + RUN).toAbsolutePath();
-    portA = freePort();
-    portB = freePort();
-    instanceA = start(kafka, applicationId, portA, data.resolve("a"));
-    instanceB = start(kafka, applicationId, portB, data.resolve("b"));
+    portA = TestInstances.freePort();
+    portB = TestInstances.freePort();
+    instanceA =
+        TestInstances.start(
+            kafka,
+            applicationId,
+            portA,
+            data.resolve("a"),
+            "failover-it",
+            ADMIN_KEY,
+            "--lattice.streams.standby-replicas=1",
+            // The group notices the stopped instance after 10 s (Kafka's default is 45 s).
+            "--lattice.streams.session-timeout=10s");
+    instanceB =
+        TestInstances.start(
+            kafka,
+            applicationId,
+            portB,
+            data.resolve("b"),
+            "failover-it",
+            ADMIN_KEY,
+            "--lattice.streams.standby-replicas=1",
+            // The group notices the stopped instance after 10 s (Kafka's default is 45 s).
+            "--lattice.streams.session-timeout=10s");
     await()
         .atMost(Duration.ofSeconds(120))
         .ignoreExceptions()
@@ -116,29 +133,6 @@ class StandbyFailoverIT {
             () ->
                 members.stream()
                     .allMatch(m -> onA.get("/api/v1/decisions?memberId=" + m).json().size() >= 1));
-  }
-
-  private static ConfigurableApplicationContext start(
-      TestKafka kafka, String applicationId, int port, Path dataDir) {
-    return new SpringApplicationBuilder(LatticeApplication.class)
-        .run(
-            "--server.port=" + port,
-            "--lattice.data-dir=" + dataDir,
-            "--lattice.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-            "--lattice.streams.application-id=" + applicationId,
-            "--lattice.streams.persistent-stores=false",
-            "--lattice.streams.standby-replicas=1",
-            // The group notices the stopped instance after 10 s (Kafka's default is 45 s).
-            "--lattice.streams.session-timeout=10s",
-            "--lattice.streams.pseudonym-secret=failover-it-pseudonym-secret-0123456789",
-            // TwoInstancesIT's master key: the broker and lattice.member.keys are shared by the
-            // test classes of this JVM, and a key wrapped under another master key stops a start.
-            "--lattice.master-key=Y2x1c3Rlci1pdC1tYXN0ZXIta2V5LTAxMjM0NTY3ODk=",
-            "--lattice.cluster.advertised-url=http://localhost:" + port,
-            "--lattice.cluster.secret=failover-it-shared-secret-0123456789abcdef",
-            "--lattice.security.bootstrap-admin-key=" + ADMIN_KEY,
-            "--lattice.security.api-key-pepper=failover-it-api-key-pepper-0123456789abcdef",
-            "--lattice.consent.confirm-timeout=10s");
   }
 
   @AfterAll
@@ -286,11 +280,5 @@ class StandbyFailoverIT {
          "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2030-01-01T00:00:00Z"}
         """
         .formatted(offerId, NETWORK, offerId, BRAND, NETWORK);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

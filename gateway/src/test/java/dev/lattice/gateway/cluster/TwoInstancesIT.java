@@ -3,7 +3,6 @@ package dev.lattice.gateway.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lattice.gateway.LatticeApplication;
 import dev.lattice.gateway.support.GatewayHttp;
 import dev.lattice.gateway.support.GatewayHttp.Response;
 import dev.lattice.policy.bundle.BundleBuilder;
@@ -12,7 +11,6 @@ import dev.lattice.streams.LatticeStreams;
 import dev.lattice.testsupport.TestKafka;
 import dev.lattice.testsupport.WithKafka;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -56,10 +53,14 @@ class TwoInstancesIT {
   void startTwoInstances(TestKafka kafka) throws IOException {
     String applicationId = kafka.uniqueName("lattice-cluster");
     Path data = Path.of("target", "it-data", "cluster-" + RUN).toAbsolutePath();
-    portA = freePort();
-    portB = freePort();
-    instances.add(start(kafka, applicationId, portA, data.resolve("a")));
-    instances.add(start(kafka, applicationId, portB, data.resolve("b")));
+    portA = TestInstances.freePort();
+    portB = TestInstances.freePort();
+    instances.add(
+        TestInstances.start(
+            kafka, applicationId, portA, data.resolve("a"), "cluster-it", ADMIN_KEY));
+    instances.add(
+        TestInstances.start(
+            kafka, applicationId, portB, data.resolve("b"), "cluster-it", ADMIN_KEY));
     adminA = new GatewayHttp(portA).withApiKey(ADMIN_KEY);
     adminB = new GatewayHttp(portB).withApiKey(ADMIN_KEY);
     // Both run and share the member partitions between them.
@@ -97,26 +98,6 @@ class TwoInstancesIT {
     assertThat(network.status()).as(network.body()).isEqualTo(201);
     assertThat(adminB.post("/api/v1/brands", Map.of("id", BRAND, "name", "Summit")).status())
         .isEqualTo(201);
-  }
-
-  private static ConfigurableApplicationContext start(
-      TestKafka kafka, String applicationId, int port, Path dataDir) {
-    // Command-line arguments: they win over application.yml (default properties would not).
-    return new SpringApplicationBuilder(LatticeApplication.class)
-        .run(
-            "--server.port=" + port,
-            "--lattice.data-dir=" + dataDir,
-            "--lattice.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-            "--lattice.streams.application-id=" + applicationId,
-            "--lattice.streams.persistent-stores=false",
-            "--lattice.streams.pseudonym-secret=cluster-it-pseudonym-secret-0123456789",
-            // One master key for the cluster: each instance wraps and unwraps member keys with it.
-            "--lattice.master-key=Y2x1c3Rlci1pdC1tYXN0ZXIta2V5LTAxMjM0NTY3ODk=",
-            "--lattice.cluster.advertised-url=http://localhost:" + port,
-            "--lattice.cluster.secret=cluster-it-shared-secret-0123456789abcdef",
-            "--lattice.security.bootstrap-admin-key=" + ADMIN_KEY,
-            "--lattice.security.api-key-pepper=cluster-it-api-key-pepper-0123456789abcdef",
-            "--lattice.consent.confirm-timeout=10s");
   }
 
   @AfterAll
@@ -355,11 +336,5 @@ class TwoInstancesIT {
         ("{\"revision\": \"" + revision + "\", \"roots\": [\"lattice\"], \"rego_version\": 1}")
             .getBytes(StandardCharsets.UTF_8));
     return BundleBuilder.tarGz(files);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
