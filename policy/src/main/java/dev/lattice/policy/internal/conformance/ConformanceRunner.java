@@ -206,7 +206,7 @@ public final class ConformanceRunner {
         if (sortBindings) v = sortArray(v);
         m.put(Value.str(e.getKey()), v);
       }
-      wantSets.add(new Value.Obj(m));
+      wantSets.add(Value.Obj.of(m));
     }
     List<Value> gotSets = new ArrayList<>();
     for (Map<String, Value> row : actual) {
@@ -216,7 +216,7 @@ public final class ConformanceRunner {
         if (sortBindings) v = sortArray(v);
         m.put(Value.str(e.getKey()), v);
       }
-      gotSets.add(new Value.Obj(m));
+      gotSets.add(Value.Obj.of(m));
     }
     if (!Value.SetV.of(wantSets).equals(Value.SetV.of(gotSets))) {
       return "want " + Value.SetV.of(wantSets) + " but got " + Value.SetV.of(gotSets);

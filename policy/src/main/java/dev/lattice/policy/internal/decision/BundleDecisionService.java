@@ -26,6 +26,8 @@ import dev.lattice.policy.bundle.BundleSignatures;
 import dev.lattice.policy.bundle.PolicyTestRunner;
 import dev.lattice.policy.internal.rego.eval.Engine;
 import dev.lattice.policy.internal.rego.eval.SharedRuleMemo;
+import dev.lattice.policy.internal.rego.value.Convert;
+import dev.lattice.policy.internal.rego.value.Value;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -161,12 +163,24 @@ public final class BundleDecisionService implements DecisionService {
     Active a = active;
     String revision = a.bundle().revision();
     long start = System.nanoTime();
-    QueryResult result;
+    EvalOptions options = explain ? DECIDE_OPTIONS.withTrace(true) : DECIDE_OPTIONS;
+    PreparedQuery query = a.compiled().query();
+    boolean defined;
+    Object document;
+    List<TraceEvent> trace;
     try {
-      result =
-          a.compiled()
-              .query()
-              .evaluate(input, explain ? DECIDE_OPTIONS.withTrace(true) : DECIDE_OPTIONS);
+      if (query instanceof Engine.Prepared engineQuery) {
+        // the embedded engine's decision is read from its value: no copy of the result
+        trace = explain ? new ArrayList<>() : List.of();
+        Value value = engineQuery.evaluateFirst(input, options, explain ? trace : null);
+        defined = value != null;
+        document = defined ? Convert.view(value) : null;
+      } else {
+        QueryResult result = query.evaluate(input, options);
+        defined = result.defined();
+        document = defined ? result.bindings().get(0).get(Rego.EXPRESSION_BINDING) : null;
+        trace = result.trace();
+      }
     } catch (RegoException e) {
       long nanos = System.nanoTime() - start;
       LOGGER.warn(
@@ -194,7 +208,7 @@ public final class BundleDecisionService implements DecisionService {
     }
     long nanos = System.nanoTime() - start;
     return DecisionReader.read(
-        result, revision, nanos, explain ? firedRules(result.trace()) : List.of());
+        defined, document, revision, nanos, explain ? firedRules(trace) : List.of());
   }
 
   private static List<FiredRule> firedRules(List<TraceEvent> trace) {
@@ -368,9 +382,13 @@ public final class BundleDecisionService implements DecisionService {
   static final class DecisionReader {
     private DecisionReader() {}
 
+    /**
+     * @param defined whether the query had a value
+     * @param value the decision document as JSON-like Java (a copy or a read-only view)
+     */
     static Decision read(
-        QueryResult result, String revision, long nanos, List<FiredRule> explanation) {
-      if (!result.defined()) {
+        boolean defined, Object value, String revision, long nanos, List<FiredRule> explanation) {
+      if (!defined) {
         return withExplanation(
             Decision.deny(
                 Decision.POLICY_UNDEFINED,
@@ -379,7 +397,6 @@ public final class BundleDecisionService implements DecisionService {
                 nanos),
             explanation);
       }
-      Object value = result.bindings().get(0).get(Rego.EXPRESSION_BINDING);
       if (!(value instanceof Map<?, ?> doc) || !(doc.get("allow") instanceof Boolean allow)) {
         return withExplanation(
             Decision.deny(

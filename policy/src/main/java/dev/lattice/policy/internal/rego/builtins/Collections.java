@@ -64,7 +64,7 @@ final class Collections {
             if (out == null) out = new TreeSet<>(e.set());
             else out.retainAll(e.set());
           }
-          return new Value.SetV(out == null ? new TreeSet<>() : out);
+          return Value.SetV.of(out == null ? new TreeSet<>() : out);
         });
     add(
         "union",
@@ -78,7 +78,7 @@ final class Collections {
                   "operand 1 must be set of sets but got set containing " + v.typeName());
             out.addAll(e.set());
           }
-          return new Value.SetV(out);
+          return Value.SetV.of(out);
         });
 
     add(
@@ -97,7 +97,7 @@ final class Collections {
           Value v = o.get(a[1]);
           return v == null ? a[2] : v;
         });
-    add("object.keys", 1, (a, c) -> new Value.SetV(new TreeSet<>(obj(a, 0).map().keySet())));
+    add("object.keys", 1, (a, c) -> Value.SetV.of(new TreeSet<>(obj(a, 0).map().keySet())));
     add("object.union", 2, (a, c) -> union(obj(a, 0), obj(a, 1)));
     add(
         "object.union_n",
@@ -119,9 +119,9 @@ final class Collections {
         (a, c) -> {
           Value.Obj o = obj(a, 0);
           List<Value> keys = keys(a, 1);
-          TreeMap<Value, Value> m = o.mutableCopy();
+          TreeMap<Value, Value> m = new TreeMap<>(o.map());
           for (Value k : keys) m.remove(k);
-          return new Value.Obj(m);
+          return Value.Obj.of(m);
         });
     add(
         "object.filter",
@@ -134,7 +134,7 @@ final class Collections {
             Value v = o.get(k);
             if (v != null) m.put(k, v);
           }
-          return new Value.Obj(m);
+          return Value.Obj.of(m);
         });
     add(
         "object.subset",
@@ -180,16 +180,18 @@ final class Collections {
   }
 
   static Value.Obj union(Value.Obj x, Value.Obj y) {
-    TreeMap<Value, Value> m = x.mutableCopy();
-    for (Map.Entry<Value, Value> e : y.map().entrySet()) {
-      Value prev = m.get(e.getKey());
-      if (prev instanceof Value.Obj po && e.getValue() instanceof Value.Obj no) {
-        m.put(e.getKey(), union(po, no));
+    Value.Obj.Builder m = x.toBuilder();
+    for (int i = 0; i < y.size(); i++) {
+      Value k = y.key(i);
+      Value v = y.value(i);
+      Value prev = m.get(k);
+      if (prev instanceof Value.Obj po && v instanceof Value.Obj no) {
+        m.put(k, union(po, no));
       } else {
-        m.put(e.getKey(), e.getValue());
+        m.put(k, v);
       }
     }
-    return new Value.Obj(m);
+    return m.build();
   }
 
   private static List<Value> keys(Value[] a, int i) {
@@ -272,7 +274,7 @@ final class Collections {
         List<List<Value>> sub = subPaths(paths, e.getKey());
         if (!sub.isEmpty()) m.put(e.getKey(), filter(e.getValue(), sub));
       }
-      return new Value.Obj(m);
+      return Value.Obj.of(m);
     }
     if (v instanceof Value.Arr a) {
       List<Value> out = new ArrayList<>();
@@ -288,7 +290,7 @@ final class Collections {
         List<List<Value>> sub = subPaths(paths, e);
         if (!sub.isEmpty()) out.add(filter(e, sub));
       }
-      return new Value.SetV(out);
+      return Value.SetV.of(out);
     }
     return v;
   }
@@ -312,7 +314,7 @@ final class Collections {
     if (i == p.size()) return null;
     Value seg = p.get(i);
     if (v instanceof Value.Obj o) {
-      TreeMap<Value, Value> m = o.mutableCopy();
+      TreeMap<Value, Value> m = new TreeMap<>(o.map());
       for (Value k : new ArrayList<>(m.keySet())) {
         if (keyMatches(seg, k)) {
           Value r = remove(m.get(k), p, i + 1);
@@ -320,7 +322,7 @@ final class Collections {
           else m.put(k, r);
         }
       }
-      return new Value.Obj(m);
+      return Value.Obj.of(m);
     }
     if (v instanceof Value.Arr a) {
       List<Value> out = new ArrayList<>();
@@ -344,7 +346,7 @@ final class Collections {
           out.add(e);
         }
       }
-      return new Value.SetV(out);
+      return Value.SetV.of(out);
     }
     return v;
   }

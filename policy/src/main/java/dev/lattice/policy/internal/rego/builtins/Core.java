@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /** Comparison, arithmetic, aggregates, types, walk and print. */
 final class Core {
@@ -44,9 +43,9 @@ final class Core {
         2,
         (a, c) -> {
           if (a[0] instanceof Value.SetV x && a[1] instanceof Value.SetV y) {
-            TreeSet<Value> out = new TreeSet<>(x.set());
-            out.removeAll(y.set());
-            return new Value.SetV(out);
+            Value.SetV.Builder out = Value.SetV.builder(x.size());
+            for (int i = 0; i < x.size(); i++) if (!y.contains(x.get(i))) out.add(x.get(i));
+            return out.build();
           }
           if (a[0] instanceof Value.SetV) throw typeErr(1, "set", a[1]);
           if (a[0] instanceof Value.Num && !(a[1] instanceof Value.Num))
@@ -117,18 +116,18 @@ final class Core {
         2,
         (a, c) -> {
           Value.SetV x = set(a, 0), y = set(a, 1);
-          TreeSet<Value> out = new TreeSet<>(x.set());
-          out.retainAll(y.set());
-          return new Value.SetV(out);
+          Value.SetV.Builder out = Value.SetV.builder(Math.min(x.size(), y.size()));
+          for (int i = 0; i < x.size(); i++) if (y.contains(x.get(i))) out.add(x.get(i));
+          return out.build();
         });
     add(
         "or",
         2,
         (a, c) -> {
           Value.SetV x = set(a, 0), y = set(a, 1);
-          TreeSet<Value> out = new TreeSet<>(x.set());
-          out.addAll(y.set());
-          return new Value.SetV(out);
+          Value.SetV.Builder out = x.toBuilder();
+          for (int i = 0; i < y.size(); i++) out.add(y.get(i));
+          return out.build();
         });
 
     // aggregates
@@ -325,7 +324,10 @@ final class Core {
         yield false;
       }
       case Value.SetV s -> s.contains(x);
-      case Value.Obj o -> o.map().containsValue(x);
+      case Value.Obj o -> {
+        for (int i = 0; i < o.size(); i++) if (o.value(i).equals(x)) yield true;
+        yield false;
+      }
       default -> false;
     };
   }

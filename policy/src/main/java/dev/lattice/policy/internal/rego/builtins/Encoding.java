@@ -148,7 +148,7 @@ final class Encoding {
           }
           TreeMap<Value, Value> out = new TreeMap<>();
           m.forEach((k, v) -> out.put(k, Value.Arr.of(v)));
-          return new Value.Obj(out);
+          return Value.Obj.of(out);
         });
     add("crypto.sha256", 1, (a, c) -> Value.str(digest("SHA-256", str(a, 0))));
     add("crypto.sha1", 1, (a, c) -> Value.str(digest("SHA-1", str(a, 0))));

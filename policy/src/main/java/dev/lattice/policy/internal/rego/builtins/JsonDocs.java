@@ -253,7 +253,7 @@ final class JsonDocs {
     boolean last = at == path.size() - 1;
     switch (doc) {
       case Value.Obj o -> {
-        TreeMap<Value, Value> m = o.mutableCopy();
+        TreeMap<Value, Value> m = new TreeMap<>(o.map());
         if (last) m.put(seg, value);
         else {
           Value child = o.get(seg);
@@ -297,7 +297,7 @@ final class JsonDocs {
         Value child = o.get(seg);
         if (child == null)
           throw BuiltinException.error("path " + show(path) + " does not exist in the document");
-        TreeMap<Value, Value> m = o.mutableCopy();
+        TreeMap<Value, Value> m = new TreeMap<>(o.map());
         if (last) m.remove(seg);
         else m.put(seg, delete(child, path, at + 1));
         return Value.Obj.of(m);

@@ -925,7 +925,7 @@ public final class Compiler {
           if (!(x instanceof Scalar s)) return t;
           out.add(s.value());
         }
-        return new Scalar(new Value.SetV(out), st.loc());
+        return new Scalar(Value.SetV.of(out), st.loc());
       }
       case ObjectT o -> {
         java.util.TreeMap<Value, Value> out = new java.util.TreeMap<>();
@@ -933,7 +933,7 @@ public final class Compiler {
           if (!(e.key() instanceof Scalar k) || !(e.value() instanceof Scalar v)) return t;
           if (out.put(k.value(), v.value()) != null) return t;
         }
-        return new Scalar(new Value.Obj(out), o.loc());
+        return new Scalar(Value.Obj.of(out), o.loc());
       }
       default -> {
         return t;

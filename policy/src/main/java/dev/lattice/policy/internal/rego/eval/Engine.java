@@ -112,6 +112,24 @@ public final class Engine implements CompiledPolicy {
       }
     }
 
+    /**
+     * The first value of this query's bare term (e.g. {@code data.lattice.decision}) for a Java
+     * input, as a value rather than a converted copy; null when undefined. Fails as {@link
+     * #evaluate} does. Trace events are added to {@code traceOut} when the options ask for them.
+     */
+    public Value evaluateFirst(Object input, EvalOptions options, List<TraceEvent> traceOut) {
+      try {
+        Value in = input == null ? null : Convert.fromJavaLazy(input);
+        List<Map<String, Value>> raw = evaluateRaw(in, options, traceOut);
+        return raw.isEmpty() ? null : raw.get(0).get(Rego.EXPRESSION_BINDING);
+      } catch (NotJsonException e) {
+        throw new RegoException(RegoException.EVAL_TYPE, "input: " + e.getMessage());
+      } catch (StackOverflowError e) {
+        throw new RegoException(
+            RegoException.BUDGET, "input or result nested too deeply (stack exhausted)");
+      }
+    }
+
     /** Evaluates with an input already converted to a value (null = undefined). */
     public QueryResult evaluateValue(Value in, EvalOptions options) {
       List<TraceEvent> trace = new ArrayList<>();

@@ -19,7 +19,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -319,11 +318,13 @@ final class Ev implements BuiltinContext {
         for (int i = 0; i < a.size(); i++) if (fn.apply(Value.num(i), a.get(i))) return true;
       }
       case Value.Obj o -> {
-        for (Map.Entry<Value, Value> e : o.map().entrySet())
-          if (fn.apply(e.getKey(), e.getValue())) return true;
+        for (int i = 0, n = o.size(); i < n; i++) if (fn.apply(o.key(i), o.value(i))) return true;
       }
       case Value.SetV s -> {
-        for (Value e : s.set()) if (fn.apply(e, e)) return true;
+        for (int i = 0, n = s.size(); i < n; i++) {
+          Value e = s.get(i);
+          if (fn.apply(e, e)) return true;
+        }
       }
       default -> {}
     }
@@ -399,10 +400,10 @@ final class Ev implements BuiltinContext {
 
   private static Value upsert(Value base, List<Value> keys, int i, Value value) {
     if (i == keys.size()) return value;
-    TreeMap<Value, Value> m = base instanceof Value.Obj o ? o.mutableCopy() : new TreeMap<>();
+    Value.Obj.Builder m = base instanceof Value.Obj o ? o.toBuilder() : Value.Obj.builder();
     Value k = keys.get(i);
     m.put(k, upsert(m.get(k), keys, i + 1, value));
-    return new Value.Obj(m);
+    return m.build();
   }
 
   private Value first(Term t, Value[] f) {
@@ -588,16 +589,16 @@ final class Ev implements BuiltinContext {
         return new Value.Arr(out);
       }
       case SetT s -> {
-        TreeSet<Value> out = new TreeSet<>();
+        Value.SetV.Builder out = Value.SetV.builder(s.elems().size());
         for (Term x : s.elems()) {
           Value v = evalOne(x, f);
           if (v == null || v == MULTI) return v;
           out.add(v);
         }
-        return new Value.SetV(out);
+        return out.build();
       }
       case ObjectT o -> {
-        TreeMap<Value, Value> out = new TreeMap<>();
+        Value.Obj.Builder out = Value.Obj.builder(o.entries().size());
         for (Entry e : o.entries()) {
           Value k = evalOne(e.key(), f);
           if (k == null || k == MULTI) return k;
@@ -608,7 +609,7 @@ final class Ev implements BuiltinContext {
             throw new RegoException(RegoException.CONFLICT, "object keys must be unique", o.loc());
           }
         }
-        return new Value.Obj(out);
+        return out.build();
       }
       case Call c -> {
         if (c.target() instanceof Builtin b && b.multi()) return MULTI;
@@ -627,12 +628,12 @@ final class Ev implements BuiltinContext {
         return Value.Arr.of(out);
       }
       case SetCompr a -> {
-        TreeSet<Value> out = new TreeSet<>();
+        List<Value> out = new ArrayList<>();
         collectHeads(a.head(), a.body(), f, out);
-        return new Value.SetV(out);
+        return Value.SetV.of(out);
       }
       case ObjectCompr a -> {
-        TreeMap<Value, Value> out = new TreeMap<>();
+        Value.Obj.Builder out = Value.Obj.builder();
         Expr[] body = a.body().toArray(new Expr[0]);
         evalBody(
             body,
@@ -654,7 +655,7 @@ final class Ev implements BuiltinContext {
                               }
                               return false;
                             })));
-        return new Value.Obj(out);
+        return out.build();
       }
       default -> throw new IllegalStateException("unexpected term " + t);
     }
@@ -715,9 +716,9 @@ final class Ev implements BuiltinContext {
             new Value[flat.size()],
             f,
             vals -> {
-              TreeMap<Value, Value> m = new TreeMap<>();
+              Value.Obj.Builder m = Value.Obj.builder(vals.length / 2);
               for (int i = 0; i < vals.length; i += 2) m.put(vals[i], vals[i + 1]);
-              return vk.apply(new Value.Obj(m));
+              return vk.apply(m.build());
             });
       }
       case Call c -> {
@@ -903,7 +904,7 @@ final class Ev implements BuiltinContext {
 
   /** The document at a package node: base data merged with every rule below it. */
   private Value nodeDocument(Node n, Value base) {
-    TreeMap<Value, Value> m = base instanceof Value.Obj o ? o.mutableCopy() : new TreeMap<>();
+    Value.Obj.Builder m = base instanceof Value.Obj o ? o.toBuilder() : Value.Obj.builder();
     for (Map.Entry<String, Node> e : n.children.entrySet()) {
       Node c = e.getValue();
       if (!masked.isEmpty() && masked.contains(c)) continue;
@@ -917,7 +918,7 @@ final class Ev implements BuiltinContext {
         m.put(key, nodeDocument(c, b));
       }
     }
-    return new Value.Obj(m);
+    return m.build();
   }
 
   // ------------------------------------------------------------ rules
@@ -1042,7 +1043,7 @@ final class Ev implements BuiltinContext {
   }
 
   private Value setValue(Node n) {
-    TreeSet<Value> out = new TreeSet<>();
+    Value.SetV.Builder out = Value.SetV.builder();
     for (CRule r : n.rules) {
       int start = checkGuards(r);
       if (start < 0) continue;
@@ -1061,11 +1062,11 @@ final class Ev implements BuiltinContext {
                     return false;
                   }));
     }
-    return new Value.SetV(out);
+    return out.build();
   }
 
   private Value objectValue(Node n) {
-    TreeMap<Value, Object> out = new TreeMap<>();
+    HashMap<Value, Object> out = new HashMap<>();
     for (CRule r : n.rules) {
       for (CRule b = r; b != null; b = b.elseRule) {
         CRule branch = b;
@@ -1109,13 +1110,13 @@ final class Ev implements BuiltinContext {
 
   @SuppressWarnings("unchecked")
   private static void insert(
-      TreeMap<Value, Object> m, Value[] keys, int i, Value v, Node n, CRule r) {
+      HashMap<Value, Object> m, Value[] keys, int i, Value v, Node n, CRule r) {
     Value k = keys[i];
     if (i == keys.length - 1) {
       Object prev = m.get(k);
       if (prev == null) {
         m.put(k, v);
-      } else if (prev instanceof TreeMap || !prev.equals(v)) {
+      } else if (prev instanceof HashMap || !prev.equals(v)) {
         throw new RegoException(
             RegoException.CONFLICT,
             "rule " + n.path + " produced conflicting values (object keys must be unique)",
@@ -1124,12 +1125,12 @@ final class Ev implements BuiltinContext {
       return;
     }
     Object prev = m.get(k);
-    TreeMap<Value, Object> sub;
+    HashMap<Value, Object> sub;
     if (prev == null) {
-      sub = new TreeMap<>();
+      sub = new HashMap<>();
       m.put(k, sub);
-    } else if (prev instanceof TreeMap<?, ?> t) {
-      sub = (TreeMap<Value, Object>) t;
+    } else if (prev instanceof HashMap<?, ?> t) {
+      sub = (HashMap<Value, Object>) t;
     } else {
       throw new RegoException(
           RegoException.CONFLICT,
@@ -1141,48 +1142,48 @@ final class Ev implements BuiltinContext {
 
   @SuppressWarnings("unchecked")
   private static void insertSet(
-      TreeMap<Value, Object> m, Value[] keys, int i, Value elem, Node n, CRule r) {
+      HashMap<Value, Object> m, Value[] keys, int i, Value elem, Node n, CRule r) {
     Value k = keys[i];
     Object prev = m.get(k);
     if (i == keys.length - 1) {
       if (prev == null) {
-        prev = new TreeSet<Value>();
+        prev = Value.SetV.builder();
         m.put(k, prev);
       }
-      if (!(prev instanceof TreeSet<?>)) {
+      if (!(prev instanceof Value.SetV.Builder)) {
         throw new RegoException(
             RegoException.CONFLICT,
             "rule " + n.path + " produced conflicting values (object keys must be unique)",
             r.loc);
       }
-      ((TreeSet<Value>) prev).add(elem);
+      ((Value.SetV.Builder) prev).add(elem);
       return;
     }
     if (prev == null) {
-      prev = new TreeMap<Value, Object>();
+      prev = new HashMap<Value, Object>();
       m.put(k, prev);
     }
-    if (!(prev instanceof TreeMap<?, ?>)) {
+    if (!(prev instanceof HashMap<?, ?>)) {
       throw new RegoException(
           RegoException.CONFLICT,
           "rule " + n.path + " produced conflicting values (object keys must be unique)",
           r.loc);
     }
-    insertSet((TreeMap<Value, Object>) prev, keys, i + 1, elem, n, r);
+    insertSet((HashMap<Value, Object>) prev, keys, i + 1, elem, n, r);
   }
 
   @SuppressWarnings("unchecked")
-  private static Value freeze(TreeMap<Value, Object> m) {
-    TreeMap<Value, Value> out = new TreeMap<>();
+  private static Value freeze(HashMap<Value, Object> m) {
+    Value.Obj.Builder out = Value.Obj.builder(m.size());
     for (Map.Entry<Value, Object> e : m.entrySet()) {
       Object v = e.getValue();
       Value fv;
-      if (v instanceof TreeMap<?, ?> t) fv = freeze((TreeMap<Value, Object>) t);
-      else if (v instanceof TreeSet<?> ts) fv = new Value.SetV((TreeSet<Value>) ts);
+      if (v instanceof HashMap<?, ?> t) fv = freeze((HashMap<Value, Object>) t);
+      else if (v instanceof Value.SetV.Builder ts) fv = ts.build();
       else fv = (Value) v;
       out.put(e.getKey(), fv);
     }
-    return new Value.Obj(out);
+    return out.build();
   }
 
   // ------------------------------------------------------------ calls

@@ -8,8 +8,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -149,14 +147,13 @@ public final class SharedRuleMemo {
       }
       case Value.SetV s -> {
         sb.append('<').append(s.size()).append(':');
-        for (Value e : s.set()) encode(e, sb);
+        for (int i = 0; i < s.size(); i++) encode(s.get(i), sb);
       }
       case Value.Obj o -> {
-        Map<Value, Value> m = o.map();
-        sb.append('{').append(m.size()).append(':');
-        for (Map.Entry<Value, Value> e : m.entrySet()) {
-          encode(e.getKey(), sb);
-          encode(e.getValue(), sb);
+        sb.append('{').append(o.size()).append(':');
+        for (int i = 0; i < o.size(); i++) {
+          encode(o.key(i), sb);
+          encode(o.value(i), sb);
         }
       }
     }
@@ -175,16 +172,14 @@ public final class SharedRuleMemo {
         yield new Value.Arr(out);
       }
       case Value.SetV s -> {
-        TreeSet<Value> out = new TreeSet<>();
-        for (Value e : s.set()) out.add(materialise(e));
-        yield new Value.SetV(out);
+        Value.SetV.Builder out = Value.SetV.builder(s.size());
+        for (int i = 0; i < s.size(); i++) out.add(materialise(s.get(i)));
+        yield out.build();
       }
       case Value.Obj o -> {
-        TreeMap<Value, Value> out = new TreeMap<>();
-        for (Map.Entry<Value, Value> e : o.map().entrySet()) {
-          out.put(materialise(e.getKey()), materialise(e.getValue()));
-        }
-        yield new Value.Obj(out);
+        Value.Obj.Builder out = Value.Obj.builder(o.size());
+        for (int i = 0; i < o.size(); i++) out.put(materialise(o.key(i)), materialise(o.value(i)));
+        yield out.build();
       }
       default -> v;
     };

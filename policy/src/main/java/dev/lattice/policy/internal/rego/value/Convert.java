@@ -2,13 +2,18 @@ package dev.lattice.policy.internal.rego.value;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.AbstractList;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.NoSuchElementException;
+import java.util.RandomAccess;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /** Conversions between JSON-like Java values and Rego values. */
@@ -35,17 +40,17 @@ public final class Convert {
     }
     if (o instanceof Number n) return Value.Num.of(new BigDecimal(n.toString()));
     if (o instanceof Map<?, ?> m) {
-      TreeMap<Value, Value> out = new TreeMap<>();
+      Value.Obj.Builder out = Value.Obj.builder(m.size());
       for (Map.Entry<?, ?> e : m.entrySet()) {
         Object k = e.getKey();
         out.put(k instanceof String s ? new Value.Str(s) : fromJava(k), fromJava(e.getValue()));
       }
-      return new Value.Obj(out);
+      return out.build();
     }
     if (o instanceof java.util.Set<?> s) {
-      TreeSet<Value> out = new TreeSet<>();
+      Value.SetV.Builder out = Value.SetV.builder(s.size());
       for (Object e : s) out.add(fromJava(e));
-      return new Value.SetV(out);
+      return out.build();
     }
     if (o instanceof Collection<?> c) {
       Value[] a = new Value[c.size()];
@@ -70,6 +75,7 @@ public final class Convert {
    * result is not thread-safe: use it for one evaluation's input.
    */
   public static Value fromJavaLazy(Object o) {
+    if (o instanceof String s) return new Value.Str(s); // the most common member: test it first
     if (o instanceof Map<?, ?> m) {
       // keys are checked when the object is materialised; a string lookup cannot match other keys
       return Value.Obj.lazy(m);
@@ -101,18 +107,148 @@ public final class Convert {
       }
       case Value.SetV s -> {
         List<Object> l = new ArrayList<>(s.size());
-        for (Value e : s.set()) l.add(toJava(e));
+        for (int i = 0; i < s.size(); i++) l.add(toJava(s.get(i)));
         yield l;
       }
       case Value.Obj o -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (Map.Entry<Value, Value> e : o.map().entrySet()) {
-          String k = e.getKey() instanceof Value.Str s ? s.value : Json.write(e.getKey());
-          m.put(k, toJava(e.getValue()));
+        Map<String, Object> m = LinkedHashMap.newLinkedHashMap(o.size());
+        for (int i = 0; i < o.size(); i++) {
+          Value key = o.key(i);
+          String k = key instanceof Value.Str s ? s.value : Json.write(key);
+          m.put(k, toJava(o.value(i)));
         }
         yield m;
       }
     };
+  }
+
+  /**
+   * Value to Java as {@link #toJava} does, but without copying: arrays, sets and objects become
+   * read-only {@link List} and {@link Map} views that convert a member only when it is read (sets
+   * as sorted lists, objects iterate in sorted key order, non-string keys as their JSON text). For
+   * reading a result once, e.g. a decision document; a view over a lazily converted input member
+   * reads the caller's input, so it must not outlive that input's next modification.
+   */
+  public static Object view(Value v) {
+    return switch (v) {
+      case Value.Null n -> null;
+      case Value.Bool b -> b.value;
+      case Value.Num n -> n.isSmall() ? (Object) n.small : n.big;
+      case Value.Str s -> s.value;
+      case Value.Arr a -> new ArrView(a);
+      case Value.SetV s -> new SetView(s);
+      case Value.Obj o -> new ObjView(o);
+    };
+  }
+
+  private static final class ArrView extends AbstractList<Object> implements RandomAccess {
+    private final Value.Arr a;
+
+    ArrView(Value.Arr a) {
+      this.a = a;
+    }
+
+    @Override
+    public Object get(int i) {
+      return view(a.get(i));
+    }
+
+    @Override
+    public int size() {
+      return a.size();
+    }
+  }
+
+  private static final class SetView extends AbstractList<Object> implements RandomAccess {
+    private final Value.SetV s;
+
+    SetView(Value.SetV s) {
+      this.s = s;
+    }
+
+    @Override
+    public Object get(int i) {
+      return view(s.get(i));
+    }
+
+    @Override
+    public int size() {
+      return s.size();
+    }
+  }
+
+  private static final class ObjView extends AbstractMap<String, Object> {
+    private final Value.Obj o;
+
+    ObjView(Value.Obj o) {
+      this.o = o;
+    }
+
+    private static String keyText(Value k) {
+      return k instanceof Value.Str s ? s.value : Json.write(k);
+    }
+
+    @Override
+    public int size() {
+      return o.size();
+    }
+
+    @Override
+    public Object get(Object key) {
+      if (!(key instanceof String k)) return null;
+      Value v = o.get(k);
+      return v != null ? view(v) : scanNonString(k);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      if (!(key instanceof String k)) return false;
+      if (o.get(k) != null) return true;
+      for (int i = 0; i < o.size(); i++) {
+        if (!(o.key(i) instanceof Value.Str) && keyText(o.key(i)).equals(k)) return true;
+      }
+      return false;
+    }
+
+    /** The member whose non-string key renders as {@code k} (toJava's key text). */
+    private Object scanNonString(String k) {
+      for (int i = 0; i < o.size(); i++) {
+        if (!(o.key(i) instanceof Value.Str) && keyText(o.key(i)).equals(k))
+          return view(o.value(i));
+      }
+      return null;
+    }
+
+    @Override
+    public Set<Map.Entry<String, Object>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public int size() {
+          return o.size();
+        }
+
+        @Override
+        public Iterator<Map.Entry<String, Object>> iterator() {
+          return new Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+              return i < o.size();
+            }
+
+            @Override
+            public Map.Entry<String, Object> next() {
+              if (i >= o.size()) throw new NoSuchElementException();
+              Map.Entry<String, Object> e =
+                  new SimpleImmutableEntry<>(keyText(o.key(i)), view(o.value(i)));
+              i++;
+              return e;
+            }
+          };
+        }
+      };
+    }
   }
 
   /** A Jackson tree as a Rego value (integers stay exact, decimals keep their precision). */
@@ -128,10 +264,10 @@ public final class Convert {
       return Value.Arr.of(l);
     }
     if (n.isObject()) {
-      TreeMap<Value, Value> m = new TreeMap<>();
+      Value.Obj.Builder m = Value.Obj.builder(n.size());
       for (Map.Entry<String, JsonNode> e : n.properties())
         m.put(Value.str(e.getKey()), fromJsonNode(e.getValue()));
-      return new Value.Obj(m);
+      return m.build();
     }
     return Value.str(n.asString());
   }

@@ -3,8 +3,6 @@ package dev.lattice.policy.internal.rego.value;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /** JSON and Rego-term text for values, and a strict JSON parser producing values. */
 public final class Json {
@@ -79,24 +77,21 @@ public final class Json {
           return;
         }
         b.append(term ? '{' : '[');
-        boolean first = true;
-        for (Value e : s.set()) {
-          if (!first) b.append(term ? ", " : ",");
-          first = false;
-          write(e, b, term);
+        for (int i = 0; i < s.size(); i++) {
+          if (i > 0) b.append(term ? ", " : ",");
+          write(s.get(i), b, term);
         }
         b.append(term ? '}' : ']');
       }
       case Value.Obj o -> {
         b.append('{');
-        boolean first = true;
-        for (Map.Entry<Value, Value> e : o.map().entrySet()) {
-          if (!first) b.append(term ? ", " : ",");
-          first = false;
-          if (e.getKey() instanceof Value.Str || term) write(e.getKey(), b, term);
-          else quote(write(e.getKey()), b);
+        for (int i = 0; i < o.size(); i++) {
+          if (i > 0) b.append(term ? ", " : ",");
+          Value key = o.key(i);
+          if (key instanceof Value.Str || term) write(key, b, term);
+          else quote(write(key), b);
           b.append(term ? ": " : ":");
-          write(e.getValue(), b, term);
+          write(o.value(i), b, term);
         }
         b.append('}');
       }
@@ -137,11 +132,11 @@ public final class Json {
       switch (c) {
         case '{' -> {
           pos++;
-          TreeMap<Value, Value> m = new TreeMap<>();
+          Value.Obj.Builder m = Value.Obj.builder();
           ws();
           if (peek() == '}') {
             pos++;
-            return new Value.Obj(m);
+            return m.build();
           }
           while (true) {
             ws();
@@ -153,7 +148,7 @@ public final class Json {
             m.put(k, value(depth + 1));
             ws();
             char d = next();
-            if (d == '}') return new Value.Obj(m);
+            if (d == '}') return m.build();
             if (d != ',') throw err("expected , or }");
           }
         }

@@ -2,16 +2,17 @@ package dev.lattice.policy.internal.rego.value;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.NavigableSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * A Rego value: immutable, with OPA's total order (null &lt; boolean &lt; number &lt; string &lt;
@@ -35,8 +36,8 @@ public sealed interface Value extends Comparable<Value>
   Null NULL = new Null();
   Bool TRUE = new Bool(true);
   Bool FALSE = new Bool(false);
-  Obj EMPTY_OBJECT = new Obj(new TreeMap<>());
-  SetV EMPTY_SET = new SetV(new TreeSet<>());
+  Obj EMPTY_OBJECT = Obj.of(Map.of());
+  SetV EMPTY_SET = SetV.of(List.of());
   Arr EMPTY_ARRAY = new Arr(new Value[0]);
 
   static Bool bool(boolean b) {
@@ -309,17 +310,22 @@ public sealed interface Value extends Comparable<Value>
     }
   }
 
+  /**
+   * An object: a hash table over its members, iterated and compared in OPA's sorted key order
+   * (computed once, when first needed). Immutable once built, except the lazy form over a Java map
+   * (see {@link #lazy}).
+   */
   final class Obj implements Value {
-    private NavigableMap<Value, Value> map; // null while still backed lazily by a Java map
+    private ValueTable table; // null while still backed lazily by a Java map
     private final Map<?, ?> source;
     private String[] memoKeys;
+    private int[] memoHashes;
     private Value[] memoVals;
     private int memoCount;
     private int hash;
 
-    /** Takes ownership of {@code map}; the caller must not modify it afterwards. */
-    public Obj(NavigableMap<Value, Value> map) {
-      this.map = map;
+    private Obj(ValueTable table) {
+      this.table = table;
       this.source = null;
     }
 
@@ -335,72 +341,108 @@ public sealed interface Value extends Comparable<Value>
       return new Obj(source);
     }
 
+    /** An object with the entries of {@code m} (copied). */
     public static Obj of(Map<Value, Value> m) {
-      return new Obj(new TreeMap<>(m));
+      ValueTable t = new ValueTable(m.size(), true);
+      for (Map.Entry<Value, Value> e : m.entrySet()) t.put(e.getKey(), e.getValue());
+      return new Obj(t);
     }
 
-    private NavigableMap<Value, Value> m() {
-      NavigableMap<Value, Value> mm = map;
-      if (mm == null) {
-        TreeMap<Value, Value> t = new TreeMap<>();
+    public static Builder builder() {
+      return new Builder(new ValueTable(4, true));
+    }
+
+    public static Builder builder(int expectedSize) {
+      return new Builder(new ValueTable(expectedSize, true));
+    }
+
+    /** A builder starting with this object's members. */
+    public Builder toBuilder() {
+      return new Builder(t().copy());
+    }
+
+    private ValueTable t() {
+      ValueTable tt = table;
+      if (tt == null) {
+        tt = new ValueTable(source.size(), true);
         for (Map.Entry<?, ?> e : source.entrySet()) {
           if (!(e.getKey() instanceof String k)) {
-            t.put(Convert.fromJava(e.getKey()), Convert.fromJavaLazy(e.getValue()));
+            tt.put(Convert.fromJava(e.getKey()), Convert.fromJavaLazy(e.getValue()));
             continue;
           }
           Value v = null;
           for (int i = 0; i < memoCount; i++) {
             if (memoKeys[i].equals(k)) v = memoVals[i];
           }
-          t.put(new Str(k), v != null ? v : Convert.fromJavaLazy(e.getValue()));
+          tt.put(new Str(k), v != null ? v : Convert.fromJavaLazy(e.getValue()));
         }
-        map = mm = t;
+        table = tt;
         memoKeys = null;
+        memoHashes = null;
         memoVals = null;
       }
-      return mm;
+      return tt;
     }
 
     public Value get(Value key) {
-      if (map != null) return map.get(key);
+      ValueTable tt = table;
+      if (tt != null) {
+        int p = tt.find(key);
+        return p < 0 ? null : tt.vals[p];
+      }
       if (!(key instanceof Str s)) return null;
       return get(s.value);
     }
 
+    /** The member under the string key {@code key}, or null; allocates nothing once built. */
     public Value get(String key) {
-      if (map != null) return map.get(new Str(key));
-      // small lazily converted objects remember converted members in two short arrays
-      if (memoKeys == null) {
-        int n = Math.max(1, Math.min(source.size(), 64));
-        memoKeys = new String[n];
+      ValueTable tt = table;
+      if (tt != null) {
+        int p = tt.find(key);
+        return p < 0 ? null : tt.vals[p];
+      }
+      // a lazily converted object remembers the members read (and the keys it lacks: null)
+      int h = key.hashCode();
+      String[] ks = memoKeys;
+      if (ks == null) {
+        int n = Math.max(4, Math.min(source.size() + 4, 64));
+        memoKeys = ks = new String[n];
+        memoHashes = new int[n];
         memoVals = new Value[n];
       }
-      for (int i = 0; i < memoCount; i++) {
-        if (memoKeys[i] == key) return memoVals[i];
-      }
-      for (int i = 0; i < memoCount; i++) {
-        if (memoKeys[i].equals(key)) return memoVals[i];
+      int[] hs = memoHashes;
+      for (int i = 0, n = memoCount; i < n; i++) {
+        String k = ks[i];
+        if (k == key || (hs[i] == h && k.equals(key))) return memoVals[i];
       }
       Object raw = source.get(key);
-      if (raw == null && !source.containsKey(key)) return null;
-      Value v = Convert.fromJavaLazy(raw);
-      if (memoCount < memoKeys.length) {
-        memoKeys[memoCount] = key;
+      Value v = raw == null && !source.containsKey(key) ? null : Convert.fromJavaLazy(raw);
+      if (memoCount < ks.length) {
+        ks[memoCount] = key;
+        hs[memoCount] = h;
         memoVals[memoCount++] = v;
       }
       return v;
     }
 
     public int size() {
-      return map != null ? map.size() : source.size();
+      ValueTable tt = table;
+      return tt != null ? tt.size : source.size();
     }
 
+    /** The {@code i}-th key in sorted order. */
+    public Value key(int i) {
+      return t().sorted().keys()[i];
+    }
+
+    /** The value of the {@code i}-th key in sorted order. */
+    public Value value(int i) {
+      return t().sorted().vals()[i];
+    }
+
+    /** A read-only view: lookups by hash, iteration (entries, keys, values) in sorted key order. */
     public Map<Value, Value> map() {
-      return Collections.unmodifiableNavigableMap(m());
-    }
-
-    public TreeMap<Value, Value> mutableCopy() {
-      return new TreeMap<>(m());
+      return new MapView(t());
     }
 
     public int typeOrder() {
@@ -413,28 +455,35 @@ public sealed interface Value extends Comparable<Value>
 
     public int compareSameType(Value o) {
       Obj b = (Obj) o;
-      Iterator<Map.Entry<Value, Value>> i1 = m().entrySet().iterator();
-      Iterator<Map.Entry<Value, Value>> i2 = b.m().entrySet().iterator();
-      while (i1.hasNext() && i2.hasNext()) {
-        Map.Entry<Value, Value> e1 = i1.next();
-        Map.Entry<Value, Value> e2 = i2.next();
-        int c = e1.getKey().compareTo(e2.getKey());
+      ValueTable.Sorted x = t().sorted();
+      ValueTable.Sorted y = b.t().sorted();
+      int n = Math.min(x.keys().length, y.keys().length);
+      for (int i = 0; i < n; i++) {
+        int c = x.keys()[i].compareTo(y.keys()[i]);
         if (c != 0) return c;
-        c = e1.getValue().compareTo(e2.getValue());
+        c = x.vals()[i].compareTo(y.vals()[i]);
         if (c != 0) return c;
       }
-      return Integer.compare(size(), b.size());
+      return Integer.compare(x.keys().length, y.keys().length);
     }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Obj b && size() == b.size() && compareSameType(b) == 0;
+      if (this == o) return true;
+      if (!(o instanceof Obj b) || size() != b.size()) return false;
+      ValueTable x = t();
+      ValueTable y = b.t();
+      for (int i = 0; i < x.size; i++) {
+        int p = y.find(x.keys[i]);
+        if (p < 0 || !y.vals[p].equals(x.vals[i])) return false;
+      }
+      return true;
     }
 
     @Override
     public int hashCode() {
       int h = hash;
-      if (h == 0) hash = h = m().hashCode() * 31 + 5;
+      if (h == 0) hash = h = t().contentHash() * 31 + 5;
       return h;
     }
 
@@ -442,35 +491,157 @@ public sealed interface Value extends Comparable<Value>
     public String toString() {
       return Json.write(this);
     }
-  }
 
-  final class SetV implements Value {
-    private final NavigableSet<Value> set;
-    private int hash;
+    /** Collects an object's members; {@link #build} hands them over (the builder is then spent). */
+    public static final class Builder {
+      private ValueTable t;
 
-    /** Takes ownership of {@code set}. */
-    public SetV(NavigableSet<Value> set) {
-      this.set = set;
+      private Builder(ValueTable t) {
+        this.t = t;
+      }
+
+      /** Sets {@code key} to {@code value}; returns the previous value or null. */
+      public Value put(Value key, Value value) {
+        return t.put(key, value);
+      }
+
+      /** Sets {@code key} unless present; returns the present value or null. */
+      public Value putIfAbsent(Value key, Value value) {
+        int p = t.find(key);
+        if (p >= 0) return t.vals[p];
+        t.append(key, value);
+        return null;
+      }
+
+      public Value get(Value key) {
+        int p = t.find(key);
+        return p < 0 ? null : t.vals[p];
+      }
+
+      public boolean remove(Value key) {
+        return t.remove(key);
+      }
+
+      public int size() {
+        return t.size;
+      }
+
+      public Obj build() {
+        ValueTable done = t;
+        t = null;
+        return done.size == 0 ? EMPTY_OBJECT : new Obj(done);
+      }
     }
 
-    public static SetV of(java.util.Collection<Value> c) {
-      return new SetV(new TreeSet<>(c));
+    private static final class MapView extends AbstractMap<Value, Value> {
+      private final ValueTable t;
+
+      MapView(ValueTable t) {
+        this.t = t;
+      }
+
+      @Override
+      public int size() {
+        return t.size;
+      }
+
+      @Override
+      public Value get(Object key) {
+        if (!(key instanceof Value k)) return null;
+        int p = t.find(k);
+        return p < 0 ? null : t.vals[p];
+      }
+
+      @Override
+      public boolean containsKey(Object key) {
+        return key instanceof Value k && t.find(k) >= 0;
+      }
+
+      @Override
+      public Set<Map.Entry<Value, Value>> entrySet() {
+        return new AbstractSet<>() {
+          @Override
+          public int size() {
+            return t.size;
+          }
+
+          @Override
+          public Iterator<Map.Entry<Value, Value>> iterator() {
+            ValueTable.Sorted s = t.sorted();
+            return new Iterator<>() {
+              int i;
+
+              @Override
+              public boolean hasNext() {
+                return i < s.keys().length;
+              }
+
+              @Override
+              public Map.Entry<Value, Value> next() {
+                if (i >= s.keys().length) throw new NoSuchElementException();
+                Map.Entry<Value, Value> e = new SimpleImmutableEntry<>(s.keys()[i], s.vals()[i]);
+                i++;
+                return e;
+              }
+            };
+          }
+        };
+      }
+    }
+  }
+
+  /**
+   * A set: a hash table over its elements, iterated and compared in OPA's sorted order (computed
+   * once, when first needed). Immutable.
+   */
+  final class SetV implements Value {
+    private final ValueTable table;
+    private int hash;
+
+    private SetV(ValueTable table) {
+      this.table = table;
+    }
+
+    /** A set of the elements of {@code c} (copied). */
+    public static SetV of(Collection<Value> c) {
+      ValueTable t = new ValueTable(c.size(), false);
+      for (Value v : c) t.put(v, null);
+      return new SetV(t);
+    }
+
+    public static Builder builder() {
+      return new Builder(new ValueTable(4, false));
+    }
+
+    public static Builder builder(int expectedSize) {
+      return new Builder(new ValueTable(expectedSize, false));
+    }
+
+    /** A builder starting with this set's elements. */
+    public Builder toBuilder() {
+      return new Builder(table.copy());
     }
 
     public boolean contains(Value v) {
-      return set.contains(v);
+      return table.find(v) >= 0;
     }
 
     public int size() {
-      return set.size();
+      return table.size;
     }
 
-    public NavigableSet<Value> set() {
-      return Collections.unmodifiableNavigableSet(set);
+    /** The {@code i}-th element in sorted order. */
+    public Value get(int i) {
+      return table.sorted().keys()[i];
+    }
+
+    /** A read-only view: membership by hash, iteration in sorted order. */
+    public Set<Value> set() {
+      return new SetView(table);
     }
 
     public List<Value> sortedList() {
-      return new ArrayList<>(set);
+      return new ArrayList<>(Arrays.asList(table.sorted().keys()));
     }
 
     public int typeOrder() {
@@ -483,30 +654,92 @@ public sealed interface Value extends Comparable<Value>
 
     public int compareSameType(Value o) {
       SetV b = (SetV) o;
-      Iterator<Value> i1 = set.iterator();
-      Iterator<Value> i2 = b.set.iterator();
-      while (i1.hasNext() && i2.hasNext()) {
-        int c = i1.next().compareTo(i2.next());
+      Value[] x = table.sorted().keys();
+      Value[] y = b.table.sorted().keys();
+      int n = Math.min(x.length, y.length);
+      for (int i = 0; i < n; i++) {
+        int c = x[i].compareTo(y[i]);
         if (c != 0) return c;
       }
-      return Integer.compare(set.size(), b.set.size());
+      return Integer.compare(x.length, y.length);
     }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof SetV b && set.size() == b.set.size() && compareSameType(b) == 0;
+      if (this == o) return true;
+      if (!(o instanceof SetV b) || size() != b.size()) return false;
+      ValueTable x = table;
+      for (int i = 0; i < x.size; i++) {
+        if (b.table.find(x.keys[i]) < 0) return false;
+      }
+      return true;
     }
 
     @Override
     public int hashCode() {
       int h = hash;
-      if (h == 0) hash = h = set.hashCode() * 31 + 6;
+      if (h == 0) hash = h = table.contentHash() * 31 + 6;
       return h;
     }
 
     @Override
     public String toString() {
       return Json.write(this);
+    }
+
+    /** Collects a set's elements; {@link #build} hands them over (the builder is then spent). */
+    public static final class Builder {
+      private ValueTable t;
+
+      private Builder(ValueTable t) {
+        this.t = t;
+      }
+
+      /** Adds {@code v}; returns whether it was new. */
+      public boolean add(Value v) {
+        return t.put(v, null) == null;
+      }
+
+      public boolean contains(Value v) {
+        return t.find(v) >= 0;
+      }
+
+      public boolean remove(Value v) {
+        return t.remove(v);
+      }
+
+      public int size() {
+        return t.size;
+      }
+
+      public SetV build() {
+        ValueTable done = t;
+        t = null;
+        return done.size == 0 ? EMPTY_SET : new SetV(done);
+      }
+    }
+
+    private static final class SetView extends AbstractSet<Value> {
+      private final ValueTable t;
+
+      SetView(ValueTable t) {
+        this.t = t;
+      }
+
+      @Override
+      public int size() {
+        return t.size;
+      }
+
+      @Override
+      public boolean contains(Object o) {
+        return o instanceof Value v && t.find(v) >= 0;
+      }
+
+      @Override
+      public Iterator<Value> iterator() {
+        return Arrays.asList(t.sorted().keys()).iterator();
+      }
     }
   }
 }
