@@ -404,23 +404,30 @@ public sealed interface Value extends Comparable<Value>
       // a lazily converted object remembers the members read (and the keys it lacks: null)
       int h = key.hashCode();
       String[] ks = memoKeys;
+      int count = memoCount;
       if (ks == null) {
-        int n = Math.max(4, Math.min(source.size() + 4, 64));
-        memoKeys = ks = new String[n];
-        memoHashes = new int[n];
-        memoVals = new Value[n];
-      }
-      int[] hs = memoHashes;
-      for (int i = 0, n = memoCount; i < n; i++) {
-        String k = ks[i];
-        if (k == key || (hs[i] == h && k.equals(key))) return memoVals[i];
+        memoKeys = ks = new String[4];
+        memoHashes = new int[4];
+        memoVals = new Value[4];
+      } else {
+        int[] hs = memoHashes;
+        for (int i = 0; i < count; i++) {
+          String k = ks[i];
+          if (k == key || (hs[i] == h && k.equals(key))) return memoVals[i];
+        }
       }
       Object raw = source.get(key);
       Value v = raw == null && !source.containsKey(key) ? null : Convert.fromJavaLazy(raw);
-      if (memoCount < ks.length) {
-        ks[memoCount] = key;
-        hs[memoCount] = h;
-        memoVals[memoCount++] = v;
+      if (count == ks.length && count < 64) {
+        memoKeys = ks = Arrays.copyOf(ks, count * 2);
+        memoHashes = Arrays.copyOf(memoHashes, count * 2);
+        memoVals = Arrays.copyOf(memoVals, count * 2);
+      }
+      if (count < ks.length) {
+        ks[count] = key;
+        memoHashes[count] = h;
+        memoVals[count] = v;
+        memoCount = count + 1;
       }
       return v;
     }

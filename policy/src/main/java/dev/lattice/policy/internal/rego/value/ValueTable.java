@@ -172,6 +172,23 @@ final class ValueTable {
           keys.length == n
               ? new Sorted(keys, vals)
               : new Sorted(Arrays.copyOf(keys, n), vals == null ? null : Arrays.copyOf(vals, n));
+    } else if (n <= 16) {
+      // policies' objects and sets are small: an insertion sort of copies beats boxing an order
+      Value[] ks = Arrays.copyOf(keys, n);
+      Value[] vs = vals == null ? null : Arrays.copyOf(vals, n);
+      for (int i = 1; i < n; i++) {
+        Value k = ks[i];
+        Value v = vs == null ? null : vs[i];
+        int j = i - 1;
+        while (j >= 0 && ks[j].compareTo(k) > 0) {
+          ks[j + 1] = ks[j];
+          if (vs != null) vs[j + 1] = vs[j];
+          j--;
+        }
+        ks[j + 1] = k;
+        if (vs != null) vs[j + 1] = v;
+      }
+      s = new Sorted(ks, vs);
     } else if (vals == null) {
       Value[] ks = Arrays.copyOf(keys, n);
       Arrays.sort(ks);

@@ -149,6 +149,20 @@ class ValueTest {
   }
 
   @Test
+  void aLazilyConvertedObjectAnswersEveryReadWhetherOrNotItStillRemembersIt() {
+    Map<String, Object> wide = new LinkedHashMap<>();
+    for (int i = 0; i < 100; i++) wide.put("k" + i, i);
+    Value.Obj lazy = (Value.Obj) Convert.fromJavaLazy(wide);
+
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 100; i++) assertThat(lazy.get("k" + i)).isEqualTo(Value.num(i));
+      assertThat(lazy.get("k100")).isNull();
+    }
+    assertThat(lazy).isEqualTo(Convert.fromJava(wide));
+    assertThat(lazy.get("k99")).isEqualTo(Value.num(99));
+  }
+
+  @Test
   void aResultViewReadsAsTheResultsCopy() {
     Value v =
         Json.parse(
