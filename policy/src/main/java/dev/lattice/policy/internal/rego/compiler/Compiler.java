@@ -84,7 +84,14 @@ public final class Compiler {
     }
     failOn(errors);
     c.checkRecursion();
+    buildRuleIndexes(c.root);
     return c;
+  }
+
+  /** Indexes the definitions of every rule with several by their leading equality conditions. */
+  private static void buildRuleIndexes(Node n) {
+    if (n.hasRules()) n.index = RuleIndex.build(n);
+    for (Node child : n.children.values()) buildRuleIndexes(child);
   }
 
   // ------------------------------------------------------------------ declaration

@@ -9,6 +9,7 @@ import dev.lattice.policy.internal.rego.builtins.BuiltinContext;
 import dev.lattice.policy.internal.rego.builtins.BuiltinException;
 import dev.lattice.policy.internal.rego.compiler.CRule;
 import dev.lattice.policy.internal.rego.compiler.Node;
+import dev.lattice.policy.internal.rego.compiler.RuleIndex;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.util.ArrayList;
@@ -985,11 +986,11 @@ final class Ev implements BuiltinContext {
    * returns -1 when one fails (the branch has no solution), else the index its body continues from.
    * With coverage or explain=fails on, the body is evaluated from the start.
    */
-  private int checkGuards(CRule b) {
+  private int checkGuards(CRule b, int from) {
     // coverage and explain=fails record expressions as the body evaluates them: start there
-    if (b.groundGuards == 0 || budget.covered != null || budget.traceFails) return 0;
+    if (b.groundGuards <= from || budget.covered != null || budget.traceFails) return from;
     Expr[] body = b.body;
-    for (int i = 0; i < b.groundGuards; i++) {
+    for (int i = from; i < b.groundGuards; i++) {
       Expr e = body[i];
       Value v = evalOne(((TermLit) e.lit()).term(), NO_SLOTS);
       if (v == MULTI) return i;
@@ -1000,12 +1001,84 @@ final class Ev implements BuiltinContext {
     return b.groundGuards;
   }
 
+  /**
+   * The selection of a node's definitions by its {@link RuleIndex} in this scope, or null when the
+   * node has no index or it is bypassed: with functions replaced by {@code with} (the index's tests
+   * are {@code ==} and {@code !=}), and with trace, coverage or explain=fails, which record every
+   * expression as the body evaluates it.
+   */
+  private Selection select(Node n, Value[] args) {
+    RuleIndex index = n.index;
+    if (index == null
+        || trace != null
+        || budget.covered != null
+        || budget.traceFails
+        || !fnOverrides.isEmpty()) return null;
+    return new Selection(index, args);
+  }
+
+  /**
+   * The definitions of one rule evaluation that can match: reads each index key at most once, when
+   * the first still-selected definition tests it.
+   */
+  private final class Selection {
+    private final RuleIndex index;
+    private final Value[] args;
+    private final long[] selected;
+    private final boolean[] read;
+    private boolean unreadKey;
+
+    Selection(RuleIndex index, Value[] args) {
+      this.index = index;
+      this.args = args;
+      this.selected = index.all();
+      this.read = new boolean[index.keyCount()];
+    }
+
+    boolean selects(int d) {
+      if (!RuleIndex.selected(selected, d)) return false;
+      for (int k : index.keysOf(d)) {
+        if (read[k]) continue;
+        read[k] = true;
+        RuleIndex.Key key = index.key(k);
+        Value v;
+        if (key.reference() == null) {
+          v = args[key.argument()];
+        } else {
+          v = evalOne(key.reference(), NO_SLOTS);
+          budget.step();
+          if (v == MULTI) {
+            // not expected of a ground reference; evaluate the guards as usual then
+            unreadKey = true;
+            continue;
+          }
+        }
+        index.narrow(selected, k, v);
+        if (!RuleIndex.selected(selected, d)) return false;
+      }
+      return true;
+    }
+
+    /** Where definition d's body continues: after the guards the index has checked. */
+    int bodyStart(int d) {
+      return unreadKey ? 0 : index.coveredGuards(d);
+    }
+  }
+
   private Value completeValue(Node n) {
     Value[] result = {null};
-    for (CRule r : n.rules) {
+    Selection selection = select(n, null);
+    List<CRule> rules = n.rules;
+    for (int d = 0; d < rules.size(); d++) {
+      CRule r = rules.get(d);
+      int from = 0;
+      if (selection != null) {
+        if (!selection.selects(d)) continue;
+        from = selection.bodyStart(d);
+      }
       for (CRule b = r; b != null; b = b.elseRule) {
         CRule branch = b;
-        int start = checkGuards(b);
+        int start = checkGuards(b, b == r ? from : 0);
         if (start < 0) continue;
         Value[] f = new Value[b.nslots];
         boolean[] found = {false};
@@ -1043,8 +1116,16 @@ final class Ev implements BuiltinContext {
 
   private Value setValue(Node n) {
     TreeSet<Value> out = new TreeSet<>();
-    for (CRule r : n.rules) {
-      int start = checkGuards(r);
+    Selection selection = select(n, null);
+    List<CRule> rules = n.rules;
+    for (int d = 0; d < rules.size(); d++) {
+      CRule r = rules.get(d);
+      int from = 0;
+      if (selection != null) {
+        if (!selection.selects(d)) continue;
+        from = selection.bodyStart(d);
+      }
+      int start = checkGuards(r, from);
       if (start < 0) continue;
       Value[] f = new Value[r.nslots];
       evalBody(
@@ -1066,10 +1147,18 @@ final class Ev implements BuiltinContext {
 
   private Value objectValue(Node n) {
     TreeMap<Value, Object> out = new TreeMap<>();
-    for (CRule r : n.rules) {
+    Selection selection = select(n, null);
+    List<CRule> rules = n.rules;
+    for (int d = 0; d < rules.size(); d++) {
+      CRule r = rules.get(d);
+      int from = 0;
+      if (selection != null) {
+        if (!selection.selects(d)) continue;
+        from = selection.bodyStart(d);
+      }
       for (CRule b = r; b != null; b = b.elseRule) {
         CRule branch = b;
-        int start = checkGuards(b);
+        int start = checkGuards(b, b == r ? from : 0);
         if (start < 0) continue;
         Value[] f = new Value[b.nslots];
         boolean[] found = {false};
@@ -1303,9 +1392,18 @@ final class Ev implements BuiltinContext {
     enter();
     try {
       Value[] result = {null};
-      for (CRule r : n.rules) {
+      Selection selection = select(n, args);
+      List<CRule> rules = n.rules;
+      for (int d = 0; d < rules.size(); d++) {
+        CRule r = rules.get(d);
+        int from = 0;
+        if (selection != null) {
+          if (!selection.selects(d)) continue;
+          from = selection.bodyStart(d);
+        }
         for (CRule b = r; b != null; b = b.elseRule) {
           CRule branch = b;
+          int start = b == r ? from : 0;
           Value[] f = new Value[b.nslots];
           boolean[] found = {false};
           bindArgs(
@@ -1316,7 +1414,7 @@ final class Ev implements BuiltinContext {
               () ->
                   evalBody(
                       branch.body,
-                      0,
+                      start,
                       f,
                       () ->
                           evalTerm(
