@@ -189,6 +189,47 @@ class RuleIndexEvaluationTest {
   }
 
   @Test
+  void plannedRuleBodiesGiveTheSameResultsAsBodiesProbedAtRunTime() {
+    // explain=fails evaluates every expression through the general path: no plan, no index
+    String src =
+        """
+        package t
+        pairs contains [x, y] if {
+          some i
+          x := input.xs[i]
+          y := input.ys[_]
+          x < y
+          z = x + y
+          z > 2
+          not input.skip[x]
+        }
+        firsts[k] := v if {
+          v := input.ys[k]
+          k == 0
+        }
+        counts := {k: n | some k, vs in input.groups; n := count(vs)}
+        picked := [v | v := input.xs[_]; v > 1] if input.xs
+        split_words := w if w := split("a b", " ")
+        multi := s if s := [x | walk(input.groups, [p, x]); is_number(x)]
+        """;
+    CompiledPolicy p = Rego.compile(List.of(new RegoModule("t.rego", src)), Map.of());
+    Map<String, Object> input =
+        Map.of(
+            "xs", List.of(1, 2, 3),
+            "ys", List.of(2, 4),
+            "skip", Map.of("c", true),
+            "groups", Map.of("a", List.of(1, 2), "b", List.of()));
+
+    for (String rule : List.of("pairs", "firsts", "counts", "picked", "split_words", "multi")) {
+      Object planned = eval(p, "data.t." + rule, input, EvalOptions.defaults());
+      Object probed = eval(p, "data.t." + rule, input, EvalOptions.defaults().withTraceFails(true));
+      assertThat(planned).as(rule).isEqualTo(probed).isNotEqualTo("undefined");
+    }
+    assertThat(eval(p, "data.t.pairs", input, EvalOptions.defaults()))
+        .isEqualTo(List.of(List.of(1L, 2L), List.of(1L, 4L), List.of(2L, 4L), List.of(3L, 4L)));
+  }
+
+  @Test
   void conflictsBetweenSelectedDefinitionsAreStillReported() {
     String src =
         """

@@ -23,6 +23,9 @@ public final class CRule {
 
   public Expr[] body;
 
+  /** How each body expression is evaluated, decided from the binding analysis (see Strategy). */
+  public Strategy[] plan;
+
   /**
    * How many leading body expressions are ground tests (no variables, no {@code with}, one value,
    * e.g. {@code applies}, {@code flow.type == "offer"}, {@code not flow.dst}): evaluation checks

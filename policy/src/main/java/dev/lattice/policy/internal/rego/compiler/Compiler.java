@@ -396,6 +396,7 @@ public final class Compiler {
       BitSet bound = new BitSet();
       if (args != null) for (Term a : args) patternSlots(a, bound);
       c.body = order(body, bound, ctx, bodyScope);
+      c.plan = lastPlan;
       c.groundGuards = groundGuards(c.body);
       checkHeadSafe(c, bound, ctx);
       if (first == null) first = c;
@@ -1281,18 +1282,26 @@ public final class Compiler {
     return arity >= 0 && c.args().size() == arity + 1;
   }
 
-  /** Reorders a body so every expression's inputs are bound; raises unsafe-var errors. */
+  /** The strategies of the body {@link #order} returned last, one per expression. */
+  private Strategy[] lastPlan;
+
+  /**
+   * Reorders a body so every expression's inputs are bound; raises unsafe-var errors. Sets {@link
+   * #lastPlan}: how each expression is evaluated, from the slots bound before it.
+   */
   private Expr[] order(List<Expr> body, BitSet bound, Ctx ctx, Scope scope) {
     Scope saved = ctx.cur;
     ctx.cur = scope;
     try {
       List<Expr> remaining = new ArrayList<>(body);
       List<Expr> out = new ArrayList<>(body.size());
+      List<Strategy> strategies = new ArrayList<>(body.size());
       while (!remaining.isEmpty()) {
         boolean placed = false;
         for (int i = 0; i < remaining.size(); i++) {
           BitSet r = tryPlace(remaining.get(i), bound, ctx);
           if (r != null) {
+            strategies.add(Strategy.of(remaining.get(i), bound));
             bound.clear();
             bound.or(r);
             out.add(remaining.remove(i));
@@ -1332,11 +1341,18 @@ public final class Compiler {
         }
       }
       List<Expr> filtered = new ArrayList<>(out.size());
-      for (Expr e : out) if (!(e.lit() instanceof SomeDecl)) filtered.add(e);
+      List<Strategy> plan = new ArrayList<>(out.size());
+      for (int i = 0; i < out.size(); i++) {
+        if (out.get(i).lit() instanceof SomeDecl) continue;
+        filtered.add(out.get(i));
+        plan.add(strategies.get(i));
+      }
       if (filtered.isEmpty()) {
         Location l = body.isEmpty() ? null : body.get(0).loc();
         filtered.add(new Expr(new TermLit(new Scalar(Value.TRUE, l)), false, List.of(), l));
+        plan.add(Strategy.TEST);
       }
+      lastPlan = plan.toArray(new Strategy[0]);
       return filtered.toArray(new Expr[0]);
     } finally {
       ctx.cur = saved;

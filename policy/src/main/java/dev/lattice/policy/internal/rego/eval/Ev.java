@@ -10,6 +10,7 @@ import dev.lattice.policy.internal.rego.builtins.BuiltinException;
 import dev.lattice.policy.internal.rego.compiler.CRule;
 import dev.lattice.policy.internal.rego.compiler.Node;
 import dev.lattice.policy.internal.rego.compiler.RuleIndex;
+import dev.lattice.policy.internal.rego.compiler.Strategy;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.util.ArrayList;
@@ -178,6 +179,107 @@ final class Ev implements BuiltinContext {
     } finally {
       for (int j = 0; j < nUndo; j++) f[undo[j]] = null;
     }
+  }
+
+  /**
+   * Evaluates a rule body by its compile-time plan ({@link CRule#plan}): which expressions are
+   * single-valued tests, bindings or comparisons, and which iterate, is known, so nothing is probed
+   * at run time. A plan's assumption that fails at run time (a function replaced by {@code with}
+   * with a multi-valued built-in) falls back to the general path for that expression.
+   */
+  boolean evalPlanned(Expr[] body, Strategy[] plan, int start, Value[] f, K k) {
+    // explain=fails records every failed expression through evalExpr
+    if (plan == null || budget.traceFails) return evalBody(body, start, f, k);
+    int i = start;
+    int[] undo = null;
+    int undone = 0;
+    try {
+      straightLine:
+      while (i < body.length) {
+        Expr e = body[i];
+        switch (plan[i]) {
+          case TEST -> {
+            Value v = evalOne(((TermLit) e.lit()).term(), f);
+            if (v == MULTI) break straightLine;
+            if (budget.covered != null) budget.covered.add(e.loc());
+            budget.step();
+            boolean truthy = v != null && v != Value.FALSE;
+            if (e.negated() == truthy) return false;
+          }
+          case BIND_LEFT, BIND_RIGHT -> {
+            Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
+            Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
+            Local target = (Local) (plan[i] == Strategy.BIND_LEFT ? left : right);
+            if (f[target.slot()] != null) break straightLine;
+            Value v = evalOne(plan[i] == Strategy.BIND_LEFT ? right : left, f);
+            if (v == MULTI) break straightLine;
+            if (budget.covered != null) budget.covered.add(e.loc());
+            budget.step();
+            if (v == null) return false;
+            f[target.slot()] = v;
+            if (undo == null) undo = new int[body.length - i];
+            undo[undone++] = target.slot();
+          }
+          case COMPARE -> {
+            Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
+            Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
+            Value leftValue = evalOne(left, f);
+            if (leftValue == MULTI) break straightLine;
+            if (leftValue == null) {
+              if (budget.covered != null) budget.covered.add(e.loc());
+              budget.step();
+              return false;
+            }
+            Value rightValue = evalOne(right, f);
+            if (rightValue == MULTI) break straightLine;
+            if (budget.covered != null) budget.covered.add(e.loc());
+            budget.step();
+            if (rightValue == null || !leftValue.equals(rightValue)) return false;
+          }
+          default -> {
+            break straightLine;
+          }
+        }
+        i++;
+      }
+      if (i == body.length) return k.run();
+      final int next = i + 1;
+      Expr e = body[i];
+      K rest = () -> evalPlanned(body, plan, next, f, k);
+      return switch (plan[i]) {
+        case ITERATE -> evalIterating(e, f, rest);
+        case BIND_LEFT_ITERATING -> evalBindIterating(e, f, rest);
+        default -> evalExpr(e, f, rest);
+      };
+    } finally {
+      for (int j = 0; j < undone; j++) f[undo[j]] = null;
+    }
+  }
+
+  /** A reference or call that iterates (plan ITERATE): straight to its generator. */
+  private boolean evalIterating(Expr e, Value[] f, K k) {
+    budget.step();
+    if (budget.covered != null) budget.covered.add(e.loc());
+    return evalTermIterating(((TermLit) e.lit()).term(), f, x -> x != Value.FALSE && k.run());
+  }
+
+  /** {@code x := t} with t iterating (plan BIND_LEFT_ITERATING): x takes each value of t. */
+  private boolean evalBindIterating(Expr e, Value[] f, K k) {
+    Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
+    Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
+    Local target = (Local) left;
+    if (f[target.slot()] != null) return evalExpr(e, f, k);
+    budget.step();
+    if (budget.covered != null) budget.covered.add(e.loc());
+    return evalTermIterating(right, f, v -> bindPattern(target, v, f, k));
+  }
+
+  /** A term known to iterate: its generator, without trying single-valued evaluation first. */
+  private boolean evalTermIterating(Term t, Value[] f, VK vk) {
+    if (t instanceof Ref r) return evalRef(r, f, vk);
+    if (t instanceof Call c)
+      return evalCall(c, hasOutputArg(c) ? c.args().size() - 1 : c.args().size(), f, vk);
+    return evalTerm(t, f, vk);
   }
 
   boolean evalExpr(Expr e, Value[] f, K k) {
@@ -1082,8 +1184,9 @@ final class Ev implements BuiltinContext {
         if (start < 0) continue;
         Value[] f = new Value[b.nslots];
         boolean[] found = {false};
-        evalBody(
+        evalPlanned(
             b.body,
+            b.plan,
             start,
             f,
             () ->
@@ -1128,8 +1231,9 @@ final class Ev implements BuiltinContext {
       int start = checkGuards(r, from);
       if (start < 0) continue;
       Value[] f = new Value[r.nslots];
-      evalBody(
+      evalPlanned(
           r.body,
+          r.plan,
           start,
           f,
           () ->
@@ -1163,8 +1267,9 @@ final class Ev implements BuiltinContext {
         Value[] f = new Value[b.nslots];
         boolean[] found = {false};
         Value[] keys = new Value[r.headKeys.length];
-        evalBody(
+        evalPlanned(
             b.body,
+            b.plan,
             start,
             f,
             () ->
@@ -1412,8 +1517,9 @@ final class Ev implements BuiltinContext {
               0,
               f,
               () ->
-                  evalBody(
+                  evalPlanned(
                       branch.body,
+                      branch.plan,
                       start,
                       f,
                       () ->
