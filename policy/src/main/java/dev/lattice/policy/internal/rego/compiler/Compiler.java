@@ -399,6 +399,7 @@ public final class Compiler {
       c.plan = lastPlan;
       c.groundGuards = groundGuards(c.body);
       checkHeadSafe(c, bound, ctx);
+      c.singleValued = singleValued(c, bound);
       if (first == null) first = c;
       else prev.elseRule = c;
       prev = c;
@@ -414,6 +415,29 @@ public final class Compiler {
     } else {
       p.node.rules.add(first);
     }
+  }
+
+  /** See {@link CRule#singleValued}; {@code bound}: the slots bound after the body. */
+  private static boolean singleValued(CRule c, BitSet bound) {
+    for (Strategy s : c.plan) {
+      if (s != Strategy.TEST
+          && s != Strategy.BIND_LEFT
+          && s != Strategy.BIND_RIGHT
+          && s != Strategy.COMPARE) return false;
+    }
+    if (!Strategy.singleValued(c.value, bound)) return false;
+    if (c.setKey != null && !Strategy.singleValued(c.setKey, bound)) return false;
+    if (c.headKeys != null) {
+      for (Term k : c.headKeys) if (!Strategy.singleValued(k, bound)) return false;
+    }
+    if (c.args != null) {
+      BitSet params = new BitSet();
+      for (Term a : c.args) {
+        if (!(a instanceof Local l) || params.get(l.slot())) return false;
+        params.set(l.slot());
+      }
+    }
+    return true;
   }
 
   /** The number of leading expressions of an ordered body that are ground tests. */

@@ -194,53 +194,14 @@ final class Ev implements BuiltinContext {
     int[] undo = null;
     int undone = 0;
     try {
-      straightLine:
-      while (i < body.length) {
-        Expr e = body[i];
-        switch (plan[i]) {
-          case TEST -> {
-            Value v = evalOne(((TermLit) e.lit()).term(), f);
-            if (v == MULTI) break straightLine;
-            if (budget.covered != null) budget.covered.add(e.loc());
-            budget.step();
-            boolean truthy = v != null && v != Value.FALSE;
-            if (e.negated() == truthy) return false;
-          }
-          case BIND_LEFT, BIND_RIGHT -> {
-            Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
-            Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
-            Local target = (Local) (plan[i] == Strategy.BIND_LEFT ? left : right);
-            if (f[target.slot()] != null) break straightLine;
-            Value v = evalOne(plan[i] == Strategy.BIND_LEFT ? right : left, f);
-            if (v == MULTI) break straightLine;
-            if (budget.covered != null) budget.covered.add(e.loc());
-            budget.step();
-            if (v == null) return false;
-            f[target.slot()] = v;
-            if (undo == null) undo = new int[body.length - i];
-            undo[undone++] = target.slot();
-          }
-          case COMPARE -> {
-            Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
-            Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
-            Value leftValue = evalOne(left, f);
-            if (leftValue == MULTI) break straightLine;
-            if (leftValue == null) {
-              if (budget.covered != null) budget.covered.add(e.loc());
-              budget.step();
-              return false;
-            }
-            Value rightValue = evalOne(right, f);
-            if (rightValue == MULTI) break straightLine;
-            if (budget.covered != null) budget.covered.add(e.loc());
-            budget.step();
-            if (rightValue == null || !leftValue.equals(rightValue)) return false;
-          }
-          default -> {
-            break straightLine;
-          }
+      for (; i < body.length; i++) {
+        int outcome = runSingleValued(body[i], plan[i], f);
+        if (outcome == NOT_SINGLE_VALUED) break;
+        if (outcome == FAILS) return false;
+        if (outcome != HOLDS) {
+          if (undo == null) undo = new int[body.length - i];
+          undo[undone++] = outcome;
         }
-        i++;
       }
       if (i == body.length) return k.run();
       final int next = i + 1;
@@ -254,6 +215,81 @@ final class Ev implements BuiltinContext {
     } finally {
       for (int j = 0; j < undone; j++) f[undo[j]] = null;
     }
+  }
+
+  /** {@link #runSingleValued}: the expression is not single-valued here (take the general path). */
+  private static final int NOT_SINGLE_VALUED = -3;
+
+  /** {@link #runSingleValued}: the expression fails. */
+  private static final int FAILS = -2;
+
+  /** {@link #runSingleValued}: the expression holds and bound nothing. */
+  private static final int HOLDS = -1;
+
+  /**
+   * Runs one expression of a planned body whose strategy is single-valued (TEST, BIND_LEFT,
+   * BIND_RIGHT, COMPARE) without continuations: returns {@link #FAILS}, {@link #HOLDS}, the slot it
+   * bound (the caller unbinds it on backtracking), or {@link #NOT_SINGLE_VALUED} for any other
+   * strategy and when the plan's assumption does not hold at run time (nothing is bound then).
+   */
+  private int runSingleValued(Expr e, Strategy strategy, Value[] f) {
+    switch (strategy) {
+      case TEST -> {
+        Value v = evalOne(((TermLit) e.lit()).term(), f);
+        if (v == MULTI) return NOT_SINGLE_VALUED;
+        if (budget.covered != null) budget.covered.add(e.loc());
+        budget.step();
+        boolean truthy = v != null && v != Value.FALSE;
+        return e.negated() == truthy ? FAILS : HOLDS;
+      }
+      case BIND_LEFT, BIND_RIGHT -> {
+        Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
+        Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
+        Local target = (Local) (strategy == Strategy.BIND_LEFT ? left : right);
+        if (f[target.slot()] != null) return NOT_SINGLE_VALUED;
+        Value v = evalOne(strategy == Strategy.BIND_LEFT ? right : left, f);
+        if (v == MULTI) return NOT_SINGLE_VALUED;
+        if (budget.covered != null) budget.covered.add(e.loc());
+        budget.step();
+        if (v == null) return FAILS;
+        f[target.slot()] = v;
+        return target.slot();
+      }
+      case COMPARE -> {
+        Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
+        Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
+        Value leftValue = evalOne(left, f);
+        if (leftValue == MULTI) return NOT_SINGLE_VALUED;
+        if (leftValue != null) {
+          Value rightValue = evalOne(right, f);
+          if (rightValue == MULTI) return NOT_SINGLE_VALUED;
+          leftValue = rightValue != null && leftValue.equals(rightValue) ? leftValue : null;
+        }
+        if (budget.covered != null) budget.covered.add(e.loc());
+        budget.step();
+        return leftValue == null ? FAILS : HOLDS;
+      }
+      default -> {
+        return NOT_SINGLE_VALUED;
+      }
+    }
+  }
+
+  /**
+   * The value of a rule branch whose body and head are single-valued ({@link CRule#singleValued}),
+   * evaluated without continuations into the fresh frame f: null when the body fails or the value
+   * is undefined, {@link #MULTI} when the branch must take the general path (not single-valued,
+   * explain=fails, or a plan assumption that fails at run time; f must be discarded then).
+   */
+  private Value singleValue(CRule b, int start, Value[] f, Term head) {
+    if (!b.singleValued || budget.traceFails) return MULTI;
+    Expr[] body = b.body;
+    for (int i = start; i < body.length; i++) {
+      int outcome = runSingleValued(body[i], b.plan[i], f);
+      if (outcome == NOT_SINGLE_VALUED) return MULTI;
+      if (outcome == FAILS) return null;
+    }
+    return evalOne(head, f);
   }
 
   /** A reference or call that iterates (plan ITERATE): straight to its generator. */
@@ -1182,7 +1218,15 @@ final class Ev implements BuiltinContext {
         CRule branch = b;
         int start = checkGuards(b, b == r ? from : 0);
         if (start < 0) continue;
-        Value[] f = new Value[b.nslots];
+        Value[] frame = new Value[b.nslots];
+        Value single = singleValue(b, start, frame, b.value);
+        if (single != MULTI) {
+          if (single == null) continue;
+          fired(b);
+          result[0] = completeResult(n, b, result[0], single);
+          break;
+        }
+        Value[] f = b.singleValued ? new Value[b.nslots] : frame;
         boolean[] found = {false};
         evalPlanned(
             b.body,
@@ -1196,15 +1240,7 @@ final class Ev implements BuiltinContext {
                     v -> {
                       found[0] = true;
                       fired(branch);
-                      if (result[0] != null && !result[0].equals(v)) {
-                        throw new RegoException(
-                            RegoException.CONFLICT,
-                            "rule "
-                                + n.path
-                                + " produced conflicting values (complete rules must not produce multiple outputs)",
-                            branch.loc);
-                      }
-                      result[0] = v;
+                      result[0] = completeResult(n, branch, result[0], v);
                       return false;
                     }));
         if (found[0]) break;
@@ -1215,6 +1251,19 @@ final class Ev implements BuiltinContext {
       if (budget.covered != null) budget.covered.add(n.defaultRule.loc);
     }
     return result[0];
+  }
+
+  /** A complete rule's value after a branch produced v: v, or a conflict with the earlier one. */
+  private static Value completeResult(Node n, CRule branch, Value earlier, Value v) {
+    if (earlier != null && !earlier.equals(v)) {
+      throw new RegoException(
+          RegoException.CONFLICT,
+          "rule "
+              + n.path
+              + " produced conflicting values (complete rules must not produce multiple outputs)",
+          branch.loc);
+    }
+    return v;
   }
 
   private Value setValue(Node n) {
@@ -1230,7 +1279,16 @@ final class Ev implements BuiltinContext {
       }
       int start = checkGuards(r, from);
       if (start < 0) continue;
-      Value[] f = new Value[r.nslots];
+      Value[] frame = new Value[r.nslots];
+      Value single = singleValue(r, start, frame, r.setKey);
+      if (single != MULTI) {
+        if (single != null) {
+          fired(r);
+          out.add(single);
+        }
+        continue;
+      }
+      Value[] f = r.singleValued ? new Value[r.nslots] : frame;
       evalPlanned(
           r.body,
           r.plan,
@@ -1509,6 +1567,18 @@ final class Ev implements BuiltinContext {
         for (CRule b = r; b != null; b = b.elseRule) {
           CRule branch = b;
           int start = b == r ? from : 0;
+          if (b.singleValued && !budget.traceFails) {
+            // parameters are distinct plain variables: they bind straight into the frame
+            Value[] frame = new Value[b.nslots];
+            for (int i = 0; i < args.length; i++) frame[((Local) b.args[i]).slot()] = args[i];
+            Value single = singleValue(b, start, frame, b.value);
+            if (single != MULTI) {
+              if (single == null) continue;
+              fired(b);
+              result[0] = functionResult(n, loc, result[0], single);
+              break;
+            }
+          }
           Value[] f = new Value[b.nslots];
           boolean[] found = {false};
           bindArgs(
@@ -1529,15 +1599,7 @@ final class Ev implements BuiltinContext {
                               v -> {
                                 found[0] = true;
                                 fired(branch);
-                                if (result[0] != null && !result[0].equals(v)) {
-                                  throw new RegoException(
-                                      RegoException.CONFLICT,
-                                      "function "
-                                          + n.path
-                                          + " produced conflicting values for the same inputs (functions must not produce multiple outputs for same inputs)",
-                                      loc);
-                                }
-                                result[0] = v;
+                                result[0] = functionResult(n, loc, result[0], v);
                                 return false;
                               })));
           if (found[0]) break;
@@ -1551,6 +1613,19 @@ final class Ev implements BuiltinContext {
     } finally {
       budget.depth--;
     }
+  }
+
+  /** A function's value after a definition produced v: v, or a conflict with the earlier one. */
+  private static Value functionResult(Node n, Location loc, Value earlier, Value v) {
+    if (earlier != null && !earlier.equals(v)) {
+      throw new RegoException(
+          RegoException.CONFLICT,
+          "function "
+              + n.path
+              + " produced conflicting values for the same inputs (functions must not produce multiple outputs for same inputs)",
+          loc);
+    }
+    return v;
   }
 
   private boolean bindArgs(Term[] ps, Value[] vals, int i, Value[] f, K k) {

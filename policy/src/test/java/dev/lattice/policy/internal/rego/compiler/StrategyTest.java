@@ -63,4 +63,28 @@ class StrategyTest {
     assertThat(f.plan)
         .containsExactly(Strategy.TEST, Strategy.BIND_LEFT, Strategy.BIND_LEFT, Strategy.TEST);
   }
+
+  @Test
+  void branchesWithOnlyTestsAndBindingsAreSingleValuedAndIteratingOnesAreNot() {
+    String src =
+        """
+        package t
+        kind := k if {
+          k := input.kind
+          k != ""
+        }
+        reasons contains r if some r in input.rs
+        f(x, y) := x + y if x > 0
+        g(x, x) := x
+        h := input.xs[_]
+        """;
+    Compiler c = Compiler.compile(List.of(new RegoModule("t.rego", src)));
+    Node t = c.root().children.get("t");
+
+    assertThat(t.children.get("kind").rules.get(0).singleValued).isTrue();
+    assertThat(t.children.get("f").rules.get(0).singleValued).isTrue();
+    assertThat(t.children.get("reasons").rules.get(0).singleValued).isFalse();
+    assertThat(t.children.get("g").rules.get(0).singleValued).isFalse();
+    assertThat(t.children.get("h").rules.get(0).singleValued).isFalse();
+  }
 }
