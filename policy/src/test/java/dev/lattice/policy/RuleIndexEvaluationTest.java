@@ -40,6 +40,12 @@ class RuleIndexEvaluationTest {
 
       deny contains "unknown" if not kind in {"offer", "content"}
 
+      deny contains "content.no_size" if {
+        t := input.event.type
+        t == "content"
+        not input.event.size
+      }
+
       reasons[code] := detail if {
         kind == "offer"
         some code in deny

@@ -1,16 +1,20 @@
 package dev.lattice.policy.internal.rego.compiler;
 
+import dev.lattice.policy.internal.rego.ast.Ast.Assign;
 import dev.lattice.policy.internal.rego.ast.Ast.Call;
 import dev.lattice.policy.internal.rego.ast.Ast.Expr;
+import dev.lattice.policy.internal.rego.ast.Ast.Local;
 import dev.lattice.policy.internal.rego.ast.Ast.Ref;
 import dev.lattice.policy.internal.rego.ast.Ast.Root;
 import dev.lattice.policy.internal.rego.ast.Ast.Scalar;
 import dev.lattice.policy.internal.rego.ast.Ast.Term;
 import dev.lattice.policy.internal.rego.ast.Ast.TermLit;
+import dev.lattice.policy.internal.rego.ast.Ast.Unify;
 import dev.lattice.policy.internal.rego.builtins.Builtin;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,13 +189,35 @@ public final class RuleIndex {
           }
         }
       }
+      Map<Integer, Term> aliases = new HashMap<>();
       int g = 0;
       for (; g < r.groundGuards; g++) {
-        Condition c = condition(r.body[g], keyIds, keys);
+        Condition c = condition(r.body[g], keyIds, keys, aliases);
         if (c == null || cs.stream().anyMatch(x -> x.key == c.key)) break;
         cs.add(c);
       }
       covered[d] = g;
+      // then tests on local variables assigned from such references: t := input.event.type;
+      // t == "offer" (the body still binds and tests them: only the run of guards is covered)
+      for (int i = g; r.plan != null && i < r.body.length; i++) {
+        Expr e = r.body[i];
+        if (r.plan[i] == Strategy.BIND_LEFT
+            && e.lit() instanceof Assign(Local target, Term source)
+            && refName(source) != null) {
+          aliases.put(target.slot(), source);
+          continue;
+        }
+        if (r.plan[i] == Strategy.BIND_LEFT
+            && e.lit() instanceof Unify(Local target, Term source)
+            && refName(source) != null) {
+          aliases.put(target.slot(), source);
+          continue;
+        }
+        if (r.plan[i] != Strategy.TEST) break;
+        Condition c = condition(e, keyIds, keys, aliases);
+        if (c == null || cs.stream().anyMatch(x -> x.key == c.key)) break;
+        cs.add(c);
+      }
       any |= !cs.isEmpty();
     }
     if (!any) return null;
@@ -242,9 +268,10 @@ public final class RuleIndex {
   }
 
   /** The indexable condition of a ground guard, or null. */
-  private static Condition condition(Expr e, Map<String, Integer> keyIds, List<Key> keys) {
+  private static Condition condition(
+      Expr e, Map<String, Integer> keyIds, List<Key> keys, Map<Integer, Term> aliases) {
     if (!(e.lit() instanceof TermLit t)) return null;
-    Term term = t.term();
+    Term term = keyTerm(t.term(), aliases);
     String name = refName(term);
     if (name != null) {
       int k = keyIds.computeIfAbsent(name, x -> add(keys, new Key(term, -1)));
@@ -261,10 +288,10 @@ public final class RuleIndex {
           default -> null;
         };
     if (test == null) return null;
-    Term ref = c.args().get(0);
+    Term ref = keyTerm(c.args().get(0), aliases);
     Term other = c.args().get(1);
     if (refName(ref) == null) {
-      ref = c.args().get(1);
+      ref = keyTerm(c.args().get(1), aliases);
       other = c.args().get(0);
     }
     String refName = refName(ref);
@@ -272,6 +299,15 @@ public final class RuleIndex {
     Term key = ref;
     int k = keyIds.computeIfAbsent(refName, x -> add(keys, new Key(key, -1)));
     return new Condition(k, test, s.value());
+  }
+
+  /** The reference a term stands for: itself, or the reference a local variable was assigned. */
+  private static Term keyTerm(Term t, Map<Integer, Term> aliases) {
+    if (t instanceof Local l) {
+      Term ref = aliases.get(l.slot());
+      if (ref != null) return ref;
+    }
+    return t;
   }
 
   /**

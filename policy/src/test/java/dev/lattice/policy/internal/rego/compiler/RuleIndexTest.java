@@ -133,6 +133,35 @@ class RuleIndexTest {
   }
 
   @Test
+  void testsOnLocalsAssignedFromAReferenceAreIndexedOnThatReference() {
+    Node p =
+        rule(
+            """
+            package t
+            p contains 1 if {
+              t := input.event.type
+              t == "offer"
+            }
+            p contains 2 if {
+              kind := input.event.type
+              kind != "offer"
+              some x in input.xs
+              x == kind
+            }
+            p contains 3 if input.event.type == "content"
+            """,
+            "p");
+
+    RuleIndex index = p.index;
+
+    assertThat(index.keyCount()).isEqualTo(1);
+    assertThat(index.coveredGuards(0)).isZero();
+    assertThat(selectedWith(index, Value.str("offer"))).containsExactly(0);
+    assertThat(selectedWith(index, Value.str("content"))).containsExactly(1, 2);
+    assertThat(selectedWith(index, (Value) null)).isEmpty();
+  }
+
+  @Test
   void aRuleWithOneDefinitionHasNoIndex() {
     Node p = rule("package t\np if input.kind == \"a\"\n", "p");
 
