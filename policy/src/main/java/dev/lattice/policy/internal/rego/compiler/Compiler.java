@@ -20,9 +20,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns parsed modules into a rule tree: resolves names, allocates variable slots, reorders bodies
- * for safety, and checks unsafe variables, unknown functions, arity, rule-kind conflicts and
- * recursion.
+ * Turns modules into a rule tree: resolves names, allocates variable slots, reorders bodies for
+ * safety, plans how each body expression is evaluated, indexes rule definitions, and checks unsafe
+ * variables, unknown functions, arity, rule-kind conflicts and recursion. The work is a list of
+ * named stages ({@link #STAGES}): read it to find where a check lives.
  */
 public final class Compiler {
 
@@ -46,12 +47,50 @@ public final class Compiler {
     return nodeIds;
   }
 
+  /** One named stage of compilation; it reports every error it finds into {@code errors}. */
+  private record Stage(String name, StageRun run) {}
+
+  @FunctionalInterface
+  private interface StageRun {
+    void run(Compiler compiler, List<RegoException> errors);
+  }
+
+  /**
+   * The stages, in order (as OPA's ast/compile.go lists its own). Each stage reports every error it
+   * finds (one per module, rule or check), as OPA does; a later stage runs only when the earlier
+   * ones found none.
+   */
+  private static final List<Stage> STAGES =
+      List.of(
+          new Stage("parse modules", Compiler::parseModules),
+          // rego.metadata.rule() / chain() become the annotations they stand for
+          new Stage("rewrite metadata calls", Compiler::rewriteMetadataCalls),
+          // the package tree: rule nodes, kinds, imports, conflicts between rule kinds
+          new Stage("declare rules", Compiler::declareRules),
+          // resolve names and refs, allocate variable slots, fold ground terms, order bodies for
+          // safety (unsafe variables), plan each expression's strategy (see Strategy)
+          new Stage("compile rules", Compiler::compileRules),
+          new Stage("check recursion", (c, errors) -> c.checkRecursion()),
+          new Stage("build rule indexes", (c, errors) -> buildRuleIndexes(c.root)));
+
+  private List<RegoModule> sources;
+  private List<RegoModuleAst> modules;
+
   public static Compiler compile(List<RegoModule> sources) {
-    // Each stage reports every error it finds (one per module, rule or check), as OPA does; a
-    // later stage runs only when the earlier ones found none.
     Compiler c = new Compiler();
-    List<RegoException> errors = new ArrayList<>();
-    List<RegoModuleAst> modules = new ArrayList<>();
+    c.sources = sources;
+    for (Stage stage : STAGES) {
+      List<RegoException> errors = new ArrayList<>();
+      stage.run().run(c, errors);
+      failOn(errors);
+    }
+    c.sources = null;
+    c.modules = null;
+    return c;
+  }
+
+  private void parseModules(List<RegoException> errors) {
+    modules = new ArrayList<>();
     for (RegoModule m : sources) {
       try {
         modules.add(Parser.parseModule(m.path(), m.source()));
@@ -59,33 +98,34 @@ public final class Compiler {
         errors.add(e);
       }
     }
-    failOn(errors);
+  }
+
+  private void rewriteMetadataCalls(List<RegoException> errors) {
     try {
-      // rego.metadata.rule() / chain() become the annotations they stand for
       modules = Annotations.rewriteMetadataCalls(modules, sources);
     } catch (RegoException e) {
       errors.add(e);
     }
-    failOn(errors);
+  }
+
+  private void declareRules(List<RegoException> errors) {
     for (RegoModuleAst m : modules) {
       try {
-        c.declare(m);
+        declare(m);
       } catch (RegoException e) {
         errors.add(e);
       }
     }
-    failOn(errors);
-    for (Pending p : c.pending) {
+  }
+
+  private void compileRules(List<RegoException> errors) {
+    for (Pending p : pending) {
       try {
-        c.compileRule(p);
+        compileRule(p);
       } catch (RegoException e) {
         errors.add(e);
       }
     }
-    failOn(errors);
-    c.checkRecursion();
-    buildRuleIndexes(c.root);
-    return c;
   }
 
   /** Indexes the definitions of every rule with several by their leading equality conditions. */
