@@ -236,6 +236,30 @@ class RuleIndexEvaluationTest {
   }
 
   @Test
+  void aFunctionMockedWithAMultiValuedBuiltInTakesTheGeneralPath() {
+    // y := g(input) is planned as a single-valued binding; with g as walk it has several values
+    String src =
+        """
+        package t
+        g(x) := x
+        s contains y if y := g(input)
+        one := y if y := g(input)
+        mocked := v if v := s with g as walk
+        plain := v if v := one
+        """;
+    CompiledPolicy p = Rego.compile(List.of(new RegoModule("t.rego", src)), Map.of());
+    Map<String, Object> input = Map.of("a", 1);
+
+    Object mocked = eval(p, "data.t.mocked", input, EvalOptions.defaults());
+    Object probed = eval(p, "data.t.mocked", input, EvalOptions.defaults().withTraceFails(true));
+
+    assertThat(mocked)
+        .isEqualTo(probed)
+        .isEqualTo(List.of(List.of(List.of(), Map.of("a", 1L)), List.of(List.of("a"), 1L)));
+    assertThat(eval(p, "data.t.plain", input, EvalOptions.defaults())).isEqualTo(Map.of("a", 1L));
+  }
+
+  @Test
   void conflictsBetweenSelectedDefinitionsAreStillReported() {
     String src =
         """
