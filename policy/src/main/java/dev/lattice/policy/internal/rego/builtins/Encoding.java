@@ -29,7 +29,7 @@ final class Encoding {
 
   static void register() {
     add("json.marshal", 1, (a, c) -> Value.str(Json.write(a[0])));
-    add("json.marshal_with_options", 2, (a, c) -> Value.str(Json.write(a[0])));
+    add("json.marshal_with_options", 2, (a, c) -> JsonMarshal.withOptions(a));
     add(
         "json.unmarshal",
         1,
