@@ -6,8 +6,6 @@ import static dev.lattice.policy.internal.rego.builtins.Builtins.add;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.math.BigDecimal;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +27,7 @@ final class Encoding {
 
   static void register() {
     add("json.marshal", 1, (a, c) -> Value.str(Json.write(a[0])));
-    add("json.marshal_with_options", 2, (a, c) -> Value.str(Json.write(a[0])));
+    add("json.marshal_with_options", 2, (a, c) -> JsonMarshal.withOptions(a));
     add(
         "json.unmarshal",
         1,
@@ -56,15 +54,16 @@ final class Encoding {
         "base64.encode",
         1,
         (a, c) -> Value.str(Base64.getEncoder().encodeToString(utf8(str(a, 0)))));
-    add("base64.decode", 1, (a, c) -> Value.str(decodeUtf8(b64(Base64.getDecoder(), str(a, 0)))));
+    add("base64.decode", 1, (a, c) -> Value.str(decodeUtf8(b64(str(a, 0), false))));
     add(
         "base64.is_valid",
         1,
         (a, c) -> {
+          if (!(a[0] instanceof Value.Str s)) return Value.FALSE;
           try {
-            Base64.getDecoder().decode(str(a, 0));
+            GoBase64.decode(s.value, false);
             return Value.TRUE;
-          } catch (IllegalArgumentException e) {
+          } catch (GoBase64.Corrupt e) {
             return Value.FALSE;
           }
         });
@@ -82,8 +81,16 @@ final class Encoding {
         1,
         (a, c) -> {
           String s = str(a, 0);
-          while (s.length() % 4 != 0) s += "=";
-          return Value.str(decodeUtf8(b64(Base64.getUrlDecoder(), s)));
+          // OPA pads a base64url string without '=' (RFC 7515, appendix C)
+          if (!s.endsWith("=")) {
+            switch (s.getBytes(StandardCharsets.UTF_8).length % 4) {
+              case 0 -> {}
+              case 2 -> s += "==";
+              case 3 -> s += "=";
+              default -> throw BuiltinException.error("illegal base64url string: " + s);
+            }
+          }
+          return Value.str(decodeUtf8(b64(s, true)));
         });
     add("hex.encode", 1, (a, c) -> Value.str(HexFormat.of().formatHex(utf8(str(a, 0)))));
     add(
@@ -92,19 +99,12 @@ final class Encoding {
         (a, c) -> {
           return Value.str(decodeUtf8(hexDecode(utf8(str(a, 0)))));
         });
-    add(
-        "urlquery.encode",
-        1,
-        (a, c) -> Value.str(URLEncoder.encode(str(a, 0), StandardCharsets.UTF_8)));
+    add("urlquery.encode", 1, (a, c) -> Value.str(GoQuery.escape(str(a, 0))));
     add(
         "urlquery.decode",
         1,
         (a, c) -> {
-          try {
-            return Value.str(URLDecoder.decode(str(a, 0), StandardCharsets.UTF_8));
-          } catch (IllegalArgumentException e) {
-            throw BuiltinException.error("invalid URL escape");
-          }
+          return Value.str(GoQuery.unescape(str(a, 0)));
         });
     add(
         "urlquery.encode_object",
@@ -123,11 +123,9 @@ final class Encoding {
             for (Value v : vs) {
               if (!(v instanceof Value.Str s))
                 throw BuiltinException.type(
-                    "operand 1 must be object[string: string|array[string]|set[string]]");
+                    "operand 1 values must be string, array[string], or set[string]");
               if (b.length() > 0) b.append('&');
-              b.append(URLEncoder.encode(k, StandardCharsets.UTF_8))
-                  .append('=')
-                  .append(URLEncoder.encode(s.value, StandardCharsets.UTF_8));
+              b.append(GoQuery.escape(k)).append('=').append(GoQuery.escape(s.value));
             }
           }
           return Value.str(b.toString());
@@ -137,13 +135,14 @@ final class Encoding {
         1,
         (a, c) -> {
           TreeMap<Value, List<Value>> m = new TreeMap<>();
-          for (String part : str(a, 0).split("&")) {
+          // Go's url.ParseQuery: '&' separates, a ';' is an error, the first error wins
+          for (String part : str(a, 0).split("&", -1)) {
+            if (part.contains(";"))
+              throw BuiltinException.error("invalid semicolon separator in query");
             if (part.isEmpty()) continue;
             int i = part.indexOf('=');
-            String k =
-                URLDecoder.decode(i < 0 ? part : part.substring(0, i), StandardCharsets.UTF_8);
-            String v =
-                i < 0 ? "" : URLDecoder.decode(part.substring(i + 1), StandardCharsets.UTF_8);
+            String k = GoQuery.unescape(i < 0 ? part : part.substring(0, i));
+            String v = i < 0 ? "" : GoQuery.unescape(part.substring(i + 1));
             m.computeIfAbsent(Value.str(k), x -> new ArrayList<>()).add(Value.str(v));
           }
           TreeMap<Value, Value> out = new TreeMap<>();
@@ -251,11 +250,11 @@ final class Encoding {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] b64(Base64.Decoder d, String s) {
+  private static byte[] b64(String s, boolean url) {
     try {
-      return d.decode(s);
-    } catch (IllegalArgumentException e) {
-      throw BuiltinException.error("illegal base64 data: " + e.getMessage());
+      return GoBase64.decode(s, url);
+    } catch (GoBase64.Corrupt e) {
+      throw BuiltinException.error(e.getMessage());
     }
   }
 
