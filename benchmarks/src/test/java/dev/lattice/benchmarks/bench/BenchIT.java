@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.kafka.embedded.EmbeddedKafkaCluster;
 import dev.lattice.kafka.embedded.KafkaClusterSpec;
+import dev.lattice.policy.ReasonCodes;
 import dev.lattice.schemas.LatticeSerdes;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.streams.TopicNames;
@@ -130,12 +131,27 @@ class BenchIT {
     for (List<DecisionRecord> pair : replayed) {
       assertThat(
               List.of(
-                  pair.get(1).getAllow(), pair.get(1).getReasons(), pair.get(1).getObligations()))
+                  pair.get(1).getAllow(), policyReasons(pair.get(1)), pair.get(1).getObligations()))
           .isEqualTo(
               List.of(
-                  pair.get(0).getAllow(), pair.get(0).getReasons(), pair.get(0).getObligations()));
+                  pair.get(0).getAllow(),
+                  policyReasons(pair.get(0)),
+                  pair.get(0).getObligations()));
     }
     assertThat(result.profile().replayMisses()).isLessThan(result.profile().replayDecisions() / 2);
+  }
+
+  /**
+   * The reasons the policy gave. The topology adds {@code consent.changed_after_event} when it
+   * processed the event behind a grant appended after it, which depends on how the run interleaved
+   * them (an offer copy, say, reaching the member's task after a later grant in one run and before
+   * it in the other): the same policy answer, asked in both runs, is annotated in one only.
+   */
+  private static List<String> policyReasons(DecisionRecord d) {
+    return d.getReasons().stream()
+        .map(r -> r.getCode() + ": " + r.getMessage())
+        .filter(r -> !r.startsWith(ReasonCodes.CONSENT_CHANGED_AFTER_EVENT + ":"))
+        .toList();
   }
 
   private List<String> networkOutputs(TopicNames topics) {
