@@ -35,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -296,8 +297,10 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     DecisionInputs.Context ctx = history.context(event.memberId(), null, now);
     clock.stop(Stage.DECIDE, t);
     Unsealer.Opened.Unreadable denied = unreadable;
+    DecisionInput.SourceControl sourceControl = controllers.ofSource(event.sourceNetwork());
     // Every candidate is a destination of this event's member: the event, consent and context
-    // documents are built and converted for the policy once, for all of them.
+    // documents are built and converted for the policy once, for all of them; each destination
+    // adds only its own small part (source network, destination).
     Map<String, Enforcer.SharedInput> shared = new HashMap<>(2);
     enforcer.enforce(
         in,
@@ -307,17 +310,23 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           if (denied != null) {
             return enforcer.deny(denied.code(), denied.message());
           }
-          DecisionInput input =
-              DecisionInputs.of(
-                  eventDoc,
-                  DecisionInputs.consent(event.memberId(), state, now),
+          Enforcer.SharedInput parts =
+              shared.computeIfAbsent(
+                  String.valueOf(c.memberId()),
+                  m ->
+                      enforcer.share(
+                          eventDoc,
+                          DecisionInputs.consent(event.memberId(), state, now),
+                          ctx.toDocument()));
+          return enforcer.ask(
+              new DecisionInput(
+                  Map.of(),
+                  Map.of(),
                   event.sourceNetwork(),
                   controllers.withController(c.destination()),
-                  ctx,
-                  controllers.ofSource(event.sourceNetwork()));
-          return enforcer.ask(
-              input,
-              shared.computeIfAbsent(String.valueOf(c.memberId()), m -> enforcer.share(input)));
+                  Map.of(),
+                  sourceControl),
+              parts);
         },
         (c, d, decisionId, state) -> deliverEvent(event, personal, c, d, state, now),
         "policy evaluation failed for at least one destination",
@@ -401,13 +410,22 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     t = clock.start();
     List<Candidate> candidates = routing.route(offer);
     clock.stop(Stage.ROUTE, t);
+    // What every member's decision shares is looked up once per offer: the brand's registration
+    // and the offer's event document (copied per member, who is its only member-specific field).
+    Boolean[] brandRegistered = new Boolean[1];
+    Map<String, Object> offerDoc = offerDocument(offer);
+    // A member's destinations (their networks the offer targets) share the event, consent and
+    // context documents: built and converted once per member.
     Map<String, Enforcer.SharedInput> shared = new HashMap<>();
     enforcer.enforce(
         in,
         event,
         candidates,
         (c, state) -> {
-          if (!topicDirectory.exists(topics.brandOut(offer.getBrand()))) {
+          if (brandRegistered[0] == null) {
+            brandRegistered[0] = topicDirectory.exists(topics.brandOut(offer.getBrand()));
+          }
+          if (!brandRegistered[0]) {
             return enforcer.deny(
                 ReasonCodes.DESTINATION_UNKNOWN,
                 "brand " + offer.getBrand() + " is not registered (no output topic)");
@@ -415,39 +433,39 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           if (unsealer.isErased(c.memberId())) {
             return enforcer.deny(ReasonCodes.MEMBER_ERASED, "the member was erased");
           }
-          // A member's destinations (their networks the offer targets) share the event, consent
-          // and context documents: built and converted once per member.
           Enforcer.SharedInput parts = shared.get(c.memberId());
-          DecisionInput input =
-              parts != null
-                  ? new DecisionInput(
-                      Map.of(),
-                      Map.of(),
-                      DecisionInputs.sourceNetwork(offer, c.destination()),
-                      controllers.withController(c.destination()),
-                      Map.of(),
-                      controllers.ofSource(DecisionInputs.sourceNetwork(offer, c.destination())))
-                  : DecisionInputs.of(
-                      offerDocument(offer, c.memberId()),
-                      DecisionInputs.consent(c.memberId(), state, now),
-                      DecisionInputs.sourceNetwork(offer, c.destination()),
-                      controllers.withController(c.destination()),
-                      history.context(c.memberId(), offer.getBrand(), now),
-                      controllers.ofSource(DecisionInputs.sourceNetwork(offer, c.destination())));
           if (parts == null) {
-            parts = enforcer.share(input);
+            Map<String, Object> doc = new LinkedHashMap<>(offerDoc);
+            doc.put("member_id", c.memberId());
+            parts =
+                enforcer.share(
+                    doc,
+                    DecisionInputs.consent(c.memberId(), state, now),
+                    history.context(c.memberId(), offer.getBrand(), now).toDocument());
             shared.put(c.memberId(), parts);
           }
-          return enforcer.ask(input, parts);
+          String source = DecisionInputs.sourceNetwork(offer, c.destination());
+          return enforcer.ask(
+              new DecisionInput(
+                  Map.of(),
+                  Map.of(),
+                  source,
+                  controllers.withController(c.destination()),
+                  Map.of(),
+                  controllers.ofSource(source)),
+              parts);
         },
         (c, d, decisionId, state) -> deliverOffer(offer, c, d, decisionId, state, now),
         "policy evaluation failed for an offer",
         now);
   }
 
-  /** The offer's event document, with the organisation that controls the offering brand. */
-  private Map<String, Object> offerDocument(OfferEvent offer, String memberId) {
-    Map<String, Object> doc = DecisionInputs.event(offer, null, memberId);
+  /**
+   * The offer's event document, with the organisation that controls the offering brand and no
+   * member yet ({@code member_id} null: each member's copy names them).
+   */
+  private Map<String, Object> offerDocument(OfferEvent offer) {
+    Map<String, Object> doc = DecisionInputs.event(offer, null, null);
     String controller = controllers.ofBrand(offer.getBrand());
     if (controller != null) {
       doc.put("brand_controller", controller);
