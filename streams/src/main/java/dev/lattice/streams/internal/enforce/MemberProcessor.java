@@ -43,6 +43,8 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +87,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   private final Duration purchaseMemory;
   private final Duration decisionRetention;
   private final MasterKey masterKey;
+  private final Duration insightHorizon;
   private final Controllers controllers;
   private final StageClock clock;
 
@@ -96,6 +99,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   private Routing routing;
   private DecisionLog decisionLog;
   private Enforcer enforcer;
+  private boolean insightTrackingResolved;
 
   public MemberProcessor(
       TopicNames topics,
@@ -108,8 +112,10 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       Duration purchaseMemory,
       Duration decisionRetention,
       MasterKey masterKey,
+      Duration insightHorizon,
       StageTimings timings) {
     this.masterKey = masterKey;
+    this.insightHorizon = insightHorizon;
     this.clock = StageClock.of(timings);
     this.topics = topics;
     this.decisions = decisions;
@@ -203,6 +209,13 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     // The routing key: the member id (original key, or the subject after a repartition by member).
     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    if (!insightTrackingResolved) {
+      KeyValueStore<String, ?> consentStore = context.getStateStore(StoreNames.CONSENT);
+      try (KeyValueIterator<String, ?> it = consentStore.all()) {
+        history.resolveInsightTracking(now, !it.hasNext());
+      }
+      insightTrackingResolved = true;
+    }
     switch (in.kind()) {
       case CONSENT_COMMAND -> {
         String changed = consent.apply(in, key, now);
@@ -554,6 +567,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
    */
   private InsightTick insightTick(
       String brand, String network, String category, String metric, String member, Instant now) {
+    history.countedInInsights(member, now);
     ConsentState state = consent.stateOf(member);
     return InsightTick.count(
         brand,
@@ -568,16 +582,21 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
 
   /**
    * After an applied consent command (erasure included): every insights task checks the member's
-   * contributions to open cells again.
+   * contributions to open cells again. Sent to every insights partition, so only when there can be
+   * such contributions: the member is erased, or was counted towards insights (an offer delivery, a
+   * purchase) within the insight horizon (twice the window, plus the grace: a cell is released at
+   * the latest one window after it closes). A member never counted, or not for that long, has
+   * nothing in an open cell to take out.
    */
   private void insightConsentChanged(String member, Instant now) {
+    boolean erased = unsealer.isErased(member);
+    if (!erased && !history.mayBeInOpenInsights(member, now, insightHorizon)) {
+      return;
+    }
     ConsentState state = consent.stateOf(member);
     emit(
         InsightTick.consentChanged(
-            now.toEpochMilli(),
-            member,
-            state == null ? null : STATES.encode(state),
-            unsealer.isErased(member)));
+            now.toEpochMilli(), member, state == null ? null : STATES.encode(state), erased));
   }
 
   private void emit(TopologyOutput value) {
