@@ -35,6 +35,13 @@ public final class ReasonCodes {
   /** The policy's obligations could not be applied to the event. */
   public static final String OBLIGATION_UNENFORCEABLE = "obligation.unenforceable";
 
+  /**
+   * The event was processed behind consent commands appended after it (a late fetch): grants those
+   * commands made were withheld from it, and it was denied (docs/decision-contract.md, "Order of
+   * consent and events"). Added next to the policy's own reasons.
+   */
+  public static final String CONSENT_CHANGED_AFTER_EVENT = "consent.changed_after_event";
+
   /** The destination (brand or network, or its topic) is not registered: an audited deny. */
   public static final String DESTINATION_UNKNOWN = "destination.unknown";
 

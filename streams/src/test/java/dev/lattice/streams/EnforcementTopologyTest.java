@@ -22,6 +22,7 @@ import dev.lattice.streams.support.LatticeDriver;
 import dev.lattice.streams.support.Policies;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
@@ -115,6 +116,46 @@ class EnforcementTopologyTest {
                   .contains("consent.purpose_not_granted");
               assertThat(d.getConsentVersion()).isZero();
             });
+  }
+
+  @Test
+  void anEventFetchedAfterAGrantAppendedLaterIsDecidedWithoutThatGrantAndTheAuditSaysSo() {
+    // The broker appended the event at T0+1 s and the grant at T0+2 s; a late fetch hands the task
+    // the grant first. The grant is applied (later events see it) but withheld from this event.
+    Instant eventAppended = T0.plusSeconds(1);
+    lattice.send(
+        topics.consentCommands(),
+        "m-1",
+        Fixtures.grant("c1", "m-1", "sharing", List.of("profile", "location", "interests")),
+        eventAppended.plusSeconds(1));
+    lattice.send(
+        topics.memberData(),
+        "m-1",
+        Fixtures.memberData("e-late", "ski-club", "m-1", "sharing"),
+        eventAppended);
+    lattice.send(
+        topics.memberData(),
+        "m-1",
+        Fixtures.memberData("e-after", "ski-club", "m-1", "sharing"),
+        eventAppended.plusSeconds(2));
+
+    List<DecisionRecord> audit = lattice.audit();
+    assertThat(audit)
+        .filteredOn(d -> d.getEventId().equals("e-late"))
+        .hasSize(2)
+        .allSatisfy(
+            d -> {
+              assertThat(d.getAllow()).isFalse();
+              assertThat(d.getReasons())
+                  .extracting(r -> r.getCode())
+                  .contains("consent.purpose_not_granted", "consent.changed_after_event");
+              assertThat(d.getConsentVersion()).isEqualTo(1L);
+            });
+    assertThat(audit)
+        .filteredOn(d -> d.getEventId().equals("e-after"))
+        .hasSize(2)
+        .allSatisfy(d -> assertThat(d.getAllow()).isTrue());
+    assertThat(lattice.readValues(topics.networkOut("book-circle"))).hasSize(1);
   }
 
   @Test

@@ -53,6 +53,19 @@ public final class LatticeDriver implements AutoCloseable {
     pipe(topic, key, value, new RecordHeaders());
   }
 
+  /**
+   * The time the "broker" stamps on a record piped without one: the wall clock, never going back,
+   * one clock for every topic (the member-keyed inputs are {@code LogAppendTime} topics, and the
+   * topology orders a member's records and decides late ones by these times).
+   */
+  private Instant appendTime() {
+    Instant now = Instant.now();
+    lastAppend = lastAppend == null || now.isAfter(lastAppend) ? now : lastAppend;
+    return lastAppend;
+  }
+
+  private Instant lastAppend;
+
   /** Pipes one record with headers; its offset is the number of records piped to the topic. */
   public void pipe(String topic, String key, byte[] value, Headers headers) {
     inputs
@@ -64,10 +77,13 @@ public final class LatticeDriver implements AutoCloseable {
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 value,
                 headers,
-                (Instant) null));
+                appendTime()));
   }
 
-  /** Pipes a record with the time its producer set (TopologyTestDriver keeps pipe order). */
+  /**
+   * Pipes a record with the given time: the broker's append time of a {@code LogAppendTime} topic
+   * (TopologyTestDriver keeps pipe order).
+   */
   @SuppressWarnings("unchecked")
   public <T extends SpecificRecord> void send(String topic, String key, T record, Instant time) {
     inputs

@@ -11,8 +11,6 @@ import dev.lattice.policy.internal.rego.value.Convert;
 import dev.lattice.policy.internal.rego.value.Json;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,13 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code bench -b <bundle>... [-i input.json] [--count N] [--warmup N] [--format text|json]
@@ -55,18 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-b", "--bundle"},
-      paramLabel = "<bundle>",
-      required = true,
-      description = "a bundle directory or .tar.gz; repeat to load several together")
-  List<Path> bundles = new ArrayList<>();
-
-  @Option(
-      names = {"-i", "--input"},
-      paramLabel = "<input.json>",
-      description = "the input document (default: none)")
-  Path inputFile;
+  @Mixin BundleAndInput bundleAndInput;
 
   @Option(
       names = {"-n", "--count"},
@@ -109,10 +96,8 @@ public final class BenchCommand implements Callable<Integer> {
     String format = this.format.name();
     List<Map<String, Object>> rows = new ArrayList<>();
     try {
-      Object input = null;
-      if (inputFile != null)
-        input = JsonMapper.builder().build().readValue(Files.readAllBytes(inputFile), Object.class);
-      Bundle bundle = Bundles.loadAll(bundles);
+      Object input = bundleAndInput.input();
+      Bundle bundle = bundleAndInput.bundle();
       CompiledPolicy policy = Rego.compile(bundle.modules(), bundle.data());
       EvalOptions options = EvalOptions.defaults();
       for (String query : queries) {

@@ -10,8 +10,6 @@ import dev.lattice.policy.bundle.Bundle;
 import dev.lattice.policy.bundle.BundleException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +19,7 @@ import java.util.Stack;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,18 +61,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-b", "--bundle"},
-      paramLabel = "<bundle>",
-      required = true,
-      description = "a bundle directory or .tar.gz; repeat to evaluate several together")
-  List<Path> bundles = new ArrayList<>();
-
-  @Option(
-      names = {"-i", "--input"},
-      paramLabel = "<input.json>",
-      description = "the input document (default: none)")
-  Path inputFile;
+  @Mixin BundleAndInput bundleAndInput;
 
   @Option(
       names = "--explain",
@@ -118,9 +106,8 @@ public final class EvalCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--explain must be full, notes or fails, not " + explain);
     try {
-      Object input = null;
-      if (inputFile != null) input = JSON.readValue(Files.readAllBytes(inputFile), Object.class);
-      Bundle bundle = Bundles.loadAll(bundles);
+      Object input = bundleAndInput.input();
+      Bundle bundle = bundleAndInput.bundle();
       CompiledPolicy policy = Rego.compile(bundle.modules(), bundle.data());
       EvalOptions options =
           EvalOptions.defaults().withTrace(explain != null).withTraceFails("fails".equals(explain));

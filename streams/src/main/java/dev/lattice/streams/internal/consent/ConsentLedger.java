@@ -44,17 +44,33 @@ public final class ConsentLedger {
     record Rejected(String code, String message) implements Outcome {}
   }
 
+  /**
+   * As {@link #apply(ConsentState, ConsentCommand, String, Instant, Instant)}, append time unknown.
+   */
   public static Outcome apply(
       ConsentState current, ConsentCommand command, String key, Instant now) {
+    return apply(current, command, key, now, null);
+  }
+
+  /**
+   * Applies one command.
+   *
+   * @param now the time the command is applied (grant times, history)
+   * @param appendedAt the broker's append time of the command record (null = unknown), recorded on
+   *     every purpose the command changes ({@code PurposeGrant.appended_at}): an event appended
+   *     before it is decided without this change when it loosened consent ({@link ConsentAsOf})
+   */
+  public static Outcome apply(
+      ConsentState current, ConsentCommand command, String key, Instant now, Instant appendedAt) {
     try {
-      return new Outcome.Applied(fold(current, command, key, now));
+      return new Outcome.Applied(fold(current, command, key, now, appendedAt));
     } catch (InvalidConsentCommandException e) {
       return new Outcome.Rejected(e.code(), e.getMessage());
     }
   }
 
   private static ConsentState fold(
-      ConsentState current, ConsentCommand c, String key, Instant now) {
+      ConsentState current, ConsentCommand c, String key, Instant now, Instant appendedAt) {
     String member = c.getMemberId();
     if (member == null || member.isBlank()) {
       throw new InvalidConsentCommandException(
@@ -89,14 +105,14 @@ public final class ConsentLedger {
     boolean gpc = c.getGpc() || (current != null && current.getGpc());
     ConsentAction action = c.getAction();
     switch (action) {
-      case GRANT -> grant(purposes, c, receipt, now);
-      case WITHDRAW -> withdraw(purposes, c, receipt, now);
+      case GRANT -> grant(purposes, c, receipt, now, appendedAt);
+      case WITHDRAW -> withdraw(purposes, c, receipt, now, appendedAt);
       case ERASE -> {
         purposes.clear();
         gpc = false;
       }
-      case TCF_IMPORT -> tcfImport(purposes, c, receipt, now);
-      case RECONFIRM -> reconfirm(purposes, c, receipt, now);
+      case TCF_IMPORT -> tcfImport(purposes, c, receipt, now, appendedAt);
+      case RECONFIRM -> reconfirm(purposes, c, receipt, now, appendedAt);
       default ->
           throw new InvalidConsentCommandException(
               ReasonCodes.CONSENT_UNKNOWN_ACTION,
@@ -130,7 +146,11 @@ public final class ConsentLedger {
   }
 
   private static void grant(
-      Map<String, PurposeGrant> purposes, ConsentCommand c, String receipt, Instant now) {
+      Map<String, PurposeGrant> purposes,
+      ConsentCommand c,
+      String receipt,
+      Instant now,
+      Instant appendedAt) {
     String purpose = requireKnownPurpose(c.getPurpose());
     for (String category : c.getCategories()) {
       if (!Vocabulary.CATEGORIES.contains(category)) {
@@ -159,6 +179,7 @@ public final class ConsentLedger {
             .setExpiresAt(c.getExpiresAt())
             .setSource(c.getSource() == null ? "api" : c.getSource())
             .setReceiptId(receipt)
+            .setAppendedAt(appendedAt)
             .setController(c.getController())
             .build());
   }
@@ -170,7 +191,11 @@ public final class ConsentLedger {
    * and expiry stay as they were.
    */
   private static void reconfirm(
-      Map<String, PurposeGrant> purposes, ConsentCommand c, String receipt, Instant now) {
+      Map<String, PurposeGrant> purposes,
+      ConsentCommand c,
+      String receipt,
+      Instant now,
+      Instant appendedAt) {
     if (c.getController() == null || c.getController().isBlank()) {
       throw new InvalidConsentCommandException(
           ReasonCodes.CONSENT_CONTROLLER_MISSING,
@@ -200,12 +225,17 @@ public final class ConsentLedger {
           PurposeGrant.newBuilder(purposes.get(purpose))
               .setController(c.getController())
               .setReceiptId(receipt)
+              .setAppendedAt(appendedAt)
               .build());
     }
   }
 
   private static void withdraw(
-      Map<String, PurposeGrant> purposes, ConsentCommand c, String receipt, Instant now) {
+      Map<String, PurposeGrant> purposes,
+      ConsentCommand c,
+      String receipt,
+      Instant now,
+      Instant appendedAt) {
     List<String> targets;
     if (c.getPurpose() == null) {
       targets =
@@ -235,12 +265,17 @@ public final class ConsentLedger {
               .setGrantedAt(null)
               .setSource(c.getSource() == null ? "api" : c.getSource())
               .setReceiptId(receipt)
+              .setAppendedAt(appendedAt)
               .build());
     }
   }
 
   private static void tcfImport(
-      Map<String, PurposeGrant> purposes, ConsentCommand c, String receipt, Instant now) {
+      Map<String, PurposeGrant> purposes,
+      ConsentCommand c,
+      String receipt,
+      Instant now,
+      Instant appendedAt) {
     TcfPurposeMapping.TcfConsent tcf = TcfPurposeMapping.decode(c.getTcfString());
     List<String> categories = new ArrayList<>(TCF_CATEGORIES);
     if (tcf.preciseGeolocation()) {
@@ -261,6 +296,7 @@ public final class ConsentLedger {
                 .setExpiresAt(c.getExpiresAt())
                 .setSource("tcf")
                 .setReceiptId(receipt)
+                .setAppendedAt(appendedAt)
                 .setController(c.getController())
                 .build());
       } else if (purposes.containsKey(e.getKey())) {
@@ -273,6 +309,7 @@ public final class ConsentLedger {
                 .setExpiresAt(null)
                 .setSource("tcf")
                 .setReceiptId(receipt)
+                .setAppendedAt(appendedAt)
                 .build());
       }
     }

@@ -93,7 +93,10 @@ public final class ConsentApplier {
     }
     String member = command.getMemberId();
     ConsentState current = member == null ? null : stateOf(member);
-    switch (ConsentLedger.apply(current, command, key, now)) {
+    // The record's time is its broker append time one millisecond early (AppendOrderTimestamps puts
+    // commands first at equal broker time); the ledger records the append time itself.
+    Instant appendedAt = in.timestamp() < 0 ? null : Instant.ofEpochMilli(in.timestamp() + 1);
+    switch (ConsentLedger.apply(current, command, key, now, appendedAt)) {
       case ConsentLedger.Outcome.Applied applied -> {
         ConsentState state = applied.state();
         boolean erase = command.getAction() == ConsentAction.ERASE;

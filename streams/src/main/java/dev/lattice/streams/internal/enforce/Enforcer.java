@@ -17,6 +17,7 @@ import dev.lattice.streams.TopicNames;
 import dev.lattice.streams.internal.codec.AvroCodec;
 import dev.lattice.streams.internal.codec.Inbound;
 import dev.lattice.streams.internal.codec.Outbound;
+import dev.lattice.streams.internal.consent.ConsentAsOf;
 import dev.lattice.streams.internal.obligations.Pseudonymiser;
 import dev.lattice.streams.internal.obligations.UnenforceableObligationException;
 import java.time.Instant;
@@ -120,15 +121,25 @@ public final class Enforcer {
       Delivery delivery,
       String quarantineMessage,
       Instant now) {
+    // Each member's consent as of the event's place in the append order: grants appended after the
+    // event (it was fetched late) are withheld from it, never applied backwards (ConsentAsOf).
+    Map<String, ConsentAsOf.View> views = new HashMap<>();
     Map<String, ConsentState> states = new HashMap<>();
     List<Decision> decided = new ArrayList<>(candidates.size());
     boolean policyError = false;
     for (Candidate c : candidates) {
-      ConsentState state = states.computeIfAbsent(c.memberId(), consentOf);
+      ConsentAsOf.View view =
+          views.computeIfAbsent(
+              c.memberId(), m -> ConsentAsOf.at(consentOf.apply(m), in.timestamp()));
+      ConsentState state = view.state();
+      states.put(c.memberId(), state);
       String unknown = unknownDestination.apply(c.destination());
       long t = clock.start();
       Decision d =
           unknown != null ? deny(ReasonCodes.DESTINATION_UNKNOWN, unknown) : judge.decide(c, state);
+      if (!d.allow() && view.changed()) {
+        d = withheldGrants(d, view.withheld());
+      }
       clock.stop(Stage.DECIDE, t);
       policyError |= isPolicyError(d);
       decided.add(d);
@@ -185,6 +196,23 @@ public final class Enforcer {
       // The input is set aside too, so an operator sees the events a policy could not serve.
       quarantine.put(in, Quarantine.UNENFORCEABLE_OBLIGATION, unenforceable, now);
     }
+  }
+
+  /**
+   * A deny decided while grants appended after the event were withheld says so: the audit shows why
+   * a member whose current consent covers the flow was denied.
+   */
+  private static Decision withheldGrants(Decision d, List<String> purposes) {
+    List<Reason> reasons = new ArrayList<>(d.reasons());
+    reasons.add(
+        new Reason(
+            ReasonCodes.CONSENT_CHANGED_AFTER_EVENT,
+            "consent for "
+                + String.join(", ", purposes)
+                + " was granted after the event was appended: the event is decided under the"
+                + " consent in force at its place"));
+    return new Decision(
+        false, reasons, d.obligations(), d.bundleRevision(), d.evalNanos(), d.explanation());
   }
 
   /** Asks the policy; a service that throws anyway is a policy error: deny. */

@@ -27,6 +27,7 @@ import dev.lattice.streams.internal.codec.InsightTick;
 import dev.lattice.streams.internal.codec.Outbound;
 import dev.lattice.streams.internal.codec.TopologyOutput;
 import dev.lattice.streams.internal.codec.UndecodableRecordException;
+import dev.lattice.streams.internal.consent.ConsentAsOf;
 import dev.lattice.streams.internal.network.NetworkDirectory;
 import dev.lattice.streams.internal.obligations.ObligationsApplier;
 import dev.lattice.streams.internal.obligations.Pseudonymiser;
@@ -277,7 +278,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
               p.getCategory() == null ? "uncategorised" : p.getCategory(),
               "purchases",
               event.memberId(),
-              now));
+              now,
+              in.timestamp()));
     }
     clock.stopExcludingWrites(Stage.ROUTE, t, writes);
     if (candidates.isEmpty()) {
@@ -532,7 +534,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
             Outbound.key(named == null ? brandDeliveryId : named),
             DELIVERIES.encode(toBrand)));
     history.offered(member, brand, network, now);
-    emit(insightTick(brand, network, offer.getCategory(), "deliveries", member, now));
+    // A delivery happens now: counted under the member's consent now.
+    emit(insightTick(brand, network, offer.getCategory(), "deliveries", member, now, -1));
   }
 
   private static OfferDelivery.Builder delivery(OfferEvent offer, String network, Instant now) {
@@ -563,12 +566,19 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
 
   /**
    * A delivery or purchase to count in the brand's insights, with what the insights need to decide
-   * whether this member may be counted: the member's consent now and whether the member is erased.
+   * whether this member may be counted: the member's consent (as of the event's append time {@code
+   * eventAppendedAt}, see {@link ConsentAsOf}; negative: now) and whether the member is erased.
    */
   private InsightTick insightTick(
-      String brand, String network, String category, String metric, String member, Instant now) {
+      String brand,
+      String network,
+      String category,
+      String metric,
+      String member,
+      Instant now,
+      long eventAppendedAt) {
     history.countedInInsights(member, now);
-    ConsentState state = consent.stateOf(member);
+    ConsentState state = ConsentAsOf.at(consent.stateOf(member), eventAppendedAt).state();
     return InsightTick.count(
         brand,
         network,

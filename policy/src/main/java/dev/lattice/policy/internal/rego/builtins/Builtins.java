@@ -30,6 +30,7 @@ public final class Builtins {
     X509Csr.register();
     GraphQl.register();
     RegoModules.register();
+    AwsSignatures.register();
   }
 
   private Builtins() {}

@@ -29,7 +29,7 @@ final class Encoding {
 
   static void register() {
     add("json.marshal", 1, (a, c) -> Value.str(Json.write(a[0])));
-    add("json.marshal_with_options", 2, (a, c) -> Value.str(Json.write(a[0])));
+    add("json.marshal_with_options", 2, (a, c) -> JsonMarshal.withOptions(a));
     add(
         "json.unmarshal",
         1,
@@ -56,15 +56,16 @@ final class Encoding {
         "base64.encode",
         1,
         (a, c) -> Value.str(Base64.getEncoder().encodeToString(utf8(str(a, 0)))));
-    add("base64.decode", 1, (a, c) -> Value.str(decodeUtf8(b64(Base64.getDecoder(), str(a, 0)))));
+    add("base64.decode", 1, (a, c) -> Value.str(decodeUtf8(b64(str(a, 0), false))));
     add(
         "base64.is_valid",
         1,
         (a, c) -> {
+          if (!(a[0] instanceof Value.Str s)) return Value.FALSE;
           try {
-            Base64.getDecoder().decode(str(a, 0));
+            GoBase64.decode(s.value, false);
             return Value.TRUE;
-          } catch (IllegalArgumentException e) {
+          } catch (GoBase64.Corrupt e) {
             return Value.FALSE;
           }
         });
@@ -82,8 +83,16 @@ final class Encoding {
         1,
         (a, c) -> {
           String s = str(a, 0);
-          while (s.length() % 4 != 0) s += "=";
-          return Value.str(decodeUtf8(b64(Base64.getUrlDecoder(), s)));
+          // OPA pads a base64url string without '=' (RFC 7515, appendix C)
+          if (!s.endsWith("=")) {
+            switch (s.getBytes(StandardCharsets.UTF_8).length % 4) {
+              case 0 -> {}
+              case 2 -> s += "==";
+              case 3 -> s += "=";
+              default -> throw BuiltinException.error("illegal base64url string: " + s);
+            }
+          }
+          return Value.str(decodeUtf8(b64(s, true)));
         });
     add("hex.encode", 1, (a, c) -> Value.str(HexFormat.of().formatHex(utf8(str(a, 0)))));
     add(
@@ -251,11 +260,11 @@ final class Encoding {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] b64(Base64.Decoder d, String s) {
+  private static byte[] b64(String s, boolean url) {
     try {
-      return d.decode(s);
-    } catch (IllegalArgumentException e) {
-      throw BuiltinException.error("illegal base64 data: " + e.getMessage());
+      return GoBase64.decode(s, url);
+    } catch (GoBase64.Corrupt e) {
+      throw BuiltinException.error(e.getMessage());
     }
   }
 

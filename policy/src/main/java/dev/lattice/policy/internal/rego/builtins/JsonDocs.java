@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.SpecVersionDetector;
 import com.networknt.schema.ValidationMessage;
@@ -19,12 +18,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * {@code json.patch} (RFC 6902 on Rego values, as OPA applies it: objects, arrays and sets) and
- * {@code json.verify_schema} / {@code json.match_schema} (JSON Schema drafts 4 to 2020-12 through
- * networknt's validator; the draft comes from {@code $schema}, draft 7 when absent).
+ * {@code json.verify_schema} / {@code json.match_schema} (a schema is checked as OPA's gojsonschema
+ * compiles it, see {@link SchemaCheck}; documents are validated by networknt's validator, JSON
+ * Schema drafts 4 to 2020-12, the draft from {@code $schema}, draft 7 when absent).
  */
 final class JsonDocs {
   private JsonDocs() {}
@@ -52,7 +51,8 @@ final class JsonDocs {
             schema(a, 0);
             return Value.Arr.of(List.of(Value.TRUE, Value.NULL));
           } catch (BuiltinException e) {
-            return Value.Arr.of(List.of(Value.FALSE, Value.str(e.getMessage())));
+            // OPA's wording: "jsonschema: " and the schema library's message
+            return Value.Arr.of(List.of(Value.FALSE, Value.str("jsonschema: " + e.getMessage())));
           }
         });
     add(
@@ -96,16 +96,20 @@ final class JsonDocs {
     try {
       return MAPPER.readTree(text);
     } catch (Exception e) {
-      throw BuiltinException.error(
-          "operand "
-              + (i + 1)
-              + ": invalid JSON: "
-              + e.getMessage().lines().findFirst().orElse(""));
+      // OPA checks a string operand with json.Valid first and says no more
+      throw BuiltinException.error("invalid JSON string");
     }
   }
 
   private static JsonSchema schema(Value[] a, int i) {
     JsonNode node = jackson(a, i);
+    // the schema must compile as OPA's library (gojsonschema) compiles it: checked keyword by
+    // keyword, with its messages, more leniently than against the draft's meta-schema
+    try {
+      SchemaCheck.check(node);
+    } catch (SchemaCheck.Invalid e) {
+      throw BuiltinException.error(e.getMessage());
+    }
     SpecVersion.VersionFlag version = SpecVersion.VersionFlag.V7;
     if (node.isObject() && node.has("$schema")) {
       Optional<SpecVersion.VersionFlag> detected =
@@ -113,31 +117,11 @@ final class JsonDocs {
       if (detected.isPresent()) version = detected.get();
     }
     JsonSchemaFactory factory = JsonSchemaFactory.getInstance(version);
-    if (node.isObject()) {
-      // the schema must itself be valid against its draft's meta-schema
-      JsonSchema meta = factory.getSchema(SchemaLocation.of(metaSchema(version)));
-      Set<ValidationMessage> problems = meta.validate(node);
-      if (!problems.isEmpty()) {
-        Set<String> texts = new TreeSet<>();
-        for (ValidationMessage m : problems) texts.add(m.getMessage());
-        throw BuiltinException.error("invalid JSON schema: " + String.join("; ", texts));
-      }
-    }
     try {
       return factory.getSchema(node);
     } catch (RuntimeException e) {
       throw BuiltinException.error("invalid JSON schema: " + e.getMessage());
     }
-  }
-
-  private static String metaSchema(SpecVersion.VersionFlag v) {
-    return switch (v) {
-      case V4 -> "http://json-schema.org/draft-04/schema";
-      case V6 -> "http://json-schema.org/draft-06/schema";
-      case V7 -> "http://json-schema.org/draft-07/schema";
-      case V201909 -> "https://json-schema.org/draft/2019-09/schema";
-      case V202012 -> "https://json-schema.org/draft/2020-12/schema";
-    };
   }
 
   // ------------------------------------------------------------------ JSON Patch
