@@ -21,7 +21,8 @@ class OfflineBuiltinsTest {
         "package t\n"
             + "get := http.send({\"method\": \"get\", \"url\": \"https://example.com\"}).body\n"
             + "mocked := x if x := get with http.send as {\"body\": \"ok\"}\n"
-            + "bad := http.send({\"method\": \"get\"})\n";
+            + "bad := http.send({\"method\": \"get\"})\n"
+            + "unknown := http.send({\"method\": \"get\", \"url\": \"x\", \"bogus\": 1})\n";
     assertThat(query(src, "data.t.mocked").evaluate(null).bindings())
         .singleElement()
         .satisfies(b -> assertThat(b.values()).containsExactly("ok"));
@@ -35,7 +36,16 @@ class OfflineBuiltinsTest {
             e -> {
               assertThat(e.code()).isEqualTo("eval_type_error");
               assertThat(e.getMessage())
-                  .contains("missing required request parameters(s): {\"url\"}");
+                  .contains(
+                      "http.send: operand 1 missing required request parameters(s): {\"url\"}");
+            });
+    assertThatThrownBy(() -> query(src, "data.t.unknown").evaluate(null, STRICT))
+        .isInstanceOfSatisfying(
+            RegoException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("eval_type_error");
+              assertThat(e.getMessage())
+                  .contains("http.send: operand 1 invalid request parameters(s): {\"bogus\"}");
             });
   }
 

@@ -267,7 +267,8 @@ final class AwsSignatures {
       throw operand(2, "invalid values for required AWS config parameters(s): " + set(invalid));
   }
 
-  private static void checkRequestKeys(Value.Obj req) {
+  /** OPA's {@code validateHTTPRequestOperand}: unknown keys first, then missing required ones. */
+  static void checkRequestKeys(Value.Obj req) {
     TreeSet<Value> invalid = new TreeSet<>();
     for (Value k : req.map().keySet())
       if (!(k instanceof Value.Str s) || !REQUEST_KEYS.contains(s.value)) invalid.add(k);

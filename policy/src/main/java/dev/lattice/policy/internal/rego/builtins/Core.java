@@ -229,13 +229,8 @@ final class Core {
         "http.send",
         1,
         (a, c) -> {
-          Value.Obj req = obj(a, 0);
-          java.util.TreeSet<String> missing = new java.util.TreeSet<>();
-          for (String k : List.of("method", "url"))
-            if (req.get(Value.str(k)) == null) missing.add("\"" + k + "\"");
-          if (!missing.isEmpty())
-            throw BuiltinException.type(
-                "missing required request parameters(s): {" + String.join(", ", missing) + "}");
+          // OPA's checks of the request object, with its wording (unknown keys, then missing ones)
+          AwsSignatures.checkRequestKeys(obj(a, 0));
           throw BuiltinException.error(
               "network access is disabled: Lattice evaluates policies without it (mock http.send"
                   + " with `with http.send as ...`)");

@@ -6,8 +6,6 @@ import static dev.lattice.policy.internal.rego.builtins.Builtins.add;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.math.BigDecimal;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -101,19 +99,12 @@ final class Encoding {
         (a, c) -> {
           return Value.str(decodeUtf8(hexDecode(utf8(str(a, 0)))));
         });
-    add(
-        "urlquery.encode",
-        1,
-        (a, c) -> Value.str(URLEncoder.encode(str(a, 0), StandardCharsets.UTF_8)));
+    add("urlquery.encode", 1, (a, c) -> Value.str(GoQuery.escape(str(a, 0))));
     add(
         "urlquery.decode",
         1,
         (a, c) -> {
-          try {
-            return Value.str(URLDecoder.decode(str(a, 0), StandardCharsets.UTF_8));
-          } catch (IllegalArgumentException e) {
-            throw BuiltinException.error("invalid URL escape");
-          }
+          return Value.str(GoQuery.unescape(str(a, 0)));
         });
     add(
         "urlquery.encode_object",
@@ -132,11 +123,9 @@ final class Encoding {
             for (Value v : vs) {
               if (!(v instanceof Value.Str s))
                 throw BuiltinException.type(
-                    "operand 1 must be object[string: string|array[string]|set[string]]");
+                    "operand 1 values must be string, array[string], or set[string]");
               if (b.length() > 0) b.append('&');
-              b.append(URLEncoder.encode(k, StandardCharsets.UTF_8))
-                  .append('=')
-                  .append(URLEncoder.encode(s.value, StandardCharsets.UTF_8));
+              b.append(GoQuery.escape(k)).append('=').append(GoQuery.escape(s.value));
             }
           }
           return Value.str(b.toString());
@@ -146,13 +135,14 @@ final class Encoding {
         1,
         (a, c) -> {
           TreeMap<Value, List<Value>> m = new TreeMap<>();
-          for (String part : str(a, 0).split("&")) {
+          // Go's url.ParseQuery: '&' separates, a ';' is an error, the first error wins
+          for (String part : str(a, 0).split("&", -1)) {
+            if (part.contains(";"))
+              throw BuiltinException.error("invalid semicolon separator in query");
             if (part.isEmpty()) continue;
             int i = part.indexOf('=');
-            String k =
-                URLDecoder.decode(i < 0 ? part : part.substring(0, i), StandardCharsets.UTF_8);
-            String v =
-                i < 0 ? "" : URLDecoder.decode(part.substring(i + 1), StandardCharsets.UTF_8);
+            String k = GoQuery.unescape(i < 0 ? part : part.substring(0, i));
+            String v = i < 0 ? "" : GoQuery.unescape(part.substring(i + 1));
             m.computeIfAbsent(Value.str(k), x -> new ArrayList<>()).add(Value.str(v));
           }
           TreeMap<Value, Value> out = new TreeMap<>();

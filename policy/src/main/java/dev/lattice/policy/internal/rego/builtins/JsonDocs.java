@@ -87,12 +87,15 @@ final class JsonDocs {
 
   // ------------------------------------------------------------------ JSON Schema
 
-  /** Operand {@code i} as a Jackson tree: a string is parsed as JSON, anything else converted. */
+  /**
+   * Operand {@code i} as a Jackson tree, as OPA takes it: a string is parsed as JSON text, an
+   * object or array converted; any other value is an error in OPA's words.
+   */
   private static JsonNode jackson(Value[] a, int i) {
     String text;
     if (a[i] instanceof Value.Str s) text = s.value;
-    else if (a[i] instanceof Value.Obj || a[i] instanceof Value.Bool) text = Json.write(a[i]);
-    else throw typeErr(i, "one of {string, object, boolean}", a[i]);
+    else if (a[i] instanceof Value.Obj || a[i] instanceof Value.Arr) text = Json.write(a[i]);
+    else throw BuiltinException.error("wrong type, expected string or object");
     try {
       return MAPPER.readTree(text);
     } catch (Exception e) {

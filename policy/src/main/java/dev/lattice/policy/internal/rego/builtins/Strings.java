@@ -277,15 +277,25 @@ final class Strings {
     return out;
   }
 
+  /** Go's {@code strings.TrimLeft}: drops leading code points that occur in {@code cut}. */
   private static String trimLeft(String s, String cut) {
     int i = 0;
-    while (i < s.length() && cut.indexOf(s.charAt(i)) >= 0) i++;
+    while (i < s.length()) {
+      int cp = s.codePointAt(i);
+      if (!cut.contains(Character.toString(cp))) break;
+      i += Character.charCount(cp);
+    }
     return s.substring(i);
   }
 
+  /** Go's {@code strings.TrimRight}: drops trailing code points that occur in {@code cut}. */
   private static String trimRight(String s, String cut) {
     int i = s.length();
-    while (i > 0 && cut.indexOf(s.charAt(i - 1)) >= 0) i--;
+    while (i > 0) {
+      int cp = s.codePointBefore(i);
+      if (!cut.contains(Character.toString(cp))) break;
+      i -= Character.charCount(cp);
+    }
     return s.substring(0, i);
   }
 

@@ -23,6 +23,17 @@ public final class CRule {
 
   public Expr[] body;
 
+  /** How each body expression is evaluated, decided from the binding analysis (see Strategy). */
+  public Strategy[] plan;
+
+  /**
+   * Whether the whole branch is single-valued: every body expression is a test, binding or
+   * comparison ({@link Strategy#TEST} .. {@link Strategy#COMPARE}), the head (value, set element,
+   * object keys) has every variable bound after the body and one value, and function parameters are
+   * distinct plain variables. The evaluator then runs it without continuations.
+   */
+  public boolean singleValued;
+
   /**
    * How many leading body expressions are ground tests (no variables, no {@code with}, one value,
    * e.g. {@code applies}, {@code flow.type == "offer"}, {@code not flow.dst}): evaluation checks

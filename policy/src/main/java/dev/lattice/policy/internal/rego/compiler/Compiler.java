@@ -20,9 +20,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns parsed modules into a rule tree: resolves names, allocates variable slots, reorders bodies
- * for safety, and checks unsafe variables, unknown functions, arity, rule-kind conflicts and
- * recursion.
+ * Turns modules into a rule tree: resolves names, allocates variable slots, reorders bodies for
+ * safety, plans how each body expression is evaluated, indexes rule definitions, and checks unsafe
+ * variables, unknown functions, arity, rule-kind conflicts and recursion. The work is a list of
+ * named stages ({@link #STAGES}): read it to find where a check lives.
  */
 public final class Compiler {
 
@@ -46,12 +47,50 @@ public final class Compiler {
     return nodeIds;
   }
 
+  /** One named stage of compilation; it reports every error it finds into {@code errors}. */
+  private record Stage(String name, StageRun run) {}
+
+  @FunctionalInterface
+  private interface StageRun {
+    void run(Compiler compiler, List<RegoException> errors);
+  }
+
+  /**
+   * The stages, in order (as OPA's ast/compile.go lists its own). Each stage reports every error it
+   * finds (one per module, rule or check), as OPA does; a later stage runs only when the earlier
+   * ones found none.
+   */
+  private static final List<Stage> STAGES =
+      List.of(
+          new Stage("parse modules", Compiler::parseModules),
+          // rego.metadata.rule() / chain() become the annotations they stand for
+          new Stage("rewrite metadata calls", Compiler::rewriteMetadataCalls),
+          // the package tree: rule nodes, kinds, imports, conflicts between rule kinds
+          new Stage("declare rules", Compiler::declareRules),
+          // resolve names and refs, allocate variable slots, fold ground terms, order bodies for
+          // safety (unsafe variables), plan each expression's strategy (see Strategy)
+          new Stage("compile rules", Compiler::compileRules),
+          new Stage("check recursion", (c, errors) -> c.checkRecursion()),
+          new Stage("build rule indexes", (c, errors) -> buildRuleIndexes(c.root)));
+
+  private List<RegoModule> sources;
+  private List<RegoModuleAst> modules;
+
   public static Compiler compile(List<RegoModule> sources) {
-    // Each stage reports every error it finds (one per module, rule or check), as OPA does; a
-    // later stage runs only when the earlier ones found none.
     Compiler c = new Compiler();
-    List<RegoException> errors = new ArrayList<>();
-    List<RegoModuleAst> modules = new ArrayList<>();
+    c.sources = sources;
+    for (Stage stage : STAGES) {
+      List<RegoException> errors = new ArrayList<>();
+      stage.run().run(c, errors);
+      failOn(errors);
+    }
+    c.sources = null;
+    c.modules = null;
+    return c;
+  }
+
+  private void parseModules(List<RegoException> errors) {
+    modules = new ArrayList<>();
     for (RegoModule m : sources) {
       try {
         modules.add(Parser.parseModule(m.path(), m.source()));
@@ -59,32 +98,40 @@ public final class Compiler {
         errors.add(e);
       }
     }
-    failOn(errors);
+  }
+
+  private void rewriteMetadataCalls(List<RegoException> errors) {
     try {
-      // rego.metadata.rule() / chain() become the annotations they stand for
       modules = Annotations.rewriteMetadataCalls(modules, sources);
     } catch (RegoException e) {
       errors.add(e);
     }
-    failOn(errors);
+  }
+
+  private void declareRules(List<RegoException> errors) {
     for (RegoModuleAst m : modules) {
       try {
-        c.declare(m);
+        declare(m);
       } catch (RegoException e) {
         errors.add(e);
       }
     }
-    failOn(errors);
-    for (Pending p : c.pending) {
+  }
+
+  private void compileRules(List<RegoException> errors) {
+    for (Pending p : pending) {
       try {
-        c.compileRule(p);
+        compileRule(p);
       } catch (RegoException e) {
         errors.add(e);
       }
     }
-    failOn(errors);
-    c.checkRecursion();
-    return c;
+  }
+
+  /** Indexes the definitions of every rule with several by their leading equality conditions. */
+  private static void buildRuleIndexes(Node n) {
+    if (n.hasRules()) n.index = RuleIndex.build(n);
+    for (Node child : n.children.values()) buildRuleIndexes(child);
   }
 
   // ------------------------------------------------------------------ declaration
@@ -389,8 +436,10 @@ public final class Compiler {
       BitSet bound = new BitSet();
       if (args != null) for (Term a : args) patternSlots(a, bound);
       c.body = order(body, bound, ctx, bodyScope);
+      c.plan = lastPlan;
       c.groundGuards = groundGuards(c.body);
       checkHeadSafe(c, bound, ctx);
+      c.singleValued = singleValued(c, bound);
       if (first == null) first = c;
       else prev.elseRule = c;
       prev = c;
@@ -406,6 +455,29 @@ public final class Compiler {
     } else {
       p.node.rules.add(first);
     }
+  }
+
+  /** See {@link CRule#singleValued}; {@code bound}: the slots bound after the body. */
+  private static boolean singleValued(CRule c, BitSet bound) {
+    for (Strategy s : c.plan) {
+      if (s != Strategy.TEST
+          && s != Strategy.BIND_LEFT
+          && s != Strategy.BIND_RIGHT
+          && s != Strategy.COMPARE) return false;
+    }
+    if (!Strategy.singleValued(c.value, bound)) return false;
+    if (c.setKey != null && !Strategy.singleValued(c.setKey, bound)) return false;
+    if (c.headKeys != null) {
+      for (Term k : c.headKeys) if (!Strategy.singleValued(k, bound)) return false;
+    }
+    if (c.args != null) {
+      BitSet params = new BitSet();
+      for (Term a : c.args) {
+        if (!(a instanceof Local l) || params.get(l.slot())) return false;
+        params.set(l.slot());
+      }
+    }
+    return true;
   }
 
   /** The number of leading expressions of an ordered body that are ground tests. */
@@ -1274,18 +1346,26 @@ public final class Compiler {
     return arity >= 0 && c.args().size() == arity + 1;
   }
 
-  /** Reorders a body so every expression's inputs are bound; raises unsafe-var errors. */
+  /** The strategies of the body {@link #order} returned last, one per expression. */
+  private Strategy[] lastPlan;
+
+  /**
+   * Reorders a body so every expression's inputs are bound; raises unsafe-var errors. Sets {@link
+   * #lastPlan}: how each expression is evaluated, from the slots bound before it.
+   */
   private Expr[] order(List<Expr> body, BitSet bound, Ctx ctx, Scope scope) {
     Scope saved = ctx.cur;
     ctx.cur = scope;
     try {
       List<Expr> remaining = new ArrayList<>(body);
       List<Expr> out = new ArrayList<>(body.size());
+      List<Strategy> strategies = new ArrayList<>(body.size());
       while (!remaining.isEmpty()) {
         boolean placed = false;
         for (int i = 0; i < remaining.size(); i++) {
           BitSet r = tryPlace(remaining.get(i), bound, ctx);
           if (r != null) {
+            strategies.add(Strategy.of(remaining.get(i), bound));
             bound.clear();
             bound.or(r);
             out.add(remaining.remove(i));
@@ -1325,11 +1405,18 @@ public final class Compiler {
         }
       }
       List<Expr> filtered = new ArrayList<>(out.size());
-      for (Expr e : out) if (!(e.lit() instanceof SomeDecl)) filtered.add(e);
+      List<Strategy> plan = new ArrayList<>(out.size());
+      for (int i = 0; i < out.size(); i++) {
+        if (out.get(i).lit() instanceof SomeDecl) continue;
+        filtered.add(out.get(i));
+        plan.add(strategies.get(i));
+      }
       if (filtered.isEmpty()) {
         Location l = body.isEmpty() ? null : body.get(0).loc();
         filtered.add(new Expr(new TermLit(new Scalar(Value.TRUE, l)), false, List.of(), l));
+        plan.add(Strategy.TEST);
       }
+      lastPlan = plan.toArray(new Strategy[0]);
       return filtered.toArray(new Expr[0]);
     } finally {
       ctx.cur = saved;

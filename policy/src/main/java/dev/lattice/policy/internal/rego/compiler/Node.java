@@ -23,6 +23,9 @@ public final class Node {
   public CRule defaultRule;
   public int arity = -1;
 
+  /** The index of {@link #rules} by their leading equality conditions, or null (see RuleIndex). */
+  public RuleIndex index;
+
   Node(String name, String path, int id) {
     this.name = name;
     this.path = path;

@@ -9,6 +9,8 @@ import dev.lattice.policy.internal.rego.builtins.BuiltinContext;
 import dev.lattice.policy.internal.rego.builtins.BuiltinException;
 import dev.lattice.policy.internal.rego.compiler.CRule;
 import dev.lattice.policy.internal.rego.compiler.Node;
+import dev.lattice.policy.internal.rego.compiler.RuleIndex;
+import dev.lattice.policy.internal.rego.compiler.Strategy;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.util.ArrayList;
@@ -177,6 +179,143 @@ final class Ev implements BuiltinContext {
     } finally {
       for (int j = 0; j < nUndo; j++) f[undo[j]] = null;
     }
+  }
+
+  /**
+   * Evaluates a rule body by its compile-time plan ({@link CRule#plan}): which expressions are
+   * single-valued tests, bindings or comparisons, and which iterate, is known, so nothing is probed
+   * at run time. A plan's assumption that fails at run time (a function replaced by {@code with}
+   * with a multi-valued built-in) falls back to the general path for that expression.
+   */
+  boolean evalPlanned(Expr[] body, Strategy[] plan, int start, Value[] f, K k) {
+    // explain=fails records every failed expression through evalExpr
+    if (plan == null || budget.traceFails) return evalBody(body, start, f, k);
+    int i = start;
+    int[] undo = null;
+    int undone = 0;
+    try {
+      for (; i < body.length; i++) {
+        int outcome = runSingleValued(body[i], plan[i], f);
+        if (outcome == NOT_SINGLE_VALUED) break;
+        if (outcome == FAILS) return false;
+        if (outcome != HOLDS) {
+          if (undo == null) undo = new int[body.length - i];
+          undo[undone++] = outcome;
+        }
+      }
+      if (i == body.length) return k.run();
+      final int next = i + 1;
+      Expr e = body[i];
+      K rest = () -> evalPlanned(body, plan, next, f, k);
+      return switch (plan[i]) {
+        case ITERATE -> evalIterating(e, f, rest);
+        case BIND_LEFT_ITERATING -> evalBindIterating(e, f, rest);
+        default -> evalExpr(e, f, rest);
+      };
+    } finally {
+      for (int j = 0; j < undone; j++) f[undo[j]] = null;
+    }
+  }
+
+  /** {@link #runSingleValued}: the expression is not single-valued here (take the general path). */
+  private static final int NOT_SINGLE_VALUED = -3;
+
+  /** {@link #runSingleValued}: the expression fails. */
+  private static final int FAILS = -2;
+
+  /** {@link #runSingleValued}: the expression holds and bound nothing. */
+  private static final int HOLDS = -1;
+
+  /**
+   * Runs one expression of a planned body whose strategy is single-valued (TEST, BIND_LEFT,
+   * BIND_RIGHT, COMPARE) without continuations: returns {@link #FAILS}, {@link #HOLDS}, the slot it
+   * bound (the caller unbinds it on backtracking), or {@link #NOT_SINGLE_VALUED} for any other
+   * strategy and when the plan's assumption does not hold at run time (nothing is bound then).
+   */
+  private int runSingleValued(Expr e, Strategy strategy, Value[] f) {
+    switch (strategy) {
+      case TEST -> {
+        Value v = evalOne(((TermLit) e.lit()).term(), f);
+        if (v == MULTI) return NOT_SINGLE_VALUED;
+        if (budget.covered != null) budget.covered.add(e.loc());
+        budget.step();
+        boolean truthy = v != null && v != Value.FALSE;
+        return e.negated() == truthy ? FAILS : HOLDS;
+      }
+      case BIND_LEFT, BIND_RIGHT -> {
+        Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
+        Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
+        Local target = (Local) (strategy == Strategy.BIND_LEFT ? left : right);
+        if (f[target.slot()] != null) return NOT_SINGLE_VALUED;
+        Value v = evalOne(strategy == Strategy.BIND_LEFT ? right : left, f);
+        if (v == MULTI) return NOT_SINGLE_VALUED;
+        if (budget.covered != null) budget.covered.add(e.loc());
+        budget.step();
+        if (v == null) return FAILS;
+        f[target.slot()] = v;
+        return target.slot();
+      }
+      case COMPARE -> {
+        Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
+        Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
+        Value leftValue = evalOne(left, f);
+        if (leftValue == MULTI) return NOT_SINGLE_VALUED;
+        if (leftValue != null) {
+          Value rightValue = evalOne(right, f);
+          if (rightValue == MULTI) return NOT_SINGLE_VALUED;
+          leftValue = rightValue != null && leftValue.equals(rightValue) ? leftValue : null;
+        }
+        if (budget.covered != null) budget.covered.add(e.loc());
+        budget.step();
+        return leftValue == null ? FAILS : HOLDS;
+      }
+      default -> {
+        return NOT_SINGLE_VALUED;
+      }
+    }
+  }
+
+  /**
+   * The value of a rule branch whose body and head are single-valued ({@link CRule#singleValued}),
+   * evaluated without continuations into the fresh frame f: null when the body fails or the value
+   * is undefined, {@link #MULTI} when the branch must take the general path (not single-valued,
+   * explain=fails, or a plan assumption that fails at run time; f must be discarded then).
+   */
+  private Value singleValue(CRule b, int start, Value[] f, Term head) {
+    if (!b.singleValued || budget.traceFails) return MULTI;
+    Expr[] body = b.body;
+    for (int i = start; i < body.length; i++) {
+      int outcome = runSingleValued(body[i], b.plan[i], f);
+      if (outcome == NOT_SINGLE_VALUED) return MULTI;
+      if (outcome == FAILS) return null;
+    }
+    return evalOne(head, f);
+  }
+
+  /** A reference or call that iterates (plan ITERATE): straight to its generator. */
+  private boolean evalIterating(Expr e, Value[] f, K k) {
+    budget.step();
+    if (budget.covered != null) budget.covered.add(e.loc());
+    return evalTermIterating(((TermLit) e.lit()).term(), f, x -> x != Value.FALSE && k.run());
+  }
+
+  /** {@code x := t} with t iterating (plan BIND_LEFT_ITERATING): x takes each value of t. */
+  private boolean evalBindIterating(Expr e, Value[] f, K k) {
+    Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
+    Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
+    Local target = (Local) left;
+    if (f[target.slot()] != null) return evalExpr(e, f, k);
+    budget.step();
+    if (budget.covered != null) budget.covered.add(e.loc());
+    return evalTermIterating(right, f, v -> bindPattern(target, v, f, k));
+  }
+
+  /** A term known to iterate: its generator, without trying single-valued evaluation first. */
+  private boolean evalTermIterating(Term t, Value[] f, VK vk) {
+    if (t instanceof Ref r) return evalRef(r, f, vk);
+    if (t instanceof Call c)
+      return evalCall(c, hasOutputArg(c) ? c.args().size() - 1 : c.args().size(), f, vk);
+    return evalTerm(t, f, vk);
   }
 
   boolean evalExpr(Expr e, Value[] f, K k) {
@@ -985,11 +1124,11 @@ final class Ev implements BuiltinContext {
    * returns -1 when one fails (the branch has no solution), else the index its body continues from.
    * With coverage or explain=fails on, the body is evaluated from the start.
    */
-  private int checkGuards(CRule b) {
+  private int checkGuards(CRule b, int from) {
     // coverage and explain=fails record expressions as the body evaluates them: start there
-    if (b.groundGuards == 0 || budget.covered != null || budget.traceFails) return 0;
+    if (b.groundGuards <= from || budget.covered != null || budget.traceFails) return from;
     Expr[] body = b.body;
-    for (int i = 0; i < b.groundGuards; i++) {
+    for (int i = from; i < b.groundGuards; i++) {
       Expr e = body[i];
       Value v = evalOne(((TermLit) e.lit()).term(), NO_SLOTS);
       if (v == MULTI) return i;
@@ -1000,17 +1139,98 @@ final class Ev implements BuiltinContext {
     return b.groundGuards;
   }
 
+  /**
+   * The selection of a node's definitions by its {@link RuleIndex} in this scope, or null when the
+   * node has no index or it is bypassed: with functions replaced by {@code with} (the index's tests
+   * are {@code ==} and {@code !=}), and with trace, coverage or explain=fails, which record every
+   * expression as the body evaluates it.
+   */
+  private Selection select(Node n, Value[] args) {
+    RuleIndex index = n.index;
+    if (index == null
+        || trace != null
+        || budget.covered != null
+        || budget.traceFails
+        || !fnOverrides.isEmpty()) return null;
+    return new Selection(index, args);
+  }
+
+  /**
+   * The definitions of one rule evaluation that can match: reads each index key at most once, when
+   * the first still-selected definition tests it.
+   */
+  private final class Selection {
+    private final RuleIndex index;
+    private final Value[] args;
+    private final long[] selected;
+    private final boolean[] read;
+    private boolean unreadKey;
+
+    Selection(RuleIndex index, Value[] args) {
+      this.index = index;
+      this.args = args;
+      this.selected = index.all();
+      this.read = new boolean[index.keyCount()];
+    }
+
+    boolean selects(int d) {
+      if (!RuleIndex.selected(selected, d)) return false;
+      for (int k : index.keysOf(d)) {
+        if (read[k]) continue;
+        read[k] = true;
+        RuleIndex.Key key = index.key(k);
+        Value v;
+        if (key.reference() == null) {
+          v = args[key.argument()];
+        } else {
+          v = evalOne(key.reference(), NO_SLOTS);
+          budget.step();
+          if (v == MULTI) {
+            // not expected of a ground reference; evaluate the guards as usual then
+            unreadKey = true;
+            continue;
+          }
+        }
+        index.narrow(selected, k, v);
+        if (!RuleIndex.selected(selected, d)) return false;
+      }
+      return true;
+    }
+
+    /** Where definition d's body continues: after the guards the index has checked. */
+    int bodyStart(int d) {
+      return unreadKey ? 0 : index.coveredGuards(d);
+    }
+  }
+
   private Value completeValue(Node n) {
     Value[] result = {null};
-    for (CRule r : n.rules) {
+    Selection selection = select(n, null);
+    List<CRule> rules = n.rules;
+    for (int d = 0; d < rules.size(); d++) {
+      CRule r = rules.get(d);
+      int from = 0;
+      if (selection != null) {
+        if (!selection.selects(d)) continue;
+        from = selection.bodyStart(d);
+      }
       for (CRule b = r; b != null; b = b.elseRule) {
         CRule branch = b;
-        int start = checkGuards(b);
+        int start = checkGuards(b, b == r ? from : 0);
         if (start < 0) continue;
-        Value[] f = new Value[b.nslots];
+        Value[] frame = new Value[b.nslots];
+        Value single = singleValue(b, start, frame, b.value);
+        if (single != MULTI) {
+          if (single == null) continue;
+          fired(b);
+          result[0] = completeResult(n, b, result[0], single);
+          break;
+        }
+        Value[] f = b.singleValued ? new Value[b.nslots] : frame;
         boolean[] found = {false};
-        evalBody(
+        evalPlanned(
             b.body,
+            b.plan,
             start,
             f,
             () ->
@@ -1020,15 +1240,7 @@ final class Ev implements BuiltinContext {
                     v -> {
                       found[0] = true;
                       fired(branch);
-                      if (result[0] != null && !result[0].equals(v)) {
-                        throw new RegoException(
-                            RegoException.CONFLICT,
-                            "rule "
-                                + n.path
-                                + " produced conflicting values (complete rules must not produce multiple outputs)",
-                            branch.loc);
-                      }
-                      result[0] = v;
+                      result[0] = completeResult(n, branch, result[0], v);
                       return false;
                     }));
         if (found[0]) break;
@@ -1041,14 +1253,45 @@ final class Ev implements BuiltinContext {
     return result[0];
   }
 
+  /** A complete rule's value after a branch produced v: v, or a conflict with the earlier one. */
+  private static Value completeResult(Node n, CRule branch, Value earlier, Value v) {
+    if (earlier != null && !earlier.equals(v)) {
+      throw new RegoException(
+          RegoException.CONFLICT,
+          "rule "
+              + n.path
+              + " produced conflicting values (complete rules must not produce multiple outputs)",
+          branch.loc);
+    }
+    return v;
+  }
+
   private Value setValue(Node n) {
     TreeSet<Value> out = new TreeSet<>();
-    for (CRule r : n.rules) {
-      int start = checkGuards(r);
+    Selection selection = select(n, null);
+    List<CRule> rules = n.rules;
+    for (int d = 0; d < rules.size(); d++) {
+      CRule r = rules.get(d);
+      int from = 0;
+      if (selection != null) {
+        if (!selection.selects(d)) continue;
+        from = selection.bodyStart(d);
+      }
+      int start = checkGuards(r, from);
       if (start < 0) continue;
-      Value[] f = new Value[r.nslots];
-      evalBody(
+      Value[] frame = new Value[r.nslots];
+      Value single = singleValue(r, start, frame, r.setKey);
+      if (single != MULTI) {
+        if (single != null) {
+          fired(r);
+          out.add(single);
+        }
+        continue;
+      }
+      Value[] f = r.singleValued ? new Value[r.nslots] : frame;
+      evalPlanned(
           r.body,
+          r.plan,
           start,
           f,
           () ->
@@ -1066,16 +1309,25 @@ final class Ev implements BuiltinContext {
 
   private Value objectValue(Node n) {
     TreeMap<Value, Object> out = new TreeMap<>();
-    for (CRule r : n.rules) {
+    Selection selection = select(n, null);
+    List<CRule> rules = n.rules;
+    for (int d = 0; d < rules.size(); d++) {
+      CRule r = rules.get(d);
+      int from = 0;
+      if (selection != null) {
+        if (!selection.selects(d)) continue;
+        from = selection.bodyStart(d);
+      }
       for (CRule b = r; b != null; b = b.elseRule) {
         CRule branch = b;
-        int start = checkGuards(b);
+        int start = checkGuards(b, b == r ? from : 0);
         if (start < 0) continue;
         Value[] f = new Value[b.nslots];
         boolean[] found = {false};
         Value[] keys = new Value[r.headKeys.length];
-        evalBody(
+        evalPlanned(
             b.body,
+            b.plan,
             start,
             f,
             () ->
@@ -1303,9 +1555,30 @@ final class Ev implements BuiltinContext {
     enter();
     try {
       Value[] result = {null};
-      for (CRule r : n.rules) {
+      Selection selection = select(n, args);
+      List<CRule> rules = n.rules;
+      for (int d = 0; d < rules.size(); d++) {
+        CRule r = rules.get(d);
+        int from = 0;
+        if (selection != null) {
+          if (!selection.selects(d)) continue;
+          from = selection.bodyStart(d);
+        }
         for (CRule b = r; b != null; b = b.elseRule) {
           CRule branch = b;
+          int start = b == r ? from : 0;
+          if (b.singleValued && !budget.traceFails) {
+            // parameters are distinct plain variables: they bind straight into the frame
+            Value[] frame = new Value[b.nslots];
+            for (int i = 0; i < args.length; i++) frame[((Local) b.args[i]).slot()] = args[i];
+            Value single = singleValue(b, start, frame, b.value);
+            if (single != MULTI) {
+              if (single == null) continue;
+              fired(b);
+              result[0] = functionResult(n, loc, result[0], single);
+              break;
+            }
+          }
           Value[] f = new Value[b.nslots];
           boolean[] found = {false};
           bindArgs(
@@ -1314,9 +1587,10 @@ final class Ev implements BuiltinContext {
               0,
               f,
               () ->
-                  evalBody(
+                  evalPlanned(
                       branch.body,
-                      0,
+                      branch.plan,
+                      start,
                       f,
                       () ->
                           evalTerm(
@@ -1325,15 +1599,7 @@ final class Ev implements BuiltinContext {
                               v -> {
                                 found[0] = true;
                                 fired(branch);
-                                if (result[0] != null && !result[0].equals(v)) {
-                                  throw new RegoException(
-                                      RegoException.CONFLICT,
-                                      "function "
-                                          + n.path
-                                          + " produced conflicting values for the same inputs (functions must not produce multiple outputs for same inputs)",
-                                      loc);
-                                }
-                                result[0] = v;
+                                result[0] = functionResult(n, loc, result[0], v);
                                 return false;
                               })));
           if (found[0]) break;
@@ -1347,6 +1613,19 @@ final class Ev implements BuiltinContext {
     } finally {
       budget.depth--;
     }
+  }
+
+  /** A function's value after a definition produced v: v, or a conflict with the earlier one. */
+  private static Value functionResult(Node n, Location loc, Value earlier, Value v) {
+    if (earlier != null && !earlier.equals(v)) {
+      throw new RegoException(
+          RegoException.CONFLICT,
+          "function "
+              + n.path
+              + " produced conflicting values for the same inputs (functions must not produce multiple outputs for same inputs)",
+          loc);
+    }
+    return v;
   }
 
   private boolean bindArgs(Term[] ps, Value[] vals, int i, Value[] f, K k) {
