@@ -193,6 +193,13 @@ public final class LatticeTopology {
                         settings.purchaseMemory(),
                         settings.decisionRetention(),
                         settings.masterKey(),
+                        // A cell closes a window plus the grace after its start and is released
+                        // by a wall-clock check soon after; one more window covers a late check.
+                        settings
+                            .insights()
+                            .window()
+                            .multipliedBy(2)
+                            .plus(settings.insights().grace()),
                         timings),
                 Named.as("member-processor"),
                 MemberProcessor.STORES.toArray(String[]::new))

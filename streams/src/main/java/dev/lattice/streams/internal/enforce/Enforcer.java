@@ -256,10 +256,16 @@ public final class Enforcer {
 
   /** Prepares the documents several inputs share (see {@link SharedInput}). */
   public SharedInput share(DecisionInput input) {
+    return share(input.event(), input.consent(), input.context());
+  }
+
+  /**
+   * Prepares the {@code event}, {@code consent} and {@code context} documents of several inputs.
+   */
+  public SharedInput share(
+      Map<String, Object> event, Map<String, Object> consent, Map<String, Object> context) {
     return new SharedInput(
-        decisions.prepare(input.event()),
-        decisions.prepare(input.consent()),
-        decisions.prepare(input.context()));
+        decisions.prepare(event), decisions.prepare(consent), decisions.prepare(context));
   }
 
   /** A deny the topology decides by itself (the policy is not asked). */

@@ -20,6 +20,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class MemberHistory {
   private static final char SEP = '\u0000';
 
+  /**
+   * Keys of the insight markers in the activity store, beside the members' activity (member ids
+   * never start with a control character): when the member was last counted towards insights, and
+   * since when this task keeps those markers.
+   */
+  private static final String INSIGHTS = "\u0001insights|";
+
+  private static final String INSIGHTS_SINCE = "\u0001insights-since";
+  private static final long HOUR_MS = 3_600_000L;
+
   private final KeyValueStore<String, Long> memberships;
   private final KeyValueStore<String, byte[]> activity;
   private final KeyValueStore<String, byte[]> purchases;
@@ -87,6 +97,7 @@ public final class MemberHistory {
       seen.networks().keySet().forEach(network -> memberships.delete(network + SEP + member));
     }
     activity.delete(member);
+    activity.delete(INSIGHTS + member);
     purchases.delete(member);
     offerDeliveries.delete(member);
   }
@@ -119,5 +130,54 @@ public final class MemberHistory {
       bought.add(new DecisionInputs.Purchase(e.first(), e.second(), Instant.ofEpochMilli(e.at())));
     }
     return new DecisionInputs.Context(now, recent.size(), ofBrand, bought);
+  }
+
+  /**
+   * Since when this task remembers who was counted towards insights ({@link #countedInInsights}).
+   * Resolved before the task's first record: a task whose members have no consent state yet (a new
+   * installation) has tracked everyone from the start (0); otherwise (stores that predate the
+   * markers) from now. Stored, so a restarted or moved task keeps it.
+   *
+   * @param noConsentYet whether the task's consent store is empty
+   */
+  public void resolveInsightTracking(Instant now, boolean noConsentYet) {
+    if (activity.get(INSIGHTS_SINCE) == null) {
+      activity.put(INSIGHTS_SINCE, longBytes(noConsentYet ? 0L : now.toEpochMilli()));
+    }
+  }
+
+  /**
+   * The member was counted towards a brand's insights at {@code at} (an offer delivery or a
+   * purchase): remembered rounded up to the hour, so it is written at most once an hour per member.
+   */
+  public void countedInInsights(String member, Instant at) {
+    long hour = Math.floorDiv(at.toEpochMilli(), HOUR_MS) * HOUR_MS + HOUR_MS;
+    byte[] last = activity.get(INSIGHTS + member);
+    if (last == null || toLong(last) < hour) {
+      activity.put(INSIGHTS + member, longBytes(hour));
+    }
+  }
+
+  /**
+   * Whether the member may still be counted in an insight cell that has not been released: they
+   * were counted within {@code horizon} before {@code now}, or this task has not remembered it for
+   * that long yet. When not, a change of their consent concerns no insights task.
+   */
+  public boolean mayBeInOpenInsights(String member, Instant now, Duration horizon) {
+    long nowMs = now.toEpochMilli();
+    byte[] since = activity.get(INSIGHTS_SINCE);
+    if (since == null || toLong(since) + horizon.toMillis() > nowMs) {
+      return true;
+    }
+    byte[] last = activity.get(INSIGHTS + member);
+    return last != null && toLong(last) + horizon.toMillis() > nowMs;
+  }
+
+  private static byte[] longBytes(long value) {
+    return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+  }
+
+  private static long toLong(byte[] bytes) {
+    return java.nio.ByteBuffer.wrap(bytes).getLong();
   }
 }

@@ -36,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -43,6 +44,8 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +88,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   private final Duration purchaseMemory;
   private final Duration decisionRetention;
   private final MasterKey masterKey;
+  private final Duration insightHorizon;
   private final Controllers controllers;
   private final StageClock clock;
 
@@ -96,6 +100,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   private Routing routing;
   private DecisionLog decisionLog;
   private Enforcer enforcer;
+  private boolean insightTrackingResolved;
 
   public MemberProcessor(
       TopicNames topics,
@@ -108,8 +113,10 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       Duration purchaseMemory,
       Duration decisionRetention,
       MasterKey masterKey,
+      Duration insightHorizon,
       StageTimings timings) {
     this.masterKey = masterKey;
+    this.insightHorizon = insightHorizon;
     this.clock = StageClock.of(timings);
     this.topics = topics;
     this.decisions = decisions;
@@ -203,6 +210,13 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     // The routing key: the member id (original key, or the subject after a repartition by member).
     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    if (!insightTrackingResolved) {
+      KeyValueStore<String, ?> consentStore = context.getStateStore(StoreNames.CONSENT);
+      try (KeyValueIterator<String, ?> it = consentStore.all()) {
+        history.resolveInsightTracking(now, !it.hasNext());
+      }
+      insightTrackingResolved = true;
+    }
     switch (in.kind()) {
       case CONSENT_COMMAND -> {
         String changed = consent.apply(in, key, now);
@@ -298,8 +312,10 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     DecisionInputs.Context ctx = history.context(event.memberId(), null, now);
     clock.stop(Stage.DECIDE, t);
     Unsealer.Opened.Unreadable denied = unreadable;
+    DecisionInput.SourceControl sourceControl = controllers.ofSource(event.sourceNetwork());
     // Every candidate is a destination of this event's member: the event, consent and context
-    // documents are built and converted for the policy once, for all of them.
+    // documents are built and converted for the policy once, for all of them; each destination
+    // adds only its own small part (source network, destination).
     Map<String, Enforcer.SharedInput> shared = new HashMap<>(2);
     enforcer.enforce(
         in,
@@ -309,17 +325,23 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           if (denied != null) {
             return enforcer.deny(denied.code(), denied.message());
           }
-          DecisionInput input =
-              DecisionInputs.of(
-                  eventDoc,
-                  DecisionInputs.consent(event.memberId(), state, now),
+          Enforcer.SharedInput parts =
+              shared.computeIfAbsent(
+                  String.valueOf(c.memberId()),
+                  m ->
+                      enforcer.share(
+                          eventDoc,
+                          DecisionInputs.consent(event.memberId(), state, now),
+                          ctx.toDocument()));
+          return enforcer.ask(
+              new DecisionInput(
+                  Map.of(),
+                  Map.of(),
                   event.sourceNetwork(),
                   controllers.withController(c.destination()),
-                  ctx,
-                  controllers.ofSource(event.sourceNetwork()));
-          return enforcer.ask(
-              input,
-              shared.computeIfAbsent(String.valueOf(c.memberId()), m -> enforcer.share(input)));
+                  Map.of(),
+                  sourceControl),
+              parts);
         },
         (c, d, decisionId, state) -> deliverEvent(event, personal, c, d, state, now),
         "policy evaluation failed for at least one destination",
@@ -403,13 +425,22 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
     t = clock.start();
     List<Candidate> candidates = routing.route(offer);
     clock.stop(Stage.ROUTE, t);
+    // What every member's decision shares is looked up once per offer: the brand's registration
+    // and the offer's event document (copied per member, who is its only member-specific field).
+    Boolean[] brandRegistered = new Boolean[1];
+    Map<String, Object> offerDoc = offerDocument(offer);
+    // A member's destinations (their networks the offer targets) share the event, consent and
+    // context documents: built and converted once per member.
     Map<String, Enforcer.SharedInput> shared = new HashMap<>();
     enforcer.enforce(
         in,
         event,
         candidates,
         (c, state) -> {
-          if (!topicDirectory.exists(topics.brandOut(offer.getBrand()))) {
+          if (brandRegistered[0] == null) {
+            brandRegistered[0] = topicDirectory.exists(topics.brandOut(offer.getBrand()));
+          }
+          if (!brandRegistered[0]) {
             return enforcer.deny(
                 ReasonCodes.DESTINATION_UNKNOWN,
                 "brand " + offer.getBrand() + " is not registered (no output topic)");
@@ -417,39 +448,39 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           if (unsealer.isErased(c.memberId())) {
             return enforcer.deny(ReasonCodes.MEMBER_ERASED, "the member was erased");
           }
-          // A member's destinations (their networks the offer targets) share the event, consent
-          // and context documents: built and converted once per member.
           Enforcer.SharedInput parts = shared.get(c.memberId());
-          DecisionInput input =
-              parts != null
-                  ? new DecisionInput(
-                      Map.of(),
-                      Map.of(),
-                      DecisionInputs.sourceNetwork(offer, c.destination()),
-                      controllers.withController(c.destination()),
-                      Map.of(),
-                      controllers.ofSource(DecisionInputs.sourceNetwork(offer, c.destination())))
-                  : DecisionInputs.of(
-                      offerDocument(offer, c.memberId()),
-                      DecisionInputs.consent(c.memberId(), state, now),
-                      DecisionInputs.sourceNetwork(offer, c.destination()),
-                      controllers.withController(c.destination()),
-                      history.context(c.memberId(), offer.getBrand(), now),
-                      controllers.ofSource(DecisionInputs.sourceNetwork(offer, c.destination())));
           if (parts == null) {
-            parts = enforcer.share(input);
+            Map<String, Object> doc = new LinkedHashMap<>(offerDoc);
+            doc.put("member_id", c.memberId());
+            parts =
+                enforcer.share(
+                    doc,
+                    DecisionInputs.consent(c.memberId(), state, now),
+                    history.context(c.memberId(), offer.getBrand(), now).toDocument());
             shared.put(c.memberId(), parts);
           }
-          return enforcer.ask(input, parts);
+          String source = DecisionInputs.sourceNetwork(offer, c.destination());
+          return enforcer.ask(
+              new DecisionInput(
+                  Map.of(),
+                  Map.of(),
+                  source,
+                  controllers.withController(c.destination()),
+                  Map.of(),
+                  controllers.ofSource(source)),
+              parts);
         },
         (c, d, decisionId, state) -> deliverOffer(offer, c, d, decisionId, state, now),
         "policy evaluation failed for an offer",
         now);
   }
 
-  /** The offer's event document, with the organisation that controls the offering brand. */
-  private Map<String, Object> offerDocument(OfferEvent offer, String memberId) {
-    Map<String, Object> doc = DecisionInputs.event(offer, null, memberId);
+  /**
+   * The offer's event document, with the organisation that controls the offering brand and no
+   * member yet ({@code member_id} null: each member's copy names them).
+   */
+  private Map<String, Object> offerDocument(OfferEvent offer) {
+    Map<String, Object> doc = DecisionInputs.event(offer, null, null);
     String controller = controllers.ofBrand(offer.getBrand());
     if (controller != null) {
       doc.put("brand_controller", controller);
@@ -546,6 +577,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       String member,
       Instant now,
       long eventAppendedAt) {
+    history.countedInInsights(member, now);
     ConsentState state = ConsentAsOf.at(consent.stateOf(member), eventAppendedAt).state();
     return InsightTick.count(
         brand,
@@ -560,16 +592,21 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
 
   /**
    * After an applied consent command (erasure included): every insights task checks the member's
-   * contributions to open cells again.
+   * contributions to open cells again. Sent to every insights partition, so only when there can be
+   * such contributions: the member is erased, or was counted towards insights (an offer delivery, a
+   * purchase) within the insight horizon (twice the window, plus the grace: a cell is released at
+   * the latest one window after it closes). A member never counted, or not for that long, has
+   * nothing in an open cell to take out.
    */
   private void insightConsentChanged(String member, Instant now) {
+    boolean erased = unsealer.isErased(member);
+    if (!erased && !history.mayBeInOpenInsights(member, now, insightHorizon)) {
+      return;
+    }
     ConsentState state = consent.stateOf(member);
     emit(
         InsightTick.consentChanged(
-            now.toEpochMilli(),
-            member,
-            state == null ? null : STATES.encode(state),
-            unsealer.isErased(member)));
+            now.toEpochMilli(), member, state == null ? null : STATES.encode(state), erased));
   }
 
   private void emit(TopologyOutput value) {
