@@ -873,6 +873,23 @@ final class Ev implements BuiltinContext {
 
   private boolean evalElems(List<Term> ts, int i, Value[] acc, Value[] f, ArgsK k) {
     if (i == ts.size()) return k.apply(acc);
+    if (ts.get(i) instanceof Local l && f[l.slot()] == null && i + 1 < ts.size()) {
+      // A variable only a later element binds (foo == input.foos[foo], which the compiler accepts
+      // as safe): evaluate the rest first, then the variable.
+      return evalElems(
+          ts,
+          i + 1,
+          acc,
+          f,
+          rest ->
+              evalTerm(
+                  l,
+                  f,
+                  v -> {
+                    acc[i] = v;
+                    return k.apply(acc);
+                  }));
+    }
     return evalTerm(
         ts.get(i),
         f,
