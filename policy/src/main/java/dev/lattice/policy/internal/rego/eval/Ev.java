@@ -1466,12 +1466,16 @@ final class Ev implements BuiltinContext {
     return t;
   }
 
-  /** Calls a user function; a mock replacement runs without the mock that routed to it. */
+  /**
+   * Calls a user function. A mock replacement runs without any function mocks, as OPA evaluates a
+   * mock in a fresh mock scope: it does not route back to itself, and the mocks around it do not
+   * apply inside it ({@code with} inside the mock adds its own).
+   */
   private Value callUser(Call c, Node n, Value[] args) {
     if (n != c.target() && !fnOverrides.isEmpty()) {
-      Map<Object, Object> rest = new HashMap<>(fnOverrides);
-      rest.remove(c.target());
-      Ev inner = new Ev(root, cache.length, input, data, masked, rest, budget, strict, trace, now);
+      Ev inner =
+          new Ev(
+              root, cache.length, input, data, masked, new HashMap<>(), budget, strict, trace, now);
       return inner.callFunction(n, args, c.loc());
     }
     return callFunction(n, args, c.loc());
