@@ -234,6 +234,25 @@ class EnforcementTopologyTest {
   }
 
   @Test
+  void anEventWhoseMemberIdHasAControlCharacterIsQuarantinedAndNothingIsDelivered() {
+    String member = "\u0001insights-since";
+    byte[] value = encode(Fixtures.memberData("e1", "ski-club", member, "sharing"));
+
+    lattice.pipe(topics.memberData(), member, value, traceHeaders("t-1"));
+
+    assertQuarantined(
+        single(lattice.quarantine()),
+        "event.schema_violation",
+        "header.subject_member contains a control character",
+        topics.memberData(),
+        0,
+        member,
+        value,
+        "t-1");
+    assertThat(lattice.audit()).isEmpty();
+  }
+
+  @Test
   void anEventFromAnUnknownNetworkIsQuarantinedAndNothingIsDelivered() {
     lattice.consent(Fixtures.grant("c1", "m-1", "sharing", List.of("profile")));
     byte[] value = encode(Fixtures.memberData("e1", "nowhere", "m-1", "sharing"));

@@ -98,6 +98,11 @@ public final class Routing {
     if (h.getSubjectMember() == null || h.getSubjectMember().isBlank()) {
       return "header.subject_member is required for " + event.type() + " events";
     }
+    if (h.getSubjectMember().chars().anyMatch(Character::isISOControl)) {
+      // Member ids key the member task's stores, beside its own entries (insight markers start with
+      // a control character): such an id could overwrite them.
+      return "header.subject_member contains a control character";
+    }
     if (!h.getSubjectMember().equals(key)) {
       return "record key must be the subject member id (events of one member stay ordered with its consent)";
     }
