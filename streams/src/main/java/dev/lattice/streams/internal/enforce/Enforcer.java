@@ -124,7 +124,6 @@ public final class Enforcer {
     // Each member's consent as of the event's place in the append order: grants appended after the
     // event (it was fetched late) are withheld from it, never applied backwards (ConsentAsOf).
     Map<String, ConsentAsOf.View> views = new HashMap<>();
-    Map<String, ConsentState> states = new HashMap<>();
     List<Decision> decided = new ArrayList<>(candidates.size());
     boolean policyError = false;
     for (Candidate c : candidates) {
@@ -132,7 +131,6 @@ public final class Enforcer {
           views.computeIfAbsent(
               c.memberId(), m -> ConsentAsOf.at(consentOf.apply(m), in.timestamp()));
       ConsentState state = view.state();
-      states.put(c.memberId(), state);
       String unknown = unknownDestination.apply(c.destination());
       long t = clock.start();
       Decision d =
@@ -166,7 +164,7 @@ public final class Enforcer {
         long t = clock.start();
         long writes = clock.writesSoFar();
         try {
-          delivery.deliver(c, d, decisionId, states.get(c.memberId()));
+          delivery.deliver(c, d, decisionId, views.get(c.memberId()).state());
           applied = d.obligations();
           clock.stopExcludingWrites(Stage.OBLIGATIONS, t, writes);
         } catch (UnenforceableObligationException e) {
@@ -187,7 +185,7 @@ public final class Enforcer {
           }
         }
       }
-      indexed.add(audit(event, c, decisionId, d, applied, states.get(c.memberId()), now));
+      indexed.add(audit(event, c, decisionId, d, applied, views.get(c.memberId()).state(), now));
     }
     long t = clock.start();
     log.append(event.eventId(), now, indexed);

@@ -334,14 +334,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
                           DecisionInputs.consent(event.memberId(), state, now),
                           ctx.toDocument()));
           return enforcer.ask(
-              new DecisionInput(
-                  Map.of(),
-                  Map.of(),
-                  event.sourceNetwork(),
-                  controllers.withController(c.destination()),
-                  Map.of(),
-                  sourceControl),
-              parts);
+              destinationPart(event.sourceNetwork(), sourceControl, c.destination()), parts);
         },
         (c, d, decisionId, state) -> deliverEvent(event, personal, c, d, state, now),
         "policy evaluation failed for at least one destination",
@@ -461,18 +454,27 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
           }
           String source = DecisionInputs.sourceNetwork(offer, c.destination());
           return enforcer.ask(
-              new DecisionInput(
-                  Map.of(),
-                  Map.of(),
-                  source,
-                  controllers.withController(c.destination()),
-                  Map.of(),
-                  controllers.ofSource(source)),
-              parts);
+              destinationPart(source, controllers.ofSource(source), c.destination()), parts);
         },
         (c, d, decisionId, state) -> deliverOffer(offer, c, d, decisionId, state, now),
         "policy evaluation failed for an offer",
         now);
+  }
+
+  /**
+   * The part of a decision input that is the destination's own (source network, destination and
+   * their controllers); the event, consent and context come from the member's {@link
+   * Enforcer.SharedInput}.
+   */
+  private DecisionInput destinationPart(
+      String source, DecisionInput.SourceControl sourceControl, Destination destination) {
+    return new DecisionInput(
+        Map.of(),
+        Map.of(),
+        source,
+        controllers.withController(destination),
+        Map.of(),
+        sourceControl);
   }
 
   /**

@@ -1221,17 +1221,23 @@ final class Ev implements BuiltinContext {
     }
   }
 
+  /**
+   * Where definition d's body starts under the index's selection (null: no index): -1 when the
+   * index dropped it, else after the guards the index has checked.
+   */
+  private static int bodyStart(Selection selection, int d) {
+    if (selection == null) return 0;
+    return selection.selects(d) ? selection.bodyStart(d) : -1;
+  }
+
   private Value completeValue(Node n) {
     Value[] result = {null};
     Selection selection = select(n, null);
     List<CRule> rules = n.rules;
     for (int d = 0; d < rules.size(); d++) {
       CRule r = rules.get(d);
-      int from = 0;
-      if (selection != null) {
-        if (!selection.selects(d)) continue;
-        from = selection.bodyStart(d);
-      }
+      int from = bodyStart(selection, d);
+      if (from < 0) continue;
       for (CRule b = r; b != null; b = b.elseRule) {
         CRule branch = b;
         int start = checkGuards(b, b == r ? from : 0);
@@ -1290,11 +1296,8 @@ final class Ev implements BuiltinContext {
     List<CRule> rules = n.rules;
     for (int d = 0; d < rules.size(); d++) {
       CRule r = rules.get(d);
-      int from = 0;
-      if (selection != null) {
-        if (!selection.selects(d)) continue;
-        from = selection.bodyStart(d);
-      }
+      int from = bodyStart(selection, d);
+      if (from < 0) continue;
       int start = checkGuards(r, from);
       if (start < 0) continue;
       Value[] frame = new Value[r.nslots];
@@ -1331,11 +1334,8 @@ final class Ev implements BuiltinContext {
     List<CRule> rules = n.rules;
     for (int d = 0; d < rules.size(); d++) {
       CRule r = rules.get(d);
-      int from = 0;
-      if (selection != null) {
-        if (!selection.selects(d)) continue;
-        from = selection.bodyStart(d);
-      }
+      int from = bodyStart(selection, d);
+      if (from < 0) continue;
       for (CRule b = r; b != null; b = b.elseRule) {
         CRule branch = b;
         int start = checkGuards(b, b == r ? from : 0);
@@ -1581,11 +1581,8 @@ final class Ev implements BuiltinContext {
       List<CRule> rules = n.rules;
       for (int d = 0; d < rules.size(); d++) {
         CRule r = rules.get(d);
-        int from = 0;
-        if (selection != null) {
-          if (!selection.selects(d)) continue;
-          from = selection.bodyStart(d);
-        }
+        int from = bodyStart(selection, d);
+        if (from < 0) continue;
         for (CRule b = r; b != null; b = b.elseRule) {
           CRule branch = b;
           int start = b == r ? from : 0;
