@@ -41,6 +41,12 @@ public final class CRule {
    */
   public int groundGuards;
 
+  /**
+   * The evaluator's compiled form of this branch (its operands and steps), attached once when the
+   * policy is compiled, before any evaluation; opaque to the compiler.
+   */
+  public Object compiled;
+
   public CRule elseRule;
   public int nslots;
   public Location loc;

@@ -186,15 +186,20 @@ final class Ev implements BuiltinContext {
    * at run time. A plan's assumption that fails at run time (a function replaced by {@code with}
    * with a multi-valued built-in) falls back to the general path for that expression.
    */
-  boolean evalPlanned(Expr[] body, Strategy[] plan, int start, Value[] f, K k) {
+  boolean evalPlanned(CRule b, int start, Value[] f, K k) {
+    Expr[] body = b.body;
+    Strategy[] plan = b.plan;
     // explain=fails records every failed expression through evalExpr
     if (plan == null || budget.traceFails) return evalBody(body, start, f, k);
+    CompiledBranch.Step[] steps = CompiledBranch.of(b).steps;
     int i = start;
     int[] undo = null;
     int undone = 0;
     try {
       for (; i < body.length; i++) {
-        int outcome = runSingleValued(body[i], plan[i], f);
+        CompiledBranch.Step step = steps[i];
+        if (step == null) break;
+        int outcome = runStep(step, f);
         if (outcome == NOT_SINGLE_VALUED) break;
         if (outcome == FAILS) return false;
         if (outcome != HOLDS) {
@@ -205,7 +210,7 @@ final class Ev implements BuiltinContext {
       if (i == body.length) return k.run();
       final int next = i + 1;
       Expr e = body[i];
-      K rest = () -> evalPlanned(body, plan, next, f, k);
+      K rest = () -> evalPlanned(b, next, f, k);
       return switch (plan[i]) {
         case ITERATE -> evalIterating(e, f, rest);
         case BIND_LEFT_ITERATING -> evalBindIterating(e, f, rest);
@@ -216,55 +221,51 @@ final class Ev implements BuiltinContext {
     }
   }
 
-  /** {@link #runSingleValued}: the expression is not single-valued here (take the general path). */
+  /** {@link #runStep}: the expression is not single-valued here (take the general path). */
   private static final int NOT_SINGLE_VALUED = -3;
 
-  /** {@link #runSingleValued}: the expression fails. */
+  /** {@link #runStep}: the expression fails. */
   private static final int FAILS = -2;
 
-  /** {@link #runSingleValued}: the expression holds and bound nothing. */
+  /** {@link #runStep}: the expression holds and bound nothing. */
   private static final int HOLDS = -1;
 
   /**
-   * Runs one expression of a planned body whose strategy is single-valued (TEST, BIND_LEFT,
-   * BIND_RIGHT, COMPARE) without continuations: returns {@link #FAILS}, {@link #HOLDS}, the slot it
-   * bound (the caller unbinds it on backtracking), or {@link #NOT_SINGLE_VALUED} for any other
-   * strategy and when the plan's assumption does not hold at run time (nothing is bound then).
+   * Runs one single-valued expression of a planned body (TEST, BIND_LEFT, BIND_RIGHT, COMPARE) from
+   * its compiled step, without continuations: returns {@link #FAILS}, {@link #HOLDS}, the slot it
+   * bound (the caller unbinds it on backtracking), or {@link #NOT_SINGLE_VALUED} when the plan's
+   * assumption does not hold at run time (nothing is bound then).
    */
-  private int runSingleValued(Expr e, Strategy strategy, Value[] f) {
-    switch (strategy) {
+  private int runStep(CompiledBranch.Step step, Value[] f) {
+    switch (step.strategy()) {
       case TEST -> {
-        Value v = evalOne(((TermLit) e.lit()).term(), f);
+        Value v = step.operand().value(this, f);
         if (v == MULTI) return NOT_SINGLE_VALUED;
-        if (budget.covered != null) budget.covered.add(e.loc());
+        if (budget.covered != null) budget.covered.add(step.expr().loc());
         budget.step();
         boolean truthy = v != null && v != Value.FALSE;
-        return e.negated() == truthy ? FAILS : HOLDS;
+        return step.expr().negated() == truthy ? FAILS : HOLDS;
       }
       case BIND_LEFT, BIND_RIGHT -> {
-        Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
-        Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
-        Local target = (Local) (strategy == Strategy.BIND_LEFT ? left : right);
-        if (f[target.slot()] != null) return NOT_SINGLE_VALUED;
-        Value v = evalOne(strategy == Strategy.BIND_LEFT ? right : left, f);
+        int slot = step.slot();
+        if (f[slot] != null) return NOT_SINGLE_VALUED;
+        Value v = step.operand().value(this, f);
         if (v == MULTI) return NOT_SINGLE_VALUED;
-        if (budget.covered != null) budget.covered.add(e.loc());
+        if (budget.covered != null) budget.covered.add(step.expr().loc());
         budget.step();
         if (v == null) return FAILS;
-        f[target.slot()] = v;
-        return target.slot();
+        f[slot] = v;
+        return slot;
       }
       case COMPARE -> {
-        Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
-        Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
-        Value leftValue = evalOne(left, f);
+        Value leftValue = step.operand().value(this, f);
         if (leftValue == MULTI) return NOT_SINGLE_VALUED;
         if (leftValue != null) {
-          Value rightValue = evalOne(right, f);
+          Value rightValue = step.other().value(this, f);
           if (rightValue == MULTI) return NOT_SINGLE_VALUED;
           leftValue = rightValue != null && leftValue.equals(rightValue) ? leftValue : null;
         }
-        if (budget.covered != null) budget.covered.add(e.loc());
+        if (budget.covered != null) budget.covered.add(step.expr().loc());
         budget.step();
         return leftValue == null ? FAILS : HOLDS;
       }
@@ -280,15 +281,15 @@ final class Ev implements BuiltinContext {
    * is undefined, {@link #MULTI} when the branch must take the general path (not single-valued,
    * explain=fails, or a plan assumption that fails at run time; f must be discarded then).
    */
-  private Value singleValue(CRule b, int start, Value[] f, Term head) {
+  private Value singleValue(CRule b, int start, Value[] f, Operand head) {
     if (!b.singleValued || budget.traceFails) return MULTI;
-    Expr[] body = b.body;
-    for (int i = start; i < body.length; i++) {
-      int outcome = runSingleValued(body[i], b.plan[i], f);
+    CompiledBranch.Step[] steps = CompiledBranch.of(b).steps;
+    for (int i = start; i < steps.length; i++) {
+      int outcome = runStep(steps[i], f);
       if (outcome == NOT_SINGLE_VALUED) return MULTI;
       if (outcome == FAILS) return null;
     }
-    return evalOne(head, f);
+    return head.value(this, f);
   }
 
   /** A reference or call that iterates (plan ITERATE): straight to its generator. */
@@ -703,6 +704,7 @@ final class Ev implements BuiltinContext {
       Value v = f[l.slot()];
       return v == null ? MULTI : v;
     }
+    if (t instanceof Call c) return callTermOne(c, f);
     switch (t) {
       case Scalar s -> {
         return s.value();
@@ -745,21 +747,13 @@ final class Ev implements BuiltinContext {
           if (v == null || v == MULTI) return v;
           Value prev = out.put(k, v);
           if (prev != null && !prev.equals(v)) {
-            throw new RegoException(RegoException.CONFLICT, "object keys must be unique", o.loc());
+            throw duplicateKey(o.loc());
           }
         }
         return out.build();
       }
       case Call c -> {
-        if (c.target() instanceof Builtin b && b.multi()) return MULTI;
-        int n = hasOutputArg(c) ? c.args().size() - 1 : c.args().size();
-        Value[] args = new Value[n];
-        for (int i = 0; i < n; i++) {
-          Value v = evalOne(c.args().get(i), f);
-          if (v == null || v == MULTI) return v;
-          args[i] = v;
-        }
-        return callOne(c, args);
+        return callTermOne(c, f);
       }
       case ArrayCompr a -> {
         List<Value> out = new ArrayList<>();
@@ -800,7 +794,20 @@ final class Ev implements BuiltinContext {
     }
   }
 
-  /** Generator evaluation: calls vk for every value of t. */
+  /** A call's single value (see evalOne): its arguments evaluated in order, then the call. */
+  private Value callTermOne(Call c, Value[] f) {
+    if (c.target() instanceof Builtin b && b.multi()) return MULTI;
+    List<Term> argTerms = c.args();
+    int n = hasOutputArg(c) ? argTerms.size() - 1 : argTerms.size();
+    Value[] args = new Value[n];
+    for (int i = 0; i < n; i++) {
+      Value v = evalOne(argTerms.get(i), f);
+      if (v == null || v == MULTI) return v;
+      args[i] = v;
+    }
+    return callOne(c, args);
+  }
+
   /** Adds the head's value to {@code out} for every solution of an array or set comprehension. */
   private void collectHeads(Term head, List<Expr> body, Value[] f, Collection<Value> out) {
     evalBody(
@@ -1089,7 +1096,7 @@ final class Ev implements BuiltinContext {
       }
       return (Value) c;
     }
-    String memoKey = null;
+    SharedRuleMemo.Key memoKey = null;
     if (shared != null && shared.memoises(n)) {
       if (memoPathEncodings == null) memoPathEncodings = new String[shared.pathCount()];
       memoKey = shared.key(n, input, strict, memoPathEncodings);
@@ -1146,9 +1153,10 @@ final class Ev implements BuiltinContext {
     // coverage and explain=fails record expressions as the body evaluates them: start there
     if (b.groundGuards <= from || budget.covered != null || budget.traceFails) return from;
     Expr[] body = b.body;
+    Operand[] guards = CompiledBranch.of(b).guards;
     for (int i = from; i < b.groundGuards; i++) {
       Expr e = body[i];
-      Value v = evalOne(((TermLit) e.lit()).term(), NO_SLOTS);
+      Value v = guards[i].value(this, NO_SLOTS);
       if (v == MULTI) return i;
       budget.step();
       boolean truthy = v != null && v != Value.FALSE;
@@ -1243,7 +1251,7 @@ final class Ev implements BuiltinContext {
         int start = checkGuards(b, b == r ? from : 0);
         if (start < 0) continue;
         Value[] frame = new Value[b.nslots];
-        Value single = singleValue(b, start, frame, b.value);
+        Value single = singleValue(b, start, frame, CompiledBranch.of(b).value);
         if (single != MULTI) {
           if (single == null) continue;
           fired(b);
@@ -1253,8 +1261,7 @@ final class Ev implements BuiltinContext {
         Value[] f = b.singleValued ? new Value[b.nslots] : frame;
         boolean[] found = {false};
         evalPlanned(
-            b.body,
-            b.plan,
+            b,
             start,
             f,
             () ->
@@ -1301,7 +1308,7 @@ final class Ev implements BuiltinContext {
       int start = checkGuards(r, from);
       if (start < 0) continue;
       Value[] frame = new Value[r.nslots];
-      Value single = singleValue(r, start, frame, r.setKey);
+      Value single = singleValue(r, start, frame, CompiledBranch.of(r).setKey);
       if (single != MULTI) {
         if (single != null) {
           fired(r);
@@ -1311,8 +1318,7 @@ final class Ev implements BuiltinContext {
       }
       Value[] f = r.singleValued ? new Value[r.nslots] : frame;
       evalPlanned(
-          r.body,
-          r.plan,
+          r,
           start,
           f,
           () ->
@@ -1344,8 +1350,7 @@ final class Ev implements BuiltinContext {
         boolean[] found = {false};
         Value[] keys = new Value[r.headKeys.length];
         evalPlanned(
-            b.body,
-            b.plan,
+            b,
             start,
             f,
             () ->
@@ -1520,7 +1525,7 @@ final class Ev implements BuiltinContext {
         });
   }
 
-  private Value callBuiltin(Builtin b, Value[] args, Location loc) {
+  Value callBuiltin(Builtin b, Value[] args, Location loc) {
     try {
       return b.fn().call(args, this);
     } catch (BuiltinException e) {
@@ -1533,8 +1538,34 @@ final class Ev implements BuiltinContext {
     }
   }
 
-  /** A user function call with scalar arguments: the key of {@link #calls}. */
-  private record CallKey(int node, List<Value> args) {}
+  /**
+   * A user function call with scalar arguments: the key of {@link #calls}. The arguments array is
+   * the call's own copy (never written after the call), hashed once.
+   */
+  private static final class CallKey {
+    private final int node;
+    private final Value[] args;
+    private final int hash;
+
+    CallKey(int node, Value[] args) {
+      this.node = node;
+      this.args = args;
+      this.hash = 31 * node + java.util.Arrays.hashCode(args);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CallKey k
+          && k.hash == hash
+          && k.node == node
+          && java.util.Arrays.equals(k.args, args);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
 
   /**
    * Results of user function calls in this scope, by function and arguments: within one scope the
@@ -1564,7 +1595,7 @@ final class Ev implements BuiltinContext {
     if (trace != null || budget.covered != null || !memoisableArgs(args)) {
       return evaluateFunction(n, args, loc);
     }
-    CallKey key = new CallKey(n.id, List.of(args));
+    CallKey key = new CallKey(n.id, args);
     if (calls == null) calls = new HashMap<>();
     Object known = calls.get(key);
     if (known != null) return known == UNDEF ? null : (Value) known;
@@ -1590,7 +1621,7 @@ final class Ev implements BuiltinContext {
             // parameters are distinct plain variables: they bind straight into the frame
             Value[] frame = new Value[b.nslots];
             for (int i = 0; i < args.length; i++) frame[((Local) b.args[i]).slot()] = args[i];
-            Value single = singleValue(b, start, frame, b.value);
+            Value single = singleValue(b, start, frame, CompiledBranch.of(b).value);
             if (single != MULTI) {
               if (single == null) continue;
               fired(b);
@@ -1607,8 +1638,7 @@ final class Ev implements BuiltinContext {
               f,
               () ->
                   evalPlanned(
-                      branch.body,
-                      branch.plan,
+                      branch,
                       start,
                       f,
                       () ->
@@ -1658,6 +1688,10 @@ final class Ev implements BuiltinContext {
     if (i == ps.length) return k.run();
     int next = i + 1;
     return bindPattern(ps[i], vals[i], f, () -> bindArgs(ps, vals, next, f, k));
+  }
+
+  static RegoException duplicateKey(Location loc) {
+    return new RegoException(RegoException.CONFLICT, "object keys must be unique", loc);
   }
 
   static String show(Value v) {
