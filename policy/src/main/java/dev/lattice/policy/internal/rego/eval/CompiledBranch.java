@@ -3,6 +3,7 @@ package dev.lattice.policy.internal.rego.eval;
 import dev.lattice.policy.internal.rego.ast.Ast.Assign;
 import dev.lattice.policy.internal.rego.ast.Ast.Expr;
 import dev.lattice.policy.internal.rego.ast.Ast.Local;
+import dev.lattice.policy.internal.rego.ast.Ast.SomeIn;
 import dev.lattice.policy.internal.rego.ast.Ast.Term;
 import dev.lattice.policy.internal.rego.ast.Ast.TermLit;
 import dev.lattice.policy.internal.rego.ast.Ast.Unify;
@@ -19,12 +20,15 @@ import dev.lattice.policy.internal.rego.compiler.Strategy;
 final class CompiledBranch {
 
   /**
-   * One single-valued body expression: a test of {@code operand}, a binding of {@code slot} to
-   * {@code operand}, or a comparison of {@code operand} with {@code other}.
+   * One body expression: a test of {@code operand}, a binding of {@code slot} to {@code operand}, a
+   * comparison of {@code operand} with {@code other} (the single-valued strategies), or (strategy
+   * GENERAL) {@code some .. in operand}.
    */
   record Step(Expr expr, Strategy strategy, Operand operand, Operand other, int slot) {}
 
-  /** By body index: the step of a single-valued expression, null for the general path. */
+  /**
+   * By body index: the step of a single-valued or some-in expression, null for the general path.
+   */
   final Step[] steps;
 
   /** The ground guards' terms (see CRule#groundGuards). */
@@ -61,6 +65,9 @@ final class CompiledBranch {
         return new Step(e, strategy, Operand.of(source), null, target.slot());
       }
       default -> {
+        // some x in collection: the collection is compiled; the iteration binds as evalLit does
+        if (e.lit() instanceof SomeIn in && e.withs().isEmpty() && !e.negated())
+          return new Step(e, strategy, Operand.of(in.collection()), null, -1);
         return null;
       }
     }

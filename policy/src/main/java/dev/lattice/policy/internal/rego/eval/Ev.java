@@ -211,6 +211,7 @@ final class Ev implements BuiltinContext {
       final int next = i + 1;
       Expr e = body[i];
       K rest = () -> evalPlanned(b, next, f, k);
+      if (steps[i] != null && plan[i] == Strategy.GENERAL) return evalSomeIn(steps[i], f, rest);
       return switch (plan[i]) {
         case ITERATE -> evalIterating(e, f, rest);
         case BIND_LEFT_ITERATING -> evalBindIterating(e, f, rest);
@@ -290,6 +291,32 @@ final class Ev implements BuiltinContext {
       if (outcome == FAILS) return null;
     }
     return head.value(this, f);
+  }
+
+  /**
+   * {@code some [key,] value in collection} with a compiled collection: binds each member as
+   * evalLit does, without the general path's term dispatch (which it takes when the collection
+   * itself iterates).
+   */
+  private boolean evalSomeIn(CompiledBranch.Step step, Value[] f, K k) {
+    Value collection = step.operand().value(this, f);
+    if (collection == MULTI) return evalExpr(step.expr(), f, k);
+    budget.step();
+    if (budget.covered != null) budget.covered.add(step.expr().loc());
+    if (collection == null) return false;
+    SomeIn s = (SomeIn) step.expr().lit();
+    if (s.key() == null)
+      return iterate(collection, (key, val) -> bindPattern(s.value(), val, f, k));
+    return iterate(
+        collection,
+        (key, val) -> bindPattern(s.key(), key, f, () -> bindPattern(s.value(), val, f, k)));
+  }
+
+  /** Calls vk for every value of a rule head, trying its compiled operand first. */
+  private boolean evalHead(Operand head, Term term, Value[] f, VK vk) {
+    Value v = head.value(this, f);
+    if (v != MULTI) return v != null && vk.apply(v);
+    return evalTerm(term, f, vk);
   }
 
   /** A reference or call that iterates (plan ITERATE): straight to its generator. */
@@ -1265,7 +1292,8 @@ final class Ev implements BuiltinContext {
             start,
             f,
             () ->
-                evalTerm(
+                evalHead(
+                    CompiledBranch.of(branch).value,
                     branch.value,
                     f,
                     v -> {
@@ -1322,7 +1350,8 @@ final class Ev implements BuiltinContext {
           start,
           f,
           () ->
-              evalTerm(
+              evalHead(
+                  CompiledBranch.of(r).setKey,
                   r.setKey,
                   f,
                   v -> {
@@ -1642,7 +1671,8 @@ final class Ev implements BuiltinContext {
                       start,
                       f,
                       () ->
-                          evalTerm(
+                          evalHead(
+                              CompiledBranch.of(branch).value,
                               branch.value,
                               f,
                               v -> {
