@@ -400,7 +400,7 @@ public final class Compiler {
     if (rule.args() != null) {
       for (Term a : rule.args()) collectPatternVars(a, ctx);
       args = new Term[rule.args().size()];
-      for (int i = 0; i < args.length; i++) args[i] = rw(rule.args().get(i), ctx);
+      for (int i = 0; i < args.length; i++) args[i] = rewriteTerm(rule.args().get(i), ctx);
     }
     Scope top = ctx.cur;
     for (Rule r = rule; r != null; r = r.elseRule()) {
@@ -419,11 +419,11 @@ public final class Compiler {
       }
       if (r.value() != null) varNames(r.value(), bodyScope.candidates);
       bodyScope.candidates.removeAll(declaredNames(r.body()));
-      List<Expr> body = rwBody(r.body(), ctx);
+      List<Expr> body = rewriteBody(r.body(), ctx);
       if (r == rule) {
         c.headKeys = new Term[p.headKeys.length];
-        for (int i = 0; i < c.headKeys.length; i++) c.headKeys[i] = rw(p.headKeys[i], ctx);
-        c.setKey = r.key() == null ? null : rw(r.key(), ctx);
+        for (int i = 0; i < c.headKeys.length; i++) c.headKeys[i] = rewriteTerm(p.headKeys[i], ctx);
+        c.setKey = r.key() == null ? null : rewriteTerm(r.key(), ctx);
       } else {
         c.headKeys = first.headKeys;
         c.setKey = first.setKey;
@@ -432,7 +432,7 @@ public final class Compiler {
       if (value == null && r != rule && first != null) {
         value = new Scalar(Value.TRUE, r.loc());
       }
-      c.value = value == null ? new Scalar(Value.TRUE, r.loc()) : rw(value, ctx);
+      c.value = value == null ? new Scalar(Value.TRUE, r.loc()) : rewriteTerm(value, ctx);
       BitSet bound = new BitSet();
       if (args != null) for (Term a : args) patternSlots(a, bound);
       c.body = order(body, bound, ctx, bodyScope);
@@ -593,7 +593,7 @@ public final class Compiler {
         new RegoModuleAst("query", List.of(), List.of(), List.of(), new Location("query", 1, 1));
     Ctx ctx = new Ctx(m, Map.of());
     candidates(parsed, ctx.cur.candidates);
-    List<Expr> body = rwBody(parsed, ctx);
+    List<Expr> body = rewriteBody(parsed, ctx);
     Term bare = null;
     if (bareAsX
         && body.size() == 1
@@ -713,10 +713,10 @@ public final class Compiler {
 
   // ------------------------------------------------------------------ rewriting
 
-  private List<Expr> rwBody(List<Expr> body, Ctx ctx) {
+  private List<Expr> rewriteBody(List<Expr> body, Ctx ctx) {
     // declarations take effect from the declaring expression on, as in OPA
     List<Expr> out = new ArrayList<>(body.size());
-    for (Expr e : body) out.add(rwExpr(e, ctx));
+    for (Expr e : body) out.add(rewriteExpr(e, ctx));
     return out;
   }
 
@@ -741,38 +741,41 @@ public final class Compiler {
     };
   }
 
-  private Expr rwExpr(Expr e, Ctx ctx) {
+  private Expr rewriteExpr(Expr e, Ctx ctx) {
     Lit lit =
         switch (e.lit()) {
-          case TermLit t -> new TermLit(rw(t.term(), ctx));
-          case Unify u -> new Unify(rw(u.left(), ctx), rw(u.right(), ctx));
+          case TermLit t -> new TermLit(rewriteTerm(t.term(), ctx));
+          case Unify u -> new Unify(rewriteTerm(u.left(), ctx), rewriteTerm(u.right(), ctx));
           case Assign a -> {
-            Term right = rw(a.right(), ctx);
+            Term right = rewriteTerm(a.right(), ctx);
             declareAssign(a.left(), ctx);
-            yield new Assign(rw(a.left(), ctx), right);
+            yield new Assign(rewriteTerm(a.left(), ctx), right);
           }
           case SomeDecl s -> {
             s.vars().forEach(v -> ctx.declare((Var) v, false));
             List<Term> vars = new ArrayList<>();
-            for (Term v : s.vars()) vars.add(rw(v, ctx));
+            for (Term v : s.vars()) vars.add(rewriteTerm(v, ctx));
             yield new SomeDecl(vars);
           }
           case SomeIn s -> {
-            Term coll = rw(s.collection(), ctx);
+            Term coll = rewriteTerm(s.collection(), ctx);
             if (s.key() != null) collectPatternVars(s.key(), ctx);
             collectPatternVars(s.value(), ctx);
-            yield new SomeIn(s.key() == null ? null : rw(s.key(), ctx), rw(s.value(), ctx), coll);
+            yield new SomeIn(
+                s.key() == null ? null : rewriteTerm(s.key(), ctx),
+                rewriteTerm(s.value(), ctx),
+                coll);
           }
           case Every ev -> {
-            Term domain = rw(ev.domain(), ctx);
+            Term domain = rewriteTerm(ev.domain(), ctx);
             Scope saved = ctx.cur;
             ctx.cur = ctx.newScope(saved);
             candidates(ev.body(), ctx.cur.candidates);
             if (ev.key() != null) collectPatternVars(ev.key(), ctx);
             collectPatternVars(ev.value(), ctx);
-            Term k = ev.key() == null ? null : rw(ev.key(), ctx);
-            Term v = rw(ev.value(), ctx);
-            List<Expr> body = rwBody(ev.body(), ctx);
+            Term k = ev.key() == null ? null : rewriteTerm(ev.key(), ctx);
+            Term v = rewriteTerm(ev.value(), ctx);
+            List<Expr> body = rewriteBody(ev.body(), ctx);
             BitSet bound = new BitSet();
             for (int i = 0; i < ctx.slotNames.size(); i++)
               if (!ctx.ownedBy(i, ctx.cur)) bound.set(i);
@@ -786,13 +789,13 @@ public final class Compiler {
     List<With> withs = e.withs();
     if (!withs.isEmpty()) {
       List<With> ws = new ArrayList<>();
-      for (With w : withs) ws.add(rwWith(w, ctx));
+      for (With w : withs) ws.add(rewriteWith(w, ctx));
       withs = ws;
     }
     return new Expr(lit, e.negated(), withs, e.loc());
   }
 
-  private With rwWith(With w, Ctx ctx) {
+  private With rewriteWith(With w, Ctx ctx) {
     Term target = w.target();
     String head =
         target instanceof Var v
@@ -800,12 +803,12 @@ public final class Compiler {
             : target instanceof Ref r && r.head() instanceof Var v2 ? v2.name() : null;
     Term t;
     if ("input".equals(head) || "data".equals(head)) {
-      t = rw(target, ctx);
+      t = rewriteTerm(target, ctx);
     } else {
       Object fn = resolveFunction(dotted(target), ctx, w.loc());
       if (fn == null) {
         // a rule name or import alias in scope
-        t = rw(target, ctx);
+        t = rewriteTerm(target, ctx);
         if (!(t instanceof Ref || t instanceof Root)) {
           throw new RegoException(
               RegoException.TYPE,
@@ -830,7 +833,7 @@ public final class Compiler {
         if (fn != null) v = new Call(name, List.of(), w.loc(), fn);
       }
     }
-    if (v == null) v = rw(value, ctx);
+    if (v == null) v = rewriteTerm(value, ctx);
     return new With(t, v, w.loc());
   }
 
@@ -883,27 +886,28 @@ public final class Compiler {
     return null;
   }
 
-  private Term rw(Term t, Ctx ctx) {
+  private Term rewriteTerm(Term t, Ctx ctx) {
     return switch (t) {
       case Scalar s -> s;
       case Var v -> ctx.resolve(v);
       case Local l -> l;
       case Root r -> r;
       case Ref r -> {
-        Term head = rw(r.head(), ctx);
+        Term head = rewriteTerm(r.head(), ctx);
         List<Term> path = new ArrayList<>();
         if (head instanceof Ref hr) {
           path.addAll(hr.path());
           head = hr.head();
         }
-        for (Term x : r.path()) path.add(rw(x, ctx));
+        for (Term x : r.path()) path.add(rewriteTerm(x, ctx));
         yield resolveRuleRef(head, path, r.loc());
       }
-      case ArrayT a -> foldGround(new ArrayT(rwAll(a.elems(), ctx), a.loc()));
-      case SetT s -> foldGround(new SetT(rwAll(s.elems(), ctx), s.loc()));
+      case ArrayT a -> foldGround(new ArrayT(rewriteTerms(a.elems(), ctx), a.loc()));
+      case SetT s -> foldGround(new SetT(rewriteTerms(s.elems(), ctx), s.loc()));
       case ObjectT o -> {
         List<Entry> es = new ArrayList<>();
-        for (Entry e : o.entries()) es.add(new Entry(rw(e.key(), ctx), rw(e.value(), ctx)));
+        for (Entry e : o.entries())
+          es.add(new Entry(rewriteTerm(e.key(), ctx), rewriteTerm(e.value(), ctx)));
         yield foldGround(new ObjectT(es, o.loc()));
       }
       case Call c -> {
@@ -926,29 +930,29 @@ public final class Compiler {
                   + n,
               c.loc());
         }
-        yield new Call(c.name(), rwAll(c.args(), ctx), c.loc(), target);
+        yield new Call(c.name(), rewriteTerms(c.args(), ctx), c.loc(), target);
       }
       case ArrayCompr a -> {
         Scope saved = enterCompr(ctx, a.body(), List.of(a.head()));
-        List<Expr> body = rwBody(a.body(), ctx);
-        Term head = rw(a.head(), ctx);
+        List<Expr> body = rewriteBody(a.body(), ctx);
+        Term head = rewriteTerm(a.head(), ctx);
         Expr[] ordered = orderCompr(body, ctx, List.of(head));
         ctx.cur = saved;
         yield new ArrayCompr(head, List.of(ordered), a.loc());
       }
       case SetCompr a -> {
         Scope saved = enterCompr(ctx, a.body(), List.of(a.head()));
-        List<Expr> body = rwBody(a.body(), ctx);
-        Term head = rw(a.head(), ctx);
+        List<Expr> body = rewriteBody(a.body(), ctx);
+        Term head = rewriteTerm(a.head(), ctx);
         Expr[] ordered = orderCompr(body, ctx, List.of(head));
         ctx.cur = saved;
         yield new SetCompr(head, List.of(ordered), a.loc());
       }
       case ObjectCompr a -> {
         Scope saved = enterCompr(ctx, a.body(), List.of(a.key(), a.value()));
-        List<Expr> body = rwBody(a.body(), ctx);
-        Term k = rw(a.key(), ctx);
-        Term v = rw(a.value(), ctx);
+        List<Expr> body = rewriteBody(a.body(), ctx);
+        Term k = rewriteTerm(a.key(), ctx);
+        Term v = rewriteTerm(a.value(), ctx);
         Expr[] ordered = orderCompr(body, ctx, List.of(k, v));
         ctx.cur = saved;
         yield new ObjectCompr(k, v, List.of(ordered), a.loc());
@@ -1040,9 +1044,9 @@ public final class Compiler {
     return ordered;
   }
 
-  private List<Term> rwAll(List<Term> ts, Ctx ctx) {
+  private List<Term> rewriteTerms(List<Term> ts, Ctx ctx) {
     List<Term> out = new ArrayList<>(ts.size());
-    for (Term t : ts) out.add(rw(t, ctx));
+    for (Term t : ts) out.add(rewriteTerm(t, ctx));
     return out;
   }
 

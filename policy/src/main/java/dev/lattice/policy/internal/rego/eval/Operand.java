@@ -25,8 +25,8 @@ import java.util.List;
  */
 abstract sealed class Operand {
 
-  /** The term's value in frame f of evaluation ev: a value, null (undefined) or Ev.MULTI. */
-  abstract Value value(Ev ev, Value[] f);
+  /** The term's value in a frame of evaluation ev: a value, null (undefined) or Ev.MULTI. */
+  abstract Value value(Ev ev, Value[] frame);
 
   /** The operand of term t. */
   static Operand of(Term t) {
@@ -78,9 +78,9 @@ abstract sealed class Operand {
   }
 
   /** Follows path from cur: the value, null when a step is undefined, MULTI when a key iterates. */
-  static Value follow(Value cur, Operand[] path, int from, Ev ev, Value[] f) {
+  static Value follow(Value cur, Operand[] path, int from, Ev ev, Value[] frame) {
     for (int i = from; i < path.length; i++) {
-      Value key = path[i].value(ev, f);
+      Value key = path[i].value(ev, frame);
       if (key == null || key == Ev.MULTI) return key;
       cur = Ev.lookup(cur, key);
       if (cur == null) return null;
@@ -98,10 +98,10 @@ abstract sealed class Operand {
    * Evaluates operands into a fresh array; {@link #UNDEFINED} or {@link #ITERATES} (by identity) at
    * the first operand that is undefined or iterates, as evalOne stops there.
    */
-  static Value[] evaluate(Operand[] operands, Ev ev, Value[] f) {
+  static Value[] evaluate(Operand[] operands, Ev ev, Value[] frame) {
     Value[] out = new Value[operands.length];
     for (int i = 0; i < out.length; i++) {
-      Value v = operands[i].value(ev, f);
+      Value v = operands[i].value(ev, frame);
       if (v == null) return UNDEFINED;
       if (v == Ev.MULTI) return ITERATES;
       out[i] = v;
@@ -126,7 +126,7 @@ abstract sealed class Operand {
     }
 
     @Override
-    Value value(Ev ev, Value[] f) {
+    Value value(Ev ev, Value[] frame) {
       return value;
     }
   }
@@ -140,15 +140,15 @@ abstract sealed class Operand {
     }
 
     @Override
-    Value value(Ev ev, Value[] f) {
-      Value v = f[slot];
+    Value value(Ev ev, Value[] frame) {
+      Value v = frame[slot];
       return v == null ? Ev.MULTI : v;
     }
   }
 
   static final class InputRoot extends Operand {
     @Override
-    Value value(Ev ev, Value[] f) {
+    Value value(Ev ev, Value[] frame) {
       return ev.input;
     }
   }
@@ -162,9 +162,9 @@ abstract sealed class Operand {
     }
 
     @Override
-    Value value(Ev ev, Value[] f) {
+    Value value(Ev ev, Value[] frame) {
       Value cur = ev.input;
-      return cur == null ? null : follow(cur, path, 0, ev, f);
+      return cur == null ? null : follow(cur, path, 0, ev, frame);
     }
   }
 
@@ -179,9 +179,9 @@ abstract sealed class Operand {
     }
 
     @Override
-    Value value(Ev ev, Value[] f) {
-      Value cur = f[slot];
-      return cur == null ? Ev.MULTI : follow(cur, path, 0, ev, f);
+    Value value(Ev ev, Value[] frame) {
+      Value cur = frame[slot];
+      return cur == null ? Ev.MULTI : follow(cur, path, 0, ev, frame);
     }
   }
 
@@ -203,10 +203,10 @@ abstract sealed class Operand {
     }
 
     @Override
-    Value value(Ev ev, Value[] f) {
-      if (!ev.masked.isEmpty()) return ev.evalOne(ref, f);
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.masked.isEmpty()) return ev.evalOne(ref, frame);
       Value cur = ev.ruleValue(rule);
-      return cur == null ? null : follow(cur, path, ruleDepth, ev, f);
+      return cur == null ? null : follow(cur, path, ruleDepth, ev, frame);
     }
   }
 
@@ -223,9 +223,9 @@ abstract sealed class Operand {
     }
 
     @Override
-    Value value(Ev ev, Value[] f) {
-      if (!ev.fnOverrides.isEmpty()) return ev.evalOne(call, f);
-      Value[] values = evaluate(args, ev, f);
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.fnOverrides.isEmpty()) return ev.evalOne(call, frame);
+      Value[] values = evaluate(args, ev, frame);
       if (failedAny(values)) return failed(values);
       return ev.callBuiltin(builtin, values, call.loc());
     }
@@ -244,9 +244,9 @@ abstract sealed class Operand {
     }
 
     @Override
-    Value value(Ev ev, Value[] f) {
-      if (!ev.fnOverrides.isEmpty()) return ev.evalOne(call, f);
-      Value[] values = evaluate(args, ev, f);
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.fnOverrides.isEmpty()) return ev.evalOne(call, frame);
+      Value[] values = evaluate(args, ev, frame);
       if (failedAny(values)) return failed(values);
       return ev.callFunction(function, values, call.loc());
     }
@@ -260,8 +260,8 @@ abstract sealed class Operand {
     }
 
     @Override
-    Value value(Ev ev, Value[] f) {
-      Value[] values = evaluate(elems, ev, f);
+    Value value(Ev ev, Value[] frame) {
+      Value[] values = evaluate(elems, ev, frame);
       return failedAny(values) ? failed(values) : new Value.Arr(values);
     }
   }
@@ -284,12 +284,12 @@ abstract sealed class Operand {
     }
 
     @Override
-    Value value(Ev ev, Value[] f) {
+    Value value(Ev ev, Value[] frame) {
       Value.Obj.Builder out = Value.Obj.builder(keys.length);
       for (int i = 0; i < keys.length; i++) {
-        Value k = keys[i].value(ev, f);
+        Value k = keys[i].value(ev, frame);
         if (k == null || k == Ev.MULTI) return k;
-        Value v = values[i].value(ev, f);
+        Value v = values[i].value(ev, frame);
         if (v == null || v == Ev.MULTI) return v;
         Value prev = out.put(k, v);
         if (prev != null && !prev.equals(v)) throw Ev.duplicateKey(term.loc());
@@ -307,8 +307,8 @@ abstract sealed class Operand {
     }
 
     @Override
-    Value value(Ev ev, Value[] f) {
-      return ev.evalOne(term, f);
+    Value value(Ev ev, Value[] frame) {
+      return ev.evalOne(term, frame);
     }
   }
 }
