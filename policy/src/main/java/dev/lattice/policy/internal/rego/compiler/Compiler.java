@@ -391,8 +391,7 @@ public final class Compiler {
 
   private void compileRule(Pending p) {
     Map<String, Term> globals = globalsCache.computeIfAbsent(p.module, this::globalsFor);
-    CRule first = null;
-    CRule prev = null;
+    List<CRule.Draft> branches = new ArrayList<>();
     Ctx ctx = new Ctx(p.module, globals);
     Rule rule = liftCallArgs(p.rule);
     // Function args are declared in the top scope and shared by every else branch.
@@ -403,15 +402,11 @@ public final class Compiler {
       for (int i = 0; i < args.length; i++) args[i] = rewriteTerm(rule.args().get(i), ctx);
     }
     Scope top = ctx.cur;
+    Term[] headKeys = null;
+    Term setKey = null;
     for (Rule r = rule; r != null; r = r.elseRule()) {
       ctx.cur = ctx.newScope(top);
       Scope bodyScope = ctx.cur;
-      CRule c = new CRule();
-      c.node = p.node;
-      c.kind = p.kind;
-      c.loc = r.loc();
-      c.isDefault = r.isDefault();
-      c.args = args;
       candidates(r.body(), bodyScope.candidates);
       if (r == rule) {
         for (Term t : p.headKeys) varNames(t, bodyScope.candidates);
@@ -421,31 +416,35 @@ public final class Compiler {
       bodyScope.candidates.removeAll(declaredNames(r.body()));
       List<Expr> body = rewriteBody(r.body(), ctx);
       if (r == rule) {
-        c.headKeys = new Term[p.headKeys.length];
-        for (int i = 0; i < c.headKeys.length; i++) c.headKeys[i] = rewriteTerm(p.headKeys[i], ctx);
-        c.setKey = r.key() == null ? null : rewriteTerm(r.key(), ctx);
-      } else {
-        c.headKeys = first.headKeys;
-        c.setKey = first.setKey;
+        // else branches share the first branch's head keys and set element
+        headKeys = new Term[p.headKeys.length];
+        for (int i = 0; i < headKeys.length; i++) headKeys[i] = rewriteTerm(p.headKeys[i], ctx);
+        setKey = r.key() == null ? null : rewriteTerm(r.key(), ctx);
       }
-      Term value = r.value();
-      if (value == null && r != rule && first != null) {
-        value = new Scalar(Value.TRUE, r.loc());
-      }
-      c.value = value == null ? new Scalar(Value.TRUE, r.loc()) : rewriteTerm(value, ctx);
+      Term value =
+          r.value() == null ? new Scalar(Value.TRUE, r.loc()) : rewriteTerm(r.value(), ctx);
       BitSet bound = new BitSet();
       if (args != null) for (Term a : args) patternSlots(a, bound);
-      c.body = order(body, bound, ctx, bodyScope);
-      c.plan = lastPlan;
-      c.groundGuards = groundGuards(c.body);
-      checkHeadSafe(c, bound, ctx);
-      c.singleValued = singleValued(c, bound);
-      if (first == null) first = c;
-      else prev.elseRule = c;
-      prev = c;
+      Expr[] ordered = order(body, bound, ctx, bodyScope);
+      Strategy[] plan = lastPlan;
+      checkHeadSafe(headKeys, setKey, value, bound, ctx);
+      branches.add(
+          new CRule.Draft(
+              r.loc(),
+              r.isDefault(),
+              args,
+              headKeys,
+              setKey,
+              value,
+              ordered,
+              plan,
+              groundGuards(ordered),
+              singleValued(plan, args, headKeys, setKey, value, bound)));
     }
     int n = ctx.slotNames.size();
-    for (CRule c = first; c != null; c = c.elseRule) c.nslots = n;
+    CRule first = null;
+    for (int i = branches.size() - 1; i >= 0; i--)
+      first = new CRule(p.node, p.kind, branches.get(i), first, n);
     if (first.isDefault) {
       if (!isGround(first.value) && p.kind != Node.Kind.FUNCTION) {
         throw new RegoException(
@@ -453,26 +452,27 @@ public final class Compiler {
       }
       p.node.defaultRule = first;
     } else {
-      p.node.rules.add(first);
+      p.node.addRule(first);
     }
   }
 
   /** See {@link CRule#singleValued}; {@code bound}: the slots bound after the body. */
-  private static boolean singleValued(CRule c, BitSet bound) {
-    for (Strategy s : c.plan) {
+  private static boolean singleValued(
+      Strategy[] plan, Term[] args, Term[] headKeys, Term setKey, Term value, BitSet bound) {
+    for (Strategy s : plan) {
       if (s != Strategy.TEST
           && s != Strategy.BIND_LEFT
           && s != Strategy.BIND_RIGHT
           && s != Strategy.COMPARE) return false;
     }
-    if (!Strategy.singleValued(c.value, bound)) return false;
-    if (c.setKey != null && !Strategy.singleValued(c.setKey, bound)) return false;
-    if (c.headKeys != null) {
-      for (Term k : c.headKeys) if (!Strategy.singleValued(k, bound)) return false;
+    if (!Strategy.singleValued(value, bound)) return false;
+    if (setKey != null && !Strategy.singleValued(setKey, bound)) return false;
+    if (headKeys != null) {
+      for (Term k : headKeys) if (!Strategy.singleValued(k, bound)) return false;
     }
-    if (c.args != null) {
+    if (args != null) {
       BitSet params = new BitSet();
-      for (Term a : c.args) {
+      for (Term a : args) {
         if (!(a instanceof Local l) || params.get(l.slot())) return false;
         params.set(l.slot());
       }
@@ -567,11 +567,11 @@ public final class Compiler {
     };
   }
 
-  private void checkHeadSafe(CRule c, BitSet bound, Ctx ctx) {
+  private void checkHeadSafe(Term[] headKeys, Term setKey, Term value, BitSet bound, Ctx ctx) {
     List<Term> heads = new ArrayList<>();
-    if (c.headKeys != null) heads.addAll(List.of(c.headKeys));
-    if (c.setKey != null) heads.add(c.setKey);
-    heads.add(c.value);
+    if (headKeys != null) heads.addAll(List.of(headKeys));
+    if (setKey != null) heads.add(setKey);
+    heads.add(value);
     for (Term t : heads) {
       BitSet needs = new BitSet();
       BitSet prov = new BitSet();

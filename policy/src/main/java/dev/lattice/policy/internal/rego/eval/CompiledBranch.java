@@ -75,14 +75,14 @@ final class CompiledBranch {
 
   /** The compiled form of branch b. */
   static CompiledBranch of(CRule b) {
-    return (CompiledBranch) b.compiled;
+    return (CompiledBranch) b.compiled();
   }
 
   /** Compiles every rule branch under {@code n} (default rules included). */
   static void attach(Node n) {
     for (CRule r : n.rules)
-      for (CRule b = r; b != null; b = b.elseRule) b.compiled = new CompiledBranch(b);
-    if (n.defaultRule != null) n.defaultRule.compiled = new CompiledBranch(n.defaultRule);
+      for (CRule b = r; b != null; b = b.elseRule) b.attach(new CompiledBranch(b));
+    if (n.defaultRule != null) n.defaultRule.attach(new CompiledBranch(n.defaultRule));
     for (Node c : n.children.values()) attach(c);
   }
 }
