@@ -150,6 +150,9 @@ public final class Compiler {
   }
 
   private void declare(RegoModuleAst m) {
+    // a package exists (as an empty object under data) even when its module has no rules
+    Node pkg = root;
+    for (String s : m.pkg()) pkg = child(pkg, s);
     for (Import imp : m.imports()) {
       Term p = imp.path();
       String head =
