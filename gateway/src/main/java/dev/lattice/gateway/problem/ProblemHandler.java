@@ -150,24 +150,87 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    String cause = e.getMostSpecificCause().getMessage();
-    // The parser's message names the position; keep only its first line (no echo of the body).
-    String first = cause == null ? "unreadable body" : cause.lines().findFirst().orElse(cause);
+    FieldProblem field = bindingProblem(e);
+    if (field == null) {
+      String cause = e.getMostSpecificCause().getMessage();
+      // The parser's message names the position; keep only its first line (no echo of the body).
+      String first = cause == null ? "unreadable body" : cause.lines().findFirst().orElse(cause);
+      field = new FieldProblem("$", first);
+    }
     return ResponseEntity.badRequest()
         .body(
             Problems.invalid(
-                "The request body is not valid JSON for this endpoint",
-                List.of(new FieldProblem("$", first))));
+                "The request body is not valid JSON for this endpoint", List.of(field)));
+  }
+
+  /**
+   * A body that is JSON but does not bind (a string where a list belongs, a malformed instant): the
+   * problem at the field's JSON path, in JSON terms rather than Java class names. Null when the
+   * body is not JSON at all (the parser's message is the better one then).
+   */
+  static FieldProblem bindingProblem(HttpMessageNotReadableException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof tools.jackson.databind.DatabindException bind && !bind.getPath().isEmpty()) {
+        StringBuilder path = new StringBuilder("$");
+        for (tools.jackson.core.JacksonException.Reference ref : bind.getPath()) {
+          if (ref.getPropertyName() != null) {
+            path.append('.').append(ref.getPropertyName());
+          } else if (ref.getIndex() >= 0) {
+            path.append('[').append(ref.getIndex()).append(']');
+          }
+        }
+        Class<?> target =
+            bind instanceof tools.jackson.databind.exc.MismatchedInputException mismatch
+                ? mismatch.getTargetType()
+                : null;
+        return new FieldProblem(path.toString(), "expected " + jsonKind(target));
+      }
+    }
+    return null;
+  }
+
+  private static String jsonKind(Class<?> target) {
+    if (target == null) {
+      return "a value of another type";
+    }
+    if (java.util.Collection.class.isAssignableFrom(target) || target.isArray()) {
+      return "an array";
+    }
+    if (CharSequence.class.isAssignableFrom(target)) {
+      return "a string";
+    }
+    if (java.time.temporal.Temporal.class.isAssignableFrom(target)) {
+      return "an ISO-8601 instant such as 2030-01-01T00:00:00Z";
+    }
+    if (Number.class.isAssignableFrom(target)
+        || (target.isPrimitive() && target != boolean.class)) {
+      return "a number";
+    }
+    if (target == Boolean.class || target == boolean.class) {
+      return "true or false";
+    }
+    if (target.isEnum()) {
+      return "one of " + java.util.Arrays.toString(target.getEnumConstants());
+    }
+    return "an object";
   }
 
   @Override
   protected ResponseEntity<Object> handleExceptionInternal(
       Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    if (body instanceof ProblemDetail problem
+    // Spring's own errors (405, 415, 406, ...) arrive without a body: build it here so that it gets
+    // Lattice's problem type like every other error.
+    Object problemBody =
+        body == null && ex instanceof org.springframework.web.ErrorResponse error
+            ? error.updateAndGetBody(
+                getMessageSource(),
+                org.springframework.context.i18n.LocaleContextHolder.getLocale())
+            : body;
+    if (problemBody instanceof ProblemDetail problem
         && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
       problem.setType(Problems.type(slug(status)));
     }
-    return super.handleExceptionInternal(ex, body, headers, status, request);
+    return super.handleExceptionInternal(ex, problemBody, headers, status, request);
   }
 
   static String slug(HttpStatusCode status) {
