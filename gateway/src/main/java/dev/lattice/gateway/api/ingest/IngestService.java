@@ -12,6 +12,7 @@ import dev.lattice.schemas.AvroCodec;
 import dev.lattice.schemas.AvroJson;
 import dev.lattice.schemas.PersonalRecords;
 import dev.lattice.schemas.SchemaViolationException;
+import dev.lattice.schemas.Vocabulary;
 import dev.lattice.schemas.avro.EventHeader;
 import dev.lattice.schemas.avro.SealedPersonal;
 import dev.lattice.streams.PayloadCipher;
@@ -182,6 +183,16 @@ public final class IngestService {
       errors.add(
           new FieldProblem(
               at + ".sealed", "is set by the gateway; send the personal part in 'personal'"));
+    }
+    // The purpose is what consent is checked against: a word outside the vocabulary could never be
+    // granted, so the event would only ever be denied; say so now, at its field.
+    Schema.Field purpose = record.getSchema().getField("purpose");
+    if (purpose != null
+        && record.get(purpose.pos()) instanceof CharSequence word
+        && !Vocabulary.isPurpose(word.toString())) {
+      errors.add(
+          new FieldProblem(
+              at + ".purpose", "must be one of " + String.join(", ", Vocabulary.PURPOSES)));
     }
     Schema.Field personal = record.getSchema().getField("personal");
     if (personal != null

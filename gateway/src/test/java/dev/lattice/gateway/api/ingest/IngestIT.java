@@ -105,6 +105,20 @@ class IngestIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void anEventWithAPurposeOutsideTheVocabularyIsRefusedAtItsField() {
+    String eventId = "evt-" + UUID.randomUUID();
+    String body =
+        memberData(eventId, "m-ingest-purpose", "p@example.org")
+            .replace("\"purpose\": \"marketing\"", "\"purpose\": \"nope\"");
+
+    Response response = service.post("/api/v1/events/member-data", body);
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$.purpose");
+    assertThat(written(eventId)).isEmpty();
+  }
+
+  @Test
   void anEventOfAnotherTypeThanThePathIsRefused() {
     String body = memberData("evt-" + UUID.randomUUID(), "m-x", "c@example.org");
 
