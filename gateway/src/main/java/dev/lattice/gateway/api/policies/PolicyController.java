@@ -164,21 +164,49 @@ public class PolicyController {
               + " network, brand and reason. Body: {\"window\": \"PT1H\", \"limit\": 1000}.")
   public PolicyReplay.Report replay(
       @PathVariable String revision, @RequestBody(required = false) JsonNode body) {
-    Duration window = Duration.ofHours(1);
-    int limit = 1000;
-    if (body != null && body.hasNonNull("window")) {
+    Duration window = replayWindow(body);
+    int limit = replayLimit(body);
+    return replay.replay(revision, registry.draft(revision), window, limit);
+  }
+
+  /** The replay body's {@code window}: a positive ISO-8601 duration, one hour when absent. */
+  static Duration replayWindow(JsonNode body) {
+    if (body == null || !body.hasNonNull("window")) {
+      return Duration.ofHours(1);
+    }
+    JsonNode node = body.get("window");
+    Duration window = null;
+    if (node.isString()) {
       try {
-        window = Duration.parse(body.get("window").asString());
+        window = Duration.parse(node.asString());
       } catch (RuntimeException e) {
-        throw new InvalidRequestException(
-            "Bad window",
-            List.of(new FieldProblem("$.window", "must be an ISO-8601 duration such as PT1H")));
+        window = null;
       }
     }
-    if (body != null && body.hasNonNull("limit")) {
-      limit = Math.max(1, Math.min(body.get("limit").asInt(), 10_000));
+    if (window == null || window.isNegative() || window.isZero()) {
+      throw new InvalidRequestException(
+          "Bad window",
+          List.of(
+              new FieldProblem("$.window", "must be a positive ISO-8601 duration such as PT1H")));
     }
-    return replay.replay(revision, registry.draft(revision), window, limit);
+    return window;
+  }
+
+  /**
+   * The replay body's {@code limit}: a whole number of at least 1 (above 10,000 it is 10,000),
+   * 1,000 when absent. Anything else is a 400 at {@code $.limit}, never a 500 or a silent default.
+   */
+  static int replayLimit(JsonNode body) {
+    if (body == null || !body.hasNonNull("limit")) {
+      return 1000;
+    }
+    JsonNode node = body.get("limit");
+    if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 1) {
+      throw new InvalidRequestException(
+          "Bad limit",
+          List.of(new FieldProblem("$.limit", "must be a whole number from 1 to 10000")));
+    }
+    return (int) Math.min(node.asLong(), 10_000);
   }
 
   @PostMapping("/{revision}/activate")
