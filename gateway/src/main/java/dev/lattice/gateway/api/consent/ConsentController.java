@@ -1,6 +1,8 @@
 package dev.lattice.gateway.api.consent;
 
 import dev.lattice.gateway.api.members.MemberTenancy;
+import dev.lattice.gateway.problem.FieldProblem;
+import dev.lattice.gateway.problem.InvalidRequestException;
 import dev.lattice.gateway.security.LatticePrincipal;
 import dev.lattice.schemas.avro.ConsentState;
 import io.swagger.v3.oas.annotations.Operation;
@@ -48,7 +50,11 @@ public class ConsentController {
     this.tenancy = tenancy;
   }
 
-  /** A grant: scope (networks), data categories, recipients, legal basis and expiry. */
+  /**
+   * A grant: scope (networks), data categories, recipients, legal basis and expiry. Any other field
+   * is collected in {@code unknown} and refused: an absent list means "any", so a misspelt {@code
+   * categores} would otherwise widen the grant to every category.
+   */
   public record GrantBody(
       List<String> networks,
       List<String> categories,
@@ -56,10 +62,48 @@ public class ConsentController {
       String legalBasis,
       Instant expiresAt,
       String sourceNetwork,
-      String controller) {}
+      String controller,
+      @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
+          Map<String, Object> unknown) {
 
-  /** A TCF v2.2 TC string to import. */
-  public record TcfBody(String tcString, String sourceNetwork) {}
+    public GrantBody(
+        List<String> networks,
+        List<String> categories,
+        List<String> recipients,
+        String legalBasis,
+        Instant expiresAt,
+        String sourceNetwork,
+        String controller) {
+      this(
+          networks,
+          categories,
+          recipients,
+          legalBasis,
+          expiresAt,
+          sourceNetwork,
+          controller,
+          new LinkedHashMap<>());
+    }
+  }
+
+  /** A TCF v2.2 TC string to import; any other field is refused (see {@link GrantBody}). */
+  public record TcfBody(
+      String tcString,
+      String sourceNetwork,
+      @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
+          Map<String, Object> unknown) {}
+
+  /** Refuses a body with fields this endpoint does not know, naming each at its JSON path. */
+  static void refuseUnknownFields(Map<String, Object> unknown, String what) {
+    if (unknown != null && !unknown.isEmpty()) {
+      throw new InvalidRequestException(
+          "The " + what + " has " + unknown.size() + " unknown field(s)",
+          unknown.keySet().stream()
+              .sorted()
+              .map(name -> new FieldProblem("$." + name, "is not a field of a " + what))
+              .toList());
+    }
+  }
 
   /** One purpose in the member's current consent state. */
   public record PurposeView(
@@ -105,6 +149,7 @@ public class ConsentController {
           String gpc,
       @AuthenticationPrincipal LatticePrincipal caller) {
     GrantBody b = body == null ? new GrantBody(null, null, null, null, null, null, null) : body;
+    refuseUnknownFields(b.unknown(), "consent grant");
     String source = tenancy.requireConsentChange(caller, memberId, b.sourceNetwork());
     ResponseEntity<ConsentReceipt> answer =
         answer(
@@ -147,6 +192,7 @@ public class ConsentController {
       @RequestBody TcfBody body,
       @RequestHeader(name = "Sec-GPC", required = false) String gpc,
       @AuthenticationPrincipal LatticePrincipal caller) {
+    refuseUnknownFields(body == null ? null : body.unknown(), "TCF import");
     String source =
         tenancy.requireConsentChange(caller, memberId, body == null ? null : body.sourceNetwork());
     ResponseEntity<ConsentReceipt> answer =
