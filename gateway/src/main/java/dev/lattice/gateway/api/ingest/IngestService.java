@@ -184,6 +184,19 @@ public final class IngestService {
           new FieldProblem(
               at + ".sealed", "is set by the gateway; send the personal part in 'personal'"));
     }
+    // The topology quarantines a member event without a subject member (it is keyed by it) or with
+    // a control character in it; refuse those here, at the field, rather than answer 202.
+    if (type != EventType.OFFERS) {
+      String member = header.getSubjectMember();
+      if (member == null || member.isBlank()) {
+        errors.add(
+            new FieldProblem(
+                at + ".header.subject_member", "is required for " + type.headerType() + " events"));
+      } else if (member.chars().anyMatch(Character::isISOControl)) {
+        errors.add(
+            new FieldProblem(at + ".header.subject_member", "must not contain control characters"));
+      }
+    }
     // The purpose is what consent is checked against: a word outside the vocabulary could never be
     // granted, so the event would only ever be denied; say so now, at its field.
     Schema.Field purpose = record.getSchema().getField("purpose");
@@ -195,7 +208,8 @@ public final class IngestService {
               at + ".purpose", "must be one of " + String.join(", ", Vocabulary.PURPOSES)));
     }
     Schema.Field personal = record.getSchema().getField("personal");
-    if (personal != null
+    if (type == EventType.OFFERS
+        && personal != null
         && record.get(personal.pos()) != null
         && (header.getSubjectMember() == null || header.getSubjectMember().isBlank())) {
       errors.add(

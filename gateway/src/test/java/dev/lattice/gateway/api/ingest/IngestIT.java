@@ -119,6 +119,25 @@ class IngestIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aMemberEventWithoutASubjectMemberIsRefusedAtItsFieldInsteadOfQuarantinedLater() {
+    String eventId = "evt-" + UUID.randomUUID();
+    String body =
+        """
+        {"header": {"event_id": "%s", "event_type": "member_data", "source_network": "ski-club",
+                    "occurred_at": "2026-11-23T10:00:00Z"},
+         "purpose": "marketing", "kind": "profile"}
+        """
+            .formatted(eventId);
+
+    Response response = service.post("/api/v1/events/member-data", body);
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString())
+        .isEqualTo("$.header.subject_member");
+    assertThat(written(eventId)).isEmpty();
+  }
+
+  @Test
   void anEventOfAnotherTypeThanThePathIsRefused() {
     String body = memberData("evt-" + UUID.randomUUID(), "m-x", "c@example.org");
 
