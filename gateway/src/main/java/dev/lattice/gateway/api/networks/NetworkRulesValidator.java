@@ -37,7 +37,17 @@ public final class NetworkRulesValidator {
       SpecVersion.VersionFlag version =
           SpecVersionDetector.detectOptionalVersion(schemaNode, false)
               .orElse(SpecVersion.VersionFlag.V202012);
-      this.schema = JsonSchemaFactory.getInstance(version).getSchema(schemaNode);
+      // Formats are only annotations in 2020-12 unless asserted: without this an agreement's
+      // "expires_at": "never" passed, and the policy (which cannot parse it) treated it as never
+      // expiring.
+      this.schema =
+          JsonSchemaFactory.getInstance(version)
+              .getSchema(
+                  schemaNode,
+                  com.networknt.schema.SchemaValidatorsConfig.builder()
+                      .pathType(com.networknt.schema.PathType.LEGACY)
+                      .formatAssertionsEnabled(true)
+                      .build());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + RESOURCE, e);
     }
