@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
       "the enforcing topology and a replay baseline (the enforcing topology answering with the enforcing run's",
       "own decisions: same routing, outputs and audit, nothing evaluated) each drain it, reports the records",
       "written per event and the enforcing run's time per stage, and measures end-to-end latency at a steady rate.",
-      "Throughput is the steady state: the first 10% of the backlog is warm-up and not counted",
+      "Throughput is the steady state: the first 10%% of the backlog is warm-up and not counted",
       "(for a long run: --events 200000). A progress bar goes to standard error. Kafka: a fresh embedded",
       "broker, or KAFKA_BOOTSTRAP_SERVERS (topics prefixed lattice-bench-<run>.)."
     })

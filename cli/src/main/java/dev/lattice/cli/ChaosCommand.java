@@ -5,7 +5,6 @@ import dev.lattice.cli.chaos.ChaosRun;
 import dev.lattice.cli.chaos.ChaosSettings;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,22 +135,22 @@ public final class ChaosCommand implements Callable<Integer> {
     }
   }
 
-  /** A free port whose successor is free too (the second instance's). */
+  /**
+   * A free port whose successor is free too (the second instance's), below Linux's ephemeral range
+   * (32768+): a killed instance is restarted on its port, which a client connection of any process
+   * could take meanwhile if it were in that range.
+   */
   public static int freePort() {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket first = new ServerSocket(0)) {
-        int port = first.getLocalPort();
-        if (port < 65535) {
-          try (ServerSocket second = new ServerSocket(port + 1)) {
-            return port;
-          } catch (IOException taken) {
-            // try another pair
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20000 + random.nextInt(12000);
+      try (ServerSocket first = new ServerSocket(port);
+          ServerSocket second = new ServerSocket(port + 1)) {
+        return port;
+      } catch (IOException taken) {
+        // try another pair
       }
     }
-    throw new IllegalStateException("no two adjacent free ports found");
+    throw new IllegalStateException("no two adjacent free ports found between 20000 and 32000");
   }
 }

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -156,9 +157,14 @@ public final class LatticeStreams implements AutoCloseable {
   /**
    * How long a task holding records of some input partitions waits for another of its partitions
    * that has just run empty before it goes on without it ({@code max.task.idle.ms}); see
-   * docs/decision-contract.md, "Order of consent and events", for what it covers and costs.
+   * docs/decision-contract.md, "Order of consent and events", for what it covers and costs. Kafka
+   * Streams waits this long once after each time a partition runs empty, so every record on a
+   * sparse input (a consent command, a purchase) holds its task's next records back by up to this
+   * much: 100 ms added ~90 ms to the median end-to-end latency in the bench, 20 ms adds none
+   * measurable, and 20 ms is still far beyond the skew between two brokers' fetch responses the
+   * wait is there for.
    */
-  public static final long DEFAULT_MAX_TASK_IDLE_MS = 100;
+  public static final long DEFAULT_MAX_TASK_IDLE_MS = 20;
 
   /**
    * Creates (does not start) the topology's Kafka Streams instance.
@@ -343,6 +349,103 @@ public final class LatticeStreams implements AutoCloseable {
     return read;
   }
 
+  /** Where one partition of the member state lives: its active copy (if any now) and standbys. */
+  public record PartitionHosts(int partition, Optional<Instance> active, List<Instance> standbys) {
+    public PartitionHosts {
+      standbys = List.copyOf(standbys);
+    }
+  }
+
+  /**
+   * Every partition of the member state with the instances hosting it, by partition; empty when
+   * this instance runs alone (no {@code application.server}: it hosts everything). Unlike {@link
+   * #instances} it answers while a partition has no active host (rebalancing) or its active host
+   * has stopped without leaving the group, so that a query can fall back to a standby copy.
+   *
+   * @throws StateNotQueryableException while the topology is neither running nor rebalancing, or
+   *     the group's metadata is not known yet
+   */
+  public List<PartitionHosts> partitionHosts() {
+    KafkaStreams.State state = streams.state();
+    if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+      throw new StateNotQueryableException(
+          "The topology is " + state + "; the member state cannot be located now");
+    }
+    if (self == null) {
+      return List.of();
+    }
+    Map<Integer, Instance> active = new java.util.TreeMap<>();
+    Map<Integer, List<Instance>> standbys = new java.util.TreeMap<>();
+    for (StreamsMetadata client : streams.metadataForAllStreamsClients()) {
+      HostInfo host = client.hostInfo();
+      if (host == null || host.port() < 0) {
+        continue;
+      }
+      Instance instance = new Instance(host.host(), host.port(), host.equals(self));
+      for (TopicPartition tp : client.topicPartitions()) {
+        if (tp.topic().equals(memberTopic)) {
+          active.put(tp.partition(), instance);
+          standbys.computeIfAbsent(tp.partition(), p -> new ArrayList<>());
+        }
+      }
+      for (TopicPartition tp : client.standbyTopicPartitions()) {
+        if (tp.topic().equals(memberTopic)) {
+          standbys.computeIfAbsent(tp.partition(), p -> new ArrayList<>()).add(instance);
+        }
+      }
+    }
+    if (standbys.isEmpty()) {
+      throw new StateNotQueryableException("The group's metadata is not known yet (rebalancing)");
+    }
+    List<PartitionHosts> out = new ArrayList<>();
+    standbys.forEach(
+        (partition, copies) ->
+            out.add(
+                new PartitionHosts(
+                    partition,
+                    Optional.ofNullable(active.get(partition)),
+                    copies.stream()
+                        .sorted(Comparator.comparing(Instance::host).thenComparing(Instance::port))
+                        .toList())));
+    return List.copyOf(out);
+  }
+
+  /**
+   * How many changelog records this instance's copies of the given partitions of the member state
+   * lag behind at most (standby copies, or active ones still restoring).
+   *
+   * @throws StateNotQueryableException when this instance holds no copy of one of them, the lag
+   *     cannot be measured now, or a copy lags more than {@code maxLag} records
+   */
+  public long standbyLag(java.util.Set<Integer> partitions, long maxLag) {
+    Map<String, Map<Integer, org.apache.kafka.streams.LagInfo>> lags;
+    try {
+      lags = streams.allLocalStorePartitionLags();
+    } catch (RuntimeException e) {
+      throw new StateNotQueryableException(
+          "The lag of this instance's copies of the member state cannot be measured now", e);
+    }
+    long lag = 0;
+    for (int partition : partitions) {
+      org.apache.kafka.streams.LagInfo info =
+          lags.getOrDefault(StoreNames.DECISIONS, Map.of()).get(partition);
+      if (info == null) {
+        throw new StateNotQueryableException(
+            "This instance holds no copy of partition " + partition + " of the member state");
+      }
+      lag = Math.max(lag, info.offsetLag());
+    }
+    if (lag > maxLag) {
+      throw new StateNotQueryableException(
+          "This instance's copy of the member state is "
+              + lag
+              + " records behind (at most "
+              + maxLag
+              + " allowed)");
+    }
+    return lag;
+  }
+
   /**
    * The instances that together host every partition of the member state, this one included (it
    * alone when it runs alone).
@@ -462,6 +565,33 @@ public final class LatticeStreams implements AutoCloseable {
     Objects.requireNonNull(eventId);
     ReadOnlyKeyValueStore<String, byte[]> store = allLocal(StoreNames.DECISIONS);
     return queried(() -> DecisionLog.forEvent(store, eventId));
+  }
+
+  /**
+   * The decisions made for an event in the given partitions of this instance: its active copies,
+   * or, when {@code stale}, whatever copy it holds (standby or restoring; check {@link #standbyLag}
+   * first), oldest first.
+   *
+   * @throws StateNotQueryableException when one of the partitions cannot be read here now
+   */
+  public List<DecisionRecord> decisionsForEvent(
+      String eventId, java.util.Set<Integer> partitions, boolean stale) {
+    Objects.requireNonNull(eventId);
+    if (!stale) {
+      requireRunning();
+    }
+    List<DecisionRecord> out = new ArrayList<>();
+    for (int partition : partitions) {
+      StoreQueryParameters<ReadOnlyKeyValueStore<String, byte[]>> parameters =
+          StoreQueryParameters.fromNameAndType(
+                  StoreNames.DECISIONS, QueryableStoreTypes.<String, byte[]>keyValueStore())
+              .withPartition(partition);
+      ReadOnlyKeyValueStore<String, byte[]> store =
+          store(stale ? parameters.enableStaleStores() : parameters);
+      out.addAll(queried(() -> DecisionLog.forEvent(store, eventId)));
+    }
+    out.sort(Comparator.comparing(DecisionRecord::getDecidedAt));
+    return out;
   }
 
   /**

@@ -496,8 +496,7 @@ public final class ChaosRun {
         recoveries.add(recoveredLater("restart broker " + broker, at));
         waitUntil(cycleStart + length * 6 / 10);
         at = System.nanoTime();
-        victim.start();
-        if (!victim.awaitHealthy(INSTANCE_START_TIMEOUT)) {
+        if (!victim.startHealthy(INSTANCE_START_TIMEOUT)) {
           harnessViolations.add(
               "instance " + victim.index + " did not come back; see " + victim.log());
           faults.add(new ChaosReport.Fault("restart instance " + victim.index, seconds(at), null));
@@ -837,6 +836,29 @@ public final class ChaosRun {
           p.waitFor();
         }
       }
+    }
+
+    /**
+     * Starts the instance and waits until it is healthy; when it exits because another process took
+     * its port in the meantime (between the check in {@link #start} and its server binding, on a
+     * shared machine), starts it again on another port, up to three times.
+     */
+    boolean startHealthy(Duration timeout) throws IOException, InterruptedException {
+      for (int attempt = 0; attempt < 3; attempt++) {
+        start();
+        if (awaitHealthy(timeout)) {
+          return true;
+        }
+        if (alive() || !Files.readString(log()).contains("Address already in use")) {
+          return false;
+        }
+        int taken = port;
+        port = portBelowEphemeralRange();
+        progress.printf(
+            "chaos: port %d of instance %d was taken while it started; it restarts on %d%n",
+            taken, index, port);
+      }
+      return false;
     }
 
     boolean awaitHealthy(Duration timeout) throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.lattice.gateway.cluster;
 
 import dev.lattice.gateway.problem.ApiProblemException;
 import dev.lattice.streams.LatticeStreams;
+import dev.lattice.streams.StateNotQueryableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -11,12 +12,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -27,8 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Answers queries on the topology's state from whichever instance is asked: forwards a member's
  * query to the instance hosting the member ({@link #forward}), and gathers a query by event id from
- * every instance ({@link #gather}). Forwarded requests carry the caller's own credentials (checked
- * again where the data lives) and this instance's signature ({@link ClusterNode#HEADER}).
+ * every partition ({@link #gatherByPartition}). Forwarded requests carry the caller's own
+ * credentials (checked again where the data lives) and this instance's signature ({@link
+ * ClusterNode#HEADER}).
  *
  * <p>Thread-safe.
  */
@@ -56,6 +62,12 @@ public final class ClusterQueries {
    * standby copy of the member's state ({@code standby}).
    */
   static final String READ_HEADER = "X-Lattice-Cluster-Read";
+
+  /**
+   * Request header of a forwarded query gathered by partition ({@link #gatherByPartition}): the
+   * partitions of the member state the other instance answers for, comma-separated.
+   */
+  static final String PARTITIONS_HEADER = "X-Lattice-Cluster-Partitions";
 
   private static final Logger LOGGER = LoggerFactory.getLogger(ClusterQueries.class);
   private static final List<String> FORWARDED_HEADERS =
@@ -110,38 +122,209 @@ public final class ClusterQueries {
     return Boolean.TRUE.equals(request.getAttribute(FORWARDED));
   }
 
+  /** Reads a query's results from some partitions of this instance's copy of the member state. */
+  @FunctionalInterface
+  public interface PartitionReader<T> {
+    /**
+     * @param partitions the partitions to read
+     * @param stale read standby (or still restoring) copies, not only active ones
+     */
+    List<T> read(Set<Integer> partitions, boolean stale);
+  }
+
   /**
-   * The results of a query from every instance: this one's ({@code local}) and, unless the request
-   * was itself forwarded, every other instance's answer to the same request, merged.
+   * The results of a query over every partition of the member state (such as decisions by event id:
+   * an offer is decided in every partition), each partition read once: from its active copy — here,
+   * or on the instance hosting it — and, when that instance does not answer (stopped, not yet
+   * noticed by the group) or the partition has no active host (rebalancing), from a standby copy:
+   * this instance's own, else another instance's. An answer that used a standby copy carries
+   * {@value #REPLICA_HEADER} and the largest lag in {@value #REPLICA_LAG_HEADER}.
    *
-   * @throws ClusterUnavailableException when an instance does not answer (rather than a partial
-   *     answer)
+   * @param all the query over every partition this instance hosts, for when it runs alone or an
+   *     instance without partition routing forwarded the request
+   * @throws ClusterUnavailableException when some partition cannot be read anywhere now (rather
+   *     than a partial answer)
    */
-  public <T> List<T> gather(
-      HttpServletRequest request, TypeReference<List<T>> type, Supplier<List<T>> local) {
+  public <T> List<T> gatherByPartition(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      TypeReference<List<T>> type,
+      PartitionReader<T> partitions,
+      Supplier<List<T>> all) {
     if (forwarded(request)) {
-      return local.get();
+      String asked = request.getHeader(PARTITIONS_HEADER);
+      if (asked == null) {
+        return all.get();
+      }
+      Set<Integer> wanted = parsePartitions(asked);
+      if (!"standby".equals(request.getHeader(READ_HEADER))) {
+        return partitions.read(wanted, false);
+      }
+      long lag = streams.standbyLag(wanted, standbyMaxLag);
+      response.setHeader(REPLICA_HEADER, "standby");
+      response.setHeader(REPLICA_LAG_HEADER, Long.toString(lag));
+      return partitions.read(wanted, true);
     }
-    List<LatticeStreams.Instance> instances = streams.instances();
-    List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
-    List<URI> targets = new ArrayList<>();
-    for (LatticeStreams.Instance instance : instances) {
-      if (!instance.local()) {
-        requireSecret();
-        URI base = node.urlOf(instance.host(), instance.port());
-        targets.add(base);
-        calls.add(
-            http.sendAsync(request(base, request, false), HttpResponse.BodyHandlers.ofByteArray()));
+    List<LatticeStreams.PartitionHosts> hosts;
+    try {
+      hosts = streams.partitionHosts();
+    } catch (StateNotQueryableException e) {
+      throw new ClusterUnavailableException(e.getMessage() + "; retry");
+    }
+    if (hosts.isEmpty()) {
+      return all.get(); // running alone: every partition is here
+    }
+    Map<LatticeStreams.Instance, Set<Integer>> remote = new LinkedHashMap<>();
+    Set<Integer> here = new TreeSet<>();
+    Set<Integer> orphans = new TreeSet<>();
+    for (LatticeStreams.PartitionHosts host : hosts) {
+      if (host.active().isEmpty()) {
+        orphans.add(host.partition());
+      } else if (host.active().get().local()) {
+        here.add(host.partition());
+      } else {
+        remote.computeIfAbsent(host.active().get(), i -> new TreeSet<>()).add(host.partition());
       }
     }
-    List<T> out = new ArrayList<>(local.get());
-    for (int i = 0; i < calls.size(); i++) {
-      HttpResponse<byte[]> response = await(calls.get(i), targets.get(i));
-      if (response.statusCode() != 200) {
+    if (!remote.isEmpty() || !orphans.isEmpty()) {
+      requireSecret();
+    }
+    Map<LatticeStreams.Instance, CompletableFuture<HttpResponse<byte[]>>> calls =
+        new LinkedHashMap<>();
+    remote.forEach(
+        (instance, owned) ->
+            calls.put(
+                instance,
+                http.sendAsync(
+                    request(node.urlOf(instance.host(), instance.port()), request, false, owned),
+                    HttpResponse.BodyHandlers.ofByteArray())));
+    List<T> out = new ArrayList<>();
+    if (!here.isEmpty()) {
+      try {
+        out.addAll(partitions.read(here, false));
+      } catch (StateNotQueryableException e) {
+        orphans.addAll(here); // still restoring here: a standby copy may answer
+      }
+    }
+    for (Map.Entry<LatticeStreams.Instance, CompletableFuture<HttpResponse<byte[]>>> call :
+        calls.entrySet()) {
+      Optional<HttpResponse<byte[]>> answer = answerOf(call.getValue(), call.getKey());
+      if (answer.isPresent() && answer.get().statusCode() == 200) {
+        out.addAll(readList(answer.get(), type));
+      } else if (answer.isPresent() && answer.get().statusCode() != 503) {
         throw new ClusterUnavailableException(
-            "Instance " + targets.get(i) + " answered " + response.statusCode() + "; retry");
+            "Instance "
+                + call.getKey().host()
+                + ":"
+                + call.getKey().port()
+                + " answered "
+                + answer.get().statusCode()
+                + "; retry");
+      } else {
+        orphans.addAll(remote.get(call.getKey()));
       }
-      out.addAll(json.readValue(response.body(), type));
+    }
+    if (orphans.isEmpty()) {
+      return out;
+    }
+    if (!standbyReads) {
+      throw new ClusterUnavailableException(
+          "Partitions "
+              + orphans
+              + " of the member state have no active copy that answers now; retry");
+    }
+    long lag = 0;
+    for (int partition : orphans) {
+      lag = Math.max(lag, fromStandby(partition, hosts, request, type, partitions, out));
+    }
+    response.setHeader(REPLICA_HEADER, "standby");
+    response.setHeader(REPLICA_LAG_HEADER, Long.toString(lag));
+    return out;
+  }
+
+  /** Reads one partition from a standby copy into {@code out}; returns the copy's lag. */
+  private <T> long fromStandby(
+      int partition,
+      List<LatticeStreams.PartitionHosts> hosts,
+      HttpServletRequest request,
+      TypeReference<List<T>> type,
+      PartitionReader<T> partitions,
+      List<T> out) {
+    String why;
+    try {
+      long lag = streams.standbyLag(Set.of(partition), standbyMaxLag);
+      out.addAll(partitions.read(Set.of(partition), true));
+      return lag;
+    } catch (StateNotQueryableException e) {
+      why = e.getMessage();
+    }
+    for (LatticeStreams.PartitionHosts host : hosts) {
+      if (host.partition() != partition) {
+        continue;
+      }
+      for (LatticeStreams.Instance standby : host.standbys()) {
+        if (standby.local()) {
+          continue;
+        }
+        URI base = node.urlOf(standby.host(), standby.port());
+        Optional<HttpResponse<byte[]>> answer =
+            answerOf(
+                http.sendAsync(
+                    request(base, request, true, Set.of(partition)),
+                    HttpResponse.BodyHandlers.ofByteArray()),
+                standby);
+        if (answer.isPresent() && answer.get().statusCode() == 200) {
+          out.addAll(readList(answer.get(), type));
+          return answer
+              .get()
+              .headers()
+              .firstValue(REPLICA_LAG_HEADER)
+              .map(Long::parseLong)
+              .orElse(0L);
+        }
+      }
+    }
+    throw new ClusterUnavailableException(
+        "Partition "
+            + partition
+            + " of the member state is moving between instances and no copy of it can answer now ("
+            + why
+            + "); retry");
+  }
+
+  private Optional<HttpResponse<byte[]>> answerOf(
+      CompletableFuture<HttpResponse<byte[]>> call, LatticeStreams.Instance target) {
+    try {
+      return Optional.of(call.get());
+    } catch (ExecutionException e) {
+      LOGGER.warn(
+          "Instance did not answer target={}:{}: {}",
+          target.host(),
+          target.port(),
+          e.getCause().toString());
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterUnavailableException("Interrupted while asking another instance");
+    }
+  }
+
+  private <T> List<T> readList(HttpResponse<byte[]> answer, TypeReference<List<T>> type) {
+    return json.readValue(answer.body(), type);
+  }
+
+  private static Set<Integer> parsePartitions(String header) {
+    Set<Integer> out = new TreeSet<>();
+    for (String part : header.split(",")) {
+      try {
+        out.add(Integer.parseInt(part.strip()));
+      } catch (NumberFormatException e) {
+        throw new ApiProblemException(
+            HttpStatus.BAD_REQUEST,
+            "invalid-request",
+            "Invalid request",
+            PARTITIONS_HEADER + " is not a list of partition numbers: " + header);
+      }
     }
     return out;
   }
@@ -203,6 +386,11 @@ public final class ClusterQueries {
   }
 
   private HttpRequest request(URI base, HttpServletRequest request, boolean standby) {
+    return request(base, request, standby, null);
+  }
+
+  private HttpRequest request(
+      URI base, HttpServletRequest request, boolean standby, Set<Integer> partitions) {
     String target =
         request.getRequestURI()
             + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
@@ -213,6 +401,11 @@ public final class ClusterQueries {
             .header(ClusterNode.HEADER, node.sign(request.getMethod(), target));
     if (standby) {
       builder.header(READ_HEADER, "standby");
+    }
+    if (partitions != null) {
+      builder.header(
+          PARTITIONS_HEADER,
+          partitions.stream().map(String::valueOf).collect(Collectors.joining(",")));
     }
     for (String header : FORWARDED_HEADERS) {
       String value = request.getHeader(header);

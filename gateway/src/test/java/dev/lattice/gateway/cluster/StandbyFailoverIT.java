@@ -29,7 +29,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * abruptly (its HTTP server gone, its topology closed without leaving the group, as after a crash),
  * and the other answers for the members the stopped one hosted, from its standby copy while the
  * group still counts the stopped instance as their host, then as their new host: every answer the
- * member's decisions, or 503 with Retry-After, never "not found" nor "no decisions".
+ * member's decisions, or 503 with Retry-After, never "not found" nor "no decisions". A query by
+ * event id (an offer, decided in every partition) is answered the same way, partition by partition:
+ * complete, or 503, never partial.
  */
 @WithKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -170,6 +172,22 @@ class StandbyFailoverIT {
                           }
                         }));
 
+    // and the offer's decisions, gathered from both instances' active copies
+    GatewayHttp onB = new GatewayHttp(portB).withApiKey(ADMIN_KEY);
+    String offerQuery = "/api/v1/decisions?eventId=offer-" + RUN;
+    java.util.concurrent.atomic.AtomicInteger seen =
+        new java.util.concurrent.atomic.AtomicInteger();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              int n = onB.get(offerQuery).json().size();
+              return n >= MEMBERS && n == seen.getAndSet(n); // one per member, and no more coming
+            });
+    int offerDecisions = seen.get();
+
     // When A stops abruptly: no HTTP, its topology gone without leaving the group
     ((WebServerApplicationContext) instanceA).getWebServer().stop();
     instanceA
@@ -181,7 +199,6 @@ class StandbyFailoverIT {
                 .withTimeout(Duration.ZERO));
 
     // Then B answers for A's members until the group has made B their host
-    GatewayHttp onB = new GatewayHttp(portB).withApiKey(ADMIN_KEY);
     List<Answer> answers = new ArrayList<>();
     await()
         .atMost(Duration.ofSeconds(90))
@@ -199,6 +216,10 @@ class StandbyFailoverIT {
                   allFromActive &= answer.status() == 200 && answer.replica() == null;
                 }
               }
+              // and for the offer, decided in every partition: A's partitions from B's standby
+              Answer offer = Answer.of(offerQuery, onB.get(offerQuery));
+              answers.add(offer);
+              allFromActive &= offer.status() == 200 && offer.replica() == null;
               return allFromActive;
             });
 
@@ -220,6 +241,18 @@ class StandbyFailoverIT {
               } else {
                 assertThat(a.decisions()).as("decisions in %s", a.path()).isPositive();
               }
+            });
+    assertThat(answers)
+        .filteredOn(a -> a.path().equals(offerQuery) && a.status() == 200)
+        .as("every answer to the offer's query is complete")
+        .allSatisfy(a -> assertThat(a.decisions()).isEqualTo(offerDecisions));
+    assertThat(answers)
+        .as("the offer's decisions in A's partitions read from B's standby copy")
+        .anySatisfy(
+            a -> {
+              assertThat(a.path()).isEqualTo(offerQuery);
+              assertThat(a.status()).isEqualTo(200);
+              assertThat(a.replica()).isEqualTo("standby");
             });
     assertThat(answers)
         .as("answers from B's standby copy while the group still counted A as the host")

@@ -8,6 +8,7 @@ import dev.lattice.streams.LatticeStreams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.Comparator;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -41,6 +42,7 @@ public class DecisionController {
   @Operation(summary = "Decisions for an event (eventId) or about a member (memberId), explained")
   public List<DecisionView> find(
       HttpServletRequest request,
+      HttpServletResponse response,
       @RequestParam(required = false) String eventId,
       @RequestParam(required = false) String memberId,
       @RequestParam(defaultValue = "100") int limit) {
@@ -50,11 +52,16 @@ public class DecisionController {
           List.of(new FieldProblem("eventId|memberId", "exactly one is required")));
     }
     if (eventId != null) {
-      // An offer is decided in every partition: ask every instance.
+      // An offer is decided in every partition: read each partition where a copy of it answers.
       return cluster
-          .gather(
+          .gatherByPartition(
               request,
+              response,
               VIEWS,
+              (partitions, stale) ->
+                  streams.decisionsForEvent(eventId, partitions, stale).stream()
+                      .map(DecisionView::of)
+                      .toList(),
               () -> streams.decisionsForEvent(eventId).stream().map(DecisionView::of).toList())
           .stream()
           .sorted(
