@@ -124,7 +124,85 @@ final class GraphQl {
     Map<String, Object> queryAst = query(q);
     Loaded schema = load(s);
     validate(schema, q, queryAst);
+    new ArgumentDefaults(schema.schema()).document(queryAst);
     return List.of(toValue(queryAst), toValue(schemaDoc(s)));
+  }
+
+  /**
+   * What gqlparser's validation leaves in the syntax tree OPA returns: an argument value whose
+   * definition has a non-null default gets {@code ExpectedTypeHasDefault: true}.
+   */
+  private record ArgumentDefaults(GraphQLSchema schema) {
+    void document(Map<String, Object> ast) {
+      for (Map<String, Object> op : maps(ast.get("Operations"))) {
+        graphql.schema.GraphQLType root =
+            switch (String.valueOf(op.get("Operation"))) {
+              case "mutation" -> schema.getMutationType();
+              case "subscription" -> schema.getSubscriptionType();
+              default -> schema.getQueryType();
+            };
+        directives(op.get("Directives"));
+        for (Map<String, Object> v : maps(op.get("VariableDefinitions")))
+          directives(v.get("Directives"));
+        selections(op.get("SelectionSet"), root);
+      }
+      for (Map<String, Object> f : maps(ast.get("Fragments"))) {
+        directives(f.get("Directives"));
+        selections(f.get("SelectionSet"), schema.getType(String.valueOf(f.get("TypeCondition"))));
+      }
+    }
+
+    private void selections(Object selectionSet, graphql.schema.GraphQLType parent) {
+      for (Map<String, Object> sel : maps(selectionSet)) {
+        directives(sel.get("Directives"));
+        if (sel.containsKey("Alias")) {
+          graphql.schema.GraphQLFieldDefinition def =
+              parent instanceof graphql.schema.GraphQLFieldsContainer c
+                  ? c.getFieldDefinition(String.valueOf(sel.get("Name")))
+                  : null;
+          if (def != null) arguments(sel.get("Arguments"), def::getArgument);
+          selections(
+              sel.get("SelectionSet"),
+              def == null ? null : graphql.schema.GraphQLTypeUtil.unwrapAll(def.getType()));
+        } else if (sel.containsKey("TypeCondition")) {
+          String condition = String.valueOf(sel.get("TypeCondition"));
+          selections(
+              sel.get("SelectionSet"), condition.isEmpty() ? parent : schema.getType(condition));
+        }
+      }
+    }
+
+    private void directives(Object directives) {
+      for (Map<String, Object> d : maps(directives)) {
+        graphql.schema.GraphQLDirective def = schema.getDirective(String.valueOf(d.get("Name")));
+        if (def != null) arguments(d.get("Arguments"), def::getArgument);
+      }
+    }
+
+    private static void arguments(
+        Object arguments,
+        java.util.function.Function<String, graphql.schema.GraphQLArgument> definitions) {
+      for (Map<String, Object> arg : maps(arguments)) {
+        graphql.schema.GraphQLArgument def = definitions.apply(String.valueOf(arg.get("Name")));
+        if (def != null
+            && def.hasSetDefaultValue()
+            && def.getArgumentDefaultValue().getValue() != null
+            && !(def.getArgumentDefaultValue().getValue() instanceof graphql.language.NullValue)
+            && arg.get("Value") instanceof Map<?, ?> value) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> v = (Map<String, Object>) value;
+          v.put("ExpectedTypeHasDefault", Boolean.TRUE);
+        }
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> maps(Object list) {
+      List<Map<String, Object>> out = new ArrayList<>();
+      if (list instanceof List<?> l)
+        for (Object o : l) if (o instanceof Map<?, ?> m) out.add((Map<String, Object>) m);
+      return out;
+    }
   }
 
   private static String stringOperand(Value v, int i) {
@@ -211,6 +289,13 @@ final class GraphQl {
       throw new Failure(schemaError(trim(e.getMessage()), at[0], at[1]));
     } catch (graphql.AssertException | graphql.schema.validation.InvalidSchemaException e) {
       throw new Failure(schemaError(trim(e.getMessage()), 1, 1));
+    } catch (graphql.GraphQLException e) {
+      // a schema error graphql-java raises while building types (an object type used as an
+      // input type, for one): invalid, like OPA's validator reports it
+      List<SourceLocation> where =
+          e instanceof GraphQLError g && g.getLocations() != null ? g.getLocations() : List.of();
+      int[] at = merged.origin(where);
+      throw new Failure(schemaError(trim(e.getMessage()), at[0], at[1]));
     }
   }
 
@@ -252,10 +337,75 @@ final class GraphQl {
       ValidationError e = errors.get(0);
       SourceLocation l = e.getLocations().isEmpty() ? null : e.getLocations().get(0);
       throw new Failure(
-          trim(e.getDescription())
+          opaWording(e, schema.schema(), document, l)
               + " in GraphQL query string at location "
               + (l == null ? "1:1" : l.getLine() + ":" + l.getColumn()));
     }
+  }
+
+  private static final java.util.regex.Pattern MISSING_ARGUMENT =
+      java.util.regex.Pattern.compile("Missing field argument '([^']*)'");
+
+  /**
+   * The validation message as OPA words it where the two libraries differ: a missing required field
+   * argument is {@code Field "f" argument "a" of type "T!" is required, but it was not provided};
+   * otherwise graphql-java's message, trimmed.
+   */
+  private static String opaWording(
+      ValidationError e, GraphQLSchema schema, Document document, SourceLocation at) {
+    String message = trim(e.getDescription());
+    var m = MISSING_ARGUMENT.matcher(message);
+    if (at != null && m.find()) {
+      String field = fieldNameAt(document, at);
+      String type = field == null ? null : requiredArgumentType(schema, field, m.group(1));
+      if (type != null) {
+        return "Field \""
+            + field
+            + "\" argument \""
+            + m.group(1)
+            + "\" of type \""
+            + type
+            + "\" is required, but it was not provided";
+      }
+    }
+    return message;
+  }
+
+  /** The name of the field that starts at {@code at} in the query, or null. */
+  private static String fieldNameAt(Document document, SourceLocation at) {
+    String[] found = new String[1];
+    new graphql.language.NodeTraverser()
+        .depthFirst(
+            new graphql.language.NodeVisitorStub() {
+              @Override
+              public graphql.util.TraversalControl visitField(
+                  graphql.language.Field node,
+                  graphql.util.TraverserContext<graphql.language.Node> context) {
+                SourceLocation l = node.getSourceLocation();
+                if (found[0] == null
+                    && l != null
+                    && l.getLine() == at.getLine()
+                    && l.getColumn() == at.getColumn()) found[0] = node.getName();
+                return graphql.util.TraversalControl.CONTINUE;
+              }
+            },
+            document);
+    return found[0];
+  }
+
+  /** The type of the one non-null argument {@code arg} of fields named {@code field}, or null. */
+  private static String requiredArgumentType(GraphQLSchema schema, String field, String arg) {
+    String type = null;
+    for (graphql.schema.GraphQLNamedType t : schema.getAllTypesAsList()) {
+      if (!(t instanceof graphql.schema.GraphQLFieldsContainer c)) continue;
+      graphql.schema.GraphQLFieldDefinition f = c.getFieldDefinition(field);
+      graphql.schema.GraphQLArgument a = f == null ? null : f.getArgument(arg);
+      if (a == null) continue;
+      String printed = graphql.schema.GraphQLTypeUtil.simplePrint(a.getType());
+      if (type != null && !type.equals(printed)) return null;
+      type = printed;
+    }
+    return type;
   }
 
   /**

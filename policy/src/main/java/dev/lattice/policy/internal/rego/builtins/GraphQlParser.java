@@ -245,7 +245,8 @@ final class GraphQlParser {
       char c = src.charAt(pos);
       if (c == '"') {
         pos++;
-        return new Token(Kind.STRING, b.toString(), line, startCol);
+        // gqlparser positions a string token after its opening quote
+        return new Token(Kind.STRING, b.toString(), line, startCol + 1);
       }
       if (c < 0x20 && c != '\t')
         throw errorAt(line, column(pos), "Invalid character within String: " + quoteAt(pos) + ".");
@@ -290,7 +291,8 @@ final class GraphQlParser {
       if (pos >= src.length()) throw errorAt(line, column(pos), "Unterminated string.");
       if (src.startsWith("\"\"\"", pos)) {
         pos += 3;
-        return new Token(Kind.BLOCK_STRING, blockValue(raw.toString()), startLine, startCol);
+        // and a block string after its opening triple quote
+        return new Token(Kind.BLOCK_STRING, blockValue(raw.toString()), startLine, startCol + 3);
       }
       if (src.startsWith("\\\"\"\"", pos)) {
         raw.append("\"\"\"");
@@ -586,6 +588,9 @@ final class GraphQlParser {
   private Object valueAt(boolean isConst) {
     Token t = peek();
     Map<String, Object> v = node();
+    // gqlparser's Value has this member (set by validation for an argument whose definition
+    // has a default); OPA's syntax trees carry it on every value
+    v.put("ExpectedTypeHasDefault", Boolean.FALSE);
     switch (t.kind) {
       case BRACKET_L -> {
         v.put("Raw", "");

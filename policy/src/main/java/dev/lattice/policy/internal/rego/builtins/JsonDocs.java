@@ -261,8 +261,13 @@ final class JsonDocs {
       }
       case Value.SetV s -> {
         List<Value> l = new ArrayList<>(s.set());
-        if (last) l.add(value);
-        else {
+        if (last) {
+          // a set element is its own key: the value added must be the element the path names
+          if (!seg.equals(value))
+            throw BuiltinException.error(
+                "path " + show(path) + ": the value added to a set must equal its last segment");
+          l.add(value);
+        } else {
           if (!s.contains(seg))
             throw BuiltinException.error("path " + show(path) + " does not exist in the document");
           l.remove(seg);

@@ -255,15 +255,15 @@ public final class Annotations {
   }
 
   private static Rule rewriteRule(Rule r, Rule top, RegoModuleAst m, List<Annotation> all) {
-    Rewriter rw = new Rewriter(top, m, all);
+    Rewriter rewriter = new Rewriter(top, m, all);
     return new Rule(
         r.head(),
         r.args(),
-        r.key() == null ? null : rw.term(r.key()),
-        r.value() == null ? null : rw.term(r.value()),
+        r.key() == null ? null : rewriter.term(r.key()),
+        r.value() == null ? null : rewriter.term(r.value()),
         r.isDefault(),
         r.assign(),
-        rw.body(r.body()),
+        rewriter.body(r.body()),
         r.elseRule() == null ? null : rewriteRule(r.elseRule(), top, m, all),
         r.loc());
   }

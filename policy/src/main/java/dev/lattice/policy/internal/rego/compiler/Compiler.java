@@ -150,6 +150,9 @@ public final class Compiler {
   }
 
   private void declare(RegoModuleAst m) {
+    // a package exists (as an empty object under data) even when its module has no rules
+    Node pkg = root;
+    for (String s : m.pkg()) pkg = child(pkg, s);
     for (Import imp : m.imports()) {
       Term p = imp.path();
       String head =
@@ -391,8 +394,7 @@ public final class Compiler {
 
   private void compileRule(Pending p) {
     Map<String, Term> globals = globalsCache.computeIfAbsent(p.module, this::globalsFor);
-    CRule first = null;
-    CRule prev = null;
+    List<CRule.Draft> branches = new ArrayList<>();
     Ctx ctx = new Ctx(p.module, globals);
     Rule rule = liftCallArgs(p.rule);
     // Function args are declared in the top scope and shared by every else branch.
@@ -400,18 +402,14 @@ public final class Compiler {
     if (rule.args() != null) {
       for (Term a : rule.args()) collectPatternVars(a, ctx);
       args = new Term[rule.args().size()];
-      for (int i = 0; i < args.length; i++) args[i] = rw(rule.args().get(i), ctx);
+      for (int i = 0; i < args.length; i++) args[i] = rewriteTerm(rule.args().get(i), ctx);
     }
     Scope top = ctx.cur;
+    Term[] headKeys = null;
+    Term setKey = null;
     for (Rule r = rule; r != null; r = r.elseRule()) {
       ctx.cur = ctx.newScope(top);
       Scope bodyScope = ctx.cur;
-      CRule c = new CRule();
-      c.node = p.node;
-      c.kind = p.kind;
-      c.loc = r.loc();
-      c.isDefault = r.isDefault();
-      c.args = args;
       candidates(r.body(), bodyScope.candidates);
       if (r == rule) {
         for (Term t : p.headKeys) varNames(t, bodyScope.candidates);
@@ -419,33 +417,37 @@ public final class Compiler {
       }
       if (r.value() != null) varNames(r.value(), bodyScope.candidates);
       bodyScope.candidates.removeAll(declaredNames(r.body()));
-      List<Expr> body = rwBody(r.body(), ctx);
+      List<Expr> body = rewriteBody(r.body(), ctx);
       if (r == rule) {
-        c.headKeys = new Term[p.headKeys.length];
-        for (int i = 0; i < c.headKeys.length; i++) c.headKeys[i] = rw(p.headKeys[i], ctx);
-        c.setKey = r.key() == null ? null : rw(r.key(), ctx);
-      } else {
-        c.headKeys = first.headKeys;
-        c.setKey = first.setKey;
+        // else branches share the first branch's head keys and set element
+        headKeys = new Term[p.headKeys.length];
+        for (int i = 0; i < headKeys.length; i++) headKeys[i] = rewriteTerm(p.headKeys[i], ctx);
+        setKey = r.key() == null ? null : rewriteTerm(r.key(), ctx);
       }
-      Term value = r.value();
-      if (value == null && r != rule && first != null) {
-        value = new Scalar(Value.TRUE, r.loc());
-      }
-      c.value = value == null ? new Scalar(Value.TRUE, r.loc()) : rw(value, ctx);
+      Term value =
+          r.value() == null ? new Scalar(Value.TRUE, r.loc()) : rewriteTerm(r.value(), ctx);
       BitSet bound = new BitSet();
       if (args != null) for (Term a : args) patternSlots(a, bound);
-      c.body = order(body, bound, ctx, bodyScope);
-      c.plan = lastPlan;
-      c.groundGuards = groundGuards(c.body);
-      checkHeadSafe(c, bound, ctx);
-      c.singleValued = singleValued(c, bound);
-      if (first == null) first = c;
-      else prev.elseRule = c;
-      prev = c;
+      Expr[] ordered = order(body, bound, ctx, bodyScope);
+      Strategy[] plan = lastPlan;
+      checkHeadSafe(headKeys, setKey, value, bound, ctx);
+      branches.add(
+          new CRule.Draft(
+              r.loc(),
+              r.isDefault(),
+              args,
+              headKeys,
+              setKey,
+              value,
+              ordered,
+              plan,
+              groundGuards(ordered),
+              singleValued(plan, args, headKeys, setKey, value, bound)));
     }
     int n = ctx.slotNames.size();
-    for (CRule c = first; c != null; c = c.elseRule) c.nslots = n;
+    CRule first = null;
+    for (int i = branches.size() - 1; i >= 0; i--)
+      first = new CRule(p.node, p.kind, branches.get(i), first, n);
     if (first.isDefault) {
       if (!isGround(first.value) && p.kind != Node.Kind.FUNCTION) {
         throw new RegoException(
@@ -453,26 +455,27 @@ public final class Compiler {
       }
       p.node.defaultRule = first;
     } else {
-      p.node.rules.add(first);
+      p.node.addRule(first);
     }
   }
 
   /** See {@link CRule#singleValued}; {@code bound}: the slots bound after the body. */
-  private static boolean singleValued(CRule c, BitSet bound) {
-    for (Strategy s : c.plan) {
+  private static boolean singleValued(
+      Strategy[] plan, Term[] args, Term[] headKeys, Term setKey, Term value, BitSet bound) {
+    for (Strategy s : plan) {
       if (s != Strategy.TEST
           && s != Strategy.BIND_LEFT
           && s != Strategy.BIND_RIGHT
           && s != Strategy.COMPARE) return false;
     }
-    if (!Strategy.singleValued(c.value, bound)) return false;
-    if (c.setKey != null && !Strategy.singleValued(c.setKey, bound)) return false;
-    if (c.headKeys != null) {
-      for (Term k : c.headKeys) if (!Strategy.singleValued(k, bound)) return false;
+    if (!Strategy.singleValued(value, bound)) return false;
+    if (setKey != null && !Strategy.singleValued(setKey, bound)) return false;
+    if (headKeys != null) {
+      for (Term k : headKeys) if (!Strategy.singleValued(k, bound)) return false;
     }
-    if (c.args != null) {
+    if (args != null) {
       BitSet params = new BitSet();
-      for (Term a : c.args) {
+      for (Term a : args) {
         if (!(a instanceof Local l) || params.get(l.slot())) return false;
         params.set(l.slot());
       }
@@ -567,11 +570,11 @@ public final class Compiler {
     };
   }
 
-  private void checkHeadSafe(CRule c, BitSet bound, Ctx ctx) {
+  private void checkHeadSafe(Term[] headKeys, Term setKey, Term value, BitSet bound, Ctx ctx) {
     List<Term> heads = new ArrayList<>();
-    if (c.headKeys != null) heads.addAll(List.of(c.headKeys));
-    if (c.setKey != null) heads.add(c.setKey);
-    heads.add(c.value);
+    if (headKeys != null) heads.addAll(List.of(headKeys));
+    if (setKey != null) heads.add(setKey);
+    heads.add(value);
     for (Term t : heads) {
       BitSet needs = new BitSet();
       BitSet prov = new BitSet();
@@ -593,7 +596,7 @@ public final class Compiler {
         new RegoModuleAst("query", List.of(), List.of(), List.of(), new Location("query", 1, 1));
     Ctx ctx = new Ctx(m, Map.of());
     candidates(parsed, ctx.cur.candidates);
-    List<Expr> body = rwBody(parsed, ctx);
+    List<Expr> body = rewriteBody(parsed, ctx);
     Term bare = null;
     if (bareAsX
         && body.size() == 1
@@ -713,10 +716,10 @@ public final class Compiler {
 
   // ------------------------------------------------------------------ rewriting
 
-  private List<Expr> rwBody(List<Expr> body, Ctx ctx) {
+  private List<Expr> rewriteBody(List<Expr> body, Ctx ctx) {
     // declarations take effect from the declaring expression on, as in OPA
     List<Expr> out = new ArrayList<>(body.size());
-    for (Expr e : body) out.add(rwExpr(e, ctx));
+    for (Expr e : body) out.add(rewriteExpr(e, ctx));
     return out;
   }
 
@@ -741,38 +744,41 @@ public final class Compiler {
     };
   }
 
-  private Expr rwExpr(Expr e, Ctx ctx) {
+  private Expr rewriteExpr(Expr e, Ctx ctx) {
     Lit lit =
         switch (e.lit()) {
-          case TermLit t -> new TermLit(rw(t.term(), ctx));
-          case Unify u -> new Unify(rw(u.left(), ctx), rw(u.right(), ctx));
+          case TermLit t -> new TermLit(rewriteTerm(t.term(), ctx));
+          case Unify u -> new Unify(rewriteTerm(u.left(), ctx), rewriteTerm(u.right(), ctx));
           case Assign a -> {
-            Term right = rw(a.right(), ctx);
+            Term right = rewriteTerm(a.right(), ctx);
             declareAssign(a.left(), ctx);
-            yield new Assign(rw(a.left(), ctx), right);
+            yield new Assign(rewriteTerm(a.left(), ctx), right);
           }
           case SomeDecl s -> {
             s.vars().forEach(v -> ctx.declare((Var) v, false));
             List<Term> vars = new ArrayList<>();
-            for (Term v : s.vars()) vars.add(rw(v, ctx));
+            for (Term v : s.vars()) vars.add(rewriteTerm(v, ctx));
             yield new SomeDecl(vars);
           }
           case SomeIn s -> {
-            Term coll = rw(s.collection(), ctx);
+            Term coll = rewriteTerm(s.collection(), ctx);
             if (s.key() != null) collectPatternVars(s.key(), ctx);
             collectPatternVars(s.value(), ctx);
-            yield new SomeIn(s.key() == null ? null : rw(s.key(), ctx), rw(s.value(), ctx), coll);
+            yield new SomeIn(
+                s.key() == null ? null : rewriteTerm(s.key(), ctx),
+                rewriteTerm(s.value(), ctx),
+                coll);
           }
           case Every ev -> {
-            Term domain = rw(ev.domain(), ctx);
+            Term domain = rewriteTerm(ev.domain(), ctx);
             Scope saved = ctx.cur;
             ctx.cur = ctx.newScope(saved);
             candidates(ev.body(), ctx.cur.candidates);
             if (ev.key() != null) collectPatternVars(ev.key(), ctx);
             collectPatternVars(ev.value(), ctx);
-            Term k = ev.key() == null ? null : rw(ev.key(), ctx);
-            Term v = rw(ev.value(), ctx);
-            List<Expr> body = rwBody(ev.body(), ctx);
+            Term k = ev.key() == null ? null : rewriteTerm(ev.key(), ctx);
+            Term v = rewriteTerm(ev.value(), ctx);
+            List<Expr> body = rewriteBody(ev.body(), ctx);
             BitSet bound = new BitSet();
             for (int i = 0; i < ctx.slotNames.size(); i++)
               if (!ctx.ownedBy(i, ctx.cur)) bound.set(i);
@@ -786,13 +792,13 @@ public final class Compiler {
     List<With> withs = e.withs();
     if (!withs.isEmpty()) {
       List<With> ws = new ArrayList<>();
-      for (With w : withs) ws.add(rwWith(w, ctx));
+      for (With w : withs) ws.add(rewriteWith(w, ctx));
       withs = ws;
     }
     return new Expr(lit, e.negated(), withs, e.loc());
   }
 
-  private With rwWith(With w, Ctx ctx) {
+  private With rewriteWith(With w, Ctx ctx) {
     Term target = w.target();
     String head =
         target instanceof Var v
@@ -800,12 +806,12 @@ public final class Compiler {
             : target instanceof Ref r && r.head() instanceof Var v2 ? v2.name() : null;
     Term t;
     if ("input".equals(head) || "data".equals(head)) {
-      t = rw(target, ctx);
+      t = rewriteTerm(target, ctx);
     } else {
       Object fn = resolveFunction(dotted(target), ctx, w.loc());
       if (fn == null) {
         // a rule name or import alias in scope
-        t = rw(target, ctx);
+        t = rewriteTerm(target, ctx);
         if (!(t instanceof Ref || t instanceof Root)) {
           throw new RegoException(
               RegoException.TYPE,
@@ -830,7 +836,7 @@ public final class Compiler {
         if (fn != null) v = new Call(name, List.of(), w.loc(), fn);
       }
     }
-    if (v == null) v = rw(value, ctx);
+    if (v == null) v = rewriteTerm(value, ctx);
     return new With(t, v, w.loc());
   }
 
@@ -883,27 +889,28 @@ public final class Compiler {
     return null;
   }
 
-  private Term rw(Term t, Ctx ctx) {
+  private Term rewriteTerm(Term t, Ctx ctx) {
     return switch (t) {
       case Scalar s -> s;
       case Var v -> ctx.resolve(v);
       case Local l -> l;
       case Root r -> r;
       case Ref r -> {
-        Term head = rw(r.head(), ctx);
+        Term head = rewriteTerm(r.head(), ctx);
         List<Term> path = new ArrayList<>();
         if (head instanceof Ref hr) {
           path.addAll(hr.path());
           head = hr.head();
         }
-        for (Term x : r.path()) path.add(rw(x, ctx));
+        for (Term x : r.path()) path.add(rewriteTerm(x, ctx));
         yield resolveRuleRef(head, path, r.loc());
       }
-      case ArrayT a -> foldGround(new ArrayT(rwAll(a.elems(), ctx), a.loc()));
-      case SetT s -> foldGround(new SetT(rwAll(s.elems(), ctx), s.loc()));
+      case ArrayT a -> foldGround(new ArrayT(rewriteTerms(a.elems(), ctx), a.loc()));
+      case SetT s -> foldGround(new SetT(rewriteTerms(s.elems(), ctx), s.loc()));
       case ObjectT o -> {
         List<Entry> es = new ArrayList<>();
-        for (Entry e : o.entries()) es.add(new Entry(rw(e.key(), ctx), rw(e.value(), ctx)));
+        for (Entry e : o.entries())
+          es.add(new Entry(rewriteTerm(e.key(), ctx), rewriteTerm(e.value(), ctx)));
         yield foldGround(new ObjectT(es, o.loc()));
       }
       case Call c -> {
@@ -926,29 +933,29 @@ public final class Compiler {
                   + n,
               c.loc());
         }
-        yield new Call(c.name(), rwAll(c.args(), ctx), c.loc(), target);
+        yield new Call(c.name(), rewriteTerms(c.args(), ctx), c.loc(), target);
       }
       case ArrayCompr a -> {
         Scope saved = enterCompr(ctx, a.body(), List.of(a.head()));
-        List<Expr> body = rwBody(a.body(), ctx);
-        Term head = rw(a.head(), ctx);
+        List<Expr> body = rewriteBody(a.body(), ctx);
+        Term head = rewriteTerm(a.head(), ctx);
         Expr[] ordered = orderCompr(body, ctx, List.of(head));
         ctx.cur = saved;
         yield new ArrayCompr(head, List.of(ordered), a.loc());
       }
       case SetCompr a -> {
         Scope saved = enterCompr(ctx, a.body(), List.of(a.head()));
-        List<Expr> body = rwBody(a.body(), ctx);
-        Term head = rw(a.head(), ctx);
+        List<Expr> body = rewriteBody(a.body(), ctx);
+        Term head = rewriteTerm(a.head(), ctx);
         Expr[] ordered = orderCompr(body, ctx, List.of(head));
         ctx.cur = saved;
         yield new SetCompr(head, List.of(ordered), a.loc());
       }
       case ObjectCompr a -> {
         Scope saved = enterCompr(ctx, a.body(), List.of(a.key(), a.value()));
-        List<Expr> body = rwBody(a.body(), ctx);
-        Term k = rw(a.key(), ctx);
-        Term v = rw(a.value(), ctx);
+        List<Expr> body = rewriteBody(a.body(), ctx);
+        Term k = rewriteTerm(a.key(), ctx);
+        Term v = rewriteTerm(a.value(), ctx);
         Expr[] ordered = orderCompr(body, ctx, List.of(k, v));
         ctx.cur = saved;
         yield new ObjectCompr(k, v, List.of(ordered), a.loc());
@@ -1040,9 +1047,9 @@ public final class Compiler {
     return ordered;
   }
 
-  private List<Term> rwAll(List<Term> ts, Ctx ctx) {
+  private List<Term> rewriteTerms(List<Term> ts, Ctx ctx) {
     List<Term> out = new ArrayList<>(ts.size());
-    for (Term t : ts) out.add(rw(t, ctx));
+    for (Term t : ts) out.add(rewriteTerm(t, ctx));
     return out;
   }
 

@@ -18,7 +18,11 @@ public final class Node {
   public final String path;
   public final int id;
   public final Map<String, Node> children = new LinkedHashMap<>();
-  public final List<CRule> rules = new ArrayList<>();
+  private final List<CRule> definitions = new ArrayList<>();
+
+  /** The rule's definitions (without the default), in source order; read-only. */
+  public final List<CRule> rules = java.util.Collections.unmodifiableList(definitions);
+
   public Kind kind;
   public CRule defaultRule;
   public int arity = -1;
@@ -30,6 +34,11 @@ public final class Node {
     this.name = name;
     this.path = path;
     this.id = id;
+  }
+
+  /** The compiler adds each definition once, in source order. */
+  void addRule(CRule definition) {
+    definitions.add(definition);
   }
 
   public boolean hasRules() {

@@ -91,6 +91,9 @@ public final class RuleIndex {
   private final int[] coveredGuards;
   private final int definitions;
 
+  /** Every definition selected: copied for each rule evaluation. */
+  private final long[] allDefinitions;
+
   private RuleIndex(
       Key[] keys, Masks[] masks, int[][] keysOf, int[] coveredGuards, int definitions) {
     this.keys = keys;
@@ -98,6 +101,8 @@ public final class RuleIndex {
     this.keysOf = keysOf;
     this.coveredGuards = coveredGuards;
     this.definitions = definitions;
+    this.allDefinitions = new long[words(definitions)];
+    for (int d = 0; d < definitions; d++) allDefinitions[d >>> 6] |= 1L << d;
   }
 
   /** The number of keys. */
@@ -124,9 +129,7 @@ public final class RuleIndex {
 
   /** A selection with every definition in it. */
   public long[] all() {
-    long[] out = new long[words(definitions)];
-    for (int d = 0; d < definitions; d++) out[d >>> 6] |= 1L << d;
-    return out;
+    return allDefinitions.clone();
   }
 
   public static boolean selected(long[] selection, int d) {

@@ -43,7 +43,9 @@ public final class Engine implements CompiledPolicy {
     if (!(d instanceof Value.Obj))
       throw new RegoException(RegoException.COMPILE, "data document must be an object");
     try {
-      return new Engine(Compiler.compile(modules), d);
+      Compiler compiler = Compiler.compile(modules);
+      CompiledBranch.attach(compiler.root());
+      return new Engine(compiler, d);
     } catch (StackOverflowError e) {
       throw new RegoException(RegoException.COMPILE, "policy nested too deeply to compile");
     }

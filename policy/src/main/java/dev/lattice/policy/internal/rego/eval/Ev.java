@@ -103,7 +103,7 @@ final class Ev implements BuiltinContext {
 
   // ------------------------------------------------------------ bodies and expressions
 
-  boolean evalBody(Expr[] body, int start, Value[] f, K k) {
+  boolean evalBody(Expr[] body, int start, Value[] frame, Continuation k) {
     // Straight-line prefix: expressions with at most one outcome run without continuations.
     int i = start;
     int[] undo = null;
@@ -119,7 +119,7 @@ final class Ev implements BuiltinContext {
           if (t.term() instanceof Call c
               && (hasOutputArg(c) || c.target() instanceof Builtin b && b.name().equals("print")))
             break;
-          Value v = evalOne(t.term(), f);
+          Value v = evalOne(t.term(), frame);
           if (v == MULTI) break;
           budget.step();
           boolean truthy = v != null && v != Value.FALSE;
@@ -140,33 +140,33 @@ final class Ev implements BuiltinContext {
         }
         Local target = null;
         Term other = null;
-        if (l instanceof Local ll && f[ll.slot()] == null) {
+        if (l instanceof Local ll && frame[ll.slot()] == null) {
           target = ll;
           other = r;
-        } else if (r instanceof Local rl && f[rl.slot()] == null) {
+        } else if (r instanceof Local rl && frame[rl.slot()] == null) {
           target = rl;
           other = l;
         }
         if (target != null) {
-          if (isPattern(other, f)) break;
-          Value v = evalOne(other, f);
+          if (isPattern(other, frame)) break;
+          Value v = evalOne(other, frame);
           if (v == MULTI) break;
           budget.step();
           if (v == null) return false;
-          f[target.slot()] = v;
+          frame[target.slot()] = v;
           if (undo == null) undo = new int[body.length - i];
           undo[nUndo++] = target.slot();
           i++;
           continue;
         }
-        if (isPattern(l, f) || isPattern(r, f)) break;
-        Value a = evalOne(l, f);
+        if (isPattern(l, frame) || isPattern(r, frame)) break;
+        Value a = evalOne(l, frame);
         if (a == MULTI) break;
         if (a == null) {
           budget.step();
           return false;
         }
-        Value b = evalOne(r, f);
+        Value b = evalOne(r, frame);
         if (b == MULTI) break;
         budget.step();
         if (b == null || !a.equals(b)) return false;
@@ -174,9 +174,9 @@ final class Ev implements BuiltinContext {
       }
       if (i == body.length) return k.run();
       final int next = i + 1;
-      return evalExpr(body[i], f, () -> evalBody(body, next, f, k));
+      return evalExpr(body[i], frame, () -> evalBody(body, next, frame, k));
     } finally {
-      for (int j = 0; j < nUndo; j++) f[undo[j]] = null;
+      for (int j = 0; j < nUndo; j++) frame[undo[j]] = null;
     }
   }
 
@@ -186,15 +186,20 @@ final class Ev implements BuiltinContext {
    * at run time. A plan's assumption that fails at run time (a function replaced by {@code with}
    * with a multi-valued built-in) falls back to the general path for that expression.
    */
-  boolean evalPlanned(Expr[] body, Strategy[] plan, int start, Value[] f, K k) {
+  boolean evalPlanned(CRule b, int start, Value[] frame, Continuation k) {
+    Expr[] body = b.body;
+    Strategy[] plan = b.plan;
     // explain=fails records every failed expression through evalExpr
-    if (plan == null || budget.traceFails) return evalBody(body, start, f, k);
+    if (plan == null || budget.traceFails) return evalBody(body, start, frame, k);
+    CompiledBranch.Step[] steps = CompiledBranch.of(b).steps;
     int i = start;
     int[] undo = null;
     int undone = 0;
     try {
       for (; i < body.length; i++) {
-        int outcome = runSingleValued(body[i], plan[i], f);
+        CompiledBranch.Step step = steps[i];
+        if (step == null) break;
+        int outcome = runStep(step, frame);
         if (outcome == NOT_SINGLE_VALUED) break;
         if (outcome == FAILS) return false;
         if (outcome != HOLDS) {
@@ -205,66 +210,63 @@ final class Ev implements BuiltinContext {
       if (i == body.length) return k.run();
       final int next = i + 1;
       Expr e = body[i];
-      K rest = () -> evalPlanned(body, plan, next, f, k);
+      Continuation rest = () -> evalPlanned(b, next, frame, k);
+      if (steps[i] != null && plan[i] == Strategy.GENERAL) return evalSomeIn(steps[i], frame, rest);
       return switch (plan[i]) {
-        case ITERATE -> evalIterating(e, f, rest);
-        case BIND_LEFT_ITERATING -> evalBindIterating(e, f, rest);
-        default -> evalExpr(e, f, rest);
+        case ITERATE -> evalIterating(e, frame, rest);
+        case BIND_LEFT_ITERATING -> evalBindIterating(e, frame, rest);
+        default -> evalExpr(e, frame, rest);
       };
     } finally {
-      for (int j = 0; j < undone; j++) f[undo[j]] = null;
+      for (int j = 0; j < undone; j++) frame[undo[j]] = null;
     }
   }
 
-  /** {@link #runSingleValued}: the expression is not single-valued here (take the general path). */
+  /** {@link #runStep}: the expression is not single-valued here (take the general path). */
   private static final int NOT_SINGLE_VALUED = -3;
 
-  /** {@link #runSingleValued}: the expression fails. */
+  /** {@link #runStep}: the expression fails. */
   private static final int FAILS = -2;
 
-  /** {@link #runSingleValued}: the expression holds and bound nothing. */
+  /** {@link #runStep}: the expression holds and bound nothing. */
   private static final int HOLDS = -1;
 
   /**
-   * Runs one expression of a planned body whose strategy is single-valued (TEST, BIND_LEFT,
-   * BIND_RIGHT, COMPARE) without continuations: returns {@link #FAILS}, {@link #HOLDS}, the slot it
-   * bound (the caller unbinds it on backtracking), or {@link #NOT_SINGLE_VALUED} for any other
-   * strategy and when the plan's assumption does not hold at run time (nothing is bound then).
+   * Runs one single-valued expression of a planned body (TEST, BIND_LEFT, BIND_RIGHT, COMPARE) from
+   * its compiled step, without continuations: returns {@link #FAILS}, {@link #HOLDS}, the slot it
+   * bound (the caller unbinds it on backtracking), or {@link #NOT_SINGLE_VALUED} when the plan's
+   * assumption does not hold at run time (nothing is bound then).
    */
-  private int runSingleValued(Expr e, Strategy strategy, Value[] f) {
-    switch (strategy) {
+  private int runStep(CompiledBranch.Step step, Value[] frame) {
+    switch (step.strategy()) {
       case TEST -> {
-        Value v = evalOne(((TermLit) e.lit()).term(), f);
+        Value v = step.operand().value(this, frame);
         if (v == MULTI) return NOT_SINGLE_VALUED;
-        if (budget.covered != null) budget.covered.add(e.loc());
+        if (budget.covered != null) budget.covered.add(step.expr().loc());
         budget.step();
         boolean truthy = v != null && v != Value.FALSE;
-        return e.negated() == truthy ? FAILS : HOLDS;
+        return step.expr().negated() == truthy ? FAILS : HOLDS;
       }
       case BIND_LEFT, BIND_RIGHT -> {
-        Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
-        Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
-        Local target = (Local) (strategy == Strategy.BIND_LEFT ? left : right);
-        if (f[target.slot()] != null) return NOT_SINGLE_VALUED;
-        Value v = evalOne(strategy == Strategy.BIND_LEFT ? right : left, f);
+        int slot = step.slot();
+        if (frame[slot] != null) return NOT_SINGLE_VALUED;
+        Value v = step.operand().value(this, frame);
         if (v == MULTI) return NOT_SINGLE_VALUED;
-        if (budget.covered != null) budget.covered.add(e.loc());
+        if (budget.covered != null) budget.covered.add(step.expr().loc());
         budget.step();
         if (v == null) return FAILS;
-        f[target.slot()] = v;
-        return target.slot();
+        frame[slot] = v;
+        return slot;
       }
       case COMPARE -> {
-        Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
-        Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
-        Value leftValue = evalOne(left, f);
+        Value leftValue = step.operand().value(this, frame);
         if (leftValue == MULTI) return NOT_SINGLE_VALUED;
         if (leftValue != null) {
-          Value rightValue = evalOne(right, f);
+          Value rightValue = step.other().value(this, frame);
           if (rightValue == MULTI) return NOT_SINGLE_VALUED;
           leftValue = rightValue != null && leftValue.equals(rightValue) ? leftValue : null;
         }
-        if (budget.covered != null) budget.covered.add(e.loc());
+        if (budget.covered != null) budget.covered.add(step.expr().loc());
         budget.step();
         return leftValue == null ? FAILS : HOLDS;
       }
@@ -276,73 +278,100 @@ final class Ev implements BuiltinContext {
 
   /**
    * The value of a rule branch whose body and head are single-valued ({@link CRule#singleValued}),
-   * evaluated without continuations into the fresh frame f: null when the body fails or the value
-   * is undefined, {@link #MULTI} when the branch must take the general path (not single-valued,
-   * explain=fails, or a plan assumption that fails at run time; f must be discarded then).
+   * evaluated without continuations into the fresh frame: null when the body fails or the value is
+   * undefined, {@link #MULTI} when the branch must take the general path (not single-valued,
+   * explain=fails, or a plan assumption that fails at run time; the frame must be discarded then).
    */
-  private Value singleValue(CRule b, int start, Value[] f, Term head) {
+  private Value singleValue(CRule b, int start, Value[] frame, Operand head) {
     if (!b.singleValued || budget.traceFails) return MULTI;
-    Expr[] body = b.body;
-    for (int i = start; i < body.length; i++) {
-      int outcome = runSingleValued(body[i], b.plan[i], f);
+    CompiledBranch.Step[] steps = CompiledBranch.of(b).steps;
+    for (int i = start; i < steps.length; i++) {
+      int outcome = runStep(steps[i], frame);
       if (outcome == NOT_SINGLE_VALUED) return MULTI;
       if (outcome == FAILS) return null;
     }
-    return evalOne(head, f);
+    return head.value(this, frame);
+  }
+
+  /**
+   * {@code some [key,] value in collection} with a compiled collection: binds each member as
+   * evalLit does, without the general path's term dispatch (which it takes when the collection
+   * itself iterates).
+   */
+  private boolean evalSomeIn(CompiledBranch.Step step, Value[] frame, Continuation k) {
+    Value collection = step.operand().value(this, frame);
+    if (collection == MULTI) return evalExpr(step.expr(), frame, k);
+    budget.step();
+    if (budget.covered != null) budget.covered.add(step.expr().loc());
+    if (collection == null) return false;
+    SomeIn s = (SomeIn) step.expr().lit();
+    if (s.key() == null)
+      return iterate(collection, (key, val) -> bindPattern(s.value(), val, frame, k));
+    return iterate(
+        collection,
+        (key, val) ->
+            bindPattern(s.key(), key, frame, () -> bindPattern(s.value(), val, frame, k)));
+  }
+
+  /** Calls vk for every value of a rule head, trying its compiled operand first. */
+  private boolean evalHead(Operand head, Term term, Value[] frame, ValueContinuation vk) {
+    Value v = head.value(this, frame);
+    if (v != MULTI) return v != null && vk.apply(v);
+    return evalTerm(term, frame, vk);
   }
 
   /** A reference or call that iterates (plan ITERATE): straight to its generator. */
-  private boolean evalIterating(Expr e, Value[] f, K k) {
+  private boolean evalIterating(Expr e, Value[] frame, Continuation k) {
     budget.step();
     if (budget.covered != null) budget.covered.add(e.loc());
-    return evalTermIterating(((TermLit) e.lit()).term(), f, x -> x != Value.FALSE && k.run());
+    return evalTermIterating(((TermLit) e.lit()).term(), frame, x -> x != Value.FALSE && k.run());
   }
 
   /** {@code x := t} with t iterating (plan BIND_LEFT_ITERATING): x takes each value of t. */
-  private boolean evalBindIterating(Expr e, Value[] f, K k) {
+  private boolean evalBindIterating(Expr e, Value[] frame, Continuation k) {
     Term left = e.lit() instanceof Assign a ? a.left() : ((Unify) e.lit()).left();
     Term right = e.lit() instanceof Assign a ? a.right() : ((Unify) e.lit()).right();
     Local target = (Local) left;
-    if (f[target.slot()] != null) return evalExpr(e, f, k);
+    if (frame[target.slot()] != null) return evalExpr(e, frame, k);
     budget.step();
     if (budget.covered != null) budget.covered.add(e.loc());
-    return evalTermIterating(right, f, v -> bindPattern(target, v, f, k));
+    return evalTermIterating(right, frame, v -> bindPattern(target, v, frame, k));
   }
 
   /** A term known to iterate: its generator, without trying single-valued evaluation first. */
-  private boolean evalTermIterating(Term t, Value[] f, VK vk) {
-    if (t instanceof Ref r) return evalRef(r, f, vk);
+  private boolean evalTermIterating(Term t, Value[] frame, ValueContinuation vk) {
+    if (t instanceof Ref r) return evalRef(r, frame, vk);
     if (t instanceof Call c)
-      return evalCall(c, hasOutputArg(c) ? c.args().size() - 1 : c.args().size(), f, vk);
-    return evalTerm(t, f, vk);
+      return evalCall(c, hasOutputArg(c) ? c.args().size() - 1 : c.args().size(), frame, vk);
+    return evalTerm(t, frame, vk);
   }
 
-  boolean evalExpr(Expr e, Value[] f, K k) {
+  boolean evalExpr(Expr e, Value[] frame, Continuation k) {
     budget.step();
     if (budget.covered != null) budget.covered.add(e.loc());
     if (!e.withs().isEmpty()) {
-      Ev child = withScope(e, f);
+      Ev child = withScope(e, frame);
       if (child == null) return false;
-      return child.evalExprNoWith(e, f, k);
+      return child.evalExprNoWith(e, frame, k);
     }
-    return evalExprNoWith(e, f, k);
+    return evalExprNoWith(e, frame, k);
   }
 
-  private boolean evalExprNoWith(Expr e, Value[] f, K k) {
-    if (budget.traceFails) return evalExprRecordingFailure(e, f, k);
+  private boolean evalExprNoWith(Expr e, Value[] frame, Continuation k) {
+    if (budget.traceFails) return evalExprRecordingFailure(e, frame, k);
     if (e.negated()) {
-      boolean found = evalLit(e.lit(), f, () -> true);
+      boolean found = evalLit(e.lit(), frame, () -> true);
       return found ? false : k.run();
     }
-    return evalLit(e.lit(), f, k);
+    return evalLit(e.lit(), frame, k);
   }
 
   /** As evalExprNoWith, and a {@code fail} event when the expression itself has no solution. */
-  private boolean evalExprRecordingFailure(Expr e, Value[] f, K k) {
+  private boolean evalExprRecordingFailure(Expr e, Value[] frame, Continuation k) {
     boolean[] held = {false};
     boolean found;
     if (e.negated()) {
-      if (evalLit(e.lit(), f, () -> true)) {
+      if (evalLit(e.lit(), frame, () -> true)) {
         found = false;
       } else {
         held[0] = true;
@@ -352,7 +381,7 @@ final class Ev implements BuiltinContext {
       found =
           evalLit(
               e.lit(),
-              f,
+              frame,
               () -> {
                 held[0] = true;
                 return k.run();
@@ -362,14 +391,14 @@ final class Ev implements BuiltinContext {
     return found;
   }
 
-  private boolean evalLit(Lit lit, Value[] f, K k) {
+  private boolean evalLit(Lit lit, Value[] frame, Continuation k) {
     switch (lit) {
       case TermLit t -> {
         Term term = t.term();
         if (term instanceof Call c && c.target() instanceof Builtin b && b.name().equals("print")) {
           Value[] args = new Value[c.args().size()];
           for (int i = 0; i < args.length; i++) {
-            Value v = first(c.args().get(i), f);
+            Value v = first(c.args().get(i), frame);
             args[i] = v == null ? Value.str("<undefined>") : v;
           }
           callBuiltin(b, args, c.loc());
@@ -377,20 +406,20 @@ final class Ev implements BuiltinContext {
         }
         if (term instanceof Call c && hasOutputArg(c)) {
           Term out = c.args().get(c.args().size() - 1);
-          return evalCall(c, c.args().size() - 1, f, v -> bindPattern(out, v, f, k));
+          return evalCall(c, c.args().size() - 1, frame, v -> bindPattern(out, v, frame, k));
         }
-        Value v = evalOne(term, f);
+        Value v = evalOne(term, frame);
         if (v != MULTI) {
           if (v == null || v == Value.FALSE) return false;
           return k.run();
         }
-        return evalTerm(term, f, x -> x == Value.FALSE ? false : k.run());
+        return evalTerm(term, frame, x -> x == Value.FALSE ? false : k.run());
       }
       case Unify u -> {
-        return unify(u.left(), u.right(), f, k);
+        return unify(u.left(), u.right(), frame, k);
       }
       case Assign a -> {
-        return unify(a.left(), a.right(), f, k);
+        return unify(a.left(), a.right(), frame, k);
       }
       case SomeDecl s -> {
         return k.run();
@@ -398,21 +427,21 @@ final class Ev implements BuiltinContext {
       case SomeIn s -> {
         return evalTerm(
             s.collection(),
-            f,
+            frame,
             c ->
                 iterate(
                     c,
                     (key, val) ->
                         s.key() == null
-                            ? bindPattern(s.value(), val, f, k)
+                            ? bindPattern(s.value(), val, frame, k)
                             : bindPattern(
-                                s.key(), key, f, () -> bindPattern(s.value(), val, f, k))));
+                                s.key(), key, frame, () -> bindPattern(s.value(), val, frame, k))));
       }
       case Every ev -> {
         Expr[] body = ev.body().toArray(new Expr[0]);
         return evalTerm(
             ev.domain(),
-            f,
+            frame,
             d -> {
               if (!(d instanceof Value.Arr || d instanceof Value.Obj || d instanceof Value.SetV))
                 return false;
@@ -423,17 +452,17 @@ final class Ev implements BuiltinContext {
                     boolean ok =
                         ev.key() == null
                             ? bindPattern(
-                                ev.value(), val, f, () -> evalBody(body, 0, f, () -> true))
+                                ev.value(), val, frame, () -> evalBody(body, 0, frame, () -> true))
                             : bindPattern(
                                 ev.key(),
                                 key,
-                                f,
+                                frame,
                                 () ->
                                     bindPattern(
                                         ev.value(),
                                         val,
-                                        f,
-                                        () -> evalBody(body, 0, f, () -> true)));
+                                        frame,
+                                        () -> evalBody(body, 0, frame, () -> true)));
                     if (!ok) {
                       failed[0] = true;
                       return true;
@@ -446,12 +475,13 @@ final class Ev implements BuiltinContext {
     }
   }
 
-  interface KV {
+  /** Receives one member of a collection (array index, object key or set element, and value). */
+  interface MemberVisitor {
     boolean apply(Value key, Value val);
   }
 
   /** Calls fn for each (key, value) of a collection; stops and returns true when fn does. */
-  static boolean iterate(Value c, KV fn) {
+  static boolean iterate(Value c, MemberVisitor fn) {
     switch (c) {
       case Value.Arr a -> {
         for (int i = 0; i < a.size(); i++) if (fn.apply(Value.num(i), a.get(i))) return true;
@@ -478,7 +508,7 @@ final class Ev implements BuiltinContext {
 
   // ------------------------------------------------------------ with
 
-  private Ev withScope(Expr e, Value[] f) {
+  private Ev withScope(Expr e, Value[] frame) {
     Value newInput = input;
     Value newData = data;
     Set<Node> newMasked = masked;
@@ -489,7 +519,7 @@ final class Ev implements BuiltinContext {
       if (w.value() instanceof Call c && c.args().isEmpty() && w.target() instanceof Call) {
         fnValue = c.target();
       } else {
-        value = first(w.value(), f);
+        value = first(w.value(), frame);
         if (value == null) return null;
       }
       Term t = w.target();
@@ -507,7 +537,7 @@ final class Ev implements BuiltinContext {
       } else if (t instanceof Ref r && r.head() instanceof Root rt) {
         List<Value> keys = new ArrayList<>();
         for (Term p : r.path()) {
-          Value k = first(p, f);
+          Value k = first(p, frame);
           if (k == null) return null;
           keys.add(k);
         }
@@ -545,13 +575,13 @@ final class Ev implements BuiltinContext {
     return m.build();
   }
 
-  private Value first(Term t, Value[] f) {
-    Value v = evalOne(t, f);
+  private Value first(Term t, Value[] frame) {
+    Value v = evalOne(t, frame);
     if (v != MULTI) return v;
     Value[] out = {null};
     evalTerm(
         t,
-        f,
+        frame,
         x -> {
           out[0] = x;
           return true;
@@ -561,47 +591,47 @@ final class Ev implements BuiltinContext {
 
   // ------------------------------------------------------------ unification
 
-  static boolean isPattern(Term t, Value[] f) {
-    if (t instanceof Local l) return f[l.slot()] == null;
+  static boolean isPattern(Term t, Value[] frame) {
+    if (t instanceof Local l) return frame[l.slot()] == null;
     if (t instanceof Scalar || t instanceof Ref || t instanceof Call) return false;
     return switch (t) {
-      case Local l -> f[l.slot()] == null;
+      case Local l -> frame[l.slot()] == null;
       case ArrayT a -> {
-        for (Term x : a.elems()) if (isPattern(x, f)) yield true;
+        for (Term x : a.elems()) if (isPattern(x, frame)) yield true;
         yield false;
       }
       case ObjectT o -> {
-        for (Entry e : o.entries()) if (isPattern(e.value(), f)) yield true;
+        for (Entry e : o.entries()) if (isPattern(e.value(), frame)) yield true;
         yield false;
       }
       default -> false;
     };
   }
 
-  boolean unify(Term a, Term b, Value[] f, K k) {
-    boolean pa = isPattern(a, f);
-    boolean pb = isPattern(b, f);
+  boolean unify(Term a, Term b, Value[] frame, Continuation k) {
+    boolean pa = isPattern(a, frame);
+    boolean pb = isPattern(b, frame);
     if (pa && pb) {
       if (a instanceof ArrayT x && b instanceof ArrayT y) {
         if (x.elems().size() != y.elems().size()) return false;
-        return unifyPairs(x.elems(), y.elems(), 0, f, k, 0);
+        return unifyPairs(x.elems(), y.elems(), 0, frame, k, 0);
       }
       if (a instanceof ObjectT x && b instanceof ObjectT y) {
         if (x.entries().size() != y.entries().size()) return false;
         List<Term> xs = new ArrayList<>();
         List<Term> ys = new ArrayList<>();
         for (Entry ex : x.entries()) {
-          Value kx = evalOne(ex.key(), f);
+          Value kx = evalOne(ex.key(), frame);
           Entry match = null;
           for (Entry ey : y.entries()) {
-            Value ky = evalOne(ey.key(), f);
+            Value ky = evalOne(ey.key(), frame);
             if (kx != null && kx.equals(ky)) match = ey;
           }
           if (match == null) return false;
           xs.add(ex.value());
           ys.add(match.value());
         }
-        return unifyPairs(xs, ys, 0, f, k, 0);
+        return unifyPairs(xs, ys, 0, frame, k, 0);
       }
       Term var = a instanceof Local ? a : b;
       throw new RegoException(
@@ -609,83 +639,84 @@ final class Ev implements BuiltinContext {
           "var " + ((var instanceof Local l) ? l.name() : "?") + " is unsafe",
           a.loc());
     }
-    if (pa) return evalTerm(b, f, v -> bindPattern(a, v, f, k));
-    if (pb) return evalTerm(a, f, v -> bindPattern(b, v, f, k));
-    Value va = evalOne(a, f);
+    if (pa) return evalTerm(b, frame, v -> bindPattern(a, v, frame, k));
+    if (pb) return evalTerm(a, frame, v -> bindPattern(b, v, frame, k));
+    Value va = evalOne(a, frame);
     if (va != MULTI) {
       if (va == null) return false;
-      Value vb = evalOne(b, f);
+      Value vb = evalOne(b, frame);
       if (vb != MULTI) return vb != null && va.equals(vb) && k.run();
-      return evalTerm(b, f, y -> va.equals(y) && k.run());
+      return evalTerm(b, frame, y -> va.equals(y) && k.run());
     }
-    return evalTerm(a, f, x -> evalTerm(b, f, y -> x.equals(y) && k.run()));
+    return evalTerm(a, frame, x -> evalTerm(b, frame, y -> x.equals(y) && k.run()));
   }
 
-  private boolean unifyPairs(List<Term> xs, List<Term> ys, int i, Value[] f, K k, int deferred) {
+  private boolean unifyPairs(
+      List<Term> xs, List<Term> ys, int i, Value[] frame, Continuation k, int deferred) {
     if (i == xs.size()) return k.run();
     Term a = xs.get(i);
     Term b = ys.get(i);
-    if (isPattern(a, f)
-        && isPattern(b, f)
+    if (isPattern(a, frame)
+        && isPattern(b, frame)
         && !(a instanceof ArrayT && b instanceof ArrayT)
         && !(a instanceof ObjectT && b instanceof ObjectT)) {
       if (deferred > xs.size()) {
-        return unify(a, b, f, k); // raises unsafe
+        return unify(a, b, frame, k); // raises unsafe
       }
       List<Term> nx = new ArrayList<>(xs);
       List<Term> ny = new ArrayList<>(ys);
       nx.add(nx.remove(i));
       ny.add(ny.remove(i));
-      return unifyPairs(nx, ny, i, f, k, deferred + 1);
+      return unifyPairs(nx, ny, i, frame, k, deferred + 1);
     }
-    return unify(a, b, f, () -> unifyPairs(xs, ys, i + 1, f, k, 0));
+    return unify(a, b, frame, () -> unifyPairs(xs, ys, i + 1, frame, k, 0));
   }
 
-  boolean bindPattern(Term p, Value v, Value[] f, K k) {
+  boolean bindPattern(Term p, Value v, Value[] frame, Continuation k) {
     switch (p) {
       case Local l -> {
-        Value cur = f[l.slot()];
+        Value cur = frame[l.slot()];
         if (cur == null) {
-          f[l.slot()] = v;
+          frame[l.slot()] = v;
           try {
             return k.run();
           } finally {
-            f[l.slot()] = null;
+            frame[l.slot()] = null;
           }
         }
         return cur.equals(v) && k.run();
       }
       case ArrayT a -> {
         if (!(v instanceof Value.Arr arr) || arr.size() != a.elems().size()) return false;
-        return bindElems(a.elems(), arr, 0, f, k);
+        return bindElems(a.elems(), arr, 0, frame, k);
       }
       case ObjectT o -> {
         if (!(v instanceof Value.Obj obj) || obj.size() != o.entries().size()) return false;
-        return bindEntries(o.entries(), obj, 0, f, k);
+        return bindEntries(o.entries(), obj, 0, frame, k);
       }
       default -> {
-        Value x = evalOne(p, f);
+        Value x = evalOne(p, frame);
         if (x != MULTI) return x != null && x.equals(v) && k.run();
-        return evalTerm(p, f, y -> y.equals(v) && k.run());
+        return evalTerm(p, frame, y -> y.equals(v) && k.run());
       }
     }
   }
 
-  private boolean bindElems(List<Term> ps, Value.Arr arr, int i, Value[] f, K k) {
+  private boolean bindElems(List<Term> ps, Value.Arr arr, int i, Value[] frame, Continuation k) {
     if (i == ps.size()) return k.run();
-    return bindPattern(ps.get(i), arr.get(i), f, () -> bindElems(ps, arr, i + 1, f, k));
+    return bindPattern(ps.get(i), arr.get(i), frame, () -> bindElems(ps, arr, i + 1, frame, k));
   }
 
-  private boolean bindEntries(List<Entry> es, Value.Obj obj, int i, Value[] f, K k) {
+  private boolean bindEntries(List<Entry> es, Value.Obj obj, int i, Value[] frame, Continuation k) {
     if (i == es.size()) return k.run();
     Entry e = es.get(i);
     return evalTerm(
         e.key(),
-        f,
+        frame,
         key -> {
           Value v = obj.get(key);
           if (v == null) return false;
-          return bindPattern(e.value(), v, f, () -> bindEntries(es, obj, i + 1, f, k));
+          return bindPattern(e.value(), v, frame, () -> bindEntries(es, obj, i + 1, frame, k));
         });
   }
 
@@ -695,20 +726,21 @@ final class Ev implements BuiltinContext {
    * Evaluates a term that yields at most one value without continuations: returns the value, null
    * for undefined, or {@link #MULTI} when the term iterates (unbound variables in a reference).
    */
-  Value evalOne(Term t, Value[] f) {
+  Value evalOne(Term t, Value[] frame) {
     // hot cases first, without the pattern-switch bootstrap
-    if (t instanceof Ref r) return refOne(r, f);
+    if (t instanceof Ref r) return refOne(r, frame);
     if (t instanceof Scalar s) return s.value();
     if (t instanceof Local l) {
-      Value v = f[l.slot()];
+      Value v = frame[l.slot()];
       return v == null ? MULTI : v;
     }
+    if (t instanceof Call c) return callTermOne(c, frame);
     switch (t) {
       case Scalar s -> {
         return s.value();
       }
       case Local l -> {
-        Value v = f[l.slot()];
+        Value v = frame[l.slot()];
         if (v == null) return MULTI;
         return v;
       }
@@ -716,12 +748,12 @@ final class Ev implements BuiltinContext {
         return r.data() ? dataDocument() : input;
       }
       case Ref r -> {
-        return refOne(r, f);
+        return refOne(r, frame);
       }
       case ArrayT a -> {
         Value[] out = new Value[a.elems().size()];
         for (int i = 0; i < out.length; i++) {
-          Value v = evalOne(a.elems().get(i), f);
+          Value v = evalOne(a.elems().get(i), frame);
           if (v == null || v == MULTI) return v;
           out[i] = v;
         }
@@ -730,7 +762,7 @@ final class Ev implements BuiltinContext {
       case SetT s -> {
         Value.SetV.Builder out = Value.SetV.builder(s.elems().size());
         for (Term x : s.elems()) {
-          Value v = evalOne(x, f);
+          Value v = evalOne(x, frame);
           if (v == null || v == MULTI) return v;
           out.add(v);
         }
@@ -739,36 +771,28 @@ final class Ev implements BuiltinContext {
       case ObjectT o -> {
         Value.Obj.Builder out = Value.Obj.builder(o.entries().size());
         for (Entry e : o.entries()) {
-          Value k = evalOne(e.key(), f);
+          Value k = evalOne(e.key(), frame);
           if (k == null || k == MULTI) return k;
-          Value v = evalOne(e.value(), f);
+          Value v = evalOne(e.value(), frame);
           if (v == null || v == MULTI) return v;
           Value prev = out.put(k, v);
           if (prev != null && !prev.equals(v)) {
-            throw new RegoException(RegoException.CONFLICT, "object keys must be unique", o.loc());
+            throw duplicateKey(o.loc());
           }
         }
         return out.build();
       }
       case Call c -> {
-        if (c.target() instanceof Builtin b && b.multi()) return MULTI;
-        int n = hasOutputArg(c) ? c.args().size() - 1 : c.args().size();
-        Value[] args = new Value[n];
-        for (int i = 0; i < n; i++) {
-          Value v = evalOne(c.args().get(i), f);
-          if (v == null || v == MULTI) return v;
-          args[i] = v;
-        }
-        return callOne(c, args);
+        return callTermOne(c, frame);
       }
       case ArrayCompr a -> {
         List<Value> out = new ArrayList<>();
-        collectHeads(a.head(), a.body(), f, out);
+        collectHeads(a.head(), a.body(), frame, out);
         return Value.Arr.of(out);
       }
       case SetCompr a -> {
         List<Value> out = new ArrayList<>();
-        collectHeads(a.head(), a.body(), f, out);
+        collectHeads(a.head(), a.body(), frame, out);
         return Value.SetV.of(out);
       }
       case ObjectCompr a -> {
@@ -777,15 +801,15 @@ final class Ev implements BuiltinContext {
         evalBody(
             body,
             0,
-            f,
+            frame,
             () ->
                 evalTerm(
                     a.key(),
-                    f,
+                    frame,
                     k ->
                         evalTerm(
                             a.value(),
-                            f,
+                            frame,
                             v -> {
                               Value prev = out.put(k, v);
                               if (prev != null && !prev.equals(v)) {
@@ -800,39 +824,52 @@ final class Ev implements BuiltinContext {
     }
   }
 
-  /** Generator evaluation: calls vk for every value of t. */
+  /** A call's single value (see evalOne): its arguments evaluated in order, then the call. */
+  private Value callTermOne(Call c, Value[] frame) {
+    if (c.target() instanceof Builtin b && b.multi()) return MULTI;
+    List<Term> argTerms = c.args();
+    int n = hasOutputArg(c) ? argTerms.size() - 1 : argTerms.size();
+    Value[] args = new Value[n];
+    for (int i = 0; i < n; i++) {
+      Value v = evalOne(argTerms.get(i), frame);
+      if (v == null || v == MULTI) return v;
+      args[i] = v;
+    }
+    return callOne(c, args);
+  }
+
   /** Adds the head's value to {@code out} for every solution of an array or set comprehension. */
-  private void collectHeads(Term head, List<Expr> body, Value[] f, Collection<Value> out) {
+  private void collectHeads(Term head, List<Expr> body, Value[] frame, Collection<Value> out) {
     evalBody(
         body.toArray(new Expr[0]),
         0,
-        f,
+        frame,
         () ->
             evalTerm(
                 head,
-                f,
+                frame,
                 v -> {
                   out.add(v);
                   return false;
                 }));
   }
 
-  boolean evalTerm(Term t, Value[] f, VK vk) {
-    Value one = evalOne(t, f);
+  boolean evalTerm(Term t, Value[] frame, ValueContinuation vk) {
+    Value one = evalOne(t, frame);
     if (one != MULTI) return one != null && vk.apply(one);
     switch (t) {
       case Local l ->
           throw new RegoException(
               RegoException.UNSAFE_VAR, "var " + l.name() + " is unsafe", l.loc());
       case Ref r -> {
-        return evalRef(r, f, vk);
+        return evalRef(r, frame, vk);
       }
       case ArrayT a -> {
         return evalElems(
             a.elems(),
             0,
             new Value[a.elems().size()],
-            f,
+            frame,
             vals -> vk.apply(new Value.Arr(vals.clone())));
       }
       case SetT s -> {
@@ -840,7 +877,7 @@ final class Ev implements BuiltinContext {
             s.elems(),
             0,
             new Value[s.elems().size()],
-            f,
+            frame,
             vals -> vk.apply(Value.SetV.of(List.of(vals))));
       }
       case ObjectT o -> {
@@ -853,7 +890,7 @@ final class Ev implements BuiltinContext {
             flat,
             0,
             new Value[flat.size()],
-            f,
+            frame,
             vals -> {
               Value.Obj.Builder m = Value.Obj.builder(vals.length / 2);
               for (int i = 0; i < vals.length; i += 2) m.put(vals[i], vals[i + 1]);
@@ -861,30 +898,32 @@ final class Ev implements BuiltinContext {
             });
       }
       case Call c -> {
-        return evalCall(c, hasOutputArg(c) ? c.args().size() - 1 : c.args().size(), f, vk);
+        return evalCall(c, hasOutputArg(c) ? c.args().size() - 1 : c.args().size(), frame, vk);
       }
       default -> throw new IllegalStateException("unexpected multi-valued term " + t);
     }
   }
 
-  interface ArgsK {
+  /** Receives the values of a list of terms (one combination when some of them iterate). */
+  interface ValuesContinuation {
     boolean apply(Value[] vals);
   }
 
-  private boolean evalElems(List<Term> ts, int i, Value[] acc, Value[] f, ArgsK k) {
+  private boolean evalElems(
+      List<Term> ts, int i, Value[] acc, Value[] frame, ValuesContinuation k) {
     if (i == ts.size()) return k.apply(acc);
-    if (ts.get(i) instanceof Local l && f[l.slot()] == null && i + 1 < ts.size()) {
+    if (ts.get(i) instanceof Local l && frame[l.slot()] == null && i + 1 < ts.size()) {
       // A variable only a later element binds (foo == input.foos[foo], which the compiler accepts
       // as safe): evaluate the rest first, then the variable.
       return evalElems(
           ts,
           i + 1,
           acc,
-          f,
+          frame,
           rest ->
               evalTerm(
                   l,
-                  f,
+                  frame,
                   v -> {
                     acc[i] = v;
                     return k.apply(acc);
@@ -892,16 +931,16 @@ final class Ev implements BuiltinContext {
     }
     return evalTerm(
         ts.get(i),
-        f,
+        frame,
         v -> {
           acc[i] = v;
-          return evalElems(ts, i + 1, acc, f, k);
+          return evalElems(ts, i + 1, acc, frame, k);
         });
   }
 
   // ------------------------------------------------------------ references
 
-  private Value refOne(Ref r, Value[] f) {
+  private Value refOne(Ref r, Value[] frame) {
     List<Term> path = r.path();
     Term head = r.head();
     Value cur;
@@ -933,7 +972,7 @@ final class Ev implements BuiltinContext {
             break;
           }
           if (i == path.size()) return nodeDocument(n, base);
-          Value key = evalOne(path.get(i), f);
+          Value key = evalOne(path.get(i), frame);
           if (key == null || key == MULTI) return key;
           i++;
           Node child = key instanceof Value.Str s ? n.children.get(s.value) : null;
@@ -943,11 +982,11 @@ final class Ev implements BuiltinContext {
         }
       }
     } else {
-      cur = evalOne(head, f);
+      cur = evalOne(head, frame);
       if (cur == null || cur == MULTI) return cur;
     }
     for (; i < path.size(); i++) {
-      Value key = evalOne(path.get(i), f);
+      Value key = evalOne(path.get(i), frame);
       if (key == null || key == MULTI) return key;
       cur = fromBase ? baseLookup(cur, key) : lookup(cur, key);
       if (cur == null) return null;
@@ -985,46 +1024,47 @@ final class Ev implements BuiltinContext {
     return v;
   }
 
-  private boolean evalRef(Ref r, Value[] f, VK vk) {
+  private boolean evalRef(Ref r, Value[] frame, ValueContinuation vk) {
     Term head = r.head();
     if (head instanceof Root rt) {
-      if (!rt.data()) return input != null && walk(input, r.path(), 0, f, vk);
+      if (!rt.data()) return input != null && walk(input, r.path(), 0, frame, vk);
       if (r.rule() instanceof Node rule && masked.isEmpty()) {
         Value v = ruleValue(rule);
-        return v != null && walk(v, r.path(), r.ruleDepth(), f, vk);
+        return v != null && walk(v, r.path(), r.ruleDepth(), frame, vk);
       }
       Node n = masked.contains(root) ? null : root;
-      return walkData(n, data, r.path(), 0, f, vk);
+      return walkData(n, data, r.path(), 0, frame, vk);
     }
-    return evalTerm(head, f, h -> walk(h, r.path(), 0, f, vk));
+    return evalTerm(head, frame, h -> walk(h, r.path(), 0, frame, vk));
   }
 
-  private boolean walk(Value v, List<Term> path, int i, Value[] f, VK vk) {
+  private boolean walk(Value v, List<Term> path, int i, Value[] frame, ValueContinuation vk) {
     if (i == path.size()) return vk.apply(v);
     Term p = path.get(i);
-    if (isPattern(p, f)) {
+    if (isPattern(p, frame)) {
       return iterate(
-          v, (key, child) -> bindPattern(p, key, f, () -> walk(child, path, i + 1, f, vk)));
+          v, (key, child) -> bindPattern(p, key, frame, () -> walk(child, path, i + 1, frame, vk)));
     }
     return evalTerm(
         p,
-        f,
+        frame,
         key -> {
           Value child = lookup(v, key);
-          return child != null && walk(child, path, i + 1, f, vk);
+          return child != null && walk(child, path, i + 1, frame, vk);
         });
   }
 
-  private boolean walkData(Node n, Value base, List<Term> path, int i, Value[] f, VK vk) {
-    if (n == null) return base != null && walk(base, path, i, f, vk);
+  private boolean walkData(
+      Node n, Value base, List<Term> path, int i, Value[] frame, ValueContinuation vk) {
+    if (n == null) return base != null && walk(base, path, i, frame, vk);
     if (n.hasRules()) {
       if (n.kind == Node.Kind.FUNCTION) return false;
       Value v = ruleValue(n);
-      return v != null && walk(v, path, i, f, vk);
+      return v != null && walk(v, path, i, frame, vk);
     }
     if (i == path.size()) return vk.apply(nodeDocument(n, base));
     Term p = path.get(i);
-    if (isPattern(p, f)) {
+    if (isPattern(p, frame)) {
       TreeSet<Value> keys = new TreeSet<>();
       for (Map.Entry<String, Node> c : n.children.entrySet()) {
         if (c.getValue().kind != Node.Kind.FUNCTION) keys.add(Value.str(c.getKey()));
@@ -1033,17 +1073,18 @@ final class Ev implements BuiltinContext {
       for (Value key : keys) {
         Node child = childOf(n, key);
         Value b = base == null ? null : lookup(base, key);
-        if (bindPattern(p, key, f, () -> walkData(child, b, path, i + 1, f, vk))) return true;
+        if (bindPattern(p, key, frame, () -> walkData(child, b, path, i + 1, frame, vk)))
+          return true;
       }
       return false;
     }
     return evalTerm(
         p,
-        f,
+        frame,
         key -> {
           Node child = childOf(n, key);
           Value b = base == null ? null : baseLookup(base, key);
-          return walkData(child, b, path, i + 1, f, vk);
+          return walkData(child, b, path, i + 1, frame, vk);
         });
   }
 
@@ -1089,7 +1130,7 @@ final class Ev implements BuiltinContext {
       }
       return (Value) c;
     }
-    String memoKey = null;
+    SharedRuleMemo.Key memoKey = null;
     if (shared != null && shared.memoises(n)) {
       if (memoPathEncodings == null) memoPathEncodings = new String[shared.pathCount()];
       memoKey = shared.key(n, input, strict, memoPathEncodings);
@@ -1146,9 +1187,10 @@ final class Ev implements BuiltinContext {
     // coverage and explain=fails record expressions as the body evaluates them: start there
     if (b.groundGuards <= from || budget.covered != null || budget.traceFails) return from;
     Expr[] body = b.body;
+    Operand[] guards = CompiledBranch.of(b).guards;
     for (int i = from; i < b.groundGuards; i++) {
       Expr e = body[i];
-      Value v = evalOne(((TermLit) e.lit()).term(), NO_SLOTS);
+      Value v = guards[i].value(this, NO_SLOTS);
       if (v == MULTI) return i;
       budget.step();
       boolean truthy = v != null && v != Value.FALSE;
@@ -1242,25 +1284,25 @@ final class Ev implements BuiltinContext {
         CRule branch = b;
         int start = checkGuards(b, b == r ? from : 0);
         if (start < 0) continue;
-        Value[] frame = new Value[b.nslots];
-        Value single = singleValue(b, start, frame, b.value);
+        Value[] singleFrame = new Value[b.nslots];
+        Value single = singleValue(b, start, singleFrame, CompiledBranch.of(b).value);
         if (single != MULTI) {
           if (single == null) continue;
           fired(b);
           result[0] = completeResult(n, b, result[0], single);
           break;
         }
-        Value[] f = b.singleValued ? new Value[b.nslots] : frame;
+        Value[] frame = b.singleValued ? new Value[b.nslots] : singleFrame;
         boolean[] found = {false};
         evalPlanned(
-            b.body,
-            b.plan,
+            b,
             start,
-            f,
+            frame,
             () ->
-                evalTerm(
+                evalHead(
+                    CompiledBranch.of(branch).value,
                     branch.value,
-                    f,
+                    frame,
                     v -> {
                       found[0] = true;
                       fired(branch);
@@ -1300,8 +1342,8 @@ final class Ev implements BuiltinContext {
       if (from < 0) continue;
       int start = checkGuards(r, from);
       if (start < 0) continue;
-      Value[] frame = new Value[r.nslots];
-      Value single = singleValue(r, start, frame, r.setKey);
+      Value[] singleFrame = new Value[r.nslots];
+      Value single = singleValue(r, start, singleFrame, CompiledBranch.of(r).setKey);
       if (single != MULTI) {
         if (single != null) {
           fired(r);
@@ -1309,16 +1351,16 @@ final class Ev implements BuiltinContext {
         }
         continue;
       }
-      Value[] f = r.singleValued ? new Value[r.nslots] : frame;
+      Value[] frame = r.singleValued ? new Value[r.nslots] : singleFrame;
       evalPlanned(
-          r.body,
-          r.plan,
+          r,
           start,
-          f,
+          frame,
           () ->
-              evalTerm(
+              evalHead(
+                  CompiledBranch.of(r).setKey,
                   r.setKey,
-                  f,
+                  frame,
                   v -> {
                     fired(r);
                     out.add(v);
@@ -1340,24 +1382,23 @@ final class Ev implements BuiltinContext {
         CRule branch = b;
         int start = checkGuards(b, b == r ? from : 0);
         if (start < 0) continue;
-        Value[] f = new Value[b.nslots];
+        Value[] frame = new Value[b.nslots];
         boolean[] found = {false};
         Value[] keys = new Value[r.headKeys.length];
         evalPlanned(
-            b.body,
-            b.plan,
+            b,
             start,
-            f,
+            frame,
             () ->
                 evalElems(
                     List.of(r.headKeys),
                     0,
                     keys,
-                    f,
+                    frame,
                     ks ->
                         evalTerm(
                             r.setKey != null ? r.setKey : branch.value,
-                            f,
+                            frame,
                             v -> {
                               found[0] = true;
                               fired(branch);
@@ -1494,13 +1535,13 @@ final class Ev implements BuiltinContext {
     return callBuiltin(b, args, c.loc());
   }
 
-  private boolean evalCall(Call c, int nargs, Value[] f, VK vk) {
+  private boolean evalCall(Call c, int nargs, Value[] frame, ValueContinuation vk) {
     List<Term> argTerms = c.args().subList(0, nargs);
     return evalElems(
         argTerms,
         0,
         new Value[nargs],
-        f,
+        frame,
         vals -> {
           Object t = target(c);
           if (t instanceof Value v) return vk.apply(v);
@@ -1520,7 +1561,7 @@ final class Ev implements BuiltinContext {
         });
   }
 
-  private Value callBuiltin(Builtin b, Value[] args, Location loc) {
+  Value callBuiltin(Builtin b, Value[] args, Location loc) {
     try {
       return b.fn().call(args, this);
     } catch (BuiltinException e) {
@@ -1533,8 +1574,34 @@ final class Ev implements BuiltinContext {
     }
   }
 
-  /** A user function call with scalar arguments: the key of {@link #calls}. */
-  private record CallKey(int node, List<Value> args) {}
+  /**
+   * A user function call with scalar arguments: the key of {@link #calls}. The arguments array is
+   * the call's own copy (never written after the call), hashed once.
+   */
+  private static final class CallKey {
+    private final int node;
+    private final Value[] args;
+    private final int hash;
+
+    CallKey(int node, Value[] args) {
+      this.node = node;
+      this.args = args;
+      this.hash = 31 * node + java.util.Arrays.hashCode(args);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CallKey k
+          && k.hash == hash
+          && k.node == node
+          && java.util.Arrays.equals(k.args, args);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
 
   /**
    * Results of user function calls in this scope, by function and arguments: within one scope the
@@ -1564,7 +1631,7 @@ final class Ev implements BuiltinContext {
     if (trace != null || budget.covered != null || !memoisableArgs(args)) {
       return evaluateFunction(n, args, loc);
     }
-    CallKey key = new CallKey(n.id, List.of(args));
+    CallKey key = new CallKey(n.id, args);
     if (calls == null) calls = new HashMap<>();
     Object known = calls.get(key);
     if (known != null) return known == UNDEF ? null : (Value) known;
@@ -1588,9 +1655,9 @@ final class Ev implements BuiltinContext {
           int start = b == r ? from : 0;
           if (b.singleValued && !budget.traceFails) {
             // parameters are distinct plain variables: they bind straight into the frame
-            Value[] frame = new Value[b.nslots];
-            for (int i = 0; i < args.length; i++) frame[((Local) b.args[i]).slot()] = args[i];
-            Value single = singleValue(b, start, frame, b.value);
+            Value[] singleFrame = new Value[b.nslots];
+            for (int i = 0; i < args.length; i++) singleFrame[((Local) b.args[i]).slot()] = args[i];
+            Value single = singleValue(b, start, singleFrame, CompiledBranch.of(b).value);
             if (single != MULTI) {
               if (single == null) continue;
               fired(b);
@@ -1598,23 +1665,23 @@ final class Ev implements BuiltinContext {
               break;
             }
           }
-          Value[] f = new Value[b.nslots];
+          Value[] frame = new Value[b.nslots];
           boolean[] found = {false};
           bindArgs(
               b.args,
               args,
               0,
-              f,
+              frame,
               () ->
                   evalPlanned(
-                      branch.body,
-                      branch.plan,
+                      branch,
                       start,
-                      f,
+                      frame,
                       () ->
-                          evalTerm(
+                          evalHead(
+                              CompiledBranch.of(branch).value,
                               branch.value,
-                              f,
+                              frame,
                               v -> {
                                 found[0] = true;
                                 fired(branch);
@@ -1647,17 +1714,21 @@ final class Ev implements BuiltinContext {
     return v;
   }
 
-  private boolean bindArgs(Term[] ps, Value[] vals, int i, Value[] f, K k) {
+  private boolean bindArgs(Term[] ps, Value[] vals, int i, Value[] frame, Continuation k) {
     if (i == 0) {
       // Leading plain parameters bind straight into the fresh frame: nothing before them can
       // backtrack, and the frame is dropped after the call, so they need no continuation or undo.
-      while (i < ps.length && ps[i] instanceof Local l && f[l.slot()] == null) {
-        f[l.slot()] = vals[i++];
+      while (i < ps.length && ps[i] instanceof Local l && frame[l.slot()] == null) {
+        frame[l.slot()] = vals[i++];
       }
     }
     if (i == ps.length) return k.run();
     int next = i + 1;
-    return bindPattern(ps[i], vals[i], f, () -> bindArgs(ps, vals, next, f, k));
+    return bindPattern(ps[i], vals[i], frame, () -> bindArgs(ps, vals, next, frame, k));
+  }
+
+  static RegoException duplicateKey(Location loc) {
+    return new RegoException(RegoException.CONFLICT, "object keys must be unique", loc);
   }
 
   static String show(Value v) {

@@ -36,7 +36,7 @@ public final class SharedRuleMemo {
   private final int[][] pathsOf; // by node id: indexes into paths; null = not memoised
   private final List<List<Value>> paths = new ArrayList<>(); // distinct footprint paths
   private final int maxEntries;
-  private final Map<String, Object> entries = new ConcurrentHashMap<>();
+  private final Map<Key, Object> entries = new ConcurrentHashMap<>();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
 
@@ -85,10 +85,11 @@ public final class SharedRuleMemo {
    * encodings} (one slot per {@link #pathCount() path}, owned by one evaluation of that input)
    * keeps each path's encoding once it is computed: memoised rules mostly share their paths.
    */
-  String key(Node n, Value input, boolean strict, String[] encodings) {
-    StringBuilder sb = new StringBuilder(64);
-    sb.append(n.id).append(strict ? 'S' : 'L');
-    for (int p : pathsOf[n.id]) {
+  Key key(Node n, Value input, boolean strict, String[] encodings) {
+    int[] pathIndexes = pathsOf[n.id];
+    String[] parts = new String[pathIndexes.length];
+    for (int j = 0; j < parts.length; j++) {
+      int p = pathIndexes[j];
       String e = encodings[p];
       if (e == null) {
         List<Value> path = paths.get(p);
@@ -98,13 +99,46 @@ public final class SharedRuleMemo {
         encode(v, one);
         encodings[p] = e = one.toString();
       }
-      sb.append('|').append(e);
+      parts[j] = e;
     }
-    return sb.toString();
+    return new Key(n.id, strict, parts);
+  }
+
+  /**
+   * A memo key: the rule, the strictness, and the encodings of the input at the rule's footprint
+   * paths in order. The encodings are shared by the keys of one evaluation, so each string's hash
+   * is computed once per evaluation rather than once per rule as a concatenated key would be.
+   */
+  static final class Key {
+    private final int node;
+    private final boolean strict;
+    private final String[] parts;
+    private final int hash;
+
+    Key(int node, boolean strict, String[] parts) {
+      this.node = node;
+      this.strict = strict;
+      this.parts = parts;
+      this.hash = (31 * node + (strict ? 1 : 0)) * 31 + java.util.Arrays.hashCode(parts);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k
+          && k.hash == hash
+          && k.node == node
+          && k.strict == strict
+          && java.util.Arrays.equals(k.parts, parts);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
   }
 
   /** The memoised value: null when absent, {@link #undefined()} when the rule was undefined. */
-  Object get(String key) {
+  Object get(Key key) {
     Object v = entries.get(key);
     if (v == null) misses.increment();
     else hits.increment();
@@ -115,7 +149,7 @@ public final class SharedRuleMemo {
     return UNDEFINED;
   }
 
-  void put(String key, Value value) {
+  void put(Key key, Value value) {
     if (entries.size() >= maxEntries) entries.clear();
     entries.put(key, value == null ? UNDEFINED : materialise(value));
   }

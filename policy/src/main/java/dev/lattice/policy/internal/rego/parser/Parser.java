@@ -191,6 +191,8 @@ public final class Parser {
   private String identName(Token t) {
     if (t.kind() != Token.Kind.IDENT) {
       p--;
+      // OPA's wording where the input ends early ("package foo." for one)
+      if (t.kind() == Token.Kind.EOF) throw error("unexpected eof token: expected ident");
       throw error("expected identifier but found " + describe(t));
     }
     return t.text();

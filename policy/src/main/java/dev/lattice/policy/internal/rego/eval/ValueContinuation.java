@@ -4,6 +4,6 @@ import dev.lattice.policy.internal.rego.value.Value;
 
 /** Value continuation: receives one value; returns true to stop searching. */
 @FunctionalInterface
-interface VK {
+interface ValueContinuation {
   boolean apply(Value v);
 }

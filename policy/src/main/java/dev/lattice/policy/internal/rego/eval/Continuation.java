@@ -2,6 +2,6 @@ package dev.lattice.policy.internal.rego.eval;
 
 /** Continuation: run the rest of the evaluation; returns true to stop searching. */
 @FunctionalInterface
-interface K {
+interface Continuation {
   boolean run();
 }

@@ -1,0 +1,314 @@
+package dev.lattice.policy.internal.rego.eval;
+
+import dev.lattice.policy.internal.rego.ast.Ast.ArrayT;
+import dev.lattice.policy.internal.rego.ast.Ast.Call;
+import dev.lattice.policy.internal.rego.ast.Ast.Entry;
+import dev.lattice.policy.internal.rego.ast.Ast.Local;
+import dev.lattice.policy.internal.rego.ast.Ast.ObjectT;
+import dev.lattice.policy.internal.rego.ast.Ast.Ref;
+import dev.lattice.policy.internal.rego.ast.Ast.Root;
+import dev.lattice.policy.internal.rego.ast.Ast.Scalar;
+import dev.lattice.policy.internal.rego.ast.Ast.Term;
+import dev.lattice.policy.internal.rego.builtins.Builtin;
+import dev.lattice.policy.internal.rego.compiler.Node;
+import dev.lattice.policy.internal.rego.value.Value;
+import java.util.List;
+
+/**
+ * A term compiled once, when the policy is compiled, for single-valued evaluation: {@link #value}
+ * gives what {@link Ev#evalOne} gives for the term (its value, null when undefined, {@link
+ * Ev#MULTI} when it iterates) without deciding per evaluation what kind of term it is. References
+ * whose head is the input, a local or a rule become a chain of look-ups; calls of built-ins and
+ * user functions call their target directly. What depends on the scope is checked at run time:
+ * under {@code with} (masked data, replaced functions) an operand evaluates its term as {@link
+ * Ev#evalOne} does. Immutable; shared by every evaluation of the policy.
+ */
+abstract sealed class Operand {
+
+  /** The term's value in a frame of evaluation ev: a value, null (undefined) or Ev.MULTI. */
+  abstract Value value(Ev ev, Value[] frame);
+
+  /** The operand of term t. */
+  static Operand of(Term t) {
+    switch (t) {
+      case Scalar s -> {
+        return new Constant(s.value());
+      }
+      case Local l -> {
+        return new Slot(l.slot());
+      }
+      case Root r -> {
+        return r.data() ? new General(t) : new InputRoot();
+      }
+      case Ref r -> {
+        Operand[] path = operands(r.path());
+        if (r.head() instanceof Root root && !root.data()) return new InputPath(r, path);
+        if (r.head() instanceof Local l) return new LocalPath(l.slot(), path);
+        if (r.head() instanceof Root && r.rule() instanceof Node rule)
+          return new RulePath(r, rule, r.ruleDepth(), path);
+        return new General(t);
+      }
+      case Call c -> {
+        Object target = c.target();
+        int arity =
+            target instanceof Builtin b ? b.arity() : target instanceof Node n ? n.arity : -1;
+        // output arguments and multi-valued built-ins iterate: the general path handles them
+        if (arity >= 0 && c.args().size() == arity + 1) return new General(t);
+        if (target instanceof Builtin b && !b.multi())
+          return new BuiltinCall(c, b, operands(c.args()));
+        if (target instanceof Node n) return new FunctionCall(c, n, operands(c.args()));
+        return new General(t);
+      }
+      case ArrayT a -> {
+        return new Array(operands(a.elems()));
+      }
+      case ObjectT o -> {
+        return new ObjectOperand(o);
+      }
+      default -> {
+        return new General(t);
+      }
+    }
+  }
+
+  static Operand[] operands(List<Term> terms) {
+    Operand[] out = new Operand[terms.size()];
+    for (int i = 0; i < out.length; i++) out[i] = of(terms.get(i));
+    return out;
+  }
+
+  /** Follows path from cur: the value, null when a step is undefined, MULTI when a key iterates. */
+  static Value follow(Value cur, Operand[] path, int from, Ev ev, Value[] frame) {
+    for (int i = from; i < path.length; i++) {
+      Value key = path[i].value(ev, frame);
+      if (key == null || key == Ev.MULTI) return key;
+      cur = Ev.lookup(cur, key);
+      if (cur == null) return null;
+    }
+    return cur;
+  }
+
+  /** {@link #evaluate}: an operand was undefined. */
+  static final Value[] UNDEFINED = new Value[0];
+
+  /** {@link #evaluate}: an operand iterates. */
+  static final Value[] ITERATES = new Value[0];
+
+  /**
+   * Evaluates operands into a fresh array; {@link #UNDEFINED} or {@link #ITERATES} (by identity) at
+   * the first operand that is undefined or iterates, as evalOne stops there.
+   */
+  static Value[] evaluate(Operand[] operands, Ev ev, Value[] frame) {
+    Value[] out = new Value[operands.length];
+    for (int i = 0; i < out.length; i++) {
+      Value v = operands[i].value(ev, frame);
+      if (v == null) return UNDEFINED;
+      if (v == Ev.MULTI) return ITERATES;
+      out[i] = v;
+    }
+    return out;
+  }
+
+  /** The evalOne result of a term whose operands gave {@code values}, when they failed. */
+  static Value failed(Value[] values) {
+    return values == UNDEFINED ? null : Ev.MULTI;
+  }
+
+  static boolean failedAny(Value[] values) {
+    return values == UNDEFINED || values == ITERATES;
+  }
+
+  static final class Constant extends Operand {
+    private final Value value;
+
+    Constant(Value value) {
+      this.value = value;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      return value;
+    }
+  }
+
+  /** A local variable; unbound means the term iterates (the general path binds it). */
+  static final class Slot extends Operand {
+    private final int slot;
+
+    Slot(int slot) {
+      this.slot = slot;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      Value v = frame[slot];
+      return v == null ? Ev.MULTI : v;
+    }
+  }
+
+  static final class InputRoot extends Operand {
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      return ev.input;
+    }
+  }
+
+  /** {@code input.a[b]...}: look-ups from the input. */
+  static final class InputPath extends Operand {
+    private final Operand[] path;
+
+    InputPath(Ref ref, Operand[] path) {
+      this.path = path;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      Value cur = ev.input;
+      return cur == null ? null : follow(cur, path, 0, ev, frame);
+    }
+  }
+
+  /** {@code x.a[b]...} with x a local. */
+  static final class LocalPath extends Operand {
+    private final int slot;
+    private final Operand[] path;
+
+    LocalPath(int slot, Operand[] path) {
+      this.slot = slot;
+      this.path = path;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      Value cur = frame[slot];
+      return cur == null ? Ev.MULTI : follow(cur, path, 0, ev, frame);
+    }
+  }
+
+  /**
+   * {@code data.p.r.a[b]...} whose leading constant segments name rule r (resolved by the
+   * compiler): r's value, then look-ups. Under {@code with data...} the data tree is walked.
+   */
+  static final class RulePath extends Operand {
+    private final Ref ref;
+    private final Node rule;
+    private final int ruleDepth;
+    private final Operand[] path;
+
+    RulePath(Ref ref, Node rule, int ruleDepth, Operand[] path) {
+      this.ref = ref;
+      this.rule = rule;
+      this.ruleDepth = ruleDepth;
+      this.path = path;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.masked.isEmpty()) return ev.evalOne(ref, frame);
+      Value cur = ev.ruleValue(rule);
+      return cur == null ? null : follow(cur, path, ruleDepth, ev, frame);
+    }
+  }
+
+  /** A call of a single-valued built-in; a function replaced by {@code with} takes evalOne. */
+  static final class BuiltinCall extends Operand {
+    private final Call call;
+    private final Builtin builtin;
+    private final Operand[] args;
+
+    BuiltinCall(Call call, Builtin builtin, Operand[] args) {
+      this.call = call;
+      this.builtin = builtin;
+      this.args = args;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.fnOverrides.isEmpty()) return ev.evalOne(call, frame);
+      Value[] values = evaluate(args, ev, frame);
+      if (failedAny(values)) return failed(values);
+      return ev.callBuiltin(builtin, values, call.loc());
+    }
+  }
+
+  /** A call of a user function; a function replaced by {@code with} takes evalOne. */
+  static final class FunctionCall extends Operand {
+    private final Call call;
+    private final Node function;
+    private final Operand[] args;
+
+    FunctionCall(Call call, Node function, Operand[] args) {
+      this.call = call;
+      this.function = function;
+      this.args = args;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.fnOverrides.isEmpty()) return ev.evalOne(call, frame);
+      Value[] values = evaluate(args, ev, frame);
+      if (failedAny(values)) return failed(values);
+      return ev.callFunction(function, values, call.loc());
+    }
+  }
+
+  static final class Array extends Operand {
+    private final Operand[] elems;
+
+    Array(Operand[] elems) {
+      this.elems = elems;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      Value[] values = evaluate(elems, ev, frame);
+      return failedAny(values) ? failed(values) : new Value.Arr(values);
+    }
+  }
+
+  /** An object term: keys and values in order; a key given twice with different values fails. */
+  static final class ObjectOperand extends Operand {
+    private final ObjectT term;
+    private final Operand[] keys;
+    private final Operand[] values;
+
+    ObjectOperand(ObjectT term) {
+      this.term = term;
+      List<Entry> entries = term.entries();
+      this.keys = new Operand[entries.size()];
+      this.values = new Operand[entries.size()];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = of(entries.get(i).key());
+        values[i] = of(entries.get(i).value());
+      }
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      Value.Obj.Builder out = Value.Obj.builder(keys.length);
+      for (int i = 0; i < keys.length; i++) {
+        Value k = keys[i].value(ev, frame);
+        if (k == null || k == Ev.MULTI) return k;
+        Value v = values[i].value(ev, frame);
+        if (v == null || v == Ev.MULTI) return v;
+        Value prev = out.put(k, v);
+        if (prev != null && !prev.equals(v)) throw Ev.duplicateKey(term.loc());
+      }
+      return out.build();
+    }
+  }
+
+  /** Any other term: evaluated by {@link Ev#evalOne}. */
+  static final class General extends Operand {
+    private final Term term;
+
+    General(Term term) {
+      this.term = term;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      return ev.evalOne(term, frame);
+    }
+  }
+}
