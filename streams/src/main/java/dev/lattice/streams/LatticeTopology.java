@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -73,6 +74,16 @@ public final class LatticeTopology {
    * timings} (benchmarks; null: no timing, no clock read).
    */
   public static Topology build(TopologySettings settings, StageTimings timings) {
+    return build(settings, timings, null);
+  }
+
+  /**
+   * As {@link #build(TopologySettings, StageTimings)}, with the DSL built under {@code config}
+   * (benchmarks: e.g. a {@code processor.wrapper.class} that measures the processors; null: the
+   * defaults).
+   */
+  public static Topology build(
+      TopologySettings settings, StageTimings timings, TopologyConfig config) {
     TopicNames topics = settings.topics();
     DecisionService decisions = settings.decisionService();
     NetworkDirectory directory = new NetworkDirectory();
@@ -84,7 +95,7 @@ public final class LatticeTopology {
     Serde<byte[]> bytes = Serdes.ByteArray();
     Serde<String> strings = Serdes.String();
 
-    StreamsBuilder builder = new StreamsBuilder();
+    StreamsBuilder builder = config == null ? new StreamsBuilder() : new StreamsBuilder(config);
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(StoreNames.NETWORKS), strings, bytes)

@@ -30,7 +30,13 @@ public record Timeline(List<Entry> entries) {
   }
 
   public List<Entry> since(long from) {
-    return entries.stream().filter(e -> e.at() >= from).toList();
+    List<Entry> out = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      if (e.at() >= from) {
+        out.add(e);
+      }
+    }
+    return out;
   }
 
   public byte[] toBytes() {

@@ -12,7 +12,10 @@ import dev.lattice.streams.internal.codec.Outbound;
 import dev.lattice.streams.internal.codec.UndecodableRecordException;
 import dev.lattice.streams.internal.consent.ConsentLedger;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,11 +72,42 @@ public final class ConsentApplier {
     refs.forget(member).ifPresent(decisionLog::forget);
   }
 
-  /** The member's consent state, or null when they have none. */
+  /**
+   * The member's consent state, or null when they have none. The state is shared with later calls:
+   * callers must not modify it (the ledger builds a new state for every change).
+   */
   public ConsentState stateOf(String member) {
     byte[] bytes = consent.get(member);
-    return bytes == null ? null : STATES.decode(bytes);
+    if (bytes == null) {
+      decoded.remove(member);
+      return null;
+    }
+    Decoded last = decoded.get(member);
+    if (last != null && Arrays.equals(last.bytes(), bytes)) {
+      return last.state();
+    }
+    ConsentState state = STATES.decode(bytes);
+    decoded.put(member, new Decoded(bytes, state));
+    return state;
   }
+
+  /** A consent state and the stored bytes it was decoded from. */
+  private record Decoded(byte[] bytes, ConsentState state) {}
+
+  /** How many members' decoded states a task keeps (least recently read dropped first). */
+  static final int DECODED_STATES = 4096;
+
+  // A member's state holds their whole consent history and is read for every event and offer
+  // copy about them: decoding it each time was several % of the member task's CPU. A state is
+  // reused only while the store holds exactly the bytes it was decoded from (compared on every
+  // read), so no write, restore or erasure can make it answer a stale state.
+  private final Map<String, Decoded> decoded =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Decoded> eldest) {
+          return size() > DECODED_STATES;
+        }
+      };
 
   /**
    * Applies one command read from the commands topic.

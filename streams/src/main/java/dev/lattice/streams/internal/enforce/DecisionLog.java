@@ -92,7 +92,7 @@ public final class DecisionLog {
 
   private void writeChunk(
       String eventId, String time, int number, List<Entry> chunk, List<String> members) {
-    String key = BY_EVENT + eventId + SEP + time + SEP + String.format("%04d", number);
+    String key = BY_EVENT + eventId + SEP + time + SEP + zeroPadded(number, 4);
     store.put(key, encodeChunk(chunk));
     byte[] pointer = key.getBytes(StandardCharsets.UTF_8);
     for (String member : members) {
@@ -195,7 +195,20 @@ public final class DecisionLog {
   }
 
   private static String time(long epochMilli) {
-    return String.format("%019d", epochMilli);
+    return zeroPadded(epochMilli, 19);
+  }
+
+  /**
+   * {@code value} in decimal, left-padded with zeros to {@code width} digits: what {@code
+   * String.format("%0<width>d", value)} gives for a non-negative value, without parsing a format
+   * (it was a visible part of indexing an event's decisions).
+   */
+  static String zeroPadded(long value, int width) {
+    String digits = Long.toString(value);
+    if (value < 0 || digits.length() >= width) {
+      return value < 0 ? String.format("%0" + width + "d", value) : digits;
+    }
+    return "0".repeat(width - digits.length()) + digits;
   }
 
   /** The decision time a key carries (both key kinds hold it right after their first separator). */

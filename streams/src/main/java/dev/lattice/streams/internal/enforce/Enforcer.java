@@ -124,6 +124,9 @@ public final class Enforcer {
     // Each member's consent as of the event's place in the append order: grants appended after the
     // event (it was fetched late) are withheld from it, never applied backwards (ConsentAsOf).
     Map<String, ConsentAsOf.View> views = new HashMap<>();
+    // An offer's candidates are many members of a few networks: whether a destination can be
+    // written to is looked up once per destination, not once per candidate ("" for writable).
+    Map<Destination, String> unknownByDestination = new HashMap<>();
     List<Decision> decided = new ArrayList<>(candidates.size());
     boolean policyError = false;
     for (Candidate c : candidates) {
@@ -131,7 +134,14 @@ public final class Enforcer {
           views.computeIfAbsent(
               c.memberId(), m -> ConsentAsOf.at(consentOf.apply(m), in.timestamp()));
       ConsentState state = view.state();
-      String unknown = unknownDestination.apply(c.destination());
+      String unknown =
+          unknownByDestination.computeIfAbsent(
+              c.destination(),
+              dst -> {
+                String why = unknownDestination.apply(dst);
+                return why == null ? "" : why;
+              });
+      unknown = unknown.isEmpty() ? null : unknown;
       long t = clock.start();
       Decision d =
           unknown != null ? deny(ReasonCodes.DESTINATION_UNKNOWN, unknown) : judge.decide(c, state);
@@ -147,6 +157,8 @@ public final class Enforcer {
     }
     String unenforceable = null;
     List<DecisionLog.Entry> indexed = new ArrayList<>(candidates.size());
+    // A member's reference is read (or drawn) once per event, not once per destination.
+    Map<String, String> memberRefs = new HashMap<>();
     for (int i = 0; i < candidates.size(); i++) {
       Candidate c = candidates.get(i);
       Decision d = decided.get(i);
@@ -185,7 +197,9 @@ public final class Enforcer {
           }
         }
       }
-      indexed.add(audit(event, c, decisionId, d, applied, views.get(c.memberId()).state(), now));
+      String ref = memberRefs.computeIfAbsent(c.memberId(), refs::refOf);
+      indexed.add(
+          audit(event, c, ref, decisionId, d, applied, views.get(c.memberId()).state(), now));
     }
     long t = clock.start();
     log.append(event.eventId(), now, indexed);
@@ -311,26 +325,30 @@ public final class Enforcer {
   private DecisionLog.Entry audit(
       IngestEvent event,
       Candidate c,
+      String memberRef,
       String decisionId,
       Decision d,
       Obligations applied,
       ConsentState state,
       Instant now) {
     long t = clock.start();
+    List<ReasonEntry> reasons = new ArrayList<>(d.reasons().size());
+    for (Reason r : d.reasons()) {
+      reasons.add(new ReasonEntry(r.code(), r.message()));
+    }
     DecisionRecord record =
         DecisionRecord.newBuilder()
             .setDecisionId(decisionId)
             .setEventId(event.eventId())
             .setEventType(event.type())
             .setPurpose(event.purpose())
-            .setMemberId(refs.refOf(c.memberId()))
+            .setMemberId(memberRef)
             .setSourceNetwork(event.sourceNetwork())
             .setDestination(
                 new dev.lattice.schemas.avro.Destination(
                     c.destination().kind().wireName(), c.destination().id()))
             .setAllow(d.allow())
-            .setReasons(
-                d.reasons().stream().map(r -> new ReasonEntry(r.code(), r.message())).toList())
+            .setReasons(reasons)
             .setObligations(
                 new AppliedObligations(
                     applied.redact(),

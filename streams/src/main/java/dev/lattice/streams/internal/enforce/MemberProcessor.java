@@ -628,18 +628,18 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
    * by the applier (it has no personal record to change), so it is refused instead: fail closed.
    */
   private static void requireOfferEnforceable(Obligations o) {
-    java.util.stream.Stream.of(
+    for (List<String> paths :
+        List.of(
             o.redact(),
             o.pseudonymize(),
             List.copyOf(o.generalize().keySet()),
-            List.copyOf(o.coarsenTime().keySet()))
-        .flatMap(List::stream)
-        .filter(path -> !ObligationsApplier.MEMBER_ID.equals(path))
-        .findFirst()
-        .ifPresent(
-            path -> {
-              throw new UnenforceableObligationException(
-                  "obligation path '" + path + "' names no field of an offer delivery");
-            });
+            List.copyOf(o.coarsenTime().keySet()))) {
+      for (String path : paths) {
+        if (!ObligationsApplier.MEMBER_ID.equals(path)) {
+          throw new UnenforceableObligationException(
+              "obligation path '" + path + "' names no field of an offer delivery");
+        }
+      }
+    }
   }
 }

@@ -98,7 +98,7 @@ public final class Routing {
     if (h.getSubjectMember() == null || h.getSubjectMember().isBlank()) {
       return "header.subject_member is required for " + event.type() + " events";
     }
-    if (h.getSubjectMember().chars().anyMatch(Character::isISOControl)) {
+    if (hasControlCharacter(h.getSubjectMember())) {
       // Member ids key the member task's stores, beside its own entries (insight markers start with
       // a control character): such an id could overwrite them.
       return "header.subject_member contains a control character";
@@ -113,5 +113,14 @@ public final class Routing {
       return "an event carries its personal data either in clear or sealed, not both";
     }
     return null;
+  }
+
+  private static boolean hasControlCharacter(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

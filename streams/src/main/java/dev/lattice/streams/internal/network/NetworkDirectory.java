@@ -50,12 +50,16 @@ public final class NetworkDirectory {
     if (brandId == null) {
       return null;
     }
-    return networks.values().stream()
-        .filter(r -> r.controller() != null && brandId.equals(r.controller().brand()))
-        .sorted(java.util.Comparator.comparing(NetworkRules::networkId))
-        .map(r -> r.controller().organisation())
-        .findFirst()
-        .orElse(null);
+    // Asked for every brand destination of every event: one pass, no sorting.
+    NetworkRules first = null;
+    for (NetworkRules r : networks.values()) {
+      if (r.controller() != null
+          && brandId.equals(r.controller().brand())
+          && (first == null || r.networkId().compareTo(first.networkId()) < 0)) {
+        first = r;
+      }
+    }
+    return first == null ? null : first.controller().organisation();
   }
 
   /**

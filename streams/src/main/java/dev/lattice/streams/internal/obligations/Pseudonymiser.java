@@ -3,6 +3,7 @@ package dev.lattice.streams.internal.obligations;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
@@ -21,6 +22,9 @@ public final class Pseudonymiser {
   // every id (a provider lookup and the key schedule), which were several % of the enforcing
   // thread's time. Clones are used by one thread each, so this stays thread-safe.
   private final Map<String, Mac> destinationMacs = new ConcurrentHashMap<>();
+  // Each thread's own initialised copies: doFinal leaves a Mac ready for the next value under the
+  // same key, so a thread reuses its copy instead of cloning the prototype for every id.
+  private final ThreadLocal<Map<String, Mac>> threadMacs = ThreadLocal.withInitial(HashMap::new);
 
   public Pseudonymiser(byte[] secret) {
     if (secret == null || secret.length < 32) {
@@ -31,11 +35,8 @@ public final class Pseudonymiser {
   }
 
   public String pseudonym(String destinationKind, String destinationId, String value) {
-    Mac key =
-        destinationMacs.computeIfAbsent(
-            destinationKind + ":" + destinationId,
-            d -> mac(hmac(secret, "lattice.pseudonym.v1:" + d)));
-    byte[] digest = hmac(key, value);
+    String name = destinationKind + ":" + destinationId;
+    byte[] digest = hmac(macOf(name, "lattice.pseudonym.v1:" + name), value);
     return "p-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
   }
 
@@ -45,26 +46,40 @@ public final class Pseudonymiser {
    * crash writes the same id), and different labels never collide.
    */
   public String keyedId(String prefix, String label, String... parts) {
-    Mac key =
-        destinationMacs.computeIfAbsent(
-            "\u0000id:" + label, d -> mac(hmac(secret, "lattice.id.v1:" + label)));
-    byte[] digest = hmac(key, String.join("\u0000", parts));
+    byte[] digest =
+        hmac(macOf("\u0000id:" + label, "lattice.id.v1:" + label), String.join("\u0000", parts));
     return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
+  }
+
+  /**
+   * This thread's Mac under the key derived from {@code derivation} ({@code name} names it): a copy
+   * of the shared prototype, made once per thread.
+   */
+  private Mac macOf(String name, String derivation) {
+    Map<String, Mac> own = threadMacs.get();
+    Mac mac = own.get(name);
+    if (mac == null) {
+      mac = copy(destinationMacs.computeIfAbsent(name, n -> mac(hmac(secret, derivation))));
+      own.put(name, mac);
+    }
+    return mac;
   }
 
   private static byte[] hmac(byte[] key, String value) {
     return mac(key).doFinal(value.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static byte[] hmac(Mac prototype, String value) {
-    Mac mac;
+  private static byte[] hmac(Mac mac, String value) {
+    return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Mac copy(Mac prototype) {
     try {
-      mac = (Mac) prototype.clone();
+      return (Mac) prototype.clone();
     } catch (CloneNotSupportedException e) {
       // The JDK's own HmacSHA256 (SunJCE) is cloneable; a JVM whose provider is not fails loudly.
       throw new IllegalStateException("HmacSHA256 of this JVM's provider cannot be cloned", e);
     }
-    return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
   }
 
   private static Mac mac(byte[] key) {

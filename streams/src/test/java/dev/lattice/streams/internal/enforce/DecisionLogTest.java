@@ -36,6 +36,15 @@ class DecisionLogTest {
   }
 
   @Test
+  void keysPadNumbersExactlyAsTheFormatTheyReplaced() {
+    for (long value : new long[] {0, 7, 42, 9_999, 10_000, 1_764_000_000_000L, Long.MAX_VALUE}) {
+      assertThat(DecisionLog.zeroPadded(value, 19)).isEqualTo(String.format("%019d", value));
+      assertThat(DecisionLog.zeroPadded(value, 4)).isEqualTo(String.format("%04d", value));
+    }
+    assertThat(DecisionLog.zeroPadded(-5, 4)).isEqualTo(String.format("%04d", -5));
+  }
+
+  @Test
   void anEventDecidedForSeveralDestinationsOfOneMemberIsOneChunkAndOnePointer() {
     log.append(
         "evt-1",
