@@ -170,7 +170,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
    */
   static FieldProblem bindingProblem(HttpMessageNotReadableException e) {
     for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-      if (t instanceof tools.jackson.databind.DatabindException bind && !bind.getPath().isEmpty()) {
+      if (t instanceof tools.jackson.databind.DatabindException bind
+          && (!bind.getPath().isEmpty()
+              || bind instanceof tools.jackson.databind.exc.MismatchedInputException)) {
         StringBuilder path = new StringBuilder("$");
         for (tools.jackson.core.JacksonException.Reference ref : bind.getPath()) {
           if (ref.getPropertyName() != null) {

@@ -66,6 +66,11 @@ class ProblemHandlerTest {
   }
 
   @Test
+  void anArrayWhereTheBodyObjectBelongsIsNamedAtTheRootWithoutJavaClassNames() throws Exception {
+    assertThat(errorsFor("[]")).containsExactly(new FieldProblem("$", "expected an object"));
+  }
+
+  @Test
   void anUnsupportedContentTypeIsALatticeProblemType() throws Exception {
     ResponseEntity<Object> response =
         handler.handleException(
