@@ -93,6 +93,23 @@ public class ConsentController {
       @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
           Map<String, Object> unknown) {}
 
+  /**
+   * A consent change names a member the topology can key: not blank, no control characters (it
+   * quarantines every event of such a member, and a blank one was only refused by the ledger after
+   * the command had been written).
+   */
+  static void requireMemberId(String memberId) {
+    if (memberId == null || memberId.isBlank()) {
+      throw new InvalidRequestException(
+          "The member id is invalid", List.of(new FieldProblem("memberId", "must not be blank")));
+    }
+    if (memberId.chars().anyMatch(Character::isISOControl)) {
+      throw new InvalidRequestException(
+          "The member id is invalid",
+          List.of(new FieldProblem("memberId", "must not contain control characters")));
+    }
+  }
+
   /** Refuses a body with fields this endpoint does not know, naming each at its JSON path. */
   static void refuseUnknownFields(Map<String, Object> unknown, String what) {
     if (unknown != null && !unknown.isEmpty()) {
@@ -150,6 +167,7 @@ public class ConsentController {
       @AuthenticationPrincipal LatticePrincipal caller) {
     GrantBody b = body == null ? new GrantBody(null, null, null, null, null, null, null) : body;
     refuseUnknownFields(b.unknown(), "consent grant");
+    requireMemberId(memberId);
     String source = tenancy.requireConsentChange(caller, memberId, b.sourceNetwork());
     ResponseEntity<ConsentReceipt> answer =
         answer(
@@ -178,6 +196,7 @@ public class ConsentController {
       @RequestParam(required = false) String sourceNetwork,
       @RequestHeader(name = "Sec-GPC", required = false) String gpc,
       @AuthenticationPrincipal LatticePrincipal caller) {
+    requireMemberId(memberId);
     String source = tenancy.requireConsentChange(caller, memberId, sourceNetwork);
     ResponseEntity<ConsentReceipt> answer =
         answer(consent.withdraw(memberId, purpose, gpc(gpc), source, caller.name()));
@@ -193,6 +212,7 @@ public class ConsentController {
       @RequestHeader(name = "Sec-GPC", required = false) String gpc,
       @AuthenticationPrincipal LatticePrincipal caller) {
     refuseUnknownFields(body == null ? null : body.unknown(), "TCF import");
+    requireMemberId(memberId);
     String source =
         tenancy.requireConsentChange(caller, memberId, body == null ? null : body.sourceNetwork());
     ResponseEntity<ConsentReceipt> answer =

@@ -60,4 +60,16 @@ class ConsentBodyTest {
 
     assertThat(e.errors()).extracting(FieldProblem::path).containsExactly("$.tc_string");
   }
+
+  @Test
+  void aBlankMemberIdOrOneWithAControlCharacterIsRefusedBeforeAnyCommandIsWritten() {
+    for (String id : new String[] {" ", "m\u0001x"}) {
+      InvalidRequestException e =
+          catchThrowableOfType(
+              InvalidRequestException.class, () -> ConsentController.requireMemberId(id));
+      assertThat(e).as(id).isNotNull();
+      assertThat(e.errors()).extracting(FieldProblem::path).containsExactly("memberId");
+    }
+    ConsentController.requireMemberId("m-00042");
+  }
 }
