@@ -12,9 +12,11 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * Checks a JSON document's shape with a streaming parser before anything builds a tree from it:
- * nesting depth and the length of every array. Malformed JSON is not this check's business (the
- * endpoint reports it with its own message); the check stops at the first violation and names its
- * JSON path.
+ * nesting depth, the length of every array, and member names that repeat within one object (JSON
+ * leaves their meaning open; a parser keeps the last, so {@code {"categories": ["contact"],
+ * "categories": []}} would grant every category while reading as a narrow grant). Malformed JSON is
+ * not this check's business (the endpoint reports it with its own message); the check stops at the
+ * first violation and names its JSON path.
  */
 final class JsonShapeCheck {
 
@@ -39,6 +41,7 @@ final class JsonShapeCheck {
     final String path;
     int elements;
     String field;
+    java.util.Set<String> names; // an object's member names so far, made on the second one
 
     Frame(boolean array, String path) {
       this.array = array;
@@ -50,30 +53,52 @@ final class JsonShapeCheck {
     }
   }
 
+  /** A refused document: what is wrong with it, and where. */
+  record Violation(String title, FieldProblem problem) {}
+
   /** The first violation, or empty when the document respects the limits (or is not JSON). */
-  Optional<FieldProblem> check(byte[] body) {
+  Optional<Violation> check(byte[] body) {
     Deque<Frame> stack = new ArrayDeque<>();
     try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), body)) {
       JsonToken token;
       while ((token = parser.nextToken()) != null) {
         Frame parent = stack.peek();
         switch (token) {
-          case PROPERTY_NAME -> parent.field = parser.currentName();
+          case PROPERTY_NAME -> {
+            String name = parser.currentName();
+            if (parent.field != null) {
+              if (parent.names == null) {
+                parent.names = new java.util.HashSet<>();
+                parent.names.add(parent.field);
+              }
+              if (!parent.names.add(name)) {
+                return Optional.of(
+                    new Violation(
+                        "The JSON body names a member twice",
+                        new FieldProblem(
+                            parent.path + "." + name,
+                            "appears more than once in the same object; which value counts would"
+                                + " be a guess: send it once")));
+              }
+            }
+            parent.field = name;
+          }
           case START_OBJECT, START_ARRAY -> {
             String path = parent == null ? "$" : parent.childPath();
             if (parent != null && parent.array) {
               parent.elements++;
               if (parent.elements > maxArrayLength) {
-                return Optional.of(tooLong(parent.path));
+                return Optional.of(limit(tooLong(parent.path)));
               }
             }
             if (stack.size() + 1 > maxDepth) {
               return Optional.of(
-                  new FieldProblem(
-                      path,
-                      "nests deeper than "
-                          + maxDepth
-                          + " levels (setting lattice.limits.max-json-depth)"));
+                  limit(
+                      new FieldProblem(
+                          path,
+                          "nests deeper than "
+                              + maxDepth
+                              + " levels (setting lattice.limits.max-json-depth)")));
             }
             stack.push(new Frame(token == JsonToken.START_ARRAY, path));
           }
@@ -82,7 +107,7 @@ final class JsonShapeCheck {
             if (parent != null && parent.array) {
               parent.elements++;
               if (parent.elements > maxArrayLength) {
-                return Optional.of(tooLong(parent.path));
+                return Optional.of(limit(tooLong(parent.path)));
               }
             }
           }
@@ -92,6 +117,10 @@ final class JsonShapeCheck {
       return Optional.empty(); // malformed: the endpoint's own parsing reports it
     }
     return Optional.empty();
+  }
+
+  private static Violation limit(FieldProblem problem) {
+    return new Violation("The JSON body exceeds a structural limit", problem);
   }
 
   private FieldProblem tooLong(String path) {

@@ -87,10 +87,10 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
       return;
     }
     if (isJson(request)) {
-      Optional<dev.lattice.gateway.problem.FieldProblem> problem = shape.check(body);
-      if (problem.isPresent()) {
+      Optional<JsonShapeCheck.Violation> violation = shape.check(body);
+      if (violation.isPresent()) {
         ProblemDetail detail =
-            Problems.invalid("The JSON body exceeds a structural limit", List.of(problem.get()));
+            Problems.invalid(violation.get().title(), List.of(violation.get().problem()));
         write(request, response, detail);
         return;
       }
