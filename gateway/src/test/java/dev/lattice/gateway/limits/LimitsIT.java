@@ -88,6 +88,26 @@ class LimitsIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aMemberNamedTwiceInOneJsonObjectGets400NamingItsPath() {
+    Response response =
+        asAdmin()
+            .post(
+                "/api/v1/brands/lim-any/subscriptions",
+                "{\"networks\": [\"lim-net\"], \"networks\": []}");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$.networks");
+  }
+
+  @Test
+  void anOverviewWindowOutOfRangeGets400NamingTheParameter() {
+    Response response = asAdmin().get("/api/v1/overview?minutes=-1");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("minutes");
+  }
+
+  @Test
   void aJsonArrayLongerThanTheLimitGets400EvenForABatch() {
     String batch = "[" + String.join(",", Collections.nCopies(501, "{}")) + "]";
 

@@ -229,6 +229,8 @@ class TenancyIT extends GatewayIntegrationTest {
 
     assertThat(response.status()).isEqualTo(403);
     assertThat(response.json().get("detail").asString()).contains("t-south");
+    assertThat(response.json().get("errors").get(0).get("path").asString())
+        .isEqualTo("$.sourceNetwork");
   }
 
   @Test

@@ -197,7 +197,7 @@ public class ConsentController {
       @RequestHeader(name = "Sec-GPC", required = false) String gpc,
       @AuthenticationPrincipal LatticePrincipal caller) {
     requireMemberId(memberId);
-    String source = tenancy.requireConsentChange(caller, memberId, sourceNetwork);
+    String source = tenancy.requireConsentChange(caller, memberId, sourceNetwork, "sourceNetwork");
     ResponseEntity<ConsentReceipt> answer =
         answer(consent.withdraw(memberId, purpose, gpc(gpc), source, caller.name()));
     tenancy.joined(memberId, source);

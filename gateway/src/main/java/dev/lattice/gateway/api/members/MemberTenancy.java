@@ -1,9 +1,11 @@
 package dev.lattice.gateway.api.members;
 
+import dev.lattice.gateway.problem.FieldProblem;
 import dev.lattice.gateway.problem.ForbiddenException;
 import dev.lattice.gateway.problem.ResourceNotFoundException;
 import dev.lattice.gateway.security.LatticePrincipal;
 import dev.lattice.gateway.security.Role;
+import java.util.List;
 
 /**
  * Which members a caller may act for. ADMIN and COMPLIANCE act for every member. A SERVICE key acts
@@ -50,6 +52,16 @@ public final class MemberTenancy {
    */
   public String requireConsentChange(
       LatticePrincipal caller, String memberId, String sourceNetwork) {
+    return requireConsentChange(caller, memberId, sourceNetwork, "$.sourceNetwork");
+  }
+
+  /**
+   * As {@link #requireConsentChange(LatticePrincipal, String, String)}, naming where the request
+   * carried {@code sourceNetwork} ({@code $.sourceNetwork} in a body, {@code sourceNetwork} as a
+   * query parameter) in the 403's {@code errors}.
+   */
+  public String requireConsentChange(
+      LatticePrincipal caller, String memberId, String sourceNetwork, String sourceNetworkPath) {
     if (caller.has(Role.ADMIN)) {
       return sourceNetwork;
     }
@@ -60,7 +72,11 @@ public final class MemberTenancy {
               + network
               + "' and cannot send consent in the name of network '"
               + sourceNetwork
-              + "'");
+              + "'",
+          List.of(
+              new FieldProblem(
+                  sourceNetworkPath,
+                  "names network '" + sourceNetwork + "'; this key acts for '" + network + "'")));
     }
     if (!memberships.belongs(memberId, network) && !memberships.networksOf(memberId).isEmpty()) {
       throw notFound(memberId);

@@ -2,9 +2,12 @@ package dev.lattice.gateway.api.overview;
 
 import dev.lattice.gateway.kafka.KafkaBroker;
 import dev.lattice.gateway.kafka.ProvisioningReport;
+import dev.lattice.gateway.problem.FieldProblem;
+import dev.lattice.gateway.problem.InvalidRequestException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,7 +38,12 @@ public class OverviewController {
           "Totals since the start of the audit and quarantine topics; the series covers the last"
               + " `minutes` (1-60) in 10 s buckets by decision time.")
   public DecisionOverview.Snapshot overview(@RequestParam(defaultValue = "15") int minutes) {
-    return overview.snapshot(Math.max(1, Math.min(minutes, 60)));
+    if (minutes < 1 || minutes > 60) {
+      throw new InvalidRequestException(
+          "minutes is out of range",
+          List.of(new FieldProblem("minutes", "must be 1 to 60, was " + minutes)));
+    }
+    return overview.snapshot(minutes);
   }
 
   @Configuration(proxyBeanMethods = false)
