@@ -64,27 +64,7 @@ public class ConsentController {
       String sourceNetwork,
       String controller,
       @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
-          Map<String, Object> unknown) {
-
-    public GrantBody(
-        List<String> networks,
-        List<String> categories,
-        List<String> recipients,
-        String legalBasis,
-        Instant expiresAt,
-        String sourceNetwork,
-        String controller) {
-      this(
-          networks,
-          categories,
-          recipients,
-          legalBasis,
-          expiresAt,
-          sourceNetwork,
-          controller,
-          new LinkedHashMap<>());
-    }
-  }
+          Map<String, Object> unknown) {}
 
   /** A TCF v2.2 TC string to import; any other field is refused (see {@link GrantBody}). */
   public record TcfBody(
@@ -165,7 +145,8 @@ public class ConsentController {
           @RequestHeader(name = "Sec-GPC", required = false)
           String gpc,
       @AuthenticationPrincipal LatticePrincipal caller) {
-    GrantBody b = body == null ? new GrantBody(null, null, null, null, null, null, null) : body;
+    GrantBody b =
+        body == null ? new GrantBody(null, null, null, null, null, null, null, Map.of()) : body;
     refuseUnknownFields(b.unknown(), "consent grant");
     requireMemberId(memberId);
     String source = tenancy.requireConsentChange(caller, memberId, b.sourceNetwork());

@@ -1312,11 +1312,15 @@ final class Ev implements BuiltinContext {
         if (found[0]) break;
       }
     }
-    if (result[0] == null && n.defaultRule != null) {
-      result[0] = evalOne(n.defaultRule.value, new Value[n.defaultRule.nslots]);
-      if (budget.covered != null) budget.covered.add(n.defaultRule.loc);
-    }
-    return result[0];
+    return result[0] != null ? result[0] : defaultValue(n);
+  }
+
+  /** The value of the rule's or function's default, or null when it has none. */
+  private Value defaultValue(Node n) {
+    if (n.defaultRule == null) return null;
+    Value value = evalOne(n.defaultRule.value, new Value[n.defaultRule.nslots]);
+    if (budget.covered != null) budget.covered.add(n.defaultRule.loc);
+    return value;
   }
 
   /** A complete rule's value after a branch produced v: v, or a conflict with the earlier one. */
@@ -1691,11 +1695,7 @@ final class Ev implements BuiltinContext {
           if (found[0]) break;
         }
       }
-      if (result[0] == null && n.defaultRule != null) {
-        result[0] = evalOne(n.defaultRule.value, new Value[n.defaultRule.nslots]);
-        if (budget.covered != null) budget.covered.add(n.defaultRule.loc);
-      }
-      return result[0];
+      return result[0] != null ? result[0] : defaultValue(n);
     } finally {
       budget.depth--;
     }
