@@ -79,15 +79,7 @@ public class ConsentController {
    * the command had been written).
    */
   static void requireMemberId(String memberId) {
-    if (memberId == null || memberId.isBlank()) {
-      throw new InvalidRequestException(
-          "The member id is invalid", List.of(new FieldProblem("memberId", "must not be blank")));
-    }
-    if (memberId.chars().anyMatch(Character::isISOControl)) {
-      throw new InvalidRequestException(
-          "The member id is invalid",
-          List.of(new FieldProblem("memberId", "must not contain control characters")));
-    }
+    dev.lattice.gateway.api.Identifiers.require(memberId, "memberId", "member id");
   }
 
   /** Refuses a body with fields this endpoint does not know, naming each at its JSON path. */
@@ -208,6 +200,7 @@ public class ConsentController {
   @Operation(summary = "The member's current consent state and recent history")
   public ConsentView get(
       @PathVariable String memberId, @AuthenticationPrincipal LatticePrincipal caller) {
+    requireMemberId(memberId);
     tenancy.requireReadable(caller, memberId);
     return consent.state(memberId).map(ConsentController::view).orElseGet(() -> empty(memberId));
   }

@@ -52,6 +52,7 @@ public class DecisionController {
           List.of(new FieldProblem("eventId|memberId", "exactly one is required")));
     }
     if (eventId != null) {
+      dev.lattice.gateway.api.Identifiers.require(eventId, "eventId", "event id");
       // An offer is decided in every partition: read each partition where a copy of it answers.
       return cluster
           .gatherByPartition(
@@ -68,6 +69,7 @@ public class DecisionController {
               Comparator.comparing(DecisionView::decidedAt).thenComparing(DecisionView::decisionId))
           .toList();
     }
+    dev.lattice.gateway.api.Identifiers.require(memberId, "memberId", "member id");
     return streams.decisionsForMember(memberId, Math.max(1, Math.min(limit, 1000))).stream()
         .map(DecisionView::of)
         .toList();

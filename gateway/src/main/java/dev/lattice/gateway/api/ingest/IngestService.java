@@ -1,5 +1,6 @@
 package dev.lattice.gateway.api.ingest;
 
+import dev.lattice.gateway.api.Identifiers;
 import dev.lattice.gateway.api.members.MemberTenancy;
 import dev.lattice.gateway.events.EventPublisher;
 import dev.lattice.gateway.events.MemberKeyring;
@@ -175,8 +176,10 @@ public final class IngestService {
           new FieldProblem(
               at + ".header.event_type", "must be '" + type.headerType() + "' on this endpoint"));
     }
-    if (header.getEventId().isBlank()) {
-      errors.add(new FieldProblem(at + ".header.event_id", "must not be blank"));
+    FieldProblem eventId =
+        Identifiers.problem(header.getEventId(), at + ".header.event_id", "event id");
+    if (eventId != null) {
+      errors.add(eventId);
     }
     Schema.Field sealed = record.getSchema().getField("sealed");
     if (sealed != null && record.get(sealed.pos()) != null) {
@@ -192,9 +195,19 @@ public final class IngestService {
         errors.add(
             new FieldProblem(
                 at + ".header.subject_member", "is required for " + type.headerType() + " events"));
-      } else if (member.chars().anyMatch(Character::isISOControl)) {
-        errors.add(
-            new FieldProblem(at + ".header.subject_member", "must not contain control characters"));
+      } else {
+        FieldProblem invalid =
+            Identifiers.problem(member, at + ".header.subject_member", "member id");
+        if (invalid != null) {
+          errors.add(invalid);
+        }
+      }
+    } else if (header.getSubjectMember() != null && !header.getSubjectMember().isBlank()) {
+      FieldProblem invalid =
+          Identifiers.problem(
+              header.getSubjectMember(), at + ".header.subject_member", "member id");
+      if (invalid != null) {
+        errors.add(invalid);
       }
     }
     // The purpose is what consent is checked against: a word outside the vocabulary could never be

@@ -82,8 +82,10 @@ public class NetworkConsentController {
     }
     for (int i = 0; i < members.size() && members.size() <= MAX_MEMBERS; i++) {
       String m = members.get(i);
-      if (m == null || m.isBlank()) {
-        errors.add(new FieldProblem("$.members[" + i + "]", "must be a member id"));
+      FieldProblem invalid =
+          dev.lattice.gateway.api.Identifiers.problem(m, "$.members[" + i + "]", "member id");
+      if (invalid != null) {
+        errors.add(invalid);
       } else if (!caller.crossTenant() && !memberships.belongs(m, networkId)) {
         // Same answer as for a member nobody knows: a key cannot probe other networks' members.
         errors.add(
