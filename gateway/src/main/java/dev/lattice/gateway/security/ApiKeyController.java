@@ -44,7 +44,9 @@ public class ApiKeyController {
       @Size(max = 100) String name,
       @NotNull(message = "must be one of ADMIN, COMPLIANCE, NETWORK_ADMIN, BRAND, SERVICE")
           String role,
-      @Size(max = 200) String scope) {}
+      @Size(max = 200) String scope,
+      @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
+          java.util.Map<String, Object> unknown) {}
 
   /** A key as listed: never the key itself. */
   public record ApiKeyView(
@@ -83,6 +85,7 @@ public class ApiKeyController {
               + " the network or brand it names does not exist (create that first).")
   public CreatedApiKey create(
       @Valid @RequestBody CreateApiKey request, @AuthenticationPrincipal LatticePrincipal caller) {
+    dev.lattice.gateway.problem.UnknownFields.refuse(request.unknown(), "key request");
     Role role =
         Role.parse(request.role())
             .orElseThrow(

@@ -206,6 +206,59 @@ class LimitsIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aSubscriptionWithAMisspeltListIsRefusedInsteadOfSubscribingToEverything() {
+    asAdmin().post("/api/v1/brands", Map.of("id", "lim-typo", "name", "Typo"));
+    asAdmin()
+        .post("/api/v1/networks", Map.of("id", "lim-known", "name", "Known", "rules", Map.of()));
+    GatewayHttp brand = as(keyFor(Role.BRAND, "lim-typo"));
+
+    Response response =
+        brand.post(
+            "/api/v1/brands/lim-typo/subscriptions", Map.of("network", List.of("lim-known")));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$.network");
+    assertThat(brand.get("/api/v1/brands/lim-typo").json().get("subscriptions").isEmpty()).isTrue();
+  }
+
+  @Test
+  void unknownFieldsOfANetworkOrAKeyRequestAre400NamingEach() {
+    Response network =
+        asAdmin()
+            .post(
+                "/api/v1/networks",
+                Map.of("id", "lim-unknown-field", "name", "N", "rules", Map.of(), "rulez", 1));
+    Response key =
+        asAdmin().post("/api/v1/admin/api-keys", Map.of("role", "COMPLIANCE", "expires", "P1D"));
+
+    assertThat(network.status()).isEqualTo(400);
+    assertThat(network.json().get("errors").get(0).get("path").asString()).isEqualTo("$.rulez");
+    assertThat(key.status()).isEqualTo(400);
+    assertThat(key.json().get("errors").get(0).get("path").asString()).isEqualTo("$.expires");
+  }
+
+  @Test
+  void anUnknownQueryParameterIs400NamingItAndTheOnesTheEndpointTakes() {
+    Response response = asAdmin().get("/api/v1/decisions?memberId=m-lim&limt=5");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("limt");
+    assertThat(response.json().get("errors").get(0).get("message").asString())
+        .contains("eventId, limit, memberId");
+  }
+
+  @Test
+  void aLimitOutOfRangeIs400InsteadOfBeingClampedSilently() {
+    Response decisions = asAdmin().get("/api/v1/decisions?memberId=m-lim&limit=5000");
+    Response activity = asAdmin().get("/api/v1/members/m-lim/activity?limit=0");
+
+    assertThat(decisions.status()).isEqualTo(400);
+    assertThat(decisions.json().get("errors").get(0).get("path").asString()).isEqualTo("limit");
+    assertThat(activity.status()).isEqualTo(400);
+    assertThat(activity.json().get("errors").get(0).get("path").asString()).isEqualTo("limit");
+  }
+
+  @Test
   void aSubscriptionWithMoreThan100EntriesGets400() {
     asAdmin().post("/api/v1/brands", Map.of("id", "lim-subs-2", "name", "Subs"));
     List<String> categories = IntStream.range(0, 101).mapToObj(i -> "c" + i).toList();

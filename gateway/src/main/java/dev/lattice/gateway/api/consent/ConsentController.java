@@ -1,8 +1,6 @@
 package dev.lattice.gateway.api.consent;
 
 import dev.lattice.gateway.api.members.MemberTenancy;
-import dev.lattice.gateway.problem.FieldProblem;
-import dev.lattice.gateway.problem.InvalidRequestException;
 import dev.lattice.gateway.security.LatticePrincipal;
 import dev.lattice.schemas.avro.ConsentState;
 import io.swagger.v3.oas.annotations.Operation;
@@ -84,14 +82,7 @@ public class ConsentController {
 
   /** Refuses a body with fields this endpoint does not know, naming each at its JSON path. */
   static void refuseUnknownFields(Map<String, Object> unknown, String what) {
-    if (unknown != null && !unknown.isEmpty()) {
-      throw new InvalidRequestException(
-          "The " + what + " has " + unknown.size() + " unknown field(s)",
-          unknown.keySet().stream()
-              .sorted()
-              .map(name -> new FieldProblem("$." + name, "is not a field of a " + what))
-              .toList());
-    }
+    dev.lattice.gateway.problem.UnknownFields.refuse(unknown, what);
   }
 
   /** One purpose in the member's current consent state. */

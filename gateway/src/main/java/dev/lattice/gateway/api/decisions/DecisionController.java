@@ -51,6 +51,7 @@ public class DecisionController {
           "Give exactly one of eventId and memberId",
           List.of(new FieldProblem("eventId|memberId", "exactly one is required")));
     }
+    dev.lattice.gateway.api.Parameters.requireRange("limit", limit, 1, 1000);
     if (eventId != null) {
       dev.lattice.gateway.api.Identifiers.require(eventId, "eventId", "event id");
       // An offer is decided in every partition: read each partition where a copy of it answers.

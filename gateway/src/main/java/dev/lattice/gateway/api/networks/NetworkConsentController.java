@@ -45,7 +45,11 @@ public class NetworkConsentController {
   }
 
   /** Members who re-confirmed, and which purposes (none = every purpose they granted). */
-  public record Reconfirmation(List<String> members, List<String> purposes) {}
+  public record Reconfirmation(
+      List<String> members,
+      List<String> purposes,
+      @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
+          java.util.Map<String, Object> unknown) {}
 
   /** What was appended: the controller confirmed and the command ids per member. */
   public record ReconfirmationResult(
@@ -65,6 +69,8 @@ public class NetworkConsentController {
       @RequestBody Reconfirmation body,
       @AuthenticationPrincipal LatticePrincipal caller) {
     networks.get(networkId);
+    dev.lattice.gateway.problem.UnknownFields.refuse(
+        body == null ? null : body.unknown(), "re-confirmation");
     List<FieldProblem> errors = new ArrayList<>();
     List<String> members = body == null || body.members() == null ? List.of() : body.members();
     List<String> purposes = body == null || body.purposes() == null ? List.of() : body.purposes();
