@@ -54,10 +54,12 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.web.servlet.HandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Who may call what. Deny by default: every path not listed here is refused, and only health and
+ * Who may call what. Deny by default: every endpoint not listed here is refused (a path no endpoint
+ * serves is a 404 for an authenticated caller, see {@link UnmappedRequests}), and only health and
  * the API docs are anonymous. This class is the role-by-endpoint matrix; tenancy that a path names
  * (a network admin acts for one network, a brand for one brand) is checked here too, from the
  * path's {@code {networkId}} and {@code {brandId}} variables. Tenancy that only the request's data
@@ -197,6 +199,7 @@ public class SecurityConfiguration {
       ProblemSecurityHandlers problems,
       GatewaySecurityProperties properties,
       ObjectProvider<JwtDecoder> jwtDecoder,
+      ObjectProvider<HandlerMapping> handlerMappings,
       @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri:}") String springIssuer)
       throws Exception {
     http.csrf(c -> c.disable()) // stateless API: no cookies, no sessions
@@ -320,8 +323,11 @@ public class SecurityConfiguration {
                 // OPA-compatible data API
                 .requestMatchers(POST, "/v1/data", "/v1/data/**")
                 .access(any(ADMIN, COMPLIANCE, SERVICE))
+                // Anything else: a path no endpoint serves is a 404 (a known path's other method a
+                // 405) for an authenticated caller; an endpoint the matrix does not list stays
+                // denied, and anonymous callers get 401
                 .anyRequest()
-                .denyAll());
+                .access(new UnmappedRequests(() -> handlerMappings.orderedStream().toList())));
     return http.build();
   }
 
