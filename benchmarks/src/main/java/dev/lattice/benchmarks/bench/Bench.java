@@ -772,6 +772,9 @@ public final class Bench {
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
+  /** An event of the latency phase whose output has not been seen yet. */
+  private record PendingEvent(String kind, long sentNanos) {}
+
   private void measureLatency(
       Admin admin,
       KafkaProducer<byte[], byte[]> producer,
@@ -783,7 +786,7 @@ public final class Bench {
       Function<ConsumerRecord<byte[], byte[]>, String> eventOf,
       Expectation expected,
       Latencies latencies) {
-    Map<String, Long> pending = new ConcurrentHashMap<>();
+    Map<String, PendingEvent> pending = new ConcurrentHashMap<>();
     AtomicBoolean stop = new AtomicBoolean();
     try (KafkaConsumer<byte[], byte[]> consumer = outputConsumer(outputTopics)) {
       Thread reader =
@@ -796,9 +799,9 @@ public final class Bench {
                           consumer.poll(Duration.ofMillis(50))) {
                         long seen = System.nanoTime();
                         String id = eventOf.apply(r);
-                        Long sent = id == null ? null : pending.remove(id);
+                        PendingEvent sent = id == null ? null : pending.remove(id);
                         if (sent != null) {
-                          latencies.record(seen - sent);
+                          latencies.record(sent.kind(), seen - sent.sentNanos());
                         }
                       }
                     }
@@ -815,7 +818,10 @@ public final class Bench {
         }
         Traffic.Item item = traffic.next();
         if (item.kind().isIngest() && expected.expectsOutput(item.kind())) {
-          pending.put(item.eventId(), System.nanoTime());
+          pending.put(
+              item.eventId(),
+              new PendingEvent(
+                  item.kind().name().toLowerCase(java.util.Locale.ROOT), System.nanoTime()));
         }
         send(producer, topicOf(item.kind()), item.key(), item.value(), item.eventId());
         if (item.kind().isIngest()) {

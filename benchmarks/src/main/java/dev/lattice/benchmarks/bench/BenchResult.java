@@ -92,6 +92,20 @@ public record BenchResult(
   }
 
   /** One JSON object; the first six fields are the stable contract ({@code --json}). */
+  /** {@code {"<kind>": {"count": n, "p50_ms": .., "p99_ms": .., "max_ms": ..}, ...}}. */
+  private static void putByKind(ObjectNode into, Latencies.Summary latency) {
+    latency
+        .byKind()
+        .forEach(
+            (kind, s) -> {
+              ObjectNode k = into.putObject(kind);
+              k.put("count", s.count());
+              k.put("p50_ms", round(s.p50Ms(), 2));
+              k.put("p99_ms", round(s.p99Ms(), 2));
+              k.put("max_ms", round(s.maxMs(), 2));
+            });
+  }
+
   public String toJson() {
     ObjectNode o = JSON.createObjectNode();
     o.put("enforce_eps", round(enforceEps, 1));
@@ -107,6 +121,8 @@ public record BenchResult(
     o.put("latency_rate_eps", round(latencyRateEps, 1));
     o.put("latency_samples", enforceLatency.count());
     o.put("baseline_latency_samples", baselineLatency.count());
+    putByKind(o.putObject("latency_by_kind"), enforceLatency);
+    putByKind(o.putObject("baseline_latency_by_kind"), baselineLatency);
     o.put("decisions", decisions);
     o.put("allow_all_eps", round(allowAllEps, 1));
     o.put("decisions_per_s", round(decisionsPerSecond(), 1));
@@ -194,6 +210,8 @@ public record BenchResult(
                         "    %8.3f  %s%n",
                         events <= 0 ? 0 : (double) e.getValue() / events,
                         e.getKey())));
+    appendByKind(b, "enforcing", enforceLatency);
+    appendByKind(b, "baseline", baselineLatency);
     if (!profile.stageMicros().isEmpty()) {
       double staged =
           profile.stageMicros().values().stream().mapToDouble(Double::doubleValue).sum();
@@ -221,6 +239,27 @@ public record BenchResult(
               profile.replayMisses()));
     }
     return b.toString();
+  }
+
+  private static void appendByKind(StringBuilder b, String run, Latencies.Summary latency) {
+    if (latency.byKind().isEmpty()) {
+      return;
+    }
+    b.append(String.format(Locale.ROOT, "  %s latency by kind (p50 / p99 / max ms):", run));
+    latency
+        .byKind()
+        .forEach(
+            (kind, s) ->
+                b.append(
+                    String.format(
+                        Locale.ROOT,
+                        " %s %.1f / %.1f / %.1f (%,d);",
+                        kind,
+                        s.p50Ms(),
+                        s.p99Ms(),
+                        s.maxMs(),
+                        s.count())));
+    b.append(System.lineSeparator());
   }
 
   private static double round(double value, int digits) {

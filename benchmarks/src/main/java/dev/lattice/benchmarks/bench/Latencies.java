@@ -1,14 +1,25 @@
 package dev.lattice.benchmarks.bench;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * End-to-end latency samples of one run, in nanoseconds, and their percentiles. Thread-safe
- * (synchronised): one consumer thread records while the progress thread reads the count.
+ * End-to-end latency samples of one run, in nanoseconds, and their percentiles, overall and per
+ * kind of event (a p99 over a mix says little when one kind takes another path through the
+ * topology). Thread-safe (synchronised): one consumer thread records while the progress thread
+ * reads the count.
  */
 public final class Latencies {
   private long[] samples = new long[1024];
   private int size;
+  private final Map<String, Latencies> byKind = new TreeMap<>();
+
+  /** Records a sample of an event of {@code kind}, in the overall and in the kind's figures. */
+  public synchronized void record(String kind, long nanos) {
+    record(nanos);
+    byKind.computeIfAbsent(kind, k -> new Latencies()).record(nanos);
+  }
 
   public synchronized void record(long nanos) {
     if (nanos < 0) {
@@ -31,11 +42,14 @@ public final class Latencies {
     }
     long[] sorted = Arrays.copyOf(samples, size);
     Arrays.sort(sorted);
+    Map<String, Summary> kinds = new TreeMap<>();
+    byKind.forEach((kind, l) -> kinds.put(kind, l.summary()));
     return new Summary(
         size,
         millis(percentile(sorted, 50)),
         millis(percentile(sorted, 99)),
-        millis(sorted[size - 1]));
+        millis(sorted[size - 1]),
+        kinds);
   }
 
   /**
@@ -59,6 +73,16 @@ public final class Latencies {
    * @param p50Ms median in milliseconds
    * @param p99Ms 99th percentile in milliseconds
    * @param maxMs largest sample in milliseconds
+   * @param byKind the same per kind of event (empty when samples were recorded without a kind)
    */
-  public record Summary(int count, double p50Ms, double p99Ms, double maxMs) {}
+  public record Summary(
+      int count, double p50Ms, double p99Ms, double maxMs, Map<String, Summary> byKind) {
+    public Summary {
+      byKind = java.util.Collections.unmodifiableMap(new TreeMap<>(byKind));
+    }
+
+    public Summary(int count, double p50Ms, double p99Ms, double maxMs) {
+      this(count, p50Ms, p99Ms, maxMs, Map.of());
+    }
+  }
 }

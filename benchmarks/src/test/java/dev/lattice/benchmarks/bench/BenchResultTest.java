@@ -19,7 +19,14 @@ class BenchResultTest {
           8_000,
           2_500,
           1_000,
-          new Latencies.Summary(9_000, 12.345, 80.5, 150.25),
+          new Latencies.Summary(
+              9_000,
+              12.345,
+              80.5,
+              150.25,
+              Map.of(
+                  "member_data", new Latencies.Summary(8_910, 11.0, 60.0, 70.0),
+                  "offer", new Latencies.Summary(90, 120.0, 150.0, 150.25))),
           new Latencies.Summary(10_000, 5.5, 20.0, 40.0),
           "embedded",
           95.04,
@@ -79,6 +86,22 @@ class BenchResultTest {
         .isEqualTo(1.5);
     assertThat(node.get("stage_us_per_event").get("decide").asDouble()).isEqualTo(250.0);
     assertThat(node.get("us_per_event").asDouble()).isEqualTo(500.0);
+  }
+
+  @Test
+  void theJsonAndTheReportGiveTheLatencyPerKindOfEvent() {
+    JsonNode node = JsonMapper.builder().build().readTree(RESULT.toJson());
+
+    JsonNode offer = node.get("latency_by_kind").get("offer");
+    assertThat(offer.get("count").asInt()).isEqualTo(90);
+    assertThat(offer.get("p99_ms").asDouble()).isEqualTo(150.0);
+    assertThat(node.get("latency_by_kind").get("member_data").get("p50_ms").asDouble())
+        .isEqualTo(11.0);
+    assertThat(node.get("baseline_latency_by_kind").isEmpty()).isTrue();
+    assertThat(RESULT.toText())
+        .contains(
+            "enforcing latency by kind (p50 / p99 / max ms): member_data 11.0 / 60.0 / 70.0"
+                + " (8,910); offer 120.0 / 150.0 / 150.3 (90);");
   }
 
   @Test

@@ -36,6 +36,24 @@ class LatenciesTest {
   }
 
   @Test
+  void samplesOfAKindCountInTheOverallFiguresAndInTheirKinds() {
+    Latencies latencies = new Latencies();
+    for (int ms = 1; ms <= 99; ms++) {
+      latencies.record("member_data", ms * 1_000_000L);
+    }
+    latencies.record("offer", 500_000_000L);
+
+    Latencies.Summary s = latencies.summary();
+
+    assertThat(s.count()).isEqualTo(100);
+    assertThat(s.maxMs()).isEqualTo(500.0);
+    assertThat(s.byKind().keySet()).containsExactly("member_data", "offer");
+    assertThat(s.byKind().get("member_data"))
+        .isEqualTo(new Latencies.Summary(99, 50.0, 99.0, 99.0));
+    assertThat(s.byKind().get("offer")).isEqualTo(new Latencies.Summary(1, 500.0, 500.0, 500.0));
+  }
+
+  @Test
   void aNegativeLatencyIsRefused() {
     assertThatThrownBy(() -> new Latencies().record(-1))
         .isInstanceOf(IllegalArgumentException.class);

@@ -6,6 +6,8 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Registers the request limits for every endpoint. */
@@ -23,5 +25,16 @@ public class LimitsConfiguration {
     registration.setOrder(Ordered.LOWEST_PRECEDENCE - 10);
     registration.addUrlPatterns("/*");
     return registration;
+  }
+
+  /** Unknown query parameters are refused (400 naming each), see {@link QueryParameterCheck}. */
+  @Bean
+  WebMvcConfigurer queryParameterCheck() {
+    return new WebMvcConfigurer() {
+      @Override
+      public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new QueryParameterCheck()).order(Ordered.HIGHEST_PRECEDENCE);
+      }
+    };
   }
 }

@@ -30,9 +30,21 @@ public class ProblemErrorController implements ErrorController {
           default ->
               status.is5xxServerError()
                   ? "The gateway failed to handle this request"
-                  : status.getReasonPhrase();
+                  : status == HttpStatus.BAD_REQUEST
+                      ? ProblemErrorReportValve.detail(status.value())
+                      : status.getReasonPhrase();
         };
+    ProblemDetail problem =
+        Problems.of(status, ProblemHandler.slug(status), status.getReasonPhrase(), detail);
+    if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri) {
+      try {
+        problem.setInstance(java.net.URI.create(uri));
+      } catch (IllegalArgumentException e) {
+        // A path that is not a valid URI reference (which may be why it was refused): no instance
+      }
+    }
     return ResponseEntity.status(status)
-        .body(Problems.of(status, ProblemHandler.slug(status), status.getReasonPhrase(), detail));
+        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
   }
 }

@@ -123,6 +123,30 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 "The request body has " + errors.size() + " invalid field(s)", errors));
   }
 
+  /**
+   * No endpoint at this path (Spring's message would speak of a "static resource"). Only an
+   * authenticated caller gets this far; an anonymous one gets 401 for any path.
+   */
+  @Override
+  protected ResponseEntity<Object> handleNoResourceFoundException(
+      org.springframework.web.servlet.resource.NoResourceFoundException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    return ResponseEntity.status(HttpStatus.NOT_FOUND)
+        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(
+            Problems.of(
+                HttpStatus.NOT_FOUND,
+                "not-found",
+                "Resource not found",
+                "No endpoint at "
+                    + e.getHttpMethod()
+                    + " "
+                    + path(request)
+                    + "; the API is described at /v3/api-docs"));
+  }
+
   @Override
   protected ResponseEntity<Object> handleHandlerMethodValidationException(
       HandlerMethodValidationException e,
@@ -233,6 +257,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       problem.setType(Problems.type(slug(status)));
     }
     return super.handleExceptionInternal(ex, problemBody, headers, status, request);
+  }
+
+  private static String path(WebRequest request) {
+    return request instanceof org.springframework.web.context.request.ServletWebRequest servlet
+        ? servlet.getRequest().getRequestURI()
+        : request.getDescription(false);
   }
 
   static String slug(HttpStatusCode status) {

@@ -13,14 +13,18 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes 401 and 403 responses from the security filter chain as RFC 9457 problems, the same shape
- * as {@link dev.lattice.gateway.problem.ProblemHandler} gives every other error.
+ * as {@link dev.lattice.gateway.problem.ProblemHandler} gives every other error; and the 400 of
+ * Spring Security's firewall for a URL it refuses ({@code ..}, {@code ;}, {@code //}, an unknown
+ * method), saying what it refused.
  */
 public final class ProblemSecurityHandlers
-    implements AuthenticationEntryPoint, AccessDeniedHandler {
+    implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
 
   static final String WWW_AUTHENTICATE = "ApiKey header=\"X-Api-Key\", Bearer";
   private final JsonMapper json;
@@ -52,6 +56,32 @@ public final class ProblemSecurityHandlers
         "forbidden",
         "Forbidden",
         "Your credentials do not allow " + request.getMethod() + " " + request.getRequestURI());
+  }
+
+  @Override
+  public void handle(
+      HttpServletRequest request, HttpServletResponse response, RequestRejectedException e)
+      throws IOException {
+    if (response.isCommitted()) {
+      return;
+    }
+    // No instance: the path is what was refused, and may not be a valid URI reference.
+    ProblemDetail problem =
+        Problems.of(HttpStatus.BAD_REQUEST, "bad-request", "Bad Request", refusal(e.getMessage()));
+    response.setStatus(HttpStatus.BAD_REQUEST.value());
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    json.writeValue(response.getOutputStream(), problem);
+  }
+
+  static String refusal(String message) {
+    String said = message == null ? "The request was rejected" : message.strip();
+    if (said.endsWith(".")) {
+      said = said.substring(0, said.length() - 1);
+    }
+    return said.contains("URL")
+        ? said
+            + "; send ids with unreserved characters (percent-encoded where needed) or in the body"
+        : said;
   }
 
   private static boolean isBearerFailure(HttpServletRequest request) {

@@ -54,10 +54,12 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.web.servlet.HandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Who may call what. Deny by default: every path not listed here is refused, and only health and
+ * Who may call what. Deny by default: every endpoint not listed here is refused (a path no endpoint
+ * serves is a 404 for an authenticated caller, see {@link UnmappedRequests}), and only health and
  * the API docs are anonymous. This class is the role-by-endpoint matrix; tenancy that a path names
  * (a network admin acts for one network, a brand for one brand) is checked here too, from the
  * path's {@code {networkId}} and {@code {brandId}} variables. Tenancy that only the request's data
@@ -90,29 +92,48 @@ public class SecurityConfiguration {
    * beside that file.
    */
   @Bean
+  @org.springframework.context.annotation.DependsOn("sharedSecretsCheck")
   ApiKeyStore apiKeyStore(
       CompactedTopicView<ApiKey> apiKeyView,
       GatewaySecurityProperties properties,
       @Value("${lattice.data-dir:lattice-data}") Path dataDir,
       @Value("${lattice.security.api-key-pepper:}") String configuredPepper) {
-    Path file =
-        properties.apiKeyFile() != null
-            ? properties.apiKeyFile()
-            : dataDir.resolve("security").resolve("api-keys.json");
-    // Every instance of a cluster must hash with the same pepper: set it, or this instance keeps
-    // its own in a file (which suits one instance only).
+    Path file = apiKeyFile(properties, dataDir);
+    ApiKeyStore store =
+        new ApiKeyStore(
+            apiKeyView, apiKeyPepper(properties, dataDir, configuredPepper), Clock.systemUTC());
+    store.importLegacyFile(file);
+    return store;
+  }
+
+  private static Path apiKeyFile(GatewaySecurityProperties properties, Path dataDir) {
+    return properties.apiKeyFile() != null
+        ? properties.apiKeyFile()
+        : dataDir.resolve("security").resolve("api-keys.json");
+  }
+
+  /** Where an instance without a configured pepper keeps the one it generated. */
+  public static Path generatedPepperFile(GatewaySecurityProperties properties, Path dataDir) {
+    return apiKeyFile(properties, dataDir).resolveSibling("api-key-pepper.secret");
+  }
+
+  /**
+   * The HMAC key of API key hashes: {@code lattice.security.api-key-pepper} when set, else a secret
+   * generated once into {@link #generatedPepperFile}. Every instance of a cluster must hash with
+   * the same pepper (the shared-secrets check refuses a start with another one).
+   */
+  public static byte[] apiKeyPepper(
+      GatewaySecurityProperties properties, Path dataDir, String configuredPepper) {
     byte[] pepper =
         configuredPepper != null && !configuredPepper.isBlank()
             ? configuredPepper.trim().getBytes(java.nio.charset.StandardCharsets.UTF_8)
-            : OwnerOnlyFiles.readOrCreateSecret(file.resolveSibling("api-key-pepper.secret"), 32);
+            : OwnerOnlyFiles.readOrCreateSecret(generatedPepperFile(properties, dataDir), 32);
     if (pepper.length < 32) {
       throw new IllegalArgumentException(
           "lattice.security.api-key-pepper must be at least 32 characters (the same on every"
               + " instance)");
     }
-    ApiKeyStore store = new ApiKeyStore(apiKeyView, pepper, Clock.systemUTC());
-    store.importLegacyFile(file);
-    return store;
+    return pepper;
   }
 
   @Bean
@@ -178,6 +199,7 @@ public class SecurityConfiguration {
       ProblemSecurityHandlers problems,
       GatewaySecurityProperties properties,
       ObjectProvider<JwtDecoder> jwtDecoder,
+      ObjectProvider<HandlerMapping> handlerMappings,
       @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri:}") String springIssuer)
       throws Exception {
     http.csrf(c -> c.disable()) // stateless API: no cookies, no sessions
@@ -301,8 +323,11 @@ public class SecurityConfiguration {
                 // OPA-compatible data API
                 .requestMatchers(POST, "/v1/data", "/v1/data/**")
                 .access(any(ADMIN, COMPLIANCE, SERVICE))
+                // Anything else: a path no endpoint serves is a 404 (a known path's other method a
+                // 405) for an authenticated caller; an endpoint the matrix does not list stays
+                // denied, and anonymous callers get 401
                 .anyRequest()
-                .denyAll());
+                .access(new UnmappedRequests(() -> handlerMappings.orderedStream().toList())));
     return http.build();
   }
 

@@ -108,7 +108,74 @@ class LimitsIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aMemberIdOver256BytesIsA400NamingTheFieldWhereverItEnters() {
+    String tooLong = "é".repeat(129); // 258 bytes of UTF-8, 129 characters
+    String event =
+        """
+        {"header": {"event_id": "lim-evt-long-member", "event_type": "member_data",
+                    "source_network": "lim-net", "subject_member": "%s",
+                    "occurred_at": "2026-11-23T10:00:00Z"},
+         "purpose": "marketing", "kind": "profile", "personal": {"interests": ["x"]}}
+        """
+            .formatted(tooLong);
+    GatewayHttp admin = asAdmin();
+    String member = "/api/v1/members/" + tooLong;
+    Map<String, Response> answers = new LinkedHashMap<>();
+    answers.put("grant", admin.put(member + "/consents/offers", Map.of()));
+    answers.put("withdraw", admin.delete(member + "/consents/offers"));
+    answers.put("consent", admin.get(member + "/consents"));
+    answers.put("activity", admin.get(member + "/activity"));
+    answers.put("export", admin.get(member + "/export"));
+    answers.put("erasure", admin.post(member + "/erasure", null));
+    answers.put("decisions", admin.get("/api/v1/decisions?memberId=" + tooLong));
+
+    answers.forEach(
+        (what, response) -> {
+          assertThat(response.status()).as(what).isEqualTo(400);
+          assertThat(response.json().get("errors").get(0).get("path").asString())
+              .as(what)
+              .isEqualTo("memberId");
+          assertThat(response.json().get("errors").get(0).get("message").asString())
+              .as(what)
+              .contains("256");
+        });
+    Response ingest = admin.post("/api/v1/events/member-data", event);
+    assertThat(ingest.status()).isEqualTo(400);
+    assertThat(ingest.json().get("errors").get(0).get("path").asString())
+        .isEqualTo("$.header.subject_member");
+  }
+
+  @Test
+  void aMemberIdOf256BytesIsAccepted() {
+    Response response = asAdmin().get("/api/v1/members/" + "m".repeat(256) + "/consents");
+
+    assertThat(response.status()).isEqualTo(200);
+  }
+
+  @Test
+  void anEventIdOver256BytesIsA400NamingTheField() {
+    String tooLong = "e".repeat(257);
+    String event =
+        """
+        {"header": {"event_id": "%s", "event_type": "member_data", "source_network": "lim-net",
+                    "subject_member": "m-lim", "occurred_at": "2026-11-23T10:00:00Z"},
+         "purpose": "marketing", "kind": "profile", "personal": {"interests": ["x"]}}
+        """
+            .formatted(tooLong);
+
+    Response ingest = asAdmin().post("/api/v1/events/member-data", event);
+    Response decisions = asAdmin().get("/api/v1/decisions?eventId=" + tooLong);
+
+    assertThat(ingest.status()).isEqualTo(400);
+    assertThat(ingest.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .contains("$.header.event_id");
+    assertThat(decisions.status()).isEqualTo(400);
+    assertThat(decisions.json().get("errors").get(0).get("path").asString()).isEqualTo("eventId");
+  }
+
+  @Test
   void aJsonArrayLongerThanTheLimitGets400EvenForABatch() {
+    asAdmin().post("/api/v1/networks", Map.of("id", "lim-net", "name", "Lim", "rules", Map.of()));
     String batch = "[" + String.join(",", Collections.nCopies(501, "{}")) + "]";
 
     Response response =
@@ -136,6 +203,59 @@ class LimitsIT extends GatewayIntegrationTest {
     assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
         .containsExactly("$.networks[1]", "$.networks[2]");
     assertThat(brand.get("/api/v1/brands/lim-subs").json().get("subscriptions").isEmpty()).isTrue();
+  }
+
+  @Test
+  void aSubscriptionWithAMisspeltListIsRefusedInsteadOfSubscribingToEverything() {
+    asAdmin().post("/api/v1/brands", Map.of("id", "lim-typo", "name", "Typo"));
+    asAdmin()
+        .post("/api/v1/networks", Map.of("id", "lim-known", "name", "Known", "rules", Map.of()));
+    GatewayHttp brand = as(keyFor(Role.BRAND, "lim-typo"));
+
+    Response response =
+        brand.post(
+            "/api/v1/brands/lim-typo/subscriptions", Map.of("network", List.of("lim-known")));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$.network");
+    assertThat(brand.get("/api/v1/brands/lim-typo").json().get("subscriptions").isEmpty()).isTrue();
+  }
+
+  @Test
+  void unknownFieldsOfANetworkOrAKeyRequestAre400NamingEach() {
+    Response network =
+        asAdmin()
+            .post(
+                "/api/v1/networks",
+                Map.of("id", "lim-unknown-field", "name", "N", "rules", Map.of(), "rulez", 1));
+    Response key =
+        asAdmin().post("/api/v1/admin/api-keys", Map.of("role", "COMPLIANCE", "expires", "P1D"));
+
+    assertThat(network.status()).isEqualTo(400);
+    assertThat(network.json().get("errors").get(0).get("path").asString()).isEqualTo("$.rulez");
+    assertThat(key.status()).isEqualTo(400);
+    assertThat(key.json().get("errors").get(0).get("path").asString()).isEqualTo("$.expires");
+  }
+
+  @Test
+  void anUnknownQueryParameterIs400NamingItAndTheOnesTheEndpointTakes() {
+    Response response = asAdmin().get("/api/v1/decisions?memberId=m-lim&limt=5");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("limt");
+    assertThat(response.json().get("errors").get(0).get("message").asString())
+        .contains("eventId, limit, memberId");
+  }
+
+  @Test
+  void aLimitOutOfRangeIs400InsteadOfBeingClampedSilently() {
+    Response decisions = asAdmin().get("/api/v1/decisions?memberId=m-lim&limit=5000");
+    Response activity = asAdmin().get("/api/v1/members/m-lim/activity?limit=0");
+
+    assertThat(decisions.status()).isEqualTo(400);
+    assertThat(decisions.json().get("errors").get(0).get("path").asString()).isEqualTo("limit");
+    assertThat(activity.status()).isEqualTo(400);
+    assertThat(activity.json().get("errors").get(0).get("path").asString()).isEqualTo("limit");
   }
 
   @Test

@@ -385,7 +385,19 @@ class AccessMatrixIT extends GatewayIntegrationTest {
             "{\"input\":{}}",
             status(200, ADMIN, COMPLIANCE, SERVICE)),
         e("POST", "/v1/data/networks", "{}", status(200, ADMIN, COMPLIANCE)),
-        e("GET", "/api/v1/no-such-endpoint", null));
+        // No endpoint at this path: 404 for every authenticated caller (anonymous: 401); a known
+        // path with another method: 405; an endpoint no rule grants stays 403
+        e(
+            "GET",
+            "/api/v1/no-such-endpoint",
+            null,
+            status(404, ADMIN, COMPLIANCE, NETWORK_ADMIN, BRAND, SERVICE)),
+        e(
+            "GET",
+            "/api/v1/events/offers",
+            null,
+            status(405, ADMIN, COMPLIANCE, NETWORK_ADMIN, BRAND, SERVICE)),
+        e("GET", "/actuator/info", null));
   }
 
   @BeforeAll

@@ -92,6 +92,41 @@ class AuthenticationIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aKeyForANetworkThatDoesNotExistIsA404NamingTheScopeAndHowToCreateIt() {
+    Response response =
+        asAdmin()
+            .post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", "auth-no-such-net"));
+
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$.scope");
+    assertThat(response.json().get("detail").asString()).contains("POST /api/v1/networks");
+    assertThat(asAdmin().get("/api/v1/admin/api-keys").body()).doesNotContain("auth-no-such-net");
+  }
+
+  @Test
+  void aKeyForABrandThatDoesNotExistIsA404NamingTheScopeAndHowToCreateIt() {
+    Response response =
+        asAdmin()
+            .post("/api/v1/admin/api-keys", Map.of("role", "BRAND", "scope", "auth-no-such-brand"));
+
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$.scope");
+    assertThat(response.json().get("detail").asString()).contains("POST /api/v1/brands");
+  }
+
+  @Test
+  void aKeyForANetworkIsCreatedOnceTheNetworkExists() {
+    asAdmin().post("/api/v1/networks", Map.of("id", "auth-net", "name", "Auth", "rules", Map.of()));
+
+    Response response =
+        asAdmin()
+            .post("/api/v1/admin/api-keys", Map.of("role", "NETWORK_ADMIN", "scope", "auth-net"));
+
+    assertThat(response.status()).isEqualTo(201);
+  }
+
+  @Test
   void malformedJsonIsA400Problem() {
     Response response = asAdmin().post("/api/v1/admin/api-keys", "{\"role\":");
 

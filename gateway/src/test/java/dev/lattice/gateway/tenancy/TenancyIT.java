@@ -37,6 +37,8 @@ class TenancyIT extends GatewayIntegrationTest {
     for (String network : List.of("t-north", "t-south")) {
       asAdmin().post("/api/v1/networks", Map.of("id", network, "name", network, "rules", Map.of()));
     }
+    // A key acts for a tenant that exists (the API refuses keys for unknown ones)
+    asAdmin().post("/api/v1/brands", Map.of("id", "t-brand", "name", "T"));
     north = as(keyFor(Role.SERVICE, "t-north"));
     south = as(keyFor(Role.SERVICE, "t-south"));
     brand = as(keyFor(Role.BRAND, "t-brand"));

@@ -73,16 +73,25 @@ public class BrandController {
   }
 
   /** A new brand. */
-  public record CreateBrand(String id, String name) {}
+  public record CreateBrand(
+      String id,
+      String name,
+      @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
+          java.util.Map<String, Object> unknown) {}
 
   /** A new subscription: networks and offer categories (empty = any). */
-  public record CreateSubscription(List<String> networks, List<String> categories) {}
+  public record CreateSubscription(
+      List<String> networks,
+      List<String> categories,
+      @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
+          java.util.Map<String, Object> unknown) {}
 
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
   @Operation(summary = "Register a brand (ADMIN); provisions its output topic")
   public Brand create(
       @RequestBody CreateBrand body, @AuthenticationPrincipal LatticePrincipal caller) {
+    dev.lattice.gateway.problem.UnknownFields.refuse(body.unknown(), "brand");
     List<FieldProblem> errors = new ArrayList<>();
     if (body.id() == null || !ID.matcher(body.id()).matches()) {
       errors.add(new FieldProblem("$.id", "must be 1-100 of letters, digits, '_' and '-'"));
@@ -118,6 +127,8 @@ public class BrandController {
   @Operation(summary = "Subscribe the brand's delivery stream to networks and offer categories")
   public Brand subscribe(@PathVariable String brandId, @RequestBody CreateSubscription body) {
     brand(brandId);
+    // An absent list means "any": a misspelt one must not subscribe to everything
+    dev.lattice.gateway.problem.UnknownFields.refuse(body.unknown(), "subscription");
     subscriptions.validate(body.networks(), body.categories());
     Brand.Subscription subscription =
         new Brand.Subscription(
@@ -177,6 +188,7 @@ public class BrandController {
               + " budget left per network, and each release with the ε it cost.")
   public InsightsView insights(
       @PathVariable String brandId, @RequestParam(defaultValue = "500") int limit) {
+    dev.lattice.gateway.api.Parameters.requireRange("limit", limit, 1, 5000);
     brand(brandId);
     LatticeStreams topology = topologies.getIfAvailable();
     InsightSettings settings =

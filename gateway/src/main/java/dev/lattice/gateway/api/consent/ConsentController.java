@@ -1,8 +1,6 @@
 package dev.lattice.gateway.api.consent;
 
 import dev.lattice.gateway.api.members.MemberTenancy;
-import dev.lattice.gateway.problem.FieldProblem;
-import dev.lattice.gateway.problem.InvalidRequestException;
 import dev.lattice.gateway.security.LatticePrincipal;
 import dev.lattice.schemas.avro.ConsentState;
 import io.swagger.v3.oas.annotations.Operation;
@@ -79,27 +77,12 @@ public class ConsentController {
    * the command had been written).
    */
   static void requireMemberId(String memberId) {
-    if (memberId == null || memberId.isBlank()) {
-      throw new InvalidRequestException(
-          "The member id is invalid", List.of(new FieldProblem("memberId", "must not be blank")));
-    }
-    if (memberId.chars().anyMatch(Character::isISOControl)) {
-      throw new InvalidRequestException(
-          "The member id is invalid",
-          List.of(new FieldProblem("memberId", "must not contain control characters")));
-    }
+    dev.lattice.gateway.api.Identifiers.require(memberId, "memberId", "member id");
   }
 
   /** Refuses a body with fields this endpoint does not know, naming each at its JSON path. */
   static void refuseUnknownFields(Map<String, Object> unknown, String what) {
-    if (unknown != null && !unknown.isEmpty()) {
-      throw new InvalidRequestException(
-          "The " + what + " has " + unknown.size() + " unknown field(s)",
-          unknown.keySet().stream()
-              .sorted()
-              .map(name -> new FieldProblem("$." + name, "is not a field of a " + what))
-              .toList());
-    }
+    dev.lattice.gateway.problem.UnknownFields.refuse(unknown, what);
   }
 
   /** One purpose in the member's current consent state. */
@@ -208,6 +191,7 @@ public class ConsentController {
   @Operation(summary = "The member's current consent state and recent history")
   public ConsentView get(
       @PathVariable String memberId, @AuthenticationPrincipal LatticePrincipal caller) {
+    requireMemberId(memberId);
     tenancy.requireReadable(caller, memberId);
     return consent.state(memberId).map(ConsentController::view).orElseGet(() -> empty(memberId));
   }

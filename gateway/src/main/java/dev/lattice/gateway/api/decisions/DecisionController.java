@@ -51,7 +51,9 @@ public class DecisionController {
           "Give exactly one of eventId and memberId",
           List.of(new FieldProblem("eventId|memberId", "exactly one is required")));
     }
+    dev.lattice.gateway.api.Parameters.requireRange("limit", limit, 1, 1000);
     if (eventId != null) {
+      dev.lattice.gateway.api.Identifiers.require(eventId, "eventId", "event id");
       // An offer is decided in every partition: read each partition where a copy of it answers.
       return cluster
           .gatherByPartition(
@@ -68,6 +70,7 @@ public class DecisionController {
               Comparator.comparing(DecisionView::decidedAt).thenComparing(DecisionView::decisionId))
           .toList();
     }
+    dev.lattice.gateway.api.Identifiers.require(memberId, "memberId", "member id");
     return streams.decisionsForMember(memberId, Math.max(1, Math.min(limit, 1000))).stream()
         .map(DecisionView::of)
         .toList();

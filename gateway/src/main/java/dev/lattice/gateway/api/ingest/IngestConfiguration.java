@@ -14,7 +14,15 @@ class IngestConfiguration {
       EventPublisher publisher,
       MemberKeyring keyring,
       IngestSettings settings,
-      dev.lattice.gateway.api.members.MemberTenancy tenancy) {
-    return new IngestService(publisher, keyring, settings.dedupWindow(), tenancy);
+      dev.lattice.gateway.api.members.MemberTenancy tenancy,
+      dev.lattice.gateway.api.networks.NetworkService networks,
+      dev.lattice.gateway.api.brands.BrandRegistry brands) {
+    return new IngestService(
+        publisher,
+        keyring,
+        settings.dedupWindow(),
+        tenancy,
+        id -> networks.find(id).isPresent(),
+        id -> brands.find(id).isPresent());
   }
 }

@@ -1,5 +1,6 @@
 package dev.lattice.gateway.api.ingest;
 
+import dev.lattice.gateway.api.Identifiers;
 import dev.lattice.gateway.api.members.MemberTenancy;
 import dev.lattice.gateway.events.EventPublisher;
 import dev.lattice.gateway.events.MemberKeyring;
@@ -14,6 +15,7 @@ import dev.lattice.schemas.PersonalRecords;
 import dev.lattice.schemas.SchemaViolationException;
 import dev.lattice.schemas.Vocabulary;
 import dev.lattice.schemas.avro.EventHeader;
+import dev.lattice.schemas.avro.OfferEvent;
 import dev.lattice.schemas.avro.SealedPersonal;
 import dev.lattice.streams.PayloadCipher;
 import java.nio.ByteBuffer;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -55,9 +58,22 @@ public final class IngestService {
   private final MemberKeyring keyring;
   private final Set<String> recentIds;
   private final MemberTenancy tenancy;
+  private final Predicate<String> knownNetwork;
+  private final Predicate<String> knownBrand;
 
+  /**
+   * @param knownNetwork whether a network is registered (an offer's target networks must be)
+   * @param knownBrand whether a brand is registered (an offer's brand must be)
+   */
   public IngestService(
-      EventPublisher publisher, MemberKeyring keyring, int dedupWindow, MemberTenancy tenancy) {
+      EventPublisher publisher,
+      MemberKeyring keyring,
+      int dedupWindow,
+      MemberTenancy tenancy,
+      Predicate<String> knownNetwork,
+      Predicate<String> knownBrand) {
+    this.knownNetwork = knownNetwork;
+    this.knownBrand = knownBrand;
     this.publisher = publisher;
     this.keyring = keyring;
     this.tenancy = tenancy;
@@ -81,6 +97,7 @@ public final class IngestService {
           "The " + type.path() + " event has " + errors.size() + " error(s)", errors);
     }
     requireTenant(List.of(event), caller, "$");
+    requireKnownReferences(List.of(event), "$");
     return write(event);
   }
 
@@ -108,7 +125,45 @@ public final class IngestService {
           "The batch has " + errors.size() + " error(s); no event of it was accepted", errors);
     }
     requireTenant(events, caller, null);
+    requireKnownReferences(events, null);
     return events.stream().map(this::write).toList();
+  }
+
+  /**
+   * Refuses (400) offers the topology could only quarantine: a target network or a brand that is
+   * not registered. Checked after the tenant check, so that a key learns nothing about other
+   * tenants' ids from it beyond what it may already see.
+   *
+   * @param single the path of a single event ({@code $}), or null for a batch ({@code $[i]})
+   */
+  private void requireKnownReferences(List<Validated> events, String single) {
+    List<FieldProblem> errors = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      if (!(events.get(i).record() instanceof OfferEvent offer)) {
+        continue;
+      }
+      String at = single != null ? single : "$[" + i + "]";
+      if (!knownBrand.test(offer.getBrand())) {
+        errors.add(
+            new FieldProblem(
+                at + ".brand",
+                "brand '" + offer.getBrand() + "' is not registered (POST /api/v1/brands)"));
+      }
+      List<String> targets = offer.getTargetNetworks();
+      for (int t = 0; t < targets.size(); t++) {
+        if (!knownNetwork.test(targets.get(t))) {
+          errors.add(
+              new FieldProblem(
+                  at + ".target_networks[" + t + "]",
+                  "network '" + targets.get(t) + "' is not registered"));
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidRequestException(
+          errors.size() + " reference(s) to unregistered networks or brands; nothing was accepted",
+          errors);
+    }
   }
 
   /**
@@ -175,8 +230,10 @@ public final class IngestService {
           new FieldProblem(
               at + ".header.event_type", "must be '" + type.headerType() + "' on this endpoint"));
     }
-    if (header.getEventId().isBlank()) {
-      errors.add(new FieldProblem(at + ".header.event_id", "must not be blank"));
+    FieldProblem eventId =
+        Identifiers.problem(header.getEventId(), at + ".header.event_id", "event id");
+    if (eventId != null) {
+      errors.add(eventId);
     }
     Schema.Field sealed = record.getSchema().getField("sealed");
     if (sealed != null && record.get(sealed.pos()) != null) {
@@ -192,9 +249,19 @@ public final class IngestService {
         errors.add(
             new FieldProblem(
                 at + ".header.subject_member", "is required for " + type.headerType() + " events"));
-      } else if (member.chars().anyMatch(Character::isISOControl)) {
-        errors.add(
-            new FieldProblem(at + ".header.subject_member", "must not contain control characters"));
+      } else {
+        FieldProblem invalid =
+            Identifiers.problem(member, at + ".header.subject_member", "member id");
+        if (invalid != null) {
+          errors.add(invalid);
+        }
+      }
+    } else if (header.getSubjectMember() != null && !header.getSubjectMember().isBlank()) {
+      FieldProblem invalid =
+          Identifiers.problem(
+              header.getSubjectMember(), at + ".header.subject_member", "member id");
+      if (invalid != null) {
+        errors.add(invalid);
       }
     }
     // The purpose is what consent is checked against: a word outside the vocabulary could never be
@@ -206,6 +273,16 @@ public final class IngestService {
       errors.add(
           new FieldProblem(
               at + ".purpose", "must be one of " + String.join(", ", Vocabulary.PURPOSES)));
+    }
+    // What the topology would quarantine an offer for: no target network, an empty validity window.
+    if (record instanceof OfferEvent offer) {
+      if (offer.getTargetNetworks().isEmpty()) {
+        errors.add(
+            new FieldProblem(at + ".target_networks", "must name at least one target network"));
+      }
+      if (!offer.getValidUntil().isAfter(offer.getValidFrom())) {
+        errors.add(new FieldProblem(at + ".valid_until", "must be after valid_from"));
+      }
     }
     Schema.Field personal = record.getSchema().getField("personal");
     if (type == EventType.OFFERS

@@ -82,6 +82,7 @@ public class MemberController {
       @PathVariable String memberId,
       @RequestParam(defaultValue = "100") int limit,
       @AuthenticationPrincipal LatticePrincipal caller) {
+    dev.lattice.gateway.api.Parameters.requireRange("limit", limit, 1, 1000);
     return activity(memberId, limit, tenancy.requireReadable(caller, memberId));
   }
 

@@ -1,5 +1,6 @@
 package dev.lattice.gateway.api.members;
 
+import dev.lattice.gateway.api.Identifiers;
 import dev.lattice.gateway.problem.FieldProblem;
 import dev.lattice.gateway.problem.ForbiddenException;
 import dev.lattice.gateway.problem.ResourceNotFoundException;
@@ -30,8 +31,11 @@ public final class MemberTenancy {
    *
    * @throws ResourceNotFoundException when the caller is a SERVICE key and the member is not one of
    *     its network's
+   * @throws dev.lattice.gateway.problem.InvalidRequestException (400 at {@code memberId}) when the
+   *     id breaks {@link Identifiers}' rule
    */
   public String requireReadable(LatticePrincipal caller, String memberId) {
+    Identifiers.require(memberId, "memberId", "member id");
     if (caller.crossTenant()) {
       return null;
     }
@@ -62,6 +66,7 @@ public final class MemberTenancy {
    */
   public String requireConsentChange(
       LatticePrincipal caller, String memberId, String sourceNetwork, String sourceNetworkPath) {
+    Identifiers.require(memberId, "memberId", "member id");
     if (caller.has(Role.ADMIN)) {
       return sourceNetwork;
     }

@@ -45,7 +45,11 @@ public class NetworkConsentController {
   }
 
   /** Members who re-confirmed, and which purposes (none = every purpose they granted). */
-  public record Reconfirmation(List<String> members, List<String> purposes) {}
+  public record Reconfirmation(
+      List<String> members,
+      List<String> purposes,
+      @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
+          java.util.Map<String, Object> unknown) {}
 
   /** What was appended: the controller confirmed and the command ids per member. */
   public record ReconfirmationResult(
@@ -65,6 +69,8 @@ public class NetworkConsentController {
       @RequestBody Reconfirmation body,
       @AuthenticationPrincipal LatticePrincipal caller) {
     networks.get(networkId);
+    dev.lattice.gateway.problem.UnknownFields.refuse(
+        body == null ? null : body.unknown(), "re-confirmation");
     List<FieldProblem> errors = new ArrayList<>();
     List<String> members = body == null || body.members() == null ? List.of() : body.members();
     List<String> purposes = body == null || body.purposes() == null ? List.of() : body.purposes();
@@ -82,8 +88,10 @@ public class NetworkConsentController {
     }
     for (int i = 0; i < members.size() && members.size() <= MAX_MEMBERS; i++) {
       String m = members.get(i);
-      if (m == null || m.isBlank()) {
-        errors.add(new FieldProblem("$.members[" + i + "]", "must be a member id"));
+      FieldProblem invalid =
+          dev.lattice.gateway.api.Identifiers.problem(m, "$.members[" + i + "]", "member id");
+      if (invalid != null) {
+        errors.add(invalid);
       } else if (!caller.crossTenant() && !memberships.belongs(m, networkId)) {
         // Same answer as for a member nobody knows: a key cannot probe other networks' members.
         errors.add(

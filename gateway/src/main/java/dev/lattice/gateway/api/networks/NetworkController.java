@@ -89,16 +89,30 @@ public class NetworkController {
    * A new network. {@code controller}: who controls it ({@code {organisation, brand,
    * privacy_contact}}; {@code brand} for a brand-built network).
    */
-  public record CreateNetwork(String id, String name, JsonNode rules, JsonNode controller) {}
+  public record CreateNetwork(
+      String id,
+      String name,
+      JsonNode rules,
+      JsonNode controller,
+      @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
+          java.util.Map<String, Object> unknown) {}
 
   /**
    * A transfer to a new controller ({@code to}: organisation, brand, privacy_contact); it waits for
    * the network admin's confirmation for {@code expiresIn} (ISO-8601, default P3D, at most P30D).
    */
-  public record StartTransfer(JsonNode to, java.time.Duration expiresIn) {}
+  public record StartTransfer(
+      JsonNode to,
+      java.time.Duration expiresIn,
+      @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
+          java.util.Map<String, Object> unknown) {}
 
   /** New rules (and optionally a new name) for a network. */
-  public record UpdateNetwork(String name, JsonNode rules) {}
+  public record UpdateNetwork(
+      String name,
+      JsonNode rules,
+      @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
+          java.util.Map<String, Object> unknown) {}
 
   /**
    * A network as stored, with its controller and pending transfer (also in {@code rules}; null when
@@ -119,6 +133,7 @@ public class NetworkController {
   @Operation(summary = "Create a network (ADMIN); provisions its output topic")
   public NetworkView create(
       @RequestBody CreateNetwork body, @AuthenticationPrincipal LatticePrincipal caller) {
+    dev.lattice.gateway.problem.UnknownFields.refuse(body.unknown(), "network");
     return view(
         networks.create(body.id(), body.name(), body.rules(), body.controller(), caller.name()));
   }
@@ -141,6 +156,7 @@ public class NetworkController {
       @PathVariable String networkId,
       @RequestBody UpdateNetwork body,
       @AuthenticationPrincipal LatticePrincipal caller) {
+    dev.lattice.gateway.problem.UnknownFields.refuse(body.unknown(), "network update");
     return view(networks.update(networkId, body.name(), body.rules(), caller.name()));
   }
 
@@ -192,6 +208,7 @@ public class NetworkController {
           "A transfer names the new controller",
           List.of(new dev.lattice.gateway.problem.FieldProblem("$.to", "is required")));
     }
+    dev.lattice.gateway.problem.UnknownFields.refuse(body.unknown(), "transfer");
     return view(networks.startTransfer(networkId, body.to(), body.expiresIn(), caller.name()));
   }
 

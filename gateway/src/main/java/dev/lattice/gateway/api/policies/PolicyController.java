@@ -89,7 +89,10 @@ public class PolicyController {
       boolean differsFromLive) {}
 
   /** A request to roll back; without a revision, to the one active before the current one. */
-  public record Rollback(String revision) {}
+  public record Rollback(
+      String revision,
+      @io.swagger.v3.oas.annotations.Hidden @com.fasterxml.jackson.annotation.JsonAnySetter
+          java.util.Map<String, Object> unknown) {}
 
   /** The answer to an activation or rollback. */
   public record Activation(
@@ -164,9 +167,36 @@ public class PolicyController {
               + " network, brand and reason. Body: {\"window\": \"PT1H\", \"limit\": 1000}.")
   public PolicyReplay.Report replay(
       @PathVariable String revision, @RequestBody(required = false) JsonNode body) {
+    replayShape(body);
     Duration window = replayWindow(body);
     int limit = replayLimit(body);
     return replay.replay(revision, registry.draft(revision), window, limit);
+  }
+
+  /**
+   * The replay body is absent, {@code null} or an object with {@code window} and {@code limit}
+   * only: a misspelt {@code windw} would otherwise replay the default hour without a word.
+   */
+  static void replayShape(JsonNode body) {
+    if (body == null || body.isNull() || body.isMissingNode()) {
+      return;
+    }
+    if (!body.isObject()) {
+      throw new InvalidRequestException(
+          "The replay request is not an object",
+          List.of(
+              new FieldProblem("$", "must be an object {\"window\": \"PT1H\", \"limit\": 1000}")));
+    }
+    List<FieldProblem> unknown =
+        body.propertyNames().stream()
+            .filter(name -> !name.equals("window") && !name.equals("limit"))
+            .sorted()
+            .map(name -> new FieldProblem("$." + name, "is not a field of a replay request"))
+            .toList();
+    if (!unknown.isEmpty()) {
+      throw new InvalidRequestException(
+          "The replay request has " + unknown.size() + " unknown field(s)", unknown);
+    }
   }
 
   /** The replay body's {@code window}: a positive ISO-8601 duration, one hour when absent. */
@@ -227,6 +257,8 @@ public class PolicyController {
   public Activation rollback(
       @RequestBody(required = false) Rollback body,
       @AuthenticationPrincipal LatticePrincipal caller) {
+    dev.lattice.gateway.problem.UnknownFields.refuse(
+        body == null ? null : body.unknown(), "rollback");
     String previous = registry.activeRevision();
     String target =
         body != null && body.revision() != null

@@ -15,6 +15,7 @@ import dev.lattice.schemas.avro.MemberDataEvent;
 import dev.lattice.schemas.avro.MemberPersonal;
 import dev.lattice.streams.PayloadCipher;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
@@ -190,5 +191,43 @@ class IngestIT extends GatewayIntegrationTest {
   @Test
   void anUnknownEventTypeIs404() {
     assertThat(service.post("/api/v1/events/gossip", "{}").status()).isEqualTo(404);
+  }
+
+  static String offer(String brand, String targets, String validUntil) {
+    return """
+        {"header": {"event_id": "%s", "event_type": "offer", "source_network": "ing-net",
+                    "occurred_at": "2026-11-23T10:00:00Z"},
+         "offer_id": "o-ing", "brand": "%s", "sku": "SKI-1", "category": "outdoor",
+         "creative": {"headline": "Skis"}, "target_networks": [%s],
+         "valid_from": "2026-01-01T00:00:00Z", "valid_until": "%s"}
+        """
+        .formatted("evt-" + UUID.randomUUID(), brand, targets, validUntil);
+  }
+
+  @Test
+  void anOfferNamingAnUnregisteredBrandOrTargetNetworkIsRefusedAtEachInsteadOfQuarantinedLater() {
+    asAdmin().post("/api/v1/networks", Map.of("id", "ing-net", "name", "Ing", "rules", Map.of()));
+
+    Response response =
+        asAdmin()
+            .post(
+                "/api/v1/events/offers",
+                offer("ing-no-brand", "\"ing-net\", \"ing-no-net\"", "2030-01-01T00:00:00Z"));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactly("$.brand", "$.target_networks[1]");
+  }
+
+  @Test
+  void anOfferWithoutTargetNetworksOrWithAnEmptyValidityWindowIsRefusedAtItsField() {
+    asAdmin().post("/api/v1/brands", Map.of("id", "ing-brand", "name", "Ing"));
+
+    Response response =
+        asAdmin().post("/api/v1/events/offers", offer("ing-brand", "", "2025-01-01T00:00:00Z"));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactlyInAnyOrder("$.target_networks", "$.valid_until");
   }
 }

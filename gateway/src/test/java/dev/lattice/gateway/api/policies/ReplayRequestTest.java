@@ -1,6 +1,7 @@
 package dev.lattice.gateway.api.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.lattice.gateway.problem.FieldProblem;
@@ -20,6 +21,26 @@ class ReplayRequestTest {
     InvalidRequestException e = catchThrowableOfType(InvalidRequestException.class, call::run);
     assertThat(e).as("a 400 problem").isNotNull();
     return e.errors().get(0);
+  }
+
+  @Test
+  void aMisspeltFieldIsA400AtThatFieldRatherThanAReplayOfTheDefaultHour() {
+    assertThat(refusal(() -> PolicyController.replayShape(body("{\"windw\": \"P1D\"}"))).path())
+        .isEqualTo("$.windw");
+  }
+
+  @Test
+  void aBodyThatIsNotAnObjectIsA400() {
+    assertThat(refusal(() -> PolicyController.replayShape(body("[\"PT1H\"]"))).path())
+        .isEqualTo("$");
+  }
+
+  @Test
+  void anAbsentOrNullBodyOrBothKnownFieldsAreAccepted() {
+    assertThatCode(() -> PolicyController.replayShape(null)).doesNotThrowAnyException();
+    assertThatCode(() -> PolicyController.replayShape(body("null"))).doesNotThrowAnyException();
+    assertThatCode(() -> PolicyController.replayShape(body("{\"window\": \"PT1H\", \"limit\": 5}")))
+        .doesNotThrowAnyException();
   }
 
   @Test

@@ -1,0 +1,132 @@
+package dev.lattice.gateway.problem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.gateway.security.Role;
+import dev.lattice.gateway.support.GatewayHttp.Response;
+import dev.lattice.gateway.support.GatewayIntegrationTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every answer is a problem, whoever produces it: an unknown path (404 for an authenticated caller,
+ * 401 for an anonymous one, so the API's shape does not leak), a known path with another method
+ * (405), an endpoint the access matrix does not list (403), and requests the servlet container or
+ * the security firewall refuse before any controller runs (400).
+ */
+class ProblemResponsesIT extends GatewayIntegrationTest {
+
+  @Test
+  void anAuthenticatedRequestForAnUnknownPathIsA404Problem() {
+    Response get = as(keyFor(Role.COMPLIANCE, null)).get("/api/v1/no-such-thing");
+    Response post = asAdmin().post("/api/v1/no-such-thing", Map.of());
+
+    assertThat(get.status()).isEqualTo(404);
+    assertThat(get.contentType()).startsWith("application/problem+json");
+    assertThat(get.json().get("type").asString())
+        .isEqualTo("https://lattice.dev/problems/not-found");
+    assertThat(get.json().get("detail").asString()).contains("/api/v1/no-such-thing");
+    assertThat(post.status()).isEqualTo(404);
+  }
+
+  @Test
+  void anAnonymousRequestForAnUnknownPathIsStillA401() {
+    Response response = http().get("/api/v1/no-such-thing");
+
+    assertThat(response.status()).isEqualTo(401);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void aKnownPathWithAnotherMethodIsA405NamingTheAllowedMethods() {
+    Response response = asAdmin().get("/api/v1/events/offers");
+
+    assertThat(response.status()).isEqualTo(405);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    assertThat(response.raw().headers().firstValue("Allow"))
+        .hasValueSatisfying(allow -> assertThat(allow).contains("POST"));
+  }
+
+  @Test
+  void anEndpointTheAccessMatrixDoesNotListStaysForbidden() {
+    // /actuator/info exists (exposed by the configuration) but no rule grants it
+    Response response = asAdmin().get("/actuator/info");
+
+    assertThat(response.status()).isEqualTo(403);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void anEncodedSlashInThePathIsA400Problem() {
+    Response response = asAdmin().post("/v1/data/a%2Fb", Map.of("input", Map.of()));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    assertThat(response.json().get("type").asString())
+        .isEqualTo("https://lattice.dev/problems/bad-request");
+    assertThat(response.json().get("detail").asString()).contains("encoded '/'");
+  }
+
+  @Test
+  void anEncodedNulInThePathIsA400Problem() {
+    Response response = asAdmin().get("/api/v1/members/a%00b/consents");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void malformedPercentEncodingIsA400Problem() throws IOException {
+    String answer = raw("GET /api/v1/members/m%zz/consents HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+    assertThat(answer).startsWith("HTTP/1.1 400");
+    assertThat(answer).contains("Content-Type: application/problem+json");
+  }
+
+  @Test
+  void aPathTheFirewallRefusesIsA400ProblemSayingWhy() {
+    Response response = asAdmin().get("/api/v1/members/m-1;x=1/consents");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    assertThat(response.json().get("detail").asString()).contains("\";\"");
+  }
+
+  @Test
+  void oversizedHeadersAreA400Problem() {
+    Response response = asAdmin().with("X-Padding", "p".repeat(20_000)).get("/api/v1/me");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    assertThat(response.body()).doesNotContain("<html", "Tomcat");
+  }
+
+  @Test
+  void aCharacterAUrlMayNotHoldIsA400Problem() throws IOException {
+    String answer = raw("GET /api/v1/me|{x} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+    assertThat(answer).startsWith("HTTP/1.1 400");
+    assertThat(answer).contains("Content-Type: application/problem+json");
+    assertThat(answer).doesNotContain("<html");
+  }
+
+  /** Sends bytes no HTTP client library would send, and reads the whole answer. */
+  private String raw(String request) throws IOException {
+    try (Socket socket = new Socket("localhost", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          request
+              .replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+}
