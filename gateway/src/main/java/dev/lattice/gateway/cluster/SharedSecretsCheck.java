@@ -70,6 +70,7 @@ public final class SharedSecretsCheck {
    */
   public void verify(List<SharedSecret> secrets, boolean replace) {
     Map<String, Recorded> recorded = view.current();
+    warnOfOtherClusters(recorded.keySet());
     List<String> problems = new ArrayList<>();
     for (SharedSecret secret : secrets) {
       String key = key(secret.setting());
@@ -113,6 +114,30 @@ public final class SharedSecretsCheck {
               + ". Give every instance the same values (README, \"Running a cluster\"); if you"
               + " changed them on purpose on every instance, start once with"
               + " --lattice.cluster.replace-secret-fingerprints=true");
+    }
+  }
+
+  /**
+   * Another application id on the same topics is another Lattice that decides and delivers every
+   * event a second time: legitimate only while moving from one to the other, so it is logged, not
+   * refused.
+   */
+  private void warnOfOtherClusters(java.util.Set<String> keys) {
+    java.util.Set<String> others = new java.util.TreeSet<>();
+    for (String key : keys) {
+      int slash = key.lastIndexOf('/');
+      String id = slash < 0 ? key : key.substring(0, slash);
+      if (!id.equals(applicationId)) {
+        others.add(id);
+      }
+    }
+    if (!others.isEmpty()) {
+      LOGGER.warn(
+          "Other Lattice clusters (application ids {}) have used these topics: each cluster decides"
+              + " and delivers every event, so running two at once delivers twice; give every"
+              + " instance of one Lattice the same lattice.streams.application-id (this one: {})",
+          others,
+          applicationId);
     }
   }
 
