@@ -20,6 +20,12 @@ final class TestInstances {
    */
   static final String MASTER_KEY = "Y2x1c3Rlci1pdC1tYXN0ZXIta2V5LTAxMjM0NTY3ODk=";
 
+  /**
+   * The {@code secrets} prefix that sets no cluster secret: the instances sign forwarded queries
+   * with the one they derive from the (shared) API key pepper.
+   */
+  static final String DERIVED_CLUSTER_SECRET = "derived-cluster-secret";
+
   private TestInstances() {}
 
   /**
@@ -49,10 +55,12 @@ final class TestInstances {
                 "--lattice.streams.pseudonym-secret=" + secrets + "-pseudonym-secret-0123456789",
                 "--lattice.master-key=" + MASTER_KEY,
                 "--lattice.cluster.advertised-url=http://localhost:" + port,
-                "--lattice.cluster.secret=" + secrets + "-shared-secret-0123456789abcdef",
                 "--lattice.security.bootstrap-admin-key=" + adminKey,
                 "--lattice.security.api-key-pepper=" + secrets + "-api-key-pepper-0123456789abcdef",
                 "--lattice.consent.confirm-timeout=10s"));
+    if (!DERIVED_CLUSTER_SECRET.equals(secrets)) {
+      args.add("--lattice.cluster.secret=" + secrets + "-shared-secret-0123456789abcdef");
+    }
     args.addAll(List.of(more));
     return new SpringApplicationBuilder(LatticeApplication.class).run(args.toArray(String[]::new));
   }

@@ -42,6 +42,9 @@ class TwoInstancesIT {
   private static final String NETWORK = "peaks-" + RUN;
   private static final String BRAND = "summit-" + RUN;
   private static final int MEMBERS = 8;
+  // No lattice.cluster.secret: the instances forward queries signed with the secret they derive
+  // from the shared API key pepper (StandbyFailoverIT sets one).
+  private static final String SECRETS = TestInstances.DERIVED_CLUSTER_SECRET;
 
   private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
   private GatewayHttp adminA;
@@ -56,11 +59,9 @@ class TwoInstancesIT {
     portA = TestInstances.freePort();
     portB = TestInstances.freePort();
     instances.add(
-        TestInstances.start(
-            kafka, applicationId, portA, data.resolve("a"), "cluster-it", ADMIN_KEY));
+        TestInstances.start(kafka, applicationId, portA, data.resolve("a"), SECRETS, ADMIN_KEY));
     instances.add(
-        TestInstances.start(
-            kafka, applicationId, portB, data.resolve("b"), "cluster-it", ADMIN_KEY));
+        TestInstances.start(kafka, applicationId, portB, data.resolve("b"), SECRETS, ADMIN_KEY));
     adminA = new GatewayHttp(portA).withApiKey(ADMIN_KEY);
     adminB = new GatewayHttp(portB).withApiKey(ADMIN_KEY);
     // Both run and share the member partitions between them.
