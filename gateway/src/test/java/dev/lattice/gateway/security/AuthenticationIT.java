@@ -40,6 +40,7 @@ class AuthenticationIT extends GatewayIntegrationTest {
 
   @Test
   void twoApiKeysOrAKeyAndABearerTokenGet401RatherThanWhicheverComesFirst() throws Exception {
+    // Both credentials valid: neither may win by header order
     String compliance = keyFor(Role.COMPLIANCE, null);
     java.net.http.HttpRequest twoKeys =
         java.net.http.HttpRequest.newBuilder(http().uri("/api/v1/me"))
@@ -50,7 +51,10 @@ class AuthenticationIT extends GatewayIntegrationTest {
     java.net.http.HttpResponse<String> response =
         java.net.http.HttpClient.newHttpClient()
             .send(twoKeys, java.net.http.HttpResponse.BodyHandlers.ofString());
-    Response keyAndToken = asAdmin().withBearer("a.b.c").get("/api/v1/me");
+    Response keyAndToken =
+        as(compliance)
+            .withBearer(token(JWT_SECRET, Map.of("roles", List.of("ADMIN"))))
+            .get("/api/v1/me");
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.body()).contains("one X-Api-Key");
