@@ -22,6 +22,7 @@ create lattice.networks --partitions 1 --replication-factor 3 --config cleanup.p
 create lattice.gateway.api-keys --partitions 1 --replication-factor 3 --config cleanup.policy=compact --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=-1
 create lattice.gateway.brands --partitions 1 --replication-factor 3 --config cleanup.policy=compact --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=-1
 create lattice.gateway.brand-subscriptions --partitions 1 --replication-factor 3 --config cleanup.policy=compact --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=-1
+create lattice.gateway.secret-fingerprints --partitions 1 --replication-factor 3 --config cleanup.policy=compact --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=-1
 create lattice.audit.decisions --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=31536000000
 create lattice.quarantine --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=2592000000
 create lattice.insights --partitions 6 --replication-factor 3 --config cleanup.policy=delete --config message.timestamp.type=CreateTime --config min.insync.replicas=2 --config retention.ms=2592000000

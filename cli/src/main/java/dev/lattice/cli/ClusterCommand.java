@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -111,15 +112,15 @@ public final class ClusterCommand implements Callable<Integer> {
       return LatticeCommand.FAILED;
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    String clusterSecret = secret();
-    String adminKey = "lk_" + secret();
-    // Every instance wraps and unwraps member keys with the same master key (32 random bytes).
-    byte[] masterKeyBytes = new byte[32];
-    new SecureRandom().nextBytes(masterKeyBytes);
-    String masterKey = Base64.getEncoder().encodeToString(masterKeyBytes);
     List<Process> processes = new ArrayList<>();
     try {
       Files.createDirectories(options.dataDir());
+      // The same secrets on every run over the same data: the brokers keep the API keys, wrapped
+      // member keys and secret fingerprints made under them, and instances refuse other ones.
+      Properties secrets = loadOrCreateSecrets(options.dataDir().resolve(SECRETS_FILE));
+      String clusterSecret = secrets.getProperty("cluster-secret");
+      String adminKey = secrets.getProperty("admin-key");
+      String masterKey = secrets.getProperty("master-key");
       EmbeddedKafkaCluster kafka =
           EmbeddedKafkaCluster.start(
               KafkaClusterSpec.of(options.brokers(), options.dataDir().resolve("kafka")));
@@ -212,6 +213,39 @@ public final class ClusterCommand implements Callable<Integer> {
       Thread.sleep(1000);
     }
     return false;
+  }
+
+  /** The generated secrets of a local cluster, kept (owner-only) beside its brokers' data. */
+  static final String SECRETS_FILE = "cluster-secrets.properties";
+
+  /**
+   * The secrets kept in {@code file}, generated and written (0600) on the first run: the cluster
+   * secret (the pseudonym secret and API key pepper derive from it), the admin key, the master key
+   * (base64 of 32 random bytes, what every instance wraps member keys with).
+   */
+  static Properties loadOrCreateSecrets(Path file) throws IOException {
+    Properties secrets = new Properties();
+    if (Files.exists(file)) {
+      try (var in = Files.newBufferedReader(file)) {
+        secrets.load(in);
+      }
+      for (String name : List.of("cluster-secret", "admin-key", "master-key")) {
+        if (secrets.getProperty(name, "").isBlank()) {
+          throw new IOException(
+              file + " has no " + name + "; restore it or delete the data directory");
+        }
+      }
+      return secrets;
+    }
+    byte[] masterKeyBytes = new byte[32];
+    new SecureRandom().nextBytes(masterKeyBytes);
+    secrets.setProperty("cluster-secret", secret());
+    secrets.setProperty("admin-key", "lk_" + secret());
+    secrets.setProperty("master-key", Base64.getEncoder().encodeToString(masterKeyBytes));
+    java.io.StringWriter text = new java.io.StringWriter();
+    secrets.store(text, "secrets of ./lattice cluster over this data directory; keep private");
+    dev.lattice.gateway.security.OwnerOnlyFiles.writeString(file, text.toString());
+    return secrets;
   }
 
   private static String secret() {

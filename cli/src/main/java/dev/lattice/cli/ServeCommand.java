@@ -57,7 +57,9 @@ import picocli.CommandLine.Unmatched;
       "  LATTICE_STREAMS_PSEUDONYM_SECRET  the same 32+ characters on every instance",
       "  LATTICE_SECURITY_API_KEY_PEPPER   the same 32+ characters on every instance (API key hashes)",
       "  LATTICE_MASTER_KEY                the same on every instance: base64 of 32 random bytes",
-      "                                    (openssl rand -base64 32); it wraps the members' data keys"
+      "                                    (openssl rand -base64 32); it wraps the members' data keys",
+      "(unset, LATTICE_CLUSTER_SECRET is derived from the pepper). An instance whose secrets differ from",
+      "those the first instance recorded refuses to start and names each one."
     })
 public final class ServeCommand implements Callable<Integer> {
   static final int DEFAULT_PORT = 8080;

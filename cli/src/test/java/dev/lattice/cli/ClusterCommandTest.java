@@ -27,6 +27,23 @@ class ClusterCommandTest {
   }
 
   @Test
+  void theSecretsAreGeneratedOnceAndKeptOwnerOnlyForTheNextRunOverTheSameData(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+    Path file = dir.resolve(ClusterCommand.SECRETS_FILE);
+
+    java.util.Properties first = ClusterCommand.loadOrCreateSecrets(file);
+    java.util.Properties again = ClusterCommand.loadOrCreateSecrets(file);
+
+    assertThat(again).isEqualTo(first);
+    assertThat(first.getProperty("cluster-secret")).hasSizeGreaterThanOrEqualTo(32);
+    assertThat(first.getProperty("admin-key")).startsWith("lk_");
+    assertThat(java.util.Base64.getDecoder().decode(first.getProperty("master-key"))).hasSize(32);
+    assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(ClusterCommand.loadOrCreateSecrets(dir.resolve("other"))).isNotEqualTo(first);
+  }
+
+  @Test
   void twoBrokersAreRefusedWithTheAcceptedValues() {
     assertThatThrownBy(() -> ClusterCommand.parse("--brokers", "2"))
         .isInstanceOf(ParameterException.class)

@@ -274,6 +274,15 @@ public final class TopicCatalogue {
           Cleanup.COMPACT,
           Optional.empty(),
           "brands' delivery-stream subscriptions, keyed brandId/subscriptionId (JSON records)");
+  public static final TopicSpec SECRET_FINGERPRINTS =
+      new TopicSpec(
+          "lattice.gateway.secret-fingerprints",
+          1,
+          Cleanup.COMPACT,
+          Optional.empty(),
+          "fingerprints of the secrets every instance must share, keyed <application id>/<setting>"
+              + " (HMACs of a fixed label, never the secrets): an instance started with other"
+              + " secrets refuses to start");
   public static final TopicSpec AUDIT_DECISIONS =
       new TopicSpec(
           "lattice.audit.decisions",
@@ -321,6 +330,7 @@ public final class TopicCatalogue {
           API_KEYS,
           BRANDS,
           BRAND_SUBSCRIPTIONS,
+          SECRET_FINGERPRINTS,
           AUDIT_DECISIONS,
           QUARANTINE,
           INSIGHTS,

@@ -29,7 +29,8 @@ class TopicCatalogueTest {
                         TopicCatalogue.NETWORKS,
                         TopicCatalogue.API_KEYS,
                         TopicCatalogue.BRANDS,
-                        TopicCatalogue.BRAND_SUBSCRIPTIONS)
+                        TopicCatalogue.BRAND_SUBSCRIPTIONS,
+                        TopicCatalogue.SECRET_FINGERPRINTS)
                     .contains(spec))
         .allSatisfy(
             spec -> assertThat(spec.partitions()).isEqualTo(TopicCatalogue.MEMBER_PARTITIONS));
@@ -47,7 +48,10 @@ class TopicCatalogueTest {
   void theGatewaysSharedRegistriesAreCompactedTablesKeptForever() {
     assertThat(
             java.util.List.of(
-                TopicCatalogue.API_KEYS, TopicCatalogue.BRANDS, TopicCatalogue.BRAND_SUBSCRIPTIONS))
+                TopicCatalogue.API_KEYS,
+                TopicCatalogue.BRANDS,
+                TopicCatalogue.BRAND_SUBSCRIPTIONS,
+                TopicCatalogue.SECRET_FINGERPRINTS))
         .allSatisfy(
             spec ->
                 assertThat(spec.configs(3))

@@ -52,10 +52,33 @@ public final class MasterKey {
 
   private final Aead aead;
   private final boolean created;
+  private final String fingerprint;
 
   private MasterKey(byte[] raw, boolean created) {
     this.aead = aead(raw);
     this.created = created;
+    this.fingerprint = fingerprintOf(raw);
+  }
+
+  /**
+   * A fingerprint of this key that reveals nothing about it (the first 16 bytes of HMAC-SHA256 of a
+   * fixed label under the key, hex): instances of a cluster compare theirs to find out that they
+   * were given different master keys before any member key is wrapped.
+   */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  private static String fingerprintOf(byte[] raw) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(raw, "HmacSHA256"));
+      byte[] digest =
+          mac.doFinal("lattice.master-key.fingerprint.v1".getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 16);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -17,8 +17,53 @@ public class ClusterConfiguration {
 
   @Bean
   ClusterNode clusterNode(
-      ClusterProperties properties, @Value("${server.port:8080}") int serverPort) {
-    return ClusterNode.of(properties, serverPort, Clock.systemUTC());
+      ClusterProperties properties,
+      @Value("${server.port:8080}") int serverPort,
+      dev.lattice.gateway.security.GatewaySecurityProperties security,
+      @Value("${lattice.data-dir:lattice-data}") java.nio.file.Path dataDir,
+      @Value("${lattice.security.api-key-pepper:}") String configuredPepper) {
+    return ClusterNode.of(
+        effective(properties, security, dataDir, configuredPepper), serverPort, Clock.systemUTC());
+  }
+
+  /**
+   * The settings with the cluster secret in effect: {@code lattice.cluster.secret} when set, else
+   * one derived from the API key pepper (HMAC-SHA256 of a fixed label under it), which every
+   * instance of a cluster shares already (the shared-secrets check makes sure): instances that
+   * share a pepper forward queries to each other without a further setting, and the derived secret
+   * tells nothing about the pepper.
+   */
+  static ClusterProperties effective(
+      ClusterProperties properties,
+      dev.lattice.gateway.security.GatewaySecurityProperties security,
+      java.nio.file.Path dataDir,
+      String configuredPepper) {
+    if (properties.secret() != null && !properties.secret().isBlank()) {
+      return properties;
+    }
+    byte[] pepper =
+        dev.lattice.gateway.security.SecurityConfiguration.apiKeyPepper(
+            security, dataDir, configuredPepper);
+    return new ClusterProperties(
+        properties.advertisedUrl(),
+        derivedSecret(pepper),
+        properties.forwardTimeout(),
+        properties.standbyReads(),
+        properties.standbyMaxLag());
+  }
+
+  static String derivedSecret(byte[] pepper) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(pepper, "HmacSHA256"));
+      return java.util.HexFormat.of()
+          .formatHex(
+              mac.doFinal(
+                  "lattice.cluster.secret.derived-from-api-key-pepper.v1"
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available: " + e.getMessage(), e);
+    }
   }
 
   @Bean

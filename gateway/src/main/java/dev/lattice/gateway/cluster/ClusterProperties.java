@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     http://host:port}); blank: {@code http://localhost:<server.port>}, which only suits instances
  *     on one machine. It becomes Kafka Streams' {@code application.server}.
  * @param secret shared by every instance of the cluster (at least 32 characters): instances sign
- *     the queries they forward to each other with it. Blank: this instance never forwards and
- *     refuses forwarded queries, which is right only when it runs alone.
+ *     the queries they forward to each other with it. Blank: the application derives one from the
+ *     API key pepper ({@code ClusterConfiguration.effective}), which every instance shares too.
  * @param forwardTimeout how long a forwarded query may take
  * @param standbyReads whether a member query is answered from a standby copy of the member's state
  *     (Kafka Streams' {@code num.standby.replicas}, {@code lattice.streams.standby-replicas}) when

@@ -40,6 +40,7 @@ public class EventsConfiguration {
   }
 
   @Bean(destroyMethod = "close")
+  @org.springframework.context.annotation.DependsOn("sharedSecretsCheck")
   MemberKeyring memberKeyring(
       KafkaBroker broker,
       ProvisioningReport topicProvisioning,

@@ -40,7 +40,7 @@ public interface ValueCodec<V> {
    * Lattice (with more fields) still read on an older instance during a rolling upgrade, and a
    * field added later reads as null from older records.
    */
-  static <V> ValueCodec<V> json(Class<V> type) {
+  public static <V> ValueCodec<V> json(Class<V> type) {
     JsonMapper json =
         JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     return new ValueCodec<>() {

@@ -92,29 +92,48 @@ public class SecurityConfiguration {
    * beside that file.
    */
   @Bean
+  @org.springframework.context.annotation.DependsOn("sharedSecretsCheck")
   ApiKeyStore apiKeyStore(
       CompactedTopicView<ApiKey> apiKeyView,
       GatewaySecurityProperties properties,
       @Value("${lattice.data-dir:lattice-data}") Path dataDir,
       @Value("${lattice.security.api-key-pepper:}") String configuredPepper) {
-    Path file =
-        properties.apiKeyFile() != null
-            ? properties.apiKeyFile()
-            : dataDir.resolve("security").resolve("api-keys.json");
-    // Every instance of a cluster must hash with the same pepper: set it, or this instance keeps
-    // its own in a file (which suits one instance only).
+    Path file = apiKeyFile(properties, dataDir);
+    ApiKeyStore store =
+        new ApiKeyStore(
+            apiKeyView, apiKeyPepper(properties, dataDir, configuredPepper), Clock.systemUTC());
+    store.importLegacyFile(file);
+    return store;
+  }
+
+  private static Path apiKeyFile(GatewaySecurityProperties properties, Path dataDir) {
+    return properties.apiKeyFile() != null
+        ? properties.apiKeyFile()
+        : dataDir.resolve("security").resolve("api-keys.json");
+  }
+
+  /** Where an instance without a configured pepper keeps the one it generated. */
+  public static Path generatedPepperFile(GatewaySecurityProperties properties, Path dataDir) {
+    return apiKeyFile(properties, dataDir).resolveSibling("api-key-pepper.secret");
+  }
+
+  /**
+   * The HMAC key of API key hashes: {@code lattice.security.api-key-pepper} when set, else a secret
+   * generated once into {@link #generatedPepperFile}. Every instance of a cluster must hash with
+   * the same pepper (the shared-secrets check refuses a start with another one).
+   */
+  public static byte[] apiKeyPepper(
+      GatewaySecurityProperties properties, Path dataDir, String configuredPepper) {
     byte[] pepper =
         configuredPepper != null && !configuredPepper.isBlank()
             ? configuredPepper.trim().getBytes(java.nio.charset.StandardCharsets.UTF_8)
-            : OwnerOnlyFiles.readOrCreateSecret(file.resolveSibling("api-key-pepper.secret"), 32);
+            : OwnerOnlyFiles.readOrCreateSecret(generatedPepperFile(properties, dataDir), 32);
     if (pepper.length < 32) {
       throw new IllegalArgumentException(
           "lattice.security.api-key-pepper must be at least 32 characters (the same on every"
               + " instance)");
     }
-    ApiKeyStore store = new ApiKeyStore(apiKeyView, pepper, Clock.systemUTC());
-    store.importLegacyFile(file);
-    return store;
+    return pepper;
   }
 
   @Bean

@@ -30,6 +30,7 @@ import org.springframework.context.annotation.Configuration;
 public class TopologyConfiguration {
 
   @Bean(destroyMethod = "close")
+  @org.springframework.context.annotation.DependsOn("sharedSecretsCheck")
   LatticeStreams latticeStreams(
       KafkaBroker broker,
       ProvisioningReport topicProvisioning,
@@ -40,7 +41,7 @@ public class TopologyConfiguration {
       @Value("${lattice.data-dir:lattice-data}") Path dataDir,
       @Value("${lattice.streams.session-timeout:45s}") java.time.Duration sessionTimeout) {
     Path streamsDir = dataDir.resolve("streams");
-    byte[] secret = pseudonymSecret(properties, streamsDir);
+    byte[] secret = pseudonymSecret(properties.pseudonymSecret(), dataDir);
     TopologySettings defaults = TopologySettings.of(decisionService, secret);
     TopologySettings settings =
         new TopologySettings(
@@ -93,12 +94,21 @@ public class TopologyConfiguration {
     return new TopologyHealthIndicator(streams);
   }
 
-  private static byte[] pseudonymSecret(TopologySettingsProperties properties, Path streamsDir) {
-    if (properties.pseudonymSecret() != null && !properties.pseudonymSecret().isBlank()) {
-      return properties.pseudonymSecret().getBytes(StandardCharsets.UTF_8);
+  /** Where an instance without a configured pseudonym secret keeps the one it generated. */
+  public static Path generatedPseudonymSecretFile(Path dataDir) {
+    return dataDir.resolve("streams").resolve("pseudonym.secret");
+  }
+
+  /**
+   * The secret pseudonyms derive from: {@code lattice.streams.pseudonym-secret} when set, else one
+   * generated once into {@link #generatedPseudonymSecretFile}.
+   */
+  public static byte[] pseudonymSecret(String configured, Path dataDir) {
+    if (configured != null && !configured.isBlank()) {
+      return configured.getBytes(StandardCharsets.UTF_8);
     }
     // Owner-only (0600): whoever reads it can link pseudonyms back to member ids.
     return dev.lattice.gateway.security.OwnerOnlyFiles.readOrCreateSecret(
-        streamsDir.resolve("pseudonym.secret"), 32);
+        generatedPseudonymSecretFile(dataDir), 32);
   }
 }

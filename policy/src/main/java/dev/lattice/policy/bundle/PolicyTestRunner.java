@@ -7,6 +7,7 @@ import dev.lattice.policy.QueryResult;
 import dev.lattice.policy.Rego;
 import dev.lattice.policy.RegoException;
 import dev.lattice.policy.RuleInfo;
+import dev.lattice.policy.TraceEvent;
 import dev.lattice.policy.internal.rego.eval.Engine;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.io.PrintStream;
@@ -37,16 +38,37 @@ public final class PolicyTestRunner {
    * @param name the rule's path, e.g. {@code data.lattice.offers_test.test_cap}
    * @param location where the test is defined ({@code file:line:col})
    * @param message the error for {@link Status#ERROR}, empty otherwise
+   * @param output what the test's {@code print} calls wrote, one entry per call, in order
    */
-  public record Result(String name, Location location, Status status, String message, long nanos) {
+  public record Result(
+      String name,
+      Location location,
+      Status status,
+      String message,
+      long nanos,
+      List<String> output) {
+    public Result {
+      output = output == null ? List.of() : List.copyOf(output);
+    }
+
+    /** Without {@code print} output. */
+    public Result(String name, Location location, Status status, String message, long nanos) {
+      this(name, location, status, message, nanos, List.of());
+    }
+
     public boolean passed() {
       return status == Status.PASS;
     }
 
-    /** {@code FAIL: data.p.test_x (p_test.rego:3:1)}, plus the error on a second line. */
+    /**
+     * {@code FAIL: data.p.test_x (p_test.rego:3:1)}, plus the error on a second line and what the
+     * test printed, each line indented (as {@code opa test} shows a reported test's print output).
+     */
     public String describe() {
-      String s = status + ": " + name + " (" + location + ")";
-      return message.isEmpty() ? s : s + "\n  " + message;
+      StringBuilder s = new StringBuilder(status + ": " + name + " (" + location + ")");
+      if (!message.isEmpty()) s.append("\n  ").append(message);
+      for (String line : output) s.append("\n  ").append(line.replace("\n", "\n  "));
+      return s.toString();
     }
   }
 
@@ -118,23 +140,28 @@ public final class PolicyTestRunner {
       }
     }
     List<Result> results = new ArrayList<>();
-    EvalOptions options = EvalOptions.defaults();
+    // with a trace, so that each test's print output can be reported with it (as opa test does)
+    EvalOptions options = EvalOptions.defaults().withTrace(true);
     for (var t : tests.entrySet()) {
       long start = System.nanoTime();
       Status status;
       String message = "";
+      List<String> output = new ArrayList<>();
       try {
         boolean pass;
         if (coveredOut == null) {
           QueryResult r = policy.prepare(t.getKey()).evaluate(null, options);
+          for (TraceEvent e : r.trace()) if ("print".equals(e.kind())) output.add(e.message());
           pass =
               r.defined()
                   && !Boolean.FALSE.equals(r.bindings().get(0).get(Rego.EXPRESSION_BINDING));
         } else {
+          List<TraceEvent> trace = new ArrayList<>();
           List<Map<String, Value>> r =
               ((Engine) policy)
                   .prepare(t.getKey(), true)
-                  .evaluateRaw(null, options, null, null, coveredOut);
+                  .evaluateRaw(null, options, trace, null, coveredOut);
+          for (TraceEvent e : trace) if ("print".equals(e.kind())) output.add(e.message());
           pass = !r.isEmpty() && !Value.FALSE.equals(r.get(0).get(Rego.EXPRESSION_BINDING));
         }
         status = pass ? Status.PASS : Status.FAIL;
@@ -142,7 +169,8 @@ public final class PolicyTestRunner {
         status = Status.ERROR;
         message = e.getMessage();
       }
-      results.add(new Result(t.getKey(), t.getValue(), status, message, System.nanoTime() - start));
+      results.add(
+          new Result(t.getKey(), t.getValue(), status, message, System.nanoTime() - start, output));
     }
     return new Report(results);
   }

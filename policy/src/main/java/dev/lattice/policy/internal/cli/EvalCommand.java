@@ -109,9 +109,11 @@ public final class EvalCommand implements Callable<Integer> {
       Object input = bundleAndInput.input();
       Bundle bundle = bundleAndInput.bundle();
       CompiledPolicy policy = Rego.compile(bundle.modules(), bundle.data());
+      // always traced: print() output goes to stderr, one line per call, as opa eval writes it
       EvalOptions options =
-          EvalOptions.defaults().withTrace(explain != null).withTraceFails("fails".equals(explain));
+          EvalOptions.defaults().withTrace(true).withTraceFails("fails".equals(explain));
       QueryResult r = policy.prepare(query).evaluate(input, options);
+      for (TraceEvent e : r.trace()) if ("print".equals(e.kind())) err.println(e.message());
       Map<String, String> sources = new LinkedHashMap<>();
       for (var m : bundle.modules()) sources.put(m.path(), m.source());
       sources.put("query", query);

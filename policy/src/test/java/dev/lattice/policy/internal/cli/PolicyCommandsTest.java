@@ -176,14 +176,42 @@ class PolicyCommandsTest {
   }
 
   @Test
+  void evalWritesPrintOutputToStderrAndKeepsStdoutForTheResult() throws Exception {
+    write(
+        "p/p.rego",
+        "package p\n\nxs contains y if {\n  some y in [1, 2]\n"
+            + "  print(\"value\", y, input.missing)\n}\n");
+
+    assertThat(run("eval", "-b", dir.resolve("p").toString(), "data.p.xs")).isZero();
+    assertThat(err()).isEqualTo("value 1 <undefined>\nvalue 2 <undefined>\n");
+    assertThat(out()).contains("\"value\" : [ 1, 2 ]").doesNotContain("<undefined>");
+  }
+
+  @Test
+  void testShowsWhatAFailingTestPrintedAndEveryTestsOutputWhenVerbose() throws Exception {
+    write(
+        "p/p_test.rego",
+        "package p\n\ntest_ok if {\n  print(\"ok ran\")\n}\n\n"
+            + "test_bad if {\n  x := 2\n  print(\"x is\", x)\n  x == 3\n}\n");
+
+    assertThat(run("test", dir.toString())).isEqualTo(1);
+    assertThat(out())
+        .contains("FAIL: data.p.test_bad (p/p_test.rego:7:1)\n  x is 2\n")
+        .doesNotContain("ok ran");
+    out.reset();
+    assertThat(run("test", "-v", dir.toString())).isEqualTo(1);
+    assertThat(out()).contains("PASS: data.p.test_ok (p/p_test.rego:3:1)\n  ok ran\n");
+  }
+
+  @Test
   void checkReportsEveryErrorOfEveryFileWithItsLocation() throws Exception {
     write("a.rego", "package a\np := 1 +\n");
     write("b.rego", "package b\nr if { y }\n");
     write("c.rego", "package c\nz := [\n");
     assertThat(run("check", dir.toString())).isEqualTo(1);
     assertThat(err())
-        .contains("a.rego:3:1: rego_parse_error: unexpected end of input")
-        .contains("c.rego:3:1: rego_parse_error: unexpected end of input")
+        .contains("a.rego:3:1: rego_parse_error: unexpected eof token")
+        .contains("c.rego:3:1: rego_parse_error: unexpected eof token")
         .contains("2 errors");
   }
 

@@ -57,6 +57,9 @@ public final class DecisionLog {
   public record Entry(String memberRef, byte[] encoded) {}
 
   private final KeyValueStore<String, byte[]> store;
+  // Where the next expiry step starts (null: at the beginning); lost on restart, which only
+  // restarts the sweep.
+  private String expiryCursor;
 
   public DecisionLog(KeyValueStore<String, byte[]> store) {
     this.store = store;
@@ -104,16 +107,44 @@ public final class DecisionLog {
 
   /** Drops the decisions decided before {@code cutoffMs} (read from the keys, nothing decoded). */
   public void expire(long cutoffMs) {
+    expiryCursor = null;
+    while (!expireSome(cutoffMs, Integer.MAX_VALUE)) {
+      // a sweep in one go
+    }
+  }
+
+  /**
+   * One step of a sweep that drops the decisions decided before {@code cutoffMs}: reads at most
+   * {@code maxKeys} keys from where the previous step stopped (nothing decoded) and deletes the
+   * expired ones. Keys are not in time order, so expiry has to visit every key; in steps, the
+   * stream thread pauses for {@code maxKeys} reads at a time instead of for the whole store.
+   *
+   * @return whether this step reached the end of the store (the next one starts over)
+   */
+  public boolean expireSome(long cutoffMs, int maxKeys) {
     List<String> expired = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = store.all()) {
+    int read = 0;
+    boolean reachedEnd = true;
+    String last = null;
+    try (KeyValueIterator<String, byte[]> it =
+        expiryCursor == null ? store.all() : store.range(expiryCursor, null)) {
       while (it.hasNext()) {
+        if (read == maxKeys) {
+          reachedEnd = false;
+          break;
+        }
         String key = it.next().key;
+        read++;
+        last = key;
         if (decidedAt(key) < cutoffMs) {
           expired.add(key);
         }
       }
     }
     expired.forEach(store::delete);
+    // The next step starts just after the last key read (a key sorts right after itself + \0).
+    expiryCursor = reachedEnd || last == null ? null : last + SEP;
+    return reachedEnd;
   }
 
   /**

@@ -111,6 +111,36 @@ class DecisionLogTest {
     assertThat(store.approximateNumEntries()).isEqualTo(2);
   }
 
+  @Test
+  void expiryInStepsVisitsEveryKeyOnceAcrossStepsAndThenStartsOver() {
+    Instant later = T0.plusSeconds(3600);
+    for (int i = 0; i < 7; i++) {
+      log.append("evt-old-" + i, T0, List.of(entry("evt-old-" + i, "mbr-" + i, "n1", T0)));
+      log.append("evt-new-" + i, later, List.of(entry("evt-new-" + i, "mbr-" + i, "n1", later)));
+    }
+    // 28 keys (a chunk and a member pointer per event), 5 read per step: 6 steps to the end.
+    int steps = 1;
+    while (!log.expireSome(later.toEpochMilli(), 5)) {
+      steps++;
+    }
+
+    assertThat(steps).isEqualTo(6);
+    assertThat(store.approximateNumEntries()).isEqualTo(14);
+    for (int i = 0; i < 7; i++) {
+      assertThat(DecisionLog.forEvent(store, "evt-old-" + i)).isEmpty();
+      assertThat(DecisionLog.forMember(store, "mbr-" + i))
+          .extracting(DecisionRecord::getEventId)
+          .containsExactly("evt-new-" + i);
+    }
+    // The next sweep starts over and finds what expired since.
+    log.append("evt-late", T0, List.of(entry("evt-late", "mbr-x", "n1", T0)));
+    while (!log.expireSome(later.toEpochMilli(), 5)) {
+      // sweep
+    }
+    assertThat(DecisionLog.forEvent(store, "evt-late")).isEmpty();
+    assertThat(store.approximateNumEntries()).isEqualTo(14);
+  }
+
   private static DecisionLog.Entry entry(
       String event, String member, String network, Instant decidedAt) {
     DecisionRecord r =

@@ -48,6 +48,11 @@ public final class Builtins {
     return ALL.get(name);
   }
 
+  /** {@code x in collection} (the built-in internal.member_2), for the evaluator's fast path. */
+  public static boolean member(Value x, Value collection) {
+    return Core.member(x, collection);
+  }
+
   public static Set<String> names() {
     return ALL.keySet();
   }

@@ -297,8 +297,11 @@ final class Core {
 
   private static Value range(Value[] a, long step, BuiltinContext c) {
     Value.Num x = num(a, 0), y = num(a, 1);
-    if (!x.isInteger()) throw BuiltinException.error("operand 1 must be integer");
-    if (!y.isInteger()) throw BuiltinException.error("operand 2 must be integer");
+    // OPA's builtins.BigIntOperand: an operand type error, as OPA words it
+    if (!x.isInteger())
+      throw BuiltinException.type("operand 1 must be integer number but got floating-point number");
+    if (!y.isInteger())
+      throw BuiltinException.type("operand 2 must be integer number but got floating-point number");
     BigInteger from = x.toBig().toBigInteger(), to = y.toBig().toBigInteger();
     BigInteger len = to.subtract(from).abs().divide(BigInteger.valueOf(step)).add(BigInteger.ONE);
     c.step(len.min(BigInteger.valueOf(Long.MAX_VALUE / 2)).longValue());

@@ -216,7 +216,8 @@ final class Strings {
           Value.Num n = num(a, 0);
           long base = integer(a, 1);
           if (base != 2 && base != 8 && base != 10 && base != 16)
-            throw BuiltinException.error("operand 2 must be one of {2, 8, 10, 16}");
+            // OPA: builtins.NewOperandEnumErr, an operand (type) error
+            throw BuiltinException.type("operand 2 must be one of {2, 8, 10, 16}");
           BigInteger i = n.toBig().setScale(0, RoundingMode.DOWN).toBigInteger();
           return Value.str(i.toString((int) base));
         });

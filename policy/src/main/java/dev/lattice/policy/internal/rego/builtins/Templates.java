@@ -11,14 +11,22 @@ import java.util.Map;
 
 /**
  * {@code strings.render_template}: Go's {@code text/template} as OPA runs it (template name {@code
- * template}, {@code missingkey=error}), for the part of the language policies use: text, {@code
- * {{.a.b}}}, {@code $} and variables, string/number/boolean literals, {@code if}/{@code
- * else}/{@code end}, {@code range} (with {@code $i, $v :=}), {@code with}, comments, trim markers
- * {@code {{-}} / {@code -}}}, and the functions {@code len}, {@code index}, {@code eq}, {@code ne},
- * {@code not}, {@code and}, {@code or}. Values print as Go's {@code %v}.
+ * template}; a key the variables do not have prints {@code <undefined>}, as current OPA renders it,
+ * is false in {@code if}/{@code with} and empty in {@code range}), for the part of the language
+ * policies use: text, {@code {{.a.b}}}, {@code $} and variables, string/number/boolean literals,
+ * {@code if}/{@code else}/{@code end}, {@code range} (with {@code $i, $v :=}), {@code with},
+ * comments, trim markers {@code {{-}} / {@code -}}}, and the functions {@code len}, {@code index},
+ * {@code eq}, {@code ne}, {@code not}, {@code and}, {@code or}. Values print as Go's {@code %v}.
  */
 final class Templates {
   private Templates() {}
+
+  /**
+   * The value of a field the variables do not have (OPA's test case {@code
+   * rendertemplate/missingmultiplekeys}: {@code test {{.foo}} {{.bar}} {{.baz}}} over {@code
+   * {"baz": 1}} renders {@code test <undefined> <undefined> 1}); compared by identity.
+   */
+  static final Value MISSING = Value.str("<undefined>");
 
   static void register() {
     add(
@@ -258,6 +266,7 @@ final class Templates {
             entries.add(new Value[] {e.getKey(), e.getValue()});
         }
         case Value.Null n -> {}
+        case Value v when v == MISSING -> {}
         default -> throw error(src, a.pos(), "range can't iterate over " + show(coll));
       }
       if (entries.isEmpty()) {
@@ -363,6 +372,7 @@ final class Templates {
       }
       Value cur = base;
       for (String field : path.isEmpty() ? new String[0] : path.substring(1).split("\\.")) {
+        if (cur == MISSING) return MISSING;
         if (!(cur instanceof Value.Obj o))
           throw error(
               src,
@@ -374,11 +384,7 @@ final class Templates {
                   + " in type "
                   + goType(cur));
         Value next = o.get(field);
-        if (next == null)
-          throw error(
-              src,
-              pos,
-              "executing \"template\" at <" + w + ">: map has no entry for key \"" + field + "\"");
+        if (next == null) return MISSING;
         cur = next;
       }
       return cur;
@@ -396,6 +402,7 @@ final class Templates {
   }
 
   static boolean truthy(Value v) {
+    if (v == MISSING) return false;
     return switch (v) {
       case Value.Null n -> false;
       case Value.Bool b -> b.value;

@@ -514,10 +514,18 @@ final class Time {
         case "4" ->
             fb.appendValue(
                 ChronoField.MINUTE_OF_HOUR, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
-        case "05" -> fb.appendValue(ChronoField.SECOND_OF_MINUTE, 2);
-        case "5" ->
+        case "05", "5" -> {
+          if (tok.length() == 2) fb.appendValue(ChronoField.SECOND_OF_MINUTE, 2);
+          else
             fb.appendValue(
                 ChronoField.SECOND_OF_MINUTE, 1, 2, java.time.format.SignStyle.NOT_NEGATIVE);
+          // Go: "When parsing (only), the input may contain a fractional second field immediately
+          // after the seconds field, even if the layout does not signify its presence"
+          // (2017-06-02T19:00:00.5-07:00 against RFC3339)
+          String after = nextToken(l, i);
+          if (after == null || !after.matches("[.,][09]+"))
+            fb.optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd();
+        }
         case "PM", "pm" -> fb.appendText(ChronoField.AMPM_OF_DAY, Map.of(0L, "AM", 1L, "PM"));
         case ".000", ".000000", ".000000000", ".999", ".999999", ".999999999", ",000" ->
             fb.optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd();

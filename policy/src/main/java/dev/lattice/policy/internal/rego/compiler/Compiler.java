@@ -933,7 +933,9 @@ public final class Compiler {
                   + n,
               c.loc());
         }
-        yield new Call(c.name(), rewriteTerms(c.args(), ctx), c.loc(), target);
+        List<Term> args = rewriteTerms(c.args(), ctx);
+        Term keyed = memberWithConstantKey(c, target, args, ctx);
+        yield keyed != null ? keyed : new Call(c.name(), args, c.loc(), target);
       }
       case ArrayCompr a -> {
         Scope saved = enterCompr(ctx, a.body(), List.of(a.head()));
@@ -961,6 +963,24 @@ public final class Compiler {
         yield new ObjectCompr(k, v, List.of(ordered), a.loc());
       }
     };
+  }
+
+  /**
+   * {@code "a", 1 in other.ref} as OPA compiles it: with a constant key and a reference as the
+   * collection, {@code other.ref["a"] == 1}, so that only the member named is evaluated (OPA's case
+   * {@code aggregates/member+key+ref+input+other rule (conflict)}: a conflict in {@code
+   * other.ref.b} does not matter). Null when the call is not of that form.
+   */
+  private Term memberWithConstantKey(Call c, Object target, List<Term> args, Ctx ctx) {
+    if (!"internal.member_3".equals(c.name()) || !(target instanceof Builtin) || args.size() != 3)
+      return null;
+    if (!(args.get(0) instanceof Scalar key) || !(args.get(2) instanceof Ref coll)) return null;
+    Object equal = resolveFunction("equal", ctx, c.loc());
+    if (!(equal instanceof Builtin)) return null;
+    List<Term> path = new ArrayList<>(coll.path());
+    path.add(key);
+    Ref member = resolveRuleRef(coll.head(), path, coll.loc());
+    return new Call("equal", List.of(member, args.get(1)), c.loc(), equal);
   }
 
   /**

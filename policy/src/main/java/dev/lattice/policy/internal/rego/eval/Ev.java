@@ -1414,12 +1414,77 @@ final class Ev implements BuiltinContext {
       }
     }
     // deeper ground rules under an object rule (p[x] := .. and p.q.r := ..)
+    List<Value> path = new ArrayList<>();
     for (Map.Entry<String, Node> e : n.children.entrySet()) {
-      Value v =
-          e.getValue().hasRules() ? ruleValue(e.getValue()) : nodeDocument(e.getValue(), null);
-      if (v != null) insert(out, new Value[] {Value.str(e.getKey())}, 0, v, n, null);
+      path.add(Value.str(e.getKey()));
+      insertChild(out, path, e.getValue(), n);
+      path.remove(path.size() - 1);
     }
     return freeze(out);
+  }
+
+  /**
+   * Puts the values of the rules at and below child node c of object rule n into n's value, each at
+   * its own path (OPA merges rules whose refs share a prefix): rules that reach the same path with
+   * equal values agree ({@code p[q].r := i} and {@code p.a.r := 0}), multi-value rules at the same
+   * path union their sets ({@code p[q] contains r} and {@code p.b contains "foo"}), and a rule that
+   * reaches into another rule's value conflicts.
+   */
+  @SuppressWarnings("unchecked")
+  private void insertChild(HashMap<Value, Object> out, List<Value> path, Node c, Node n) {
+    if (!masked.isEmpty() && masked.contains(c)) return;
+    if (c.hasRules()) {
+      if (c.kind == Node.Kind.FUNCTION) return;
+      Value v = ruleValue(c);
+      if (v == null) return;
+      Value[] keys = path.toArray(Value[]::new);
+      if (c.kind == Node.Kind.SET && v instanceof Value.SetV set) {
+        if (set.size() == 0) ensureSet(out, keys, n);
+        for (Value elem : set.set()) insertSet(out, keys, 0, elem, n, null);
+      } else {
+        insert(out, keys, 0, v, n, null);
+      }
+      return;
+    }
+    HashMap<Value, Object> m = out;
+    for (Value k : path) {
+      Object prev = m.get(k);
+      if (prev == null) {
+        prev = new HashMap<Value, Object>();
+        m.put(k, prev);
+      } else if (!(prev instanceof HashMap<?, ?>)) {
+        throw new RegoException(
+            RegoException.CONFLICT,
+            "rule " + n.path + " produced conflicting values (object keys must be unique)",
+            null);
+      }
+      m = (HashMap<Value, Object>) prev;
+    }
+    for (Map.Entry<String, Node> e : c.children.entrySet()) {
+      List<Value> sub = new ArrayList<>(path.size() + 1);
+      sub.add(Value.str(e.getKey()));
+      insertChild(m, sub, e.getValue(), n);
+    }
+  }
+
+  /** An empty set at keys (a multi-value rule with no values yet still defines its path). */
+  private static void ensureSet(HashMap<Value, Object> m, Value[] keys, Node n) {
+    Value[] parent = java.util.Arrays.copyOf(keys, keys.length - 1);
+    HashMap<Value, Object> at = m;
+    for (Value k : parent) {
+      Object prev = at.computeIfAbsent(k, x -> new HashMap<Value, Object>());
+      if (!(prev instanceof HashMap<?, ?> h)) return;
+      @SuppressWarnings("unchecked")
+      HashMap<Value, Object> next = (HashMap<Value, Object>) h;
+      at = next;
+    }
+    Object prev = at.get(keys[keys.length - 1]);
+    if (prev == null) at.put(keys[keys.length - 1], Value.SetV.builder());
+    else if (!(prev instanceof Value.SetV.Builder))
+      throw new RegoException(
+          RegoException.CONFLICT,
+          "rule " + n.path + " produced conflicting values (object keys must be unique)",
+          null);
   }
 
   @SuppressWarnings("unchecked")
@@ -1468,7 +1533,7 @@ final class Ev implements BuiltinContext {
         throw new RegoException(
             RegoException.CONFLICT,
             "rule " + n.path + " produced conflicting values (object keys must be unique)",
-            r.loc);
+            r == null ? null : r.loc);
       }
       ((Value.SetV.Builder) prev).add(elem);
       return;
@@ -1481,7 +1546,7 @@ final class Ev implements BuiltinContext {
       throw new RegoException(
           RegoException.CONFLICT,
           "rule " + n.path + " produced conflicting values (object keys must be unique)",
-          r.loc);
+          r == null ? null : r.loc);
     }
     insertSet((HashMap<Value, Object>) prev, keys, i + 1, elem, n, r);
   }

@@ -29,6 +29,7 @@ public final class Parser {
           "not",
           "with",
           "as");
+  private static final Set<String> LITERALS = Set.of("true", "false", "null");
   private static final int MAX_DEPTH = 400;
 
   private final String file;
@@ -117,12 +118,45 @@ public final class Parser {
     return new RegoException(RegoException.PARSE, msg, loc(peek()));
   }
 
+  /**
+   * A token as OPA's parse errors name it ({@code unexpected } token}, {@code unexpected assign
+   * token}, {@code unexpected eof token}, {@code unexpected identifier token}, {@code unexpected
+   * else keyword}): OPA's token names (v1/ast/internal/tokens), "keyword" for keywords.
+   */
   private String describe(Token t) {
-    return t.kind() == Token.Kind.EOF ? "end of input" : "token '" + t.text() + "'";
+    return switch (t.kind()) {
+      case EOF -> "eof token";
+      case STRING, RAW_STRING, TEMPLATE_START, TEMPLATE_TEXT, TEMPLATE_END -> "string token";
+      case NUMBER -> "number token";
+      case IDENT ->
+          KEYWORDS.contains(t.text()) || LITERALS.contains(t.text())
+              ? t.text() + " keyword"
+              : "identifier token";
+      case OP ->
+          switch (t.text()) {
+                case "+" -> "plus";
+                case "-" -> "minus";
+                case "*" -> "mul";
+                case "/" -> "div";
+                case "%" -> "rem";
+                case "&" -> "and";
+                case "|" -> "or";
+                case "=" -> "eq";
+                case "==" -> "equal";
+                case ":=" -> "assign";
+                case "!=" -> "neq";
+                case ">" -> "gt";
+                case "<" -> "lt";
+                case ">=" -> "gte";
+                case "<=" -> "lte";
+                default -> t.text();
+              }
+              + " token";
+    };
   }
 
   private Token expect(String s) {
-    if (!at(s)) throw error("expected '" + s + "' but found " + describe(peek()));
+    if (!at(s)) throw error("unexpected " + describe(peek()) + ": expected " + s);
     return next();
   }
 
@@ -138,7 +172,7 @@ public final class Parser {
 
   private RegoModuleAst module() {
     Token pk = peek();
-    if (!at("package")) throw error("expected 'package' but found " + describe(pk));
+    if (!at("package")) throw error("package expected");
     next();
     List<String> pkg = new ArrayList<>();
     pkg.add(identName(next()));
@@ -193,7 +227,7 @@ public final class Parser {
       p--;
       // OPA's wording where the input ends early ("package foo." for one)
       if (t.kind() == Token.Kind.EOF) throw error("unexpected eof token: expected ident");
-      throw error("expected identifier but found " + describe(t));
+      throw error("unexpected " + describe(t) + ": expected ident");
     }
     return t.text();
   }
@@ -364,14 +398,13 @@ public final class Parser {
       while (true) {
         while (atOp(";")) next();
         if (end == null ? peek().kind() == Token.Kind.EOF : atOp(end)) return out;
-        if (peek().kind() == Token.Kind.EOF)
-          throw error("unexpected end of input, expected '" + end + "'");
+        if (peek().kind() == Token.Kind.EOF) throw error("unexpected eof token: expected " + end);
         out.add(literal());
         boolean sep =
             atOp(";")
                 || peek().newlineBefore()
                 || (end == null ? peek().kind() == Token.Kind.EOF : atOp(end));
-        if (!sep) throw error("unexpected " + describe(peek()) + ", expected end of expression");
+        if (!sep) throw error("unexpected " + describe(peek()) + ": expected end of expression");
       }
     } finally {
       nest = saveNest;
@@ -598,7 +631,7 @@ public final class Parser {
         }
         case IDENT -> {
           if (KEYWORDS.contains(t.text()) && !t.text().equals("contains")) {
-            throw error("unexpected keyword '" + t.text() + "'");
+            throw error("unexpected " + t.text() + " keyword");
           }
           next();
           switch (t.text()) {
