@@ -43,6 +43,27 @@ public final class Identifiers {
     return null;
   }
 
+  /** The most characters of a display name (a network's or brand's {@code name}). */
+  public static final int MAX_NAME_CHARS = 200;
+
+  /**
+   * What is wrong with a display name at {@code path}, or null: not blank, at most {@value
+   * #MAX_NAME_CHARS} characters, no control characters (names are shown in the console and logs).
+   */
+  public static FieldProblem nameProblem(String name, String path) {
+    if (name == null || name.isBlank()) {
+      return new FieldProblem(path, "must not be blank");
+    }
+    if (name.length() > MAX_NAME_CHARS) {
+      return new FieldProblem(
+          path, "is " + name.length() + " characters; at most " + MAX_NAME_CHARS + " are allowed");
+    }
+    if (name.chars().anyMatch(Character::isISOControl)) {
+      return new FieldProblem(path, "must not contain control characters");
+    }
+    return null;
+  }
+
   /**
    * @throws InvalidRequestException (400) naming {@code path} when {@code id} is not acceptable
    */

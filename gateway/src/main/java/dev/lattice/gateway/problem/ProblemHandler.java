@@ -225,6 +225,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     if (CharSequence.class.isAssignableFrom(target)) {
       return "a string";
     }
+    if (target == java.time.Duration.class) {
+      return "an ISO-8601 duration such as P3D";
+    }
     if (java.time.temporal.Temporal.class.isAssignableFrom(target)) {
       return "an ISO-8601 instant such as 2030-01-01T00:00:00Z";
     }

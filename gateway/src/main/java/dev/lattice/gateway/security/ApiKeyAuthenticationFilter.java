@@ -15,8 +15,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates requests carrying an {@code X-Api-Key} header against the {@link ApiKeyStore}. A
- * header that is present but malformed, unknown or revoked ends the request with 401 — it never
- * falls through to anonymous access.
+ * header that is present but malformed, unknown or revoked, sent twice, or sent with an {@code
+ * Authorization} header ends the request with 401 — it never falls through to anonymous access.
  */
 public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
@@ -39,6 +39,19 @@ public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     String presented = request.getHeader(HEADER);
     if (presented == null) {
       chain.doFilter(request, response);
+      return;
+    }
+    // One credential per request: with two keys, or a key and a bearer token, which one acts would
+    // be up to header order (a proxy adding its own header could change who the caller is).
+    if (java.util.Collections.list(request.getHeaders(HEADER)).size() > 1) {
+      reject(request, response, "Send one X-Api-Key header, not several");
+      return;
+    }
+    if (request.getHeader(org.springframework.http.HttpHeaders.AUTHORIZATION) != null) {
+      reject(
+          request,
+          response,
+          "Send one credential: an X-Api-Key header or an Authorization header, not both");
       return;
     }
     if (!ApiKeyStore.wellFormed(presented)) {

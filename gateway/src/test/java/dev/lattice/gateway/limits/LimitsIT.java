@@ -238,6 +238,43 @@ class LimitsIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aNetworkOrBrandNameOver200CharactersOrWithControlCharactersIs400AtName() {
+    Response network =
+        asAdmin()
+            .post(
+                "/api/v1/networks",
+                Map.of("id", "lim-long-name", "name", "n".repeat(201), "rules", Map.of()));
+    Response brand = asAdmin().post("/api/v1/brands", Map.of("id", "lim-ctl", "name", "a\u0007b"));
+
+    assertThat(network.status()).isEqualTo(400);
+    assertThat(network.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactly("$.name");
+    assertThat(brand.status()).isEqualTo(400);
+    assertThat(brand.json().get("errors").get(0).get("path").asString()).isEqualTo("$.name");
+  }
+
+  @Test
+  void aTransferPeriodThatIsNotADurationIs400SayingWhatIsExpected() {
+    asAdmin().post("/api/v1/networks", Map.of("id", "lim-tr", "name", "Tr", "rules", Map.of()));
+
+    Response response =
+        asAdmin()
+            .post(
+                "/api/v1/networks/lim-tr/transfer",
+                Map.of(
+                    "to",
+                    Map.of("organisation", "o", "privacy_contact", "a@example.org"),
+                    "expiresIn",
+                    "soon"));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString())
+        .isEqualTo("$.expiresIn");
+    assertThat(response.json().get("errors").get(0).get("message").asString())
+        .contains("ISO-8601 duration");
+  }
+
+  @Test
   void anUnknownQueryParameterIs400NamingItAndTheOnesTheEndpointTakes() {
     Response response = asAdmin().get("/api/v1/decisions?memberId=m-lim&limt=5");
 

@@ -39,6 +39,30 @@ class AuthenticationIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void twoApiKeysOrAKeyAndABearerTokenGet401RatherThanWhicheverComesFirst() throws Exception {
+    // Both credentials valid: neither may win by header order
+    String compliance = keyFor(Role.COMPLIANCE, null);
+    java.net.http.HttpRequest twoKeys =
+        java.net.http.HttpRequest.newBuilder(http().uri("/api/v1/me"))
+            .header("X-Api-Key", compliance)
+            .header("X-Api-Key", ADMIN_KEY)
+            .build();
+
+    java.net.http.HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(twoKeys, java.net.http.HttpResponse.BodyHandlers.ofString());
+    Response keyAndToken =
+        as(compliance)
+            .withBearer(token(JWT_SECRET, Map.of("roles", List.of("ADMIN"))))
+            .get("/api/v1/me");
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).contains("one X-Api-Key");
+    assertThat(keyAndToken.status()).isEqualTo(401);
+    assertThat(keyAndToken.json().get("detail").asString()).contains("not both");
+  }
+
+  @Test
   void aMalformedApiKeyGets401() {
     Response response = as("short").get("/api/v1/policies");
 

@@ -96,8 +96,9 @@ public class BrandController {
     if (body.id() == null || !ID.matcher(body.id()).matches()) {
       errors.add(new FieldProblem("$.id", "must be 1-100 of letters, digits, '_' and '-'"));
     }
-    if (body.name() == null || body.name().isBlank()) {
-      errors.add(new FieldProblem("$.name", "must not be blank"));
+    FieldProblem name = dev.lattice.gateway.api.Identifiers.nameProblem(body.name(), "$.name");
+    if (name != null) {
+      errors.add(name);
     }
     if (!errors.isEmpty()) {
       throw new InvalidRequestException("The brand is invalid", errors);

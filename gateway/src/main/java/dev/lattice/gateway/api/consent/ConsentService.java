@@ -27,6 +27,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class ConsentService {
 
+  /** The latest expiry a grant may name (an ISO-8601 year of four digits). */
+  static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
+
   /** What a grant asks for. */
   public record Grant(
       List<String> networks,
@@ -146,6 +149,10 @@ public final class ConsentService {
     }
     if (grant.expiresAt() != null && !grant.expiresAt().isAfter(clock.instant())) {
       errors.add(new FieldProblem("$.expiresAt", "must be in the future"));
+    } else if (grant.expiresAt() != null && grant.expiresAt().isAfter(LATEST_EXPIRY)) {
+      // The ledger keeps instants as epoch milliseconds: far beyond this the command could not be
+      // encoded (it answered 500)
+      errors.add(new FieldProblem("$.expiresAt", "must be before 10000-01-01T00:00:00Z"));
     }
     String controller = controller(grant.controller(), grant.sourceNetwork(), errors);
     if (!errors.isEmpty()) {

@@ -391,8 +391,9 @@ public final class NetworkService {
   }
 
   private ObjectNode checkRules(String id, String name, JsonNode rules, List<FieldProblem> errors) {
-    if (name == null || name.isBlank()) {
-      errors.add(new FieldProblem("$.name", "must not be blank"));
+    FieldProblem badName = dev.lattice.gateway.api.Identifiers.nameProblem(name, "$.name");
+    if (badName != null) {
+      errors.add(badName);
     }
     if (rules == null || !rules.isObject()) {
       errors.add(new FieldProblem("$.rules", "must be an object (the network rules)"));
@@ -403,10 +404,17 @@ public final class NetworkService {
       errors.add(
           new FieldProblem("$.rules.id", "must equal the network id '" + id + "' when given"));
     }
-    if (!copy.has("name") && name != null && !name.isBlank()) {
+    boolean nameFromBody = !copy.has("name") && name != null && !name.isBlank();
+    if (nameFromBody) {
       copy.put("name", name);
     }
-    errors.addAll(validator.validate(json.writeValueAsString(copy), "$.rules"));
+    for (FieldProblem problem : validator.validate(json.writeValueAsString(copy), "$.rules")) {
+      // The body's name travels in the rules; its problems belong at $.name, where it was sent (and
+      // where the check above already reported them).
+      if (!(nameFromBody && problem.path().equals("$.rules.name"))) {
+        errors.add(problem);
+      }
+    }
     errors.addAll(unknownReferences(id, copy, "$.rules"));
     return copy;
   }

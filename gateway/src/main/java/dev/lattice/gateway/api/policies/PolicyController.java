@@ -199,7 +199,12 @@ public class PolicyController {
     }
   }
 
-  /** The replay body's {@code window}: a positive ISO-8601 duration, one hour when absent. */
+  static final Duration MAX_REPLAY_WINDOW = Duration.ofDays(366);
+
+  /**
+   * The replay body's {@code window}: a positive ISO-8601 duration of at most {@link
+   * #MAX_REPLAY_WINDOW}, one hour when absent.
+   */
   static Duration replayWindow(JsonNode body) {
     if (body == null || !body.hasNonNull("window")) {
       return Duration.ofHours(1);
@@ -213,11 +218,17 @@ public class PolicyController {
         window = null;
       }
     }
-    if (window == null || window.isNegative() || window.isZero()) {
+    // Longer than a year is no replay anyone waits for, and far longer overflows the clock (it
+    // answered 500): a 400 at the field instead.
+    if (window == null
+        || window.isNegative()
+        || window.isZero()
+        || window.compareTo(MAX_REPLAY_WINDOW) > 0) {
       throw new InvalidRequestException(
           "Bad window",
           List.of(
-              new FieldProblem("$.window", "must be a positive ISO-8601 duration such as PT1H")));
+              new FieldProblem(
+                  "$.window", "must be a positive ISO-8601 duration such as PT1H, at most P366D")));
     }
     return window;
   }

@@ -51,6 +51,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class PolicyRegistry implements AutoCloseable {
 
+  /** What a revision may be: one URL path segment, a key and a file name. */
+  static final java.util.regex.Pattern REVISION =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}");
+
   /** The statuses this registry writes; {@code draft} is never activated by the topology. */
   public static final String DRAFT = "draft";
 
@@ -133,6 +137,18 @@ public final class PolicyRegistry implements AutoCloseable {
       throw new InvalidRequestException(
           "The bundle has no revision",
           List.of(new FieldProblem(".manifest", "must set a non-empty \"revision\"")));
+    }
+    // The revision names the draft in URLs (/api/v1/policies/{rev}/...), as a Kafka key and a file
+    // name: one path segment of modest length (a 600-character one answered 500, a '/' made the
+    // draft unaddressable).
+    if (!REVISION.matcher(revision).matches()) {
+      throw new InvalidRequestException(
+          "The bundle's revision cannot name a draft",
+          List.of(
+              new FieldProblem(
+                  ".manifest.revision",
+                  "must be 1-128 of letters, digits, '.', '_', ':', '+' and '-', starting with a"
+                      + " letter or digit")));
     }
     if (find(revision).isPresent() || revision.equals(shippedRevision)) {
       throw new ConflictException(

@@ -144,6 +144,18 @@ class ConsentIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void anExpiryBeyondYear9999Is400AtTheFieldInsteadOfA500() {
+    Response response =
+        service.put(
+            "/api/v1/members/m-consent-far/consents/marketing",
+            Map.of("expiresAt", "+999999999-12-31T23:59:59Z"));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString())
+        .isEqualTo("$.expiresAt");
+  }
+
+  @Test
   void anUndecodableTcStringIs400() {
     Response response =
         service.post("/api/v1/members/m-consent-5/consents/tcf", Map.of("tcString", "not-tcf"));

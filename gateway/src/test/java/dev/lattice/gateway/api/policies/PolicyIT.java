@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +65,18 @@ class PolicyIT extends GatewayIntegrationTest {
             h ->
                 h.get("revision").asString().equals(revision)
                     && h.get("by").asString().startsWith("key:"));
+  }
+
+  @Test
+  void aRevisionThatCannotNameADraftInAUrlIsA400AtTheManifest() {
+    for (String revision : List.of("r".repeat(600), "with/slash", "with space")) {
+      Response response =
+          compliance.postBytes("/api/v1/policies", bundle(revision, null), "application/gzip");
+
+      assertThat(response.status()).as(revision).isEqualTo(400);
+      assertThat(response.json().get("errors").get(0).get("path").asString())
+          .isEqualTo(".manifest.revision");
+    }
   }
 
   @Test

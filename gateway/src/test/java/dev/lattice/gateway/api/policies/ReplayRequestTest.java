@@ -24,6 +24,14 @@ class ReplayRequestTest {
   }
 
   @Test
+  void aWindowBeyondAYearIsA400InsteadOfAnOverflowingClock() {
+    assertThat(
+            refusal(() -> PolicyController.replayWindow(body("{\"window\": \"P99999999D\"}")))
+                .path())
+        .isEqualTo("$.window");
+  }
+
+  @Test
   void aMisspeltFieldIsA400AtThatFieldRatherThanAReplayOfTheDefaultHour() {
     assertThat(refusal(() -> PolicyController.replayShape(body("{\"windw\": \"P1D\"}"))).path())
         .isEqualTo("$.windw");
