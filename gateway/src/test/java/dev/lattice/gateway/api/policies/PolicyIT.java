@@ -246,6 +246,17 @@ class PolicyIT extends GatewayIntegrationTest {
     assertThat(response.json().has("decision_id")).isTrue();
   }
 
+  @Test
+  void theOpaDataApiAnswersARuleAtItsDefaultFalseAsOpaDoes() {
+    // an input with no event type is denied: data.lattice.allow is its default, false
+    Response response = compliance.post("/v1/data/lattice/allow", Map.of("input", Map.of()));
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().has("result")).as(response.body()).isTrue();
+    assertThat(response.json().get("result").isBoolean()).as(response.body()).isTrue();
+    assertThat(response.json().get("result").asBoolean()).isFalse();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** A module that denies every flow into {@code network} (and nothing else). */
