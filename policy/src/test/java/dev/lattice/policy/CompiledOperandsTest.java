@@ -1,16 +1,17 @@
 package dev.lattice.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rule bodies and heads run from operands compiled once per policy; under {@code with} (data
- * replaced, built-ins and functions mocked) they fall back to term-by-term evaluation. Both give
- * the values OPA gives, and the same as evaluation without compiled plans (explain=fails bypasses
- * them).
+ * Rule bodies and heads run from operands compiled once per policy (also comprehension bodies, and
+ * the hot built-ins computed in place); under {@code with} (data replaced, built-ins and functions
+ * mocked) they fall back to term-by-term evaluation. Both give the values OPA gives, and the same
+ * as evaluation without compiled plans (explain=fails bypasses them).
  */
 class CompiledOperandsTest {
 
@@ -34,6 +35,22 @@ class CompiledOperandsTest {
       replaced_input := s if s := summary with input.n as 7
       triple(x) := x * 3
       mock_format(_, _) := "mocked"
+      hot := {
+        "count_string": count("h\u00e9llo"),
+        "count_array": count(input.tags),
+        "path_get": object.get(input, ["items", 0, "name"], "none"),
+        "key_get": object.get(input, "missing", "fallback"),
+        "lt_mixed": 1 < "a",
+        "neq": input.n != 12,
+        "member_object": "first-item" in input.items[0],
+        "types": [is_string(input.n), is_number(input.n), is_object(input), is_set(input.tags)],
+      }
+      mocked_count := c if c := count(input.tags) with count as mock_count
+      mock_count(_) := 99
+      doubled := [d | some t in input.tags; d := concat("", [t, t]); d != "bb"]
+      tag_set := {t | some t in input.tags; t == "a"}
+      by_tag := {t: n | some t in input.tags; n := count([x | some x in input.tags; x == t])}
+      compr_with := [s | some t in input.tags; s := label(1) with sprintf as mock_format]
       """;
 
   private static final CompiledPolicy POLICY_COMPILED =
@@ -76,9 +93,56 @@ class CompiledOperandsTest {
   }
 
   @Test
+  void hotBuiltInsGiveTheBuiltInsValuesAlsoForTheArgumentTypesTheyHandOver() {
+    assertThat(eval("data.t.hot"))
+        .isEqualTo(
+            Map.of(
+                "count_string",
+                5L,
+                "count_array",
+                3L,
+                "path_get",
+                "first-item",
+                "key_get",
+                "fallback",
+                "lt_mixed",
+                true,
+                "neq",
+                false,
+                "member_object",
+                true,
+                "types",
+                List.of(false, true, true, false)));
+    assertThat(eval("data.t.mocked_count")).isEqualTo(99L);
+  }
+
+  @Test
+  void aHotBuiltInsTypeErrorIsTheBuiltInsOwn() {
+    assertThat(eval("count(input.n)")).isEqualTo("undefined");
+    assertThatThrownBy(
+            () -> eval("count(input.n)", EvalOptions.defaults().withStrictBuiltinErrors(true)))
+        .isInstanceOf(RegoException.class)
+        .hasMessageContaining("count: operand 1 must be one of {array, object, set, string}");
+  }
+
+  @Test
+  void comprehensionsRunFromCompiledBodiesGiveOpasValues() {
+    assertThat(eval("data.t.doubled")).isEqualTo(List.of("aa", "aa"));
+    assertThat(eval("data.t.tag_set")).isEqualTo(List.of("a"));
+    assertThat(eval("data.t.by_tag")).isEqualTo(Map.of("a", 2L, "b", 1L));
+    assertThat(eval("data.t.compr_with")).isEqualTo(List.of("mocked", "mocked", "mocked"));
+  }
+
+  @Test
   void compiledAndUncompiledEvaluationAgree() {
     for (String rule :
         List.of(
+            "hot",
+            "mocked_count",
+            "doubled",
+            "tag_set",
+            "by_tag",
+            "compr_with",
             "summary",
             "tags",
             "first",
@@ -89,7 +153,8 @@ class CompiledOperandsTest {
             "replaced_input")) {
       assertThat(eval("data.t." + rule))
           .as(rule)
-          .isEqualTo(eval("data.t." + rule, EvalOptions.defaults().withTraceFails(true)));
+          .isEqualTo(
+              eval("data.t." + rule, EvalOptions.defaults().withTrace(true).withTraceFails(true)));
     }
   }
 }

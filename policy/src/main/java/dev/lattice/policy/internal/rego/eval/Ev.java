@@ -104,6 +104,14 @@ final class Ev implements BuiltinContext {
   // ------------------------------------------------------------ bodies and expressions
 
   boolean evalBody(Expr[] body, int start, Value[] frame, Continuation k) {
+    return evalBody(body, null, start, frame, k);
+  }
+
+  /**
+   * As above, with the body's terms compiled ({@link Operand#ofBody}; null: evaluate the terms by
+   * {@link #evalOne}): a compiled operand gives what evalOne gives for its term.
+   */
+  boolean evalBody(Expr[] body, Operand[][] operands, int start, Value[] frame, Continuation k) {
     // Straight-line prefix: expressions with at most one outcome run without continuations.
     int i = start;
     int[] undo = null;
@@ -119,7 +127,7 @@ final class Ev implements BuiltinContext {
           if (t.term() instanceof Call c
               && (hasOutputArg(c) || c.target() instanceof Builtin b && b.name().equals("print")))
             break;
-          Value v = evalOne(t.term(), frame);
+          Value v = operands == null ? evalOne(t.term(), frame) : operands[i][0].value(this, frame);
           if (v == MULTI) break;
           budget.step();
           boolean truthy = v != null && v != Value.FALSE;
@@ -149,7 +157,10 @@ final class Ev implements BuiltinContext {
         }
         if (target != null) {
           if (isPattern(other, frame)) break;
-          Value v = evalOne(other, frame);
+          Value v =
+              operands == null
+                  ? evalOne(other, frame)
+                  : operands[i][other == r ? 1 : 0].value(this, frame);
           if (v == MULTI) break;
           budget.step();
           if (v == null) return false;
@@ -160,13 +171,13 @@ final class Ev implements BuiltinContext {
           continue;
         }
         if (isPattern(l, frame) || isPattern(r, frame)) break;
-        Value a = evalOne(l, frame);
+        Value a = operands == null ? evalOne(l, frame) : operands[i][0].value(this, frame);
         if (a == MULTI) break;
         if (a == null) {
           budget.step();
           return false;
         }
-        Value b = evalOne(r, frame);
+        Value b = operands == null ? evalOne(r, frame) : operands[i][1].value(this, frame);
         if (b == MULTI) break;
         budget.step();
         if (b == null || !a.equals(b)) return false;
@@ -174,7 +185,7 @@ final class Ev implements BuiltinContext {
       }
       if (i == body.length) return k.run();
       final int next = i + 1;
-      return evalExpr(body[i], frame, () -> evalBody(body, next, frame, k));
+      return evalExpr(body[i], frame, () -> evalBody(body, operands, next, frame, k));
     } finally {
       for (int j = 0; j < nUndo; j++) frame[undo[j]] = null;
     }
@@ -787,41 +798,46 @@ final class Ev implements BuiltinContext {
       }
       case ArrayCompr a -> {
         List<Value> out = new ArrayList<>();
-        collectHeads(a.head(), a.body(), frame, out);
+        collectHeads(a.head(), a.body().toArray(new Expr[0]), null, frame, out);
         return Value.Arr.of(out);
       }
       case SetCompr a -> {
         List<Value> out = new ArrayList<>();
-        collectHeads(a.head(), a.body(), frame, out);
+        collectHeads(a.head(), a.body().toArray(new Expr[0]), null, frame, out);
         return Value.SetV.of(out);
       }
       case ObjectCompr a -> {
-        Value.Obj.Builder out = Value.Obj.builder();
-        Expr[] body = a.body().toArray(new Expr[0]);
-        evalBody(
-            body,
-            0,
-            frame,
-            () ->
-                evalTerm(
-                    a.key(),
-                    frame,
-                    k ->
-                        evalTerm(
-                            a.value(),
-                            frame,
-                            v -> {
-                              Value prev = out.put(k, v);
-                              if (prev != null && !prev.equals(v)) {
-                                throw new RegoException(
-                                    RegoException.CONFLICT, "object keys must be unique", a.loc());
-                              }
-                              return false;
-                            })));
-        return out.build();
+        return objectComprehension(a, a.body().toArray(new Expr[0]), null, frame);
       }
       default -> throw new IllegalStateException("unexpected term " + t);
     }
+  }
+
+  /** The value of object comprehension {@code a}, whose ordered body is {@code body}. */
+  Value objectComprehension(ObjectCompr a, Expr[] body, Operand[][] operands, Value[] frame) {
+    Value.Obj.Builder out = Value.Obj.builder();
+    evalBody(
+        body,
+        operands,
+        0,
+        frame,
+        () ->
+            evalTerm(
+                a.key(),
+                frame,
+                k ->
+                    evalTerm(
+                        a.value(),
+                        frame,
+                        v -> {
+                          Value prev = out.put(k, v);
+                          if (prev != null && !prev.equals(v)) {
+                            throw new RegoException(
+                                RegoException.CONFLICT, "object keys must be unique", a.loc());
+                          }
+                          return false;
+                        })));
+    return out.build();
   }
 
   /** A call's single value (see evalOne): its arguments evaluated in order, then the call. */
@@ -839,9 +855,11 @@ final class Ev implements BuiltinContext {
   }
 
   /** Adds the head's value to {@code out} for every solution of an array or set comprehension. */
-  private void collectHeads(Term head, List<Expr> body, Value[] frame, Collection<Value> out) {
+  void collectHeads(
+      Term head, Expr[] body, Operand[][] operands, Value[] frame, Collection<Value> out) {
     evalBody(
-        body.toArray(new Expr[0]),
+        body,
+        operands,
         0,
         frame,
         () ->

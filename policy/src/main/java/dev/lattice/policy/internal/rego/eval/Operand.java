@@ -1,18 +1,26 @@
 package dev.lattice.policy.internal.rego.eval;
 
+import dev.lattice.policy.internal.rego.ast.Ast.ArrayCompr;
 import dev.lattice.policy.internal.rego.ast.Ast.ArrayT;
+import dev.lattice.policy.internal.rego.ast.Ast.Assign;
 import dev.lattice.policy.internal.rego.ast.Ast.Call;
 import dev.lattice.policy.internal.rego.ast.Ast.Entry;
+import dev.lattice.policy.internal.rego.ast.Ast.Expr;
 import dev.lattice.policy.internal.rego.ast.Ast.Local;
+import dev.lattice.policy.internal.rego.ast.Ast.ObjectCompr;
 import dev.lattice.policy.internal.rego.ast.Ast.ObjectT;
 import dev.lattice.policy.internal.rego.ast.Ast.Ref;
 import dev.lattice.policy.internal.rego.ast.Ast.Root;
 import dev.lattice.policy.internal.rego.ast.Ast.Scalar;
+import dev.lattice.policy.internal.rego.ast.Ast.SetCompr;
 import dev.lattice.policy.internal.rego.ast.Ast.Term;
+import dev.lattice.policy.internal.rego.ast.Ast.TermLit;
+import dev.lattice.policy.internal.rego.ast.Ast.Unify;
 import dev.lattice.policy.internal.rego.builtins.Builtin;
 import dev.lattice.policy.internal.rego.builtins.Builtins;
 import dev.lattice.policy.internal.rego.compiler.Node;
 import dev.lattice.policy.internal.rego.value.Value;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -69,10 +77,39 @@ abstract sealed class Operand {
       case ObjectT o -> {
         return new ObjectOperand(o);
       }
+      case ArrayCompr a -> {
+        return new Comprehension(a, a.head(), a.body());
+      }
+      case SetCompr s -> {
+        return new Comprehension(s, s.head(), s.body());
+      }
+      case ObjectCompr o -> {
+        return new ObjectComprehension(o);
+      }
       default -> {
         return new General(t);
       }
     }
+  }
+
+  /**
+   * The operands of a body evaluated without a plan ({@link Ev#evalBody}), by expression: the term
+   * of a test, or the left and right side of an assignment or unification; null for any other
+   * expression and for one with {@code with} (its scope differs).
+   */
+  static Operand[][] ofBody(Expr[] body) {
+    Operand[][] out = new Operand[body.length][];
+    for (int i = 0; i < body.length; i++) {
+      Expr e = body[i];
+      if (!e.withs().isEmpty()) continue;
+      switch (e.lit()) {
+        case TermLit t -> out[i] = new Operand[] {of(t.term())};
+        case Assign a -> out[i] = new Operand[] {of(a.left()), of(a.right())};
+        case Unify u -> out[i] = new Operand[] {of(u.left()), of(u.right())};
+        default -> {}
+      }
+    }
+    return out;
   }
 
   static Operand[] operands(List<Term> terms) {
@@ -483,6 +520,49 @@ abstract sealed class Operand {
         if (prev != null && !prev.equals(v)) throw Ev.duplicateKey(term.loc());
       }
       return out.build();
+    }
+  }
+
+  /**
+   * An array or set comprehension: its (ordered) body held as the array the evaluator runs, instead
+   * of being copied out of the term on every evaluation; the body runs in the enclosing frame.
+   */
+  static final class Comprehension extends Operand {
+    private final boolean array;
+    private final Term head;
+    private final Expr[] body;
+    private final Operand[][] bodyOperands;
+
+    Comprehension(Term term, Term head, List<Expr> body) {
+      this.array = term instanceof ArrayCompr;
+      this.head = head;
+      this.body = body.toArray(new Expr[0]);
+      this.bodyOperands = ofBody(this.body);
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      List<Value> out = new ArrayList<>();
+      ev.collectHeads(head, body, bodyOperands, frame, out);
+      return array ? Value.Arr.of(out) : Value.SetV.of(out);
+    }
+  }
+
+  /** An object comprehension (see {@link Comprehension}). */
+  static final class ObjectComprehension extends Operand {
+    private final ObjectCompr term;
+    private final Expr[] body;
+    private final Operand[][] bodyOperands;
+
+    ObjectComprehension(ObjectCompr term) {
+      this.term = term;
+      this.body = term.body().toArray(new Expr[0]);
+      this.bodyOperands = ofBody(this.body);
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      return ev.objectComprehension(term, body, bodyOperands, frame);
     }
   }
 
