@@ -143,6 +143,17 @@ public final class ConsentService {
                 "unknown category; use one of " + String.join(", ", Vocabulary.CATEGORIES)));
       }
     }
+    if ("offers".equals(purpose) && !categories.isEmpty()) {
+      // The policy reads an offers grant's categories as offer categories (outdoor, books, ...),
+      // which the ledger does not take: any data category here would deny every offer
+      // (consent.category_not_granted) instead of limiting anything.
+      errors.add(
+          new FieldProblem(
+              "$.categories",
+              "the offers purpose takes no categories: leave them out (offers of every category);"
+                  + " to let a brand know the member by its pseudonym, grant identifiers to the"
+                  + " brand under another purpose, e.g. marketing"));
+    }
     String basis = grant.legalBasis() == null ? "consent" : grant.legalBasis();
     if (!Vocabulary.isLegalBasis(basis)) {
       errors.add(new FieldProblem("$.legalBasis", "must be one of " + Vocabulary.LEGAL_BASES));

@@ -50,6 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 @Tag(name = "OPA data API", description = "OPA-compatible policy queries")
 public class OpaDataController {
+  private static final String RESULT_VAR = "lattice_opa_result";
 
   private final DecisionService live;
   private final PolicyRegistry registry;
@@ -139,13 +140,16 @@ public class OpaDataController {
     } else {
       QueryResult result;
       try {
-        result = policy().prepare(query(path)).evaluate(input);
+        // An assignment, not the bare ref: a document whose value is false (a rule at its
+        // default, `default allow := false`) is then answered {"result": false} as OPA does,
+        // where the bare term would be a failed test and read as undefined.
+        result = policy().prepare(RESULT_VAR + " := " + query(path)).evaluate(input);
       } catch (RegoException e) {
         throw new InvalidRequestException(
             "The query could not be evaluated", List.of(new FieldProblem("path", e.getMessage())));
       }
       if (result.defined()) {
-        answer.put("result", result.bindings().getFirst().get(Rego.EXPRESSION_BINDING));
+        answer.put("result", result.bindings().getFirst().get(RESULT_VAR));
       }
     }
     answer.put("decision_id", decisionId);

@@ -11,6 +11,7 @@ import dev.lattice.schemas.TopicCatalogue;
 import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.EventHeader;
+import dev.lattice.schemas.avro.PurposeGrant;
 import dev.lattice.streams.DecisionInputs;
 import java.time.Clock;
 import java.time.Duration;
@@ -199,7 +200,8 @@ public final class PolicyReplay {
         counts(byReason),
         examples,
         List.of(
-            "consent is each member's current state, not the state at decision time",
+            "consent is each member's current state, taken as in force when the event was"
+                + " decided (not the state at that time)",
             "offer decisions about members erased since, or hosted by another instance, are"
                 + " replayed without consent",
             "frequency counters and purchases are empty",
@@ -216,7 +218,10 @@ public final class PolicyReplay {
             : record.getMemberId() == null || record.getMemberId().isEmpty()
                 ? null
                 : memberOfReference.apply(record.getMemberId()).orElse(null);
-    ConsentState state = member == null ? null : ledger.state(member).orElse(null);
+    ConsentState state =
+        member == null
+            ? null
+            : ledger.state(member).map(s -> inForceAt(s, record.getDecidedAt())).orElse(null);
     Destination destination =
         new Destination(
             Kind.valueOf(record.getDestination().getKind().toUpperCase(Locale.ROOT)),
@@ -232,6 +237,28 @@ public final class PolicyReplay {
             destination,
             DecisionInputs.Context.at(record.getDecidedAt()))
         .toMap();
+  }
+
+  /**
+   * The member's current consent as if it had been in force when the event was decided (the
+   * report's stated approximation). A grant given after the decision (a member who granted again
+   * since, or changed the grant's recipients) would otherwise read as not yet valid then ({@code
+   * consent.not_yet_valid}), so the live and the draft revision would both deny and the replay
+   * would hide every change the draft makes for that member.
+   */
+  static ConsentState inForceAt(ConsentState state, Instant decidedAt) {
+    ConsentState copy = ConsentState.newBuilder(state).build();
+    Map<String, PurposeGrant> purposes = new LinkedHashMap<>();
+    copy.getPurposes()
+        .forEach(
+            (purpose, grant) ->
+                purposes.put(
+                    purpose,
+                    grant.getGrantedAt() != null && grant.getGrantedAt().isAfter(decidedAt)
+                        ? PurposeGrant.newBuilder(grant).setGrantedAt(decidedAt).build()
+                        : grant));
+    copy.setPurposes(purposes);
+    return copy;
   }
 
   private static Map<String, Counts> counts(Map<String, int[]> raw) {

@@ -156,6 +156,18 @@ class ConsentIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void anOffersGrantNamingCategoriesIs400SinceEveryOfferWouldBeDenied() {
+    Response response =
+        service.put(
+            "/api/v1/members/m-consent-4b/consents/offers",
+            Map.of("categories", List.of("identifiers")));
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactly("$.categories");
+  }
+
+  @Test
   void anUndecodableTcStringIs400() {
     Response response =
         service.post("/api/v1/members/m-consent-5/consents/tcf", Map.of("tcString", "not-tcf"));

@@ -180,6 +180,36 @@ class PolicyIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aReplayAppliesAConsentGrantedAgainSinceTheDecisionAsInForceWhenItWasMade() {
+    String network = openNetwork();
+    String offerEvent = allowedOfferInto(network);
+    // the member grants again after the decision: the current grant is younger than the decision
+    Response regranted =
+        as(keyFor(Role.SERVICE, network))
+            .put("/api/v1/members/m-" + network + "/consents/offers", Map.of());
+    assertThat(regranted.status()).as(regranted.body()).isEqualTo(200);
+    String revision = "replay-regranted-" + UUID.randomUUID();
+    compliance.postBytes("/api/v1/policies", bundle(revision, closes(network)), "application/gzip");
+
+    Response report =
+        compliance.post(
+            "/api/v1/policies/" + revision + "/replay", Map.of("window", "PT1H", "limit", 10000));
+
+    assertThat(report.status()).as(report.body()).isEqualTo(200);
+    assertThat(report.json().get("byNetwork").path(network).path("newlyDenied").asInt())
+        .as(report.body())
+        .isEqualTo(1);
+    assertThat(report.json().get("examples").valueStream())
+        .filteredOn(e -> e.get("eventId").asString().equals(offerEvent))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.get("liveAllow").asBoolean()).isTrue();
+              assertThat(e.get("liveReasons").isEmpty()).isTrue();
+            });
+  }
+
+  @Test
   void aReplayUnderTheLiveRulesChangesNothing() {
     String network = openNetwork();
     allowedOfferInto(network);
@@ -227,6 +257,17 @@ class PolicyIT extends GatewayIntegrationTest {
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     assertThat(response.json().has("result")).isFalse();
     assertThat(response.json().has("decision_id")).isTrue();
+  }
+
+  @Test
+  void theOpaDataApiAnswersARuleAtItsDefaultFalseAsOpaDoes() {
+    // an input with no event type is denied: data.lattice.allow is its default, false
+    Response response = compliance.post("/v1/data/lattice/allow", Map.of("input", Map.of()));
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().has("result")).as(response.body()).isTrue();
+    assertThat(response.json().get("result").isBoolean()).as(response.body()).isTrue();
+    assertThat(response.json().get("result").asBoolean()).isFalse();
   }
 
   // ---------------------------------------------------------------- helpers
