@@ -38,6 +38,21 @@ class RegoEngineTest {
   }
 
   @Test
+  void aLoneTermQueryAnswersAFalseValueAsOpaEvalDoesButAnIteratingOneChecksIt() {
+    CompiledPolicy p = compile("package t\ndefault allow := false\nflags := [true, false]\n", null);
+
+    assertThat(p.prepare("data.t.allow").evaluate(null).bindings())
+        .containsExactly(Map.of("x", false));
+    assertThat(p.prepare("false").evaluate(null).bindings()).containsExactly(Map.of("x", false));
+    assertThat(p.prepare("data.t.flags[1]").evaluate(null).bindings())
+        .containsExactly(Map.of("x", false));
+    // data.t.flags[_] iterates: OPA checks each captured value, so only true is a result.
+    assertThat(p.prepare("data.t.flags[_]").evaluate(null).bindings())
+        .containsExactly(Map.of("x", true));
+    assertThat(p.prepare("data.t.missing").evaluate(null).defined()).isFalse();
+  }
+
+  @Test
   void withReplacesInputDataAndFunctions() {
     CompiledPolicy p =
         compile(

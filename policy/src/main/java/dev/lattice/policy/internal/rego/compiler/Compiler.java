@@ -607,6 +607,12 @@ public final class Compiler {
       bare = tl.term();
     }
     Expr[] ordered = order(body, new BitSet(), ctx, ctx.cur);
+    if (bare != null && iterationFree(bare)) {
+      // OPA captures the value of a lone term query (rego's RewriteToCaptureValue) and checks it
+      // only when the query iterates: `data.t.allow` at false answers false, not undefined. The
+      // bare term is then evaluated on its own, not first as a test.
+      ordered = new Expr[0];
+    }
     List<String> names = new ArrayList<>();
     List<Integer> slots = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
@@ -679,6 +685,20 @@ public final class Compiler {
       }
       for (With w : e.withs()) varNames(w.value(), out);
     }
+  }
+
+  /** Whether evaluating {@code t} binds no variable (so it has at most one value). */
+  private static boolean iterationFree(Term t) {
+    return switch (t) {
+      case Scalar sc -> true;
+      case Root r -> true;
+      case Ref r -> iterationFree(r.head()) && r.path().stream().allMatch(Compiler::iterationFree);
+      case ArrayT a -> a.elems().stream().allMatch(Compiler::iterationFree);
+      case SetT st -> st.elems().stream().allMatch(Compiler::iterationFree);
+      case ObjectT o ->
+          o.entries().stream().allMatch(en -> iterationFree(en.key()) && iterationFree(en.value()));
+      default -> false;
+    };
   }
 
   /** Variable names in a term, not descending into comprehensions. */

@@ -207,6 +207,11 @@ public final class Engine implements CompiledPolicy {
                         if (!seen.contains(v)) seen.add(v);
                         return false;
                       }));
+          if (seen.isEmpty() && q.body().length == 0 && trace != null) {
+            // The term was not run as a test (its value is captured), so record its failure
+            // here as the body would have: the query is undefined.
+            trace.add(new TraceEvent("fail", null, q.bareTerm().loc(), null));
+          }
           for (Value v : seen) results.add(Map.of(Rego.EXPRESSION_BINDING, v));
         } else {
           ev.evalBody(
