@@ -84,6 +84,11 @@ public final class TopicProvisioner {
           }
         }
       }
+      if (!created.isEmpty()) {
+        // Return once the topics are known where they will be used: a describe or a produce right
+        // after the controller accepted them can otherwise meet "unknown topic".
+        describe(created);
+      }
       List<TopicSpec> toCheck = new ArrayList<>(existing);
       toCheck.addAll(raced);
       List<TopicConflict> conflicts = check(toCheck);

@@ -106,13 +106,20 @@ class TopicProvisionerIT {
       var resource =
           new org.apache.kafka.common.config.ConfigResource(
               org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name);
-      var config =
-          admin
-              .describeConfigs(List.of(resource))
-              .all()
-              .get(30, java.util.concurrent.TimeUnit.SECONDS)
-              .get(resource);
-      assertThat(config.get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
+      // The broker that answers may learn of the new topic a moment after the one that was asked.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                var config =
+                    admin
+                        .describeConfigs(List.of(resource))
+                        .all()
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS)
+                        .get(resource);
+                assertThat(config.get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
+              });
     }
   }
 }
