@@ -23,7 +23,13 @@ public class ClusterConfiguration {
       @Value("${lattice.data-dir:lattice-data}") java.nio.file.Path dataDir,
       @Value("${lattice.security.api-key-pepper:}") String configuredPepper) {
     return ClusterNode.of(
-        effective(properties, security, dataDir, configuredPepper), serverPort, Clock.systemUTC());
+        effective(
+            properties,
+            () ->
+                dev.lattice.gateway.security.SecurityConfiguration.apiKeyPepper(
+                    security, dataDir, configuredPepper)),
+        serverPort,
+        Clock.systemUTC());
   }
 
   /**
@@ -34,36 +40,23 @@ public class ClusterConfiguration {
    * tells nothing about the pepper.
    */
   static ClusterProperties effective(
-      ClusterProperties properties,
-      dev.lattice.gateway.security.GatewaySecurityProperties security,
-      java.nio.file.Path dataDir,
-      String configuredPepper) {
+      ClusterProperties properties, java.util.function.Supplier<byte[]> pepper) {
     if (properties.secret() != null && !properties.secret().isBlank()) {
       return properties;
     }
-    byte[] pepper =
-        dev.lattice.gateway.security.SecurityConfiguration.apiKeyPepper(
-            security, dataDir, configuredPepper);
     return new ClusterProperties(
         properties.advertisedUrl(),
-        derivedSecret(pepper),
+        derivedSecret(pepper.get()),
         properties.forwardTimeout(),
         properties.standbyReads(),
         properties.standbyMaxLag());
   }
 
   static String derivedSecret(byte[] pepper) {
-    try {
-      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-      mac.init(new javax.crypto.spec.SecretKeySpec(pepper, "HmacSHA256"));
-      return java.util.HexFormat.of()
-          .formatHex(
-              mac.doFinal(
-                  "lattice.cluster.secret.derived-from-api-key-pepper.v1"
-                      .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available: " + e.getMessage(), e);
-    }
+    return java.util.HexFormat.of()
+        .formatHex(
+            SharedSecret.hmacSha256(
+                pepper, "lattice.cluster.secret.derived-from-api-key-pepper.v1"));
   }
 
   @Bean

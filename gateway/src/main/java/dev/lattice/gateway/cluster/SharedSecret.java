@@ -49,13 +49,16 @@ public record SharedSecret(
     if (value == null || value.length == 0) {
       return UNSET;
     }
+    return HexFormat.of()
+        .formatHex(hmacSha256(value, "lattice.shared-secret.fingerprint.v1|" + setting), 0, 16);
+  }
+
+  /** HMAC-SHA256 of {@code label} (UTF-8) under {@code key}. */
+  static byte[] hmacSha256(byte[] key, String label) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(value, "HmacSHA256"));
-      byte[] digest =
-          mac.doFinal(
-              ("lattice.shared-secret.fingerprint.v1|" + setting).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available: " + e.getMessage(), e);
     }

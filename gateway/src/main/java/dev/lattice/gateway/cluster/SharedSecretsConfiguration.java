@@ -55,11 +55,12 @@ class SharedSecretsConfiguration {
       @Value("${server.port:8080}") int serverPort) {
     List<SharedSecret> secrets = new ArrayList<>();
     boolean pepperConfigured = configuredPepper != null && !configuredPepper.isBlank();
+    byte[] pepper = SecurityConfiguration.apiKeyPepper(security, dataDir, configuredPepper);
     secrets.add(
         SharedSecret.of(
             "lattice.security.api-key-pepper",
             "LATTICE_SECURITY_API_KEY_PEPPER",
-            SecurityConfiguration.apiKeyPepper(security, dataDir, configuredPepper),
+            pepper,
             pepperConfigured
                 ? null
                 : SecurityConfiguration.generatedPepperFile(security, dataDir)));
@@ -82,8 +83,7 @@ class SharedSecretsConfiguration {
                   ? null
                   : TopologyConfiguration.generatedPseudonymSecretFile(dataDir)));
     }
-    ClusterProperties effective =
-        ClusterConfiguration.effective(cluster, security, dataDir, configuredPepper);
+    ClusterProperties effective = ClusterConfiguration.effective(cluster, () -> pepper);
     String clusterSecret = effective.secret().trim();
     secrets.add(
         SharedSecret.of(

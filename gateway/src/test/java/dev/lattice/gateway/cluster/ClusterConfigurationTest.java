@@ -15,6 +15,11 @@ class ClusterConfigurationTest {
   private static final GatewaySecurityProperties SECURITY =
       new GatewaySecurityProperties(null, null, null);
 
+  private static byte[] pepper(String configured, Path dataDir) {
+    return dev.lattice.gateway.security.SecurityConfiguration.apiKeyPepper(
+        SECURITY, dataDir, configured);
+  }
+
   private static ClusterProperties withSecret(String secret) {
     return new ClusterProperties(null, secret, Duration.ofSeconds(10), true, 1000);
   }
@@ -24,7 +29,7 @@ class ClusterConfigurationTest {
     String configured = "a-configured-cluster-secret-0123456789";
 
     assertThat(
-            ClusterConfiguration.effective(withSecret(configured), SECURITY, dataDir, PEPPER)
+            ClusterConfiguration.effective(withSecret(configured), () -> pepper(PEPPER, dataDir))
                 .secret())
         .isEqualTo(configured);
   }
@@ -33,14 +38,16 @@ class ClusterConfigurationTest {
   void withoutOneInstancesSharingThePepperDeriveTheSameSecretAndOthersAnother(
       @TempDir Path dataDir) {
     String derived =
-        ClusterConfiguration.effective(withSecret(""), SECURITY, dataDir, PEPPER).secret();
+        ClusterConfiguration.effective(withSecret(""), () -> pepper(PEPPER, dataDir)).secret();
 
     assertThat(derived).hasSize(64).doesNotContain(PEPPER);
-    assertThat(ClusterConfiguration.effective(withSecret(null), SECURITY, dataDir, PEPPER).secret())
+    assertThat(
+            ClusterConfiguration.effective(withSecret(null), () -> pepper(PEPPER, dataDir))
+                .secret())
         .isEqualTo(derived);
     assertThat(
             ClusterConfiguration.effective(
-                    withSecret(null), SECURITY, dataDir, PEPPER.replace('1', '2'))
+                    withSecret(null), () -> pepper(PEPPER.replace('1', '2'), dataDir))
                 .secret())
         .isNotEqualTo(derived);
     assertThat(ClusterConfiguration.derivedSecret(PEPPER.getBytes(StandardCharsets.UTF_8)))
