@@ -48,6 +48,13 @@ final class Ev implements BuiltinContext {
   /** Rule values shared across evaluations; only in an evaluation's top scope, else null. */
   SharedRuleMemo shared;
 
+  /**
+   * Whether rule values folded when the policy was compiled ({@link Node#foldedValue}) hold in this
+   * scope: the compiled data, no function replaced, no trace or coverage (which record every rule
+   * evaluation). Set by whoever creates the scope; false by default.
+   */
+  boolean foldedRulesHold;
+
   /** The memo's input-path encodings for this evaluation's input (see SharedRuleMemo#key). */
   private String[] memoPathEncodings;
 
@@ -574,8 +581,13 @@ final class Ev implements BuiltinContext {
             w.loc());
       }
     }
-    return new Ev(
-        root, cache.length, newInput, newData, newMasked, newFns, budget, strict, trace, now);
+    Ev scope =
+        new Ev(
+            root, cache.length, newInput, newData, newMasked, newFns, budget, strict, trace, now);
+    // a different input leaves folded rules alone (they read none); other data or functions do not
+    scope.foldedRulesHold =
+        foldedRulesHold && newData == data && newMasked.isEmpty() && newFns.isEmpty();
+    return scope;
   }
 
   private static Value upsert(Value base, List<Value> keys, int i, Value value) {

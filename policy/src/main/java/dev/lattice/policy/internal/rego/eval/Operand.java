@@ -53,8 +53,13 @@ abstract sealed class Operand {
         Operand[] path = operands(r.path());
         if (r.head() instanceof Root root && !root.data()) return new InputPath(r, path);
         if (r.head() instanceof Local l) return new LocalPath(l.slot(), path);
-        if (r.head() instanceof Root && r.rule() instanceof Node rule)
-          return new RulePath(r, rule, r.ruleDepth(), path);
+        if (r.head() instanceof Root && r.rule() instanceof Node rule) {
+          RulePath reference = new RulePath(r, rule, r.ruleDepth(), path);
+          Value folded = rule.foldedValue;
+          return folded == null
+              ? reference
+              : new FoldedRule(reference, folded, r.ruleDepth(), path);
+        }
         return new General(t);
       }
       case Call c -> {
@@ -248,6 +253,32 @@ abstract sealed class Operand {
       if (!ev.masked.isEmpty()) return ev.evalOne(ref, frame);
       Value cur = ev.ruleValue(rule);
       return cur == null ? null : follow(cur, path, ruleDepth, ev, frame);
+    }
+  }
+
+  /**
+   * A {@link RulePath} to a rule folded when the policy was compiled ({@link Node#foldedValue}):
+   * its value without evaluating it, then look-ups. Where the fold does not hold ({@link
+   * Ev#foldedRulesHold}: other data or functions under {@code with}, trace, coverage) it is the
+   * rule reference it replaces.
+   */
+  static final class FoldedRule extends Operand {
+    private final RulePath reference;
+    private final Value value;
+    private final int ruleDepth;
+    private final Operand[] path;
+
+    FoldedRule(RulePath reference, Value value, int ruleDepth, Operand[] path) {
+      this.reference = reference;
+      this.value = value;
+      this.ruleDepth = ruleDepth;
+      this.path = path;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.foldedRulesHold) return reference.value(ev, frame);
+      return follow(value, path, ruleDepth, ev, frame);
     }
   }
 
