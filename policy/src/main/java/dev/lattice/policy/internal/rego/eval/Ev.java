@@ -300,7 +300,7 @@ final class Ev implements BuiltinContext {
    * undefined, {@link #MULTI} when the branch must take the general path (not single-valued,
    * explain=fails, or a plan assumption that fails at run time; the frame must be discarded then).
    */
-  private Value singleValue(CRule b, int start, Value[] frame, Operand head) {
+  Value singleValue(CRule b, int start, Value[] frame, Operand head) {
     if (!b.singleValued || budget.traceFails) return MULTI;
     CompiledBranch.Step[] steps = CompiledBranch.of(b).steps;
     for (int i = start; i < steps.length; i++) {
@@ -1193,7 +1193,7 @@ final class Ev implements BuiltinContext {
     return v;
   }
 
-  private void enter() {
+  void enter() {
     if (++budget.depth > Budget.MAX_DEPTH) {
       throw new RegoException(
           RegoException.BUDGET,
@@ -1797,7 +1797,7 @@ final class Ev implements BuiltinContext {
   }
 
   /** A function's value after a definition produced v: v, or a conflict with the earlier one. */
-  private static Value functionResult(Node n, Location loc, Value earlier, Value v) {
+  static Value functionResult(Node n, Location loc, Value earlier, Value v) {
     if (earlier != null && !earlier.equals(v)) {
       throw new RegoException(
           RegoException.CONFLICT,
