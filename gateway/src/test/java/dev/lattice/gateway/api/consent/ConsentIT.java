@@ -25,6 +25,9 @@ class ConsentIT extends GatewayIntegrationTest {
 
   @BeforeEach
   void serviceKey() {
+    // what the grants name must be registered (a second POST is a 409, which is fine)
+    asAdmin().post("/api/v1/networks", Map.of("id", "ski-club", "name", "Ski", "rules", Map.of()));
+    asAdmin().post("/api/v1/brands", Map.of("id", "acme", "name", "Acme"));
     service = as(keyFor(Role.SERVICE, "ski-club"));
   }
 
@@ -199,5 +202,51 @@ class ConsentIT extends GatewayIntegrationTest {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.json().get("version").asLong()).isZero();
+  }
+
+  @Test
+  void aGrantNamingUnregisteredNetworksOrRecipientsIsRefusedAtEach() {
+    Response response =
+        service.put(
+            "/api/v1/members/m-consent-refs/consents/marketing",
+            Map.of(
+                "networks", List.of("ski-club", "consent-ghost-net"),
+                "recipients", List.of("acme", "ski-club", "consent-ghost-brand")));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactly("$.networks[1]", "$.recipients[2]");
+    assertThat(response.json().get("errors").get(1).get("message").asString())
+        .contains("consent-ghost-brand");
+    assertThat(
+            asAdmin().get("/api/v1/members/m-consent-refs/consents").json().get("version").asInt())
+        .isZero();
+  }
+
+  @Test
+  void anAdminNamingAnUnregisteredSourceNetworkIsRefusedAtTheField() {
+    String member = "/api/v1/members/m-consent-ghost-source/consents";
+
+    Response grant = asAdmin().put(member + "/marketing", Map.of("sourceNetwork", "ghost-src"));
+    Response withdraw = asAdmin().delete(member + "/marketing?sourceNetwork=ghost-src");
+    Response tcf =
+        asAdmin()
+            .post(
+                member + "/tcf",
+                Map.of(
+                    "tcString",
+                    "CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA",
+                    "sourceNetwork",
+                    "ghost-src"));
+
+    assertThat(grant.status()).isEqualTo(400);
+    assertThat(grant.json().get("errors").get(0).get("path").asString())
+        .isEqualTo("$.sourceNetwork");
+    assertThat(grant.json().get("errors").get(0).get("message").asString()).contains("ghost-src");
+    assertThat(withdraw.status()).isEqualTo(400);
+    assertThat(withdraw.json().get("errors").get(0).get("path").asString())
+        .isEqualTo("sourceNetwork");
+    assertThat(tcf.status()).isEqualTo(400);
+    assertThat(tcf.json().get("errors").get(0).get("path").asString()).isEqualTo("$.sourceNetwork");
   }
 }
