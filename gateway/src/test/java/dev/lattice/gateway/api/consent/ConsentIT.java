@@ -1,6 +1,7 @@
 package dev.lattice.gateway.api.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lattice.gateway.security.Role;
 import dev.lattice.gateway.support.GatewayHttp;
@@ -11,11 +12,13 @@ import dev.lattice.schemas.AvroCodec;
 import dev.lattice.schemas.TopicCatalogue;
 import dev.lattice.schemas.avro.ConsentAction;
 import dev.lattice.schemas.avro.ConsentCommand;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
 
 class ConsentIT extends GatewayIntegrationTest {
 
@@ -159,15 +162,44 @@ class ConsentIT extends GatewayIntegrationTest {
   }
 
   @Test
-  void anOffersGrantNamingCategoriesIs400SinceEveryOfferWouldBeDenied() {
-    Response response =
+  void anOffersGrantIsLimitedToOfferCategoriesAsOffersNameThem() {
+    Response granted =
         service.put(
             "/api/v1/members/m-consent-4b/consents/offers",
-            Map.of("categories", List.of("identifiers")));
+            Map.of("categories", List.of("outdoor", "books")));
+
+    assertThat(granted.status()).as(granted.body()).isIn(200, 202);
+    JsonNode processing = granted.json().get("processing").get(0);
+    assertThat(processing.get("categories").valueStream().map(JsonNode::asString))
+        .containsExactly("outdoor", "books");
+    // offer categories are not personal data: no DPV personal-data terms for them
+    assertThat(processing.has("personalDataCategories")).isFalse();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        service
+                            .get("/api/v1/members/m-consent-4b/consents")
+                            .json()
+                            .get("purposes")
+                            .get("offers")
+                            .get("categories")
+                            .valueStream()
+                            .map(JsonNode::asString))
+                    .containsExactly("books", "outdoor"));
+  }
+
+  @Test
+  void anOfferCategoryWithSurroundingSpacesOrTooLongIs400AtItsIndex() {
+    Response response =
+        service.put(
+            "/api/v1/members/m-consent-4c/consents/offers",
+            Map.of("categories", List.of("outdoor", " books", "x".repeat(65))));
 
     assertThat(response.status()).as(response.body()).isEqualTo(400);
     assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
-        .containsExactly("$.categories");
+        .containsExactly("$.categories[1]", "$.categories[2]");
   }
 
   @Test
