@@ -182,7 +182,12 @@ flow_description := sprintf("%s", [flow.purpose]) if not content
 
 # --- which data categories may go: the intersection of every restriction that applies ---
 
-restrictions contains consent.categories if consent.restricts_categories
+# A grant of the offers purpose lists offer categories (outdoor, books), not data categories: data
+# shared for offers (a purchase) is limited by the purchase's own category instead, below.
+restrictions contains consent.categories if {
+	consent.restricts_categories
+	flow.purpose != "offers"
+}
 
 restrictions contains {c | some c in util.as_list(src_export.categories)} if {
 	flow.src
@@ -211,6 +216,16 @@ restrictions contains {c | some c in a.categories} if {
 
 # The source network is unknown: nothing may go (the flow is denied anyway).
 restrictions contains set() if not flow.src
+
+deny contains util.reason(
+	"consent.category_not_granted",
+	sprintf("member has not granted offers in category %v", [util.get(input.event, "category", null)])
+) if {
+	applies
+	flow.purpose == "offers"
+	consent.restricts_categories
+	not flow.category in consent.categories
+}
 
 # category_allowed(c): every restriction admits c. A null category is only admitted when nothing
 # restricts the flow (fail closed for fields the schema did not classify).

@@ -152,3 +152,25 @@ test_a_source_that_exports_days_gives_brands_days_too if {
 	d := fx.decide_with(fx.put(fx.member_data, "destination", {"kind": "brand", "id": "acme"}), nets)
 	d.obligations.coarsen_time == {"occurred_at": "day"}
 }
+
+# An offers grant lists offer categories: a purchase shared for offers is limited by its own
+# category, and the grant's categories never restrict its data categories.
+offers_purchase(category) := fx.put2(
+	fx.put2(fx.put2(fx.put2(fx.member_data, "event", "type", "purchase"), "event", "purpose", "offers"), "event", "category", category),
+	"consent",
+	"purposes",
+	{"offers": fx.grant_with("categories", ["outdoor"])}
+)
+
+test_a_purchase_for_offers_outside_the_granted_offer_categories_is_denied if {
+	d := fx.decide(offers_purchase("books"))
+	d.allow == false
+	"consent.category_not_granted" in fx.codes(d)
+	not "data.no_shareable_fields" in fx.codes(d)
+}
+
+test_a_purchase_for_offers_in_a_granted_offer_category_keeps_its_data_categories if {
+	d := fx.decide(offers_purchase("outdoor"))
+	not "consent.category_not_granted" in fx.codes(d)
+	not "data.no_shareable_fields" in fx.codes(d)
+}

@@ -131,6 +131,23 @@ class DefaultDecisionServiceTest {
   }
 
   @Test
+  void anExplainedDecisionCarriesTheValueEachFiredRuleProduced() {
+    Decision d = service.decide(offer(offersConsent(false)).build(), true);
+
+    FiredRule decision =
+        d.explanation().stream()
+            .filter(f -> f.rule().equals("data.lattice.decision"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(decision.value()).isInstanceOf(Map.class);
+    assertThat(((Map<?, ?>) decision.value()).get("allow")).isEqualTo(false);
+    assertThat(d.explanation())
+        .filteredOn(f -> f.rule().startsWith("data.lattice.consent"))
+        .extracting(FiredRule::value)
+        .anyMatch(java.util.Objects::nonNull);
+  }
+
+  @Test
   void aServiceThatRequiresSignaturesRefusesTheUnsignedDefaultBundle() {
     var config =
         DecisionServiceConfig.defaults()

@@ -53,6 +53,44 @@ class RegoEngineTest {
   }
 
   @Test
+  void aLoneCallQueryAnswersTheCallsValueAsOpaEvalDoesFalseIncluded() {
+    CompiledPolicy p =
+        compile("package t\nxs := [1, 2, 2]\nf(x) := x > 1\ng(x) := 1 if x == 0\n", null);
+
+    assertThat(p.prepare("1 == 2").evaluate(null).bindings()).containsExactly(Map.of("x", false));
+    assertThat(p.prepare("1 != 2").evaluate(null).bindings()).containsExactly(Map.of("x", true));
+    assertThat(p.prepare("input.a < 3").evaluate(Map.of("a", 5)).bindings())
+        .containsExactly(Map.of("x", false));
+    assertThat(p.prepare("startswith(\"lattice\", \"x\")").evaluate(null).bindings())
+        .containsExactly(Map.of("x", false));
+    assertThat(p.prepare("count(data.t.xs)").evaluate(null).bindings())
+        .containsExactly(Map.of("x", 3L));
+    assertThat(p.prepare("data.t.f(0)").evaluate(null).bindings())
+        .containsExactly(Map.of("x", false));
+    // a function without a value for its argument is undefined, not false
+    assertThat(p.prepare("data.t.g(1)").evaluate(null).defined()).isFalse();
+    // an undefined operand leaves the comparison undefined
+    assertThat(p.prepare("input.missing == 1").evaluate(Map.of()).defined()).isFalse();
+  }
+
+  @Test
+  void aCallQueryThatIteratesOrBindsAnOutputIsCheckedAsBefore() {
+    CompiledPolicy p = compile("package t\nxs := [1, 2, 2]\n", null);
+
+    // iterating: OPA checks each captured value, so only the true ones are results
+    assertThat(p.prepare("data.t.xs[_] == 2").evaluate(null).bindings())
+        .containsExactly(Map.of("x", true));
+    assertThat(p.prepare("data.t.xs[_] == 3").evaluate(null).defined()).isFalse();
+    // the output argument form binds its variable, nothing is captured
+    assertThat(p.prepare("plus(1, 2, y)").evaluate(null).bindings())
+        .containsExactly(Map.of("y", 3L));
+    // unification is not a call: 1 = 2 stays undefined
+    assertThat(p.prepare("1 = 2").evaluate(null).defined()).isFalse();
+    // more than one expression: each is checked
+    assertThat(p.prepare("true; 1 == 2").evaluate(null).defined()).isFalse();
+  }
+
+  @Test
   void withReplacesInputDataAndFunctions() {
     CompiledPolicy p =
         compile(

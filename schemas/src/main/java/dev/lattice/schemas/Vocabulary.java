@@ -39,6 +39,27 @@ public final class Vocabulary {
     return s != null && CATEGORIES.contains(s);
   }
 
+  /** The longest offer category a consent grant may name. */
+  public static final int OFFER_CATEGORY_MAX_LENGTH = 64;
+
+  /**
+   * Whether {@code s} can name an offer category in a grant of the {@code offers} purpose. Offer
+   * categories are the brands' own words ({@code outdoor}, {@code books}), not data categories, so
+   * only their shape is checked: 1 to {@link #OFFER_CATEGORY_MAX_LENGTH} characters, no control
+   * characters, no surrounding white space (the policy compares them exactly with the offer's
+   * {@code category}).
+   */
+  public static boolean isOfferCategory(String s) {
+    return s != null
+        && !s.isEmpty()
+        && s.length() <= OFFER_CATEGORY_MAX_LENGTH
+        && s.strip().equals(s)
+        && s.codePoints().noneMatch(Character::isISOControl);
+  }
+
+  /** The purpose whose grant categories are offer categories rather than data categories. */
+  public static final String OFFERS = "offers";
+
   public static boolean isLegalBasis(String s) {
     return s != null && LEGAL_BASES.contains(s);
   }

@@ -136,7 +136,7 @@ public final class ChaosRun {
               trafficStart,
               trafficStartWall);
       long settleUntil = System.nanoTime() + settings.settle().toNanos();
-      while (checker.undecided(log) > 0 && System.nanoTime() < settleUntil) {
+      while (checker.unsettled(log) > 0 && System.nanoTime() < settleUntil) {
         Thread.sleep(1000);
       }
       // What was decided is written with its deliveries in one transaction; nothing more to wait

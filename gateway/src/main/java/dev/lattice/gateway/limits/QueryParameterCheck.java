@@ -19,9 +19,11 @@ import org.springframework.web.servlet.HandlerInterceptor;
 /**
  * Refuses query parameters an endpoint does not take, naming each (400): a misspelt {@code ?limt=5}
  * or {@code ?memberID=} would otherwise be ignored and answer something other than what was asked.
- * The parameters an endpoint takes are its {@code @RequestParam}s. Applies to Lattice's own API
- * ({@code dev.lattice.gateway.api}, API keys); the OPA-compatible data API keeps OPA's tolerance of
- * its optional parameters ({@code pretty}, {@code explain}, {@code metrics}, ...).
+ * A parameter given twice is refused too (Spring would read {@code ?memberId=a&memberId=b} as
+ * {@code "a,b"}). The parameters an endpoint takes are its {@code @RequestParam}s. Applies to
+ * Lattice's own API ({@code dev.lattice.gateway.api}, API keys); the OPA-compatible data API keeps
+ * OPA's tolerance of its optional parameters ({@code pretty}, {@code explain}, {@code metrics},
+ * ...).
  *
  * <p>Stateless and thread-safe.
  */
@@ -48,6 +50,13 @@ final class QueryParameterCheck implements HandlerInterceptor {
       }
     }
     List<FieldProblem> errors = new ArrayList<>();
+    for (String name : repeated(request.getQueryString())) {
+      if (known.contains(name)) {
+        // Spring would join the values with commas (?memberId=a&memberId=b reads as "a,b") or
+        // take one of them: neither is what the caller asked
+        errors.add(new FieldProblem(name, "is given more than once; give it once"));
+      }
+    }
     for (String name : given) {
       if (!known.contains(name)) {
         errors.add(
@@ -60,7 +69,7 @@ final class QueryParameterCheck implements HandlerInterceptor {
     }
     if (!errors.isEmpty()) {
       throw new InvalidRequestException(
-          "The request has " + errors.size() + " unknown query parameter(s)", errors);
+          "The request has " + errors.size() + " unknown or repeated query parameter(s)", errors);
     }
     return true;
   }
@@ -83,6 +92,22 @@ final class QueryParameterCheck implements HandlerInterceptor {
         .filter(name -> !name.isEmpty())
         .forEach(name -> names.add(decode(name)));
     return names;
+  }
+
+  /** The parameter names given more than once in a raw query string, decoded, in order. */
+  static Set<String> repeated(String query) {
+    Set<String> seen = new java.util.HashSet<>();
+    Set<String> repeated = new LinkedHashSet<>();
+    if (query == null || query.isEmpty()) {
+      return repeated;
+    }
+    Arrays.stream(query.split("&"))
+        .map(pair -> pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair)
+        .filter(name -> !name.isEmpty())
+        .map(QueryParameterCheck::decode)
+        .filter(name -> !seen.add(name))
+        .forEach(repeated::add);
+    return repeated;
   }
 
   private static String decode(String raw) {

@@ -175,6 +175,17 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpStatusCode status,
       WebRequest request) {
     FieldProblem field = bindingProblem(e);
+    if (field == null
+        && e.getMessage() != null
+        && e.getMessage().startsWith("Required request body is missing")) {
+      // Spring's message names the controller method's Java signature: say what is missing instead
+      return ResponseEntity.badRequest()
+          .body(
+              Problems.invalid(
+                  "The request body is missing",
+                  List.of(
+                      new FieldProblem("$", "expected a JSON document (not empty, not null)"))));
+    }
     if (field == null) {
       String cause = e.getMostSpecificCause().getMessage();
       // The parser's message names the position; keep only its first line (no echo of the body).
@@ -242,6 +253,31 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       return "one of " + java.util.Arrays.toString(target.getEnumConstants());
     }
     return "an object";
+  }
+
+  /**
+   * 415 saying which content type the request had (Spring's detail reads {@code Content-Type
+   * 'null'} when there is none) and which ones the endpoint takes.
+   */
+  @Override
+  protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+      org.springframework.web.HttpMediaTypeNotSupportedException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    String supported =
+        e.getSupportedMediaTypes().stream()
+            .map(Object::toString)
+            .collect(java.util.stream.Collectors.joining(", "));
+    String detail =
+        (e.getContentType() == null
+                ? "The request has no Content-Type header"
+                : "Content-Type '" + e.getContentType() + "' is not supported by this endpoint")
+            + (supported.isEmpty() ? "" : "; send " + supported);
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setTitle("Unsupported Media Type");
+    problem.setInstance(java.net.URI.create(path(request)));
+    return handleExceptionInternal(e, problem, headers, status, request);
   }
 
   @Override

@@ -7,6 +7,8 @@ import static dev.lattice.gateway.security.Role.NETWORK_ADMIN;
 import static dev.lattice.gateway.security.Role.SERVICE;
 import static org.springframework.http.HttpMethod.DELETE;
 import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.HEAD;
+import static org.springframework.http.HttpMethod.OPTIONS;
 import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
 
@@ -54,6 +56,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.servlet.HandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -237,20 +241,25 @@ public class SecurityConfiguration {
                 // new requests.
                 .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
                 .permitAll()
-                .requestMatchers(GET, "/actuator/health", "/actuator/health/**")
+                // OPTIONS tells an authenticated caller which methods a path takes (MVC answers
+                // with Allow, or 404 for a path no endpoint serves); it reads no data. Anonymous:
+                // 401, like every other request that needs a credential.
+                .requestMatchers(OPTIONS, "/**")
+                .access(AUTHENTICATED)
+                .requestMatchers(reads("/actuator/health", "/actuator/health/**"))
                 .permitAll()
                 .requestMatchers(
-                    GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                    reads("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"))
                 .permitAll()
                 // The web console's static files and browser libraries: public code, no data. The
                 // console signs in with the user's own key and every API call below is checked.
-                .requestMatchers(GET, "/console", "/console/", "/console/**", "/webjars/**")
+                .requestMatchers(reads("/console", "/console/", "/console/**", "/webjars/**"))
                 .permitAll()
                 // Who am I: the console asks after sign-in which views the roles may use
-                .requestMatchers(GET, "/api/v1/me")
+                .requestMatchers(reads("/api/v1/me"))
                 .authenticated()
                 // The installation at a glance: counts only
-                .requestMatchers(GET, "/api/v1/overview")
+                .requestMatchers(reads("/api/v1/overview"))
                 .access(any(ADMIN, COMPLIANCE))
                 // Installation administration
                 .requestMatchers("/api/v1/admin/**")
@@ -264,7 +273,7 @@ public class SecurityConfiguration {
                 .access(any(SERVICE, ADMIN))
                 // Consent and members' rights, relayed by the member's network service (a SERVICE
                 // caller is limited to its network's members by MemberTenancy)
-                .requestMatchers(GET, "/api/v1/members/{memberId}/consents")
+                .requestMatchers(reads("/api/v1/members/{memberId}/consents"))
                 .access(any(SERVICE, ADMIN, COMPLIANCE))
                 .requestMatchers(PUT, "/api/v1/members/{memberId}/consents/{purpose}")
                 .access(any(SERVICE, ADMIN))
@@ -273,7 +282,8 @@ public class SecurityConfiguration {
                 .requestMatchers(POST, "/api/v1/members/{memberId}/consents/tcf")
                 .access(any(SERVICE, ADMIN))
                 .requestMatchers(
-                    GET, "/api/v1/members/{memberId}/activity", "/api/v1/members/{memberId}/export")
+                    reads(
+                        "/api/v1/members/{memberId}/activity", "/api/v1/members/{memberId}/export"))
                 .access(any(SERVICE, ADMIN, COMPLIANCE))
                 .requestMatchers(POST, "/api/v1/members/{memberId}/erasure")
                 .access(any(SERVICE, ADMIN, COMPLIANCE))
@@ -292,10 +302,10 @@ public class SecurityConfiguration {
                 .requestMatchers(POST, "/api/v1/networks/{networkId}/consents/reconfirm")
                 .access(scoped(ADMIN, "networkId", LatticePrincipal::servesNetwork))
                 // What left the network: its own admin, or the cross-tenant readers
-                .requestMatchers(GET, "/api/v1/networks/{networkId}/flows")
+                .requestMatchers(reads("/api/v1/networks/{networkId}/flows"))
                 .access(
                     scoped(Set.of(ADMIN, COMPLIANCE), "networkId", LatticePrincipal::adminsNetwork))
-                .requestMatchers(GET, "/api/v1/networks", "/api/v1/networks/**")
+                .requestMatchers(reads("/api/v1/networks", "/api/v1/networks/**"))
                 .access(any(ADMIN, COMPLIANCE, NETWORK_ADMIN))
                 .requestMatchers(PUT, "/api/v1/networks/{networkId}")
                 .access(scoped(ADMIN, "networkId", LatticePrincipal::adminsNetwork))
@@ -304,10 +314,10 @@ public class SecurityConfiguration {
                 // Brands: a brand sees only itself
                 .requestMatchers(POST, "/api/v1/brands")
                 .access(any(ADMIN))
-                .requestMatchers(GET, "/api/v1/brands")
+                .requestMatchers(reads("/api/v1/brands"))
                 .access(any(ADMIN, COMPLIANCE))
                 .requestMatchers(
-                    GET, "/api/v1/brands/{brandId}", "/api/v1/brands/{brandId}/insights")
+                    reads("/api/v1/brands/{brandId}", "/api/v1/brands/{brandId}/insights"))
                 .access(
                     scoped(Set.of(ADMIN, COMPLIANCE), "brandId", LatticePrincipal::actsForBrand))
                 .requestMatchers("/api/v1/brands/{brandId}/**")
@@ -315,10 +325,10 @@ public class SecurityConfiguration {
                 // Policies and the decision log
                 .requestMatchers("/api/v1/policies", "/api/v1/policies/**")
                 .access(any(ADMIN, COMPLIANCE))
-                .requestMatchers(GET, "/api/v1/decisions")
+                .requestMatchers(reads("/api/v1/decisions"))
                 .access(any(ADMIN, COMPLIANCE))
                 // Published schemas hold no data: any authenticated caller
-                .requestMatchers(GET, "/api/v1/schemas", "/api/v1/schemas/**")
+                .requestMatchers(reads("/api/v1/schemas", "/api/v1/schemas/**"))
                 .authenticated()
                 // OPA-compatible data API
                 .requestMatchers(POST, "/v1/data", "/v1/data/**")
@@ -329,6 +339,46 @@ public class SecurityConfiguration {
                 .anyRequest()
                 .access(new UnmappedRequests(() -> handlerMappings.orderedStream().toList())));
     return http.build();
+  }
+
+  /** Allows every authenticated Lattice caller. */
+  private static final AuthorizationManager<RequestAuthorizationContext> AUTHENTICATED =
+      (auth, context) -> decide(principal(auth) != null);
+
+  /**
+   * The GET requests to {@code patterns}, and the HEAD requests to them: MVC answers HEAD from the
+   * GET handler without the body, so HEAD is authorised as GET is (same status, same headers)
+   * instead of falling through to the unlisted-endpoint rule (403).
+   */
+  static RequestMatcher reads(String... patterns) {
+    List<PathPatternRequestMatcher> paths =
+        java.util.Arrays.stream(patterns).map(PathPatternRequestMatcher::pathPattern).toList();
+    return new RequestMatcher() {
+      @Override
+      public boolean matches(jakarta.servlet.http.HttpServletRequest request) {
+        return matcher(request).isMatch();
+      }
+
+      @Override
+      public MatchResult matcher(jakarta.servlet.http.HttpServletRequest request) {
+        String method = request.getMethod();
+        if (!GET.matches(method) && !HEAD.matches(method)) {
+          return MatchResult.notMatch();
+        }
+        for (PathPatternRequestMatcher path : paths) {
+          MatchResult result = path.matcher(request);
+          if (result.isMatch()) {
+            return result;
+          }
+        }
+        return MatchResult.notMatch();
+      }
+
+      @Override
+      public String toString() {
+        return "GET or HEAD " + List.of(patterns);
+      }
+    };
   }
 
   /** Allows callers holding any of {@code roles}. */

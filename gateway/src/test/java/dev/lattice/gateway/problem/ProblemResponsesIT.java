@@ -129,4 +129,63 @@ class ProblemResponsesIT extends GatewayIntegrationTest {
       return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     }
   }
+
+  @Test
+  void aMissingBodyIsA400SayingSoWithoutNamingJavaCode() {
+    Response empty = asAdmin().send("POST", "/api/v1/networks", "");
+    Response nullBody = asAdmin().send("POST", "/api/v1/networks", "null");
+
+    for (Response response : java.util.List.of(empty, nullBody)) {
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.contentType()).startsWith("application/problem+json");
+      assertThat(response.json().get("detail").asString()).isEqualTo("The request body is missing");
+      assertThat(response.body()).doesNotContain("dev.lattice", "public ");
+    }
+  }
+
+  @Test
+  void aBodyWithoutOrWithAnotherContentTypeIsA415NamingWhatTheEndpointTakes() {
+    Response none =
+        asAdmin()
+            .postBytes("/api/v1/events/member-data", "{}".getBytes(StandardCharsets.UTF_8), null);
+    Response text =
+        asAdmin()
+            .postBytes("/api/v1/networks", "{}".getBytes(StandardCharsets.UTF_8), "text/plain");
+
+    assertThat(none.status()).isEqualTo(415);
+    assertThat(none.json().get("detail").asString())
+        .contains("no Content-Type")
+        .contains("application/json")
+        .doesNotContain("'null'");
+    assertThat(text.status()).isEqualTo(415);
+    assertThat(text.json().get("detail").asString()).contains("text/plain", "application/json");
+  }
+
+  @Test
+  void aQueryParameterGivenTwiceIsA400NamingIt() {
+    Response decisions = asAdmin().get("/api/v1/decisions?memberId=m-a&memberId=m-b");
+    Response overview = asAdmin().get("/api/v1/overview?minutes=5&minutes=6");
+
+    assertThat(decisions.status()).isEqualTo(400);
+    assertThat(decisions.json().get("errors").get(0).get("path").asString()).isEqualTo("memberId");
+    assertThat(decisions.json().get("errors").get(0).get("message").asString())
+        .contains("more than once");
+    assertThat(overview.status()).isEqualTo(400);
+    assertThat(overview.json().get("errors").get(0).get("path").asString()).isEqualTo("minutes");
+  }
+
+  @Test
+  void aNumberOrBooleanWhereABodyFieldIsAStringIsA400AtTheField() {
+    Response number =
+        asAdmin().post("/api/v1/networks", Map.of("id", 123, "name", "N", "rules", Map.of()));
+    Response bool = asAdmin().post("/api/v1/brands", Map.of("id", "pr-typed", "name", true));
+
+    assertThat(number.status()).isEqualTo(400);
+    assertThat(number.json().get("errors").get(0).get("path").asString()).isEqualTo("$.id");
+    assertThat(number.json().get("errors").get(0).get("message").asString())
+        .isEqualTo("expected a string");
+    assertThat(bool.status()).isEqualTo(400);
+    assertThat(bool.json().get("errors").get(0).get("path").asString()).isEqualTo("$.name");
+    assertThat(asAdmin().get("/api/v1/networks/123").status()).isEqualTo(404);
+  }
 }

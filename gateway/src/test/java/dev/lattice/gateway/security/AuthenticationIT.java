@@ -275,6 +275,7 @@ class AuthenticationIT extends GatewayIntegrationTest {
          "purpose": "marketing", "kind": "profile", "personal": {"interests": ["maps"]}}
         """;
     GatewayHttp bearer = http().withBearer(token);
+    asAdmin().post("/api/v1/networks", Map.of("id", "jwt-net", "name", "JWT", "rules", Map.of()));
 
     Response own =
         bearer.post("/api/v1/events/member-data", event.formatted(UUID.randomUUID(), "jwt-net"));

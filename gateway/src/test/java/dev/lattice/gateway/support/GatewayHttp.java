@@ -61,13 +61,15 @@ public final class GatewayHttp {
     return send("PUT", path, body);
   }
 
-  /** POSTs raw bytes with a content type. */
+  /** POSTs raw bytes with a content type (none when {@code contentType} is null). */
   public Response postBytes(String path, byte[] body, String contentType) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri(path))
             .timeout(Duration.ofSeconds(60))
-            .header("Content-Type", contentType)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
     headers.forEach(request::header);
     try {
       return new Response(CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString()));

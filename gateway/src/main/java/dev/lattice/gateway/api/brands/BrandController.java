@@ -19,8 +19,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -157,18 +159,30 @@ public class BrandController {
               + " delivery (JSON of the OfferDelivery schema) from the brand's own topic, filtered"
               + " by its subscriptions. member_id is the brand's own pseudonym of the member, or"
               + " empty when the member did not grant identifiers to the brand.")
-  public SseEmitter deliveries(
+  public ResponseEntity<SseEmitter> deliveries(
       @PathVariable String brandId,
       @Parameter(description = "latest (default) or earliest")
           @RequestParam(defaultValue = "latest")
           String from,
-      @AuthenticationPrincipal LatticePrincipal caller) {
+      @AuthenticationPrincipal LatticePrincipal caller,
+      HttpMethod method) {
     if (!from.equals("latest") && !from.equals("earliest")) {
       throw new InvalidRequestException(
           "Unknown stream start", List.of(new FieldProblem("from", "must be latest or earliest")));
     }
     brand(brandId);
+    if (HttpMethod.HEAD.equals(method)) {
+      // HEAD answers what GET would, without a body: opening a stream here would hold one of the
+      // brand's streams (lattice.limits.max-streams-per-brand) for a response nobody reads.
+      return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).build();
+    }
     // The brand's own topic: its copy of each delivery names the member only by its pseudonym.
+    return ResponseEntity.ok()
+        .contentType(MediaType.TEXT_EVENT_STREAM)
+        .body(streamOf(brandId, from, caller));
+  }
+
+  private SseEmitter streamOf(String brandId, String from, LatticePrincipal caller) {
     return streams.open(
         brandId,
         from.equals("earliest"),

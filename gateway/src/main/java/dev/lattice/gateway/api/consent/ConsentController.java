@@ -1,15 +1,19 @@
 package dev.lattice.gateway.api.consent;
 
 import dev.lattice.gateway.api.members.MemberTenancy;
+import dev.lattice.gateway.problem.FieldProblem;
+import dev.lattice.gateway.problem.InvalidRequestException;
 import dev.lattice.gateway.security.LatticePrincipal;
 import dev.lattice.schemas.avro.ConsentState;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -42,10 +46,78 @@ public class ConsentController {
 
   private final ConsentService consent;
   private final MemberTenancy tenancy;
+  private final Predicate<String> knownNetwork;
+  private final Predicate<String> knownBrand;
 
-  public ConsentController(ConsentService consent, MemberTenancy tenancy) {
+  @org.springframework.beans.factory.annotation.Autowired
+  public ConsentController(
+      ConsentService consent,
+      MemberTenancy tenancy,
+      dev.lattice.gateway.api.networks.NetworkService networks,
+      dev.lattice.gateway.api.brands.BrandRegistry brands) {
+    this(consent, tenancy, id -> networks.find(id).isPresent(), id -> brands.find(id).isPresent());
+  }
+
+  /**
+   * @param knownNetwork whether a network is registered (a grant's networks, recipients and source
+   *     network must be)
+   * @param knownBrand whether a brand is registered (a recipient is a brand or a network)
+   */
+  public ConsentController(
+      ConsentService consent,
+      MemberTenancy tenancy,
+      Predicate<String> knownNetwork,
+      Predicate<String> knownBrand) {
     this.consent = consent;
     this.tenancy = tenancy;
+    this.knownNetwork = knownNetwork;
+    this.knownBrand = knownBrand;
+  }
+
+  /**
+   * Refuses (400) a source network named by the caller (an ADMIN's {@code sourceNetwork}) that is
+   * not registered: the command would be recorded for a network that does not exist. A SERVICE
+   * key's source is its own network, checked by {@link MemberTenancy}.
+   */
+  private void requireKnownSource(String named, String at) {
+    if (named != null && !named.isBlank() && !knownNetwork.test(named)) {
+      throw new InvalidRequestException(
+          "The consent names a source network that is not registered",
+          List.of(
+              new FieldProblem(
+                  at, "network '" + named + "' is not registered (POST /api/v1/networks)")));
+    }
+  }
+
+  /**
+   * Refuses (400) a grant whose networks or recipients are not registered, naming each: a misspelt
+   * recipient would otherwise record a consent that matches no destination, without a word.
+   */
+  private void requireKnownReferences(GrantBody b) {
+    List<FieldProblem> errors = new ArrayList<>();
+    List<String> networks = b.networks() == null ? List.of() : b.networks();
+    for (int i = 0; i < networks.size(); i++) {
+      String id = networks.get(i);
+      if (id == null || !knownNetwork.test(id)) {
+        errors.add(
+            new FieldProblem("$.networks[" + i + "]", "network '" + id + "' is not registered"));
+      }
+    }
+    List<String> recipients = b.recipients() == null ? List.of() : b.recipients();
+    for (int i = 0; i < recipients.size(); i++) {
+      String id = recipients.get(i);
+      if (id == null || !(knownBrand.test(id) || knownNetwork.test(id))) {
+        errors.add(
+            new FieldProblem(
+                "$.recipients[" + i + "]",
+                "'" + id + "' is neither a registered brand nor a registered network"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidRequestException(
+          "The consent grant names " + errors.size() + " unregistered network(s) or brand(s)",
+          errors);
+    }
   }
 
   /**
@@ -133,6 +205,8 @@ public class ConsentController {
     refuseUnknownFields(b.unknown(), "consent grant");
     requireMemberId(memberId);
     String source = tenancy.requireConsentChange(caller, memberId, b.sourceNetwork());
+    requireKnownSource(b.sourceNetwork(), "$.sourceNetwork");
+    requireKnownReferences(b);
     ResponseEntity<ConsentReceipt> answer =
         answer(
             consent.grant(
@@ -162,6 +236,7 @@ public class ConsentController {
       @AuthenticationPrincipal LatticePrincipal caller) {
     requireMemberId(memberId);
     String source = tenancy.requireConsentChange(caller, memberId, sourceNetwork, "sourceNetwork");
+    requireKnownSource(sourceNetwork, "sourceNetwork");
     ResponseEntity<ConsentReceipt> answer =
         answer(consent.withdraw(memberId, purpose, gpc(gpc), source, caller.name()));
     tenancy.joined(memberId, source);
@@ -179,6 +254,7 @@ public class ConsentController {
     requireMemberId(memberId);
     String source =
         tenancy.requireConsentChange(caller, memberId, body == null ? null : body.sourceNetwork());
+    requireKnownSource(body == null ? null : body.sourceNetwork(), "$.sourceNetwork");
     ResponseEntity<ConsentReceipt> answer =
         answer(
             consent.importTcf(

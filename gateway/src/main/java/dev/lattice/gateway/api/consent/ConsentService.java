@@ -135,24 +135,23 @@ public final class ConsentService {
     List<FieldProblem> errors = new ArrayList<>();
     checkPurpose(purpose, errors);
     List<String> categories = grant.categories() == null ? List.of() : grant.categories();
+    boolean offers = Vocabulary.OFFERS.equals(purpose);
     for (int i = 0; i < categories.size(); i++) {
-      if (!Vocabulary.isCategory(categories.get(i))) {
+      if (offers && !Vocabulary.isOfferCategory(categories.get(i))) {
+        // An offers grant limits offer categories (outdoor, books, ...): the brands' words.
+        errors.add(
+            new FieldProblem(
+                "$.categories[" + i + "]",
+                "an offer category is 1 to "
+                    + Vocabulary.OFFER_CATEGORY_MAX_LENGTH
+                    + " characters without control characters or surrounding spaces, as offers"
+                    + " name it (e.g. outdoor)"));
+      } else if (!offers && !Vocabulary.isCategory(categories.get(i))) {
         errors.add(
             new FieldProblem(
                 "$.categories[" + i + "]",
                 "unknown category; use one of " + String.join(", ", Vocabulary.CATEGORIES)));
       }
-    }
-    if ("offers".equals(purpose) && !categories.isEmpty()) {
-      // The policy reads an offers grant's categories as offer categories (outdoor, books, ...),
-      // which the ledger does not take: any data category here would deny every offer
-      // (consent.category_not_granted) instead of limiting anything.
-      errors.add(
-          new FieldProblem(
-              "$.categories",
-              "the offers purpose takes no categories: leave them out (offers of every category);"
-                  + " to let a brand know the member by its pseudonym, grant identifiers to the"
-                  + " brand under another purpose, e.g. marketing"));
     }
     String basis = grant.legalBasis() == null ? "consent" : grant.legalBasis();
     if (!Vocabulary.isLegalBasis(basis)) {
@@ -304,7 +303,7 @@ public final class ConsentService {
               ConsentReceipt.dpvPurpose(c.getPurpose()),
               c.getPurpose(),
               c.getCategories(),
-              c.getCategories().stream().map(ConsentReceipt::dpvCategory).toList(),
+              personalDataCategories(c.getPurpose(), c.getCategories()),
               c.getRecipients(),
               c.getScopeNetworks(),
               ConsentReceipt.dpvLegalBasis(c.getLegalBasis()),
@@ -344,11 +343,18 @@ public final class ConsentService {
         ConsentReceipt.dpvPurpose(purpose),
         purpose,
         grant.getCategories(),
-        grant.getCategories().stream().map(ConsentReceipt::dpvCategory).toList(),
+        personalDataCategories(purpose, grant.getCategories()),
         grant.getRecipients(),
         grant.getNetworks(),
         ConsentReceipt.dpvLegalBasis(grant.getLegalBasis()),
         grant.getExpiresAt());
+  }
+
+  /** The DPV terms of a grant's data categories; none for offers, whose are offer categories. */
+  private static List<String> personalDataCategories(String purpose, List<String> categories) {
+    return Vocabulary.OFFERS.equals(purpose)
+        ? null
+        : categories.stream().map(ConsentReceipt::dpvCategory).toList();
   }
 
   private static void checkPurpose(String purpose, List<FieldProblem> errors) {

@@ -14,6 +14,7 @@ import dev.lattice.schemas.AvroJson;
 import dev.lattice.schemas.PersonalRecords;
 import dev.lattice.schemas.SchemaViolationException;
 import dev.lattice.schemas.Vocabulary;
+import dev.lattice.schemas.avro.ContentEvent;
 import dev.lattice.schemas.avro.EventHeader;
 import dev.lattice.schemas.avro.OfferEvent;
 import dev.lattice.schemas.avro.SealedPersonal;
@@ -130,19 +131,39 @@ public final class IngestService {
   }
 
   /**
-   * Refuses (400) offers the topology could only quarantine: a target network or a brand that is
-   * not registered. Checked after the tenant check, so that a key learns nothing about other
-   * tenants' ids from it beyond what it may already see.
+   * Refuses (400) events naming networks or brands that are not registered: a member event from an
+   * unknown source network (the topology could only quarantine it), a post shared with an unknown
+   * network (it could only be denied), an offer of an unknown brand or to an unknown target
+   * network. Checked after the tenant check, so that a key learns nothing about other tenants' ids
+   * from it beyond what it may already see.
    *
    * @param single the path of a single event ({@code $}), or null for a batch ({@code $[i]})
    */
   private void requireKnownReferences(List<Validated> events, String single) {
     List<FieldProblem> errors = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
+      String at = single != null ? single : "$[" + i + "]";
+      String source = ((EventHeader) events.get(i).record().get("header")).getSourceNetwork();
+      if (!knownNetwork.test(source)) {
+        errors.add(
+            new FieldProblem(
+                at + ".header.source_network",
+                "network '" + source + "' is not registered (POST /api/v1/networks)"));
+      }
       if (!(events.get(i).record() instanceof OfferEvent offer)) {
+        if (events.get(i).record() instanceof ContentEvent content) {
+          List<String> targets = content.getTargetNetworks();
+          for (int t = 0; t < targets.size(); t++) {
+            if (!knownNetwork.test(targets.get(t))) {
+              errors.add(
+                  new FieldProblem(
+                      at + ".target_networks[" + t + "]",
+                      "network '" + targets.get(t) + "' is not registered"));
+            }
+          }
+        }
         continue;
       }
-      String at = single != null ? single : "$[" + i + "]";
       if (!knownBrand.test(offer.getBrand())) {
         errors.add(
             new FieldProblem(

@@ -367,7 +367,11 @@ public final class NetworkService {
       }
     }
     if (!removed) {
-      throw new ResourceNotFoundException("agreement of network " + id + " with", partner);
+      throw new ResourceNotFoundException(
+          "Network '" + id + "' has no agreement with network '" + partner + "'",
+          List.of(
+              new dev.lattice.gateway.problem.FieldProblem(
+                  "partner", "no agreement of network '" + id + "' names it")));
     }
     rules.set("agreements", agreements);
     return validateAndPublish(current, rules, by, "$");

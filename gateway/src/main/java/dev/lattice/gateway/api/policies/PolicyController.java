@@ -139,6 +139,19 @@ public class PolicyController {
           "Decide one input under a revision, with the rules that fired, next to the live decision",
       description = "Body: {\"input\": {...}} as in docs/decision-contract.md.")
   public Simulation simulate(@PathVariable String revision, @RequestBody JsonNode body) {
+    if (body != null && body.isObject()) {
+      // {"input": ...} only: a misspelt {"inptu": ...} next to it would otherwise pass unseen
+      List<FieldProblem> unknown =
+          body.propertyNames().stream()
+              .filter(name -> !name.equals("input"))
+              .sorted()
+              .map(name -> new FieldProblem("$." + name, "is not a field of a simulation"))
+              .toList();
+      if (!unknown.isEmpty()) {
+        throw new InvalidRequestException(
+            "The simulation has " + unknown.size() + " unknown field(s)", unknown);
+      }
+    }
     JsonNode input = body == null ? null : body.get("input");
     if (input == null || !input.isObject()) {
       throw new InvalidRequestException(

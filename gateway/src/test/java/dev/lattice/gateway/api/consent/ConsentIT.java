@@ -1,6 +1,7 @@
 package dev.lattice.gateway.api.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lattice.gateway.security.Role;
 import dev.lattice.gateway.support.GatewayHttp;
@@ -11,11 +12,13 @@ import dev.lattice.schemas.AvroCodec;
 import dev.lattice.schemas.TopicCatalogue;
 import dev.lattice.schemas.avro.ConsentAction;
 import dev.lattice.schemas.avro.ConsentCommand;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
 
 class ConsentIT extends GatewayIntegrationTest {
 
@@ -25,6 +28,9 @@ class ConsentIT extends GatewayIntegrationTest {
 
   @BeforeEach
   void serviceKey() {
+    // what the grants name must be registered (a second POST is a 409, which is fine)
+    asAdmin().post("/api/v1/networks", Map.of("id", "ski-club", "name", "Ski", "rules", Map.of()));
+    asAdmin().post("/api/v1/brands", Map.of("id", "acme", "name", "Acme"));
     service = as(keyFor(Role.SERVICE, "ski-club"));
   }
 
@@ -156,15 +162,44 @@ class ConsentIT extends GatewayIntegrationTest {
   }
 
   @Test
-  void anOffersGrantNamingCategoriesIs400SinceEveryOfferWouldBeDenied() {
-    Response response =
+  void anOffersGrantIsLimitedToOfferCategoriesAsOffersNameThem() {
+    Response granted =
         service.put(
             "/api/v1/members/m-consent-4b/consents/offers",
-            Map.of("categories", List.of("identifiers")));
+            Map.of("categories", List.of("outdoor", "books")));
+
+    assertThat(granted.status()).as(granted.body()).isIn(200, 202);
+    JsonNode processing = granted.json().get("processing").get(0);
+    assertThat(processing.get("categories").valueStream().map(JsonNode::asString))
+        .containsExactly("outdoor", "books");
+    // offer categories are not personal data: no DPV personal-data terms for them
+    assertThat(processing.has("personalDataCategories")).isFalse();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        service
+                            .get("/api/v1/members/m-consent-4b/consents")
+                            .json()
+                            .get("purposes")
+                            .get("offers")
+                            .get("categories")
+                            .valueStream()
+                            .map(JsonNode::asString))
+                    .containsExactly("books", "outdoor"));
+  }
+
+  @Test
+  void anOfferCategoryWithSurroundingSpacesOrTooLongIs400AtItsIndex() {
+    Response response =
+        service.put(
+            "/api/v1/members/m-consent-4c/consents/offers",
+            Map.of("categories", List.of("outdoor", " books", "x".repeat(65))));
 
     assertThat(response.status()).as(response.body()).isEqualTo(400);
     assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
-        .containsExactly("$.categories");
+        .containsExactly("$.categories[1]", "$.categories[2]");
   }
 
   @Test
@@ -199,5 +234,51 @@ class ConsentIT extends GatewayIntegrationTest {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.json().get("version").asLong()).isZero();
+  }
+
+  @Test
+  void aGrantNamingUnregisteredNetworksOrRecipientsIsRefusedAtEach() {
+    Response response =
+        service.put(
+            "/api/v1/members/m-consent-refs/consents/marketing",
+            Map.of(
+                "networks", List.of("ski-club", "consent-ghost-net"),
+                "recipients", List.of("acme", "ski-club", "consent-ghost-brand")));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactly("$.networks[1]", "$.recipients[2]");
+    assertThat(response.json().get("errors").get(1).get("message").asString())
+        .contains("consent-ghost-brand");
+    assertThat(
+            asAdmin().get("/api/v1/members/m-consent-refs/consents").json().get("version").asInt())
+        .isZero();
+  }
+
+  @Test
+  void anAdminNamingAnUnregisteredSourceNetworkIsRefusedAtTheField() {
+    String member = "/api/v1/members/m-consent-ghost-source/consents";
+
+    Response grant = asAdmin().put(member + "/marketing", Map.of("sourceNetwork", "ghost-src"));
+    Response withdraw = asAdmin().delete(member + "/marketing?sourceNetwork=ghost-src");
+    Response tcf =
+        asAdmin()
+            .post(
+                member + "/tcf",
+                Map.of(
+                    "tcString",
+                    "CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA",
+                    "sourceNetwork",
+                    "ghost-src"));
+
+    assertThat(grant.status()).isEqualTo(400);
+    assertThat(grant.json().get("errors").get(0).get("path").asString())
+        .isEqualTo("$.sourceNetwork");
+    assertThat(grant.json().get("errors").get(0).get("message").asString()).contains("ghost-src");
+    assertThat(withdraw.status()).isEqualTo(400);
+    assertThat(withdraw.json().get("errors").get(0).get("path").asString())
+        .isEqualTo("sourceNetwork");
+    assertThat(tcf.status()).isEqualTo(400);
+    assertThat(tcf.json().get("errors").get(0).get("path").asString()).isEqualTo("$.sourceNetwork");
   }
 }

@@ -29,6 +29,8 @@ class IngestIT extends GatewayIntegrationTest {
 
   @BeforeEach
   void serviceKey() {
+    // the events' source network must be registered (a second POST is a 409, which is fine)
+    asAdmin().post("/api/v1/networks", Map.of("id", "ski-club", "name", "Ski", "rules", Map.of()));
     service = as(keyFor(Role.SERVICE, "ski-club"));
   }
 
@@ -229,5 +231,78 @@ class IngestIT extends GatewayIntegrationTest {
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
         .containsExactlyInAnyOrder("$.target_networks", "$.valid_until");
+  }
+
+  @Test
+  void anEventFromAnUnregisteredSourceNetworkIsRefusedAtItsFieldEvenForAnAdmin() {
+    String eventId = "evt-" + UUID.randomUUID();
+    String body =
+        memberData(eventId, "m-ingest-ghost", "g@example.org")
+            .replace("\"source_network\": \"ski-club\"", "\"source_network\": \"ing-ghost-net\"");
+
+    Response response = asAdmin().post("/api/v1/events/member-data", body);
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    assertThat(response.json().get("errors").get(0).get("path").asString())
+        .isEqualTo("$.header.source_network");
+    assertThat(response.json().get("errors").get(0).get("message").asString())
+        .contains("ing-ghost-net", "not registered");
+    assertThat(written(eventId)).isEmpty();
+  }
+
+  @Test
+  void aBatchWithOneEventFromAnUnregisteredNetworkIsRefusedWholeNamingIt() {
+    String good = "evt-" + UUID.randomUUID();
+    String ghost =
+        memberData("evt-" + UUID.randomUUID(), "m-ingest-ghost-2", "h@example.org")
+            .replace("\"source_network\": \"ski-club\"", "\"source_network\": \"ing-ghost-net\"");
+
+    Response response =
+        asAdmin()
+            .post(
+                "/api/v1/events/member-data/batch",
+                "[" + memberData(good, "m-ingest-ghost-2", "i@example.org") + "," + ghost + "]");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactly("$[1].header.source_network");
+    assertThat(written(good)).isEmpty();
+  }
+
+  @Test
+  void anOfferPostedIntoAnUnregisteredSourceNetworkIsRefusedAtItsField() {
+    asAdmin().post("/api/v1/networks", Map.of("id", "ing-net", "name", "Ing", "rules", Map.of()));
+    asAdmin().post("/api/v1/brands", Map.of("id", "ing-brand", "name", "Ing"));
+    String body =
+        offer("ing-brand", "\"ing-net\"", "2030-01-01T00:00:00Z")
+            .replace("\"source_network\": \"ing-net\"", "\"source_network\": \"ing-ghost-net\"");
+
+    Response response = as(keyFor(Role.BRAND, "ing-brand")).post("/api/v1/events/offers", body);
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactly("$.header.source_network");
+  }
+
+  @Test
+  void aPostSharedWithAnUnregisteredNetworkIsRefusedAtEachTarget() {
+    String eventId = "evt-" + UUID.randomUUID();
+    String body =
+        """
+        {"header": {"event_id": "%s", "event_type": "content", "source_network": "ski-club",
+                    "subject_member": "m-ingest-post", "occurred_at": "2026-11-23T10:00:00Z"},
+         "purpose": "sharing", "content_id": "post-1", "visibility": "cross_network",
+         "target_networks": ["ski-club", "ing-ghost-net"]}
+        """
+            .formatted(eventId);
+
+    Response response = service.post("/api/v1/events/content", body);
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactly("$.target_networks[1]");
+    assertThat(response.json().get("errors").get(0).get("message").asString())
+        .contains("ing-ghost-net");
   }
 }

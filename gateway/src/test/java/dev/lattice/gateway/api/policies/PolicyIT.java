@@ -122,6 +122,44 @@ class PolicyIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aSimulationExplainsEachFiredRuleWithTheValueItProduced() throws IOException {
+    String shipped = compliance.get("/api/v1/policies").json().get("shippedRevision").asString();
+
+    Response response =
+        compliance.post(
+            "/api/v1/policies/" + shipped + "/simulate", Map.of("input", exampleInput()));
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    JsonNode decision = response.json().get("decision");
+    JsonNode decisionRule =
+        decision
+            .get("explanation")
+            .valueStream()
+            .filter(f -> f.get("rule").asString().equals("data.lattice.decision"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(decisionRule.get("value").get("allow").asBoolean())
+        .isEqualTo(decision.get("allow").asBoolean());
+    assertThat(decisionRule.get("location").asString()).contains(".rego:");
+    // every rule but the functions (no value without arguments) carries its value
+    assertThat(decision.get("explanation").valueStream().filter(f -> !f.get("value").isNull()))
+        .hasSizeGreaterThan(3);
+  }
+
+  @Test
+  void aSimulationWithAFieldOtherThanInputIsRefusedAtIt() throws IOException {
+    String shipped = compliance.get("/api/v1/policies").json().get("shippedRevision").asString();
+
+    Response response =
+        compliance.post(
+            "/api/v1/policies/" + shipped + "/simulate",
+            Map.of("input", exampleInput(), "inptu", Map.of()));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$.inptu");
+  }
+
+  @Test
   void simulatingAnUnknownRevisionIs404() throws IOException {
     assertThat(
             compliance

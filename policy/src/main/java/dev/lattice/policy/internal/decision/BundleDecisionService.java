@@ -208,18 +208,52 @@ public final class BundleDecisionService implements DecisionService {
     }
     long nanos = System.nanoTime() - start;
     return DecisionReader.read(
-        defined, document, revision, nanos, explain ? firedRules(trace) : List.of());
+        defined,
+        document,
+        revision,
+        nanos,
+        explain ? firedRules(trace, a.compiled().policy(), input) : List.of());
   }
 
-  private static List<FiredRule> firedRules(List<TraceEvent> trace) {
+  /**
+   * The rules that fired, each with its value under the same input: the document at the rule's path
+   * (a complete rule's value, a partial rule's whole set or object). A function has no value
+   * without arguments, and a path whose evaluation fails has none either: {@code null} then.
+   */
+  private static List<FiredRule> firedRules(
+      List<TraceEvent> trace, CompiledPolicy policy, Map<String, Object> input) {
+    Set<String> functions = new java.util.HashSet<>();
+    for (RuleInfo rule : policy.rules()) {
+      if (rule.function()) {
+        functions.add(rule.path());
+      }
+    }
+    Map<String, Object> values = new java.util.HashMap<>();
     Set<FiredRule> fired = new LinkedHashSet<>();
     for (TraceEvent e : trace) {
       if ("fire".equals(e.kind())) {
+        String rule = e.rule();
+        if (!values.containsKey(rule)) {
+          values.put(rule, functions.contains(rule) ? null : valueOf(policy, rule, input));
+        }
         fired.add(
-            new FiredRule(e.rule(), e.location() == null ? "" : e.location().toString(), null));
+            new FiredRule(
+                rule, e.location() == null ? "" : e.location().toString(), values.get(rule)));
       }
     }
     return List.copyOf(fired);
+  }
+
+  /** The document at {@code path} (a {@code data.…} reference) for {@code input}, or null. */
+  private static Object valueOf(CompiledPolicy policy, String path, Map<String, Object> input) {
+    try {
+      QueryResult result = policy.prepare(path).evaluate(input, DECIDE_OPTIONS);
+      return result.defined() ? result.bindings().get(0).get(Rego.EXPRESSION_BINDING) : null;
+    } catch (RuntimeException e) {
+      // the explanation is best effort: the decision itself was made without it
+      LOGGER.debug("no value for fired rule rule={} error={}", path, e.getClass().getSimpleName());
+      return null;
+    }
   }
 
   @Override

@@ -153,7 +153,18 @@ public final class ConsentLedger {
       Instant appendedAt) {
     String purpose = requireKnownPurpose(c.getPurpose());
     for (String category : c.getCategories()) {
-      if (!Vocabulary.CATEGORIES.contains(category)) {
+      if (Vocabulary.OFFERS.equals(purpose)) {
+        // An offers grant limits offer categories (the brands' words), not data categories.
+        if (!Vocabulary.isOfferCategory(category)) {
+          throw new InvalidConsentCommandException(
+              ReasonCodes.CONSENT_UNKNOWN_CATEGORY,
+              "offer category '"
+                  + category
+                  + "' must be 1 to "
+                  + Vocabulary.OFFER_CATEGORY_MAX_LENGTH
+                  + " characters without control characters or surrounding spaces");
+        }
+      } else if (!Vocabulary.CATEGORIES.contains(category)) {
         throw new InvalidConsentCommandException(
             ReasonCodes.CONSENT_UNKNOWN_CATEGORY,
             "unknown data category '"
@@ -288,7 +299,9 @@ public final class ConsentLedger {
             e.getKey(),
             PurposeGrant.newBuilder()
                 .setGranted(true)
-                .setCategories(categories)
+                // An offers grant's categories are offer categories; TCF names none, so offers
+                // of every category (data categories there would deny every offer).
+                .setCategories(Vocabulary.OFFERS.equals(e.getKey()) ? List.of() : categories)
                 .setRecipients(List.copyOf(c.getRecipients()))
                 .setNetworks(List.copyOf(c.getScopeNetworks()))
                 .setLegalBasis("consent")

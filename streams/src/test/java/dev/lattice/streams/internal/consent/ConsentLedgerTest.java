@@ -55,8 +55,39 @@ class ConsentLedgerTest {
 
     assertThat(s.getPurposes()).containsOnlyKeys("offers", "marketing");
     assertThat(s.getPurposes().get("marketing").getSource()).isEqualTo("tcf");
-    assertThat(s.getPurposes().get("offers").getCategories())
+    assertThat(s.getPurposes().get("marketing").getCategories())
         .containsExactly("activity", "interests", "profile");
+    // an offers grant's categories are offer categories: TCF names none, so every category
+    assertThat(s.getPurposes().get("offers").getCategories()).isEmpty();
+  }
+
+  @Test
+  void anOffersGrantTakesOfferCategoriesAndRefusesMalformedOnes() {
+    ConsentState s =
+        applied(
+            null,
+            command("c1", ConsentAction.GRANT)
+                .setPurpose("offers")
+                .setCategories(List.of("outdoor", "books"))
+                .build());
+
+    assertThat(s.getPurposes().get("offers").getCategories()).containsExactly("books", "outdoor");
+    assertThat(
+            rejected(
+                null,
+                command("c2", ConsentAction.GRANT)
+                    .setPurpose("offers")
+                    .setCategories(List.of("outdoor "))
+                    .build()))
+        .isEqualTo("consent.unknown_category");
+    assertThat(
+            rejected(
+                null,
+                command("c2", ConsentAction.GRANT)
+                    .setPurpose("marketing")
+                    .setCategories(List.of("outdoor"))
+                    .build()))
+        .isEqualTo("consent.unknown_category");
   }
 
   @Test

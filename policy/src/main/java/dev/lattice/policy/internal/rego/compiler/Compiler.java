@@ -603,7 +603,7 @@ public final class Compiler {
         && !body.get(0).negated()
         && body.get(0).withs().isEmpty()
         && body.get(0).lit() instanceof TermLit tl
-        && !(tl.term() instanceof Call)) {
+        && (!(tl.term() instanceof Call c) || capturesValue(c))) {
       bare = tl.term();
     }
     Expr[] ordered = order(body, new BitSet(), ctx, ctx.cur);
@@ -687,11 +687,26 @@ public final class Compiler {
     }
   }
 
+  /**
+   * Whether a lone call query answers the call's value, as OPA's RewriteToCaptureValue does: a call
+   * with exactly its function's arguments ({@code 1 == 2} answers false, {@code count(x)} the
+   * count), not one whose last argument receives the output ({@code plus(1, 2, x)}) nor a variadic
+   * one.
+   */
+  private static boolean capturesValue(Call c) {
+    int arity =
+        c.target() instanceof Builtin b
+            ? b.arity()
+            : c.target() instanceof Node n && n.kind == Node.Kind.FUNCTION ? n.arity : -1;
+    return arity >= 0 && c.args().size() == arity;
+  }
+
   /** Whether evaluating {@code t} binds no variable (so it has at most one value). */
   private static boolean iterationFree(Term t) {
     return switch (t) {
       case Scalar sc -> true;
       case Root r -> true;
+      case Call c -> c.args().stream().allMatch(Compiler::iterationFree);
       case Ref r -> iterationFree(r.head()) && r.path().stream().allMatch(Compiler::iterationFree);
       case ArrayT a -> a.elems().stream().allMatch(Compiler::iterationFree);
       case SetT st -> st.elems().stream().allMatch(Compiler::iterationFree);

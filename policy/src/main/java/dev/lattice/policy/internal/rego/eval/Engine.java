@@ -85,6 +85,15 @@ public final class Engine implements CompiledPolicy {
     }
 
     /**
+     * Whether the query's value is captured, as opa eval reports it: a lone term or value call
+     * ({@code data.p}, {@code 1 == 2}) binds its value to {@link Rego#EXPRESSION_BINDING}; any
+     * other query binds its own variables.
+     */
+    public boolean capturesValue() {
+      return q.bareTerm() != null;
+    }
+
+    /**
      * Memoises, across this query's evaluations, the value of every rule whose value provably
      * depends only on the data and on input paths that do not overlap {@code volatileInputPaths}
      * (see {@link SharedRuleMemo}). Results are identical with and without it.
