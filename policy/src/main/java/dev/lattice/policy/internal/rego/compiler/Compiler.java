@@ -449,7 +449,7 @@ public final class Compiler {
     for (int i = branches.size() - 1; i >= 0; i--)
       first = new CRule(p.node, p.kind, branches.get(i), first, n);
     if (first.isDefault) {
-      if (!isGround(first.value) && p.kind != Node.Kind.FUNCTION) {
+      if (!isDefaultValue(first.value) && p.kind != Node.Kind.FUNCTION) {
         throw new RegoException(
             RegoException.COMPILE, "default rule value cannot contain variables", first.loc);
       }
@@ -556,6 +556,23 @@ public final class Compiler {
       case ObjectT o ->
           o.entries().stream().anyMatch(en -> hasCall(en.key()) || hasCall(en.value()));
       default -> false;
+    };
+  }
+
+  /**
+   * A default rule's value: ground, where comprehensions count as ground (OPA's parser skips
+   * closures in validateDefaultRuleValue, so {@code default p := [x | x := data.a[_]]} is allowed).
+   */
+  private static boolean isDefaultValue(Term t) {
+    return switch (t) {
+      case ArrayCompr a -> true;
+      case SetCompr s -> true;
+      case ObjectCompr o -> true;
+      case ArrayT a -> a.elems().stream().allMatch(Compiler::isDefaultValue);
+      case SetT s -> s.elems().stream().allMatch(Compiler::isDefaultValue);
+      case ObjectT o ->
+          o.entries().stream().allMatch(e -> isDefaultValue(e.key()) && isDefaultValue(e.value()));
+      default -> isGround(t);
     };
   }
 
