@@ -157,7 +157,9 @@ test_a_source_that_exports_days_gives_brands_days_too if {
 # category, and the grant's categories never restrict its data categories.
 offers_purchase(category) := fx.put2(
 	fx.put2(fx.put2(fx.put2(fx.member_data, "event", "type", "purchase"), "event", "purpose", "offers"), "event", "category", category),
-	"consent", "purposes", {"offers": fx.grant_with("categories", ["outdoor"])},
+	"consent",
+	"purposes",
+	{"offers": fx.grant_with("categories", ["outdoor"])}
 )
 
 test_a_purchase_for_offers_outside_the_granted_offer_categories_is_denied if {

@@ -27,6 +27,29 @@ public class LimitsConfiguration {
     return registration;
   }
 
+  /**
+   * A JSON number or boolean where a body field is a string ({@code {"id": 123}}) is a 400 at the
+   * field ("expected a string") instead of being read as its text ({@code "123"}): what a client
+   * sends with the wrong type is probably not what it meant.
+   */
+  @Bean
+  org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer strictTextFields() {
+    return builder ->
+        builder.withCoercionConfig(
+            tools.jackson.databind.type.LogicalType.Textual,
+            config -> {
+              config.setCoercion(
+                  tools.jackson.databind.cfg.CoercionInputShape.Integer,
+                  tools.jackson.databind.cfg.CoercionAction.Fail);
+              config.setCoercion(
+                  tools.jackson.databind.cfg.CoercionInputShape.Float,
+                  tools.jackson.databind.cfg.CoercionAction.Fail);
+              config.setCoercion(
+                  tools.jackson.databind.cfg.CoercionInputShape.Boolean,
+                  tools.jackson.databind.cfg.CoercionAction.Fail);
+            });
+  }
+
   /** Unknown query parameters are refused (400 naming each), see {@link QueryParameterCheck}. */
   @Bean
   WebMvcConfigurer queryParameterCheck() {

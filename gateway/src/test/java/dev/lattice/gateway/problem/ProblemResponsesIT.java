@@ -173,4 +173,19 @@ class ProblemResponsesIT extends GatewayIntegrationTest {
     assertThat(overview.status()).isEqualTo(400);
     assertThat(overview.json().get("errors").get(0).get("path").asString()).isEqualTo("minutes");
   }
+
+  @Test
+  void aNumberOrBooleanWhereABodyFieldIsAStringIsA400AtTheField() {
+    Response number =
+        asAdmin().post("/api/v1/networks", Map.of("id", 123, "name", "N", "rules", Map.of()));
+    Response bool = asAdmin().post("/api/v1/brands", Map.of("id", "pr-typed", "name", true));
+
+    assertThat(number.status()).isEqualTo(400);
+    assertThat(number.json().get("errors").get(0).get("path").asString()).isEqualTo("$.id");
+    assertThat(number.json().get("errors").get(0).get("message").asString())
+        .isEqualTo("expected a string");
+    assertThat(bool.status()).isEqualTo(400);
+    assertThat(bool.json().get("errors").get(0).get("path").asString()).isEqualTo("$.name");
+    assertThat(asAdmin().get("/api/v1/networks/123").status()).isEqualTo(404);
+  }
 }

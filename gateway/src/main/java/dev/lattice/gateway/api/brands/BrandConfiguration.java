@@ -56,6 +56,40 @@ class BrandConfiguration {
         broker.clientProperties(), streamTimeout, limits.maxStreamsPerBrand());
   }
 
+  /**
+   * Ends the open delivery streams when the gateway stops, before the web server's graceful
+   * shutdown (a later phase) waits for active requests: a stream whose client went away would
+   * otherwise hold the shutdown until its next keep-alive write fails, or the 30 s limit.
+   */
+  @Bean
+  org.springframework.context.SmartLifecycle deliveryStreamsShutdown(DeliveryStreams streams) {
+    return new org.springframework.context.SmartLifecycle() {
+      private volatile boolean running;
+
+      @Override
+      public void start() {
+        running = true;
+      }
+
+      @Override
+      public void stop() {
+        running = false;
+        streams.closeAll();
+      }
+
+      @Override
+      public boolean isRunning() {
+        return running;
+      }
+
+      @Override
+      public int getPhase() {
+        // Stopped first: the web server's graceful shutdown runs at DEFAULT_PHASE - 1024.
+        return org.springframework.context.SmartLifecycle.DEFAULT_PHASE;
+      }
+    };
+  }
+
   @Bean
   SubscriptionValidator subscriptionValidator(
       dev.lattice.gateway.api.networks.NetworkService networks,

@@ -1,5 +1,6 @@
 package dev.lattice.gateway.api.brands;
 
+import dev.lattice.gateway.problem.ApiProblemException;
 import dev.lattice.gateway.problem.TooManyRequestsException;
 import dev.lattice.schemas.AvroJson;
 import dev.lattice.schemas.TopicCatalogue;
@@ -10,6 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,6 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -46,12 +50,31 @@ public final class DeliveryStreams {
   private final int maxStreamsPerBrand;
   private final Map<String, java.util.concurrent.atomic.AtomicInteger> openStreams =
       new java.util.concurrent.ConcurrentHashMap<>();
+  // The open flag of every running stream, so that shutting down can end them at once: a client
+  // that went away is otherwise only noticed at the next keep-alive, and the web server's graceful
+  // shutdown waits for such a stream as for an active request (up to its 30 s limit).
+  private final Set<AtomicBoolean> running = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
 
   public DeliveryStreams(
       Map<String, Object> clientProperties, Duration streamTimeout, int maxStreamsPerBrand) {
     this.clientProperties = Map.copyOf(clientProperties);
     this.streamTimeout = streamTimeout;
     this.maxStreamsPerBrand = maxStreamsPerBrand;
+  }
+
+  /**
+   * Ends every open stream (each completes within one poll, ~250 ms) and refuses new ones: called
+   * when the gateway shuts down, before the web server waits for its active requests.
+   */
+  public void closeAll() {
+    closing = true;
+    running.forEach(open -> open.set(false));
+  }
+
+  /** How many streams are open on this instance, over every brand. */
+  public int openStreams() {
+    return running.size();
   }
 
   /** How many streams of {@code brandId} are open on this instance. */
@@ -71,6 +94,15 @@ public final class DeliveryStreams {
       boolean fromEarliest,
       Supplier<Brand> brand,
       java.util.function.BooleanSupplier stillAuthorized) {
+    if (closing) {
+      throw new ApiProblemException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "shutting-down",
+          "Shutting down",
+          "This instance is shutting down: open the delivery stream again (another instance, or"
+              + " this one once restarted)",
+          Map.of(ApiProblemException.RETRY_AFTER, 1));
+    }
     var count =
         openStreams.computeIfAbsent(brandId, b -> new java.util.concurrent.atomic.AtomicInteger());
     if (count.incrementAndGet() > maxStreamsPerBrand) {
@@ -119,9 +151,16 @@ public final class DeliveryStreams {
         .name("sse-" + brandId)
         .start(
             () -> {
+              running.add(open);
               try {
-                pump(brandId, consumer, emitter, open, brand, stillAuthorized);
+                if (!closing) {
+                  pump(brandId, consumer, emitter, open, brand, stillAuthorized);
+                } else {
+                  consumer.close();
+                  emitter.complete();
+                }
               } finally {
+                running.remove(open);
                 release.run();
               }
             });

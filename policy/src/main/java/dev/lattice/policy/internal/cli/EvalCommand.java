@@ -2,6 +2,7 @@ package dev.lattice.policy.internal.cli;
 
 import dev.lattice.policy.CompiledPolicy;
 import dev.lattice.policy.EvalOptions;
+import dev.lattice.policy.PreparedQuery;
 import dev.lattice.policy.QueryResult;
 import dev.lattice.policy.Rego;
 import dev.lattice.policy.RegoException;
@@ -112,12 +113,17 @@ public final class EvalCommand implements Callable<Integer> {
       // always traced: print() output goes to stderr, one line per call, as opa eval writes it
       EvalOptions options =
           EvalOptions.defaults().withTrace(true).withTraceFails("fails".equals(explain));
-      QueryResult r = policy.prepare(query).evaluate(input, options);
+      PreparedQuery prepared = policy.prepare(query);
+      QueryResult r = prepared.evaluate(input, options);
       for (TraceEvent e : r.trace()) if ("print".equals(e.kind())) err.println(e.message());
       Map<String, String> sources = new LinkedHashMap<>();
       for (var m : bundle.modules()) sources.put(m.path(), m.source());
       sources.put("query", query);
-      out.println(JSON.writeValueAsString(render(query, r, explain, sources)));
+      boolean captured =
+          prepared instanceof dev.lattice.policy.internal.rego.eval.Engine.Prepared engineQuery
+              ? engineQuery.capturesValue()
+              : isBareTerm(query);
+      out.println(JSON.writeValueAsString(render(query, r, explain, sources, captured)));
       return 0;
     } catch (BundleException | RegoException e) {
       err.println(e.getMessage());
@@ -147,9 +153,18 @@ public final class EvalCommand implements Callable<Integer> {
    */
   static Map<String, Object> render(
       String query, QueryResult r, String explain, Map<String, String> sources) {
+    return render(query, r, explain, sources, isBareTerm(query));
+  }
+
+  /**
+   * As above; {@code bareTerm}: whether the query's value is captured under {@link
+   * Rego#EXPRESSION_BINDING} (the engine says so: a lone term or value call such as {@code 1 ==
+   * 2}), so that it is the expression's value rather than a binding.
+   */
+  static Map<String, Object> render(
+      String query, QueryResult r, String explain, Map<String, String> sources, boolean bareTerm) {
     Map<String, Object> doc = new LinkedHashMap<>();
     if (r.defined()) {
-      boolean bareTerm = isBareTerm(query);
       List<Object> results = new ArrayList<>();
       for (Map<String, Object> b : r.bindings()) {
         Map<String, Object> expr = new LinkedHashMap<>();

@@ -42,6 +42,33 @@ class EvalExplainAndBenchTest {
     return JsonMapper.builder().build().readValue(out.toString(StandardCharsets.UTF_8), Map.class);
   }
 
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> evalResult(String query) {
+    out.reset();
+    int code = run("eval", "-b", dir.toString(), query);
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    List<Object> result = (List<Object>) json().get("result");
+    return result == null ? null : (Map<String, Object>) result.get(0);
+  }
+
+  @Test
+  void aLoneComparisonOrCallPrintsItsValueAsOpaEvalDoes() {
+    Map<String, Object> comparison = evalResult("1 == 2");
+    Map<String, Object> count = evalResult("count([1, 2])");
+    Map<String, Object> output = evalResult("plus(1, 2, y)");
+
+    assertThat(comparison.get("expressions"))
+        .isEqualTo(
+            List.of(
+                Map.of("value", false, "text", "1 == 2", "location", Map.of("row", 1, "col", 1))));
+    assertThat(comparison).doesNotContainKey("bindings");
+    assertThat(((List<Map<String, Object>>) count.get("expressions")).get(0).get("value"))
+        .isEqualTo(2);
+    assertThat(((List<Map<String, Object>>) output.get("expressions")).get(0).get("value"))
+        .isEqualTo(true);
+    assertThat(output.get("bindings")).isEqualTo(Map.of("y", 3));
+  }
+
   @Test
   void explainFullListsRulesThatFiredNotesAndPrintOutputInOrder() {
     int code =

@@ -70,12 +70,103 @@ class DecisionLogTest {
 
     log.append("off-1", T0, offer);
 
-    // 150 decisions in chunks of 64: 3 chunks, and one pointer per member
-    assertThat(store.approximateNumEntries()).isEqualTo(3 + 150);
+    // 150 decisions in chunks of 64: 3 chunks, a time pointer per chunk, a marker per member
+    assertThat(store.approximateNumEntries()).isEqualTo(3 + 3 + 150);
     assertThat(DecisionLog.forEvent(store, "off-1")).hasSize(150);
     assertThat(DecisionLog.forMember(store, "mbr-77"))
         .singleElement()
         .satisfies(r -> assertThat(r.getMemberId()).isEqualTo("mbr-77"));
+  }
+
+  @Test
+  void furtherOffersWithinAMembersBucketWriteNoRecordPerMember() {
+    for (int offer = 0; offer < 5; offer++) {
+      List<DecisionLog.Entry> decisions = new ArrayList<>();
+      Instant at = T0.plusSeconds(offer * 10L);
+      for (int i = 0; i < 100; i++) {
+        decisions.add(entry("off-" + offer, "mbr-" + i, "n1", at));
+      }
+      log.append("off-" + offer, at, decisions);
+    }
+
+    // Per offer 2 chunks and their 2 time pointers; the 100 markers once, for the first offer.
+    assertThat(store.approximateNumEntries()).isEqualTo(5 * (2 + 2) + 100);
+    assertThat(DecisionLog.forMember(store, "mbr-42"))
+        .extracting(DecisionRecord::getEventId)
+        .containsExactly("off-0", "off-1", "off-2", "off-3", "off-4");
+    assertThat(DecisionLog.forEvent(store, "off-3")).hasSize(100);
+  }
+
+  @Test
+  void aMemberIsFoundInOffersOfSeveralBucketsAndNotInOffersThatMissedThem() {
+    Instant nextMinute = T0.plus(java.time.Duration.ofMillis(DecisionLog.BUCKET));
+    log.append(
+        "off-1", T0, List.of(entry("off-1", "mbr-a", "n1", T0), entry("off-1", "mbr-b", "n1", T0)));
+    log.append(
+        "off-2",
+        nextMinute,
+        List.of(
+            entry("off-2", "mbr-a", "n1", nextMinute), entry("off-2", "mbr-c", "n1", nextMinute)));
+    log.append(
+        "off-3",
+        nextMinute,
+        List.of(
+            entry("off-3", "mbr-c", "n1", nextMinute), entry("off-3", "mbr-d", "n1", nextMinute)));
+
+    assertThat(DecisionLog.forMember(store, "mbr-a"))
+        .extracting(DecisionRecord::getEventId)
+        .containsExactly("off-1", "off-2");
+    assertThat(DecisionLog.forMember(store, "mbr-b"))
+        .extracting(DecisionRecord::getEventId)
+        .containsExactly("off-1");
+    assertThat(DecisionLog.forMember(store, "mbr-c"))
+        .extracting(DecisionRecord::getEventId)
+        .containsExactlyInAnyOrder("off-2", "off-3");
+    assertThat(DecisionLog.forMember(store, "mbr-e")).isEmpty();
+  }
+
+  @Test
+  void forgettingTheOnlyMemberLeftInAnOfferChunkDropsTheChunkItsPointerAndTheMarkers() {
+    log.append(
+        "off-1", T0, List.of(entry("off-1", "mbr-a", "n1", T0), entry("off-1", "mbr-b", "n1", T0)));
+
+    assertThat(log.forget("mbr-a")).isEqualTo(1);
+    assertThat(log.forget("mbr-b")).isEqualTo(1);
+
+    assertThat(DecisionLog.forEvent(store, "off-1")).isEmpty();
+    assertThat(store.approximateNumEntries()).isZero();
+    // A member forgotten and decided again in the same bucket is marked again.
+    log.append(
+        "off-2", T0, List.of(entry("off-2", "mbr-a", "n1", T0), entry("off-2", "mbr-c", "n1", T0)));
+    assertThat(DecisionLog.forMember(store, "mbr-a"))
+        .extracting(DecisionRecord::getEventId)
+        .containsExactly("off-2");
+  }
+
+  @Test
+  void expiryDropsOfferChunksTheirPointersAndMarkersOnceTheirBucketIsOver() {
+    Instant later = T0.plusSeconds(3600);
+    log.append(
+        "off-old",
+        T0,
+        List.of(entry("off-old", "mbr-a", "n1", T0), entry("off-old", "mbr-b", "n1", T0)));
+    log.append(
+        "off-new",
+        later,
+        List.of(entry("off-new", "mbr-a", "n1", later), entry("off-new", "mbr-b", "n1", later)));
+
+    // A cutoff inside the old offer's bucket: its chunk goes, its markers stay until the bucket
+    // is over (they may lead to later chunks of that bucket).
+    log.expire(T0.toEpochMilli() + 1);
+    assertThat(DecisionLog.forEvent(store, "off-old")).isEmpty();
+    assertThat(store.approximateNumEntries()).isEqualTo(2 + 2 + 2);
+    log.expire(later.toEpochMilli());
+
+    assertThat(DecisionLog.forMember(store, "mbr-a"))
+        .extracting(DecisionRecord::getEventId)
+        .containsExactly("off-new");
+    // the new offer's chunk, its time pointer and the two members' markers for its bucket
+    assertThat(store.approximateNumEntries()).isEqualTo(1 + 1 + 2);
   }
 
   @Test

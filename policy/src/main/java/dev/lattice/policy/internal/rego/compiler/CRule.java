@@ -95,4 +95,13 @@ public final class CRule {
     if (compiled != null) throw new IllegalStateException("rule " + node + " is compiled already");
     compiled = evaluatorForm;
   }
+
+  /**
+   * Replaces the compiled form: only while the policy is being compiled, when rule values folded
+   * after the first compilation change what references to them compile to.
+   */
+  public void recompile(Object evaluatorForm) {
+    if (compiled == null) throw new IllegalStateException("rule " + node + " is not compiled yet");
+    compiled = evaluatorForm;
+  }
 }

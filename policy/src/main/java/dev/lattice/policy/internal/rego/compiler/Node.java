@@ -1,5 +1,6 @@
 package dev.lattice.policy.internal.rego.compiler;
 
+import dev.lattice.policy.internal.rego.value.Value;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,13 @@ public final class Node {
 
   /** The index of {@link #rules} by their leading equality conditions, or null (see RuleIndex). */
   public RuleIndex index;
+
+  /**
+   * The value of a rule that reads no input and nothing else that varies between evaluations,
+   * computed once when the policy is compiled with its data; null when not folded (see {@code
+   * RuleFolding}). Set before the rule bodies are compiled to operands, never changed after.
+   */
+  public Value foldedValue;
 
   Node(String name, String path, int id) {
     this.name = name;

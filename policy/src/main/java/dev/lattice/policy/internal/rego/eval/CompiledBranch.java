@@ -85,4 +85,12 @@ final class CompiledBranch {
     if (n.defaultRule != null) n.defaultRule.attach(new CompiledBranch(n.defaultRule));
     for (Node c : n.children.values()) attach(c);
   }
+
+  /** Compiles every rule branch under {@code n} again (after rules were folded). */
+  static void reattach(Node n) {
+    for (CRule r : n.rules)
+      for (CRule b = r; b != null; b = b.elseRule) b.recompile(new CompiledBranch(b));
+    if (n.defaultRule != null) n.defaultRule.recompile(new CompiledBranch(n.defaultRule));
+    for (Node c : n.children.values()) reattach(c);
+  }
 }

@@ -45,6 +45,10 @@ public final class Engine implements CompiledPolicy {
     try {
       Compiler compiler = Compiler.compile(modules);
       CompiledBranch.attach(compiler.root());
+      if (RuleFolding.fold(compiler.root(), compiler.nodeCount(), d) > 0) {
+        // recompile the bodies so that references to folded rules read their values
+        CompiledBranch.reattach(compiler.root());
+      }
       return new Engine(compiler, d);
     } catch (StackOverflowError e) {
       throw new RegoException(RegoException.COMPILE, "policy nested too deeply to compile");
@@ -82,6 +86,15 @@ public final class Engine implements CompiledPolicy {
 
     Prepared(CompiledQuery q) {
       this.q = q;
+    }
+
+    /**
+     * Whether the query's value is captured, as opa eval reports it: a lone term or value call
+     * ({@code data.p}, {@code 1 == 2}) binds its value to {@link Rego#EXPRESSION_BINDING}; any
+     * other query binds its own variables.
+     */
+    public boolean capturesValue() {
+      return q.bareTerm() != null;
     }
 
     /**
@@ -189,7 +202,10 @@ public final class Engine implements CompiledPolicy {
               trace,
               nowNs);
       // The memo holds values as evaluated without trace or coverage, in no with scope.
-      if (trace == null && budget.covered == null) ev.shared = shared;
+      if (trace == null && budget.covered == null) {
+        ev.shared = shared;
+        ev.foldedRulesHold = true;
+      }
       List<Map<String, Value>> results = new ArrayList<>();
       Value[] frame = new Value[q.nslots()];
       try {

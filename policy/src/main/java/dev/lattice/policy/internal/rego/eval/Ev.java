@@ -48,6 +48,13 @@ final class Ev implements BuiltinContext {
   /** Rule values shared across evaluations; only in an evaluation's top scope, else null. */
   SharedRuleMemo shared;
 
+  /**
+   * Whether rule values folded when the policy was compiled ({@link Node#foldedValue}) hold in this
+   * scope: the compiled data, no function replaced, no trace or coverage (which record every rule
+   * evaluation). Set by whoever creates the scope; false by default.
+   */
+  boolean foldedRulesHold;
+
   /** The memo's input-path encodings for this evaluation's input (see SharedRuleMemo#key). */
   private String[] memoPathEncodings;
 
@@ -293,7 +300,7 @@ final class Ev implements BuiltinContext {
    * undefined, {@link #MULTI} when the branch must take the general path (not single-valued,
    * explain=fails, or a plan assumption that fails at run time; the frame must be discarded then).
    */
-  private Value singleValue(CRule b, int start, Value[] frame, Operand head) {
+  Value singleValue(CRule b, int start, Value[] frame, Operand head) {
     if (!b.singleValued || budget.traceFails) return MULTI;
     CompiledBranch.Step[] steps = CompiledBranch.of(b).steps;
     for (int i = start; i < steps.length; i++) {
@@ -574,8 +581,13 @@ final class Ev implements BuiltinContext {
             w.loc());
       }
     }
-    return new Ev(
-        root, cache.length, newInput, newData, newMasked, newFns, budget, strict, trace, now);
+    Ev scope =
+        new Ev(
+            root, cache.length, newInput, newData, newMasked, newFns, budget, strict, trace, now);
+    // a different input leaves folded rules alone (they read none); other data or functions do not
+    scope.foldedRulesHold =
+        foldedRulesHold && newData == data && newMasked.isEmpty() && newFns.isEmpty();
+    return scope;
   }
 
   private static Value upsert(Value base, List<Value> keys, int i, Value value) {
@@ -1181,7 +1193,7 @@ final class Ev implements BuiltinContext {
     return v;
   }
 
-  private void enter() {
+  void enter() {
     if (++budget.depth > Budget.MAX_DEPTH) {
       throw new RegoException(
           RegoException.BUDGET,
@@ -1785,7 +1797,7 @@ final class Ev implements BuiltinContext {
   }
 
   /** A function's value after a definition produced v: v, or a conflict with the earlier one. */
-  private static Value functionResult(Node n, Location loc, Value earlier, Value v) {
+  static Value functionResult(Node n, Location loc, Value earlier, Value v) {
     if (earlier != null && !earlier.equals(v)) {
       throw new RegoException(
           RegoException.CONFLICT,

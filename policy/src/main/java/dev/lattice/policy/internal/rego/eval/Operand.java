@@ -6,6 +6,7 @@ import dev.lattice.policy.internal.rego.ast.Ast.Assign;
 import dev.lattice.policy.internal.rego.ast.Ast.Call;
 import dev.lattice.policy.internal.rego.ast.Ast.Entry;
 import dev.lattice.policy.internal.rego.ast.Ast.Expr;
+import dev.lattice.policy.internal.rego.ast.Ast.Lit;
 import dev.lattice.policy.internal.rego.ast.Ast.Local;
 import dev.lattice.policy.internal.rego.ast.Ast.ObjectCompr;
 import dev.lattice.policy.internal.rego.ast.Ast.ObjectT;
@@ -13,11 +14,13 @@ import dev.lattice.policy.internal.rego.ast.Ast.Ref;
 import dev.lattice.policy.internal.rego.ast.Ast.Root;
 import dev.lattice.policy.internal.rego.ast.Ast.Scalar;
 import dev.lattice.policy.internal.rego.ast.Ast.SetCompr;
+import dev.lattice.policy.internal.rego.ast.Ast.SetT;
 import dev.lattice.policy.internal.rego.ast.Ast.Term;
 import dev.lattice.policy.internal.rego.ast.Ast.TermLit;
 import dev.lattice.policy.internal.rego.ast.Ast.Unify;
 import dev.lattice.policy.internal.rego.builtins.Builtin;
 import dev.lattice.policy.internal.rego.builtins.Builtins;
+import dev.lattice.policy.internal.rego.compiler.CRule;
 import dev.lattice.policy.internal.rego.compiler.Node;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.util.ArrayList;
@@ -53,8 +56,13 @@ abstract sealed class Operand {
         Operand[] path = operands(r.path());
         if (r.head() instanceof Root root && !root.data()) return new InputPath(r, path);
         if (r.head() instanceof Local l) return new LocalPath(l.slot(), path);
-        if (r.head() instanceof Root && r.rule() instanceof Node rule)
-          return new RulePath(r, rule, r.ruleDepth(), path);
+        if (r.head() instanceof Root && r.rule() instanceof Node rule) {
+          RulePath reference = new RulePath(r, rule, r.ruleDepth(), path);
+          Value folded = rule.foldedValue;
+          return folded == null
+              ? reference
+              : new FoldedRule(reference, folded, r.ruleDepth(), path);
+        }
         return new General(t);
       }
       case Call c -> {
@@ -68,7 +76,10 @@ abstract sealed class Operand {
           Operand hot = HotBuiltinCall.of(c, b, args);
           return hot != null ? hot : new BuiltinCall(c, b, args);
         }
-        if (target instanceof Node n) return new FunctionCall(c, n, operands(c.args()));
+        if (target instanceof Node n) {
+          Operand[] args = operands(c.args());
+          return InlinedCall.fits(n) ? new InlinedCall(c, n, args) : new FunctionCall(c, n, args);
+        }
         return new General(t);
       }
       case ArrayT a -> {
@@ -248,6 +259,32 @@ abstract sealed class Operand {
       if (!ev.masked.isEmpty()) return ev.evalOne(ref, frame);
       Value cur = ev.ruleValue(rule);
       return cur == null ? null : follow(cur, path, ruleDepth, ev, frame);
+    }
+  }
+
+  /**
+   * A {@link RulePath} to a rule folded when the policy was compiled ({@link Node#foldedValue}):
+   * its value without evaluating it, then look-ups. Where the fold does not hold ({@link
+   * Ev#foldedRulesHold}: other data or functions under {@code with}, trace, coverage) it is the
+   * rule reference it replaces.
+   */
+  static final class FoldedRule extends Operand {
+    private final RulePath reference;
+    private final Value value;
+    private final int ruleDepth;
+    private final Operand[] path;
+
+    FoldedRule(RulePath reference, Value value, int ruleDepth, Operand[] path) {
+      this.reference = reference;
+      this.value = value;
+      this.ruleDepth = ruleDepth;
+      this.path = path;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.foldedRulesHold) return reference.value(ev, frame);
+      return follow(value, path, ruleDepth, ev, frame);
     }
   }
 
@@ -474,6 +511,109 @@ abstract sealed class Operand {
       Value[] values = evaluate(args, ev, frame);
       if (failedAny(values)) return failed(values);
       return ev.callFunction(function, values, call.loc());
+    }
+  }
+
+  /**
+   * A call of a small user function: every definition single-valued ({@link CRule#singleValued}:
+   * plain parameters, tests, bindings and comparisons), no {@code else}, no default, and no
+   * comprehension in any body or head ({@code util.get}, {@code util.as_list}, {@code util.reason},
+   * {@code util.ns}). Its definitions run in place, each in a fresh frame, without the general
+   * call's function-call memo, rule index and depth accounting: for bodies of a few type tests,
+   * look-ups and built-in calls the memo key costs more than the evaluation it saves. Takes the
+   * general call where that records or replaces things (function replaced by {@code with}, trace,
+   * coverage, explain=fails) and when a definition turns out not to be single-valued at run time.
+   */
+  static final class InlinedCall extends Operand {
+    private final Call call;
+    private final Node function;
+    private final Operand[] args;
+    private final CRule[] definitions;
+
+    /**
+     * By definition: whether its frame is exactly its parameters in order (no other locals), so the
+     * argument array serves as its frame: single-valued steps bind only unbound slots.
+     */
+    private final boolean[] argumentsAreFrame;
+
+    InlinedCall(Call call, Node function, Operand[] args) {
+      this.call = call;
+      this.function = function;
+      this.args = args;
+      this.definitions = function.rules.toArray(CRule[]::new);
+      this.argumentsAreFrame = new boolean[definitions.length];
+      for (int d = 0; d < definitions.length; d++) {
+        CRule def = definitions[d];
+        boolean inOrder = def.nslots == def.args.length;
+        for (int i = 0; inOrder && i < def.args.length; i++)
+          inOrder = ((Local) def.args[i]).slot() == i;
+        argumentsAreFrame[d] = inOrder;
+      }
+    }
+
+    /** Whether calls of function {@code n} can be inlined (see the class comment). */
+    static boolean fits(Node n) {
+      if (n.kind != Node.Kind.FUNCTION || n.defaultRule != null || n.rules.isEmpty()) return false;
+      for (CRule d : n.rules) {
+        if (!d.singleValued || d.elseRule != null || d.plan == null) return false;
+        if (d.args.length != n.arity || comprehends(d.value)) return false;
+        for (Term a : d.args) if (!(a instanceof Local)) return false;
+        for (Expr e : d.body) if (!e.withs().isEmpty() || comprehends(e.lit())) return false;
+      }
+      return true;
+    }
+
+    private static boolean comprehends(Lit lit) {
+      return switch (lit) {
+        case TermLit t -> comprehends(t.term());
+        case Assign a -> comprehends(a.left()) || comprehends(a.right());
+        case Unify u -> comprehends(u.left()) || comprehends(u.right());
+        default -> true;
+      };
+    }
+
+    private static boolean comprehends(Term t) {
+      return switch (t) {
+        case null -> false;
+        case ArrayCompr a -> true;
+        case SetCompr c -> true;
+        case ObjectCompr o -> true;
+        case Ref r -> comprehends(r.head()) || r.path().stream().anyMatch(InlinedCall::comprehends);
+        case Call c -> c.args().stream().anyMatch(InlinedCall::comprehends);
+        case ArrayT a -> a.elems().stream().anyMatch(InlinedCall::comprehends);
+        case SetT st -> st.elems().stream().anyMatch(InlinedCall::comprehends);
+        case ObjectT o ->
+            o.entries().stream().anyMatch(e -> comprehends(e.key()) || comprehends(e.value()));
+        default -> false;
+      };
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.fnOverrides.isEmpty()) return ev.evalOne(call, frame);
+      Value[] values = evaluate(args, ev, frame);
+      if (failedAny(values)) return failed(values);
+      if (ev.trace != null || ev.budget.covered != null || ev.budget.traceFails) {
+        return ev.callFunction(function, values, call.loc());
+      }
+      Value result = null;
+      ev.enter(); // nested calls still end in the depth budget, not a stack overflow
+      try {
+        for (int k = 0; k < definitions.length; k++) {
+          CRule d = definitions[k];
+          Value[] own = values;
+          if (!argumentsAreFrame[k]) {
+            own = new Value[d.nslots];
+            for (int i = 0; i < values.length; i++) own[((Local) d.args[i]).slot()] = values[i];
+          }
+          Value v = ev.singleValue(d, 0, own, CompiledBranch.of(d).value);
+          if (v == Ev.MULTI) return ev.callFunction(function, values, call.loc());
+          if (v != null) result = Ev.functionResult(function, call.loc(), result, v);
+        }
+      } finally {
+        ev.budget.depth--;
+      }
+      return result;
     }
   }
 
