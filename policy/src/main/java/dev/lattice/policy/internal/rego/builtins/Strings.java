@@ -402,10 +402,24 @@ final class Strings {
     };
   }
 
+  /** {@code 2e308} for 2 × 10^308: the unscaled digits and a decimal exponent, as written. */
+  private static String exponentForm(BigDecimal d) {
+    BigDecimal t = d.stripTrailingZeros();
+    int exp = -t.scale();
+    String digits = t.unscaledValue().toString();
+    return exp == 0 ? digits : digits + "e" + exp;
+  }
+
   private static String format(char verb, String flags, int prec, Value v) {
     switch (verb) {
       case 'v', 's' -> {
         String s = v instanceof Value.Str str ? str.value : Json.term(v);
+        if (v instanceof Value.Num n && n.big != null && n.big.scale() != 0) {
+          // OPA hands sprintf an int, a big.Int parsed from the number's text, a float64, or else
+          // the number's text: a number written with an exponent beyond float64 (2e308) prints as
+          // written, not as its 309 digits.
+          if (Double.isInfinite(n.big.doubleValue())) s = exponentForm(n.big);
+        }
         if (prec >= 0 && verb == 's' && s.length() > prec) s = s.substring(0, prec);
         return s;
       }
