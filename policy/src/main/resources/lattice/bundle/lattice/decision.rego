@@ -24,8 +24,14 @@ reasons contains r if some r in insights.deny
 
 reasons contains util.reason(
 	"event.unknown_type",
-	sprintf("unknown event type %v", [util.get(util.get(input, "event", {}), "type", null)])
+	sprintf("unknown event type %v", [event_type_text])
 ) if not flow.type in flow.known_types
+
+# The event type as given, null when there is none: also without any input (a query of the OPA data
+# API with no input), where reading input would leave the reason undefined and allow true.
+event_type_text := t if {
+	t := input.event.type
+} else := null
 
 default allow := false
 

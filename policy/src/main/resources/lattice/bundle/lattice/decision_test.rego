@@ -51,3 +51,8 @@ test_several_failures_are_all_reported if {
 	d := fx.decide(inp)
 	fx.codes(d) == {"offer.category_blocked", "offer.frequency_cap"}
 }
+
+test_without_any_input_nothing_is_allowed if {
+	not data.lattice.allow
+	"event.unknown_type" in {r.code | some r in data.lattice.reasons}
+}

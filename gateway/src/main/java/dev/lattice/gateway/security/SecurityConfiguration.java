@@ -333,6 +333,8 @@ public class SecurityConfiguration {
                 // OPA-compatible data API
                 .requestMatchers(POST, "/v1/data", "/v1/data/**")
                 .access(any(ADMIN, COMPLIANCE, SERVICE))
+                .requestMatchers(reads("/v1/data", "/v1/data/**"))
+                .access(any(ADMIN, COMPLIANCE, SERVICE))
                 // Anything else: a path no endpoint serves is a 404 (a known path's other method a
                 // 405) for an authenticated caller; an endpoint the matrix does not list stays
                 // denied, and anonymous callers get 401

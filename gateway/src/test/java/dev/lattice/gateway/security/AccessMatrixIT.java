@@ -385,6 +385,12 @@ class AccessMatrixIT extends GatewayIntegrationTest {
             "{\"input\":{}}",
             status(200, ADMIN, COMPLIANCE, SERVICE)),
         e("POST", "/v1/data/networks", "{}", status(200, ADMIN, COMPLIANCE)),
+        e("GET", "/v1/data/networks", null, status(200, ADMIN, COMPLIANCE)),
+        e(
+            "GET",
+            "/v1/data/lattice/decision?input=%7B%7D",
+            null,
+            status(200, ADMIN, COMPLIANCE, SERVICE)),
         // No endpoint at this path: 404 for every authenticated caller (anonymous: 401); a known
         // path with another method: 405; an endpoint no rule grants stays 403
         e(

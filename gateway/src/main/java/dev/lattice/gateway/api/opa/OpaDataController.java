@@ -31,21 +31,24 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Open Policy Agent's data API: {@code POST /v1/data/{path}} with {@code {"input": …}} answers
- * {@code {"result": …, "decision_id": …}} (no {@code result} when the document is undefined), as
- * OPA does. {@code data.lattice.decision} goes through the live decision service (the same one the
- * topology uses, with the network rules); other paths are evaluated on the active bundle plus the
- * network rules. With {@code lattice.policy.engine=remote} the request is forwarded to the remote
- * OPA server. A SERVICE key may query decision documents only ({@link OpaDocumentAccess}), checked
- * before evaluating and before forwarding.
+ * Open Policy Agent's data API: {@code POST /v1/data/{path}} with {@code {"input": …}} (or {@code
+ * GET /v1/data/{path}?input=<URL-encoded JSON>}, OPA's GET form) answers {@code {"result": …,
+ * "decision_id": …}} (no {@code result} when the document is undefined), as OPA does. {@code
+ * data.lattice.decision} goes through the live decision service (the same one the topology uses,
+ * with the network rules); other paths are evaluated on the active bundle plus the network rules.
+ * With {@code lattice.policy.engine=remote} the request is forwarded to the remote OPA server. A
+ * SERVICE key may query decision documents only ({@link OpaDocumentAccess}), checked before
+ * evaluating and before forwarding.
  */
 @RestController
 @Tag(name = "OPA data API", description = "OPA-compatible policy queries")
@@ -100,6 +103,30 @@ public class OpaDataController {
     this.remoteUrl = remoteUrl;
     this.remoteTimeout = remoteTimeout;
     this.access = access;
+  }
+
+  @GetMapping(path = "/v1/data/**", produces = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(
+      summary =
+          "Evaluate data.<path>, with the input given as JSON in the input query parameter (OPA"
+              + " REST API, GET form)")
+  public ResponseEntity<Map<String, Object>> dataByGet(
+      HttpServletRequest request,
+      @RequestParam(name = "input", required = false) String input,
+      @AuthenticationPrincipal LatticePrincipal caller) {
+    JsonNode body = null;
+    if (input != null) {
+      JsonNode parsed;
+      try {
+        parsed = json.readTree(input);
+      } catch (RuntimeException e) {
+        throw new InvalidRequestException(
+            "The input query parameter is not JSON",
+            List.of(new FieldProblem("input", "must be a JSON value (URL-encoded)")));
+      }
+      body = json.createObjectNode().set("input", parsed);
+    }
+    return data(request, body, caller);
   }
 
   @PostMapping(path = "/v1/data/**", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -308,6 +308,24 @@ class PolicyIT extends GatewayIntegrationTest {
     assertThat(response.json().get("result").asBoolean()).isFalse();
   }
 
+  @Test
+  void theOpaDataApiAnswersTheGetFormWithItsUrlEncodedInputAsThePostFormDoes() {
+    String input =
+        java.net.URLEncoder.encode(
+            "{\"event\": {\"type\": \"offer\"}}", java.nio.charset.StandardCharsets.UTF_8);
+
+    Response byGet = compliance.get("/v1/data/lattice/flow/type?input=" + input);
+    Response noInput = compliance.get("/v1/data/lattice/allow");
+    Response malformed = compliance.get("/v1/data/lattice/allow?input=%7Bnot-json");
+
+    assertThat(byGet.status()).as(byGet.body()).isEqualTo(200);
+    assertThat(byGet.json().get("result").asString()).isEqualTo("offer");
+    assertThat(noInput.status()).as(noInput.body()).isEqualTo(200);
+    assertThat(noInput.json().get("result").asBoolean()).isFalse();
+    assertThat(malformed.status()).as(malformed.body()).isEqualTo(400);
+    assertThat(malformed.json().get("errors").get(0).get("path").asString()).isEqualTo("input");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** A module that denies every flow into {@code network} (and nothing else). */
