@@ -150,40 +150,36 @@ public final class IngestService {
                 at + ".header.source_network",
                 "network '" + source + "' is not registered (POST /api/v1/networks)"));
       }
-      if (!(events.get(i).record() instanceof OfferEvent offer)) {
-        if (events.get(i).record() instanceof ContentEvent content) {
-          List<String> targets = content.getTargetNetworks();
-          for (int t = 0; t < targets.size(); t++) {
-            if (!knownNetwork.test(targets.get(t))) {
-              errors.add(
-                  new FieldProblem(
-                      at + ".target_networks[" + t + "]",
-                      "network '" + targets.get(t) + "' is not registered"));
-            }
+      switch (events.get(i).record()) {
+        case ContentEvent content -> requireKnownNetworks(at, content.getTargetNetworks(), errors);
+        case OfferEvent offer -> {
+          if (!knownBrand.test(offer.getBrand())) {
+            errors.add(
+                new FieldProblem(
+                    at + ".brand",
+                    "brand '" + offer.getBrand() + "' is not registered (POST /api/v1/brands)"));
           }
+          requireKnownNetworks(at, offer.getTargetNetworks(), errors);
         }
-        continue;
-      }
-      if (!knownBrand.test(offer.getBrand())) {
-        errors.add(
-            new FieldProblem(
-                at + ".brand",
-                "brand '" + offer.getBrand() + "' is not registered (POST /api/v1/brands)"));
-      }
-      List<String> targets = offer.getTargetNetworks();
-      for (int t = 0; t < targets.size(); t++) {
-        if (!knownNetwork.test(targets.get(t))) {
-          errors.add(
-              new FieldProblem(
-                  at + ".target_networks[" + t + "]",
-                  "network '" + targets.get(t) + "' is not registered"));
-        }
+        default -> {}
       }
     }
     if (!errors.isEmpty()) {
       throw new InvalidRequestException(
           errors.size() + " reference(s) to unregistered networks or brands; nothing was accepted",
           errors);
+    }
+  }
+
+  /** Adds a problem at {@code <at>.target_networks[t]} for each target network not registered. */
+  private void requireKnownNetworks(String at, List<String> targets, List<FieldProblem> errors) {
+    for (int t = 0; t < targets.size(); t++) {
+      if (!knownNetwork.test(targets.get(t))) {
+        errors.add(
+            new FieldProblem(
+                at + ".target_networks[" + t + "]",
+                "network '" + targets.get(t) + "' is not registered"));
+      }
     }
   }
 
