@@ -56,6 +56,7 @@ abstract sealed class Operand {
         Operand[] path = operands(r.path());
         if (r.head() instanceof Root root && !root.data()) return new InputPath(r, path);
         if (r.head() instanceof Local l) return new LocalPath(l.slot(), path);
+        if (r.head() instanceof Root && r.baseDepth() > 0) return new BaseDataPath(r, path);
         if (r.head() instanceof Root && r.rule() instanceof Node rule) {
           RulePath reference = new RulePath(r, rule, r.ruleDepth(), path);
           Value folded = rule.foldedValue;
@@ -259,6 +260,34 @@ abstract sealed class Operand {
       if (!ev.masked.isEmpty()) return ev.evalOne(ref, frame);
       Value cur = ev.ruleValue(rule);
       return cur == null ? null : follow(cur, path, ruleDepth, ev, frame);
+    }
+  }
+
+  /**
+   * {@code data.a.b[c]...} whose leading constant segments leave the package tree ({@link
+   * Ref#baseDepth}): look-ups in the base data document, as the evaluator's walk of the package
+   * tree would end in, without walking it. Under {@code with} that replaces part of the package
+   * tree the tree is walked.
+   */
+  static final class BaseDataPath extends Operand {
+    private final Ref ref;
+    private final Operand[] path;
+
+    BaseDataPath(Ref ref, Operand[] path) {
+      this.ref = ref;
+      this.path = path;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.masked.isEmpty()) return ev.evalOne(ref, frame);
+      Value cur = ev.data;
+      for (int i = 0; cur != null && i < path.length; i++) {
+        Value key = path[i].value(ev, frame);
+        if (key == null || key == Ev.MULTI) return key;
+        cur = Ev.baseLookup(cur, key);
+      }
+      return cur;
     }
   }
 
