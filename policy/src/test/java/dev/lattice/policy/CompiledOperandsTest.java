@@ -157,4 +157,40 @@ class CompiledOperandsTest {
               eval("data.t." + rule, EvalOptions.defaults().withTrace(true).withTraceFails(true)));
     }
   }
+
+  private static final String SHAPES_AND_BASE_DATA =
+      """
+      package s
+      import rego.v1
+
+      shaped contains {"z": t, "a": n} if { some t in input.tags; n := input.n }
+      built contains o if { some t in input.tags; o := object.union({"z": t}, {"a": input.n}) }
+      same := shaped == built
+      ordered := [o | some o in shaped]
+      keys := [k | some k, _ in {"z": input.n, "a": 1, "m": 2}]
+      limit_of(k) := data.config.limits[k]
+      limits := [l | some k in ["gold", "none"]; l := limit_of(k)]
+      replaced_limits := l if l := limits with data.config.limits as {"gold": 7}
+      replaced_limit := l if l := limits with data.config.limits.gold as 8
+      replaced_config := l if l := limits with data.config as {"limits": {"gold": 9}}
+      """;
+
+  @Test
+  void objectTermsWithConstantKeysAndBaseDataReadsGiveOpasValues() {
+    CompiledPolicy policy =
+        Rego.compile(
+            List.of(new RegoModule("s.rego", SHAPES_AND_BASE_DATA)),
+            Map.of("config", Map.of("limits", Map.of("gold", 3))));
+    java.util.function.Function<String, Object> eval =
+        q -> policy.prepare("x := " + q).evaluate(INPUT).bindings().get(0).get("x");
+
+    assertThat(eval.apply("data.s.same")).isEqualTo(true);
+    assertThat(eval.apply("data.s.ordered"))
+        .isEqualTo(List.of(Map.of("a", 12L, "z", "a"), Map.of("a", 12L, "z", "b")));
+    assertThat(eval.apply("data.s.keys")).isEqualTo(List.of("a", "m", "z"));
+    assertThat(eval.apply("data.s.limits")).isEqualTo(List.of(3L));
+    assertThat(eval.apply("data.s.replaced_limits")).isEqualTo(List.of(7L));
+    assertThat(eval.apply("data.s.replaced_limit")).isEqualTo(List.of(8L));
+    assertThat(eval.apply("data.s.replaced_config")).isEqualTo(List.of(9L));
+  }
 }

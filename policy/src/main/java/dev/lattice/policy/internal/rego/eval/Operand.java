@@ -666,19 +666,44 @@ abstract sealed class Operand {
     private final Operand[] keys;
     private final Operand[] values;
 
+    /**
+     * With distinct constant keys (most object terms: {@code {"code": c, "message": m}}), their
+     * shape: the object is built without hashing, comparing or sorting its keys; else null.
+     */
+    private final Value.Obj.Shape shape;
+
     ObjectOperand(ObjectT term) {
       this.term = term;
       List<Entry> entries = term.entries();
       this.keys = new Operand[entries.size()];
       this.values = new Operand[entries.size()];
+      Value[] constantKeys = new Value[keys.length];
       for (int i = 0; i < keys.length; i++) {
         keys[i] = of(entries.get(i).key());
         values[i] = of(entries.get(i).value());
+        if (constantKeys != null && entries.get(i).key() instanceof Scalar s)
+          constantKeys[i] = s.value();
+        else constantKeys = null;
       }
+      this.shape =
+          constantKeys == null || constantKeys.length == 0
+              ? null
+              : Value.Obj.Shape.of(constantKeys);
     }
 
     @Override
     Value value(Ev ev, Value[] frame) {
+      if (shape != null) {
+        // values in the term's order (the first undefined or iterating one decides), each stored
+        // at its key's sorted position
+        Value[] byPosition = new Value[values.length];
+        for (int i = 0; i < values.length; i++) {
+          Value v = values[i].value(ev, frame);
+          if (v == null || v == Ev.MULTI) return v;
+          byPosition[shape.position(i)] = v;
+        }
+        return shape.with(byPosition);
+      }
       Value.Obj.Builder out = Value.Obj.builder(keys.length);
       for (int i = 0; i < keys.length; i++) {
         Value k = keys[i].value(ev, frame);
