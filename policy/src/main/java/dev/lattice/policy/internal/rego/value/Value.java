@@ -487,6 +487,10 @@ public sealed interface Value extends Comparable<Value>
       return t().sorted().keys()[i];
     }
 
+    /** The keys and values in sorted order (arrays not to be modified). */
+    ValueTable.Sorted sortedMembers() {
+      return t().sorted();
+    }
 
     /** The value of the {@code i}-th key in sorted order. */
     public Value value(int i) {
