@@ -51,6 +51,11 @@ class CompiledOperandsTest {
       tag_set := {t | some t in input.tags; t == "a"}
       by_tag := {t: n | some t in input.tags; n := count([x | some x in input.tags; x == t])}
       compr_with := [s | some t in input.tags; s := label(1) with sprintf as mock_format]
+      pairs := [[i, t] | some i, t in input.tags; i > 0]
+      item_keys := {k | some k, _ in input.items[0]}
+      over_string := [x | some x in input.items[0].name]
+      over_missing := [x | some x in input.missing]
+      nested := [n | some t in input.tags; n := count([u | some u in input.tags; u == t])]
       """;
 
   private static final CompiledPolicy POLICY_COMPILED =
@@ -131,6 +136,11 @@ class CompiledOperandsTest {
     assertThat(eval("data.t.tag_set")).isEqualTo(List.of("a"));
     assertThat(eval("data.t.by_tag")).isEqualTo(Map.of("a", 2L, "b", 1L));
     assertThat(eval("data.t.compr_with")).isEqualTo(List.of("mocked", "mocked", "mocked"));
+    assertThat(eval("data.t.pairs")).isEqualTo(List.of(List.of(1L, "b"), List.of(2L, "a")));
+    assertThat(eval("data.t.item_keys")).isEqualTo(List.of("name"));
+    assertThat(eval("data.t.over_string")).isEqualTo(List.of());
+    assertThat(eval("data.t.over_missing")).isEqualTo(List.of());
+    assertThat(eval("data.t.nested")).isEqualTo(List.of(2L, 1L, 2L));
   }
 
   @Test
@@ -143,6 +153,11 @@ class CompiledOperandsTest {
             "tag_set",
             "by_tag",
             "compr_with",
+            "pairs",
+            "item_keys",
+            "over_string",
+            "over_missing",
+            "nested",
             "summary",
             "tags",
             "first",
