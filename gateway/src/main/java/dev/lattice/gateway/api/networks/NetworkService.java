@@ -384,17 +384,48 @@ public final class NetworkService {
     return (ObjectNode) json.readTree(document.getRulesJson());
   }
 
+  /**
+   * Validates the rules with the changed agreements and publishes them. {@code at} is where the
+   * request's body sits in the rules ({@code $.agreements[i]} for an added agreement, {@code $} for
+   * a removal): problems inside it are named at the body's own fields ({@code $.purposes[0]}, not
+   * {@code $.agreements[2].purposes[0]}), a missing property at its name, everything else at the
+   * body.
+   */
   private NetworkDocument validateAndPublish(
       NetworkDocument current, ObjectNode rules, String by, String at) {
-    List<FieldProblem> errors =
-        validator.validate(json.writeValueAsString(rules), "$").stream()
-            .map(p -> p.path().startsWith("$.agreements") ? p : new FieldProblem(at, p.message()))
-            .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    List<FieldProblem> errors = new ArrayList<>();
+    validator.validate(json.writeValueAsString(rules), "$").stream()
+        .map(p -> p.path().startsWith("$.agreements") ? p : new FieldProblem(at, p.message()))
+        .forEach(errors::add);
     errors.addAll(unknownReferences(current.getNetworkId(), rules, "$"));
     if (!errors.isEmpty()) {
-      throw new InvalidRequestException("The agreement is invalid", errors);
+      throw new InvalidRequestException(
+          "The agreement is invalid", errors.stream().map(p -> atBody(p, at)).distinct().toList());
     }
     return publish(current.getNetworkId(), current.getName(), rules, current.getVersion() + 1, by);
+  }
+
+  private static final java.util.regex.Pattern MISSING_PROPERTY =
+      java.util.regex.Pattern.compile("required property '([A-Za-z0-9_]+)' not found");
+  private static final java.util.regex.Pattern UNKNOWN_PROPERTY =
+      java.util.regex.Pattern.compile("property '([^']+)' is not defined in the schema.*");
+
+  private static FieldProblem atBody(FieldProblem problem, String at) {
+    String path = problem.path();
+    if (at.equals("$")
+        || !(path.equals(at) || path.startsWith(at + ".") || path.startsWith(at + "["))) {
+      return problem;
+    }
+    String inBody = "$" + path.substring(at.length());
+    java.util.regex.Matcher missing = MISSING_PROPERTY.matcher(problem.message());
+    if (inBody.equals("$") && missing.matches()) {
+      return new FieldProblem("$." + missing.group(1), "is required");
+    }
+    java.util.regex.Matcher unknown = UNKNOWN_PROPERTY.matcher(problem.message());
+    if (inBody.equals("$") && unknown.matches()) {
+      return new FieldProblem("$." + unknown.group(1), "is not a field of an agreement");
+    }
+    return new FieldProblem(inBody, problem.message());
   }
 
   private ObjectNode checkRules(String id, String name, JsonNode rules, List<FieldProblem> errors) {

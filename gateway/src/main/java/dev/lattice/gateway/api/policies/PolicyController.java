@@ -296,7 +296,14 @@ public class PolicyController {
                             List.of(
                                 new FieldProblem(
                                     "$.revision", "no earlier active revision; name one"))));
-    registry.draft(target);
+    try {
+      registry.draft(target);
+    } catch (dev.lattice.gateway.problem.ResourceNotFoundException e) {
+      // A revision the body named: say where, as for every other field of a body.
+      throw new dev.lattice.gateway.problem.ResourceNotFoundException(
+          e.getMessage(),
+          List.of(new FieldProblem("$.revision", "no policy revision '" + target + "' exists")));
+    }
     PolicyBundleRecord record =
         registry.activate(target, caller.name(), "rollback from " + previous);
     return new Activation(

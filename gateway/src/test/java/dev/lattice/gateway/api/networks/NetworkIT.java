@@ -127,6 +127,36 @@ class NetworkIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void anAgreementsProblemsAreNamedAtTheFieldsOfTheRequestBody() {
+    asAdmin()
+        .post("/api/v1/networks", Map.of("id", "net-paths", "name", "Paths", "rules", Map.of()));
+    asAdmin().post("/api/v1/networks", Map.of("id", "net-paths-b", "name", "B", "rules", Map.of()));
+    asAdmin()
+        .post(
+            "/api/v1/networks/net-paths/agreements",
+            Map.of("network", "net-paths-b", "purposes", List.of("sharing")));
+
+    Response bad =
+        asAdmin()
+            .post(
+                "/api/v1/networks/net-paths/agreements",
+                Map.of(
+                    "network", "net-nowhere",
+                    "purposes", List.of("gossip"),
+                    "expires_at", "never",
+                    "colour", "blue"));
+    Response noPurposes =
+        asAdmin().post("/api/v1/networks/net-paths/agreements", Map.of("network", "net-paths-b"));
+
+    assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+    assertThat(bad.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactlyInAnyOrder("$.network", "$.purposes[0]", "$.expires_at", "$.colour");
+    assertThat(noPurposes.status()).as(noPurposes.body()).isEqualTo(400);
+    assertThat(noPurposes.json().get("errors").valueStream().map(e -> e.get("path").asString()))
+        .containsExactly("$.purposes");
+  }
+
+  @Test
   void rulesNamingUnregisteredBrandsOrNetworksAre400ListingEach() {
     Response response =
         asAdmin()

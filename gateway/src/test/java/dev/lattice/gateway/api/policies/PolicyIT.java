@@ -190,6 +190,19 @@ class PolicyIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aRollbackToAnUnknownRevisionIs404NamingTheRevisionField() {
+    String before = compliance.get("/api/v1/policies").json().get("activeRevision").asString();
+
+    Response response =
+        compliance.post("/api/v1/policies/rollback", Map.of("revision", "no-such-revision"));
+
+    assertThat(response.status()).as(response.body()).isEqualTo(404);
+    assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$.revision");
+    assertThat(compliance.get("/api/v1/policies").json().get("activeRevision").asString())
+        .isEqualTo(before);
+  }
+
+  @Test
   void aReplayUnderADraftThatClosesANetworkReportsItsLiveAllowsAsNewlyDenied() {
     String network = openNetwork();
     String offerEvent = allowedOfferInto(network);
