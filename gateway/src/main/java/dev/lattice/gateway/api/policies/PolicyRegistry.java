@@ -134,6 +134,26 @@ public final class PolicyRegistry implements AutoCloseable {
     }
     String revision = bundle.revision();
     if (revision == null || revision.isBlank()) {
+      // An archive of the bundle's directory (tar czf b.tar.gz mybundle) has its .manifest one
+      // level
+      // down: say so, instead of "no revision" about a manifest the user knows is there.
+      java.util.Optional<String> nested =
+          bundle.files().containsKey(".manifest")
+              ? java.util.Optional.empty()
+              : nestedManifest(tarGz);
+      if (nested.isPresent()) {
+        String dir = nested.get().substring(0, nested.get().length() - "/.manifest".length());
+        throw new InvalidRequestException(
+            "The bundle has no .manifest at the archive's root",
+            List.of(
+                new FieldProblem(
+                    ".manifest",
+                    "not at the archive's root, but "
+                        + nested.get()
+                        + " is: archive the bundle directory's contents (tar czf bundle.tar.gz -C "
+                        + dir
+                        + " .)")));
+      }
       throw new InvalidRequestException(
           "The bundle has no revision",
           List.of(new FieldProblem(".manifest", "must set a non-empty \"revision\"")));
@@ -158,6 +178,30 @@ public final class PolicyRegistry implements AutoCloseable {
     PolicyBundleRecord record = record(revision, tarGz, DRAFT, by, "uploaded; compiled and tested");
     publish(record);
     return record;
+  }
+
+  /**
+   * The path of the shallowest {@code .manifest} below the archive's root ({@code
+   * mybundle/.manifest} in an archive of the bundle's directory), if any. The archive was read once
+   * already, so it is well-formed and within the limits.
+   */
+  private static java.util.Optional<String> nestedManifest(byte[] tarGz) {
+    try (var tar =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(tarGz)))) {
+      String found = null;
+      for (var entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+        String name =
+            entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
+        if (name.endsWith("/.manifest")
+            && (found == null || name.split("/").length < found.split("/").length)) {
+          found = name;
+        }
+      }
+      return java.util.Optional.ofNullable(found);
+    } catch (java.io.IOException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   /** A decision service with the draft (or any recorded revision) active, for simulate/replay. */

@@ -190,6 +190,25 @@ class PolicyIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aBundleArchivedWithItsDirectoryIsRefusedSayingWhereItsManifestIs() {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(
+        "mybundle/.manifest",
+        "{\"revision\": \"nested-1\", \"roots\": [\"lattice\"]}".getBytes(StandardCharsets.UTF_8));
+    DefaultBundle.files().forEach((path, bytes) -> files.put("mybundle/" + path, bytes));
+
+    Response response =
+        compliance.postBytes("/api/v1/policies", BundleBuilder.tarGz(files), "application/gzip");
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    JsonNode error = response.json().get("errors").get(0);
+    assertThat(error.get("path").asString()).isEqualTo(".manifest");
+    assertThat(error.get("message").asString())
+        .contains("mybundle/.manifest")
+        .contains("-C mybundle .");
+  }
+
+  @Test
   void aRollbackToAnUnknownRevisionIs404NamingTheRevisionField() {
     String before = compliance.get("/api/v1/policies").json().get("activeRevision").asString();
 
