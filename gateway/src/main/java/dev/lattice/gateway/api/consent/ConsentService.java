@@ -200,14 +200,15 @@ public final class ConsentService {
     try {
       TCString decoded = TCString.decode(tcString.trim());
       if (decoded.getVersion() != 2) {
-        throw new IllegalArgumentException("version " + decoded.getVersion());
+        throw new IllegalArgumentException("Version " + decoded.getVersion() + " is unsupported");
       }
     } catch (RuntimeException e) {
       throw new InvalidRequestException(
           "The TC string cannot be decoded",
           List.of(
               new FieldProblem(
-                  "$.tcString", "is not a valid IAB TCF v2 TC string (" + e.getMessage() + ")")));
+                  "$.tcString",
+                  "is not a valid IAB TCF v2 TC string (" + tcfProblem(e.getMessage()) + ")")));
     }
     ConsentCommand command =
         base(memberId, ConsentAction.TCF_IMPORT, null, gpc, sourceNetwork)
@@ -365,5 +366,23 @@ public final class ConsentService {
 
   private static List<String> orEmpty(List<String> values) {
     return values == null ? List.of() : values;
+  }
+
+  private static final java.util.regex.Pattern TCF_VERSION =
+      java.util.regex.Pattern.compile("(?i)version\\s*(\\d+)\\s*is unsupported.*");
+
+  /**
+   * The decoder's reason in words a caller can act on: any string that is not base64url TCF data
+   * decodes to some "version" (garbage reads as version 32), which the library reports as "Version
+   * 32is unsupported yet".
+   */
+  static String tcfProblem(String message) {
+    if (message == null) {
+      return "undecodable";
+    }
+    java.util.regex.Matcher version = TCF_VERSION.matcher(message.trim());
+    return version.matches()
+        ? "its version field reads " + version.group(1) + ", only version 2 is accepted"
+        : message;
   }
 }

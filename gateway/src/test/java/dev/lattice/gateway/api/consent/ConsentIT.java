@@ -209,6 +209,9 @@ class ConsentIT extends GatewayIntegrationTest {
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$.tcString");
+    assertThat(response.json().get("errors").get(0).get("message").asString())
+        .contains("only version 2 is accepted")
+        .doesNotContain("unsupported yet");
   }
 
   @Test
