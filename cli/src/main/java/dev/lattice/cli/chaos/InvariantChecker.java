@@ -106,16 +106,24 @@ final class InvariantChecker {
     Set<String> quarantined = new HashSet<>();
     for (byte[] value : values(TopicCatalogue.QUARANTINE.name())) {
       try {
-        QuarantineRecord q = QUARANTINE.decode(value);
-        byte[] original = q.getOriginalValue() == null ? null : bytes(q.getOriginalValue());
-        quarantined.add(q.getTopic() + "|" + Arrays.toString(original));
+        quarantined.add(quarantineKey(QUARANTINE.decode(value)));
       } catch (EventDecodingException e) {
         // counted by check()
       }
     }
     return log.badInputs().stream()
-        .filter(b -> !quarantined.contains(b.topic() + "|" + Arrays.toString(b.value())))
+        .filter(b -> !quarantined.contains(quarantineKey(b.topic(), b.value())))
         .count();
+  }
+
+  /** Identifies a quarantined record by the topic and the bytes of the bad input it holds. */
+  private static String quarantineKey(QuarantineRecord q) {
+    return quarantineKey(
+        q.getTopic(), q.getOriginalValue() == null ? null : bytes(q.getOriginalValue()));
+  }
+
+  private static String quarantineKey(String topic, byte[] value) {
+    return topic + "|" + Arrays.toString(value);
   }
 
   /** The number of the run's events decided so far (for progress and settling). */
@@ -423,7 +431,7 @@ final class InvariantChecker {
 
     // Quarantine: exactly the bad inputs.
     Set<String> bad = new HashSet<>();
-    log.badInputs().forEach(b -> bad.add(b.topic() + "|" + Arrays.toString(b.value())));
+    log.badInputs().forEach(b -> bad.add(quarantineKey(b.topic(), b.value())));
     Set<String> quarantined = new HashSet<>();
     for (byte[] value : values(TopicCatalogue.QUARANTINE.name())) {
       QuarantineRecord q;
@@ -433,8 +441,7 @@ final class InvariantChecker {
         violations.add("a quarantine record does not decode");
         continue;
       }
-      byte[] original = q.getOriginalValue() == null ? null : bytes(q.getOriginalValue());
-      String id = q.getTopic() + "|" + Arrays.toString(original);
+      String id = quarantineKey(q);
       if (!bad.contains(id)) {
         violations.add(
             "quarantined a record that was not a bad input ("

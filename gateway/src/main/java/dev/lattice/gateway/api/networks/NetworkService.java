@@ -107,7 +107,10 @@ public final class NetworkService {
         controller == null || controller.isNull()
             ? null
             : checkController(controller, "$.controller", null, errors);
-    ObjectNode checked = checkRules(id, name, rules, errors);
+    // A network created without rules shares nothing and accepts no offers until its rules say
+    // otherwise: the bundle reads every absent rule as a refusal.
+    JsonNode effectiveRules = rules == null || rules.isNull() ? json.createObjectNode() : rules;
+    ObjectNode checked = checkRules(id, name, effectiveRules, errors);
     if (checked != null && controlledBy != null) {
       checked.set("controller", controlledBy);
     }

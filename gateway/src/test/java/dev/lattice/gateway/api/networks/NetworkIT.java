@@ -53,6 +53,25 @@ class NetworkIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aNetworkCreatedWithoutRulesGetsEmptyRulesThatShareNothingButRulesOfTheWrongTypeAreRefused() {
+    Response created =
+        asAdmin().post("/api/v1/networks", Map.of("id", "net-no-rules", "name", "No rules"));
+    Response wrongType =
+        asAdmin()
+            .post(
+                "/api/v1/networks",
+                Map.of("id", "net-string-rules", "name", "Strings", "rules", "share all"));
+
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    Response read = asAdmin().get("/api/v1/networks/net-no-rules");
+    assertThat(read.json().get("version").asLong()).isEqualTo(1);
+    assertThat(read.json().get("rules").has("export")).isFalse();
+    assertThat(read.json().get("rules").has("offers")).isFalse();
+    assertThat(wrongType.status()).isEqualTo(400);
+    assertThat(wrongType.json().get("errors").get(0).get("path").asString()).isEqualTo("$.rules");
+  }
+
+  @Test
   void aNetworkAdminEditsItsOwnNetworkButNotAnother() {
     asAdmin().post("/api/v1/networks", Map.of("id", "net-own", "name", "Own", "rules", Map.of()));
     asAdmin()

@@ -50,6 +50,12 @@ final class GlobIntersection {
     return false;
   }
 
+  /**
+   * Tokenizes as OPA's glob-intersection library does, with its errors: a {@code ]} or a flag
+   * ({@code *}, {@code +}) with nothing before it, a {@code [} with no {@code ]}, a {@code -} in a
+   * class with no character on one side, a trailing {@code \\}. Positions count runes, as Go's do;
+   * a range written backwards ({@code [z-a]}) is, as there, an empty range.
+   */
   private static List<Token> parse(String g) {
     List<Token> out = new ArrayList<>();
     int i = 0;
@@ -60,34 +66,69 @@ final class GlobIntersection {
         set = null;
         i++;
       } else if (c == '[') {
-        int close = i + 1;
+        int k = i + 1;
         List<Integer> r = new ArrayList<>();
-        while (close < g.length() && g.charAt(close) != ']') {
-          int lo = g.codePointAt(close);
-          if (lo == '\\' && close + 1 < g.length()) lo = g.codePointAt(++close);
-          close += Character.charCount(lo);
-          int hi = lo;
-          if (close + 1 < g.length() && g.charAt(close) == '-' && g.charAt(close + 1) != ']') {
-            hi = g.codePointAt(close + 1);
-            if (hi == '\\' && close + 2 < g.length()) {
-              close++;
-              hi = g.codePointAt(close + 1);
-            }
-            close += 1 + Character.charCount(hi);
+        boolean complete = false;
+        boolean prevExists = false;
+        int prev = 0;
+        while (k < g.length()) {
+          int ch = g.codePointAt(k);
+          boolean escaped = ch == '\\';
+          if (escaped) {
+            if (k + 1 >= g.length())
+              throw invalid(g, runes(g, k), "input ends with a \\ (escape) character");
+            ch = g.codePointAt(k + 1);
+            k++;
           }
-          if (hi < lo) throw BuiltinException.error("invalid character class range in " + g);
-          r.add(lo);
-          r.add(hi);
+          k += Character.charCount(ch);
+          if (!escaped && ch == ']') {
+            complete = true;
+            break;
+          }
+          if (escaped || ch != '-') {
+            r.add(ch);
+            r.add(ch);
+            prev = ch;
+            prevExists = true;
+            continue;
+          }
+          if (!prevExists) {
+            throw invalid(
+                g, runes(g, k), "range character '-' must be preceded by a Unicode character");
+          }
+          if (runes(g, k) >= runes(g, g.length()) - 1) {
+            throw invalid(
+                g, runes(g, k), "range character '-' must be followed by a Unicode character");
+          }
+          int hi = g.codePointAt(k);
+          boolean hiEscaped = hi == '\\';
+          if (hiEscaped) {
+            hi = g.codePointAt(k + 1);
+            k++;
+          }
+          k += Character.charCount(hi);
+          if (!hiEscaped && (hi == ']' || hi == '-')) {
+            throw invalid(
+                g, runes(g, k), "range character '-' cannot be followed by a special symbol");
+          }
+          if (hi >= prev) {
+            r.add(prev);
+            r.add(hi);
+          }
+          prevExists = false;
         }
-        if (close >= g.length())
-          throw BuiltinException.error("unterminated character class in " + g);
+        // The library reports the position of the end of input as 0 here.
+        if (!complete) throw invalid(g, 0, "found [ without matching ]");
         set = r.stream().mapToInt(Integer::intValue).toArray();
-        i = close + 1;
+        i = k;
+      } else if (c == ']') {
+        throw invalid(g, runes(g, i) + 1, "set-close ']' with no preceding '['");
       } else if (c == '*' || c == '+') {
-        throw BuiltinException.error("quantifier '" + (char) c + "' without a preceding token");
+        throw invalid(g, runes(g, i) + 1, "flag '" + (char) c + "' must be preceded by a non-flag");
       } else {
         if (c == '\\') {
-          if (i + 1 >= g.length()) throw BuiltinException.error("trailing escape in " + g);
+          if (i + 1 >= g.length())
+            throw invalid(g, runes(g, i), "input ends with a \\ (escape) character");
           c = g.codePointAt(++i);
         }
         set = new int[] {c, c};
@@ -105,5 +146,14 @@ final class GlobIntersection {
       }
     }
     return out;
+  }
+
+  private static int runes(String g, int charIndex) {
+    return g.codePointCount(0, charIndex);
+  }
+
+  private static BuiltinException invalid(String g, int pos, String problem) {
+    return BuiltinException.error(
+        "input:" + g + ", pos:" + pos + ", " + problem + ": the input provided is invalid");
   }
 }

@@ -38,7 +38,7 @@ final class JsonMarshal {
           if (!(v instanceof Value.Str s))
             throw BuiltinException.type(
                 "operand 2 key "
-                    + k.value
+                    + Json.term(k)
                     + " failed cast to string: operand "
                     + idx
                     + " must be string but got "
@@ -49,10 +49,11 @@ final class JsonMarshal {
         }
         case "pretty" -> {
           if (!(v instanceof Value.Bool b))
-            throw BuiltinException.type("operand 2 key pretty failed cast to bool");
+            throw BuiltinException.type("operand 2 key \"pretty\" failed cast to bool");
           explicitPretty = b.value;
         }
-        default -> throw BuiltinException.type("operand 2 object contained unknown key " + k.value);
+        default ->
+            throw BuiltinException.type("operand 2 object contained unknown key " + Json.term(k));
       }
       idx++;
     }

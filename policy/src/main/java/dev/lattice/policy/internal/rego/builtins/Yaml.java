@@ -8,6 +8,8 @@ import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.util.ArrayList;
 import java.util.List;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ScannerException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationFeature;
@@ -68,8 +70,53 @@ final class Yaml {
       }
       return out;
     } catch (JacksonException | IllegalStateException e) {
+      if (e.getCause() instanceof MarkedYamlEngineException m) {
+        throw BuiltinException.error(goYamlMessage(m));
+      }
       throw BuiltinException.error(
           "yaml: " + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage()));
     }
+  }
+
+  /**
+   * A syntax error in the words of go-yaml (v2, which OPA's {@code yaml.unmarshal} uses through
+   * sigs.k8s.io/yaml): libyaml's problem text, and the line go-yaml's {@code parser.fail} picks —
+   * the problem's 0-based line (plus one for scanner errors), else the context's, and none when
+   * both are on the first line. libyaml moves the end-of-stream mark to a new line when the input
+   * does not end with one, so an error at the end of {@code [1,2,3} is on "line 1".
+   */
+  static String goYamlMessage(MarkedYamlEngineException e) {
+    String problem = e.getProblem() == null ? "" : e.getProblem();
+    String context = e.getContext() == null ? "" : e.getContext();
+    boolean scanner = e instanceof ScannerException;
+    int line = 0;
+    int problemLine =
+        e.getProblemMark()
+            .map(
+                m -> m.getLine() + (problem.endsWith("<stream end>") && m.getColumn() != 0 ? 1 : 0))
+            .orElse(0);
+    int contextLine = e.getContextMark().map(m -> m.getLine()).orElse(0);
+    if (problemLine != 0) line = scanner ? problemLine + 1 : problemLine;
+    else if (contextLine != 0) line = contextLine;
+    return "yaml: " + (line != 0 ? "line " + line + ": " : "") + libyamlProblem(context, problem);
+  }
+
+  private static String libyamlProblem(String context, String problem) {
+    if (problem.startsWith("expected ',' or ']'")) return "did not find expected ',' or ']'";
+    if (problem.startsWith("expected ',' or '}'")) return "did not find expected ',' or '}'";
+    if (problem.startsWith("expected <block end>")) {
+      return context.contains("block collection")
+          ? "did not find expected '-' indicator"
+          : "did not find expected key";
+    }
+    if (problem.startsWith("expected the node content"))
+      return "did not find expected node content";
+    if (problem.startsWith("mapping values are not allowed")) {
+      return "mapping values are not allowed in this context";
+    }
+    if (problem.contains("that cannot start any token")) {
+      return "found character that cannot start any token";
+    }
+    return problem;
   }
 }
