@@ -54,7 +54,7 @@ final class GlobIntersection {
    * Tokenizes as OPA's glob-intersection library does, with its errors: a {@code ]} or a flag
    * ({@code *}, {@code +}) with nothing before it, a {@code [} with no {@code ]}, a {@code -} in a
    * class with no character on one side, a trailing {@code \\}. Positions count runes, as Go's do;
-   * a range written backwards ({@code [z-a]}) is, as there, an empty range.
+   * a range written backwards ({@code [z-a]}) keeps, as there, only its first character.
    */
   private static List<Token> parse(String g) {
     List<Token> out = new ArrayList<>();

@@ -54,7 +54,7 @@ final class Numbers {
     BigInteger s = bigInt(a, i);
     if (s.signum() < 0)
       throw BuiltinException.type(
-          "operand " + (i + 1) + " must be unsigned integer number but got negative integer");
+          "operand " + (i + 1) + " must be an unsigned integer number but got a negative integer");
     if (s.compareTo(BigInteger.valueOf(MAX_SHIFT)) > 0)
       throw BuiltinException.error("operand " + (i + 1) + " out of range");
     return s.intValue();

@@ -240,6 +240,14 @@ final class Tokens {
     List<Map.Entry<String, PublicKey>> out = new ArrayList<>();
     String m = material.strip();
     if (m.startsWith("-----BEGIN")) {
+      // OPA reads one PEM block (Go's pem.Decode) and refuses anything after it.
+      int endLine = m.indexOf("-----END ");
+      int endDashes = endLine < 0 ? -1 : m.indexOf("-----", endLine + 9);
+      if (endDashes >= 0) {
+        int lineEnd = m.indexOf('\n', endDashes + 5);
+        if (lineEnd >= 0 && !m.substring(lineEnd + 1).isEmpty())
+          throw BuiltinException.error("extra data after a PEM certificate block");
+      }
       if (m.startsWith("-----BEGIN CERTIFICATE")) {
         try {
           CertificateFactory f = CertificateFactory.getInstance("X.509");
@@ -377,7 +385,7 @@ final class Tokens {
     }
     Value nbf = payload.get("nbf");
     if (nbf != null) {
-      if (!(nbf instanceof Value.Num n)) return INVALID;
+      if (!(nbf instanceof Value.Num n)) throw BuiltinException.error("nbf value must be a number");
       if (now.compareTo(n.toBig().multiply(BigDecimal.valueOf(1_000_000_000L))) < 0) return INVALID;
     }
     if (iss != null) {

@@ -187,10 +187,11 @@ final class X509 {
     byte[] data;
     if (input.startsWith("-----BEGIN")) data = input.getBytes(StandardCharsets.US_ASCII);
     else {
+      // Go's decoder, as OPA's: padding required ("foobar" is illegal base64 data at input byte 4).
       try {
-        data = Base64.getDecoder().decode(input);
-      } catch (IllegalArgumentException e) {
-        throw BuiltinException.error("illegal base64 data: " + e.getMessage());
+        data = GoBase64.decode(input, false);
+      } catch (GoBase64.Corrupt e) {
+        throw BuiltinException.error(e.getMessage());
       }
     }
     try {

@@ -57,6 +57,46 @@ final class X509Csr {
     return out;
   }
 
+  /**
+   * Go's encoding/asn1 error (which OPA's x509.ParseCertificateRequest returns) for data that does
+   * not start with a SEQUENCE: the expected tag 16 against the tag and length found, with the field
+   * parameters and type it was decoding into.
+   */
+  private static BuiltinException tagMismatch(byte[] der) {
+    int b0 = der[0] & 0xff;
+    int pos = 1;
+    long tag = b0 & 0x1f;
+    if (tag == 0x1f) {
+      tag = 0;
+      while (pos < der.length) {
+        int x = der[pos++] & 0xff;
+        tag = (tag << 7) | (x & 0x7f);
+        if ((x & 0x80) == 0) break;
+      }
+    }
+    long length = 0;
+    if (pos < der.length) {
+      int l = der[pos++] & 0xff;
+      if (l < 0x80) length = l;
+      else
+        for (int i = 0; i < (l & 0x7f) && pos < der.length; i++)
+          length = (length << 8) | (der[pos++] & 0xff);
+    }
+    return BuiltinException.error(
+        "asn1: structure error: tags don't match (16 vs {class:"
+            + (b0 >> 6)
+            + " tag:"
+            + tag
+            + " length:"
+            + length
+            + " isCompound:"
+            + ((b0 & 0x20) != 0)
+            + "}) {optional:false explicit:false application:false private:false"
+            + " defaultValue:<nil> tag:<nil> stringType:0 timeType:0 set:false omitEmpty:false}"
+            + " certificateRequest @"
+            + pos);
+  }
+
   private static BuiltinException malformed() {
     return BuiltinException.error("x509: malformed certificate request");
   }
@@ -84,6 +124,7 @@ final class X509Csr {
   static Map<String, Object> parse(String input) {
     byte[] der = decode(input);
     List<Tlv> top;
+    if (der.length >= 2 && (der[0] & 0xff) != 0x30) throw tagMismatch(der);
     try {
       Tlv outer = read(der, new int[] {0});
       if (outer.tag() != 0x30) throw malformed();
