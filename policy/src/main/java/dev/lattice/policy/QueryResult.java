@@ -7,7 +7,7 @@ import java.util.Map;
  * OPA's result set: one binding map per solution of the query, from query variable name to value.
  * Values are JSON-like Java: {@code null}, {@link Boolean}, {@link java.math.BigDecimal} or {@link
  * Long} numbers, {@link String}, {@link List} (arrays, and sets as sorted lists) and {@link Map}
- * (objects; non-string keys rendered as their JSON text). An empty list means undefined.
+ * (objects, read-only; non-string keys rendered as their JSON text). An empty list means undefined.
  */
 public record QueryResult(List<Map<String, Object>> bindings, List<TraceEvent> trace) {
   public QueryResult {

@@ -51,6 +51,11 @@ class CompiledOperandsTest {
       tag_set := {t | some t in input.tags; t == "a"}
       by_tag := {t: n | some t in input.tags; n := count([x | some x in input.tags; x == t])}
       compr_with := [s | some t in input.tags; s := label(1) with sprintf as mock_format]
+      pairs := [[i, t] | some i, t in input.tags; i > 0]
+      item_keys := {k | some k, _ in input.items[0]}
+      over_string := [x | some x in input.items[0].name]
+      over_missing := [x | some x in input.missing]
+      nested := [n | some t in input.tags; n := count([u | some u in input.tags; u == t])]
       """;
 
   private static final CompiledPolicy POLICY_COMPILED =
@@ -131,6 +136,11 @@ class CompiledOperandsTest {
     assertThat(eval("data.t.tag_set")).isEqualTo(List.of("a"));
     assertThat(eval("data.t.by_tag")).isEqualTo(Map.of("a", 2L, "b", 1L));
     assertThat(eval("data.t.compr_with")).isEqualTo(List.of("mocked", "mocked", "mocked"));
+    assertThat(eval("data.t.pairs")).isEqualTo(List.of(List.of(1L, "b"), List.of(2L, "a")));
+    assertThat(eval("data.t.item_keys")).isEqualTo(List.of("name"));
+    assertThat(eval("data.t.over_string")).isEqualTo(List.of());
+    assertThat(eval("data.t.over_missing")).isEqualTo(List.of());
+    assertThat(eval("data.t.nested")).isEqualTo(List.of(2L, 1L, 2L));
   }
 
   @Test
@@ -143,6 +153,11 @@ class CompiledOperandsTest {
             "tag_set",
             "by_tag",
             "compr_with",
+            "pairs",
+            "item_keys",
+            "over_string",
+            "over_missing",
+            "nested",
             "summary",
             "tags",
             "first",
@@ -156,5 +171,41 @@ class CompiledOperandsTest {
           .isEqualTo(
               eval("data.t." + rule, EvalOptions.defaults().withTrace(true).withTraceFails(true)));
     }
+  }
+
+  private static final String SHAPES_AND_BASE_DATA =
+      """
+      package s
+      import rego.v1
+
+      shaped contains {"z": t, "a": n} if { some t in input.tags; n := input.n }
+      built contains o if { some t in input.tags; o := object.union({"z": t}, {"a": input.n}) }
+      same := shaped == built
+      ordered := [o | some o in shaped]
+      keys := [k | some k, _ in {"z": input.n, "a": 1, "m": 2}]
+      limit_of(k) := data.config.limits[k]
+      limits := [l | some k in ["gold", "none"]; l := limit_of(k)]
+      replaced_limits := l if l := limits with data.config.limits as {"gold": 7}
+      replaced_limit := l if l := limits with data.config.limits.gold as 8
+      replaced_config := l if l := limits with data.config as {"limits": {"gold": 9}}
+      """;
+
+  @Test
+  void objectTermsWithConstantKeysAndBaseDataReadsGiveOpasValues() {
+    CompiledPolicy policy =
+        Rego.compile(
+            List.of(new RegoModule("s.rego", SHAPES_AND_BASE_DATA)),
+            Map.of("config", Map.of("limits", Map.of("gold", 3))));
+    java.util.function.Function<String, Object> eval =
+        q -> policy.prepare("x := " + q).evaluate(INPUT).bindings().get(0).get("x");
+
+    assertThat(eval.apply("data.s.same")).isEqualTo(true);
+    assertThat(eval.apply("data.s.ordered"))
+        .isEqualTo(List.of(Map.of("a", 12L, "z", "a"), Map.of("a", 12L, "z", "b")));
+    assertThat(eval.apply("data.s.keys")).isEqualTo(List.of("a", "m", "z"));
+    assertThat(eval.apply("data.s.limits")).isEqualTo(List.of(3L));
+    assertThat(eval.apply("data.s.replaced_limits")).isEqualTo(List.of(7L));
+    assertThat(eval.apply("data.s.replaced_limit")).isEqualTo(List.of(8L));
+    assertThat(eval.apply("data.s.replaced_config")).isEqualTo(List.of(9L));
   }
 }

@@ -43,12 +43,16 @@ public final class Ast {
    * A reference. When the leading constant segments of a {@code data} reference name a rule, the
    * compiler resolves it once: {@code rule} is that rule's node (a compiler {@code Node}) and
    * {@code ruleDepth} the number of path segments it consumes, so evaluation does not walk the
-   * package tree; otherwise {@code rule} is null and {@code ruleDepth} 0.
+   * package tree; otherwise {@code rule} is null and {@code ruleDepth} 0. When instead its leading
+   * constant segments leave the package tree (no package or rule is named by segment {@code
+   * baseDepth - 1}), no rule can contribute to its value: {@code baseDepth} is that number of
+   * segments and the reference reads the base data document only (0 otherwise).
    */
-  public record Ref(Term head, List<Term> path, Location loc, Object rule, int ruleDepth)
+  public record Ref(
+      Term head, List<Term> path, Location loc, Object rule, int ruleDepth, int baseDepth)
       implements Term {
     public Ref(Term head, List<Term> path, Location loc) {
-      this(head, path, loc, null, 0);
+      this(head, path, loc, null, 0, 0);
     }
   }
 

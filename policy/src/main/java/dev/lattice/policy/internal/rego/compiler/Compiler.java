@@ -351,7 +351,8 @@ public final class Compiler {
           r.path(),
           loc,
           r.rule(),
-          r.ruleDepth());
+          r.ruleDepth(),
+          r.baseDepth());
     if (g instanceof Root rt) return new Root(rt.data(), loc);
     return g;
   }
@@ -1037,18 +1038,21 @@ public final class Compiler {
 
   /**
    * Resolves a {@code data} reference whose leading constant segments name a (non-function) rule to
-   * that rule's node, once at compile time (see {@link Ref#rule()}).
+   * that rule's node, or that leave the package tree to the base data, once at compile time (see
+   * {@link Ref#rule()} and {@link Ref#baseDepth()}).
    */
   private Ref resolveRuleRef(Term head, List<Term> path, Location loc) {
     if (head instanceof Root rt && rt.data()) {
       Node n = root;
       for (int i = 0; i < path.size(); i++) {
         String key = str(path.get(i));
+        if (key == null && !(path.get(i) instanceof Scalar)) break; // a variable key: unknown
         n = key == null ? null : n.children.get(key);
-        if (n == null) break;
+        // a constant that names no package or rule: only base data lies below
+        if (n == null) return new Ref(head, path, loc, null, 0, i + 1);
         if (n.hasRules()) {
           if (n.kind == Node.Kind.FUNCTION) break;
-          return new Ref(head, path, loc, n, i + 1);
+          return new Ref(head, path, loc, n, i + 1, 0);
         }
       }
     }

@@ -105,6 +105,22 @@ public final class RuleIndex {
     for (int d = 0; d < definitions; d++) allDefinitions[d >>> 6] |= 1L << d;
   }
 
+  /** The evaluator's compiled form of the keys' references (set while the policy is compiled). */
+  private Object compiledKeys;
+
+  /** The evaluator's compiled form of the keys' references, or null. */
+  public Object compiledKeys() {
+    return compiledKeys;
+  }
+
+  /**
+   * Attaches the evaluator's compiled form of the keys' references: only while the policy is
+   * compiled (again after rule values were folded), before any evaluation.
+   */
+  public void compileKeys(Object evaluatorForm) {
+    compiledKeys = evaluatorForm;
+  }
+
   /** The number of keys. */
   public int keyCount() {
     return keys.length;

@@ -9,6 +9,7 @@ import dev.lattice.policy.internal.rego.ast.Ast.TermLit;
 import dev.lattice.policy.internal.rego.ast.Ast.Unify;
 import dev.lattice.policy.internal.rego.compiler.CRule;
 import dev.lattice.policy.internal.rego.compiler.Node;
+import dev.lattice.policy.internal.rego.compiler.RuleIndex;
 import dev.lattice.policy.internal.rego.compiler.Strategy;
 
 /**
@@ -83,7 +84,23 @@ final class CompiledBranch {
     for (CRule r : n.rules)
       for (CRule b = r; b != null; b = b.elseRule) b.attach(new CompiledBranch(b));
     if (n.defaultRule != null) n.defaultRule.attach(new CompiledBranch(n.defaultRule));
+    if (n.index != null) n.index.compileKeys(indexKeys(n.index));
     for (Node c : n.children.values()) attach(c);
+  }
+
+  /** The operands of a rule index's key references (null for a function argument's key). */
+  private static Operand[] indexKeys(RuleIndex index) {
+    Operand[] out = new Operand[index.keyCount()];
+    for (int k = 0; k < out.length; k++) {
+      Term reference = index.key(k).reference();
+      out[k] = reference == null ? null : Operand.of(reference);
+    }
+    return out;
+  }
+
+  /** The compiled key references of index (see {@link #indexKeys}). */
+  static Operand[] keysOf(RuleIndex index) {
+    return (Operand[]) index.compiledKeys();
   }
 
   /** Compiles every rule branch under {@code n} again (after rules were folded). */
@@ -91,6 +108,7 @@ final class CompiledBranch {
     for (CRule r : n.rules)
       for (CRule b = r; b != null; b = b.elseRule) b.recompile(new CompiledBranch(b));
     if (n.defaultRule != null) n.defaultRule.recompile(new CompiledBranch(n.defaultRule));
+    if (n.index != null) n.index.compileKeys(indexKeys(n.index));
     for (Node c : n.children.values()) reattach(c);
   }
 }

@@ -1273,7 +1273,11 @@ final class Ev implements BuiltinContext {
         if (key.reference() == null) {
           v = args[key.argument()];
         } else {
-          v = evalOne(key.reference(), NO_SLOTS);
+          Operand[] compiled = CompiledBranch.keysOf(index);
+          v =
+              compiled != null
+                  ? compiled[k].value(Ev.this, NO_SLOTS)
+                  : evalOne(key.reference(), NO_SLOTS);
           budget.step();
           if (v == MULTI) {
             // not expected of a ground reference; evaluate the guards as usual then

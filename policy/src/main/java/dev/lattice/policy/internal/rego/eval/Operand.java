@@ -15,6 +15,7 @@ import dev.lattice.policy.internal.rego.ast.Ast.Root;
 import dev.lattice.policy.internal.rego.ast.Ast.Scalar;
 import dev.lattice.policy.internal.rego.ast.Ast.SetCompr;
 import dev.lattice.policy.internal.rego.ast.Ast.SetT;
+import dev.lattice.policy.internal.rego.ast.Ast.SomeIn;
 import dev.lattice.policy.internal.rego.ast.Ast.Term;
 import dev.lattice.policy.internal.rego.ast.Ast.TermLit;
 import dev.lattice.policy.internal.rego.ast.Ast.Unify;
@@ -56,6 +57,7 @@ abstract sealed class Operand {
         Operand[] path = operands(r.path());
         if (r.head() instanceof Root root && !root.data()) return new InputPath(r, path);
         if (r.head() instanceof Local l) return new LocalPath(l.slot(), path);
+        if (r.head() instanceof Root && r.baseDepth() > 0) return new BaseDataPath(r, path);
         if (r.head() instanceof Root && r.rule() instanceof Node rule) {
           RulePath reference = new RulePath(r, rule, r.ruleDepth(), path);
           Value folded = rule.foldedValue;
@@ -259,6 +261,34 @@ abstract sealed class Operand {
       if (!ev.masked.isEmpty()) return ev.evalOne(ref, frame);
       Value cur = ev.ruleValue(rule);
       return cur == null ? null : follow(cur, path, ruleDepth, ev, frame);
+    }
+  }
+
+  /**
+   * {@code data.a.b[c]...} whose leading constant segments leave the package tree ({@link
+   * Ref#baseDepth}): look-ups in the base data document, as the evaluator's walk of the package
+   * tree would end in, without walking it. Under {@code with} that replaces part of the package
+   * tree the tree is walked.
+   */
+  static final class BaseDataPath extends Operand {
+    private final Ref ref;
+    private final Operand[] path;
+
+    BaseDataPath(Ref ref, Operand[] path) {
+      this.ref = ref;
+      this.path = path;
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.masked.isEmpty()) return ev.evalOne(ref, frame);
+      Value cur = ev.data;
+      for (int i = 0; cur != null && i < path.length; i++) {
+        Value key = path[i].value(ev, frame);
+        if (key == null || key == Ev.MULTI) return key;
+        cur = Ev.baseLookup(cur, key);
+      }
+      return cur;
     }
   }
 
@@ -637,19 +667,44 @@ abstract sealed class Operand {
     private final Operand[] keys;
     private final Operand[] values;
 
+    /**
+     * With distinct constant keys (most object terms: {@code {"code": c, "message": m}}), their
+     * shape: the object is built without hashing, comparing or sorting its keys; else null.
+     */
+    private final Value.Obj.Shape shape;
+
     ObjectOperand(ObjectT term) {
       this.term = term;
       List<Entry> entries = term.entries();
       this.keys = new Operand[entries.size()];
       this.values = new Operand[entries.size()];
+      Value[] constantKeys = new Value[keys.length];
       for (int i = 0; i < keys.length; i++) {
         keys[i] = of(entries.get(i).key());
         values[i] = of(entries.get(i).value());
+        if (constantKeys != null && entries.get(i).key() instanceof Scalar s)
+          constantKeys[i] = s.value();
+        else constantKeys = null;
       }
+      this.shape =
+          constantKeys == null || constantKeys.length == 0
+              ? null
+              : Value.Obj.Shape.of(constantKeys);
     }
 
     @Override
     Value value(Ev ev, Value[] frame) {
+      if (shape != null) {
+        // values in the term's order (the first undefined or iterating one decides), each stored
+        // at its key's sorted position
+        Value[] byPosition = new Value[values.length];
+        for (int i = 0; i < values.length; i++) {
+          Value v = values[i].value(ev, frame);
+          if (v == null || v == Ev.MULTI) return v;
+          byPosition[shape.position(i)] = v;
+        }
+        return shape.with(byPosition);
+      }
       Value.Obj.Builder out = Value.Obj.builder(keys.length);
       for (int i = 0; i < keys.length; i++) {
         Value k = keys[i].value(ev, frame);
@@ -670,21 +725,96 @@ abstract sealed class Operand {
   static final class Comprehension extends Operand {
     private final boolean array;
     private final Term head;
+    private final Operand headOperand;
     private final Expr[] body;
     private final Operand[][] bodyOperands;
+
+    /**
+     * When the body starts with {@code some [k,] v in collection} over plain variables (most
+     * comprehensions: {@code [x | some x in xs; ...]}): the collection's operand and the variables'
+     * slots (key -1 when there is none), so the members are bound in a loop rather than through the
+     * general path's term dispatch and continuations; else null.
+     */
+    private final Operand members;
+
+    private final int keySlot;
+    private final int valueSlot;
 
     Comprehension(Term term, Term head, List<Expr> body) {
       this.array = term instanceof ArrayCompr;
       this.head = head;
+      this.headOperand = of(head);
       this.body = body.toArray(new Expr[0]);
       this.bodyOperands = ofBody(this.body);
+      Operand collection = null;
+      int key = -1;
+      int value = -1;
+      if (this.body.length > 0
+          && this.body[0].withs().isEmpty()
+          && !this.body[0].negated()
+          && this.body[0].lit() instanceof SomeIn in
+          && in.value() instanceof Local v
+          && (in.key() == null || in.key() instanceof Local k && k.slot() != v.slot())) {
+        collection = of(in.collection());
+        key = in.key() == null ? -1 : ((Local) in.key()).slot();
+        value = v.slot();
+      }
+      this.members = collection;
+      this.keySlot = key;
+      this.valueSlot = value;
     }
 
     @Override
     Value value(Ev ev, Value[] frame) {
       List<Value> out = new ArrayList<>();
-      ev.collectHeads(head, body, bodyOperands, frame, out);
+      if (!loopOverMembers(ev, frame, out)) ev.collectHeads(head, body, bodyOperands, frame, out);
       return array ? Value.Arr.of(out) : Value.SetV.of(out);
+    }
+
+    /**
+     * Collects the heads by looping over the members of the leading {@code some .. in}, as the
+     * general path would; false (nothing done) where it does not apply: no such expression, its
+     * variables already bound, its collection iterating, or explain=fails (which records failed
+     * expressions as the general path evaluates them).
+     */
+    private boolean loopOverMembers(Ev ev, Value[] frame, List<Value> out) {
+      if (members == null
+          || ev.budget.traceFails
+          || frame[valueSlot] != null
+          || keySlot >= 0 && frame[keySlot] != null) return false;
+      Value collection = members.value(ev, frame);
+      if (collection == Ev.MULTI) return false;
+      ev.budget.step();
+      if (ev.budget.covered != null) ev.budget.covered.add(body[0].loc());
+      if (collection == null) return true;
+      Continuation collect =
+          () -> {
+            Value h = headOperand.value(ev, frame);
+            if (h == Ev.MULTI) {
+              return ev.evalTerm(
+                  head,
+                  frame,
+                  v -> {
+                    out.add(v);
+                    return false;
+                  });
+            }
+            if (h != null) out.add(h);
+            return false;
+          };
+      try {
+        Ev.iterate(
+            collection,
+            (k, v) -> {
+              frame[valueSlot] = v;
+              if (keySlot >= 0) frame[keySlot] = k;
+              return ev.evalBody(body, bodyOperands, 1, frame, collect);
+            });
+      } finally {
+        frame[valueSlot] = null;
+        if (keySlot >= 0) frame[keySlot] = null;
+      }
+      return true;
     }
   }
 

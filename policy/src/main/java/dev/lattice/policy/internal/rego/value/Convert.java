@@ -7,6 +7,7 @@ import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,8 +92,8 @@ public final class Convert {
 
   /**
    * Value to Java: null, Boolean, Long (small integers) or BigDecimal, String, List (arrays; sets
-   * as sorted lists), Map with String keys (non-string keys as their JSON text), insertion = sorted
-   * order.
+   * as sorted lists), read-only Map with String keys (non-string keys as their JSON text), iterated
+   * in sorted key order.
    */
   public static Object toJava(Value v) {
     return switch (v) {
@@ -111,15 +112,99 @@ public final class Convert {
         yield l;
       }
       case Value.Obj o -> {
-        Map<String, Object> m = LinkedHashMap.newLinkedHashMap(o.size());
-        for (int i = 0; i < o.size(); i++) {
-          Value key = o.key(i);
-          String k = key instanceof Value.Str s ? s.value : Json.write(key);
-          m.put(k, toJava(o.value(i)));
+        ValueTable.Sorted members = o.sortedMembers();
+        Value[] keys = members.keys();
+        Value[] vals = members.vals();
+        int n = keys.length;
+        boolean stringKeys = n <= ObjectCopy.MAX_SIZE;
+        for (int i = 0; stringKeys && i < n; i++) stringKeys = keys[i] instanceof Value.Str;
+        if (stringKeys) {
+          String[] ks = new String[n];
+          Object[] vs = new Object[n];
+          for (int i = 0; i < n; i++) {
+            ks[i] = ((Value.Str) keys[i]).value;
+            vs[i] = toJava(vals[i]);
+          }
+          yield new ObjectCopy(ks, vs);
         }
-        yield m;
+        Map<String, Object> m = LinkedHashMap.newLinkedHashMap(n);
+        for (int i = 0; i < n; i++) {
+          Value key = keys[i];
+          String k = key instanceof Value.Str s ? s.value : Json.write(key);
+          m.put(k, toJava(vals[i]));
+        }
+        yield Collections.unmodifiableMap(m);
       }
     };
+  }
+
+  /**
+   * A small object converted by {@link #toJava} (distinct string keys, in sorted order): two arrays
+   * searched linearly, which for the few members of a decision's objects is cheaper to build and to
+   * read than a hash map. Read-only.
+   */
+  private static final class ObjectCopy extends AbstractMap<String, Object> {
+    static final int MAX_SIZE = 8;
+    private final String[] keys;
+    private final Object[] vals;
+
+    ObjectCopy(String[] keys, Object[] vals) {
+      this.keys = keys;
+      this.vals = vals;
+    }
+
+    private int indexOf(Object key) {
+      if (key instanceof String k) {
+        for (int i = 0; i < keys.length; i++) if (keys[i].equals(k)) return i;
+      }
+      return -1;
+    }
+
+    @Override
+    public int size() {
+      return keys.length;
+    }
+
+    @Override
+    public Object get(Object key) {
+      int i = indexOf(key);
+      return i < 0 ? null : vals[i];
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return indexOf(key) >= 0;
+    }
+
+    @Override
+    public Set<Map.Entry<String, Object>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public int size() {
+          return keys.length;
+        }
+
+        @Override
+        public Iterator<Map.Entry<String, Object>> iterator() {
+          return new Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+              return i < keys.length;
+            }
+
+            @Override
+            public Map.Entry<String, Object> next() {
+              if (i >= keys.length) throw new NoSuchElementException();
+              Map.Entry<String, Object> e = new SimpleImmutableEntry<>(keys[i], vals[i]);
+              i++;
+              return e;
+            }
+          };
+        }
+      };
+    }
   }
 
   /**

@@ -361,6 +361,51 @@ public sealed interface Value extends Comparable<Value>
       return new Builder(t().copy());
     }
 
+    /**
+     * The keys of objects built from one object term with constant keys (e.g. {@code {"code": c,
+     * "message": m}}): hashed, indexed and sorted once, shared by every object of the shape.
+     * Immutable.
+     */
+    public static final class Shape {
+      private final ValueTable keys;
+      private final int[] positionOf;
+
+      private Shape(ValueTable keys, int[] positionOf) {
+        this.keys = keys;
+        this.positionOf = positionOf;
+      }
+
+      /** The shape of objects with these keys in this order, or null when a key repeats. */
+      public static Shape of(Value[] keysInOrder) {
+        int n = keysInOrder.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> keysInOrder[a].compareTo(keysInOrder[b]));
+        Value[] sorted = new Value[n];
+        int[] positionOf = new int[n];
+        for (int p = 0; p < n; p++) {
+          sorted[p] = keysInOrder[order[p]];
+          positionOf[order[p]] = p;
+          if (p > 0 && sorted[p - 1].equals(sorted[p])) return null;
+        }
+        return new Shape(ValueTable.keysInOrder(sorted), positionOf);
+      }
+
+      public int size() {
+        return positionOf.length;
+      }
+
+      /** Where the value of the {@code i}-th key (in the term's order) goes in {@link #with}. */
+      public int position(int i) {
+        return positionOf[i];
+      }
+
+      /** The object of this shape with these values, by {@link #position} (array taken over). */
+      public Obj with(Value[] valuesByPosition) {
+        return new Obj(ValueTable.sharingKeys(keys, valuesByPosition));
+      }
+    }
+
     private ValueTable t() {
       ValueTable tt = table;
       if (tt == null) {
@@ -440,6 +485,11 @@ public sealed interface Value extends Comparable<Value>
     /** The {@code i}-th key in sorted order. */
     public Value key(int i) {
       return t().sorted().keys()[i];
+    }
+
+    /** The keys and values in sorted order (arrays not to be modified). */
+    ValueTable.Sorted sortedMembers() {
+      return t().sorted();
     }
 
     /** The value of the {@code i}-th key in sorted order. */

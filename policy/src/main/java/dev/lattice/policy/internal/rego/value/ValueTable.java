@@ -34,6 +34,34 @@ final class ValueTable {
     hashes = new int[c];
   }
 
+  /**
+   * A finished table of {@code keyTable}'s keys (with their hash codes, index and order: shared,
+   * not copied) and the values {@code vals} by position (taken over). For objects of one shape: the
+   * key table holds distinct keys in sorted order and no values, so the new table is sorted
+   * already.
+   */
+  static ValueTable sharingKeys(ValueTable keyTable, Value[] vals) {
+    ValueTable t = new ValueTable(0, true);
+    t.keys = keyTable.keys;
+    t.hashes = keyTable.hashes;
+    t.index = keyTable.index;
+    t.size = keyTable.size;
+    t.vals = vals;
+    t.sorted = new Sorted(keyTable.keys, vals);
+    return t;
+  }
+
+  /** A key table for {@link #sharingKeys}: distinct keys in sorted order, exactly sized. */
+  static ValueTable keysInOrder(Value[] sortedDistinctKeys) {
+    ValueTable t = new ValueTable(0, false);
+    t.keys = sortedDistinctKeys;
+    t.hashes = new int[sortedDistinctKeys.length];
+    t.size = sortedDistinctKeys.length;
+    for (int i = 0; i < t.size; i++) t.hashes[i] = sortedDistinctKeys[i].hashCode();
+    if (t.size > LINEAR) t.rebuildIndex();
+    return t;
+  }
+
   ValueTable copy() {
     ValueTable t = new ValueTable(0, vals != null);
     t.keys = Arrays.copyOf(keys, Math.max(size + 2, 2));
