@@ -55,8 +55,11 @@ public record DecisionInput(
     NETWORK,
     BRAND;
 
+    // Computed once: the topology asks for it several times per decision (audit, ids, topics).
+    private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
+
     public String wireName() {
-      return name().toLowerCase();
+      return wireName;
     }
   }
 

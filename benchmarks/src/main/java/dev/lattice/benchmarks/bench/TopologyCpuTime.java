@@ -85,7 +85,10 @@ public final class TopologyCpuTime {
         inside[rounds / 2]);
   }
 
-  /** One round: µs of CPU per event in all, and inside the topology's processors. */
+  /**
+   * One round: µs of CPU per event in all, and inside the topology's processors. {@link
+   * TopologyCpuTimeAB} calls it by reflection in older and newer builds: keep its signature.
+   */
   private static double[] round(int events, int members, ThreadMXBean cpu) {
     DemoWorld world = DemoWorld.generate(new WorldSpec(42L, 6, members, 0.6));
     Traffic traffic = new Traffic(world, 42L, "cpu", new Traffic.Mix(70, 14, 10, 1, 5), () -> NOW);

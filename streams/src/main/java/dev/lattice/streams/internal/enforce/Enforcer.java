@@ -14,7 +14,7 @@ import dev.lattice.schemas.avro.ReasonEntry;
 import dev.lattice.schemas.avro.SealedPersonal;
 import dev.lattice.streams.StageTimings.Stage;
 import dev.lattice.streams.TopicNames;
-import dev.lattice.streams.internal.codec.AvroCodec;
+import dev.lattice.streams.internal.codec.DecisionRecordEncoder;
 import dev.lattice.streams.internal.codec.Inbound;
 import dev.lattice.streams.internal.codec.Outbound;
 import dev.lattice.streams.internal.consent.ConsentAsOf;
@@ -40,7 +40,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Enforcer {
   private static final Logger LOGGER = LoggerFactory.getLogger(Enforcer.class);
-  private static final AvroCodec<DecisionRecord> DECISIONS = AvroCodec.of(DecisionRecord.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** Decides one candidate, given the member's consent state (null when they have none). */
@@ -72,6 +71,7 @@ public final class Enforcer {
   private final MemberRefs refs;
   private final BiFunction<String, byte[], SealedPersonal> sealer;
   private final StageClock clock;
+  private final DecisionRecordEncoder encoder = new DecisionRecordEncoder();
 
   /**
    * @param consentOf the member's consent state (null when none)
@@ -364,7 +364,7 @@ public final class Enforcer {
             .setCategories(event.categories())
             .setSealedDetail(sealedDetail(c.memberId(), d))
             .build();
-    byte[] bytes = DECISIONS.encode(record);
+    byte[] bytes = encoder.encode(record);
     String ref = record.getMemberId();
     clock.stop(Stage.WRITE, t);
     emitter.emit(

@@ -421,6 +421,15 @@ final class Tokens {
     }
   }
 
+  private static boolean isJson(String text) {
+    try {
+      Json.parse(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private static Value sign(String header, String payload, JWK key) {
     Value h;
     try {
@@ -437,6 +446,13 @@ final class Tokens {
       throw BuiltinException.error("unsupported signature algorithm");
     if (!ALGS.contains(alg.value))
       throw BuiltinException.error("unknown JWS algorithm: " + alg.value);
+    // As OPA: a token typed JWT (or untyped) must carry a JSON payload.
+    boolean jwtTyped =
+        ho.get("typ") == null
+            || ho.get("typ") instanceof Value.Str typ
+                && (typ.value.isEmpty() || typ.value.equals("JWT"));
+    if (jwtTyped && !isJson(payload))
+      throw BuiltinException.error("type is JWT but payload is not JSON");
     String input =
         b64url(header.getBytes(StandardCharsets.UTF_8))
             + "."

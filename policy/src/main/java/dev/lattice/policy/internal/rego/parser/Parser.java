@@ -105,6 +105,26 @@ public final class Parser {
     return (t.kind() == Token.Kind.OP || t.kind() == Token.Kind.IDENT) && t.text().equals(s);
   }
 
+  /**
+   * A keyword or literal directly followed by {@code .} starts a ref, as in OPA v1 ({@code if.foo
+   * := 1}, {@code true.foo == 1}, {@code import data.foo.as as x}).
+   */
+  private boolean atKeywordRef() {
+    Token t = peek();
+    if (t.kind() != Token.Kind.IDENT
+        || !(KEYWORDS.contains(t.text()) || LITERALS.contains(t.text()))) return false;
+    Token n = peek(1);
+    return n.kind() == Token.Kind.OP
+        && n.text().equals(".")
+        && n.line() == t.line()
+        && n.col() == t.col() + t.text().length();
+  }
+
+  /** {@code s} as a keyword, not as the head of a ref. */
+  private boolean atKeyword(String s) {
+    return at(s) && !atKeywordRef();
+  }
+
   private boolean atOp(String s) {
     Token t = peek();
     return t.kind() == Token.Kind.OP && t.text().equals(s);
@@ -191,7 +211,7 @@ public final class Parser {
     List<Import> imports = new ArrayList<>();
     List<Rule> rules = new ArrayList<>();
     while (peek().kind() != Token.Kind.EOF) {
-      if (at("import")) {
+      if (atKeyword("import")) {
         Token it = next();
         Term path = refOnly();
         String alias = null;
@@ -202,7 +222,7 @@ public final class Parser {
         imports.add(new Import(path, alias, loc(it)));
         String text = importPath(path);
         if (text.equals("rego.v2") || text.equals("future.keywords.not")) negatedBodies = true;
-      } else if (at("package")) {
+      } else if (atKeyword("package")) {
         throw error("unexpected 'package': one package per module");
       } else {
         rules.add(rule());
@@ -256,7 +276,7 @@ public final class Parser {
 
   private Rule rule() {
     Token start = peek();
-    if (at("default")) {
+    if (atKeyword("default")) {
       next();
       Term head = refOnly();
       List<Term> dargs = null;
@@ -284,7 +304,7 @@ public final class Parser {
       }
       return new Rule(head, dargs, null, value, true, assign, List.of(), null, loc(start));
     }
-    if (peek().kind() != Token.Kind.IDENT || KEYWORDS.contains(peek().text())) {
+    if (peek().kind() != Token.Kind.IDENT || KEYWORDS.contains(peek().text()) && !atKeywordRef()) {
       throw error("unexpected " + describe(peek()));
     }
     Term head = refOnly();
@@ -316,7 +336,7 @@ public final class Parser {
     }
     List<Expr> body = ruleBody(start, true);
     Rule elseRule = null;
-    if (at("else")) {
+    if (atKeyword("else")) {
       elseRule = elseChain();
     }
     return new Rule(head, args, key, value, false, assign, body, elseRule, loc(start));
@@ -332,13 +352,13 @@ public final class Parser {
       value = infix();
     }
     List<Expr> body = ruleBody(e, false);
-    Rule next = at("else") ? elseChain() : null;
+    Rule next = atKeyword("else") ? elseChain() : null;
     return new Rule(null, null, null, value, false, assign, body, next, loc(e));
   }
 
   /** Body after a head: {@code if {..}}, {@code if literal}, {@code {..}}, or none (true). */
   private List<Expr> ruleBody(Token start, boolean allowBareBrace) {
-    if (at("if")) {
+    if (atKeyword("if")) {
       next();
       if (atOp("{")) {
         int mark = p, saveDepth = depth, saveWildcards = wildcards;
@@ -416,7 +436,7 @@ public final class Parser {
 
   private Expr literal() {
     Token start = peek();
-    if (at("some")) {
+    if (atKeyword("some")) {
       next();
       List<Term> terms = new ArrayList<>();
       terms.add(relation());
@@ -440,7 +460,7 @@ public final class Parser {
       }
       return new Expr(new SomeDecl(terms), false, List.of(), loc(start));
     }
-    if (at("every")) {
+    if (atKeyword("every")) {
       next();
       Term k = null;
       Term v = relation();
@@ -455,7 +475,7 @@ public final class Parser {
       return new Expr(new Every(k, v, domain, body), false, withs(), loc(start));
     }
     boolean negated = false;
-    if (at("not")) {
+    if (atKeyword("not")) {
       next();
       negated = true;
       if (negatedBodies && atOp("{")) {
@@ -487,7 +507,7 @@ public final class Parser {
 
   private List<With> withs() {
     List<With> out = new ArrayList<>();
-    while (at("with")) {
+    while (atKeyword("with")) {
       Token w = next();
       Term target = refOnly();
       expect("as");
@@ -630,6 +650,10 @@ public final class Parser {
           return templateString();
         }
         case IDENT -> {
+          if (atKeywordRef()) {
+            next();
+            return new Var(t.text(), loc(t));
+          }
           if (KEYWORDS.contains(t.text()) && !t.text().equals("contains")) {
             throw error("unexpected " + t.text() + " keyword");
           }
