@@ -305,7 +305,7 @@ public class PolicyController {
           List.of(new FieldProblem("$.revision", "no policy revision '" + target + "' exists")));
     }
     PolicyBundleRecord record =
-        registry.activate(target, caller.name(), "rollback from " + previous);
+        registry.activate(target, caller.name(), PolicyRegistry.ROLLBACK_MESSAGE + previous);
     return new Activation(
         target, previous, caller.name(), record.getPublishedAt(), awaitLive(target));
   }

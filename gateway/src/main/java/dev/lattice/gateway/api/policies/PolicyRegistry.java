@@ -60,6 +60,9 @@ public final class PolicyRegistry implements AutoCloseable {
 
   public static final String ACTIVE = "active";
 
+  /** How the message of a rollback's activation record starts ({@link #previousActive()}). */
+  public static final String ROLLBACK_MESSAGE = "rollback from ";
+
   private final EventPublisher publisher;
   private final DecisionService live;
   private final NetworkService networks;
@@ -237,19 +240,39 @@ public final class PolicyRegistry implements AutoCloseable {
     return record;
   }
 
-  /** The revision that was active before the current one, from the history. */
+  /**
+   * The revision a rollback without a named revision returns to. Activations stack up, and a
+   * rollback to the revision under the top takes the top off, so rollbacks in a row walk back
+   * through the activations (C, then B, then A) instead of swapping the last two; activating the
+   * live revision again adds nothing.
+   */
   public Optional<String> previousActive() {
-    List<String> actives = new ArrayList<>();
-    actives.add(shippedRevision);
-    history().stream()
-        .filter(r -> ACTIVE.equals(r.getStatus()))
-        .forEach(r -> actives.add(r.getRevision()));
+    List<String> stack = new ArrayList<>(); // the last element is the top
+    stack.add(shippedRevision);
+    for (PolicyBundleRecord r : history()) {
+      if (!ACTIVE.equals(r.getStatus())) {
+        continue;
+      }
+      String revision = r.getRevision();
+      String top = stack.getLast();
+      if (revision.equals(top)) {
+        continue;
+      }
+      boolean rollback = r.getMessage() != null && r.getMessage().startsWith(ROLLBACK_MESSAGE);
+      if (rollback && stack.size() >= 2 && revision.equals(stack.get(stack.size() - 2))) {
+        stack.removeLast();
+      } else {
+        stack.add(revision);
+      }
+    }
+    // The live revision is the top unless its activation failed on this instance: then go back
+    // from wherever the live one sits.
     String current = activeRevision();
-    for (int i = actives.size() - 1; i >= 0; i--) {
-      if (actives.get(i).equals(current)) {
+    for (int i = stack.size() - 1; i >= 0; i--) {
+      if (stack.get(i).equals(current)) {
         for (int j = i - 1; j >= 0; j--) {
-          if (!actives.get(j).equals(current)) {
-            return Optional.of(actives.get(j));
+          if (!stack.get(j).equals(current)) {
+            return Optional.of(stack.get(j));
           }
         }
         return Optional.empty();

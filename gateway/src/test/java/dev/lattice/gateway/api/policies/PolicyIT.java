@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,6 +186,31 @@ class PolicyIT extends GatewayIntegrationTest {
 
     assertThat(rolledBack.status()).as(rolledBack.body()).isEqualTo(200);
     assertThat(rolledBack.json().get("revision").asString()).isEqualTo(before);
+    assertThat(compliance.get("/api/v1/policies").json().get("activeRevision").asString())
+        .isEqualTo(before);
+  }
+
+  @Test
+  void rollbacksInARowWalkBackThroughTheActivationsAndReactivatingTheLiveRevisionAddsNothing() {
+    String before = compliance.get("/api/v1/policies").json().get("activeRevision").asString();
+    List<String> revisions = new ArrayList<>();
+    for (String name : List.of("walk-a-", "walk-b-", "walk-c-")) {
+      String revision = name + UUID.randomUUID();
+      compliance.postBytes("/api/v1/policies", bundle(revision, null), "application/gzip");
+      assertThat(compliance.post("/api/v1/policies/" + revision + "/activate", null).status())
+          .isEqualTo(200);
+      revisions.add(revision);
+    }
+    compliance.post("/api/v1/policies/" + revisions.get(2) + "/activate", null);
+
+    List<String> rolledBackTo = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Response rolledBack = compliance.post("/api/v1/policies/rollback", Map.of());
+      assertThat(rolledBack.status()).as(rolledBack.body()).isEqualTo(200);
+      rolledBackTo.add(rolledBack.json().get("revision").asString());
+    }
+
+    assertThat(rolledBackTo).containsExactly(revisions.get(1), revisions.get(0), before);
     assertThat(compliance.get("/api/v1/policies").json().get("activeRevision").asString())
         .isEqualTo(before);
   }
