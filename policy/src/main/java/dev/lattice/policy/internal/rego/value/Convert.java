@@ -139,11 +139,53 @@ public final class Convert {
   }
 
   /**
+   * A read-only map whose members are numbered (in sorted key order): its entry set walks them by
+   * index, without a hash table.
+   */
+  private abstract static class IndexedMap extends AbstractMap<String, Object> {
+    abstract int count();
+
+    abstract String keyAt(int i);
+
+    abstract Object valueAt(int i);
+
+    @Override
+    public Set<Map.Entry<String, Object>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public int size() {
+          return count();
+        }
+
+        @Override
+        public Iterator<Map.Entry<String, Object>> iterator() {
+          return new Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+              return i < count();
+            }
+
+            @Override
+            public Map.Entry<String, Object> next() {
+              if (i >= count()) throw new NoSuchElementException();
+              Map.Entry<String, Object> e = new SimpleImmutableEntry<>(keyAt(i), valueAt(i));
+              i++;
+              return e;
+            }
+          };
+        }
+      };
+    }
+  }
+
+  /**
    * A small object converted by {@link #toJava} (distinct string keys, in sorted order): two arrays
    * searched linearly, which for the few members of a decision's objects is cheaper to build and to
    * read than a hash map. Read-only.
    */
-  private static final class ObjectCopy extends AbstractMap<String, Object> {
+  private static final class ObjectCopy extends IndexedMap {
     static final int MAX_SIZE = 8;
     private final String[] keys;
     private final Object[] vals;
@@ -177,33 +219,18 @@ public final class Convert {
     }
 
     @Override
-    public Set<Map.Entry<String, Object>> entrySet() {
-      return new AbstractSet<>() {
-        @Override
-        public int size() {
-          return keys.length;
-        }
+    int count() {
+      return keys.length;
+    }
 
-        @Override
-        public Iterator<Map.Entry<String, Object>> iterator() {
-          return new Iterator<>() {
-            int i;
+    @Override
+    String keyAt(int i) {
+      return keys[i];
+    }
 
-            @Override
-            public boolean hasNext() {
-              return i < keys.length;
-            }
-
-            @Override
-            public Map.Entry<String, Object> next() {
-              if (i >= keys.length) throw new NoSuchElementException();
-              Map.Entry<String, Object> e = new SimpleImmutableEntry<>(keys[i], vals[i]);
-              i++;
-              return e;
-            }
-          };
-        }
-      };
+    @Override
+    Object valueAt(int i) {
+      return vals[i];
     }
   }
 
@@ -262,7 +289,7 @@ public final class Convert {
     }
   }
 
-  private static final class ObjView extends AbstractMap<String, Object> {
+  private static final class ObjView extends IndexedMap {
     private final Value.Obj o;
 
     ObjView(Value.Obj o) {
@@ -305,34 +332,18 @@ public final class Convert {
     }
 
     @Override
-    public Set<Map.Entry<String, Object>> entrySet() {
-      return new AbstractSet<>() {
-        @Override
-        public int size() {
-          return o.size();
-        }
+    int count() {
+      return o.size();
+    }
 
-        @Override
-        public Iterator<Map.Entry<String, Object>> iterator() {
-          return new Iterator<>() {
-            int i;
+    @Override
+    String keyAt(int i) {
+      return keyText(o.key(i));
+    }
 
-            @Override
-            public boolean hasNext() {
-              return i < o.size();
-            }
-
-            @Override
-            public Map.Entry<String, Object> next() {
-              if (i >= o.size()) throw new NoSuchElementException();
-              Map.Entry<String, Object> e =
-                  new SimpleImmutableEntry<>(keyText(o.key(i)), view(o.value(i)));
-              i++;
-              return e;
-            }
-          };
-        }
-      };
+    @Override
+    Object valueAt(int i) {
+      return view(o.value(i));
     }
   }
 
