@@ -138,12 +138,9 @@ public final class PolicyRegistry implements AutoCloseable {
     String revision = bundle.revision();
     if (revision == null || revision.isBlank()) {
       // An archive of the bundle's directory (tar czf b.tar.gz mybundle) has its .manifest one
-      // level
-      // down: say so, instead of "no revision" about a manifest the user knows is there.
-      java.util.Optional<String> nested =
-          bundle.files().containsKey(".manifest")
-              ? java.util.Optional.empty()
-              : nestedManifest(tarGz);
+      // level down: say so, instead of "no revision" about a manifest the user knows is there.
+      Optional<String> nested =
+          bundle.files().containsKey(".manifest") ? Optional.empty() : nestedManifest(tarGz);
       if (nested.isPresent()) {
         String dir = nested.get().substring(0, nested.get().length() - "/.manifest".length());
         throw new InvalidRequestException(
@@ -188,7 +185,7 @@ public final class PolicyRegistry implements AutoCloseable {
    * mybundle/.manifest} in an archive of the bundle's directory), if any. The archive was read once
    * already, so it is well-formed and within the limits.
    */
-  private static java.util.Optional<String> nestedManifest(byte[] tarGz) {
+  private static Optional<String> nestedManifest(byte[] tarGz) {
     try (var tar =
         new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
             new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(tarGz)))) {
@@ -201,9 +198,9 @@ public final class PolicyRegistry implements AutoCloseable {
           found = name;
         }
       }
-      return java.util.Optional.ofNullable(found);
-    } catch (java.io.IOException e) {
-      return java.util.Optional.empty();
+      return Optional.ofNullable(found);
+    } catch (IOException e) {
+      return Optional.empty();
     }
   }
 
