@@ -81,11 +81,24 @@ final class CompiledBranch {
 
   /** Compiles every rule branch under {@code n} (default rules included). */
   static void attach(Node n) {
-    for (CRule r : n.rules)
-      for (CRule b = r; b != null; b = b.elseRule) b.attach(new CompiledBranch(b));
-    if (n.defaultRule != null) n.defaultRule.attach(new CompiledBranch(n.defaultRule));
+    compileAll(n, false);
+  }
+
+  /** Compiles every rule branch under {@code n} again (after rules were folded). */
+  static void reattach(Node n) {
+    compileAll(n, true);
+  }
+
+  private static void compileAll(Node n, boolean again) {
+    for (CRule r : n.rules) for (CRule b = r; b != null; b = b.elseRule) compile(b, again);
+    if (n.defaultRule != null) compile(n.defaultRule, again);
     if (n.index != null) n.index.compileKeys(indexKeys(n.index));
-    for (Node c : n.children.values()) attach(c);
+    for (Node c : n.children.values()) compileAll(c, again);
+  }
+
+  private static void compile(CRule branch, boolean again) {
+    if (again) branch.recompile(new CompiledBranch(branch));
+    else branch.attach(new CompiledBranch(branch));
   }
 
   /** The operands of a rule index's key references (null for a function argument's key). */
@@ -101,14 +114,5 @@ final class CompiledBranch {
   /** The compiled key references of index (see {@link #indexKeys}). */
   static Operand[] keysOf(RuleIndex index) {
     return (Operand[]) index.compiledKeys();
-  }
-
-  /** Compiles every rule branch under {@code n} again (after rules were folded). */
-  static void reattach(Node n) {
-    for (CRule r : n.rules)
-      for (CRule b = r; b != null; b = b.elseRule) b.recompile(new CompiledBranch(b));
-    if (n.defaultRule != null) n.defaultRule.recompile(new CompiledBranch(n.defaultRule));
-    if (n.index != null) n.index.compileKeys(indexKeys(n.index));
-    for (Node c : n.children.values()) reattach(c);
   }
 }
