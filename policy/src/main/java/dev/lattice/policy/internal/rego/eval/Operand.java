@@ -142,6 +142,43 @@ abstract sealed class Operand {
     return cur;
   }
 
+  /**
+   * The constant string keys of a reference's path from some position on ({@code input.event.type},
+   * {@code grant.granted}: most references), read in place: a look-up per key without calling each
+   * key's operand (a megamorphic call, the hottest in the profile) or testing its value.
+   */
+  static final class ConstantKeys {
+    private final String[] names;
+    private final Value[] keys;
+
+    private ConstantKeys(String[] names, Value[] keys) {
+      this.names = names;
+      this.keys = keys;
+    }
+
+    /** The keys of path[from..] when every one is a constant string, else null. */
+    static ConstantKeys of(Operand[] path, int from) {
+      int n = Math.max(0, path.length - from);
+      String[] names = new String[n];
+      Value[] keys = new Value[n];
+      for (int i = 0; i < n; i++) {
+        if (!(path[from + i] instanceof Constant c && c.value instanceof Value.Str s)) return null;
+        names[i] = s.value;
+        keys[i] = s;
+      }
+      return new ConstantKeys(names, keys);
+    }
+
+    /** As {@link Operand#follow} from cur (string keys: base data look-ups are the same). */
+    Value follow(Value cur) {
+      for (int i = 0; i < names.length; i++) {
+        cur = cur instanceof Value.Obj o ? o.get(names[i]) : Ev.lookup(cur, keys[i]);
+        if (cur == null) return null;
+      }
+      return cur;
+    }
+  }
+
   /** {@link #evaluate}: an operand was undefined. */
   static final Value[] UNDEFINED = new Value[0];
 
@@ -210,15 +247,18 @@ abstract sealed class Operand {
   /** {@code input.a[b]...}: look-ups from the input. */
   static final class InputPath extends Operand {
     private final Operand[] path;
+    private final ConstantKeys constantKeys;
 
     InputPath(Ref ref, Operand[] path) {
       this.path = path;
+      this.constantKeys = ConstantKeys.of(path, 0);
     }
 
     @Override
     Value value(Ev ev, Value[] frame) {
       Value cur = ev.input;
-      return cur == null ? null : follow(cur, path, 0, ev, frame);
+      if (cur == null) return null;
+      return constantKeys != null ? constantKeys.follow(cur) : follow(cur, path, 0, ev, frame);
     }
   }
 
@@ -226,16 +266,19 @@ abstract sealed class Operand {
   static final class LocalPath extends Operand {
     private final int slot;
     private final Operand[] path;
+    private final ConstantKeys constantKeys;
 
     LocalPath(int slot, Operand[] path) {
       this.slot = slot;
       this.path = path;
+      this.constantKeys = ConstantKeys.of(path, 0);
     }
 
     @Override
     Value value(Ev ev, Value[] frame) {
       Value cur = frame[slot];
-      return cur == null ? Ev.MULTI : follow(cur, path, 0, ev, frame);
+      if (cur == null) return Ev.MULTI;
+      return constantKeys != null ? constantKeys.follow(cur) : follow(cur, path, 0, ev, frame);
     }
   }
 
@@ -248,19 +291,24 @@ abstract sealed class Operand {
     private final Node rule;
     private final int ruleDepth;
     private final Operand[] path;
+    private final ConstantKeys constantKeys;
 
     RulePath(Ref ref, Node rule, int ruleDepth, Operand[] path) {
       this.ref = ref;
       this.rule = rule;
       this.ruleDepth = ruleDepth;
       this.path = path;
+      this.constantKeys = ConstantKeys.of(path, ruleDepth);
     }
 
     @Override
     Value value(Ev ev, Value[] frame) {
       if (!ev.masked.isEmpty()) return ev.evalOne(ref, frame);
       Value cur = ev.ruleValue(rule);
-      return cur == null ? null : follow(cur, path, ruleDepth, ev, frame);
+      if (cur == null) return null;
+      return constantKeys != null
+          ? constantKeys.follow(cur)
+          : follow(cur, path, ruleDepth, ev, frame);
     }
   }
 
@@ -303,18 +351,22 @@ abstract sealed class Operand {
     private final Value value;
     private final int ruleDepth;
     private final Operand[] path;
+    private final ConstantKeys constantKeys;
 
     FoldedRule(RulePath reference, Value value, int ruleDepth, Operand[] path) {
       this.reference = reference;
       this.value = value;
       this.ruleDepth = ruleDepth;
       this.path = path;
+      this.constantKeys = ConstantKeys.of(path, ruleDepth);
     }
 
     @Override
     Value value(Ev ev, Value[] frame) {
       if (!ev.foldedRulesHold) return reference.value(ev, frame);
-      return follow(value, path, ruleDepth, ev, frame);
+      return constantKeys != null
+          ? constantKeys.follow(value)
+          : follow(value, path, ruleDepth, ev, frame);
     }
   }
 
