@@ -393,12 +393,12 @@ abstract sealed class Operand {
 
   /**
    * A call of one of the built-ins a decision calls most (comparisons, {@code in}, {@code count},
-   * {@code object.get}, type tests), computed in place for the argument types it expects: no
-   * argument array and no call through {@code Builtin.Fn} (a megamorphic interface call that a
-   * profile of EngineCpuTime showed at 7 % of a decision, as much as the built-ins' own work).
-   * Other argument types (where the built-in reports a type error) go to the built-in itself, so
-   * values and errors are those of {@link BuiltinCall}. A function replaced by {@code with} takes
-   * evalOne.
+   * {@code object.get}, type tests, {@code sprintf}), computed in place for the argument types it
+   * expects: no argument array and no call through {@code Builtin.Fn} (a megamorphic interface call
+   * that a profile of EngineCpuTime showed at 7 % of a decision, as much as the built-ins' own
+   * work). Other argument types (where the built-in reports a type error) go to the built-in
+   * itself, so values and errors are those of {@link BuiltinCall}. A function replaced by {@code
+   * with} takes evalOne.
    */
   abstract static sealed class HotBuiltinCall extends Operand {
     final Call call;
@@ -418,6 +418,7 @@ abstract sealed class Operand {
         case "internal.member_2" -> new Membership(c, b, args[0], args[1]);
         case "count" -> new Count(c, b, args[0]);
         case "object.get" -> new ObjectGet(c, b, args[0], args[1], args[2]);
+        case "sprintf" -> Sprintf.of(c, b, args[0], args[1]);
         case "is_number" -> new TypeTest(c, b, args[0], Value.Num.class);
         case "is_string" -> new TypeTest(c, b, args[0], Value.Str.class);
         case "is_boolean" -> new TypeTest(c, b, args[0], Value.Bool.class);
@@ -552,6 +553,71 @@ abstract sealed class Operand {
         return general(ev, o, k, otherwise);
       Value v = obj.get(k);
       return v == null ? otherwise : v;
+    }
+  }
+
+  /**
+   * {@code sprintf} with a constant format whose verbs are all plain {@code %s} or {@code %v} and
+   * an array term of as many arguments (reason messages: {@code sprintf("consent does not cover
+   * %s", [id])}): with string arguments the message is the format's literal pieces and the strings
+   * joined, without building the argument array or parsing the format on every call. Other argument
+   * types go to the built-in.
+   */
+  static final class Sprintf extends HotBuiltinCall {
+    /** The format's text between its verbs: one more than there are arguments. */
+    private final String[] pieces;
+
+    private final Value format;
+    private final Operand[] arguments;
+
+    private Sprintf(
+        Call call, Builtin builtin, String[] pieces, Value format, Operand[] arguments) {
+      super(call, builtin);
+      this.pieces = pieces;
+      this.format = format;
+      this.arguments = arguments;
+    }
+
+    /** The operand of such a call, or null (the general built-in call). */
+    static Operand of(Call call, Builtin builtin, Operand format, Operand arguments) {
+      if (!(format instanceof Constant f && f.value instanceof Value.Str text)
+          || !(arguments instanceof Array array)) return null;
+      List<String> pieces = new ArrayList<>();
+      StringBuilder piece = new StringBuilder();
+      String fmt = text.value;
+      for (int i = 0; i < fmt.length(); i++) {
+        char ch = fmt.charAt(i);
+        char next = i + 1 < fmt.length() ? fmt.charAt(i + 1) : 0;
+        if (ch != '%') {
+          piece.append(ch);
+        } else if (next == '%') {
+          piece.append('%');
+          i++;
+        } else if (next == 's' || next == 'v') {
+          pieces.add(piece.toString());
+          piece.setLength(0);
+          i++;
+        } else {
+          return null; // flags, width, precision, other verbs: the built-in formats them
+        }
+      }
+      pieces.add(piece.toString());
+      if (pieces.size() != array.elems.length + 1) return null; // %!(MISSING), %!(EXTRA ..)
+      return new Sprintf(call, builtin, pieces.toArray(String[]::new), text, array.elems);
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.fnOverrides.isEmpty()) return ev.evalOne(call, frame);
+      Value[] values = evaluate(arguments, ev, frame);
+      if (failedAny(values)) return failed(values);
+      StringBuilder out = new StringBuilder(64);
+      out.append(pieces[0]);
+      for (int i = 0; i < values.length; i++) {
+        if (!(values[i] instanceof Value.Str s)) return general(ev, format, new Value.Arr(values));
+        out.append(s.value).append(pieces[i + 1]);
+      }
+      return Value.str(out.toString());
     }
   }
 
