@@ -147,6 +147,42 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                     + "; the API is described at /v3/api-docs"));
   }
 
+  /**
+   * 405 naming the method and every method the path takes, the same list as {@code OPTIONS}'s
+   * {@code Allow}: Spring lists only the endpoints' declared methods, without the {@code HEAD} it
+   * answers for every {@code GET} and the {@code OPTIONS} it answers everywhere.
+   */
+  @Override
+  protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(
+      org.springframework.web.HttpRequestMethodNotSupportedException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    java.util.Set<org.springframework.http.HttpMethod> allowed = new java.util.LinkedHashSet<>();
+    java.util.Set<org.springframework.http.HttpMethod> supported = e.getSupportedHttpMethods();
+    if (supported != null) {
+      allowed.addAll(supported);
+    }
+    if (allowed.contains(org.springframework.http.HttpMethod.GET)) {
+      allowed.add(org.springframework.http.HttpMethod.HEAD);
+    }
+    allowed.add(org.springframework.http.HttpMethod.OPTIONS);
+    HttpHeaders answer = new HttpHeaders();
+    answer.putAll(headers);
+    answer.setAllow(allowed);
+    String methods =
+        allowed.stream()
+            .map(org.springframework.http.HttpMethod::name)
+            .collect(java.util.stream.Collectors.joining(", "));
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            status,
+            e.getMethod() + " is not supported at " + path(request) + "; it takes " + methods);
+    problem.setTitle("Method Not Allowed");
+    problem.setInstance(java.net.URI.create(path(request)));
+    return handleExceptionInternal(e, problem, answer, status, request);
+  }
+
   @Override
   protected ResponseEntity<Object> handleHandlerMethodValidationException(
       HandlerMethodValidationException e,
