@@ -157,6 +157,31 @@ class NetworkIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void anAgreementNamingItsPartnerWithAnythingButAStringOrThatIsNoObjectIsA400NotA500() {
+    asAdmin().post("/api/v1/networks", Map.of("id", "net-shape", "name", "S", "rules", Map.of()));
+    String agreements = "/api/v1/networks/net-shape/agreements";
+
+    for (Object partner : List.of(Map.of("id", "net-paths-b"), List.of("net-paths-b"))) {
+      Response response =
+          asAdmin().post(agreements, Map.of("network", partner, "purposes", List.of("sharing")));
+
+      assertThat(response.status()).as(response.body()).isEqualTo(400);
+      assertThat(response.json().get("errors").get(0).get("path").asString())
+          .isEqualTo("$.network");
+      assertThat(response.json().get("errors").get(0).get("message").asString())
+          .contains("must be a string");
+    }
+    for (String body : List.of("[]", "\"net-paths-b\"")) {
+      Response response = asAdmin().post(agreements, body);
+
+      assertThat(response.status()).as(response.body()).isEqualTo(400);
+      assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$");
+      assertThat(response.json().get("errors").get(0).get("message").asString())
+          .contains("must be an object");
+    }
+  }
+
+  @Test
   void rulesNamingUnregisteredBrandsOrNetworksAre400ListingEach() {
     Response response =
         asAdmin()
