@@ -318,6 +318,8 @@ class TenancyIT extends GatewayIntegrationTest {
             "/v1/data/networks",
             "/v1/data/lattice",
             "/v1/data/lattice/fixtures/networks",
+            // (a helper rule that is another network's rules document)
+            "/v1/data/lattice/flow/src",
             "/v1/data/lattice/decision_test")) {
       Response refused = north.post(path, Map.of("input", Map.of()));
       assertThat(refused.status()).as(path).isEqualTo(403);
