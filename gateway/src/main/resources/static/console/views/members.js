@@ -82,7 +82,7 @@ export async function render(container, params, signal) {
     const networks = Object.entries(a.networks || {});
     return h('section', { class: 'card', 'aria-labelledby': 'activity-title' },
       h('h2', { id: 'activity-title' }, 'Where the data went'),
-      h('p', { class: 'muted' }, `${a.events} events`, a.lastSeen ? ' · last seen ' + time(a.lastSeen) : '',
+      h('p', { class: 'muted' }, a.events == null ? 'also seen in other networks (not counted here)' : `${a.events} events`, a.lastSeen ? ' · last seen ' + time(a.lastSeen) : '',
         networks.length ? ' · seen in ' + networks.map(([n, at]) => `${n} (since ${time(at)})`).join(', ') : ''),
       a.decisions.length ? h('ol', { class: 'timeline' }, a.decisions.map((d) => h('li', { class: d.allow ? 'allowed' : 'denied', dataset: { eventId: d.eventId } },
         h('time', {}, time(d.decidedAt)), ' ', badge(d.allow), ' ',

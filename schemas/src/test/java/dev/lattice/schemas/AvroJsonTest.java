@@ -71,6 +71,22 @@ class AvroJsonTest {
   }
 
   @Test
+  void aWrongTypeInAFieldWithAPrimitiveTypeIsAnErrorAtItsPathNotAFailure() {
+    String bad =
+        OFFER.replace(
+            "\"occurred_at\": \"2026-11-23T10:00:00Z\"",
+            "\"occurred_at\": \"2026-11-23T10:00:00Z\", \"schema_version\": \"two\"");
+
+    SchemaViolationException e =
+        catchThrowableOfType(
+            SchemaViolationException.class, () -> AvroJson.fromJson(bad, OfferEvent.class));
+
+    assertThat(e.errors())
+        .extracting(FieldError::toString)
+        .containsExactly("header.schema_version: expected int, got \"two\"");
+  }
+
+  @Test
   void anUnknownEnumSymbolListsTheAllowedOnes() {
     String json =
         """

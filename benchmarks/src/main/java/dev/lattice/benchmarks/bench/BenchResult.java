@@ -170,6 +170,15 @@ public record BenchResult(
         .forEach((topic, count) -> byTopic.put(topic, round((double) count / events, 3)));
     putCosts(o, "cpu_us_per_event", profile.costs(), ProcessCost.Spent::cpuMicrosPerEvent);
     putCosts(o, "jit_ms", profile.costs(), ProcessCost.Spent::jitMillis);
+    ObjectNode byThread = o.putObject("cpu_us_per_event_by_thread");
+    runs(profile.costs())
+        .forEach(
+            (run, spent) -> {
+              if (!spent.byThread().isEmpty()) {
+                ObjectNode groups = byThread.putObject(run);
+                spent.byThread().forEach((group, us) -> groups.put(group, round(us, 1)));
+              }
+            });
     o.put("warmup_events", settings.warmupEvents());
     ObjectNode stages = o.putObject("stage_us_per_event");
     profile.stageMicros().forEach((stage, us) -> stages.put(stage.wireName(), round(us, 1)));
@@ -280,6 +289,20 @@ public record BenchResult(
               costs.replay().jitMillis(),
               costs.baseline().jitMillis()));
     }
+    runs(costs)
+        .forEach(
+            (run, spent) -> {
+              if (!spent.byThread().isEmpty()) {
+                b.append(String.format(Locale.ROOT, "    %s, CPU µs per event by thread:", run));
+                spent
+                    .byThread()
+                    .forEach(
+                        (group, us) ->
+                            b.append(String.format(Locale.ROOT, " %s %.0f,", group, us)));
+                b.setLength(b.length() - 1);
+                b.append(System.lineSeparator());
+              }
+            });
     if (profile.replayMisses() > 0) {
       b.append(
           String.format(
@@ -311,6 +334,14 @@ public record BenchResult(
     b.append(System.lineSeparator());
   }
 
+  private static Map<String, ProcessCost.Spent> runs(Costs costs) {
+    Map<String, ProcessCost.Spent> runs = new java.util.LinkedHashMap<>();
+    runs.put("enforcing", costs.enforce());
+    runs.put("replay", costs.replay());
+    runs.put("baseline", costs.baseline());
+    return runs;
+  }
+
   /** {@code {"enforcing": .., "replay": .., "baseline": ..}}, leaving out what was not measured. */
   private static void putCosts(
       ObjectNode into,
@@ -318,17 +349,14 @@ public record BenchResult(
       Costs costs,
       java.util.function.ToDoubleFunction<ProcessCost.Spent> figure) {
     ObjectNode o = into.putObject(name);
-    Map<String, ProcessCost.Spent> runs = new java.util.LinkedHashMap<>();
-    runs.put("enforcing", costs.enforce());
-    runs.put("replay", costs.replay());
-    runs.put("baseline", costs.baseline());
-    runs.forEach(
-        (run, spent) -> {
-          double value = figure.applyAsDouble(spent);
-          if (!Double.isNaN(value)) {
-            o.put(run, round(value, 1));
-          }
-        });
+    runs(costs)
+        .forEach(
+            (run, spent) -> {
+              double value = figure.applyAsDouble(spent);
+              if (!Double.isNaN(value)) {
+                o.put(run, round(value, 1));
+              }
+            });
   }
 
   private static double round(double value, int digits) {

@@ -2,6 +2,7 @@ package dev.lattice.benchmarks.bench;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.Map;
 
 /**
  * The CPU time of this whole process (every thread: the topologies, the Kafka clients, an embedded
@@ -41,8 +42,22 @@ record ProcessCost(long cpuNanos, long jitMillis) {
   /**
    * @param cpuMicrosPerEvent process CPU per event (NaN: not reported)
    * @param jitMillis JIT compile time meanwhile, summed over compiler threads (NaN: not reported)
+   * @param byThread process CPU per event by group of threads ({@link ThreadCpu.Group}); empty: not
+   *     reported
    */
-  record Spent(double cpuMicrosPerEvent, double jitMillis) {
+  record Spent(double cpuMicrosPerEvent, double jitMillis, Map<String, Double> byThread) {
     static final Spent NONE = new Spent(Double.NaN, Double.NaN);
+
+    Spent {
+      byThread = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(byThread));
+    }
+
+    Spent(double cpuMicrosPerEvent, double jitMillis) {
+      this(cpuMicrosPerEvent, jitMillis, Map.of());
+    }
+
+    Spent withByThread(Map<String, Double> groups) {
+      return new Spent(cpuMicrosPerEvent, jitMillis, groups);
+    }
   }
 }

@@ -86,6 +86,9 @@ class BenchIT {
                 costs.baseline().cpuMicrosPerEvent()))
         .as("the process's CPU per event of each drain")
         .allSatisfy(us -> assertThat(us).isPositive());
+    assertThat(costs.enforce().byThread().get("stream_threads"))
+        .as("the enforcing topology's stream threads' CPU per event")
+        .isPositive();
     assertThat(result.toJson()).contains("\"warmup_events\":100", "\"cpu_us_per_event\":{");
 
     // The warm-up pass drained its own backlog, on its own topics, through all three topologies.

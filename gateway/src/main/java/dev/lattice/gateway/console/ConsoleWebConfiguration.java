@@ -1,8 +1,8 @@
 package dev.lattice.gateway.console;
 
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
 
 /**
  * The web console: static ES modules under {@code classpath:/static/console/} (and the browser
@@ -11,11 +11,25 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * calls the REST API with it.
  */
 @Configuration(proxyBeanMethods = false)
-public class ConsoleWebConfiguration implements WebMvcConfigurer {
+public class ConsoleWebConfiguration {
 
-  @Override
-  public void addViewControllers(ViewControllerRegistry registry) {
-    registry.addRedirectViewController("/console", "/console/");
-    registry.addViewController("/console/").setViewName("forward:/console/index.html");
+  /**
+   * {@code /console} and {@code /console/} lead to the console's page, for GET (and HEAD) only: a
+   * view controller would take every method, so that another method was refused as if the matrix
+   * did not allow it (403) instead of being a 405 naming GET.
+   */
+  @Controller
+  @io.swagger.v3.oas.annotations.Hidden
+  static class ConsolePages {
+
+    @GetMapping("/console")
+    String console() {
+      return "redirect:/console/";
+    }
+
+    @GetMapping("/console/")
+    String index() {
+      return "forward:/console/index.html";
+    }
   }
 }

@@ -61,6 +61,25 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         .body(problem);
   }
 
+  /**
+   * A query parameter whose percent-encoding is not UTF-8 ({@code ?memberId=%C3%28}): the container
+   * cannot decode it, and says so when the parameters are first read.
+   */
+  @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+  ResponseEntity<ProblemDetail> undecodableParameter(
+      org.apache.tomcat.util.http.InvalidParameterException e, HttpServletRequest request) {
+    ProblemDetail problem =
+        Problems.invalid(
+            "A query parameter is not valid percent-encoded UTF-8",
+            List.of(
+                new FieldProblem(
+                    "query",
+                    "percent-encode the UTF-8 bytes of each character (é is %C3%A9); this query"
+                        + " has a byte sequence that is not UTF-8")));
+    problem.setInstance(java.net.URI.create(request.getRequestURI()));
+    return ResponseEntity.badRequest().body(problem);
+  }
+
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
     String expected =
@@ -145,6 +164,42 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                     + " "
                     + path(request)
                     + "; the API is described at /v3/api-docs"));
+  }
+
+  /**
+   * 405 naming the method and every method the path takes, the same list as {@code OPTIONS}'s
+   * {@code Allow}: Spring lists only the endpoints' declared methods, without the {@code HEAD} it
+   * answers for every {@code GET} and the {@code OPTIONS} it answers everywhere.
+   */
+  @Override
+  protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(
+      org.springframework.web.HttpRequestMethodNotSupportedException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    java.util.Set<org.springframework.http.HttpMethod> allowed = new java.util.LinkedHashSet<>();
+    java.util.Set<org.springframework.http.HttpMethod> supported = e.getSupportedHttpMethods();
+    if (supported != null) {
+      allowed.addAll(supported);
+    }
+    if (allowed.contains(org.springframework.http.HttpMethod.GET)) {
+      allowed.add(org.springframework.http.HttpMethod.HEAD);
+    }
+    allowed.add(org.springframework.http.HttpMethod.OPTIONS);
+    HttpHeaders answer = new HttpHeaders();
+    answer.putAll(headers);
+    answer.setAllow(allowed);
+    String methods =
+        allowed.stream()
+            .map(org.springframework.http.HttpMethod::name)
+            .collect(java.util.stream.Collectors.joining(", "));
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            status,
+            e.getMethod() + " is not supported at " + path(request) + "; it takes " + methods);
+    problem.setTitle("Method Not Allowed");
+    problem.setInstance(java.net.URI.create(path(request)));
+    return handleExceptionInternal(e, problem, answer, status, request);
   }
 
   @Override
@@ -269,10 +324,19 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         e.getSupportedMediaTypes().stream()
             .map(Object::toString)
             .collect(java.util.stream.Collectors.joining(", "));
+    String given =
+        request instanceof org.springframework.web.context.request.ServletWebRequest servlet
+            ? servlet.getRequest().getHeader(HttpHeaders.CONTENT_TYPE)
+            : null;
     String detail =
-        (e.getContentType() == null
-                ? "The request has no Content-Type header"
-                : "Content-Type '" + e.getContentType() + "' is not supported by this endpoint")
+        (e.getContentType() != null
+                ? "Content-Type '" + e.getContentType() + "' is not supported by this endpoint"
+                : given == null || given.isBlank()
+                    ? "The request has no Content-Type header"
+                    : "Content-Type '"
+                        + given
+                        + "' is not a media type this endpoint can read (a malformed type or an"
+                        + " unknown charset)")
             + (supported.isEmpty() ? "" : "; send " + supported);
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
     problem.setTitle("Unsupported Media Type");

@@ -38,9 +38,20 @@ public final class ProblemSecurityHandlers
       HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
       throws IOException {
     String detail =
-        e instanceof ApiKeyAuthenticationException || isBearerFailure(request)
+        e instanceof ApiKeyAuthenticationException
             ? e.getMessage()
-            : "Authentication required: send an API key in X-Api-Key or a bearer token";
+            : isBearerFailure(request)
+                ? e
+                        instanceof
+                        org.springframework.security.authentication
+                            .InsufficientAuthenticationException
+                    // no bearer token filter ran: this gateway has no JWT issuer or secret
+                    ? "Bearer tokens are not accepted here: no JWT issuer or secret is configured"
+                        + " (lattice.security.jwt.hmac-secret or"
+                        + " spring.security.oauth2.resourceserver.jwt.*); send an API key in"
+                        + " X-Api-Key"
+                    : e.getMessage()
+                : "Authentication required: send an API key in X-Api-Key or a bearer token";
     response.setHeader(HttpHeaders.WWW_AUTHENTICATE, WWW_AUTHENTICATE);
     write(request, response, HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
   }

@@ -159,6 +159,30 @@ class ProblemResponsesIT extends GatewayIntegrationTest {
         .doesNotContain("'null'");
     assertThat(text.status()).isEqualTo(415);
     assertThat(text.json().get("detail").asString()).contains("text/plain", "application/json");
+    // a Content-Type that is there but cannot be read is not "no Content-Type"
+    Response bogus =
+        asAdmin()
+            .postBytes(
+                "/api/v1/networks",
+                "{}".getBytes(StandardCharsets.UTF_8),
+                "application/json; charset=no-such-charset");
+    assertThat(bogus.status()).isEqualTo(415);
+    assertThat(bogus.json().get("detail").asString())
+        .contains("no-such-charset")
+        .doesNotContain("no Content-Type");
+  }
+
+  @Test
+  void aQueryParameterThatIsNotUtf8IsA400SayingSoNotA500() {
+    for (String path :
+        java.util.List.of(
+            "/api/v1/decisions?memberId=%C3%28",
+            "/api/v1/members/m-1/activity?limit=%C3%28", "/api/v1/overview?minutes=%FF")) {
+      Response response = asAdmin().get(path);
+
+      assertThat(response.status()).as(path + " " + response.body()).isEqualTo(400);
+      assertThat(response.json().get("detail").asString()).as(path).contains("UTF-8");
+    }
   }
 
   @Test

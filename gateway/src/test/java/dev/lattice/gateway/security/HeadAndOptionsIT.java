@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * HEAD on a GET endpoint answers as GET does without a body (authenticated and authorised the same
- * way); OPTIONS tells an authenticated caller the methods a path takes. Anonymous callers get 401
- * for both, as for every request that needs a credential.
+ * way); OPTIONS tells an authenticated caller the methods a path takes, and a 405 (TRACE included)
+ * lists the same methods. Anonymous callers get 401 for all of them, as for every request that
+ * needs a credential.
  */
 class HeadAndOptionsIT extends GatewayIntegrationTest {
 
@@ -117,5 +118,53 @@ class HeadAndOptionsIT extends GatewayIntegrationTest {
     assertThat(unknown.contentType()).startsWith("application/problem+json");
     assertThat(anonymous.status()).isEqualTo(401);
     assertThat(anonymous.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void aMethodAPathDoesNotTakeIsA405ListingTheSameMethodsAsOptions() {
+    GatewayHttp admin = asAdmin();
+    for (String path :
+        List.of(
+            "/api/v1/networks/" + NETWORK,
+            "/api/v1/members/ho-member/erasure",
+            "/api/v1/admin/api-keys",
+            "/api/v1/me")) {
+      List<String> options = allow(admin.send("OPTIONS", path, null));
+      for (String method : List.of("PATCH", "TRACE")) {
+        Response refused = admin.send(method, path, null);
+
+        assertThat(refused.status()).as(method + " " + path).isEqualTo(405);
+        assertThat(allow(refused)).as(method + " " + path).hasSameElementsAs(options);
+        assertThat(refused.json().get("detail").asString())
+            .contains(method, path)
+            .contains(String.join(", ", allow(refused)));
+      }
+    }
+  }
+
+  @Test
+  void traceNeverEchoesTheRequestAndIsAnsweredLikeAnyOtherMethod() {
+    Response known = asAdmin().send("TRACE", "/api/v1/networks", null);
+    Response unknown = asAdmin().send("TRACE", "/api/v1/no-such-thing", null);
+    Response anonymous = http().send("TRACE", "/api/v1/networks", null);
+    Response forbidden =
+        as(keyFor(Role.SERVICE, NETWORK)).send("TRACE", "/api/v1/admin/api-keys", null);
+
+    assertThat(known.status()).isEqualTo(405);
+    assertThat(allow(known)).containsExactlyInAnyOrder("GET", "HEAD", "POST", "OPTIONS");
+    assertThat(known.contentType()).startsWith("application/problem+json");
+    assertThat(known.body()).doesNotContain(ADMIN_KEY).doesNotContainIgnoringCase("x-api-key");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(forbidden.status()).isEqualTo(403);
+  }
+
+  private static List<String> allow(Response response) {
+    return response
+        .raw()
+        .headers()
+        .firstValue("Allow")
+        .map(a -> java.util.Arrays.stream(a.split(",")).map(String::trim).toList())
+        .orElse(List.of());
   }
 }

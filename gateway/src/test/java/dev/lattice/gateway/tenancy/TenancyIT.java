@@ -260,6 +260,26 @@ class TenancyIT extends GatewayIntegrationTest {
                   south.get("/api/v1/members/" + member + "/activity").json().get("networks");
               assertThat(activity.propertyNames()).containsExactly("t-south");
             });
+    // Nor how much the member did in the other network: the topology's count is per member
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                asAdmin()
+                        .get("/api/v1/members/" + member + "/activity")
+                        .json()
+                        .get("events")
+                        .asLong()
+                    == 2);
+    for (GatewayHttp network : List.of(north, south)) {
+      JsonNode share = network.get("/api/v1/members/" + member + "/activity").json();
+      assertThat(share.get("events").isNull()).as(share.toString()).isTrue();
+      assertThat(share.get("lastSeen").asString())
+          .isEqualTo(share.get("networks").properties().iterator().next().getValue().asString());
+      JsonNode exported =
+          network.get("/api/v1/members/" + member + "/export").json().get("activity");
+      assertThat(exported.get("events").isNull()).as(exported.toString()).isTrue();
+    }
   }
 
   @Test
@@ -298,6 +318,8 @@ class TenancyIT extends GatewayIntegrationTest {
             "/v1/data/networks",
             "/v1/data/lattice",
             "/v1/data/lattice/fixtures/networks",
+            // (a helper rule that is another network's rules document)
+            "/v1/data/lattice/flow/src",
             "/v1/data/lattice/decision_test")) {
       Response refused = north.post(path, Map.of("input", Map.of()));
       assertThat(refused.status()).as(path).isEqualTo(403);

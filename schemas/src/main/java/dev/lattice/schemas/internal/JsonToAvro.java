@@ -140,7 +140,12 @@ public final class JsonToAvro {
             new FieldError(
                 fieldPath, "required field missing, expected " + describe(field.schema())));
       } else {
-        record.put(field.pos(), convert(value, field.schema(), fieldPath));
+        Object converted = convert(value, field.schema(), fieldPath);
+        // null here is an error already recorded, unless the field takes null: a primitive field
+        // (an int, a boolean) cannot hold it
+        if (converted != null || acceptsNull(field.schema())) {
+          record.put(field.pos(), converted);
+        }
       }
     }
     for (String name : node.propertyNames()) {

@@ -58,11 +58,16 @@ public class MemberController {
     this.tenancy = tenancy;
   }
 
-  /** The member's "where my data went" feed. */
+  /**
+   * The member's "where my data went" feed. {@code events} is the topology's count of the member's
+   * events; in a network's share it is {@code null} when the member was also seen in other networks
+   * (the topology counts per member, not per network, and the other networks' activity is not the
+   * caller's to see), and {@code lastSeen} is when the member was last seen in that network.
+   */
   public record ActivityView(
       String memberId,
       Map<String, Instant> networks,
-      long events,
+      Long events,
       Instant lastSeen,
       List<DecisionView> decisions) {}
 
@@ -97,18 +102,21 @@ public class MemberController {
             .filter(d -> network == null || concerns(d, network))
             .map(DecisionView::of)
             .toList();
-    Map<String, Instant> networks = activity == null ? Map.of() : activity.networks();
-    if (network != null) {
-      networks =
-          networks.entrySet().stream()
-              .filter(e -> e.getKey().equals(network))
-              .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    if (activity == null) {
+      return new ActivityView(memberId, Map.of(), 0L, null, decisions);
     }
+    if (network == null) {
+      return new ActivityView(
+          memberId, activity.networks(), activity.events(), activity.lastSeen(), decisions);
+    }
+    // A network's share: nothing of the member's activity in other networks, not even how much
+    Instant seenHere = activity.networks().get(network);
+    boolean seenElsewhere = activity.networks().keySet().stream().anyMatch(n -> !n.equals(network));
     return new ActivityView(
         memberId,
-        networks,
-        activity == null ? 0 : activity.events(),
-        activity == null ? null : activity.lastSeen(),
+        seenHere == null ? Map.of() : Map.of(network, seenHere),
+        seenElsewhere ? null : activity.events(),
+        seenElsewhere ? seenHere : activity.lastSeen(),
         decisions);
   }
 

@@ -50,7 +50,10 @@ public class NetworkController {
     networks.get(networkId);
     List<dev.lattice.gateway.problem.FieldProblem> errors = new java.util.ArrayList<>();
     Instant end = instant(to, "to", Instant.now(), errors);
-    Instant start = instant(from, "from", end.minus(java.time.Duration.ofDays(1)), errors);
+    Instant dayBefore = end.minus(java.time.Duration.ofDays(1));
+    Instant start =
+        instant(
+            from, "from", dayBefore.isBefore(Instant.EPOCH) ? Instant.EPOCH : dayBefore, errors);
     if (errors.isEmpty() && !start.isBefore(end)) {
       errors.add(new dev.lattice.gateway.problem.FieldProblem("from", "must be before 'to'"));
     }
@@ -67,6 +70,9 @@ public class NetworkController {
     return flows.report(networkId, start, end);
   }
 
+  /** The latest instant a flow report window may name (the audit's timestamps are epoch millis). */
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   private static Instant instant(
       String value,
       String name,
@@ -76,7 +82,14 @@ public class NetworkController {
       return fallback;
     }
     try {
-      return Instant.parse(value);
+      Instant parsed = Instant.parse(value);
+      if (parsed.isBefore(Instant.EPOCH) || parsed.isAfter(LATEST)) {
+        errors.add(
+            new dev.lattice.gateway.problem.FieldProblem(
+                name, "must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z"));
+        return fallback;
+      }
+      return parsed;
     } catch (java.time.format.DateTimeParseException e) {
       errors.add(
           new dev.lattice.gateway.problem.FieldProblem(

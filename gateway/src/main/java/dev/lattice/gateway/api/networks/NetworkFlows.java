@@ -90,7 +90,9 @@ public final class NetworkFlows {
       consumer.assign(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
       Map<TopicPartition, Long> seekTo = new HashMap<>();
-      partitions.forEach(p -> seekTo.put(p, from.minus(SEEK_SLACK).toEpochMilli()));
+      // (Kafka takes no time before the epoch: a window starting just after it seeks from 0)
+      long seekMillis = Math.max(0L, from.minus(SEEK_SLACK).toEpochMilli());
+      partitions.forEach(p -> seekTo.put(p, seekMillis));
       Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(seekTo);
       for (TopicPartition p : partitions) {
         OffsetAndTimestamp start = starts.get(p);

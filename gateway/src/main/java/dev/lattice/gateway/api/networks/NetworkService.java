@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -171,16 +172,25 @@ public final class NetworkService {
       return null;
     }
     ObjectNode out = json.createObjectNode();
-    String organisation = c.path("organisation").asString("");
+    JsonNode organisationNode = c.get("organisation");
+    String organisation =
+        organisationNode != null && organisationNode.isString() ? organisationNode.asString() : "";
     if (!ORGANISATION.matcher(organisation).matches()) {
+      String shape = "the organisation id (1-100 of letters, digits, '_', '.' and '-')";
       errors.add(
           new FieldProblem(
               at + ".organisation",
-              "is required: the organisation id (1-100 of letters, digits, '_', '.' and '-')"));
+              organisationNode == null || organisationNode.isNull()
+                  ? "is required: " + shape
+                  : organisationNode.isString()
+                      ? "must be " + shape + ", starting with a letter or digit"
+                      : "must be a string: " + shape));
     }
     out.put("organisation", organisation);
     JsonNode brand = c.get("brand");
-    if (brand != null && !brand.isNull()) {
+    if (brand != null && !brand.isNull() && !brand.isString()) {
+      errors.add(new FieldProblem(at + ".brand", "must be a string: a registered brand's id"));
+    } else if (brand != null && !brand.isNull()) {
       String b = brand.asString("");
       if (!brandExists.test(b)) {
         errors.add(new FieldProblem(at + ".brand", "brand '" + b + "' is not registered"));
@@ -210,13 +220,14 @@ public final class NetworkService {
     }
     JsonNode contact =
         c.has("privacy_contact") ? c.get("privacy_contact") : c.get("privacyContact");
-    String contactText = contact == null || contact.isNull() ? "" : contact.asString("");
+    String contactText = contact != null && contact.isString() ? contact.asString() : "";
     if (contactText.length() > 320 || !CONTACT.matcher(contactText).matches()) {
       errors.add(
           new FieldProblem(
               at + ".privacy_contact",
-              "is required: an e-mail address or an https URL where members reach the"
-                  + " controller's privacy team"));
+              (contact == null || contact.isNull() ? "is required: " : "must be ")
+                  + "an e-mail address or an https URL where members reach the"
+                  + " controller's privacy team (at most 320 characters)"));
     }
     out.put("privacy_contact", contactText);
     for (String field : c.propertyNames()) {
@@ -329,10 +340,26 @@ public final class NetworkService {
   /** Adds or replaces the agreement with {@code agreement.network}. */
   public synchronized NetworkDocument putAgreement(String id, JsonNode agreement, String by) {
     NetworkDocument current = get(id);
-    if (agreement == null || !agreement.isObject() || !agreement.hasNonNull("network")) {
+    if (agreement == null || !agreement.isObject()) {
+      throw new InvalidRequestException(
+          "An agreement is a JSON object",
+          List.of(
+              new FieldProblem(
+                  "$", "must be an object {network, purposes, categories, content, expires_at}")));
+    }
+    if (!agreement.hasNonNull("network")) {
       throw new InvalidRequestException(
           "An agreement names the partner network",
           List.of(new FieldProblem("$.network", "is required")));
+    }
+    if (!agreement.get("network").isString()) {
+      throw new InvalidRequestException(
+          "An agreement names the partner network by its id",
+          List.of(
+              new FieldProblem(
+                  "$.network",
+                  "must be a string (the partner network's id), not "
+                      + agreement.get("network").getNodeType().name().toLowerCase(Locale.ROOT))));
     }
     String partner = agreement.get("network").asString();
     if (partner.equals(id)) {

@@ -13,10 +13,13 @@ import java.util.stream.Collectors;
 
 /**
  * Which documents of OPA's data API a caller may query. ADMIN and COMPLIANCE read everything. Other
- * callers (SERVICE keys) query decisions only: a rule document of the active bundle under one of
- * its manifest roots (such as {@code lattice/decision}) or a part of one; never base data ({@code
- * networks}, the bundle's data files, the {@code data} root), never a test rule (a rule named
- * {@code test_*}, in a {@code *_test} package or a {@code *_test.rego} file) and never a function.
+ * callers (SERVICE keys) query decisions only: a rule of the active bundle defined in the package
+ * of one of its manifest roots (such as {@code lattice/decision}), or a part of one; never base
+ * data ({@code networks}, the bundle's data files, the {@code data} root), never a rule of a
+ * package below a root (helpers such as {@code lattice/flow/src} hand out base data: another
+ * network's rules), never a test rule (a rule named {@code test_*}, in a {@code *_test} package or
+ * a {@code *_test.rego} file) and never a function. A bundle without roots offers the rules of its
+ * top-level packages.
  *
  * <p>The set of decision documents is computed once per active revision. Thread-safe.
  */
@@ -66,9 +69,11 @@ final class OpaDocumentAccess {
         continue;
       }
       String slashed = rule.path().substring("data.".length()).replace('.', '/');
-      if (roots.isEmpty()
-          || roots.stream()
-              .anyMatch(r -> r.isEmpty() || slashed.equals(r) || slashed.startsWith(r + "/"))) {
+      String pkg = String.join("/", rule.packagePath());
+      boolean inARootPackage =
+          roots.stream().filter(r -> !r.isEmpty()).anyMatch(pkg::equals)
+              || ((roots.isEmpty() || roots.contains("")) && rule.packagePath().size() == 1);
+      if (inARootPackage) {
         paths.add(slashed);
       }
     }

@@ -108,6 +108,21 @@ class IngestIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void aHeaderNumberOfAnotherTypeIsA400AtItsFieldNotA500() {
+    String eventId = "evt-" + UUID.randomUUID();
+    String body =
+        memberData(eventId, "m-ingest-version", "v@example.org")
+            .replace("\"occurred_at\"", "\"schema_version\": \"two\", \"occurred_at\"");
+
+    Response response = service.post("/api/v1/events/member-data", body);
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().get("errors").get(0).get("path").asString())
+        .isEqualTo("$.header.schema_version");
+    assertThat(written(eventId)).isEmpty();
+  }
+
+  @Test
   void anEventWithAPurposeOutsideTheVocabularyIsRefusedAtItsField() {
     String eventId = "evt-" + UUID.randomUUID();
     String body =

@@ -254,6 +254,13 @@ class ControllerTransferIT extends GatewayIntegrationTest {
             "$.controller.brand",
             "$.controller.privacy_contact",
             "$.rules.controller");
+    // (fields that are there but wrong are not "required": the message says what they must be)
+    assertThat(
+            bad.json()
+                .get("errors")
+                .valueStream()
+                .filter(e -> e.get("path").asString().startsWith("$.controller.")))
+        .allSatisfy(e -> assertThat(e.get("message").asString()).doesNotStartWith("is required"));
   }
 
   @Test

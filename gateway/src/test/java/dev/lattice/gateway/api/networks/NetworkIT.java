@@ -157,6 +157,54 @@ class NetworkIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void anAgreementNamingItsPartnerWithAnythingButAStringOrThatIsNoObjectIsA400NotA500() {
+    asAdmin().post("/api/v1/networks", Map.of("id", "net-shape", "name", "S", "rules", Map.of()));
+    String agreements = "/api/v1/networks/net-shape/agreements";
+
+    for (Object partner : List.of(Map.of("id", "net-paths-b"), List.of("net-paths-b"))) {
+      Response response =
+          asAdmin().post(agreements, Map.of("network", partner, "purposes", List.of("sharing")));
+
+      assertThat(response.status()).as(response.body()).isEqualTo(400);
+      assertThat(response.json().get("errors").get(0).get("path").asString())
+          .isEqualTo("$.network");
+      assertThat(response.json().get("errors").get(0).get("message").asString())
+          .contains("must be a string");
+    }
+    for (String body : List.of("[]", "\"net-paths-b\"")) {
+      Response response = asAdmin().post(agreements, body);
+
+      assertThat(response.status()).as(response.body()).isEqualTo(400);
+      assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$");
+      assertThat(response.json().get("errors").get(0).get("message").asString())
+          .contains("must be an object");
+    }
+  }
+
+  @Test
+  void aFlowReportWindowOutsideTheEpochToYear9999IsA400AtItsParameterNotA500() {
+    asAdmin().post("/api/v1/networks", Map.of("id", "net-window", "name", "W", "rules", Map.of()));
+    String flows = "/api/v1/networks/net-window/flows";
+
+    for (String query :
+        List.of(
+            "?to=-999999999-01-01T00:00:00Z",
+            "?from=1969-12-31T00:00:00Z&to=1970-01-01T12:00:00Z",
+            "?from=9999-12-31T00:00:00Z&to=%2B10000-01-01T00:00:00Z")) {
+      Response response = asAdmin().get(flows + query);
+
+      assertThat(response.status()).as(query + " " + response.body()).isEqualTo(400);
+      assertThat(response.json().get("errors").get(0).get("message").asString())
+          .as(query)
+          .contains("1970-01-01T00:00:00Z");
+    }
+    // a window ending just after the epoch starts at it (the audit has no earlier time)
+    Response early = asAdmin().get(flows + "?to=1970-01-01T12:00:00Z");
+    assertThat(early.status()).as(early.body()).isEqualTo(200);
+    assertThat(early.json().get("from").asString()).isEqualTo("1970-01-01T00:00:00Z");
+  }
+
+  @Test
   void rulesNamingUnregisteredBrandsOrNetworksAre400ListingEach() {
     Response response =
         asAdmin()

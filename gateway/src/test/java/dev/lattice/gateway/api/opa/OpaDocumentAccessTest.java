@@ -40,6 +40,20 @@ class OpaDocumentAccessTest {
   }
 
   @Test
+  void helperRulesBelowTheRootPackageAreNotDecisionDocumentsSinceTheyHandOutBaseData() {
+    // lattice.flow.src is data.networks[input.source_network]: any network's rules
+    assertThat(access.decisionDocuments())
+        .contains("lattice/decision", "lattice/allow")
+        .noneMatch(d -> d.chars().filter(c -> c == '/').count() > 1);
+    for (String path :
+        new String[] {"lattice/flow/src", "lattice/flow/dst", "lattice/sharing/dst_import"}) {
+      assertThatThrownBy(() -> access.requireReadable(SERVICE, path))
+          .as(path)
+          .isInstanceOf(ForbiddenException.class);
+    }
+  }
+
+  @Test
   void aServiceKeyMayQueryADecisionAndItsParts() {
     access.requireReadable(SERVICE, "lattice/decision");
     access.requireReadable(SERVICE, "lattice/decision/allow");
