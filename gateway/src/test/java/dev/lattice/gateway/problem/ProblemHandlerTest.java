@@ -88,7 +88,8 @@ class ProblemHandlerTest {
         handler.handleException(
             new HttpRequestMethodNotSupportedException("GET", List.of("POST")), request);
     assertThat(response.getStatusCode()).isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
-    assertThat(response.getHeaders().getFirst(HttpHeaders.ALLOW)).isEqualTo("POST");
+    // OPTIONS is answered on every path, so a 405's Allow lists it as OPTIONS's own Allow does.
+    assertThat(response.getHeaders().getFirst(HttpHeaders.ALLOW)).isEqualTo("POST,OPTIONS");
     assertThat(((ProblemDetail) response.getBody()).getType().toString())
         .isEqualTo("https://lattice.dev/problems/method-not-allowed");
   }
