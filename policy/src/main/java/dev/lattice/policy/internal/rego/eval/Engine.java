@@ -28,6 +28,9 @@ public final class Engine implements CompiledPolicy {
   private final Compiler compiler;
   private final Value data;
 
+  /** Each thread's rule cache for this policy's evaluations (see {@link RuleCache}). */
+  private final ThreadLocal<RuleCache> ruleCaches = new ThreadLocal<>();
+
   private Engine(Compiler compiler, Value data) {
     this.compiler = compiler;
     this.data = data;
@@ -196,10 +199,11 @@ public final class Engine implements CompiledPolicy {
       if (o.now() != null) budget.fixNow(Budget.epochNanos(o.now()));
       List<TraceEvent> trace = o.trace() ? new ArrayList<>() : null;
       budget.traceFails = trace != null && o.traceFails();
+      RuleCache cache = RuleCache.acquire(ruleCaches, compiler.nodeCount());
       Ev ev =
           new Ev(
               compiler.root(),
-              compiler.nodeCount(),
+              cache,
               in,
               data,
               Set.of(),
@@ -254,6 +258,7 @@ public final class Engine implements CompiledPolicy {
         throw new RegoException(
             RegoException.BUDGET, "evaluation nested too deeply (stack exhausted)");
       } finally {
+        cache.release();
         if (stepsOut != null) stepsOut[0] = budget.steps();
         if (coveredOut != null) coveredOut.addAll(budget.covered);
         if (traceOut != null && trace != null) traceOut.addAll(trace);

@@ -39,7 +39,7 @@ final class Ev implements BuiltinContext {
   final Value data;
   final Set<Node> masked;
   final Map<Object, Object> fnOverrides;
-  final Object[] cache;
+  final RuleCache cache;
   final Budget budget;
   final boolean strict;
   final List<TraceEvent> trace; // null when off
@@ -59,7 +59,7 @@ final class Ev implements BuiltinContext {
 
   Ev(
       Node root,
-      int nodes,
+      RuleCache cache,
       Value input,
       Value data,
       Set<Node> masked,
@@ -72,7 +72,7 @@ final class Ev implements BuiltinContext {
     this.data = data;
     this.masked = masked;
     this.fnOverrides = fnOverrides;
-    this.cache = new Object[nodes];
+    this.cache = cache;
     this.budget = budget;
     this.strict = strict;
     this.trace = trace;
@@ -579,7 +579,16 @@ final class Ev implements BuiltinContext {
       }
     }
     Ev scope =
-        new Ev(root, cache.length, newInput, newData, newMasked, newFns, budget, strict, trace);
+        new Ev(
+            root,
+            new RuleCache(cache.size()),
+            newInput,
+            newData,
+            newMasked,
+            newFns,
+            budget,
+            strict,
+            trace);
     // a different input leaves folded rules alone (they read none); other data or functions do not
     scope.foldedRulesHold =
         foldedRulesHold && newData == data && newMasked.isEmpty() && newFns.isEmpty();
@@ -1148,7 +1157,7 @@ final class Ev implements BuiltinContext {
 
   /** The value of the rules at node n (cached per evaluation scope), or null when undefined. */
   Value ruleValue(Node n) {
-    Object c = cache[n.id];
+    Object c = cache.get(n.id);
     if (c != null) {
       if (c == UNDEF) return null;
       if (c == IN_PROGRESS) {
@@ -1163,11 +1172,11 @@ final class Ev implements BuiltinContext {
       Object m = shared.get(memoKey);
       if (m != null) {
         Value v = m == SharedRuleMemo.undefined() ? null : (Value) m;
-        cache[n.id] = v == null ? UNDEF : v;
+        cache.put(n.id, v == null ? UNDEF : v);
         return v;
       }
     }
-    cache[n.id] = IN_PROGRESS;
+    cache.put(n.id, IN_PROGRESS);
     Value v;
     try {
       enter();
@@ -1179,12 +1188,12 @@ final class Ev implements BuiltinContext {
             case FUNCTION -> null;
           };
     } catch (RuntimeException | Error e) {
-      cache[n.id] = null;
+      cache.remove(n.id);
       throw e;
     } finally {
       budget.depth--;
     }
-    cache[n.id] = v == null ? UNDEF : v;
+    cache.put(n.id, v == null ? UNDEF : v);
     if (memoKey != null) shared.put(memoKey, v);
     return v;
   }
@@ -1632,7 +1641,16 @@ final class Ev implements BuiltinContext {
   private Value callUser(Call c, Node n, Value[] args) {
     if (n != c.target() && !fnOverrides.isEmpty()) {
       Ev inner =
-          new Ev(root, cache.length, input, data, masked, new HashMap<>(), budget, strict, trace);
+          new Ev(
+              root,
+              new RuleCache(cache.size()),
+              input,
+              data,
+              masked,
+              new HashMap<>(),
+              budget,
+              strict,
+              trace);
       return inner.callFunction(n, args, c.loc());
     }
     return callFunction(n, args, c.loc());

@@ -49,7 +49,8 @@ final class RuleFolding {
   private static Value valueOf(Node n, int nodeCount, Node root, Value data) {
     Budget budget = new Budget(MAX_STEPS, 0);
     budget.fixNow(0L); // a folded value never reads the clock
-    Ev ev = new Ev(root, nodeCount, null, data, Set.of(), Map.of(), budget, true, null);
+    Ev ev =
+        new Ev(root, new RuleCache(nodeCount), null, data, Set.of(), Map.of(), budget, true, null);
     try {
       return ev.ruleValue(n);
     } catch (RuntimeException | StackOverflowError e) {
