@@ -41,8 +41,10 @@ import picocli.CommandLine.Spec;
       "the enforcing topology and a replay baseline (the enforcing topology answering with the enforcing run's",
       "own decisions: same routing, outputs and audit, nothing evaluated) each drain it, reports the records",
       "written per event and the enforcing run's time per stage, and measures end-to-end latency at a steady rate.",
-      "Throughput is the steady state: the first 10%% of the backlog is warm-up and not counted",
-      "(for a long run: --events 200000). A progress bar goes to standard error. Kafka: a fresh embedded",
+      "Throughput is the steady state: first every topology drains a separate warm-up backlog",
+      "(--warmup-events, on its own topics; the JIT compiles meanwhile), then the first 10%% of the measured",
+      "backlog is warm-up too and not counted (for a long run: --events 200000). Each drain also reports",
+      "the whole process's CPU per event. A progress bar goes to standard error. Kafka: a fresh embedded",
       "broker, or KAFKA_BOOTSTRAP_SERVERS (topics prefixed lattice-bench-<run>.)."
     })
 public final class BenchCommand implements Callable<Integer> {
@@ -109,6 +111,14 @@ public final class BenchCommand implements Callable<Integer> {
   long maxTaskIdleMs = DEFAULTS.maxTaskIdleMs();
 
   @Option(
+      names = "--warmup-events",
+      paramLabel = "<n>",
+      description =
+          "events of the warm-up backlog every topology drains before measuring; 0: none, a cold JVM"
+              + " (default ${DEFAULT-VALUE})")
+  long warmupEvents = DEFAULTS.warmupEvents();
+
+  @Option(
       names = "--json",
       description = {
         "print one JSON object on standard output: enforce_eps, baseline_eps, ratio,",
@@ -136,7 +146,8 @@ public final class BenchCommand implements Callable<Integer> {
               threads,
               latencyLoad,
               Duration.ofSeconds(latencySeconds),
-              maxTaskIdleMs),
+              maxTaskIdleMs,
+              warmupEvents),
           json);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

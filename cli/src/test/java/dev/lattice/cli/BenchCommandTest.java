@@ -33,6 +33,7 @@ class BenchCommandTest {
             "--latency-load=0.3",
             "--latency-seconds",
             "2",
+            "--warmup-events=0",
             "--json");
 
     assertThat(o)
@@ -46,6 +47,9 @@ class BenchCommandTest {
     assertThatThrownBy(() -> BenchCommand.parse("--consent-ratio", "1.5"))
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining("--consent-ratio");
+    assertThatThrownBy(() -> BenchCommand.parse("--warmup-events", "-1"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--warmup-events");
     assertThatThrownBy(() -> BenchCommand.parse("--events", "many"))
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining("Invalid value for option '--events': 'many' is not a long");

@@ -56,6 +56,17 @@ class CompiledOperandsTest {
       over_string := [x | some x in input.items[0].name]
       over_missing := [x | some x in input.missing]
       nested := [n | some t in input.tags; n := count([u | some u in input.tags; u == t])]
+      messages := [
+        sprintf("%s and %v: 100%%", ["a", input.tags[0]]),
+        sprintf("n=%v", [input.n]),
+        sprintf("%s", [input.tags]),
+        sprintf("%s and %s", ["only"]),
+        sprintf("%s", ["a", "extra"]),
+        sprintf("%5s|", ["a"]),
+      ]
+      undefined_message := sprintf("%s", [input.missing])
+      lengths[t] := n if { some t in input.tags; n := count(t) + 1 }
+      item_lengths[k] := count(v) if some k, v in input.items[0]
       """;
 
   private static final CompiledPolicy POLICY_COMPILED =
@@ -144,6 +155,22 @@ class CompiledOperandsTest {
   }
 
   @Test
+  void sprintfWithAConstantFormatGivesTheBuiltInsMessages() {
+    @SuppressWarnings("unchecked")
+    List<Object> messages = (List<Object>) eval("data.t.messages");
+    assertThat(messages.subList(0, 2)).containsExactly("a and a: 100%", "n=12");
+    assertThat(messages.subList(3, 6))
+        .containsExactly("only and %!s(MISSING)", "a%!(EXTRA string=extra)", "    a|");
+    assertThat(eval("data.t.undefined_message")).isEqualTo("undefined");
+  }
+
+  @Test
+  void objectRulesWithSingleValuedHeadsGiveOpasValues() {
+    assertThat(eval("data.t.lengths")).isEqualTo(Map.of("a", 2L, "b", 2L));
+    assertThat(eval("data.t.item_lengths")).isEqualTo(Map.of("name", 10L));
+  }
+
+  @Test
   void compiledAndUncompiledEvaluationAgree() {
     for (String rule :
         List.of(
@@ -158,6 +185,9 @@ class CompiledOperandsTest {
             "over_string",
             "over_missing",
             "nested",
+            "messages",
+            "lengths",
+            "item_lengths",
             "summary",
             "tags",
             "first",

@@ -168,6 +168,19 @@ public final class Bench {
 
   public BenchResult run() {
     long begin = System.nanoTime();
+    if (settings.warmupEvents() > 0) {
+      // Its run id must not extend this one: consumer groups and internal topics are found by
+      // prefix (see progress).
+      new Bench(
+              settings.forWarmUp(),
+              bootstrapServers,
+              kafkaLabel,
+              prefixed("lattice-bench-warmup-" + runId + "."),
+              "warmup-" + runId,
+              stateDir.resolve("warmup"),
+              progress)
+          .warmUp();
+    }
     try (Admin admin =
             Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         KafkaProducer<byte[], byte[]> producer = producer()) {
@@ -183,11 +196,15 @@ public final class Bench {
       Map<TopicPartition, Long> enforceEnds = endOffsets(admin, enforceInputs);
 
       progress.phase("baseline: draining the backlog", events);
+      ProcessCost.Spent baselineSpent;
+      ProcessCost.Spent enforceSpent;
+      ProcessCost.Spent replaySpent;
       double baselineEps;
       RecordCounts baselineRecords;
       try (KafkaStreams baseline =
           start(LatticeTopology.passThrough(topics), baselineApplicationId())) {
         baselineEps = drain(admin, baseline, baselineApplicationId(), baselineEnds, events, null);
+        baselineSpent = lastDrainSpent;
         baselineRecords = RecordCounts.sentBy(baseline, baselineApplicationId());
         close(baseline);
       }
@@ -223,6 +240,7 @@ public final class Bench {
                 enforceEnds,
                 events,
                 () -> atWarm.set(0, stages.snapshot()));
+        enforceSpent = lastDrainSpent;
         // The timings of the same events as the throughput: the steady state after the warm-up.
         stageMicros =
             lastDrainSteady
@@ -244,6 +262,7 @@ public final class Bench {
         try (KafkaStreams replayed = start(replayTopology, replayApplicationId())) {
           long before = auditEnd(admin);
           replayEps = drain(admin, replayed, replayApplicationId(), enforceEnds, events, null);
+          replaySpent = lastDrainSpent;
           replayRecords = RecordCounts.sentBy(replayed, replayApplicationId());
           replayDecided =
               replayRecords.byTopic().getOrDefault(topics.audit(), auditEnd(admin) - before);
@@ -308,7 +327,67 @@ public final class Bench {
               baselineRecords,
               stageMicros,
               replayDecided,
-              replay.misses()));
+              replay.misses(),
+              new BenchResult.Costs(enforceSpent, replaySpent, baselineSpent)));
+    }
+  }
+
+  /**
+   * The warm-up pass: this bench's world and backlog on its own topics, drained by the pass-through
+   * baseline, the enforcing topology and the replay in turn, nothing measured. A fresh JVM spends
+   * its first tens of seconds compiling (the broker, the clients, Kafka Streams, the engine: the
+   * JIT used about a core of this 2-core machine through a cold run's enforcing drain), and that
+   * would be counted against whichever topology runs then; a gateway runs for days.
+   */
+  private void warmUp() {
+    try (Admin admin =
+            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      createTopics(admin);
+      awaitTopicsReady(admin, producer);
+      long events = publishWorldAndBacklog(producer, "warm-up (not measured): publishing");
+      checkSent();
+      List<String> baselineInputs =
+          List.of(topics.memberData(), topics.content(), topics.purchases(), topics.offers());
+      List<String> enforceInputs = new ArrayList<>(topics.memberKeyedInputs());
+      enforceInputs.add(topics.offers());
+      Map<TopicPartition, Long> enforceEnds = endOffsets(admin, enforceInputs);
+      progress.phase("warm-up (not measured): baseline", events);
+      try (KafkaStreams baseline =
+          start(LatticeTopology.passThrough(topics), baselineApplicationId())) {
+        drain(
+            admin,
+            baseline,
+            baselineApplicationId(),
+            endOffsets(admin, baselineInputs),
+            events,
+            null);
+        close(baseline);
+      }
+      byte[] secret = new byte[32];
+      new SecureRandom().nextBytes(secret);
+      ReplayedDecisions replay = new ReplayedDecisions();
+      DecisionService decisions =
+          replay.recording(DecisionService.create(DecisionServiceConfig.defaults()));
+      progress.phase("warm-up (not measured): enforcing", events);
+      try (KafkaStreams enforce =
+          start(
+              LatticeTopology.build(
+                  TopologySettings.of(decisions, secret).withTopics(topics), new StageTotals()),
+              enforceApplicationId())) {
+        drain(admin, enforce, enforceApplicationId(), enforceEnds, events, null);
+        close(enforce);
+      }
+      DecisionService replaying =
+          replay.replaying(DecisionService.create(DecisionServiceConfig.defaults()));
+      progress.phase("warm-up (not measured): replay", events);
+      try (KafkaStreams replayed =
+          start(
+              LatticeTopology.build(TopologySettings.of(replaying, secret).withTopics(topics)),
+              replayApplicationId())) {
+        drain(admin, replayed, replayApplicationId(), enforceEnds, events, null);
+        close(replayed);
+      }
     }
   }
 
@@ -428,6 +507,10 @@ public final class Bench {
   }
 
   private long publishWorldAndBacklog(KafkaProducer<byte[], byte[]> producer) {
+    return publishWorldAndBacklog(producer, "publishing the backlog");
+  }
+
+  private long publishWorldAndBacklog(KafkaProducer<byte[], byte[]> producer, String phase) {
     Instant now = Instant.now();
     for (DemoWorld.Network n : world.networks()) {
       send(producer, topics.networks(), n.id(), DemoWorld.document(n, now), null);
@@ -435,7 +518,7 @@ public final class Bench {
     for (var command : world.initialGrants(now)) {
       send(producer, topics.consentCommands(), command.getMemberId(), command, null);
     }
-    progress.phase("publishing the backlog", settings.events());
+    progress.phase(phase, settings.events());
     long events = 0;
     while (events < settings.events()) {
       Traffic.Item item = traffic.next();
@@ -565,7 +648,11 @@ public final class Bench {
       long events,
       Runnable atWarm) {
     long t0 = System.nanoTime();
+    ProcessCost cost0 = ProcessCost.now();
+    ThreadCpu threads0 = ThreadCpu.now();
     long[] warm = {0};
+    ProcessCost[] costAtWarm = {cost0};
+    ThreadCpu[] threadsAtWarm = {threads0};
     long total = ends.values().stream().mapToLong(Long::longValue).sum();
     awaitCaughtUp(
         admin,
@@ -575,23 +662,48 @@ public final class Bench {
         committed -> {
           if (warm[0] == 0 && committed >= total * WARMUP_FRACTION) {
             warm[0] = System.nanoTime();
+            costAtWarm[0] = ProcessCost.now();
+            threadsAtWarm[0] = ThreadCpu.now();
             if (atWarm != null) {
               atWarm.run();
             }
           }
         });
     long end = System.nanoTime();
+    ProcessCost costAtEnd = ProcessCost.now();
+    ThreadCpu threadsAtEnd = ThreadCpu.now();
     if (warm[0] == 0 || end - warm[0] < (end - t0) / 4) {
       // Too short to see the warm-up pass (a small backlog drained between two polls).
       lastDrainSteady = false;
+      lastDrainSpent =
+          withThreads(
+              cost0.until(costAtEnd, events), threads0, threadsAtEnd, applicationId, events);
       return events / Math.max(1e-3, (end - t0) / 1e9);
     }
     lastDrainSteady = true;
+    double counted = events * (1 - WARMUP_FRACTION);
+    lastDrainSpent =
+        withThreads(
+            costAtWarm[0].until(costAtEnd, counted),
+            threadsAtWarm[0],
+            threadsAtEnd,
+            applicationId,
+            counted);
     return events * (1 - WARMUP_FRACTION) / ((end - warm[0]) / 1e9);
+  }
+
+  private static ProcessCost.Spent withThreads(
+      ProcessCost.Spent spent, ThreadCpu from, ThreadCpu to, String applicationId, double events) {
+    return from == null || to == null
+        ? spent
+        : spent.withByThread(from.microsPerEventUntil(to, applicationId, events));
   }
 
   /** Whether the last drain's figure is the steady state (false: the whole drain counted). */
   private boolean lastDrainSteady;
+
+  /** The process CPU and JIT time of the last drain, over the same events as its throughput. */
+  private ProcessCost.Spent lastDrainSpent = ProcessCost.Spent.NONE;
 
   private void awaitCaughtUp(
       Admin admin, String applicationId, Map<TopicPartition, Long> ends, KafkaStreams streams) {

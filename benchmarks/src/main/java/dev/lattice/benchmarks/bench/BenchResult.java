@@ -55,6 +55,7 @@ public record BenchResult(
    * @param replayDecisions audit records the replay baseline wrote (the enforcing run's decisions)
    * @param replayMisses questions the replay could not answer from the enforcing run's decisions
    *     (decided by the real policy)
+   * @param costs the process CPU and JIT time of each drain's steady state
    */
   public record Profile(
       RecordCounts enforceRecords,
@@ -62,13 +63,42 @@ public record BenchResult(
       RecordCounts baselineRecords,
       Map<StageTimings.Stage, Double> stageMicros,
       long replayDecisions,
-      long replayMisses) {
+      long replayMisses,
+      Costs costs) {
     static final Profile NONE =
         new Profile(RecordCounts.NONE, RecordCounts.NONE, RecordCounts.NONE, Map.of(), 0, 0);
 
     public Profile {
       stageMicros = stageMicros.isEmpty() ? Map.of() : new EnumMap<>(stageMicros);
     }
+
+    /** A profile without process costs. */
+    public Profile(
+        RecordCounts enforceRecords,
+        RecordCounts replayRecords,
+        RecordCounts baselineRecords,
+        Map<StageTimings.Stage, Double> stageMicros,
+        long replayDecisions,
+        long replayMisses) {
+      this(
+          enforceRecords,
+          replayRecords,
+          baselineRecords,
+          stageMicros,
+          replayDecisions,
+          replayMisses,
+          Costs.NONE);
+    }
+  }
+
+  /**
+   * What each drain's steady state cost the whole process (all threads, an embedded broker, GC, the
+   * JIT): CPU microseconds per event and milliseconds of JIT compilation meanwhile.
+   */
+  public record Costs(
+      ProcessCost.Spent enforce, ProcessCost.Spent replay, ProcessCost.Spent baseline) {
+    static final Costs NONE =
+        new Costs(ProcessCost.Spent.NONE, ProcessCost.Spent.NONE, ProcessCost.Spent.NONE);
   }
 
   /** Microseconds per event in the enforcing drain's steady state (wall clock, all threads). */
@@ -138,6 +168,18 @@ public record BenchResult(
         .enforceRecords()
         .byTopic()
         .forEach((topic, count) -> byTopic.put(topic, round((double) count / events, 3)));
+    putCosts(o, "cpu_us_per_event", profile.costs(), ProcessCost.Spent::cpuMicrosPerEvent);
+    putCosts(o, "jit_ms", profile.costs(), ProcessCost.Spent::jitMillis);
+    ObjectNode byThread = o.putObject("cpu_us_per_event_by_thread");
+    runs(profile.costs())
+        .forEach(
+            (run, spent) -> {
+              if (!spent.byThread().isEmpty()) {
+                ObjectNode groups = byThread.putObject(run);
+                spent.byThread().forEach((group, us) -> groups.put(group, round(us, 1)));
+              }
+            });
+    o.put("warmup_events", settings.warmupEvents());
     ObjectNode stages = o.putObject("stage_us_per_event");
     profile.stageMicros().forEach((stage, us) -> stages.put(stage.wireName(), round(us, 1)));
     o.put("us_per_event", round(microsPerEvent(), 1));
@@ -163,7 +205,7 @@ public record BenchResult(
           replay        %12.1f         -         -         -   (the same decisions, not evaluated)
           baseline      %12.1f %9.2f %9.2f %9.2f
           ratio enforcing/baseline: %.3f   enforcing/replay: %.3f
-          (steady state: the first %.0f%% of the backlog is warm-up; latency measured at a steady %.0f events/s; whole run %.1f s)
+          (steady state: after a warm-up pass of %,d events, the first %.0f%% of the backlog is warm-up too; latency measured at a steady %.0f events/s; whole run %.1f s)
         """,
             events,
             settings.members(),
@@ -185,6 +227,7 @@ public record BenchResult(
             baselineLatency.maxMs(),
             ratio(),
             decideRatio(),
+            settings.warmupEvents(),
             Bench.WARMUP_FRACTION * 100,
             latencyRateEps,
             seconds)
@@ -231,6 +274,35 @@ public record BenchResult(
               " other (commit, polling, other sub-topologies) %.0f%n",
               Math.max(0, microsPerEvent() - staged)));
     }
+    Costs costs = profile.costs();
+    if (!Double.isNaN(costs.enforce().cpuMicrosPerEvent())) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  process CPU µs per event (all threads%s): enforcing %.0f, replay %.0f, pass-through %.0f;"
+                  + " JIT ms meanwhile: %.0f, %.0f, %.0f%n",
+              "embedded".equals(kafka) ? ", the broker included" : "",
+              costs.enforce().cpuMicrosPerEvent(),
+              costs.replay().cpuMicrosPerEvent(),
+              costs.baseline().cpuMicrosPerEvent(),
+              costs.enforce().jitMillis(),
+              costs.replay().jitMillis(),
+              costs.baseline().jitMillis()));
+    }
+    runs(costs)
+        .forEach(
+            (run, spent) -> {
+              if (!spent.byThread().isEmpty()) {
+                b.append(String.format(Locale.ROOT, "    %s, CPU µs per event by thread:", run));
+                spent
+                    .byThread()
+                    .forEach(
+                        (group, us) ->
+                            b.append(String.format(Locale.ROOT, " %s %.0f,", group, us)));
+                b.setLength(b.length() - 1);
+                b.append(System.lineSeparator());
+              }
+            });
     if (profile.replayMisses() > 0) {
       b.append(
           String.format(
@@ -260,6 +332,31 @@ public record BenchResult(
                         s.maxMs(),
                         s.count())));
     b.append(System.lineSeparator());
+  }
+
+  private static Map<String, ProcessCost.Spent> runs(Costs costs) {
+    Map<String, ProcessCost.Spent> runs = new java.util.LinkedHashMap<>();
+    runs.put("enforcing", costs.enforce());
+    runs.put("replay", costs.replay());
+    runs.put("baseline", costs.baseline());
+    return runs;
+  }
+
+  /** {@code {"enforcing": .., "replay": .., "baseline": ..}}, leaving out what was not measured. */
+  private static void putCosts(
+      ObjectNode into,
+      String name,
+      Costs costs,
+      java.util.function.ToDoubleFunction<ProcessCost.Spent> figure) {
+    ObjectNode o = into.putObject(name);
+    runs(costs)
+        .forEach(
+            (run, spent) -> {
+              double value = figure.applyAsDouble(spent);
+              if (!Double.isNaN(value)) {
+                o.put(run, round(value, 1));
+              }
+            });
   }
 
   private static double round(double value, int digits) {

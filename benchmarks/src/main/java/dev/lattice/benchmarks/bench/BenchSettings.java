@@ -19,6 +19,9 @@ import java.time.Duration;
  * @param maxTaskIdleMs Kafka Streams {@code max.task.idle.ms} of both topologies (default: what
  *     Lattice runs with, {@code LatticeStreams.DEFAULT_MAX_TASK_IDLE_MS}); to measure what waiting
  *     for a task's partitions costs
+ * @param warmupEvents ingest events of a separate backlog that every topology drains, on its own
+ *     topics, before anything is measured (0: none), so that the figures are the JIT-compiled
+ *     steady state of a long-running gateway rather than the first seconds of a fresh JVM
  */
 public record BenchSettings(
     int members,
@@ -29,7 +32,11 @@ public record BenchSettings(
     int threads,
     double latencyLoad,
     Duration latencyDuration,
-    long maxTaskIdleMs) {
+    long maxTaskIdleMs,
+    long warmupEvents) {
+
+  /** The default size of the warm-up backlog. */
+  public static final long DEFAULT_WARMUP_EVENTS = 5_000;
 
   public BenchSettings {
     if (members < 1 || members > WorldSpec.MAX_MEMBERS) {
@@ -61,9 +68,37 @@ public record BenchSettings(
       throw new IllegalArgumentException(
           "--max-task-idle-ms must be 0 or more, was " + maxTaskIdleMs);
     }
+    if (warmupEvents < 0 || warmupEvents > 100_000_000L) {
+      throw new IllegalArgumentException(
+          "--warmup-events must be between 0 and 100000000, was " + warmupEvents);
+    }
   }
 
-  /** Settings with Lattice's own {@code max.task.idle.ms}. */
+  /** Settings without a warm-up backlog. */
+  public BenchSettings(
+      int members,
+      int networks,
+      long events,
+      double consentRatio,
+      long seed,
+      int threads,
+      double latencyLoad,
+      Duration latencyDuration,
+      long maxTaskIdleMs) {
+    this(
+        members,
+        networks,
+        events,
+        consentRatio,
+        seed,
+        threads,
+        latencyLoad,
+        latencyDuration,
+        maxTaskIdleMs,
+        0);
+  }
+
+  /** Settings with Lattice's own {@code max.task.idle.ms} and no warm-up backlog. */
   public BenchSettings(
       int members,
       int networks,
@@ -87,7 +122,32 @@ public record BenchSettings(
 
   /** Defaults that finish well within 3 minutes on 2 cores. */
   public static BenchSettings defaults() {
-    return new BenchSettings(1000, 6, 10_000, 0.6, 42L, 1, 0.5, Duration.ofSeconds(10));
+    return new BenchSettings(
+        1000,
+        6,
+        10_000,
+        0.6,
+        42L,
+        1,
+        0.5,
+        Duration.ofSeconds(10),
+        dev.lattice.streams.LatticeStreams.DEFAULT_MAX_TASK_IDLE_MS,
+        DEFAULT_WARMUP_EVENTS);
+  }
+
+  /** The settings of the warm-up pass: its backlog is {@code warmupEvents}, with no warm-up. */
+  BenchSettings forWarmUp() {
+    return new BenchSettings(
+        members,
+        networks,
+        warmupEvents,
+        consentRatio,
+        seed,
+        threads,
+        latencyLoad,
+        latencyDuration,
+        maxTaskIdleMs,
+        0);
   }
 
   public WorldSpec world() {

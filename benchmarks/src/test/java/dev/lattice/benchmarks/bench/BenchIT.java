@@ -57,7 +57,8 @@ class BenchIT {
 
   @Test
   void aTinyBenchRunsBothTopologiesOverEveryEventAndReportsTheirFigures() throws Exception {
-    BenchSettings settings = new BenchSettings(60, 3, 300, 0.6, 1, 1, 0.5, Duration.ofSeconds(2));
+    BenchSettings settings =
+        new BenchSettings(60, 3, 300, 0.6, 1, 1, 0.5, Duration.ofSeconds(2), 20, 100);
     TopicNames topics = Bench.prefixed("it-bench.");
     Bench bench =
         new Bench(
@@ -77,6 +78,34 @@ class BenchIT {
     assertThat(result.decisions()).isPositive();
     assertThat(result.enforceLatency().count()).isPositive();
     assertThat(result.baselineLatency().count()).isPositive();
+    BenchResult.Costs costs = result.profile().costs();
+    assertThat(
+            List.of(
+                costs.enforce().cpuMicrosPerEvent(),
+                costs.replay().cpuMicrosPerEvent(),
+                costs.baseline().cpuMicrosPerEvent()))
+        .as("the process's CPU per event of each drain")
+        .allSatisfy(us -> assertThat(us).isPositive());
+    assertThat(costs.enforce().byThread().get("stream_threads"))
+        .as("the enforcing topology's stream threads' CPU per event")
+        .isPositive();
+    assertThat(result.toJson()).contains("\"warmup_events\":100", "\"cpu_us_per_event\":{");
+
+    // The warm-up pass drained its own backlog, on its own topics, through all three topologies.
+    try (Admin admin = admin()) {
+      for (String group : List.of("baseline", "enforce", "replay")) {
+        assertThat(
+                admin
+                    .listConsumerGroupOffsets("lattice-bench-" + group + "-warmup-it")
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS)
+                    .keySet())
+            .as("input partitions the warm-up's %s topology committed", group)
+            .extracting(TopicPartition::topic)
+            .anyMatch(topic -> topic.startsWith("lattice-bench-warmup-it."))
+            .noneMatch(topic -> topic.startsWith("it-bench."));
+      }
+    }
 
     List<String> ingest =
         List.of(topics.memberData(), topics.content(), topics.purchases(), topics.offers());

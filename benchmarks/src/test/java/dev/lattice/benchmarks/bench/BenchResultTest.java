@@ -40,7 +40,29 @@ class BenchResultTest {
               new RecordCounts(Map.of("lattice.out.network.n1", 20_000L)),
               Map.of(StageTimings.Stage.DECIDE, 250.0, StageTimings.Stage.WRITE, 50.0),
               90_000,
-              0));
+              0,
+              new BenchResult.Costs(
+                  new ProcessCost.Spent(
+                      1_500.25,
+                      900,
+                      Map.of("stream_threads", 700.0, "broker", 500.0, "gc_jit_vm", 300.25)),
+                  new ProcessCost.Spent(700, 120),
+                  new ProcessCost.Spent(Double.NaN, Double.NaN))));
+
+  @Test
+  void eachDrainsProcessCostIsReportedAndWhatWasNotMeasuredIsLeftOut() {
+    JsonNode node = JsonMapper.builder().build().readTree(RESULT.toJson());
+
+    assertThat(node.get("cpu_us_per_event").toString())
+        .isEqualTo("{\"enforcing\":1500.3,\"replay\":700.0}");
+    assertThat(node.get("jit_ms").toString()).isEqualTo("{\"enforcing\":900.0,\"replay\":120.0}");
+    assertThat(node.get("cpu_us_per_event_by_thread").get("enforcing").get("gc_jit_vm").asDouble())
+        .isEqualTo(300.3);
+    assertThat(node.get("cpu_us_per_event_by_thread").has("replay")).isFalse();
+    assertThat(node.get("warmup_events").asLong()).isEqualTo(BenchSettings.DEFAULT_WARMUP_EVENTS);
+    assertThat(RESULT.toText())
+        .contains("process CPU µs per event", "enforcing, CPU µs per event by thread:");
+  }
 
   @Test
   void theRatioIsEnforcingOverBaselineThroughput() {

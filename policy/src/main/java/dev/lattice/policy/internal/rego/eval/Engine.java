@@ -17,6 +17,7 @@ import dev.lattice.policy.internal.rego.value.NotJsonException;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,15 +148,21 @@ public final class Engine implements CompiledPolicy {
 
     /** Evaluates with an input already converted to a value (null = undefined). */
     public QueryResult evaluateValue(Value in, EvalOptions options) {
-      List<TraceEvent> trace = new ArrayList<>();
+      List<TraceEvent> trace = options != null && options.trace() ? new ArrayList<>() : null;
       List<Map<String, Value>> raw = evaluateRaw(in, options, trace);
       List<Map<String, Object>> out = new ArrayList<>(raw.size());
       for (Map<String, Value> m : raw) {
+        if (m.size() == 1) {
+          // most queries bind one name (a bare term's value): a read-only map of one entry
+          Map.Entry<String, Value> only = m.entrySet().iterator().next();
+          out.add(Collections.singletonMap(only.getKey(), Convert.toJava(only.getValue())));
+          continue;
+        }
         Map<String, Object> j = new LinkedHashMap<>();
         m.forEach((k, v) -> j.put(k, Convert.toJava(v)));
         out.add(j);
       }
-      return new QueryResult(out, trace);
+      return new QueryResult(out, trace == null ? List.of() : trace);
     }
 
     /** Binding sets as values. */

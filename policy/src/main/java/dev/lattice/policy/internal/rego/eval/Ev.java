@@ -1307,7 +1307,7 @@ final class Ev implements BuiltinContext {
   }
 
   private Value completeValue(Node n) {
-    Value[] result = {null};
+    Value result = null;
     Selection selection = select(n, null);
     List<CRule> rules = n.rules;
     for (int d = 0; d < rules.size(); d++) {
@@ -1315,44 +1315,62 @@ final class Ev implements BuiltinContext {
       int from = bodyStart(selection, d);
       if (from < 0) continue;
       for (CRule b = r; b != null; b = b.elseRule) {
-        CRule branch = b;
         int start = checkGuards(b, b == r ? from : 0);
         if (start < 0) continue;
-        Value[] singleFrame = new Value[b.nslots];
+        Value[] singleFrame = frame(b.nslots);
         Value single = singleValue(b, start, singleFrame, CompiledBranch.of(b).value);
         if (single != MULTI) {
           if (single == null) continue;
           fired(b);
-          result[0] = completeResult(n, b, result[0], single);
+          result = completeResult(n, b, result, single);
           break;
         }
-        Value[] frame = b.singleValued ? new Value[b.nslots] : singleFrame;
-        boolean[] found = {false};
-        evalPlanned(
-            b,
-            start,
-            frame,
-            () ->
-                evalHead(
-                    CompiledBranch.of(branch).value,
-                    branch.value,
-                    frame,
-                    v -> {
-                      found[0] = true;
-                      fired(branch);
-                      result[0] = completeResult(n, branch, result[0], v);
-                      return false;
-                    }));
-        if (found[0]) break;
+        Value[] produced = {result};
+        if (evalBranch(n, b, start, b.singleValued ? frame(b.nslots) : singleFrame, produced)) {
+          result = produced[0];
+          break;
+        }
       }
     }
-    return result[0] != null ? result[0] : defaultValue(n);
+    return result != null ? result : defaultValue(n);
+  }
+
+  /**
+   * Evaluates branch b of complete rule n on the general path; true when it produced a value, then
+   * in {@code result[0]} (which holds the earlier definitions' value on entry).
+   */
+  private boolean evalBranch(Node n, CRule b, int start, Value[] frame, Value[] result) {
+    boolean[] found = {false};
+    evalPlanned(
+        b,
+        start,
+        frame,
+        () ->
+            evalHead(
+                CompiledBranch.of(b).value,
+                b.value,
+                frame,
+                v -> {
+                  found[0] = true;
+                  fired(b);
+                  result[0] = completeResult(n, b, result[0], v);
+                  return false;
+                }));
+    return found[0];
+  }
+
+  /**
+   * A fresh frame of {@code slots} variables; the shared empty frame for a branch without any (most
+   * complete rules: {@code allow if count(deny) == 0}), which nothing can write to.
+   */
+  private static Value[] frame(int slots) {
+    return slots == 0 ? NO_SLOTS : new Value[slots];
   }
 
   /** The value of the rule's or function's default, or null when it has none. */
   private Value defaultValue(Node n) {
     if (n.defaultRule == null) return null;
-    Value value = evalOne(n.defaultRule.value, new Value[n.defaultRule.nslots]);
+    Value value = evalOne(n.defaultRule.value, frame(n.defaultRule.nslots));
     if (budget.covered != null) budget.covered.add(n.defaultRule.loc);
     return value;
   }
@@ -1380,7 +1398,7 @@ final class Ev implements BuiltinContext {
       if (from < 0) continue;
       int start = checkGuards(r, from);
       if (start < 0) continue;
-      Value[] singleFrame = new Value[r.nslots];
+      Value[] singleFrame = frame(r.nslots);
       Value single = singleValue(r, start, singleFrame, CompiledBranch.of(r).setKey);
       if (single != MULTI) {
         if (single != null) {
@@ -1389,7 +1407,7 @@ final class Ev implements BuiltinContext {
         }
         continue;
       }
-      Value[] frame = r.singleValued ? new Value[r.nslots] : singleFrame;
+      Value[] frame = r.singleValued ? frame(r.nslots) : singleFrame;
       evalPlanned(
           r,
           start,

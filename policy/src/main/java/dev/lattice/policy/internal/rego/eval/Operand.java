@@ -142,6 +142,43 @@ abstract sealed class Operand {
     return cur;
   }
 
+  /**
+   * The constant string keys of a reference's path from some position on ({@code input.event.type},
+   * {@code grant.granted}: most references), read in place: a look-up per key without calling each
+   * key's operand (a megamorphic call, the hottest in the profile) or testing its value.
+   */
+  static final class ConstantKeys {
+    private final String[] names;
+    private final Value[] keys;
+
+    private ConstantKeys(String[] names, Value[] keys) {
+      this.names = names;
+      this.keys = keys;
+    }
+
+    /** The keys of path[from..] when every one is a constant string, else null. */
+    static ConstantKeys of(Operand[] path, int from) {
+      int n = Math.max(0, path.length - from);
+      String[] names = new String[n];
+      Value[] keys = new Value[n];
+      for (int i = 0; i < n; i++) {
+        if (!(path[from + i] instanceof Constant c && c.value instanceof Value.Str s)) return null;
+        names[i] = s.value;
+        keys[i] = s;
+      }
+      return new ConstantKeys(names, keys);
+    }
+
+    /** As {@link Operand#follow} from cur (string keys: base data look-ups are the same). */
+    Value follow(Value cur) {
+      for (int i = 0; i < names.length; i++) {
+        cur = cur instanceof Value.Obj o ? o.get(names[i]) : Ev.lookup(cur, keys[i]);
+        if (cur == null) return null;
+      }
+      return cur;
+    }
+  }
+
   /** {@link #evaluate}: an operand was undefined. */
   static final Value[] UNDEFINED = new Value[0];
 
@@ -210,15 +247,18 @@ abstract sealed class Operand {
   /** {@code input.a[b]...}: look-ups from the input. */
   static final class InputPath extends Operand {
     private final Operand[] path;
+    private final ConstantKeys constantKeys;
 
     InputPath(Ref ref, Operand[] path) {
       this.path = path;
+      this.constantKeys = ConstantKeys.of(path, 0);
     }
 
     @Override
     Value value(Ev ev, Value[] frame) {
       Value cur = ev.input;
-      return cur == null ? null : follow(cur, path, 0, ev, frame);
+      if (cur == null) return null;
+      return constantKeys != null ? constantKeys.follow(cur) : follow(cur, path, 0, ev, frame);
     }
   }
 
@@ -226,16 +266,19 @@ abstract sealed class Operand {
   static final class LocalPath extends Operand {
     private final int slot;
     private final Operand[] path;
+    private final ConstantKeys constantKeys;
 
     LocalPath(int slot, Operand[] path) {
       this.slot = slot;
       this.path = path;
+      this.constantKeys = ConstantKeys.of(path, 0);
     }
 
     @Override
     Value value(Ev ev, Value[] frame) {
       Value cur = frame[slot];
-      return cur == null ? Ev.MULTI : follow(cur, path, 0, ev, frame);
+      if (cur == null) return Ev.MULTI;
+      return constantKeys != null ? constantKeys.follow(cur) : follow(cur, path, 0, ev, frame);
     }
   }
 
@@ -248,19 +291,24 @@ abstract sealed class Operand {
     private final Node rule;
     private final int ruleDepth;
     private final Operand[] path;
+    private final ConstantKeys constantKeys;
 
     RulePath(Ref ref, Node rule, int ruleDepth, Operand[] path) {
       this.ref = ref;
       this.rule = rule;
       this.ruleDepth = ruleDepth;
       this.path = path;
+      this.constantKeys = ConstantKeys.of(path, ruleDepth);
     }
 
     @Override
     Value value(Ev ev, Value[] frame) {
       if (!ev.masked.isEmpty()) return ev.evalOne(ref, frame);
       Value cur = ev.ruleValue(rule);
-      return cur == null ? null : follow(cur, path, ruleDepth, ev, frame);
+      if (cur == null) return null;
+      return constantKeys != null
+          ? constantKeys.follow(cur)
+          : follow(cur, path, ruleDepth, ev, frame);
     }
   }
 
@@ -303,18 +351,22 @@ abstract sealed class Operand {
     private final Value value;
     private final int ruleDepth;
     private final Operand[] path;
+    private final ConstantKeys constantKeys;
 
     FoldedRule(RulePath reference, Value value, int ruleDepth, Operand[] path) {
       this.reference = reference;
       this.value = value;
       this.ruleDepth = ruleDepth;
       this.path = path;
+      this.constantKeys = ConstantKeys.of(path, ruleDepth);
     }
 
     @Override
     Value value(Ev ev, Value[] frame) {
       if (!ev.foldedRulesHold) return reference.value(ev, frame);
-      return follow(value, path, ruleDepth, ev, frame);
+      return constantKeys != null
+          ? constantKeys.follow(value)
+          : follow(value, path, ruleDepth, ev, frame);
     }
   }
 
@@ -341,12 +393,12 @@ abstract sealed class Operand {
 
   /**
    * A call of one of the built-ins a decision calls most (comparisons, {@code in}, {@code count},
-   * {@code object.get}, type tests), computed in place for the argument types it expects: no
-   * argument array and no call through {@code Builtin.Fn} (a megamorphic interface call that a
-   * profile of EngineCpuTime showed at 7 % of a decision, as much as the built-ins' own work).
-   * Other argument types (where the built-in reports a type error) go to the built-in itself, so
-   * values and errors are those of {@link BuiltinCall}. A function replaced by {@code with} takes
-   * evalOne.
+   * {@code object.get}, type tests, {@code sprintf}), computed in place for the argument types it
+   * expects: no argument array and no call through {@code Builtin.Fn} (a megamorphic interface call
+   * that a profile of EngineCpuTime showed at 7 % of a decision, as much as the built-ins' own
+   * work). Other argument types (where the built-in reports a type error) go to the built-in
+   * itself, so values and errors are those of {@link BuiltinCall}. A function replaced by {@code
+   * with} takes evalOne.
    */
   abstract static sealed class HotBuiltinCall extends Operand {
     final Call call;
@@ -366,6 +418,7 @@ abstract sealed class Operand {
         case "internal.member_2" -> new Membership(c, b, args[0], args[1]);
         case "count" -> new Count(c, b, args[0]);
         case "object.get" -> new ObjectGet(c, b, args[0], args[1], args[2]);
+        case "sprintf" -> Sprintf.of(c, b, args[0], args[1]);
         case "is_number" -> new TypeTest(c, b, args[0], Value.Num.class);
         case "is_string" -> new TypeTest(c, b, args[0], Value.Str.class);
         case "is_boolean" -> new TypeTest(c, b, args[0], Value.Bool.class);
@@ -500,6 +553,71 @@ abstract sealed class Operand {
         return general(ev, o, k, otherwise);
       Value v = obj.get(k);
       return v == null ? otherwise : v;
+    }
+  }
+
+  /**
+   * {@code sprintf} with a constant format whose verbs are all plain {@code %s} or {@code %v} and
+   * an array term of as many arguments (reason messages: {@code sprintf("consent does not cover
+   * %s", [id])}): with string arguments the message is the format's literal pieces and the strings
+   * joined, without building the argument array or parsing the format on every call. Other argument
+   * types go to the built-in.
+   */
+  static final class Sprintf extends HotBuiltinCall {
+    /** The format's text between its verbs: one more than there are arguments. */
+    private final String[] pieces;
+
+    private final Value format;
+    private final Operand[] arguments;
+
+    private Sprintf(
+        Call call, Builtin builtin, String[] pieces, Value format, Operand[] arguments) {
+      super(call, builtin);
+      this.pieces = pieces;
+      this.format = format;
+      this.arguments = arguments;
+    }
+
+    /** The operand of such a call, or null (the general built-in call). */
+    static Operand of(Call call, Builtin builtin, Operand format, Operand arguments) {
+      if (!(format instanceof Constant f && f.value instanceof Value.Str text)
+          || !(arguments instanceof Array array)) return null;
+      List<String> pieces = new ArrayList<>();
+      StringBuilder piece = new StringBuilder();
+      String fmt = text.value;
+      for (int i = 0; i < fmt.length(); i++) {
+        char ch = fmt.charAt(i);
+        char next = i + 1 < fmt.length() ? fmt.charAt(i + 1) : 0;
+        if (ch != '%') {
+          piece.append(ch);
+        } else if (next == '%') {
+          piece.append('%');
+          i++;
+        } else if (next == 's' || next == 'v') {
+          pieces.add(piece.toString());
+          piece.setLength(0);
+          i++;
+        } else {
+          return null; // flags, width, precision, other verbs: the built-in formats them
+        }
+      }
+      pieces.add(piece.toString());
+      if (pieces.size() != array.elems.length + 1) return null; // %!(MISSING), %!(EXTRA ..)
+      return new Sprintf(call, builtin, pieces.toArray(String[]::new), text, array.elems);
+    }
+
+    @Override
+    Value value(Ev ev, Value[] frame) {
+      if (!ev.fnOverrides.isEmpty()) return ev.evalOne(call, frame);
+      Value[] values = evaluate(arguments, ev, frame);
+      if (failedAny(values)) return failed(values);
+      StringBuilder out = new StringBuilder(64);
+      out.append(pieces[0]);
+      for (int i = 0; i < values.length; i++) {
+        if (!(values[i] instanceof Value.Str s)) return general(ev, format, new Value.Arr(values));
+        out.append(s.value).append(pieces[i + 1]);
+      }
+      return Value.str(out.toString());
     }
   }
 

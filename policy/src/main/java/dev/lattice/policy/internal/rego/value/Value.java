@@ -318,9 +318,13 @@ public sealed interface Value extends Comparable<Value>
   final class Obj implements Value {
     private ValueTable table; // null while still backed lazily by a Java map
     private final Map<?, ?> source;
-    private String[] memoKeys;
-    private int[] memoHashes;
-    private Value[] memoVals;
+
+    /**
+     * A lazily converted object's members read so far (and keys it lacks: null), as key, value,
+     * key, value..: one array, since the input's objects are many and each reads only a few keys.
+     */
+    private Object[] memo;
+
     private int memoCount;
     private int hash;
 
@@ -417,14 +421,12 @@ public sealed interface Value extends Comparable<Value>
           }
           Value v = null;
           for (int i = 0; i < memoCount; i++) {
-            if (memoKeys[i].equals(k)) v = memoVals[i];
+            if (memo[2 * i].equals(k)) v = (Value) memo[2 * i + 1];
           }
           tt.put(new Str(k), v != null ? v : Convert.fromJavaLazy(e.getValue()));
         }
         table = tt;
-        memoKeys = null;
-        memoHashes = null;
-        memoVals = null;
+        memo = null;
       }
       return tt;
     }
@@ -447,31 +449,23 @@ public sealed interface Value extends Comparable<Value>
         return p < 0 ? null : tt.vals[p];
       }
       // a lazily converted object remembers the members read (and the keys it lacks: null)
-      int h = key.hashCode();
-      String[] ks = memoKeys;
+      Object[] m = memo;
       int count = memoCount;
-      if (ks == null) {
-        memoKeys = ks = new String[4];
-        memoHashes = new int[4];
-        memoVals = new Value[4];
+      if (m == null) {
+        memo = m = new Object[8];
       } else {
-        int[] hs = memoHashes;
-        for (int i = 0; i < count; i++) {
-          String k = ks[i];
-          if (k == key || (hs[i] == h && k.equals(key))) return memoVals[i];
+        int h = key.hashCode(); // cached in the string
+        for (int i = 0; i < 2 * count; i += 2) {
+          String k = (String) m[i];
+          if (k == key || (k.hashCode() == h && k.equals(key))) return (Value) m[i + 1];
         }
       }
       Object raw = source.get(key);
       Value v = raw == null && !source.containsKey(key) ? null : Convert.fromJavaLazy(raw);
-      if (count == ks.length && count < 64) {
-        memoKeys = ks = Arrays.copyOf(ks, count * 2);
-        memoHashes = Arrays.copyOf(memoHashes, count * 2);
-        memoVals = Arrays.copyOf(memoVals, count * 2);
-      }
-      if (count < ks.length) {
-        ks[count] = key;
-        memoHashes[count] = h;
-        memoVals[count] = v;
+      if (2 * count == m.length && count < 64) memo = m = Arrays.copyOf(m, 4 * count);
+      if (2 * count < m.length) {
+        m[2 * count] = key;
+        m[2 * count + 1] = v;
         memoCount = count + 1;
       }
       return v;

@@ -34,6 +34,9 @@ final class ValueTable {
     hashes = new int[c];
   }
 
+  /** A table whose arrays the caller sets (no arrays allocated only to be replaced). */
+  private ValueTable() {}
+
   /**
    * A finished table of {@code keyTable}'s keys (with their hash codes, index and order: shared,
    * not copied) and the values {@code vals} by position (taken over). For objects of one shape: the
@@ -41,7 +44,7 @@ final class ValueTable {
    * already.
    */
   static ValueTable sharingKeys(ValueTable keyTable, Value[] vals) {
-    ValueTable t = new ValueTable(0, true);
+    ValueTable t = new ValueTable();
     t.keys = keyTable.keys;
     t.hashes = keyTable.hashes;
     t.index = keyTable.index;
@@ -53,7 +56,7 @@ final class ValueTable {
 
   /** A key table for {@link #sharingKeys}: distinct keys in sorted order, exactly sized. */
   static ValueTable keysInOrder(Value[] sortedDistinctKeys) {
-    ValueTable t = new ValueTable(0, false);
+    ValueTable t = new ValueTable();
     t.keys = sortedDistinctKeys;
     t.hashes = new int[sortedDistinctKeys.length];
     t.size = sortedDistinctKeys.length;
@@ -63,7 +66,7 @@ final class ValueTable {
   }
 
   ValueTable copy() {
-    ValueTable t = new ValueTable(0, vals != null);
+    ValueTable t = new ValueTable();
     t.keys = Arrays.copyOf(keys, Math.max(size + 2, 2));
     t.vals = vals == null ? null : Arrays.copyOf(vals, t.keys.length);
     t.hashes = Arrays.copyOf(hashes, t.keys.length);
