@@ -88,8 +88,12 @@ class ProblemHandlerTest {
         handler.handleException(
             new HttpRequestMethodNotSupportedException("GET", List.of("POST")), request);
     assertThat(response.getStatusCode()).isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
-    assertThat(response.getHeaders().getFirst(HttpHeaders.ALLOW)).isEqualTo("POST");
+    // Allow lists what OPTIONS lists: the endpoint's methods and OPTIONS (HEAD with a GET)
+    assertThat(response.getHeaders().getFirst(HttpHeaders.ALLOW)).isEqualTo("POST,OPTIONS");
     assertThat(((ProblemDetail) response.getBody()).getType().toString())
         .isEqualTo("https://lattice.dev/problems/method-not-allowed");
+    assertThat(((ProblemDetail) response.getBody()).getDetail())
+        .contains("GET is not supported")
+        .endsWith("it takes POST, OPTIONS");
   }
 }
