@@ -93,6 +93,27 @@ class RegoSemanticsTest {
   }
 
   @Test
+  void timeNowIsTheSameForEveryCallOfAnEvaluationAndItsWithScopes() {
+    CompiledPolicy p =
+        Rego.compile(
+            List.of(
+                new RegoModule(
+                    "p.rego",
+                    """
+                    package t
+                    later := n if n := time.now_ns() with input as {"x": 1}
+                    first := time.now_ns()
+                    same := first == later
+                    """)),
+            null);
+    long before = System.currentTimeMillis() * 1_000_000L;
+    Map<?, ?> t = (Map<?, ?>) p.prepare("data.t").evaluate(null).bindings().get(0).get("x");
+    long after = (System.currentTimeMillis() + 1) * 1_000_000L;
+    assertThat(t.get("same")).isEqualTo(true);
+    assertThat((Long) t.get("first")).isBetween(before, after);
+  }
+
+  @Test
   void strictBuiltinErrorsAbortWhileLenientOnesAreUndefined() {
     CompiledPolicy p =
         Rego.compile(List.of(new RegoModule("p.rego", "package t\nx := 1 / input.d\n")), null);

@@ -88,7 +88,7 @@ class ProblemHandlerTest {
         handler.handleException(
             new HttpRequestMethodNotSupportedException("GET", List.of("POST")), request);
     assertThat(response.getStatusCode()).isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
-    // Allow lists what OPTIONS lists: the endpoint's methods and OPTIONS (HEAD with a GET)
+    // OPTIONS is answered on every path, so a 405's Allow lists it as OPTIONS's own Allow does.
     assertThat(response.getHeaders().getFirst(HttpHeaders.ALLOW)).isEqualTo("POST,OPTIONS");
     assertThat(((ProblemDetail) response.getBody()).getType().toString())
         .isEqualTo("https://lattice.dev/problems/method-not-allowed");

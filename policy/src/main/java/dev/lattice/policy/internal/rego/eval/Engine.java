@@ -15,7 +15,6 @@ import dev.lattice.policy.internal.rego.compiler.Compiler;
 import dev.lattice.policy.internal.rego.value.Convert;
 import dev.lattice.policy.internal.rego.value.NotJsonException;
 import dev.lattice.policy.internal.rego.value.Value;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -162,7 +161,9 @@ public final class Engine implements CompiledPolicy {
         m.forEach((k, v) -> j.put(k, Convert.toJava(v)));
         out.add(j);
       }
-      return new QueryResult(out, trace == null ? List.of() : trace);
+      // QueryResult copies its lists: one of one binding is immutable already, so not copied
+      return new QueryResult(
+          out.size() == 1 ? List.of(out.get(0)) : out, trace == null ? List.of() : trace);
     }
 
     /** Binding sets as values. */
@@ -192,8 +193,7 @@ public final class Engine implements CompiledPolicy {
       if (deadline == 0 && o.deadline() != null) deadline = 1;
       Budget budget = new Budget(o.maxSteps(), deadline);
       if (coveredOut != null) budget.covered = new java.util.HashSet<>();
-      Instant now = o.now() == null ? Instant.now() : o.now();
-      long nowNs = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+      if (o.now() != null) budget.fixNow(Budget.epochNanos(o.now()));
       List<TraceEvent> trace = o.trace() ? new ArrayList<>() : null;
       budget.traceFails = trace != null && o.traceFails();
       Ev ev =
@@ -206,8 +206,7 @@ public final class Engine implements CompiledPolicy {
               Map.of(),
               budget,
               o.strictBuiltinErrors(),
-              trace,
-              nowNs);
+              trace);
       // The memo holds values as evaluated without trace or coverage, in no with scope.
       if (trace == null && budget.covered == null) {
         ev.shared = shared;

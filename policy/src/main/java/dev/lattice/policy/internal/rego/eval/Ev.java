@@ -43,7 +43,6 @@ final class Ev implements BuiltinContext {
   final Budget budget;
   final boolean strict;
   final List<TraceEvent> trace; // null when off
-  final long now;
 
   /** Rule values shared across evaluations; only in an evaluation's top scope, else null. */
   SharedRuleMemo shared;
@@ -67,8 +66,7 @@ final class Ev implements BuiltinContext {
       Map<Object, Object> fnOverrides,
       Budget budget,
       boolean strict,
-      List<TraceEvent> trace,
-      long now) {
+      List<TraceEvent> trace) {
     this.root = root;
     this.input = input;
     this.data = data;
@@ -78,14 +76,13 @@ final class Ev implements BuiltinContext {
     this.budget = budget;
     this.strict = strict;
     this.trace = trace;
-    this.now = now;
   }
 
   // ------------------------------------------------------------ BuiltinContext
 
   @Override
   public long nowNanos() {
-    return now;
+    return budget.now();
   }
 
   @Override
@@ -100,7 +97,7 @@ final class Ev implements BuiltinContext {
 
   @Override
   public Map<String, Value> memo() {
-    return budget.memo;
+    return budget.memo();
   }
 
   @Override
@@ -582,8 +579,7 @@ final class Ev implements BuiltinContext {
       }
     }
     Ev scope =
-        new Ev(
-            root, cache.length, newInput, newData, newMasked, newFns, budget, strict, trace, now);
+        new Ev(root, cache.length, newInput, newData, newMasked, newFns, budget, strict, trace);
     // a different input leaves folded rules alone (they read none); other data or functions do not
     scope.foldedRulesHold =
         foldedRulesHold && newData == data && newMasked.isEmpty() && newFns.isEmpty();
@@ -1636,8 +1632,7 @@ final class Ev implements BuiltinContext {
   private Value callUser(Call c, Node n, Value[] args) {
     if (n != c.target() && !fnOverrides.isEmpty()) {
       Ev inner =
-          new Ev(
-              root, cache.length, input, data, masked, new HashMap<>(), budget, strict, trace, now);
+          new Ev(root, cache.length, input, data, masked, new HashMap<>(), budget, strict, trace);
       return inner.callFunction(n, args, c.loc());
     }
     return callFunction(n, args, c.loc());
