@@ -92,5 +92,8 @@ class ProblemHandlerTest {
     assertThat(response.getHeaders().getFirst(HttpHeaders.ALLOW)).isEqualTo("POST,OPTIONS");
     assertThat(((ProblemDetail) response.getBody()).getType().toString())
         .isEqualTo("https://lattice.dev/problems/method-not-allowed");
+    assertThat(((ProblemDetail) response.getBody()).getDetail())
+        .contains("GET is not supported")
+        .endsWith("it takes POST, OPTIONS");
   }
 }

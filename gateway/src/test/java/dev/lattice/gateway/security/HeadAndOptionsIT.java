@@ -143,6 +143,19 @@ class HeadAndOptionsIT extends GatewayIntegrationTest {
   }
 
   @Test
+  void theTcfImportPathTakesPostOnlyThoughItLooksLikeAPurpose() {
+    String tcf = "/api/v1/members/ho-member/consents/tcf";
+
+    assertThat(allow(asAdmin().send("OPTIONS", tcf, null)))
+        .containsExactlyInAnyOrder("POST", "OPTIONS");
+    Response put = asAdmin().put(tcf, Map.of());
+    assertThat(put.status()).as(put.body()).isEqualTo(405);
+    assertThat(allow(put)).containsExactlyInAnyOrder("POST", "OPTIONS");
+    assertThat(allow(asAdmin().send("OPTIONS", "/api/v1/members/ho-member/consents/offers", null)))
+        .containsExactlyInAnyOrder("PUT", "DELETE", "OPTIONS");
+  }
+
+  @Test
   void traceNeverEchoesTheRequestAndIsAnsweredLikeAnyOtherMethod() {
     Response known = asAdmin().send("TRACE", "/api/v1/networks", null);
     Response unknown = asAdmin().send("TRACE", "/api/v1/no-such-thing", null);
@@ -157,6 +170,22 @@ class HeadAndOptionsIT extends GatewayIntegrationTest {
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(anonymous.status()).isEqualTo(401);
     assertThat(forbidden.status()).isEqualTo(403);
+  }
+
+  @Test
+  void theConsolePageTakesGetOnlyAndAnotherMethodIsA405NotA403() {
+    Response page = http().get("/console/");
+    Response bare = http().get("/console");
+    Response patch = asAdmin().send("PATCH", "/console/", null);
+
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.contentType()).startsWith("text/html");
+    assertThat(bare.status()).isEqualTo(302);
+    assertThat(bare.raw().headers().firstValue("Location"))
+        .hasValueSatisfying(l -> assertThat(l).endsWith("/console/"));
+    assertThat(patch.status()).as(patch.body()).isEqualTo(405);
+    assertThat(allow(patch)).containsExactlyInAnyOrder("GET", "HEAD", "OPTIONS");
+    assertThat(http().send("PATCH", "/console/", null).status()).isEqualTo(401);
   }
 
   private static List<String> allow(Response response) {

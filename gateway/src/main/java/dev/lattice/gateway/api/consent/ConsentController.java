@@ -190,7 +190,13 @@ public class ConsentController {
       Map<String, PurposeView> purposes,
       List<HistoryView> history) {}
 
-  @PutMapping("/{purpose}")
+  /**
+   * A purpose segment: anything but {@code tcf}, which is the TCF import's own path (POST only), so
+   * that {@code OPTIONS …/consents/tcf} and its 405s do not list PUT and DELETE.
+   */
+  private static final String PURPOSE = "/{purpose:(?!tcf$).+}";
+
+  @PutMapping(PURPOSE)
   @Operation(summary = "Grant consent for a purpose")
   public ResponseEntity<ConsentReceipt> grant(
       @PathVariable String memberId,
@@ -226,7 +232,7 @@ public class ConsentController {
     return answer;
   }
 
-  @DeleteMapping("/{purpose}")
+  @DeleteMapping(PURPOSE)
   @Operation(summary = "Withdraw consent for a purpose; effective for the member's very next event")
   public ResponseEntity<ConsentReceipt> withdraw(
       @PathVariable String memberId,
