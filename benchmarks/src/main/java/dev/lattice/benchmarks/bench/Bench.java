@@ -188,10 +188,8 @@ public final class Bench {
       awaitTopicsReady(admin, producer);
       long events = publishWorldAndBacklog(producer);
       checkSent();
-      List<String> baselineInputs =
-          List.of(topics.memberData(), topics.content(), topics.purchases(), topics.offers());
-      List<String> enforceInputs = new ArrayList<>(topics.memberKeyedInputs());
-      enforceInputs.add(topics.offers());
+      List<String> baselineInputs = baselineInputs();
+      List<String> enforceInputs = enforceInputs();
       Map<TopicPartition, Long> baselineEnds = endOffsets(admin, baselineInputs);
       Map<TopicPartition, Long> enforceEnds = endOffsets(admin, enforceInputs);
 
@@ -209,8 +207,7 @@ public final class Bench {
         close(baseline);
       }
 
-      byte[] secret = new byte[32];
-      new SecureRandom().nextBytes(secret);
+      byte[] secret = freshSecret();
       ReplayedDecisions replay = new ReplayedDecisions();
       DecisionService decisions =
           replay.recording(DecisionService.create(DecisionServiceConfig.defaults()));
@@ -347,10 +344,8 @@ public final class Bench {
       awaitTopicsReady(admin, producer);
       long events = publishWorldAndBacklog(producer, "warm-up (not measured): publishing");
       checkSent();
-      List<String> baselineInputs =
-          List.of(topics.memberData(), topics.content(), topics.purchases(), topics.offers());
-      List<String> enforceInputs = new ArrayList<>(topics.memberKeyedInputs());
-      enforceInputs.add(topics.offers());
+      List<String> baselineInputs = baselineInputs();
+      List<String> enforceInputs = enforceInputs();
       Map<TopicPartition, Long> enforceEnds = endOffsets(admin, enforceInputs);
       progress.phase("warm-up (not measured): baseline", events);
       try (KafkaStreams baseline =
@@ -364,8 +359,7 @@ public final class Bench {
             null);
         close(baseline);
       }
-      byte[] secret = new byte[32];
-      new SecureRandom().nextBytes(secret);
+      byte[] secret = freshSecret();
       ReplayedDecisions replay = new ReplayedDecisions();
       DecisionService decisions =
           replay.recording(DecisionService.create(DecisionServiceConfig.defaults()));
@@ -389,6 +383,25 @@ public final class Bench {
         close(replayed);
       }
     }
+  }
+
+  /** The topics the pass-through baseline reads. */
+  private List<String> baselineInputs() {
+    return List.of(topics.memberData(), topics.content(), topics.purchases(), topics.offers());
+  }
+
+  /** The topics the enforcing topology (and the replay) reads: member-keyed inputs and offers. */
+  private List<String> enforceInputs() {
+    List<String> inputs = new ArrayList<>(topics.memberKeyedInputs());
+    inputs.add(topics.offers());
+    return inputs;
+  }
+
+  /** A pseudonym secret for one enforcing run and its replay (the replay must use the same). */
+  private static byte[] freshSecret() {
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    return secret;
   }
 
   // ---------------------------------------------------------------- set-up
