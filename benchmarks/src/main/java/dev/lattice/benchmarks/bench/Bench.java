@@ -197,6 +197,8 @@ public final class Bench {
       ProcessCost.Spent baselineSpent;
       ProcessCost.Spent enforceSpent;
       ProcessCost.Spent replaySpent;
+      BenchResult.CommitLatency enforceCommits;
+      BenchResult.CommitLatency baselineCommits;
       double baselineEps;
       RecordCounts baselineRecords;
       try (KafkaStreams baseline =
@@ -281,6 +283,7 @@ public final class Bench {
             Bench::auditedEvent,
             Expectation.ENFORCED,
             enforceLatency);
+        enforceCommits = commitLatency(enforce);
         close(enforce);
       }
 
@@ -303,6 +306,7 @@ public final class Bench {
             Bench::headerEvent,
             Expectation.INGEST,
             baselineLatency);
+        baselineCommits = commitLatency(baseline);
         close(baseline);
       }
       progress.done();
@@ -325,7 +329,8 @@ public final class Bench {
               stageMicros,
               replayDecided,
               replay.misses(),
-              new BenchResult.Costs(enforceSpent, replaySpent, baselineSpent)));
+              new BenchResult.Costs(
+                  enforceSpent, replaySpent, baselineSpent, enforceCommits, baselineCommits)));
     }
   }
 
@@ -395,6 +400,33 @@ public final class Bench {
     List<String> inputs = new ArrayList<>(topics.memberKeyedInputs());
     inputs.add(topics.offers());
     return inputs;
+  }
+
+  /**
+   * The stream threads' transaction commit time (Kafka Streams' {@code commit-latency-avg} and
+   * {@code -max}, over its recent metric sample windows: read right after a latency phase, mostly
+   * that phase's commits).
+   */
+  private static BenchResult.CommitLatency commitLatency(KafkaStreams streams) {
+    double sum = 0;
+    int threads = 0;
+    double max = Double.NaN;
+    for (var e : streams.metrics().entrySet()) {
+      if (!"stream-thread-metrics".equals(e.getKey().group())
+          || !(e.getValue().metricValue() instanceof Double value)
+          || value.isNaN()) {
+        continue;
+      }
+      switch (e.getKey().name()) {
+        case "commit-latency-avg" -> {
+          sum += value;
+          threads++;
+        }
+        case "commit-latency-max" -> max = Double.isNaN(max) ? value : Math.max(max, value);
+        default -> {}
+      }
+    }
+    return new BenchResult.CommitLatency(threads == 0 ? Double.NaN : sum / threads, max);
   }
 
   /** A pseudonym secret for one enforcing run and its replay (the replay must use the same). */

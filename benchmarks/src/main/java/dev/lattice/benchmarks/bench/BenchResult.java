@@ -96,9 +96,27 @@ public record BenchResult(
    * JIT): CPU microseconds per event and milliseconds of JIT compilation meanwhile.
    */
   public record Costs(
-      ProcessCost.Spent enforce, ProcessCost.Spent replay, ProcessCost.Spent baseline) {
+      ProcessCost.Spent enforce,
+      ProcessCost.Spent replay,
+      ProcessCost.Spent baseline,
+      CommitLatency enforceCommits,
+      CommitLatency baselineCommits) {
     static final Costs NONE =
         new Costs(ProcessCost.Spent.NONE, ProcessCost.Spent.NONE, ProcessCost.Spent.NONE);
+
+    /** Costs without commit latencies. */
+    public Costs(ProcessCost.Spent enforce, ProcessCost.Spent replay, ProcessCost.Spent baseline) {
+      this(enforce, replay, baseline, CommitLatency.NONE, CommitLatency.NONE);
+    }
+  }
+
+  /**
+   * How long a topology's transaction commits took in its latency phase, in milliseconds (NaN: not
+   * measured): with exactly-once, an event's output becomes visible only when the transaction that
+   * holds it commits, and the stream thread processes nothing meanwhile.
+   */
+  public record CommitLatency(double avgMs, double maxMs) {
+    static final CommitLatency NONE = new CommitLatency(Double.NaN, Double.NaN);
   }
 
   /** Microseconds per event in the enforcing drain's steady state (wall clock, all threads). */
@@ -179,6 +197,9 @@ public record BenchResult(
                 spent.byThread().forEach((group, us) -> groups.put(group, round(us, 1)));
               }
             });
+    ObjectNode commits = o.putObject("commit_ms");
+    putCommits(commits, "enforcing", profile.costs().enforceCommits());
+    putCommits(commits, "baseline", profile.costs().baselineCommits());
     o.put("warmup_events", settings.warmupEvents());
     ObjectNode stages = o.putObject("stage_us_per_event");
     profile.stageMicros().forEach((stage, us) -> stages.put(stage.wireName(), round(us, 1)));
@@ -303,6 +324,17 @@ public record BenchResult(
                 b.append(System.lineSeparator());
               }
             });
+    if (!Double.isNaN(costs.enforceCommits().avgMs())) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  transaction commits in the latency phase, avg / max ms: enforcing %.1f / %.1f,"
+                  + " pass-through %.1f / %.1f%n",
+              costs.enforceCommits().avgMs(),
+              costs.enforceCommits().maxMs(),
+              costs.baselineCommits().avgMs(),
+              costs.baselineCommits().maxMs()));
+    }
     if (profile.replayMisses() > 0) {
       b.append(
           String.format(
@@ -332,6 +364,16 @@ public record BenchResult(
                         s.maxMs(),
                         s.count())));
     b.append(System.lineSeparator());
+  }
+
+  private static void putCommits(ObjectNode into, String run, CommitLatency commits) {
+    if (!Double.isNaN(commits.avgMs())) {
+      ObjectNode o = into.putObject(run);
+      o.put("avg", round(commits.avgMs(), 1));
+      if (!Double.isNaN(commits.maxMs())) {
+        o.put("max", round(commits.maxMs(), 1));
+      }
+    }
   }
 
   private static Map<String, ProcessCost.Spent> runs(Costs costs) {

@@ -89,6 +89,9 @@ class BenchIT {
     assertThat(costs.enforce().byThread().get("stream_threads"))
         .as("the enforcing topology's stream threads' CPU per event")
         .isPositive();
+    assertThat(costs.enforceCommits().avgMs())
+        .as("the enforcing topology's commit latency in its latency phase")
+        .isPositive();
     assertThat(result.toJson()).contains("\"warmup_events\":100", "\"cpu_us_per_event\":{");
 
     // The warm-up pass drained its own backlog, on its own topics, through all three topologies.

@@ -47,7 +47,9 @@ class BenchResultTest {
                       900,
                       Map.of("stream_threads", 700.0, "broker", 500.0, "gc_jit_vm", 300.25)),
                   new ProcessCost.Spent(700, 120),
-                  new ProcessCost.Spent(Double.NaN, Double.NaN))));
+                  new ProcessCost.Spent(Double.NaN, Double.NaN),
+                  new BenchResult.CommitLatency(41.25, 180),
+                  BenchResult.CommitLatency.NONE)));
 
   @Test
   void eachDrainsProcessCostIsReportedAndWhatWasNotMeasuredIsLeftOut() {
@@ -59,6 +61,8 @@ class BenchResultTest {
     assertThat(node.get("cpu_us_per_event_by_thread").get("enforcing").get("gc_jit_vm").asDouble())
         .isEqualTo(300.3);
     assertThat(node.get("cpu_us_per_event_by_thread").has("replay")).isFalse();
+    assertThat(node.get("commit_ms").toString())
+        .isEqualTo("{\"enforcing\":{\"avg\":41.3,\"max\":180.0}}");
     assertThat(node.get("warmup_events").asLong()).isEqualTo(BenchSettings.DEFAULT_WARMUP_EVENTS);
     assertThat(RESULT.toText())
         .contains("process CPU µs per event", "enforcing, CPU µs per event by thread:");
