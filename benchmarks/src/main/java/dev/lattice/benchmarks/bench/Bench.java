@@ -694,10 +694,8 @@ public final class Bench {
       Runnable atWarm) {
     long t0 = System.nanoTime();
     ProcessCost cost0 = ProcessCost.now();
-    ThreadCpu threads0 = ThreadCpu.now();
     long[] warm = {0};
     ProcessCost[] costAtWarm = {cost0};
-    ThreadCpu[] threadsAtWarm = {threads0};
     long total = ends.values().stream().mapToLong(Long::longValue).sum();
     awaitCaughtUp(
         admin,
@@ -708,7 +706,6 @@ public final class Bench {
           if (warm[0] == 0 && committed >= total * WARMUP_FRACTION) {
             warm[0] = System.nanoTime();
             costAtWarm[0] = ProcessCost.now();
-            threadsAtWarm[0] = ThreadCpu.now();
             if (atWarm != null) {
               atWarm.run();
             }
@@ -716,32 +713,15 @@ public final class Bench {
         });
     long end = System.nanoTime();
     ProcessCost costAtEnd = ProcessCost.now();
-    ThreadCpu threadsAtEnd = ThreadCpu.now();
     if (warm[0] == 0 || end - warm[0] < (end - t0) / 4) {
       // Too short to see the warm-up pass (a small backlog drained between two polls).
       lastDrainSteady = false;
-      lastDrainSpent =
-          withThreads(
-              cost0.until(costAtEnd, events), threads0, threadsAtEnd, applicationId, events);
+      lastDrainSpent = cost0.until(costAtEnd, events, applicationId);
       return events / Math.max(1e-3, (end - t0) / 1e9);
     }
     lastDrainSteady = true;
-    double counted = events * (1 - WARMUP_FRACTION);
-    lastDrainSpent =
-        withThreads(
-            costAtWarm[0].until(costAtEnd, counted),
-            threadsAtWarm[0],
-            threadsAtEnd,
-            applicationId,
-            counted);
+    lastDrainSpent = costAtWarm[0].until(costAtEnd, events * (1 - WARMUP_FRACTION), applicationId);
     return events * (1 - WARMUP_FRACTION) / ((end - warm[0]) / 1e9);
-  }
-
-  private static ProcessCost.Spent withThreads(
-      ProcessCost.Spent spent, ThreadCpu from, ThreadCpu to, String applicationId, double events) {
-    return from == null || to == null
-        ? spent
-        : spent.withByThread(from.microsPerEventUntil(to, applicationId, events));
   }
 
   /** Whether the last drain's figure is the steady state (false: the whole drain counted). */

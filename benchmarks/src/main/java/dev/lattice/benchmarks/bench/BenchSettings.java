@@ -74,30 +74,6 @@ public record BenchSettings(
     }
   }
 
-  /** Settings without a warm-up backlog. */
-  public BenchSettings(
-      int members,
-      int networks,
-      long events,
-      double consentRatio,
-      long seed,
-      int threads,
-      double latencyLoad,
-      Duration latencyDuration,
-      long maxTaskIdleMs) {
-    this(
-        members,
-        networks,
-        events,
-        consentRatio,
-        seed,
-        threads,
-        latencyLoad,
-        latencyDuration,
-        maxTaskIdleMs,
-        0);
-  }
-
   /** Settings with Lattice's own {@code max.task.idle.ms} and no warm-up backlog. */
   public BenchSettings(
       int members,
@@ -117,7 +93,8 @@ public record BenchSettings(
         threads,
         latencyLoad,
         latencyDuration,
-        dev.lattice.streams.LatticeStreams.DEFAULT_MAX_TASK_IDLE_MS);
+        dev.lattice.streams.LatticeStreams.DEFAULT_MAX_TASK_IDLE_MS,
+        0);
   }
 
   /** Defaults that finish well within 3 minutes on 2 cores. */

@@ -12,8 +12,9 @@ import java.util.Map;
  *
  * @param cpuNanos process CPU time, or -1 where the JVM does not report it
  * @param jitMillis accumulated JIT compile time, or -1 where the JVM does not report it
+ * @param threads every Java thread's CPU time at the same moment, or null where not reported
  */
-record ProcessCost(long cpuNanos, long jitMillis) {
+record ProcessCost(long cpuNanos, long jitMillis, ThreadCpu threads) {
 
   static ProcessCost now() {
     long cpu = -1;
@@ -26,17 +27,24 @@ record ProcessCost(long cpuNanos, long jitMillis) {
         jit != null && jit.isCompilationTimeMonitoringSupported()
             ? jit.getTotalCompilationTime()
             : -1;
-    return new ProcessCost(cpu, compile);
+    return new ProcessCost(cpu, compile, ThreadCpu.now());
   }
 
-  /** What happened between this reading and a later one, over {@code events} events. */
-  Spent until(ProcessCost later, double events) {
+  /**
+   * What happened between this reading and a later one, over {@code events} events of a drain of
+   * the topology {@code applicationId} (whose threads are told apart from the others').
+   */
+  Spent until(ProcessCost later, double events, String applicationId) {
     double cpu =
         cpuNanos < 0 || later.cpuNanos < 0 || events <= 0
             ? Double.NaN
             : (later.cpuNanos - cpuNanos) / 1e3 / events;
     double jit = jitMillis < 0 || later.jitMillis < 0 ? Double.NaN : later.jitMillis - jitMillis;
-    return new Spent(cpu, jit);
+    Map<String, Double> byThread =
+        threads == null || later.threads == null
+            ? Map.of()
+            : threads.microsPerEventUntil(later.threads, applicationId, events);
+    return new Spent(cpu, jit, byThread);
   }
 
   /**
@@ -54,10 +62,6 @@ record ProcessCost(long cpuNanos, long jitMillis) {
 
     Spent(double cpuMicrosPerEvent, double jitMillis) {
       this(cpuMicrosPerEvent, jitMillis, Map.of());
-    }
-
-    Spent withByThread(Map<String, Double> groups) {
-      return new Spent(cpuMicrosPerEvent, jitMillis, groups);
     }
   }
 }
