@@ -127,7 +127,7 @@ public final class LatticeTopology {
             kv(settings, StoreNames.INSIGHT_CONTRIBUTIONS, strings))) {
       builder.addStateStore(store);
     }
-    // Idempotency: one window store by event id in each sub-topology that takes ingest events.
+    // Idempotency: one store by event id in each sub-topology that takes ingest events.
     builder.addStateStore(
         DuplicateFilter.store(
             StoreNames.SEEN_EVENTS, settings.duplicateWindow(), settings.persistentStores()));

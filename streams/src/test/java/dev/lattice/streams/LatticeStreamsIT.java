@@ -159,6 +159,106 @@ class LatticeStreamsIT {
   }
 
   @Test
+  void aCleanlyStoppedInstanceRestartsFromItsLocalStateWithoutRestoringAnyStore(TestKafka kafka)
+      throws Exception {
+    String prefix = kafka.uniqueName("restart");
+    TopicNames topics = LatticeProcess.topics(prefix);
+    createTopics(kafka, topics);
+    String appId = kafka.uniqueName("lattice-restart");
+    Path stateDir = Path.of("target", "tmp", "streams-" + UUID.randomUUID()).toAbsolutePath();
+    Files.createDirectories(stateDir);
+    TopologySettings settings =
+        TopologySettings.of(Policies.defaultBundle(), SECRET).withTopics(topics);
+    int events = 40;
+
+    try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+      publishWorld(producer, topics);
+      for (int i = 0; i < events; i++) {
+        String member = "m-" + (i % MEMBERS);
+        send(
+            producer,
+            topics.memberData(),
+            member,
+            Fixtures.memberData("r-" + i, "ski-club", member, "sharing"));
+      }
+      producer.flush();
+
+      // Given an instance (persistent stores, exactly_once_v2) that decided every event and then
+      // stopped cleanly
+      try (LatticeStreams first =
+          LatticeStreams.create(
+              settings, LatticeProcess.properties(kafka.bootstrapServers(), appId, stateDir))) {
+        first.start();
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(() -> consumedEverything(kafka, appId, topics.memberData()));
+        assertThat(first.close(Duration.ofSeconds(30))).as("clean close").isTrue();
+      }
+
+      // When it starts again on the same state directory
+      Map<String, Long> restored = new java.util.concurrent.ConcurrentHashMap<>();
+      LatticeStreams again =
+          LatticeStreams.create(
+              settings, LatticeProcess.properties(kafka.bootstrapServers(), appId, stateDir));
+      again
+          .kafkaStreams()
+          .setGlobalStateRestoreListener(
+              new org.apache.kafka.streams.processor.StateRestoreListener() {
+                @Override
+                public void onRestoreStart(
+                    TopicPartition partition, String store, long start, long end) {}
+
+                @Override
+                public void onBatchRestored(
+                    TopicPartition partition, String store, long batchEnd, long count) {
+                  restored.merge(store, count, Long::sum);
+                }
+
+                @Override
+                public void onRestoreEnd(TopicPartition partition, String store, long total) {}
+              });
+      again.start();
+      try {
+        // and an event already decided arrives again, next to a new one
+        send(
+            producer,
+            topics.memberData(),
+            "m-1",
+            Fixtures.memberData("r-1", "ski-club", "m-1", "sharing"));
+        send(
+            producer,
+            topics.memberData(),
+            "m-2",
+            Fixtures.memberData("r-new", "ski-club", "m-2", "sharing"));
+        producer.flush();
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(() -> consumedEverything(kafka, appId, topics.memberData()));
+
+        // Then no task's store was restored from its changelog: their local state was trusted (the
+        // network directory is an in-memory global store, read from its topic on every start)
+        restored.remove(dev.lattice.streams.internal.StoreNames.NETWORKS);
+        assertThat(restored).as("records restored per store").isEmpty();
+        // and the state it kept is whole: the repeat is dropped, the new event decided
+        List<DecisionRecord> audit =
+            read(kafka, topics.audit(), true).stream()
+                .map(b -> LatticeSerdes.codec(DecisionRecord.class).decode(b))
+                .toList();
+        assertThat(audit)
+            .extracting(d -> d.getEventId() + "|" + d.getDestination().getId())
+            .doesNotHaveDuplicates()
+            .contains("r-new|book-circle", "r-new|acme")
+            .hasSize(2 * (events + 1));
+        assertThat(again.decisionsForEvent("r-1")).hasSize(2);
+        assertThat(again.consent("m-1"))
+            .hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(1L));
+      } finally {
+        again.close(Duration.ofSeconds(30));
+      }
+    }
+  }
+
+  @Test
   void everyClassOfBadInputIsQuarantinedWithItsOriginalRecordAndNothingOfItIsDelivered(
       TestKafka kafka) throws Exception {
     String prefix = kafka.uniqueName("quarantine");

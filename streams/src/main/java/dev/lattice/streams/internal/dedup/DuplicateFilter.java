@@ -8,28 +8,41 @@ import dev.lattice.schemas.avro.OfferEvent;
 import dev.lattice.schemas.avro.PurchaseEvent;
 import dev.lattice.streams.internal.codec.Inbound;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Drops an ingest event whose event id was already seen within the window, whichever gateway
- * instance (or producer) sent it: the first sighting is remembered in a window store keyed by event
- * id (kept for the window, changelogged, so it survives restarts and moves with its partition).
+ * instance (or producer) sent it: the first sighting is remembered in a key-value store, event id →
+ * the record's timestamp (changelogged, so it survives restarts and moves with its partition).
  * Consent commands and member keys pass through (they carry their own idempotency). A record whose
  * event id cannot be read passes through too, to be quarantined downstream. Every drop is counted
  * ({@code lattice-duplicates}/{@code dropped-total}) and logged with topic, partition and offset.
+ *
+ * <p>Why a key-value store and not a window store: under exactly_once_v2 Kafka Streams 4.3 keeps no
+ * checkpoint for a window store that was never written, so every restart of an instance found its
+ * member tasks "corrupted" and restored all their stores from the changelogs. Key-value stores keep
+ * their changelog offsets themselves. Expiry is ours: a sighting older than the window no longer
+ * counts (checked on read, so expiry is exact), and a sweep deletes such entries a slice at a time,
+ * going once round the whole store in about a quarter of the window. The changelog also deletes by
+ * time ({@link #CHANGELOG}), so it stays bounded whatever the sweep has reached.
  *
  * <p>Duplicates meet only when they land in the same partition: member events are keyed by member
  * id, and the gateway keys an offer by its event id.
@@ -44,27 +57,43 @@ public final class DuplicateFilter implements FixedKeyProcessor<byte[], Inbound,
           Inbound.Kind.PURCHASE, PurchaseEvent.class,
           Inbound.Kind.OFFER, OfferEvent.class);
 
+  /** How often the sweep runs (wall-clock), and the least it examines each time. */
+  static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
+
+  static final int MIN_SWEEP = 1_000;
+
   private final String storeName;
   private final long windowMs;
   private FixedKeyProcessorContext<byte[], Inbound> context;
-  private WindowStore<String, Long> seen;
+  private KeyValueStore<String, Long> seen;
   private Sensor dropped;
+  private Cancellable sweeping;
+  private String sweepFrom; // where the next sweep resumes; null = from the first key
 
   public DuplicateFilter(String storeName, Duration window) {
     this.storeName = Objects.requireNonNull(storeName, "storeName");
     this.windowMs = window.toMillis();
   }
 
-  /** The store this filter needs: event id → first sighting, kept for {@code window}. */
-  public static StoreBuilder<WindowStore<String, Long>> store(
+  /**
+   * The store this filter needs: event id → first sighting. Its changelog is compacted and also
+   * deleted by time, a day past the window: an entry that old no longer counts anyway.
+   */
+  public static StoreBuilder<KeyValueStore<String, Long>> store(
       String name, Duration window, boolean persistent) {
-    Duration size = Duration.ofMillis(1);
-    return Stores.windowStoreBuilder(
-        persistent
-            ? Stores.persistentWindowStore(name, window, size, false)
-            : Stores.inMemoryWindowStore(name, window, size, false),
-        Serdes.String(),
-        Serdes.Long());
+    return Stores.keyValueStoreBuilder(
+            persistent ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name),
+            Serdes.String(),
+            Serdes.Long())
+        .withLoggingEnabled(changelog(window));
+  }
+
+  static Map<String, String> changelog(Duration window) {
+    return Map.of(
+        "cleanup.policy", "compact,delete",
+        "retention.ms", Long.toString(window.plusDays(1).toMillis()),
+        "segment.ms", "3600000",
+        "delete.retention.ms", "60000");
   }
 
   @Override
@@ -81,6 +110,8 @@ public final class DuplicateFilter implements FixedKeyProcessor<byte[], Inbound,
                 Sensor.RecordingLevel.INFO,
                 "task-id",
                 context.taskId().toString());
+    this.sweeping =
+        context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sweep());
   }
 
   @Override
@@ -92,21 +123,61 @@ public final class DuplicateFilter implements FixedKeyProcessor<byte[], Inbound,
       return;
     }
     long at = record.timestamp();
-    try (WindowStoreIterator<Long> earlier =
-        seen.fetch(eventId, Math.max(0, at - windowMs), at + windowMs)) {
-      if (earlier.hasNext()) {
-        dropped.record();
-        LOGGER.info(
-            "Dropped a duplicate event eventId={} topic={} partition={} offset={}",
-            eventId,
-            in.topic(),
-            in.partition(),
-            in.offset());
-        return;
-      }
+    Long earlier = seen.get(eventId);
+    if (earlier != null && Math.abs(at - earlier) <= windowMs) {
+      dropped.record();
+      LOGGER.info(
+          "Dropped a duplicate event eventId={} topic={} partition={} offset={}",
+          eventId,
+          in.topic(),
+          in.partition(),
+          in.offset());
+      return;
     }
-    seen.put(eventId, at, at);
+    seen.put(eventId, at);
     context.forward(record);
+  }
+
+  /**
+   * Deletes the sightings older than the window (by stream time) in the next slice of the store.
+   * The slice is sized from the store's approximate size so that one pass round the store takes
+   * about a quarter of the window; a pass ends at the last key and the next starts from the first.
+   */
+  int sweep() {
+    long streamTime = context.currentStreamTimeMs();
+    if (streamTime <= 0) {
+      return 0; // nothing processed yet: no notion of "now" to expire against
+    }
+    long cutoff = streamTime - windowMs;
+    long sweepsPerPass = Math.max(1, windowMs / 4 / SWEEP_INTERVAL.toMillis());
+    long budget = Math.max(MIN_SWEEP, seen.approximateNumEntries() / sweepsPerPass + 1);
+    List<String> expired = new ArrayList<>();
+    String last = null;
+    long examined = 0;
+    try (KeyValueIterator<String, Long> it =
+        sweepFrom == null ? seen.all() : seen.range(sweepFrom, null)) {
+      while (examined < budget && it.hasNext()) {
+        KeyValue<String, Long> entry = it.next();
+        examined++;
+        last = entry.key;
+        if (entry.value == null || entry.value < cutoff) {
+          expired.add(entry.key);
+        }
+      }
+      // Resume after the last key examined, or from the start once the pass reached the end.
+      sweepFrom = it.hasNext() ? last + '\0' : null;
+    }
+    for (String key : expired) {
+      seen.delete(key);
+    }
+    return expired.size();
+  }
+
+  @Override
+  public void close() {
+    if (sweeping != null) {
+      sweeping.cancel();
+    }
   }
 
   private static String eventId(Inbound in) {

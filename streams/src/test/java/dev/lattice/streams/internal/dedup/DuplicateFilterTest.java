@@ -21,6 +21,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,60 @@ class DuplicateFilterTest {
     commands.pipeInput("m-1".getBytes(StandardCharsets.UTF_8), new byte[] {9}, T0);
 
     assertThat(passed.readValuesToList()).hasSize(3);
+  }
+
+  @Test
+  void theSweepDeletesSightingsOlderThanTheWindowAndKeepsTheRest() {
+    send("e-old", T0);
+    send("e-recent", T0.plus(Duration.ofDays(5)));
+    send("e-now", T0.plus(Duration.ofDays(8))); // stream time: e-old is past the window
+
+    driver.advanceWallClockTime(DuplicateFilter.SWEEP_INTERVAL);
+
+    KeyValueStore<String, Long> store = driver.getKeyValueStore(STORE);
+    assertThat(store.get("e-old")).isNull();
+    assertThat(store.get("e-recent")).isEqualTo(T0.plus(Duration.ofDays(5)).toEpochMilli());
+    assertThat(store.get("e-now")).isNotNull();
+  }
+
+  @Test
+  void aSweepGoesRoundTheStoreInSlicesAndResumesWhereItStopped() {
+    int events = DuplicateFilter.MIN_SWEEP * 2 + 10;
+    for (int i = 0; i < events; i++) {
+      send(String.format("e-%05d", i), T0);
+    }
+    send("e-late", T0.plus(Duration.ofDays(8)));
+    KeyValueStore<String, Long> store = driver.getKeyValueStore(STORE);
+
+    driver.advanceWallClockTime(DuplicateFilter.SWEEP_INTERVAL);
+    long afterOne = count(store);
+    driver.advanceWallClockTime(DuplicateFilter.SWEEP_INTERVAL);
+    driver.advanceWallClockTime(DuplicateFilter.SWEEP_INTERVAL);
+
+    // One slice examines at least MIN_SWEEP entries, not the whole store at once
+    assertThat(afterOne).isBetween(2L, events + 1L - DuplicateFilter.MIN_SWEEP);
+    // and three slices went round it: only the sighting within the window is left
+    assertThat(count(store)).isEqualTo(1);
+    assertThat(store.get("e-late")).isNotNull();
+  }
+
+  @Test
+  void aSightingKeptPastTheWindowNoLongerCountsEvenBeforeTheSweepDeletesIt() {
+    send("e-1", T0);
+    send("e-1", T0.plus(Duration.ofDays(7)).plusMillis(1)); // no sweep ran in between
+
+    assertThat(passed.readValuesToList()).hasSize(2);
+  }
+
+  private static long count(KeyValueStore<String, Long> store) {
+    long n = 0;
+    try (var it = store.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
   }
 
   @Test
