@@ -320,6 +320,7 @@ class LimitsIT extends GatewayIntegrationTest {
         open.add(stream);
         await().atMost(Duration.ofSeconds(20)).until(() -> !stream.events("ready").isEmpty());
       }
+      assertThat(open).as("the three streams are still open").noneMatch(SseClient::ended);
 
       Response fourth = as(key).get("/api/v1/brands/lim-streams/deliveries");
 

@@ -16,6 +16,9 @@ public final class SseClient implements AutoCloseable {
   public record Event(String name, String data) {}
 
   private final List<Event> events = new CopyOnWriteArrayList<>();
+  // Held for the stream's whole life: an HttpClient nobody references may be collected and shut
+  // down, closing its connections (a stream would end under the test's feet after a GC).
+  private final HttpClient client = HttpClient.newHttpClient();
   private final CompletableFuture<HttpResponse<Stream<String>>> response;
   private volatile Stream<String> lines;
   private volatile boolean ended;
@@ -27,8 +30,7 @@ public final class SseClient implements AutoCloseable {
             .header("Accept", "text/event-stream")
             .GET()
             .build();
-    this.response =
-        HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+    this.response = client.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
     response.thenAccept(
         r -> {
           lines = r.body();
@@ -81,5 +83,6 @@ public final class SseClient implements AutoCloseable {
       l.close();
     }
     response.cancel(true);
+    client.close();
   }
 }

@@ -130,23 +130,11 @@ public final class DeliveryStreams {
     emitter.onError(e -> open.set(false));
     KafkaConsumer<String, byte[]> consumer;
     try {
-      consumer = consumer(brandId);
+      consumer = positionedConsumer(brandId, fromEarliest);
     } catch (RuntimeException e) {
-      release.run();
+      release.run(); // no stream was opened: it must not count against the brand's limit
       throw e;
     }
-    List<TopicPartition> partitions = new ArrayList<>();
-    String topic = TopicCatalogue.brandOutput(brandId).name();
-    consumer
-        .partitionsFor(topic, Duration.ofSeconds(10))
-        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-    consumer.assign(partitions);
-    if (fromEarliest) {
-      consumer.seekToBeginning(partitions);
-    } else {
-      consumer.seekToEnd(partitions);
-    }
-    partitions.forEach(consumer::position); // resolve the start now, before "ready"
     Thread.ofVirtual()
         .name("sse-" + brandId)
         .start(
@@ -219,6 +207,32 @@ public final class DeliveryStreams {
       return;
     }
     emitter.complete();
+  }
+
+  /**
+   * A consumer of the brand's topic positioned where the stream starts (resolved now, before
+   * "ready"); closed again when that fails.
+   */
+  private KafkaConsumer<String, byte[]> positionedConsumer(String brandId, boolean fromEarliest) {
+    KafkaConsumer<String, byte[]> consumer = consumer(brandId);
+    try {
+      List<TopicPartition> partitions = new ArrayList<>();
+      String topic = TopicCatalogue.brandOutput(brandId).name();
+      consumer
+          .partitionsFor(topic, Duration.ofSeconds(10))
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      if (fromEarliest) {
+        consumer.seekToBeginning(partitions);
+      } else {
+        consumer.seekToEnd(partitions);
+      }
+      partitions.forEach(consumer::position);
+      return consumer;
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
   }
 
   private KafkaConsumer<String, byte[]> consumer(String brandId) {
