@@ -1,5 +1,6 @@
 package dev.lattice.streams.internal.dedup;
 
+import static dev.lattice.streams.support.StoreEntries.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.schemas.LatticeSerdes;
@@ -145,17 +146,6 @@ class DuplicateFilterTest {
     send("e-1", T0.plus(Duration.ofDays(7)).plusMillis(1)); // no sweep ran in between
 
     assertThat(passed.readValuesToList()).hasSize(2);
-  }
-
-  private static long count(KeyValueStore<String, Long> store) {
-    long n = 0;
-    try (var it = store.all()) {
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
-    }
-    return n;
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.lattice.streams.internal.insights;
 
+import static dev.lattice.streams.support.StoreEntries.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.policy.DecisionService;
@@ -200,17 +201,6 @@ class InsightsProcessorTest {
 
     assertThat(count(contributions)).isZero();
     assertThat(h.audited()).as("no member was counted: nothing to evaluate").isEmpty();
-  }
-
-  private static long count(KeyValueStore<String, String> store) {
-    long n = 0;
-    try (var it = store.all()) {
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
-    }
-    return n;
   }
 
   @Test
