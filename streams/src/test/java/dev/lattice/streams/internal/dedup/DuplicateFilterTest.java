@@ -10,6 +10,7 @@ import dev.lattice.streams.internal.codec.Inbound;
 import dev.lattice.streams.internal.enforce.Envelope;
 import dev.lattice.streams.support.Fixtures;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
@@ -26,7 +27,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The duplicate filter on in-memory stores; {@link DuplicateFilterRocksDbTest} runs it on RocksDB.
+ */
 class DuplicateFilterTest {
 
   private static final Duration WINDOW = Duration.ofDays(7);
@@ -39,10 +44,17 @@ class DuplicateFilterTest {
   private TestInputTopic<byte[], byte[]> commands;
   private TestOutputTopic<byte[], byte[]> passed;
 
+  @TempDir Path stateDir;
+
+  /** Whether the filter's store is RocksDB (as deployed) rather than in memory. */
+  boolean persistentStore() {
+    return false;
+  }
+
   @BeforeEach
   void topology() {
     StreamsBuilder builder = new StreamsBuilder();
-    builder.addStateStore(DuplicateFilter.store(STORE, WINDOW, false));
+    builder.addStateStore(DuplicateFilter.store(STORE, WINDOW, persistentStore()));
     builder.stream(
             java.util.List.of(topics.memberData(), topics.consentCommands()),
             Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
@@ -53,6 +65,7 @@ class DuplicateFilterTest {
     Properties props = new Properties();
     props.put("application.id", "dedup-test");
     props.put("bootstrap.servers", "unused:9092");
+    props.put("state.dir", stateDir.toString());
     driver = new TopologyTestDriver(builder.build(), props);
     memberData =
         driver.createInputTopic(
