@@ -54,8 +54,8 @@ final class Ev implements BuiltinContext {
    */
   boolean foldedRulesHold;
 
-  /** The memo's input-path encodings for this evaluation's input (see SharedRuleMemo#key). */
-  private String[] memoPathEncodings;
+  /** This evaluation's look-ups in the memo, begun at the first (see SharedRuleMemo#key). */
+  private SharedRuleMemo.Lookup memoLookup;
 
   Ev(
       Node root,
@@ -1167,9 +1167,9 @@ final class Ev implements BuiltinContext {
     }
     SharedRuleMemo.Key memoKey = null;
     if (shared != null && shared.memoises(n)) {
-      if (memoPathEncodings == null) memoPathEncodings = new String[shared.pathCount()];
-      memoKey = shared.key(n, input, strict, memoPathEncodings);
-      Object m = shared.get(memoKey);
+      if (memoLookup == null) memoLookup = shared.begin();
+      memoKey = shared.key(n, input, strict, memoLookup);
+      Object m = shared.get(memoKey, memoLookup);
       if (m != null) {
         Value v = m == SharedRuleMemo.undefined() ? null : (Value) m;
         cache.put(n.id, v == null ? UNDEF : v);
@@ -1194,7 +1194,7 @@ final class Ev implements BuiltinContext {
       budget.depth--;
     }
     cache.put(n.id, v == null ? UNDEF : v);
-    if (memoKey != null) shared.put(memoKey, v);
+    if (memoKey != null) shared.put(memoKey, v, memoLookup);
     return v;
   }
 

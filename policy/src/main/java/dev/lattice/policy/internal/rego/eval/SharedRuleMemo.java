@@ -37,12 +37,14 @@ public final class SharedRuleMemo {
   private final List<List<Value>> paths = new ArrayList<>(); // distinct footprint paths
   private final int maxEntries;
   private final Map<Key, Object> entries = new ConcurrentHashMap<>();
+  private final ThreadLocal<Recent> recent;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
 
   SharedRuleMemo(Node root, int nodeCount, List<List<String>> volatileInputPaths, int maxEntries) {
     this.maxEntries = maxEntries;
     this.pathsOf = new int[nodeCount][];
+    this.recent = ThreadLocal.withInitial(() -> new Recent(nodeCount, paths.size()));
     Map<List<Value>, Integer> pathIndex = new java.util.HashMap<>();
     List<List<Value>> vol = new ArrayList<>();
     for (List<String> p : volatileInputPaths) vol.add(p.stream().<Value>map(Value::str).toList());
@@ -65,11 +67,6 @@ public final class SharedRuleMemo {
     }
   }
 
-  /** How many distinct input paths the memoised rules read (the size of an encoding cache). */
-  int pathCount() {
-    return paths.size();
-  }
-
   private static boolean overlap(List<Value> a, List<Value> b) {
     int n = Math.min(a.size(), b.size());
     return a.subList(0, n).equals(b.subList(0, n));
@@ -81,12 +78,51 @@ public final class SharedRuleMemo {
   }
 
   /**
-   * The key of node {@code n}'s value under {@code input} (null = undefined input). {@code
-   * encodings} (one slot per {@link #pathCount() path}, owned by one evaluation of that input)
+   * The calling thread's most recent memo keys and values, by node, and its most recent encoding of
+   * each path: decisions on one thread mostly repeat the shared part of the one before (an offer
+   * decided member after member), so a key whose encodings are the very strings of the thread's
+   * last key for the rule finds its value here, without hashing, comparing string contents or
+   * looking it up in the shared map. Only a cache of exact entries: any value found here is one the
+   * shared map held for the same key.
+   */
+  private static final class Recent {
+    final Key[] keys;
+    final Object[] values;
+    final String[] encodings;
+
+    Recent(int nodeCount, int pathCount) {
+      keys = new Key[nodeCount];
+      values = new Object[nodeCount];
+      encodings = new String[pathCount];
+    }
+  }
+
+  /** The state of one evaluation's look-ups: see {@link #begin}. */
+  static final class Lookup {
+    private final String[] encodings;
+    private final Recent recent;
+
+    private Lookup(String[] encodings, Recent recent) {
+      this.encodings = encodings;
+      this.recent = recent;
+    }
+  }
+
+  /**
+   * Starts the look-ups of one evaluation (of one input, on the calling thread): its path encodings
+   * are computed once each, when a rule first needs them.
+   */
+  Lookup begin() {
+    return new Lookup(new String[paths.size()], recent.get());
+  }
+
+  /**
+   * The key of node {@code n}'s value under {@code input} (null = undefined input). The lookup
    * keeps each path's encoding once it is computed: memoised rules mostly share their paths.
    */
-  Key key(Node n, Value input, boolean strict, String[] encodings) {
+  Key key(Node n, Value input, boolean strict, Lookup lookup) {
     int[] pathIndexes = pathsOf[n.id];
+    String[] encodings = lookup.encodings;
     String[] parts = new String[pathIndexes.length];
     for (int j = 0; j < parts.length; j++) {
       int p = pathIndexes[j];
@@ -97,7 +133,13 @@ public final class SharedRuleMemo {
         for (int i = 0; v != null && i < path.size(); i++) v = Ev.lookup(v, path.get(i));
         StringBuilder one = new StringBuilder(16);
         encode(v, one);
-        encodings[p] = e = one.toString();
+        e = one.toString();
+        // the same encoding as this thread's last one for the path: share that string, so that
+        // keys made from it compare by identity (Recent)
+        String last = lookup.recent.encodings[p];
+        if (last != null && last.equals(e)) e = last;
+        else lookup.recent.encodings[p] = e;
+        encodings[p] = e;
       }
       parts[j] = e;
     }
@@ -135,13 +177,27 @@ public final class SharedRuleMemo {
     public int hashCode() {
       return hash;
     }
+
+    /** Whether k is this key made of the very same encoding strings. */
+    boolean sameStrings(Key k) {
+      if (k.node != node || k.strict != strict || k.parts.length != parts.length) return false;
+      for (int i = 0; i < parts.length; i++) if (k.parts[i] != parts[i]) return false;
+      return true;
+    }
   }
 
   /** The memoised value: null when absent, {@link #undefined()} when the rule was undefined. */
-  Object get(Key key) {
-    Object v = entries.get(key);
-    if (v == null) misses.increment();
-    else hits.increment();
+  Object get(Key key, Lookup lookup) {
+    Recent r = lookup.recent;
+    Key last = r.keys[key.node];
+    Object v = last != null && last.sameStrings(key) ? r.values[key.node] : entries.get(key);
+    if (v == null) {
+      misses.increment();
+    } else {
+      hits.increment();
+      r.keys[key.node] = key;
+      r.values[key.node] = v;
+    }
     return v;
   }
 
@@ -149,9 +205,12 @@ public final class SharedRuleMemo {
     return UNDEFINED;
   }
 
-  void put(Key key, Value value) {
+  void put(Key key, Value value, Lookup lookup) {
     if (entries.size() >= maxEntries) entries.clear();
-    entries.put(key, value == null ? UNDEFINED : materialise(value));
+    Object stored = value == null ? UNDEFINED : materialise(value);
+    entries.put(key, stored);
+    lookup.recent.keys[key.node] = key;
+    lookup.recent.values[key.node] = stored;
   }
 
   /** Look-ups answered from the memo since it was created. */
