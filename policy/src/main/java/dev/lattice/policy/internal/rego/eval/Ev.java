@@ -320,6 +320,24 @@ final class Ev implements BuiltinContext {
     if (budget.covered != null) budget.covered.add(step.expr().loc());
     if (collection == null) return false;
     SomeIn s = (SomeIn) step.expr().lit();
+    // plain variables not bound yet (most loops: some r in deny, some path, c in fields) take each
+    // member in place, without a pattern match and two continuations per member
+    int valueSlot = s.value() instanceof Local v && frame[v.slot()] == null ? v.slot() : -1;
+    int keySlot = s.key() instanceof Local kv && frame[kv.slot()] == null ? kv.slot() : -1;
+    if (valueSlot >= 0 && (s.key() == null || keySlot >= 0 && keySlot != valueSlot)) {
+      try {
+        return iterate(
+            collection,
+            (key, val) -> {
+              frame[valueSlot] = val;
+              if (keySlot >= 0) frame[keySlot] = key;
+              return k.run();
+            });
+      } finally {
+        frame[valueSlot] = null;
+        if (keySlot >= 0) frame[keySlot] = null;
+      }
+    }
     if (s.key() == null)
       return iterate(collection, (key, val) -> bindPattern(s.value(), val, frame, k));
     return iterate(
