@@ -123,27 +123,128 @@ public final class SharedRuleMemo {
   Key key(Node n, Value input, boolean strict, Lookup lookup) {
     int[] pathIndexes = pathsOf[n.id];
     String[] encodings = lookup.encodings;
+    for (int p : pathIndexes) if (encodings[p] == null) encodings[p] = encoding(p, input, lookup);
+    // the thread's last key for the rule, when made of the very same strings, is this key
+    Key last = lookup.recent.keys[n.id];
+    if (last != null && last.strict == strict && last.hasParts(encodings, pathIndexes)) return last;
     String[] parts = new String[pathIndexes.length];
-    for (int j = 0; j < parts.length; j++) {
-      int p = pathIndexes[j];
-      String e = encodings[p];
-      if (e == null) {
-        List<Value> path = paths.get(p);
-        Value v = input;
-        for (int i = 0; v != null && i < path.size(); i++) v = Ev.lookup(v, path.get(i));
-        StringBuilder one = new StringBuilder(16);
-        encode(v, one);
-        e = one.toString();
-        // the same encoding as this thread's last one for the path: share that string, so that
-        // keys made from it compare by identity (Recent)
-        String last = lookup.recent.encodings[p];
-        if (last != null && last.equals(e)) e = last;
-        else lookup.recent.encodings[p] = e;
-        encodings[p] = e;
-      }
-      parts[j] = e;
-    }
+    for (int j = 0; j < parts.length; j++) parts[j] = encodings[pathIndexes[j]];
     return new Key(n.id, strict, parts);
+  }
+
+  /**
+   * The encoding of the input at path {@code p}: the thread's last encoding of the path when the
+   * value encodes the same (that string itself, so that keys made from it compare by identity, see
+   * {@link Recent}), else a new one.
+   */
+  private String encoding(int p, Value input, Lookup lookup) {
+    List<Value> path = paths.get(p);
+    Value v = input;
+    for (int i = 0; v != null && i < path.size(); i++) v = Ev.lookup(v, path.get(i));
+    String last = lookup.recent.encodings[p];
+    if (last != null && hasEncoding(v, last)) return last;
+    String e = encoding(v);
+    lookup.recent.encodings[p] = e;
+    return e;
+  }
+
+  /** The exact encoding of v (null: undefined). */
+  static String encoding(Value v) {
+    StringBuilder one = new StringBuilder(16);
+    encode(v, one);
+    return one.toString();
+  }
+
+  /** Whether {@link #encoding}(v) equals {@code encoding}, found without building it. */
+  static boolean hasEncoding(Value v, String encoding) {
+    EncodingReader reader = new EncodingReader(encoding);
+    return reader.matches(v) && reader.atEnd();
+  }
+
+  /**
+   * Reads an encoding (see {@link #encode}) while comparing it with a value, without building the
+   * value's own: the encoding is self-delimiting, so a value matches a whole encoding exactly when
+   * {@link #matches} holds and the reader is {@link #atEnd} after it.
+   */
+  private static final class EncodingReader {
+    private final String text;
+    private int at;
+
+    EncodingReader(String text) {
+      this.text = text;
+    }
+
+    boolean atEnd() {
+      return at == text.length();
+    }
+
+    boolean matches(Value v) {
+      switch (v) {
+        case null -> {
+          return next('U');
+        }
+        case Value.Null x -> {
+          return next('N');
+        }
+        case Value.Bool b -> {
+          return next(b.value ? 'T' : 'F');
+        }
+        case Value.Num num -> {
+          String digits = num.isSmall() ? Long.toString(num.small) : exact(num.big);
+          return next('#') && length(digits.length()) && next(':') && text(digits);
+        }
+        case Value.Str s -> {
+          return next('"') && length(s.value.length()) && next(':') && text(s.value);
+        }
+        case Value.Arr a -> {
+          if (!(next('[') && length(a.size()) && next(':'))) return false;
+          for (int i = 0; i < a.size(); i++) if (!matches(a.get(i))) return false;
+          return true;
+        }
+        case Value.SetV s -> {
+          if (!(next('<') && length(s.size()) && next(':'))) return false;
+          for (int i = 0; i < s.size(); i++) if (!matches(s.get(i))) return false;
+          return true;
+        }
+        case Value.Obj o -> {
+          if (!(next('{') && length(o.size()) && next(':'))) return false;
+          for (int i = 0; i < o.size(); i++) {
+            if (!matches(o.key(i)) || !matches(o.value(i))) return false;
+          }
+          return true;
+        }
+      }
+    }
+
+    private boolean next(char c) {
+      if (at < text.length() && text.charAt(at) == c) {
+        at++;
+        return true;
+      }
+      return false;
+    }
+
+    /** The decimal digits of n as encode writes them (no sign, no leading zero). */
+    private boolean length(int n) {
+      int digits = 1;
+      for (int x = n; x >= 10; x /= 10) digits++;
+      if (at + digits > text.length()) return false;
+      int value = 0;
+      for (int i = 0; i < digits; i++) {
+        char c = text.charAt(at + i);
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + (c - '0');
+      }
+      if (value != n) return false;
+      at += digits;
+      return true;
+    }
+
+    private boolean text(String t) {
+      if (!text.regionMatches(at, t, 0, t.length())) return false;
+      at += t.length();
+      return true;
+    }
   }
 
   /**
@@ -178,6 +279,14 @@ public final class SharedRuleMemo {
       return hash;
     }
 
+    /** Whether this key's parts are the very strings {@code encodings[pathIndexes[..]]}. */
+    boolean hasParts(String[] encodings, int[] pathIndexes) {
+      if (parts.length != pathIndexes.length) return false;
+      for (int j = 0; j < parts.length; j++)
+        if (parts[j] != encodings[pathIndexes[j]]) return false;
+      return true;
+    }
+
     /** Whether k is this key made of the very same encoding strings. */
     boolean sameStrings(Key k) {
       if (k.node != node || k.strict != strict || k.parts.length != parts.length) return false;
@@ -190,7 +299,10 @@ public final class SharedRuleMemo {
   Object get(Key key, Lookup lookup) {
     Recent r = lookup.recent;
     Key last = r.keys[key.node];
-    Object v = last != null && last.sameStrings(key) ? r.values[key.node] : entries.get(key);
+    Object v =
+        last == key || last != null && last.sameStrings(key)
+            ? r.values[key.node]
+            : entries.get(key);
     if (v == null) {
       misses.increment();
     } else {
