@@ -14,7 +14,6 @@ import dev.lattice.policy.internal.rego.compiler.Strategy;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The evaluation state of one query evaluation (or one {@code with} scope of it): top-down,
@@ -833,13 +833,13 @@ final class Ev implements BuiltinContext {
       }
       case ArrayCompr a -> {
         List<Value> out = new ArrayList<>();
-        collectHeads(a.head(), a.body().toArray(new Expr[0]), null, frame, out);
+        collectHeads(a.head(), a.body().toArray(new Expr[0]), null, frame, out::add);
         return Value.Arr.of(out);
       }
       case SetCompr a -> {
-        List<Value> out = new ArrayList<>();
-        collectHeads(a.head(), a.body().toArray(new Expr[0]), null, frame, out);
-        return Value.SetV.of(out);
+        Value.SetV.Builder out = Value.SetV.builder();
+        collectHeads(a.head(), a.body().toArray(new Expr[0]), null, frame, out::add);
+        return out.build();
       }
       case ObjectCompr a -> {
         return objectComprehension(a, a.body().toArray(new Expr[0]), null, frame);
@@ -891,7 +891,7 @@ final class Ev implements BuiltinContext {
 
   /** Adds the head's value to {@code out} for every solution of an array or set comprehension. */
   void collectHeads(
-      Term head, Expr[] body, Operand[][] operands, Value[] frame, Collection<Value> out) {
+      Term head, Expr[] body, Operand[][] operands, Value[] frame, Consumer<Value> out) {
     evalBody(
         body,
         operands,
@@ -902,7 +902,7 @@ final class Ev implements BuiltinContext {
                 head,
                 frame,
                 v -> {
-                  out.add(v);
+                  out.accept(v);
                   return false;
                 }));
   }
