@@ -14,7 +14,6 @@ import dev.lattice.policy.internal.rego.compiler.Strategy;
 import dev.lattice.policy.internal.rego.value.Json;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The evaluation state of one query evaluation (or one {@code with} scope of it): top-down,
@@ -54,8 +54,8 @@ final class Ev implements BuiltinContext {
    */
   boolean foldedRulesHold;
 
-  /** The memo's input-path encodings for this evaluation's input (see SharedRuleMemo#key). */
-  private String[] memoPathEncodings;
+  /** This evaluation's look-ups in the memo, begun at the first (see SharedRuleMemo#key). */
+  private SharedRuleMemo.Lookup memoLookup;
 
   Ev(
       Node root,
@@ -320,6 +320,24 @@ final class Ev implements BuiltinContext {
     if (budget.covered != null) budget.covered.add(step.expr().loc());
     if (collection == null) return false;
     SomeIn s = (SomeIn) step.expr().lit();
+    // plain variables not bound yet (most loops: some r in deny, some path, c in fields) take each
+    // member in place, without a pattern match and two continuations per member
+    int valueSlot = s.value() instanceof Local v && frame[v.slot()] == null ? v.slot() : -1;
+    int keySlot = s.key() instanceof Local kv && frame[kv.slot()] == null ? kv.slot() : -1;
+    if (valueSlot >= 0 && (s.key() == null || keySlot >= 0 && keySlot != valueSlot)) {
+      try {
+        return iterate(
+            collection,
+            (key, val) -> {
+              frame[valueSlot] = val;
+              if (keySlot >= 0) frame[keySlot] = key;
+              return k.run();
+            });
+      } finally {
+        frame[valueSlot] = null;
+        if (keySlot >= 0) frame[keySlot] = null;
+      }
+    }
     if (s.key() == null)
       return iterate(collection, (key, val) -> bindPattern(s.value(), val, frame, k));
     return iterate(
@@ -815,13 +833,13 @@ final class Ev implements BuiltinContext {
       }
       case ArrayCompr a -> {
         List<Value> out = new ArrayList<>();
-        collectHeads(a.head(), a.body().toArray(new Expr[0]), null, frame, out);
+        collectHeads(a.head(), a.body().toArray(new Expr[0]), null, frame, out::add);
         return Value.Arr.of(out);
       }
       case SetCompr a -> {
-        List<Value> out = new ArrayList<>();
-        collectHeads(a.head(), a.body().toArray(new Expr[0]), null, frame, out);
-        return Value.SetV.of(out);
+        Value.SetV.Builder out = Value.SetV.builder();
+        collectHeads(a.head(), a.body().toArray(new Expr[0]), null, frame, out::add);
+        return out.build();
       }
       case ObjectCompr a -> {
         return objectComprehension(a, a.body().toArray(new Expr[0]), null, frame);
@@ -873,7 +891,7 @@ final class Ev implements BuiltinContext {
 
   /** Adds the head's value to {@code out} for every solution of an array or set comprehension. */
   void collectHeads(
-      Term head, Expr[] body, Operand[][] operands, Value[] frame, Collection<Value> out) {
+      Term head, Expr[] body, Operand[][] operands, Value[] frame, Consumer<Value> out) {
     evalBody(
         body,
         operands,
@@ -884,7 +902,7 @@ final class Ev implements BuiltinContext {
                 head,
                 frame,
                 v -> {
-                  out.add(v);
+                  out.accept(v);
                   return false;
                 }));
   }
@@ -1167,9 +1185,9 @@ final class Ev implements BuiltinContext {
     }
     SharedRuleMemo.Key memoKey = null;
     if (shared != null && shared.memoises(n)) {
-      if (memoPathEncodings == null) memoPathEncodings = new String[shared.pathCount()];
-      memoKey = shared.key(n, input, strict, memoPathEncodings);
-      Object m = shared.get(memoKey);
+      if (memoLookup == null) memoLookup = shared.begin();
+      memoKey = shared.key(n, input, strict, memoLookup);
+      Object m = shared.get(memoKey, memoLookup);
       if (m != null) {
         Value v = m == SharedRuleMemo.undefined() ? null : (Value) m;
         cache.put(n.id, v == null ? UNDEF : v);
@@ -1194,7 +1212,7 @@ final class Ev implements BuiltinContext {
       budget.depth--;
     }
     cache.put(n.id, v == null ? UNDEF : v);
-    if (memoKey != null) shared.put(memoKey, v);
+    if (memoKey != null) shared.put(memoKey, v, memoLookup);
     return v;
   }
 

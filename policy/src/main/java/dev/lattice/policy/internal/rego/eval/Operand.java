@@ -26,6 +26,7 @@ import dev.lattice.policy.internal.rego.compiler.Node;
 import dev.lattice.policy.internal.rego.value.Value;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A term compiled once, when the policy is compiled, for single-valued evaluation: {@link #value}
@@ -884,9 +885,19 @@ abstract sealed class Operand {
 
     @Override
     Value value(Ev ev, Value[] frame) {
-      List<Value> out = new ArrayList<>();
+      if (array) {
+        List<Value> out = new ArrayList<>();
+        collect(ev, frame, out::add);
+        return Value.Arr.of(out);
+      }
+      // a set's elements go straight into its table, without a list to copy them from
+      Value.SetV.Builder out = Value.SetV.builder();
+      collect(ev, frame, out::add);
+      return out.build();
+    }
+
+    private void collect(Ev ev, Value[] frame, Consumer<Value> out) {
       if (!loopOverMembers(ev, frame, out)) ev.collectHeads(head, body, bodyOperands, frame, out);
-      return array ? Value.Arr.of(out) : Value.SetV.of(out);
     }
 
     /**
@@ -895,7 +906,7 @@ abstract sealed class Operand {
      * variables already bound, its collection iterating, or explain=fails (which records failed
      * expressions as the general path evaluates them).
      */
-    private boolean loopOverMembers(Ev ev, Value[] frame, List<Value> out) {
+    private boolean loopOverMembers(Ev ev, Value[] frame, Consumer<Value> out) {
       if (members == null
           || ev.budget.traceFails
           || frame[valueSlot] != null
@@ -913,11 +924,11 @@ abstract sealed class Operand {
                   head,
                   frame,
                   v -> {
-                    out.add(v);
+                    out.accept(v);
                     return false;
                   });
             }
-            if (h != null) out.add(h);
+            if (h != null) out.accept(h);
             return false;
           };
       try {
