@@ -129,11 +129,11 @@ network_deny contains util.reason(
 
 # --- transit: both networks must hold a current agreement with each other ---
 
-# covers(a, other): agreement entry a is with network other, current, and covers this flow.
+# covers(a, other): agreement entry a is with network other and covers this flow's purpose and kind,
+# whatever its expiry (see src_agreement).
 covers(a, other) if {
 	a.network == other
 	util.rule_allows(a.purposes, flow.purpose)
-	not expired(a)
 	content_covered(a)
 }
 
@@ -149,14 +149,28 @@ content_covered(a) if {
 	a.content == true
 }
 
-src_agreement contains a if {
+# The agreements that would cover the flow if current. They depend on the networks' documents and the
+# event only, so the decision service evaluates them once per event and destination, not once per
+# member; whether each is current depends on the decision's time and is checked per decision below.
+src_agreement_covering contains a if {
 	some a in util.as_list(util.get(flow.src, "agreements", []))
 	covers(a, flow.destination_id)
 }
 
-dst_agreement contains a if {
+dst_agreement_covering contains a if {
 	some a in util.as_list(util.get(flow.dst, "agreements", []))
 	covers(a, flow.source)
+}
+
+# The current agreements that cover the flow, on each side.
+src_agreement contains a if {
+	some a in src_agreement_covering
+	not expired(a)
+}
+
+dst_agreement contains a if {
+	some a in dst_agreement_covering
+	not expired(a)
 }
 
 deny contains util.reason(
@@ -189,12 +203,16 @@ restrictions contains consent.categories if {
 	flow.purpose != "offers"
 }
 
-restrictions contains {c | some c in util.as_list(src_export.categories)} if {
+restrictions contains r if some r in network_restrictions
+
+# The networks' own restrictions: they depend on the networks' documents and the event only, so the
+# decision service evaluates them once per event and destination, not once per member.
+network_restrictions contains {c | some c in util.as_list(src_export.categories)} if {
 	flow.src
 	not "*" in util.as_list(src_export.categories)
 }
 
-restrictions contains {c | some c in util.as_list(dst_import.categories)} if {
+network_restrictions contains {c | some c in util.as_list(dst_import.categories)} if {
 	to_network
 	flow.dst
 	not "*" in util.as_list(dst_import.categories)
@@ -215,7 +233,7 @@ restrictions contains {c | some c in a.categories} if {
 }
 
 # The source network is unknown: nothing may go (the flow is denied anyway).
-restrictions contains set() if not flow.src
+network_restrictions contains set() if not flow.src
 
 deny contains util.reason(
 	"consent.category_not_granted",
