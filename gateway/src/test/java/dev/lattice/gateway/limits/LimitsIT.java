@@ -3,6 +3,7 @@ package dev.lattice.gateway.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lattice.gateway.api.brands.DeliveryStreams;
 import dev.lattice.gateway.security.Role;
 import dev.lattice.gateway.support.GatewayHttp;
 import dev.lattice.gateway.support.GatewayHttp.Response;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Limits on every endpoint, with the test context's settings: bodies over 16 KiB (ingest 64 KiB),
@@ -30,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * unpacked.
  */
 class LimitsIT extends GatewayIntegrationTest {
+
+  @Autowired DeliveryStreams deliveryStreams;
 
   private static final String BIG = "x".repeat(20_000);
 
@@ -315,12 +319,30 @@ class LimitsIT extends GatewayIntegrationTest {
     String key = keyFor(Role.BRAND, "lim-streams");
     List<SseClient> open = new ArrayList<>();
     try {
-      for (int i = 0; i < 3; i++) {
-        SseClient stream = new SseClient(http().uri("/api/v1/brands/lim-streams/deliveries"), key);
-        open.add(stream);
-        await().atMost(Duration.ofSeconds(20)).until(() -> !stream.events("ready").isEmpty());
+      // Three streams held open, by the server's count too. A stream the environment ended
+      // meanwhile (it happened once in CI, cause unknown) is reported and the three are opened once
+      // more: the limit is what is tested here.
+      for (int attempt = 1; ; attempt++) {
+        for (int i = 0; i < 3; i++) {
+          SseClient stream =
+              new SseClient(http().uri("/api/v1/brands/lim-streams/deliveries"), key);
+          open.add(stream);
+          await().atMost(Duration.ofSeconds(20)).until(() -> !stream.events("ready").isEmpty());
+        }
+        List<SseClient> ended = open.stream().filter(SseClient::ended).toList();
+        int counted = deliveryStreams.openStreams("lim-streams");
+        if (ended.isEmpty() && counted == 3) {
+          break;
+        }
+        String what = "server counts " + counted + " open; ended: " + describe(ended);
+        assertThat(attempt).as("streams ended before the fourth was asked for: %s", what).isOne();
+        System.out.println("LimitsIT: streams ended early, opening them again: " + what);
+        open.forEach(SseClient::close);
+        open.clear();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> deliveryStreams.openStreams("lim-streams") == 0);
       }
-      assertThat(open).as("the three streams are still open").noneMatch(SseClient::ended);
 
       Response fourth = as(key).get("/api/v1/brands/lim-streams/deliveries");
 
@@ -330,6 +352,13 @@ class LimitsIT extends GatewayIntegrationTest {
     } finally {
       open.forEach(SseClient::close);
     }
+  }
+
+  private static String describe(List<SseClient> streams) {
+    return streams.stream()
+        .map(s -> "status " + s.status() + ", events " + s.events())
+        .toList()
+        .toString();
   }
 
   @Test
