@@ -7,6 +7,7 @@ import dev.lattice.schemas.avro.MemberDataEvent;
 import dev.lattice.schemas.avro.OfferEvent;
 import dev.lattice.schemas.avro.PurchaseEvent;
 import dev.lattice.streams.internal.codec.Inbound;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -65,10 +67,10 @@ public final class DuplicateFilter implements FixedKeyProcessor<byte[], Inbound,
   private final String storeName;
   private final long windowMs;
   private FixedKeyProcessorContext<byte[], Inbound> context;
-  private KeyValueStore<String, Long> seen;
+  private KeyValueStore<Bytes, Long> seen;
   private Sensor dropped;
   private Cancellable sweeping;
-  private String sweepFrom; // where the next sweep resumes; null = from the first key
+  private Bytes sweepFrom; // where the next sweep resumes; null = from the first key
 
   public DuplicateFilter(String storeName, Duration window) {
     this.storeName = Objects.requireNonNull(storeName, "storeName");
@@ -79,11 +81,11 @@ public final class DuplicateFilter implements FixedKeyProcessor<byte[], Inbound,
    * The store this filter needs: event id → first sighting. Its changelog is compacted and also
    * deleted by time, a day past the window: an entry that old no longer counts anyway.
    */
-  public static StoreBuilder<KeyValueStore<String, Long>> store(
+  public static StoreBuilder<KeyValueStore<Bytes, Long>> store(
       String name, Duration window, boolean persistent) {
     return Stores.keyValueStoreBuilder(
             persistent ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name),
-            Serdes.String(),
+            Serdes.Bytes(),
             Serdes.Long())
         .withLoggingEnabled(changelog(window));
   }
@@ -123,7 +125,8 @@ public final class DuplicateFilter implements FixedKeyProcessor<byte[], Inbound,
       return;
     }
     long at = record.timestamp();
-    Long earlier = seen.get(eventId);
+    Bytes key = key(eventId);
+    Long earlier = seen.get(key);
     if (earlier != null && Math.abs(at - earlier) <= windowMs) {
       dropped.record();
       LOGGER.info(
@@ -134,7 +137,7 @@ public final class DuplicateFilter implements FixedKeyProcessor<byte[], Inbound,
           in.offset());
       return;
     }
-    seen.put(eventId, at);
+    seen.put(key, at);
     context.forward(record);
   }
 
@@ -151,13 +154,13 @@ public final class DuplicateFilter implements FixedKeyProcessor<byte[], Inbound,
     long cutoff = streamTime - windowMs;
     long sweepsPerPass = Math.max(1, windowMs / 4 / SWEEP_INTERVAL.toMillis());
     long budget = Math.max(MIN_SWEEP, seen.approximateNumEntries() / sweepsPerPass + 1);
-    List<String> expired = new ArrayList<>();
-    String last = null;
+    List<Bytes> expired = new ArrayList<>();
+    Bytes last = null;
     long examined = 0;
-    try (KeyValueIterator<String, Long> it =
+    try (KeyValueIterator<Bytes, Long> it =
         sweepFrom == null ? seen.all() : seen.range(sweepFrom, null)) {
       while (examined < budget && it.hasNext()) {
-        KeyValue<String, Long> entry = it.next();
+        KeyValue<Bytes, Long> entry = it.next();
         examined++;
         last = entry.key;
         if (entry.value == null || entry.value < cutoff) {
@@ -165,9 +168,9 @@ public final class DuplicateFilter implements FixedKeyProcessor<byte[], Inbound,
         }
       }
       // Resume after the last key examined, or from the start once the pass reached the end.
-      sweepFrom = it.hasNext() ? last + '\0' : null;
+      sweepFrom = it.hasNext() ? successor(last) : null;
     }
-    for (String key : expired) {
+    for (Bytes key : expired) {
       seen.delete(key);
     }
     return expired.size();
@@ -178,6 +181,22 @@ public final class DuplicateFilter implements FixedKeyProcessor<byte[], Inbound,
     if (sweeping != null) {
       sweeping.cancel();
     }
+  }
+
+  /**
+   * The store's key of an event id: its UTF-8 bytes. Keys are raw bytes (not strings) so that the
+   * sweep deletes exactly the entry it read, whatever its bytes, including entries written in the
+   * window-store layout of earlier versions (event id, timestamp, sequence number), which no event
+   * id matches and which the sweep expires like any other.
+   */
+  static Bytes key(String eventId) {
+    return Bytes.wrap(eventId.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The first key after {@code key} in byte order: the key with a zero byte appended. */
+  private static Bytes successor(Bytes key) {
+    byte[] bytes = key.get();
+    return Bytes.wrap(java.util.Arrays.copyOf(bytes, bytes.length + 1));
   }
 
   private static String eventId(Inbound in) {

@@ -17,6 +17,7 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -126,10 +127,11 @@ class DuplicateFilterTest {
 
     driver.advanceWallClockTime(DuplicateFilter.SWEEP_INTERVAL);
 
-    KeyValueStore<String, Long> store = driver.getKeyValueStore(STORE);
-    assertThat(store.get("e-old")).isNull();
-    assertThat(store.get("e-recent")).isEqualTo(T0.plus(Duration.ofDays(5)).toEpochMilli());
-    assertThat(store.get("e-now")).isNotNull();
+    KeyValueStore<Bytes, Long> store = driver.getKeyValueStore(STORE);
+    assertThat(store.get(DuplicateFilter.key("e-old"))).isNull();
+    assertThat(store.get(DuplicateFilter.key("e-recent")))
+        .isEqualTo(T0.plus(Duration.ofDays(5)).toEpochMilli());
+    assertThat(store.get(DuplicateFilter.key("e-now"))).isNotNull();
   }
 
   @Test
@@ -139,7 +141,7 @@ class DuplicateFilterTest {
       send(String.format("e-%05d", i), T0);
     }
     send("e-late", T0.plus(Duration.ofDays(8)));
-    KeyValueStore<String, Long> store = driver.getKeyValueStore(STORE);
+    KeyValueStore<Bytes, Long> store = driver.getKeyValueStore(STORE);
 
     driver.advanceWallClockTime(DuplicateFilter.SWEEP_INTERVAL);
     long afterOne = count(store);
@@ -150,7 +152,28 @@ class DuplicateFilterTest {
     assertThat(afterOne).isBetween(2L, events + 1L - DuplicateFilter.MIN_SWEEP);
     // and three slices went round it: only the sighting within the window is left
     assertThat(count(store)).isEqualTo(1);
-    assertThat(store.get("e-late")).isNotNull();
+    assertThat(store.get(DuplicateFilter.key("e-late"))).isNotNull();
+  }
+
+  @Test
+  void anEntryInTheWindowStoreLayoutOfEarlierVersionsMatchesNoEventAndIsSweptWhenOld() {
+    // key = event id, then the window store's 8-byte timestamp and 4-byte sequence number
+    byte[] id = "e-1".getBytes(StandardCharsets.UTF_8);
+    byte[] legacy =
+        java.nio.ByteBuffer.allocate(id.length + 12)
+            .put(id)
+            .putLong(T0.toEpochMilli())
+            .putInt(0xFFFFFFFF)
+            .array();
+    KeyValueStore<Bytes, Long> store = driver.getKeyValueStore(STORE);
+    store.put(Bytes.wrap(legacy), T0.toEpochMilli());
+
+    send("e-1", T0.plusSeconds(1)); // not taken for a repeat of the legacy entry
+    send("e-2", T0.plus(Duration.ofDays(8)));
+    driver.advanceWallClockTime(DuplicateFilter.SWEEP_INTERVAL);
+
+    assertThat(passed.readValuesToList()).hasSize(2);
+    assertThat(store.get(Bytes.wrap(legacy))).isNull();
   }
 
   @Test
