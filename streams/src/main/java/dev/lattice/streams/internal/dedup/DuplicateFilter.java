@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * their changelog offsets themselves. Expiry is ours: a sighting older than the window no longer
  * counts (checked on read, so expiry is exact), and a sweep deletes such entries a slice at a time,
  * going once round the whole store in about a quarter of the window. The changelog also deletes by
- * time ({@link #CHANGELOG}), so it stays bounded whatever the sweep has reached.
+ * time ({@link #changelog}), so it stays bounded whatever the sweep has reached.
  *
  * <p>Duplicates meet only when they land in the same partition: member events are keyed by member
  * id, and the gateway keys an offer by its event id.
@@ -163,7 +163,7 @@ public final class DuplicateFilter implements FixedKeyProcessor<byte[], Inbound,
         KeyValue<Bytes, Long> entry = it.next();
         examined++;
         last = entry.key;
-        if (entry.value == null || entry.value < cutoff) {
+        if (entry.value < cutoff) {
           expired.add(entry.key);
         }
       }
