@@ -151,15 +151,11 @@ public class OpaDataController {
       return forward(path, body, decisionId);
     }
     Map<String, Object> answer = new LinkedHashMap<>();
-    if (path.equals("lattice/decision")) {
-      if (!(input instanceof Map<?, ?>)) {
-        throw new InvalidRequestException(
-            "data.lattice.decision needs an input object",
-            List.of(
-                new FieldProblem("$.input", "must be an object (see docs/decision-contract.md)")));
-      }
+    if (path.equals("lattice/decision") && input instanceof Map<?, ?> inputObject) {
+      // The live decision service (the topology's own). Without an input object, as OPA does, the
+      // document is evaluated over whatever input there is (none: input is undefined), below.
       @SuppressWarnings("unchecked")
-      Decision decision = live.decide((Map<String, Object>) input, false);
+      Decision decision = live.decide((Map<String, Object>) inputObject, false);
       Map<String, Object> result = new LinkedHashMap<>(decision.toMap());
       result.remove("eval_nanos");
       result.remove("bundle_revision");

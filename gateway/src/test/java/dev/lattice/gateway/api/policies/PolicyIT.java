@@ -384,6 +384,26 @@ class PolicyIT extends GatewayIntegrationTest {
     assertThat(malformed.json().get("errors").get(0).get("path").asString()).isEqualTo("input");
   }
 
+  @Test
+  void theDecisionDocumentWithoutAnInputObjectIsADenyWithReasonsAsOpaAnswersIt() {
+    // OPA evaluates data.lattice.decision over an undefined (or non-object) input too; the default
+    // bundle then denies with the unknown event type among its reasons
+    Response byGet = compliance.get("/v1/data/lattice/decision");
+    Response noInput = compliance.post("/v1/data/lattice/decision", Map.of());
+    Response stringInput = compliance.post("/v1/data/lattice/decision", Map.of("input", "x"));
+
+    for (Response response : List.of(byGet, noInput, stringInput)) {
+      assertThat(response.status()).as(response.body()).isEqualTo(200);
+      JsonNode result = response.json().get("result");
+      assertThat(result).as(response.body()).isNotNull();
+      assertThat(result.get("allow").asBoolean()).isFalse();
+      assertThat(result.get("reasons").valueStream().map(r -> r.get("code").asString()))
+          .as(response.body())
+          .contains("event.unknown_type");
+      assertThat(result.has("obligations")).as(response.body()).isTrue();
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** A module that denies every flow into {@code network} (and nothing else). */
