@@ -21,6 +21,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
 
 /**
  * The one place where every error raised while handling a request becomes an RFC 9457 problem
@@ -240,6 +241,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                   "The request body is missing",
                   List.of(
                       new FieldProblem("$", "expected a JSON document (not empty, not null)"))));
+    }
+    if (field == null && e.getMostSpecificCause() instanceof JacksonException syntax) {
+      field = JsonSyntaxProblem.of(syntax);
     }
     if (field == null) {
       String cause = e.getMostSpecificCause().getMessage();

@@ -22,6 +22,27 @@ import org.junit.jupiter.api.Test;
 class ProblemResponsesIT extends GatewayIntegrationTest {
 
   @Test
+  void aBodyThatIsNotJsonIsA400NamingTheLineAndColumnWhereTheParserStopped() {
+    String body = "{\"header\": {\n  \"event_id\": 1,,\n}";
+    // the ingest API reads its body itself; the consent API through Spring's message converters
+    Response ingest = asAdmin().post("/api/v1/events/member-data", body);
+    Response consent = asAdmin().put("/api/v1/members/m-syntax/consents/analytics", body);
+    Response opa = asAdmin().get("/v1/data/lattice/allow?input=%7B%0A%22a%22%3A%7D");
+
+    for (Response response : java.util.List.of(ingest, consent)) {
+      assertThat(response.status()).as(response.body()).isEqualTo(400);
+      assertThat(response.json().get("errors").get(0).get("path").asString()).isEqualTo("$");
+      assertThat(response.json().get("errors").get(0).get("message").asString())
+          .as(response.body())
+          .contains("line 2, column");
+    }
+    assertThat(opa.status()).as(opa.body()).isEqualTo(400);
+    assertThat(opa.json().get("errors").get(0).get("message").asString())
+        .as(opa.body())
+        .contains("line 2, column");
+  }
+
+  @Test
   void anAuthenticatedRequestForAnUnknownPathIsA404Problem() {
     Response get = as(keyFor(Role.COMPLIANCE, null)).get("/api/v1/no-such-thing");
     Response post = asAdmin().post("/api/v1/no-such-thing", Map.of());

@@ -2,6 +2,7 @@ package dev.lattice.gateway.api.ingest;
 
 import dev.lattice.gateway.problem.FieldProblem;
 import dev.lattice.gateway.problem.InvalidRequestException;
+import dev.lattice.gateway.problem.JsonSyntaxProblem;
 import dev.lattice.gateway.problem.PayloadTooLargeException;
 import dev.lattice.gateway.problem.ResourceNotFoundException;
 import dev.lattice.gateway.security.LatticePrincipal;
@@ -126,8 +127,7 @@ public class IngestController {
       return json.readTree(bytes);
     } catch (JacksonException e) {
       throw new InvalidRequestException(
-          "The request body is not valid JSON",
-          List.of(new FieldProblem("$", e.getOriginalMessage())));
+          "The request body is not valid JSON", List.of(JsonSyntaxProblem.of(e)));
     }
   }
 }

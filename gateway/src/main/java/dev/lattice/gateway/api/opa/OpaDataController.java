@@ -4,6 +4,7 @@ import dev.lattice.gateway.api.networks.NetworkService;
 import dev.lattice.gateway.api.policies.PolicyRegistry;
 import dev.lattice.gateway.problem.FieldProblem;
 import dev.lattice.gateway.problem.InvalidRequestException;
+import dev.lattice.gateway.problem.JsonSyntaxProblem;
 import dev.lattice.gateway.security.LatticePrincipal;
 import dev.lattice.policy.CompiledPolicy;
 import dev.lattice.policy.Decision;
@@ -36,6 +37,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -119,10 +121,13 @@ public class OpaDataController {
       JsonNode parsed;
       try {
         parsed = json.readTree(input);
-      } catch (RuntimeException e) {
+      } catch (JacksonException e) {
         throw new InvalidRequestException(
             "The input query parameter is not JSON",
-            List.of(new FieldProblem("input", "must be a JSON value (URL-encoded)")));
+            List.of(
+                new FieldProblem(
+                    "input",
+                    "must be a JSON value (URL-encoded): " + JsonSyntaxProblem.of(e).message())));
       }
       body = json.createObjectNode().set("input", parsed);
     }
