@@ -238,7 +238,8 @@ public final class TopicCatalogue {
           Cleanup.COMPACT,
           Optional.empty(),
           "which networks a member belongs to (key network|member, value first-seen instant),"
-              + " written by the gateway; erasure writes tombstones");
+              + " written by the gateway (events and consents it accepts) and the topology (a"
+              + " member's first event through a network); erasure writes tombstones");
   public static final TopicSpec POLICY_BUNDLES =
       new TopicSpec(
           "lattice.policy.bundles",

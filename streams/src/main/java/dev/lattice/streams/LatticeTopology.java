@@ -211,6 +211,7 @@ public final class LatticeTopology {
                             .window()
                             .multipliedBy(2)
                             .plus(settings.insights().grace()),
+                        settings.membershipsTopic(),
                         timings),
                 Named.as("member-processor"),
                 MemberProcessor.STORES.toArray(String[]::new))

@@ -28,6 +28,10 @@ import java.util.Objects;
  * @param masterKey unwraps the member data keys published on {@code lattice.member.keys} (they are
  *     only ever stored wrapped); null = none configured: sealed personal data cannot be opened and
  *     such events are quarantined with a message saying so
+ * @param membershipsTopic where the topology records that a member was first seen in a network (key
+ *     {@code <network>|<member>}, value the instant, the gateway's {@code lattice.memberships}
+ *     format), so every gateway instance knows which networks a member belongs to without reading
+ *     another instance's stores; null = not recorded (a topology without the gateway)
  */
 public record TopologySettings(
     DecisionService decisionService,
@@ -40,7 +44,8 @@ public record TopologySettings(
     boolean persistentStores,
     Duration duplicateWindow,
     TopicDirectory topicDirectory,
-    MasterKey masterKey) {
+    MasterKey masterKey,
+    String membershipsTopic) {
 
   /** The default duplicate window: 7 days. */
   public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofDays(7);
@@ -65,6 +70,7 @@ public record TopologySettings(
         insights,
         persistentStores,
         DEFAULT_DUPLICATE_WINDOW,
+        null,
         null,
         null);
   }
@@ -92,6 +98,7 @@ public record TopologySettings(
         persistentStores,
         duplicateWindow,
         topicDirectory,
+        null,
         null);
   }
 
@@ -144,7 +151,8 @@ public record TopologySettings(
         persistentStores,
         duplicateWindow,
         topicDirectory,
-        masterKey);
+        masterKey,
+        membershipsTopic);
   }
 
   public TopologySettings withInsights(InsightSettings insights) {
@@ -159,7 +167,8 @@ public record TopologySettings(
         persistentStores,
         duplicateWindow,
         topicDirectory,
-        masterKey);
+        masterKey,
+        membershipsTopic);
   }
 
   public TopologySettings withInMemoryStores() {
@@ -174,7 +183,8 @@ public record TopologySettings(
         false,
         duplicateWindow,
         topicDirectory,
-        masterKey);
+        masterKey,
+        membershipsTopic);
   }
 
   public TopologySettings withTopicDirectory(TopicDirectory topicDirectory) {
@@ -189,7 +199,8 @@ public record TopologySettings(
         persistentStores,
         duplicateWindow,
         topicDirectory,
-        masterKey);
+        masterKey,
+        membershipsTopic);
   }
 
   public TopologySettings withDuplicateWindow(Duration window) {
@@ -204,7 +215,8 @@ public record TopologySettings(
         persistentStores,
         window,
         topicDirectory,
-        masterKey);
+        masterKey,
+        membershipsTopic);
   }
 
   /** The same settings with the master key that unwraps member data keys. */
@@ -220,7 +232,28 @@ public record TopologySettings(
         persistentStores,
         duplicateWindow,
         topicDirectory,
-        masterKey);
+        masterKey,
+        membershipsTopic);
+  }
+
+  /**
+   * The same settings recording first sightings of a member in a network on {@code topic} (see
+   * {@link #membershipsTopic()}).
+   */
+  public TopologySettings withMembershipsTopic(String topic) {
+    return new TopologySettings(
+        decisionService,
+        pseudonymSecret,
+        topics,
+        frequencyWindow,
+        purchaseMemory,
+        decisionRetention,
+        insights,
+        persistentStores,
+        duplicateWindow,
+        topicDirectory,
+        masterKey,
+        topic);
   }
 
   @Override

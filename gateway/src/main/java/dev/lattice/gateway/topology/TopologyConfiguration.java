@@ -4,6 +4,7 @@ import dev.lattice.gateway.cluster.ClusterNode;
 import dev.lattice.gateway.kafka.KafkaBroker;
 import dev.lattice.gateway.kafka.ProvisioningReport;
 import dev.lattice.policy.DecisionService;
+import dev.lattice.schemas.TopicCatalogue;
 import dev.lattice.streams.LatticeStreams;
 import dev.lattice.streams.MasterKey;
 import dev.lattice.streams.TopologySettings;
@@ -57,7 +58,9 @@ public class TopologyConfiguration {
             properties.persistentStores(),
             properties.duplicateWindow(),
             null,
-            masterKey);
+            masterKey,
+            // first sightings, for MemberNetworks on every instance
+            TopicCatalogue.MEMBERSHIPS.name());
     Properties config = new Properties();
     config.putAll(broker.clientProperties());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());

@@ -3,10 +3,13 @@ package dev.lattice.gateway.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lattice.gateway.api.members.MemberNetworks;
 import dev.lattice.gateway.support.GatewayHttp;
 import dev.lattice.gateway.support.GatewayHttp.Response;
 import dev.lattice.policy.bundle.BundleBuilder;
 import dev.lattice.policy.bundle.DefaultBundle;
+import dev.lattice.schemas.avro.EventHeader;
+import dev.lattice.schemas.avro.MemberDataEvent;
 import dev.lattice.streams.LatticeStreams;
 import dev.lattice.testsupport.TestKafka;
 import dev.lattice.testsupport.WithKafka;
@@ -51,9 +54,11 @@ class TwoInstancesIT {
   private GatewayHttp adminB;
   private int portA;
   private int portB;
+  private TestKafka kafka;
 
   @BeforeAll
   void startTwoInstances(TestKafka kafka) throws IOException {
+    this.kafka = kafka;
     String applicationId = kafka.uniqueName("lattice-cluster");
     Path data = Path.of("target", "it-data", "cluster-" + RUN).toAbsolutePath();
     portA = TestInstances.freePort();
@@ -219,6 +224,116 @@ class TwoInstancesIT {
       assertThat(onB.get("/api/v1/members/" + member + "/activity").json().get("decisions").size())
           .as("the offer's decision about %s", member)
           .isPositive();
+    }
+  }
+
+  @Test
+  void aServiceKeyActsForNewMembersThroughEitherInstanceWhicheverHostsThem() {
+    // A membership check reads no other instance's state: a first consent for a member, sent to
+    // the instance that does not host them, is recorded there (it was a 503 "hosted by ...").
+    Response key =
+        adminA.post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", NETWORK));
+    List<GatewayHttp> both =
+        List.of(
+            new GatewayHttp(portA).withApiKey(key.json().get("key").asString()),
+            new GatewayHttp(portB).withApiKey(key.json().get("key").asString()));
+    List<String> members = new ArrayList<>();
+    for (int m = 0; m < MEMBERS; m++) {
+      members.add("m-new-" + RUN + "-" + m);
+    }
+    assertThat(hostsOf(members))
+        .as("members hosted by each instance")
+        .containsOnlyKeys(portA, portB);
+
+    for (int m = 0; m < MEMBERS; m++) {
+      for (GatewayHttp service : both) {
+        Response granted =
+            service.put("/api/v1/members/" + members.get(m) + "/consents/analytics", Map.of());
+        assertThat(granted.status()).as(granted.body()).isEqualTo(200);
+        Response read = service.get("/api/v1/members/" + members.get(m) + "/consents");
+        assertThat(read.status()).as(read.body()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void aMemberKnownOnlyFromEventsWrittenToTheIngestTopicBelongsToItsNetworkOnEveryInstance()
+      throws Exception {
+    String other = "valleys-" + RUN;
+    assertThat(adminA.post("/api/v1/networks", Map.of("id", other, "name", "Valleys")).status())
+        .isEqualTo(201);
+    String ownKey =
+        adminA
+            .post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", NETWORK))
+            .json()
+            .get("key")
+            .asString();
+    String otherKey =
+        adminB
+            .post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", other))
+            .json()
+            .get("key")
+            .asString();
+    List<String> members = new ArrayList<>();
+    Map<String, Object> producer = kafka.producerProperties();
+    try (var out =
+        new org.apache.kafka.clients.producer.KafkaProducer<>(
+            producer,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      var codec = dev.lattice.schemas.AvroCodec.of(MemberDataEvent.class);
+      for (int m = 0; m < MEMBERS; m++) {
+        String member = "m-topic-" + RUN + "-" + m;
+        members.add(member);
+        MemberDataEvent event =
+            MemberDataEvent.newBuilder()
+                .setHeader(
+                    EventHeader.newBuilder()
+                        .setEventId("direct-" + member)
+                        .setEventType("member_data")
+                        .setSourceNetwork(NETWORK)
+                        .setSubjectMember(member)
+                        .setOccurredAt(java.time.Instant.parse("2026-11-23T10:00:00Z"))
+                        .build())
+                .setPurpose("analytics")
+                .setKind("profile")
+                .build();
+        out.send(
+                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    dev.lattice.schemas.TopicCatalogue.INGEST_MEMBER_DATA.name(),
+                    member,
+                    codec.encode(event)))
+            .get();
+      }
+    }
+    assertThat(hostsOf(members))
+        .as("members hosted by each instance")
+        .containsOnlyKeys(portA, portB);
+
+    // The topology's record of each member's first event reaches every instance's view, also the
+    // one that does not host the member (and so cannot read its activity)
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              for (ConfigurableApplicationContext instance : instances) {
+                MemberNetworks view = instance.getBean(MemberNetworks.class);
+                for (String member : members) {
+                  assertThat(view.networksOf(member)).as(member).containsExactly(NETWORK);
+                }
+              }
+            });
+    for (int port : List.of(portA, portB)) {
+      GatewayHttp own = new GatewayHttp(port).withApiKey(ownKey);
+      GatewayHttp stranger = new GatewayHttp(port).withApiKey(otherKey);
+      for (String member : members) {
+        // another network cannot claim them with a consent, on either instance
+        Response claimed =
+            stranger.put("/api/v1/members/" + member + "/consents/analytics", Map.of());
+        assertThat(claimed.status()).as("port %d: %s", port, claimed.body()).isEqualTo(404);
+        Response granted = own.put("/api/v1/members/" + member + "/consents/analytics", Map.of());
+        assertThat(granted.status()).as("port %d: %s", port, granted.body()).isEqualTo(200);
+      }
     }
   }
 

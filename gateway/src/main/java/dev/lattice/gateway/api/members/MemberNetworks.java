@@ -5,11 +5,13 @@ import dev.lattice.gateway.events.TopicTail;
 import dev.lattice.schemas.TopicCatalogue;
 import dev.lattice.streams.LatticeStreams;
 import dev.lattice.streams.MemberActivity;
+import dev.lattice.streams.StateNotQueryableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,22 +20,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which networks a member belongs to. A member belongs to a network once that network sent an event
- * or a consent for them. Two sources, both kept in Kafka:
+ * or a consent for them. Kept in Kafka, so that every instance of a cluster answers alike without
+ * reading another instance's stores:
  *
  * <ul>
  *   <li>the compacted topic {@code lattice.memberships} (key {@code <network>|<member>}, value the
- *       first-seen instant), written by the gateway when it accepts an event or a consent command
- *       naming a source network, followed by every instance (so a member joins on the very call
- *       that made them a member, with read-your-writes);
- *   <li>the topology's member-activity store (Kafka Streams interactive query): the networks whose
- *       events the topology has processed for the member, which also covers events written to the
- *       ingest topics directly, without the gateway.
+ *       first-seen instant), followed by every instance. The gateway writes it when it accepts an
+ *       event or a consent command naming a source network (so a member joins on the very call that
+ *       made them a member, with read-your-writes); the topology writes it when it first sees the
+ *       member in a network, which also covers events written to the ingest topics directly,
+ *       without the gateway;
+ *   <li>the topology's member-activity store (Kafka Streams interactive query), read only when this
+ *       instance hosts the member: the networks whose events it processed for the member, for
+ *       activity older than the topology's records in the topic. Where another instance hosts the
+ *       member (or the state is moving), the topic alone answers: a membership check never fails
+ *       for want of another instance's state.
  * </ul>
  *
  * Erasure {@link #forget forgets} the member: tombstones for every membership record, and an
- * erasure marker (key {@code *erased*|<member>}, value the instant): activity the topology recorded
- * before that instant no longer makes the member belong anywhere. A network that sends an event or
- * a consent for the member afterwards makes them its member again.
+ * erasure marker (key {@code *erased*|<member>}, value the instant): a membership first seen, or
+ * activity recorded, before that instant no longer makes the member belong anywhere, in whatever
+ * order the records arrive. A network that sends an event or a consent for the member afterwards
+ * makes them its member again.
  *
  * <p>Thread-safe.
  */
@@ -43,7 +51,8 @@ public final class MemberNetworks implements AutoCloseable {
   private static final char SEP = '|';
   private static final String ERASED = "*erased*";
 
-  private final Map<String, Set<String>> byMember = new ConcurrentHashMap<>();
+  // member -> network -> first seen
+  private final Map<String, Map<String, Instant>> byMember = new ConcurrentHashMap<>();
   private final Map<String, Instant> erasedAt = new ConcurrentHashMap<>();
   private final TopicTail tail;
   private final EventPublisher publisher;
@@ -85,7 +94,10 @@ public final class MemberNetworks implements AutoCloseable {
                       return networks.isEmpty() ? null : networks;
                     });
               } else {
-                byMember.computeIfAbsent(member, m -> ConcurrentHashMap.newKeySet()).add(network);
+                Instant since = instant(record.value());
+                byMember
+                    .computeIfAbsent(member, m -> new ConcurrentHashMap<>())
+                    .merge(network, since, (a, b) -> a.isAfter(b) ? a : b);
               }
             });
     tail.start();
@@ -93,26 +105,49 @@ public final class MemberNetworks implements AutoCloseable {
 
   /** Every network the member belongs to (sorted). */
   public Set<String> networksOf(String memberId) {
-    Set<String> networks = new TreeSet<>(byMember.getOrDefault(memberId, Set.of()));
+    Set<String> networks = new TreeSet<>();
+    Instant erased = erasedAt.get(memberId);
+    byMember
+        .getOrDefault(memberId, Map.of())
+        .forEach(
+            (network, since) -> {
+              if (afterErasure(since, erased)) {
+                networks.add(network);
+              }
+            });
     networks.addAll(activeSinceErasure(memberId));
     return networks;
   }
 
   /** True when the member belongs to {@code networkId}. */
   public boolean belongs(String memberId, String networkId) {
-    Set<String> recorded = byMember.get(memberId);
-    if (recorded != null && recorded.contains(networkId)) {
+    Map<String, Instant> recorded = byMember.get(memberId);
+    Instant since = recorded == null ? null : recorded.get(networkId);
+    if (since != null && afterErasure(since, erasedAt.get(memberId))) {
       return true;
     }
     return activeSinceErasure(memberId).contains(networkId);
   }
 
-  /** The networks the topology saw the member in, after their erasure if they were erased. */
+  private static boolean afterErasure(Instant since, Instant erased) {
+    return erased == null || since.isAfter(erased);
+  }
+
+  /**
+   * The networks this instance's topology saw the member in, after their erasure if they were
+   * erased; empty when another instance hosts the member or the state is moving (the topic has
+   * every membership the topology saw since it records them).
+   */
   private Set<String> activeSinceErasure(String memberId) {
     Instant erased = erasedAt.get(memberId);
     Set<String> networks = new TreeSet<>();
-    streams
-        .activity(memberId)
+    Optional<MemberActivity> activity;
+    try {
+      activity = streams.activity(memberId);
+    } catch (StateNotQueryableException e) {
+      return networks;
+    }
+    activity
         .map(MemberActivity::networks)
         .ifPresent(
             seen ->
@@ -125,6 +160,15 @@ public final class MemberNetworks implements AutoCloseable {
     return networks;
   }
 
+  private static Instant instant(byte[] value) {
+    try {
+      return Instant.parse(new String(value, StandardCharsets.UTF_8));
+    } catch (java.time.format.DateTimeParseException e) {
+      // not written by Lattice: counts until the member is erased
+      return Instant.EPOCH;
+    }
+  }
+
   /**
    * Records that {@code networkId} sent an event or a consent for the member. Writes to Kafka only
    * the first time (this instance's view already holding the membership makes it a no-op).
@@ -133,15 +177,19 @@ public final class MemberNetworks implements AutoCloseable {
     if (memberId == null || networkId == null || memberId.isBlank() || networkId.isBlank()) {
       return;
     }
-    Set<String> recorded = byMember.get(memberId);
-    if (recorded != null && recorded.contains(networkId)) {
+    Map<String, Instant> recorded = byMember.get(memberId);
+    Instant since = recorded == null ? null : recorded.get(networkId);
+    if (since != null && afterErasure(since, erasedAt.get(memberId))) {
       return;
     }
+    Instant now = clock.instant();
     publisher.publish(
         TopicCatalogue.MEMBERSHIPS.name(),
         networkId + SEP + memberId,
-        clock.instant().toString().getBytes(StandardCharsets.UTF_8));
-    byMember.computeIfAbsent(memberId, m -> ConcurrentHashMap.newKeySet()).add(networkId);
+        now.toString().getBytes(StandardCharsets.UTF_8));
+    byMember
+        .computeIfAbsent(memberId, m -> new ConcurrentHashMap<>())
+        .merge(networkId, now, (a, b) -> a.isAfter(b) ? a : b);
     LOGGER.debug("Member joined network={}", networkId);
   }
 
@@ -150,7 +198,7 @@ public final class MemberNetworks implements AutoCloseable {
    */
   public void forget(String memberId) {
     Instant now = clock.instant();
-    Set<String> recorded = byMember.getOrDefault(memberId, Set.of());
+    Set<String> recorded = byMember.getOrDefault(memberId, Map.of()).keySet();
     for (String network : Set.copyOf(recorded)) {
       publisher.publish(TopicCatalogue.MEMBERSHIPS.name(), network + SEP + memberId, null);
     }

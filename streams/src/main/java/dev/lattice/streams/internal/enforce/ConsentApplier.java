@@ -40,6 +40,8 @@ public final class ConsentApplier {
   private final MemberHistory history;
   private final MemberRefs refs;
   private final DecisionLog decisionLog;
+  // null: the topology records no memberships (TopologySettings.membershipsTopic)
+  private final String membershipsTopic;
 
   public ConsentApplier(
       KeyValueStore<String, byte[]> consent,
@@ -49,7 +51,9 @@ public final class ConsentApplier {
       Emitter emitter,
       MemberHistory history,
       MemberRefs refs,
-      DecisionLog decisionLog) {
+      DecisionLog decisionLog,
+      String membershipsTopic) {
+    this.membershipsTopic = membershipsTopic;
     this.history = history;
     this.refs = refs;
     this.decisionLog = decisionLog;
@@ -68,7 +72,12 @@ public final class ConsentApplier {
   private void erase(String member) {
     keys.shred(member);
     emitter.emit(new Outbound(topics.memberKeys(), Outbound.key(member), null));
-    history.forget(member);
+    for (String network : history.forget(member)) {
+      if (membershipsTopic != null) {
+        // The topology's own first-sighting records, tombstoned after them in the topic's order.
+        emitter.emit(new Outbound(membershipsTopic, Outbound.key(network + "|" + member), null));
+      }
+    }
     refs.forget(member).ifPresent(decisionLog::forget);
   }
 

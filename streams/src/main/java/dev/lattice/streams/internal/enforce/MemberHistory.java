@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -55,10 +56,14 @@ public final class MemberHistory {
   /**
    * The member sent an event through {@code network}. A membership is written once, when it is
    * first seen (its value is that time; only its key is read): not one changelog record per event.
+   *
+   * @return true when this is the first event of the member through {@code network} (since the
+   *     member's erasure, which forgets their memberships)
    */
-  public void seen(String member, String network, Instant now) {
+  public boolean seen(String member, String network, Instant now) {
     String membership = network + SEP + member;
-    if (memberships.get(membership) == null) {
+    boolean first = memberships.get(membership) == null;
+    if (first) {
       memberships.put(membership, now.toEpochMilli());
     }
     MemberActivity current = MemberActivityCodec.fromBytes(activity.get(member));
@@ -66,6 +71,7 @@ public final class MemberHistory {
         member,
         MemberActivityCodec.toBytes(
             MemberActivityCodec.seen(current, member, network, now.toEpochMilli())));
+    return first;
   }
 
   /** The member bought {@code sku} of {@code brand} at {@code at}. */
@@ -90,16 +96,20 @@ public final class MemberHistory {
             .toBytes());
   }
 
-  /** Forgets everything remembered of the member (erasure). */
-  public void forget(String member) {
+  /**
+   * Forgets everything remembered of the member (erasure).
+   *
+   * @return the networks the member was seen in
+   */
+  public Set<String> forget(String member) {
     MemberActivity seen = MemberActivityCodec.fromBytes(activity.get(member));
-    if (seen != null) {
-      seen.networks().keySet().forEach(network -> memberships.delete(network + SEP + member));
-    }
+    Set<String> networks = seen == null ? Set.of() : Set.copyOf(seen.networks().keySet());
+    networks.forEach(network -> memberships.delete(network + SEP + member));
     activity.delete(member);
     activity.delete(INSIGHTS + member);
     purchases.delete(member);
     offerDeliveries.delete(member);
+    return networks;
   }
 
   /** The members seen in {@code network} (that this task owns), in key order. */

@@ -88,6 +88,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
   private final Duration purchaseMemory;
   private final Duration decisionRetention;
   private final MasterKey masterKey;
+  // null: first sightings are not recorded (see TopologySettings.membershipsTopic)
+  private final String membershipsTopic;
   private final Duration insightHorizon;
   private final Controllers controllers;
   private final StageClock clock;
@@ -114,8 +116,10 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       Duration decisionRetention,
       MasterKey masterKey,
       Duration insightHorizon,
+      String membershipsTopic,
       StageTimings timings) {
     this.masterKey = masterKey;
+    this.membershipsTopic = membershipsTopic;
     this.insightHorizon = insightHorizon;
     this.clock = StageClock.of(timings);
     this.topics = topics;
@@ -182,7 +186,8 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
             emitter,
             history,
             refs,
-            decisionLog);
+            decisionLog,
+            membershipsTopic);
     enforcer =
         new Enforcer(
             decisions,
@@ -278,7 +283,16 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       }
       case Routing.Route.Candidates c -> candidates = c.candidates();
     }
-    history.seen(event.memberId(), event.sourceNetwork(), now);
+    if (history.seen(event.memberId(), event.sourceNetwork(), now) && membershipsTopic != null) {
+      // Every gateway instance follows this topic: it learns that the member belongs to the network
+      // without reading the store of whichever instance hosts the member (the gateway writes the
+      // same record for events it ingests; this one covers events written to the topics directly).
+      emit(
+          new Outbound(
+              membershipsTopic,
+              Outbound.key(event.sourceNetwork() + "|" + event.memberId()),
+              now.toString().getBytes(StandardCharsets.UTF_8)));
+    }
     if (decoded instanceof PurchaseEvent p) {
       history.bought(
           event.memberId(), p.getSku(), p.getBrand(), p.getHeader().getOccurredAt(), now);
