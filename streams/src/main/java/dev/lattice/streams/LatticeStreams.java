@@ -231,19 +231,34 @@ public final class LatticeStreams implements AutoCloseable {
    *     has no active host (rebalancing)
    */
   public MemberHost hostOf(String memberId) {
+    return hostOf(StoreNames.DECISIONS, memberId, "member's");
+  }
+
+  /**
+   * Which instance hosts the brand's insight state (its privacy budgets: one partition holds all of
+   * a brand's). Alone (no {@code application.server}), always this one.
+   *
+   * @throws StateNotQueryableException while the topology is not running or the brand's partition
+   *     has no active host (rebalancing)
+   */
+  public MemberHost insightsHostOf(String brandId) {
+    return hostOf(StoreNames.PRIVACY_BUDGET, brandId, "brand's insight");
+  }
+
+  private MemberHost hostOf(String store, String key, String what) {
     requireRunning();
     if (self == null) {
       return new MemberHost.Here(-1);
     }
     KeyQueryMetadata metadata =
         streams.queryMetadataForKey(
-            StoreNames.DECISIONS, Objects.requireNonNull(memberId), Serdes.String().serializer());
+            store, Objects.requireNonNull(key), Serdes.String().serializer());
     if (metadata == null
         || metadata.activeHost() == null
         || metadata.activeHost().port() < 0
         || metadata.partition() < 0) {
       throw new StateNotQueryableException(
-          "No instance hosts the member's partition right now (rebalancing)");
+          "No instance hosts the " + what + " partition right now (rebalancing)");
     }
     HostInfo host = metadata.activeHost();
     return host.equals(self)

@@ -17,6 +17,23 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 public @interface ClusterQuery {
-  /** The name of the path variable or request parameter holding the member id. */
+  /**
+   * The name of the path variable or request parameter holding the member id (or, with {@link
+   * Keyed#BRAND_INSIGHTS}, the brand id).
+   */
   String member() default "memberId";
+
+  /** Whose state the method reads, so where the request goes. */
+  Keyed by() default Keyed.MEMBER;
+
+  /** How the state a query reads is partitioned. */
+  enum Keyed {
+    /** A member's state (every member store): the active copy, else a standby copy, else 503. */
+    MEMBER,
+    /**
+     * A brand's insight state (privacy budgets): the active copy; when its instance does not
+     * answer, this instance's own (possibly partial) view rather than an error.
+     */
+    BRAND_INSIGHTS
+  }
 }

@@ -76,6 +76,9 @@ final class ClusterQueryRouting implements HandlerInterceptor {
       return true;
     }
     LatticeStreams streams = queries.streams();
+    if (query.by() == ClusterQuery.Keyed.BRAND_INSIGHTS) {
+      return brandInsights(memberId, request, response);
+    }
     if (!queries.standbyReads()) {
       if (streams.hostOf(memberId) instanceof LatticeStreams.MemberHost.Elsewhere host) {
         queries.forward(queries.node().urlOf(host.host(), host.port()), request, response);
@@ -115,6 +118,27 @@ final class ClusterQueryRouting implements HandlerInterceptor {
       }
     }
     return fromStandby(memberId, request, response);
+  }
+
+  /** A brand's insight query: answered where the brand's insight state is, if it answers. */
+  private boolean brandInsights(
+      String brandId, HttpServletRequest request, HttpServletResponse response) throws Exception {
+    LatticeStreams.MemberHost host;
+    try {
+      host = queries.streams().insightsHostOf(brandId);
+    } catch (StateNotQueryableException e) {
+      return true; // moving: what this instance has
+    }
+    if (host instanceof LatticeStreams.MemberHost.Elsewhere elsewhere) {
+      Optional<HttpResponse<byte[]>> answer =
+          queries.tryForward(
+              queries.node().urlOf(elsewhere.host(), elsewhere.port()), request, false);
+      if (answer.isPresent() && answer.get().statusCode() != 503) {
+        ClusterQueries.copy(answer.get(), response);
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

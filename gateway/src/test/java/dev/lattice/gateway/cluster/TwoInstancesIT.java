@@ -63,10 +63,16 @@ class TwoInstancesIT {
     Path data = Path.of("target", "it-data", "cluster-" + RUN).toAbsolutePath();
     portA = TestInstances.freePort();
     portB = TestInstances.freePort();
+    // Short insight windows, so that a brand's cells are evaluated within the test
+    String[] insights = {
+      "--lattice.streams.insights.window=3s", "--lattice.streams.insights.grace=5s"
+    };
     instances.add(
-        TestInstances.start(kafka, applicationId, portA, data.resolve("a"), SECRETS, ADMIN_KEY));
+        TestInstances.start(
+            kafka, applicationId, portA, data.resolve("a"), SECRETS, ADMIN_KEY, insights));
     instances.add(
-        TestInstances.start(kafka, applicationId, portB, data.resolve("b"), SECRETS, ADMIN_KEY));
+        TestInstances.start(
+            kafka, applicationId, portB, data.resolve("b"), SECRETS, ADMIN_KEY, insights));
     adminA = new GatewayHttp(portA).withApiKey(ADMIN_KEY);
     adminB = new GatewayHttp(portB).withApiKey(ADMIN_KEY);
     // Both run and share the member partitions between them.
@@ -335,6 +341,115 @@ class TwoInstancesIT {
         assertThat(granted.status()).as("port %d: %s", port, granted.body()).isEqualTo(200);
       }
     }
+  }
+
+  @Test
+  void bothInstancesShowABrandsInsightBudgetsAlike() {
+    // The budgets live in the brand's insight partition, hosted by one of the two instances: the
+    // other asks it (it showed none)
+    String network = "insights-" + RUN;
+    String brand = "lens-" + RUN;
+    assertThat(adminA.post("/api/v1/brands", Map.of("id", brand, "name", "Lens")).status())
+        .isEqualTo(201);
+    Response created =
+        adminA.post(
+            "/api/v1/networks",
+            Map.of(
+                "id",
+                network,
+                "name",
+                "Insight peaks",
+                "rules",
+                Map.of(
+                    "offers",
+                    Map.of(
+                        "accept",
+                        true,
+                        "frequency_cap",
+                        Map.of("per_member_24h", 10, "per_member_brand_24h", 10)),
+                    "insights",
+                    Map.of("enabled", true, "k_anonymity", 2, "brands", List.of(brand)))));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    GatewayHttp service =
+        new GatewayHttp(portB)
+            .withApiKey(
+                adminB
+                    .post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", network))
+                    .json()
+                    .get("key")
+                    .asString());
+    String brandKey =
+        adminA
+            .post("/api/v1/admin/api-keys", Map.of("role", "BRAND", "scope", brand))
+            .json()
+            .get("key")
+            .asString();
+    List<String> members = new ArrayList<>();
+    for (int m = 0; m < MEMBERS; m++) {
+      String member = "m-ins-" + RUN + "-" + m;
+      members.add(member);
+      Response sent =
+          service.post(
+              "/api/v1/events/member-data",
+              """
+              {"header": {"event_id": "md-%s", "event_type": "member_data", "source_network": "%s",
+                          "subject_member": "%s", "occurred_at": "2026-11-23T10:00:00Z"},
+               "purpose": "analytics", "kind": "profile", "personal": {"interests": ["skiing"]}}
+              """
+                  .formatted(member, network, member));
+      assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+      for (String purpose : List.of("offers", "analytics")) {
+        Response granted =
+            service.put("/api/v1/members/" + member + "/consents/" + purpose, Map.of());
+        assertThat(granted.status()).as(granted.body()).isIn(200, 202);
+      }
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                members.stream()
+                    .allMatch(
+                        m ->
+                            service
+                                .get("/api/v1/members/" + m + "/activity")
+                                .json()
+                                .path("networks")
+                                .has(network)));
+    Response offered =
+        new GatewayHttp(portA)
+            .withApiKey(brandKey)
+            .post(
+                "/api/v1/events/offers",
+                """
+                {"header": {"event_id": "offer-ins-%s", "event_type": "offer",
+                            "source_network": "%s", "occurred_at": "2026-11-23T10:00:00Z"},
+                 "offer_id": "o-ins-%s", "brand": "%s", "sku": "LENS-1", "category": "outdoor",
+                 "creative": {"headline": "New lenses"}, "target_networks": ["%s"],
+                 "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2030-01-01T00:00:00Z"}
+                """
+                    .formatted(RUN, network, RUN, brand, network));
+    assertThat(offered.status()).as(offered.body()).isEqualTo(202);
+
+    GatewayHttp onA = new GatewayHttp(portA).withApiKey(brandKey);
+    GatewayHttp onB = new GatewayHttp(portB).withApiKey(brandKey);
+    String path = "/api/v1/brands/" + brand + "/insights";
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(
+            () ->
+                assertThat(onA.get(path).json().path("budgets").isEmpty())
+                    .as("budgets on A")
+                    .isFalse());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              JsonNode a = onA.get(path).json();
+              JsonNode b = onB.get(path).json();
+              assertThat(b.get("budgets")).as("budgets on B").isEqualTo(a.get("budgets"));
+              assertThat(b.get("budgets").size()).isPositive();
+            });
   }
 
   @Test

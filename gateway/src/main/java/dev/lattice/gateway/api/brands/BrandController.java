@@ -1,5 +1,6 @@
 package dev.lattice.gateway.api.brands;
 
+import dev.lattice.gateway.cluster.ClusterQuery;
 import dev.lattice.gateway.kafka.TopicProvisioner;
 import dev.lattice.gateway.problem.ConflictException;
 import dev.lattice.gateway.problem.FieldProblem;
@@ -194,6 +195,9 @@ public class BrandController {
   }
 
   @GetMapping("/{brandId}/insights")
+  // the privacy budgets live with the brand's insight partition: asked there, so every instance
+  // answers alike
+  @ClusterQuery(member = "brandId", by = ClusterQuery.Keyed.BRAND_INSIGHTS)
   @Operation(
       summary = "The brand's differentially private insights",
       description =

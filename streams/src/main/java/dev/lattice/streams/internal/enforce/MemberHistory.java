@@ -55,23 +55,29 @@ public final class MemberHistory {
 
   /**
    * The member sent an event through {@code network}. A membership is written once, when it is
-   * first seen (its value is that time; only its key is read): not one changelog record per event.
+   * first seen (its value is that time, as {@code -time - 1} once the membership is known to be on
+   * the memberships topic; only the key and that sign are read): not one changelog record per
+   * event.
    *
-   * @return true when this is the first event of the member through {@code network} (since the
-   *     member's erasure, which forgets their memberships)
+   * @param recorded whether memberships are recorded on the memberships topic
+   * @return true when the membership is to be recorded there now: the member's first event through
+   *     {@code network} (since their erasure, which forgets their memberships), or the first since
+   *     memberships are recorded for a membership seen before (an upgrade)
    */
-  public boolean seen(String member, String network, Instant now) {
+  public boolean seen(String member, String network, Instant now, boolean recorded) {
     String membership = network + SEP + member;
-    boolean first = memberships.get(membership) == null;
-    if (first) {
-      memberships.put(membership, now.toEpochMilli());
+    Long since = memberships.get(membership);
+    boolean record = recorded && (since == null || since >= 0);
+    if (since == null || record) {
+      long at = since == null ? now.toEpochMilli() : since;
+      memberships.put(membership, recorded ? -at - 1 : at);
     }
     MemberActivity current = MemberActivityCodec.fromBytes(activity.get(member));
     activity.put(
         member,
         MemberActivityCodec.toBytes(
             MemberActivityCodec.seen(current, member, network, now.toEpochMilli())));
-    return first;
+    return record;
   }
 
   /** The member bought {@code sku} of {@code brand} at {@code at}. */

@@ -283,7 +283,7 @@ public final class MemberProcessor implements Processor<byte[], Inbound, byte[],
       }
       case Routing.Route.Candidates c -> candidates = c.candidates();
     }
-    if (history.seen(event.memberId(), event.sourceNetwork(), now) && membershipsTopic != null) {
+    if (history.seen(event.memberId(), event.sourceNetwork(), now, membershipsTopic != null)) {
       // Every gateway instance follows this topic: it learns that the member belongs to the network
       // without reading the store of whichever instance hosts the member (the gateway writes the
       // same record for events it ingests; this one covers events written to the topics directly).
