@@ -40,7 +40,8 @@ public class TopologyConfiguration {
       ClusterNode clusterNode,
       MasterKey masterKey,
       @Value("${lattice.data-dir:lattice-data}") Path dataDir,
-      @Value("${lattice.streams.session-timeout:45s}") java.time.Duration sessionTimeout) {
+      @Value("${lattice.streams.session-timeout:45s}") java.time.Duration sessionTimeout,
+      @Value("${server.port:8080}") int serverPort) {
     Path streamsDir = dataDir.resolve("streams");
     byte[] secret = pseudonymSecret(properties.pseudonymSecret(), dataDir);
     TopologySettings defaults = TopologySettings.of(decisionService, secret);
@@ -66,7 +67,10 @@ public class TopologyConfiguration {
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     config.put(
-        StreamsConfig.STATE_DIR_CONFIG, streamsDir.resolve("state").toAbsolutePath().toString());
+        StreamsConfig.STATE_DIR_CONFIG,
+        StateDirectory.of(streamsDir, properties.applicationId(), serverPort)
+            .toAbsolutePath()
+            .toString());
     // Where other instances reach this one's queries, and warm copies of other instances' state
     // for a fast fail-over.
     clusterNode
