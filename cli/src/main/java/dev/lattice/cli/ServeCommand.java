@@ -191,6 +191,9 @@ public final class ServeCommand implements Callable<Integer> {
     if (problem == null && externalBootstrap() == null) {
       problem = dataDirProblem(options.dataDir());
     }
+    if (problem == null && externalBootstrap() == null) {
+      problem = embeddedKafkaInUse(options.dataDir());
+    }
     if (problem == null && externalBootstrap() != null) {
       problem = kafkaProblem(externalBootstrap());
     }
@@ -270,6 +273,52 @@ public final class ServeCommand implements Callable<Integer> {
           + " is not writable ("
           + e.getClass().getSimpleName()
           + "); choose another with --data-dir";
+    }
+  }
+
+  /**
+   * Another instance running from the same data directory holds its embedded broker's data: this
+   * one could only fail to start its own. Says how to join that broker instead.
+   */
+  static String embeddedKafkaInUse(Path dataDir) {
+    Path absolute = dataDir.toAbsolutePath().normalize();
+    Path kafka = absolute.resolve("kafka");
+    if (!locked(kafka.resolve("node-0").resolve("data").resolve(".lock"))) {
+      return null;
+    }
+    String address = null;
+    try {
+      address = Files.readString(kafka.resolve(KafkaBroker.ADDRESS_FILE)).trim();
+    } catch (IOException e) {
+      // not recorded: the message names no address
+    }
+    String at = address == null || address.isBlank() ? "<its Kafka address>" : address;
+    return "data directory "
+        + absolute
+        + " is in use by another Lattice instance, which runs the embedded Kafka broker"
+        + (address == null || address.isBlank() ? "" : " at " + address)
+        + ": to run a second instance on that Kafka, start it with KAFKA_BOOTSTRAP_SERVERS="
+        + at
+        + " and another --port (README, \"Running a cluster\"); or give it its own --data-dir";
+  }
+
+  /** True when another process holds the lock on {@code lockFile}. */
+  private static boolean locked(Path lockFile) {
+    if (!Files.exists(lockFile)) {
+      return false;
+    }
+    try (java.nio.channels.FileChannel channel =
+        java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.channels.FileLock lock = channel.tryLock();
+      if (lock == null) {
+        return true;
+      }
+      lock.release();
+      return false;
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return true;
+    } catch (IOException e) {
+      return false; // the broker reports what is wrong with it
     }
   }
 

@@ -58,6 +58,33 @@ class ServeCommandTest {
   }
 
   @Test
+  void aDataDirectoryWhoseEmbeddedBrokerAnotherInstanceRunsSaysHowToJoinIt() throws Exception {
+    Path data =
+        Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "in-use");
+    Path node = Files.createDirectories(data.resolve("kafka/node-0/data"));
+    Files.writeString(data.resolve("kafka/bootstrap-servers"), "localhost:41234\n");
+    Path lock = Files.createFile(node.resolve(".lock"));
+    try (var channel =
+            java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.WRITE);
+        var held = channel.lock()) {
+
+      assertThat(
+              serve(Map.of(), "--port", String.valueOf(freePort()), "--data-dir", data.toString()))
+          .isEqualTo(1);
+    }
+
+    assertThat(errLines())
+        .startsWith(
+            "lattice serve: data directory "
+                + data.toAbsolutePath().normalize()
+                + " is in use by another Lattice instance, which runs the embedded Kafka broker at"
+                + " localhost:41234: to run a second instance on that Kafka, start it with"
+                + " KAFKA_BOOTSTRAP_SERVERS=localhost:41234 and another --port")
+        .endsWith("or give it its own --data-dir" + System.lineSeparator());
+    assertThat(errLines().lines()).hasSize(1);
+  }
+
+  @Test
   void anUnwritableDataDirectoryIsReportedInOneLine() throws Exception {
     Path tmp = Files.createDirectories(Path.of("target", "tmp"));
     Path file = Files.createTempFile(tmp, "not-a-directory", ".txt");

@@ -54,6 +54,7 @@ public final class KafkaBroker implements AutoCloseable {
                   // Lattice provisions its topics; a typo in a topic name should fail, not create a
                   // topic.
                   .withBrokerOverrides(Map.of("auto.create.topics.enable", "false")));
+      recordAddress(settings.dataDir(), cluster.bootstrapServers());
       return new KafkaBroker(cluster.bootstrapServers(), cluster.size(), Optional.of(cluster));
     }
     int brokers = awaitReachable(settings.bootstrapServers(), settings.connectTimeout());
@@ -62,6 +63,20 @@ public final class KafkaBroker implements AutoCloseable {
         settings.bootstrapServers(),
         brokers);
     return new KafkaBroker(settings.bootstrapServers(), brokers, Optional.empty());
+  }
+
+  /**
+   * The file in the embedded broker's data directory naming its address while it runs, so that a
+   * second instance started from the same data directory can say where to connect.
+   */
+  public static final String ADDRESS_FILE = "bootstrap-servers";
+
+  private static void recordAddress(java.nio.file.Path kafkaDir, String bootstrapServers) {
+    try {
+      java.nio.file.Files.writeString(kafkaDir.resolve(ADDRESS_FILE), bootstrapServers + "\n");
+    } catch (java.io.IOException e) {
+      LOGGER.debug("Could not record the embedded broker's address: {}", e.toString());
+    }
   }
 
   /**
