@@ -186,10 +186,8 @@ class TwoInstancesIT {
     String compliance = complianceKey.json().get("key").asString();
 
     // Members on both instances' partitions: data and consent through A, an offer through B
-    List<String> members = new ArrayList<>();
-    for (int m = 0; m < MEMBERS; m++) {
-      String member = "m-" + RUN + "-" + m;
-      members.add(member);
+    List<String> members = onBothInstances("m-" + RUN + "-");
+    for (String member : members) {
       assertThat(
               service
                   .post("/api/v1/events/member-data", memberData("md-" + member, member))
@@ -243,15 +241,9 @@ class TwoInstancesIT {
         List.of(
             new GatewayHttp(portA).withApiKey(key.json().get("key").asString()),
             new GatewayHttp(portB).withApiKey(key.json().get("key").asString()));
-    List<String> members = new ArrayList<>();
-    for (int m = 0; m < MEMBERS; m++) {
-      members.add("m-new-" + RUN + "-" + m);
-    }
-    assertThat(hostsOf(members))
-        .as("members hosted by each instance")
-        .containsOnlyKeys(portA, portB);
+    List<String> members = onBothInstances("m-new-" + RUN + "-");
 
-    for (int m = 0; m < MEMBERS; m++) {
+    for (int m = 0; m < members.size(); m++) {
       for (GatewayHttp service : both) {
         Response granted =
             service.put("/api/v1/members/" + members.get(m) + "/consents/analytics", Map.of());
@@ -288,8 +280,7 @@ class TwoInstancesIT {
             new org.apache.kafka.common.serialization.StringSerializer(),
             new org.apache.kafka.common.serialization.ByteArraySerializer())) {
       var codec = dev.lattice.schemas.AvroCodec.of(MemberDataEvent.class);
-      for (int m = 0; m < MEMBERS; m++) {
-        String member = "m-topic-" + RUN + "-" + m;
+      for (String member : onBothInstances("m-topic-" + RUN + "-")) {
         members.add(member);
         MemberDataEvent event =
             MemberDataEvent.newBuilder()
@@ -312,9 +303,6 @@ class TwoInstancesIT {
             .get();
       }
     }
-    assertThat(hostsOf(members))
-        .as("members hosted by each instance")
-        .containsOnlyKeys(portA, portB);
 
     // The topology's record of each member's first event reaches every instance's view, also the
     // one that does not host the member (and so cannot read its activity)
@@ -435,7 +423,7 @@ class TwoInstancesIT {
     GatewayHttp onB = new GatewayHttp(portB).withApiKey(brandKey);
     String path = "/api/v1/brands/" + brand + "/insights";
     await()
-        .atMost(Duration.ofSeconds(120))
+        .atMost(Duration.ofSeconds(180))
         .untilAsserted(
             () ->
                 assertThat(onA.get(path).json().path("budgets").isEmpty())
@@ -497,6 +485,30 @@ class TwoInstancesIT {
   }
 
   /** Which instance hosts each member, counted by port. */
+  /**
+   * {@link #MEMBERS} member ids starting with {@code prefix}, half of them hosted by each instance
+   * (chosen by where their partitions are, so that no run draws them all on one side).
+   */
+  private List<String> onBothInstances(String prefix) {
+    Map<Integer, List<String>> byHost = new LinkedHashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      String member = prefix + i;
+      List<String> on =
+          byHost.computeIfAbsent(
+              hostsOf(List.of(member)).keySet().iterator().next(), k -> new ArrayList<>());
+      if (on.size() < MEMBERS / 2) {
+        on.add(member);
+      }
+      if (byHost.size() == 2 && byHost.values().stream().allMatch(l -> l.size() == MEMBERS / 2)) {
+        break;
+      }
+    }
+    assertThat(byHost).as("members hosted by each instance").containsOnlyKeys(portA, portB);
+    List<String> members = new ArrayList<>();
+    byHost.values().forEach(members::addAll);
+    return members;
+  }
+
   private Map<Integer, Integer> hostsOf(List<String> members) {
     Map<Integer, Integer> out = new LinkedHashMap<>();
     LatticeStreams streams = instances.get(0).getBean(LatticeStreams.class);
