@@ -5,6 +5,7 @@ import dev.lattice.gateway.kafka.EarlyKafkaStart;
 import dev.lattice.gateway.kafka.KafkaBroker;
 import dev.lattice.gateway.kafka.KafkaSettings;
 import dev.lattice.gateway.kafka.KafkaUnreachableException;
+import dev.lattice.gateway.topology.LockFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -283,7 +284,7 @@ public final class ServeCommand implements Callable<Integer> {
   static String embeddedKafkaInUse(Path dataDir) {
     Path absolute = dataDir.toAbsolutePath().normalize();
     Path kafka = absolute.resolve("kafka");
-    if (!locked(kafka.resolve("node-0").resolve("data").resolve(".lock"))) {
+    if (!LockFiles.heldByAnother(kafka.resolve("node-0").resolve("data").resolve(".lock"))) {
       return null;
     }
     String address = null;
@@ -300,26 +301,6 @@ public final class ServeCommand implements Callable<Integer> {
         + ": to run a second instance on that Kafka, start it with KAFKA_BOOTSTRAP_SERVERS="
         + at
         + " and another --port (README, \"Running a cluster\"); or give it its own --data-dir";
-  }
-
-  /** True when another process holds the lock on {@code lockFile}. */
-  private static boolean locked(Path lockFile) {
-    if (!Files.exists(lockFile)) {
-      return false;
-    }
-    try (java.nio.channels.FileChannel channel =
-        java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.WRITE)) {
-      java.nio.channels.FileLock lock = channel.tryLock();
-      if (lock == null) {
-        return true;
-      }
-      lock.release();
-      return false;
-    } catch (java.nio.channels.OverlappingFileLockException e) {
-      return true;
-    } catch (IOException e) {
-      return false; // the broker reports what is wrong with it
-    }
   }
 
   private String kafkaProblem(String bootstrap) {

@@ -5,7 +5,7 @@ import dev.lattice.streams.LatticeStreams;
 import dev.lattice.streams.StateNotQueryableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.net.URI;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Optional;
@@ -93,11 +93,7 @@ final class ClusterQueryRouting implements HandlerInterceptor {
       host = null; // not running, or no active host right now: rebalancing
     }
     if (host instanceof LatticeStreams.MemberHost.Elsewhere elsewhere) {
-      Optional<HttpResponse<byte[]>> answer =
-          queries.tryForward(
-              queries.node().urlOf(elsewhere.host(), elsewhere.port()), request, false);
-      if (answer.isPresent() && answer.get().statusCode() != 503) {
-        ClusterQueries.copy(answer.get(), response);
+      if (answeredBy(elsewhere.host(), elsewhere.port(), false, request, response)) {
         return false;
       }
     } else if (host instanceof LatticeStreams.MemberHost.Here) {
@@ -107,14 +103,10 @@ final class ClusterQueryRouting implements HandlerInterceptor {
     } else {
       // This instance is rebalancing: the active copy may still answer elsewhere.
       Optional<LatticeStreams.Instance> active = streams.hostsOf(memberId).active();
-      if (active.isPresent() && !active.get().local()) {
-        Optional<HttpResponse<byte[]>> answer =
-            queries.tryForward(
-                queries.node().urlOf(active.get().host(), active.get().port()), request, false);
-        if (answer.isPresent() && answer.get().statusCode() != 503) {
-          ClusterQueries.copy(answer.get(), response);
-          return false;
-        }
+      if (active.isPresent()
+          && !active.get().local()
+          && answeredBy(active.get().host(), active.get().port(), false, request, response)) {
+        return false;
       }
     }
     return fromStandby(memberId, request, response);
@@ -129,16 +121,31 @@ final class ClusterQueryRouting implements HandlerInterceptor {
     } catch (StateNotQueryableException e) {
       return true; // moving: what this instance has
     }
-    if (host instanceof LatticeStreams.MemberHost.Elsewhere elsewhere) {
-      Optional<HttpResponse<byte[]>> answer =
-          queries.tryForward(
-              queries.node().urlOf(elsewhere.host(), elsewhere.port()), request, false);
-      if (answer.isPresent() && answer.get().statusCode() != 503) {
-        ClusterQueries.copy(answer.get(), response);
-        return false;
-      }
+    if (host instanceof LatticeStreams.MemberHost.Elsewhere elsewhere
+        && answeredBy(elsewhere.host(), elsewhere.port(), false, request, response)) {
+      return false;
     }
     return true;
+  }
+
+  /**
+   * Asks the instance at {@code host:port} (its standby copy when {@code standby}) and copies its
+   * answer to {@code response}; false when it did not answer or answered 503 (it cannot either).
+   */
+  private boolean answeredBy(
+      String host,
+      int port,
+      boolean standby,
+      HttpServletRequest request,
+      HttpServletResponse response)
+      throws IOException {
+    Optional<HttpResponse<byte[]>> answer =
+        queries.tryForward(queries.node().urlOf(host, port), request, standby);
+    if (answer.isPresent() && answer.get().statusCode() != 503) {
+      ClusterQueries.copy(answer.get(), response);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -160,10 +167,7 @@ final class ClusterQueryRouting implements HandlerInterceptor {
       if (standby.local()) {
         continue;
       }
-      URI base = queries.node().urlOf(standby.host(), standby.port());
-      Optional<HttpResponse<byte[]>> answer = queries.tryForward(base, request, true);
-      if (answer.isPresent() && answer.get().statusCode() != 503) {
-        ClusterQueries.copy(answer.get(), response);
+      if (answeredBy(standby.host(), standby.port(), true, request, response)) {
         return false;
       }
     }

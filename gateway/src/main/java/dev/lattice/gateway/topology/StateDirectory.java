@@ -1,12 +1,6 @@
 package dev.lattice.gateway.topology;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +24,7 @@ final class StateDirectory {
    */
   static Path of(Path streamsDir, String applicationId, int port) {
     Path shared = streamsDir.resolve("state");
-    if (!lockedByAnother(shared.resolve(applicationId).resolve(LOCK_FILE))) {
+    if (!LockFiles.heldByAnother(shared.resolve(applicationId).resolve(LOCK_FILE))) {
       return shared;
     }
     Path own =
@@ -41,24 +35,5 @@ final class StateDirectory {
         shared,
         own);
     return own;
-  }
-
-  /** True when another process (or another instance in this JVM) holds the lock. */
-  static boolean lockedByAnother(Path lockFile) {
-    if (!Files.exists(lockFile)) {
-      return false;
-    }
-    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
-      FileLock lock = channel.tryLock();
-      if (lock == null) {
-        return true;
-      }
-      lock.release();
-      return false;
-    } catch (OverlappingFileLockException e) {
-      return true;
-    } catch (IOException e) {
-      return false; // unreadable: Kafka Streams reports what is wrong with it
-    }
   }
 }

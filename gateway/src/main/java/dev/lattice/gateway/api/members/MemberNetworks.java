@@ -94,10 +94,7 @@ public final class MemberNetworks implements AutoCloseable {
                       return networks.isEmpty() ? null : networks;
                     });
               } else {
-                Instant since = instant(record.value());
-                byMember
-                    .computeIfAbsent(member, m -> new ConcurrentHashMap<>())
-                    .merge(network, since, (a, b) -> a.isAfter(b) ? a : b);
+                remember(member, network, instant(record.value()));
               }
             });
     tail.start();
@@ -129,6 +126,13 @@ public final class MemberNetworks implements AutoCloseable {
     return activeSinceErasure(memberId).contains(networkId);
   }
 
+  /** Keeps the latest record of a membership: a joining again after an erasure counts. */
+  private void remember(String memberId, String networkId, Instant since) {
+    byMember
+        .computeIfAbsent(memberId, m -> new ConcurrentHashMap<>())
+        .merge(networkId, since, (a, b) -> a.isAfter(b) ? a : b);
+  }
+
   private static boolean afterErasure(Instant since, Instant erased) {
     return erased == null || since.isAfter(erased);
   }
@@ -153,7 +157,7 @@ public final class MemberNetworks implements AutoCloseable {
             seen ->
                 seen.forEach(
                     (network, last) -> {
-                      if (erased == null || last.isAfter(erased)) {
+                      if (afterErasure(last, erased)) {
                         networks.add(network);
                       }
                     }));
@@ -187,9 +191,7 @@ public final class MemberNetworks implements AutoCloseable {
         TopicCatalogue.MEMBERSHIPS.name(),
         networkId + SEP + memberId,
         now.toString().getBytes(StandardCharsets.UTF_8));
-    byMember
-        .computeIfAbsent(memberId, m -> new ConcurrentHashMap<>())
-        .merge(networkId, now, (a, b) -> a.isAfter(b) ? a : b);
+    remember(memberId, networkId, now);
     LOGGER.debug("Member joined network={}", networkId);
   }
 
