@@ -7,7 +7,6 @@ import dev.lattice.policy.DecisionService;
 import dev.lattice.schemas.LatticeSerdes;
 import dev.lattice.schemas.PersonalRecords;
 import dev.lattice.schemas.avro.ConsentAction;
-import dev.lattice.schemas.avro.ConsentCommand;
 import dev.lattice.schemas.avro.ConsentState;
 import dev.lattice.schemas.avro.DecisionRecord;
 import dev.lattice.schemas.avro.MemberDataEvent;
@@ -112,13 +111,7 @@ class ErasureTopologyTest {
   }
 
   private void erase() {
-    lattice.consent(
-        ConsentCommand.newBuilder()
-            .setCommandId("erase-1")
-            .setMemberId(MEMBER)
-            .setAction(ConsentAction.ERASE)
-            .setIssuedAt(T0)
-            .build());
+    lattice.consent(Fixtures.erase("erase-1", MEMBER));
   }
 
   /**

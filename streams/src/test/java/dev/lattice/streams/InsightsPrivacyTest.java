@@ -3,8 +3,6 @@ package dev.lattice.streams;
 import static dev.lattice.streams.support.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lattice.schemas.avro.ConsentAction;
-import dev.lattice.schemas.avro.ConsentCommand;
 import dev.lattice.schemas.avro.InsightRecord;
 import dev.lattice.schemas.avro.PurchaseEvent;
 import dev.lattice.streams.internal.StoreNames;
@@ -88,15 +86,6 @@ class InsightsPrivacyTest {
       }
     }
     return out;
-  }
-
-  private static ConsentCommand erase(String commandId, String member) {
-    return ConsentCommand.newBuilder()
-        .setCommandId(commandId)
-        .setMemberId(member)
-        .setAction(ConsentAction.ERASE)
-        .setIssuedAt(T0)
-        .build();
   }
 
   private static final List<String> CATEGORIES =
@@ -289,12 +278,12 @@ class InsightsPrivacyTest {
         purchase(lattice, "m-" + i, "outdoor");
       }
       member(lattice, "erased-before", true);
-      lattice.consent(erase("x-1", "erased-before"));
+      lattice.consent(Fixtures.erase("x-1", "erased-before"));
       lattice.consent(Fixtures.grant("a-again", "erased-before", "analytics", List.of()));
       purchase(lattice, "erased-before", "outdoor");
       assertThat(cells(lattice)).containsEntry("outdoor/purchases", 5L);
 
-      lattice.consent(erase("x-2", "m-0"));
+      lattice.consent(Fixtures.erase("x-2", "m-0"));
 
       assertThat(cells(lattice)).containsEntry("outdoor/purchases", 4L);
     }

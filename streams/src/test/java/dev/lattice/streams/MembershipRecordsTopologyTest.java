@@ -4,8 +4,6 @@ import static dev.lattice.streams.support.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.policy.DecisionService;
-import dev.lattice.schemas.avro.ConsentAction;
-import dev.lattice.schemas.avro.ConsentCommand;
 import dev.lattice.streams.support.Fixtures;
 import dev.lattice.streams.support.LatticeDriver;
 import dev.lattice.streams.support.Policies;
@@ -82,13 +80,7 @@ class MembershipRecordsTopologyTest {
     event("e2", "book-circle");
     lattice.readRecords(MEMBERSHIPS);
 
-    lattice.consent(
-        ConsentCommand.newBuilder()
-            .setCommandId("erase-1")
-            .setMemberId(MEMBER)
-            .setAction(ConsentAction.ERASE)
-            .setIssuedAt(T0)
-            .build());
+    lattice.consent(Fixtures.erase("erase-1", MEMBER));
     List<TestRecord<byte[], byte[]>> erased = lattice.readRecords(MEMBERSHIPS);
     event("e3", "ski-club");
     List<TestRecord<byte[], byte[]>> after = lattice.readRecords(MEMBERSHIPS);

@@ -148,4 +148,13 @@ public final class Fixtures {
         .setIssuedAt(T0)
         .build();
   }
+
+  public static ConsentCommand erase(String commandId, String member) {
+    return ConsentCommand.newBuilder()
+        .setCommandId(commandId)
+        .setMemberId(member)
+        .setAction(ConsentAction.ERASE)
+        .setIssuedAt(T0)
+        .build();
+  }
 }
