@@ -135,6 +135,21 @@ public final class DeliveryStreams {
       release.run(); // no stream was opened: it must not count against the brand's limit
       throw e;
     }
+    try {
+      // "ready" is sent before the emitter is handed to Spring MVC: it is held until the request
+      // turns asynchronous and then written (headers included) by the request's own thread. The
+      // pump's thread writes only later, to a committed response: Tomcat's response headers are
+      // not thread-safe, and a first write racing the request thread's last header changes failed
+      // with a NullPointerException inside Tomcat.
+      emitter.send(
+          SseEmitter.event()
+              .name("ready")
+              .data("{\"brand\":\"" + brandId + "\"}", MediaType.APPLICATION_JSON));
+    } catch (IOException | RuntimeException e) {
+      consumer.close();
+      release.run();
+      throw new IllegalStateException("Could not start the delivery stream", e);
+    }
     Thread.ofVirtual()
         .name("sse-" + brandId)
         .start(
@@ -145,8 +160,11 @@ public final class DeliveryStreams {
                   pump(brandId, consumer, emitter, open, brand, stillAuthorized);
                 } else {
                   consumer.close();
-                  emitter.complete();
+                  complete(brandId, emitter, null);
                 }
+              } catch (RuntimeException e) {
+                // nothing escapes the stream's thread: its failure is logged, the stream ends
+                LOGGER.warn("Delivery stream failed brand={}", brandId, e);
               } finally {
                 running.remove(open);
                 release.run();
@@ -164,10 +182,6 @@ public final class DeliveryStreams {
       java.util.function.BooleanSupplier stillAuthorized) {
     long lastBeat = System.nanoTime();
     try (consumer) {
-      emitter.send(
-          SseEmitter.event()
-              .name("ready")
-              .data("{\"brand\":\"" + brandId + "\"}", MediaType.APPLICATION_JSON));
       while (open.get()) {
         if (!stillAuthorized.getAsBoolean()) {
           LOGGER.info("Delivery stream closed: credential revoked or expired brand={}", brandId);
@@ -203,10 +217,26 @@ public final class DeliveryStreams {
       LOGGER.debug("Delivery stream closed brand={}: {}", brandId, e.toString());
     } catch (RuntimeException e) {
       LOGGER.warn("Delivery stream failed brand={}", brandId, e);
-      emitter.completeWithError(e);
+      complete(brandId, emitter, e);
       return;
     }
-    emitter.complete();
+    complete(brandId, emitter, null);
+  }
+
+  /**
+   * Ends the stream's response; a response the client or the container already ended cannot be
+   * completed again, which is no failure of the stream.
+   */
+  private static void complete(String brandId, SseEmitter emitter, Throwable failure) {
+    try {
+      if (failure == null) {
+        emitter.complete();
+      } else {
+        emitter.completeWithError(failure);
+      }
+    } catch (RuntimeException e) {
+      LOGGER.debug("Delivery stream already ended brand={}: {}", brandId, e.toString());
+    }
   }
 
   /**
