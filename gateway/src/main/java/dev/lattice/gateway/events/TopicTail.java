@@ -221,6 +221,12 @@ public final class TopicTail implements AutoCloseable {
       offsetsConsumer
           .partitionsFor(topic, timeout)
           .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+      // Assigned (never polled) so that the client keeps the read-committed end it fetches: asked
+      // for unassigned partitions, it logged a warning on every call ("Not updating last stable
+      // offset ... as it is no longer assigned"), thousands under a burst of API calls.
+      if (!offsetsConsumer.assignment().equals(new java.util.HashSet<>(partitions))) {
+        offsetsConsumer.assign(partitions);
+      }
       return offsetsConsumer.endOffsets(partitions, timeout);
     }
   }
