@@ -385,6 +385,58 @@ public final class ClusterQueries {
     }
   }
 
+  /**
+   * Asks every other instance that hosts part of the member state now for {@code target} (a GET of
+   * this API, path and encoded query, that such an instance answers from its own partitions only),
+   * signed and with the credentials of {@code request}'s caller, which are checked there again. The
+   * answers of the instances that answered 200; one that did not answer, or not with 200, is left
+   * out and logged: the caller decides what a missing part means.
+   *
+   * @throws ClusterUnavailableException when the member state cannot be located now
+   */
+  public <T> List<T> askEveryOtherHost(
+      HttpServletRequest request, String target, TypeReference<T> type) {
+    List<LatticeStreams.PartitionHosts> hosts;
+    try {
+      hosts = streams.partitionHosts();
+    } catch (StateNotQueryableException e) {
+      throw new ClusterUnavailableException(e.getMessage() + "; retry");
+    }
+    Set<LatticeStreams.Instance> others = new java.util.LinkedHashSet<>();
+    for (LatticeStreams.PartitionHosts host : hosts) {
+      host.active().filter(i -> !i.local()).ifPresent(others::add);
+    }
+    if (others.isEmpty()) {
+      return List.of();
+    }
+    requireSecret();
+    Map<LatticeStreams.Instance, CompletableFuture<HttpResponse<byte[]>>> calls =
+        new LinkedHashMap<>();
+    for (LatticeStreams.Instance other : others) {
+      calls.put(
+          other,
+          http.sendAsync(
+              request(node.urlOf(other.host(), other.port()), "GET", target, request, false, null),
+              HttpResponse.BodyHandlers.ofByteArray()));
+    }
+    List<T> out = new ArrayList<>();
+    calls.forEach(
+        (instance, call) -> {
+          Optional<HttpResponse<byte[]>> answer = answerOf(call, instance);
+          if (answer.isPresent() && answer.get().statusCode() == 200) {
+            out.add(json.readValue(answer.get().body(), type));
+          } else if (answer.isPresent()) {
+            LOGGER.warn(
+                "Instance answered {} target={}:{}{}",
+                answer.get().statusCode(),
+                instance.host(),
+                instance.port(),
+                target);
+          }
+        });
+    return out;
+  }
+
   private HttpRequest request(URI base, HttpServletRequest request, boolean standby) {
     return request(base, request, standby, null);
   }
@@ -394,11 +446,25 @@ public final class ClusterQueries {
     String target =
         request.getRequestURI()
             + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+    return request(base, request.getMethod(), target, request, standby, partitions);
+  }
+
+  /**
+   * A signed request for {@code method} {@code target} on the instance at {@code base}, with the
+   * credentials of the caller of {@code request}.
+   */
+  private HttpRequest request(
+      URI base,
+      String method,
+      String target,
+      HttpServletRequest request,
+      boolean standby,
+      Set<Integer> partitions) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(base.toString() + target))
             .timeout(timeout)
-            .method(request.getMethod(), HttpRequest.BodyPublishers.noBody())
-            .header(ClusterNode.HEADER, node.sign(request.getMethod(), target));
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .header(ClusterNode.HEADER, node.sign(method, target));
     if (standby) {
       builder.header(READ_HEADER, "standby");
     }

@@ -441,6 +441,105 @@ class TwoInstancesIT {
   }
 
   @Test
+  void aReplayOnEitherInstanceDecidesAnOffersMembersOfBothInstancesWithTheirConsent() {
+    // An offer's audit records name each member by a reference kept with the member's partition:
+    // the replaying instance asks the other for the members it hosts (they were replayed without
+    // consent, so a draft closing the network changed only this instance's half).
+    String network = "replay-" + RUN;
+    Response created =
+        adminA.post(
+            "/api/v1/networks",
+            Map.of(
+                "id",
+                network,
+                "name",
+                "Replay peaks",
+                "rules",
+                Map.of(
+                    "offers",
+                    Map.of(
+                        "accept",
+                        true,
+                        "brands_allow",
+                        List.of(BRAND),
+                        "frequency_cap",
+                        Map.of("per_member_24h", 10, "per_member_brand_24h", 10)))));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    GatewayHttp service =
+        new GatewayHttp(portB)
+            .withApiKey(
+                adminB
+                    .post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", network))
+                    .json()
+                    .get("key")
+                    .asString());
+    List<String> members = onBothInstances("m-rp-" + RUN + "-");
+    for (String member : members) {
+      Response sent =
+          service.post(
+              "/api/v1/events/member-data",
+              memberData("md-rp-" + member, member).replace(NETWORK, network));
+      assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+      Response granted = service.put("/api/v1/members/" + member + "/consents/offers", Map.of());
+      assertThat(granted.status()).as(granted.body()).isIn(200, 202);
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                members.stream()
+                    .allMatch(
+                        m ->
+                            service
+                                .get("/api/v1/members/" + m + "/activity")
+                                .json()
+                                .path("networks")
+                                .has(network)));
+    String offerId = "offer-rp-" + RUN;
+    Response offered =
+        new GatewayHttp(portA)
+            .withApiKey(
+                adminA
+                    .post("/api/v1/admin/api-keys", Map.of("role", "BRAND", "scope", BRAND))
+                    .json()
+                    .get("key")
+                    .asString())
+            .post("/api/v1/events/offers", offer(offerId).replace(NETWORK, network));
+    assertThat(offered.status()).as(offered.body()).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(adminA.get("/api/v1/decisions?eventId=" + offerId).json().valueStream())
+                    .as("the offer's decisions")
+                    .hasSize(MEMBERS)
+                    .allMatch(d -> d.get("allow").asBoolean()));
+    String revision = "replay-closes-" + RUN;
+    Response uploaded =
+        adminA.postBytes("/api/v1/policies", bundle(revision, closes(network)), "application/gzip");
+    assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+
+    for (GatewayHttp admin : List.of(adminA, adminB)) {
+      Response report =
+          admin.post(
+              "/api/v1/policies/" + revision + "/replay", Map.of("window", "PT1H", "limit", 10000));
+
+      assertThat(report.status()).as(report.body()).isEqualTo(200);
+      assertThat(report.json().path("byNetwork").path(network).path("newlyDenied").asInt())
+          .as("offer decisions newly denied, members of both instances: %s", report.body())
+          .isEqualTo(MEMBERS);
+    }
+  }
+
+  @Test
+  void theMembersOfReferencesAreAnsweredOnlyToAnotherInstance() {
+    Response asked = adminA.get("/api/v1/policies/replay-members?references=mbr-whatever");
+
+    assertThat(asked.status()).as(asked.body()).isEqualTo(404);
+  }
+
+  @Test
   void anEventRetriedThroughTheOtherInstanceIsProcessedOnce() {
     Response serviceKey =
         adminA.post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", NETWORK));
@@ -573,11 +672,33 @@ class TwoInstancesIT {
   }
 
   private static byte[] bundle(String revision) {
+    return bundle(revision, null);
+  }
+
+  /** The default bundle under {@code revision}, with {@code extraModule} when not null. */
+  private static byte[] bundle(String revision, String extraModule) {
     Map<String, byte[]> files = new LinkedHashMap<>(DefaultBundle.files());
     files.put(
         ".manifest",
         ("{\"revision\": \"" + revision + "\", \"roots\": [\"lattice\"], \"rego_version\": 1}")
             .getBytes(StandardCharsets.UTF_8));
+    if (extraModule != null) {
+      files.put("lattice/extra.rego", extraModule.getBytes(StandardCharsets.UTF_8));
+    }
     return BundleBuilder.tarGz(files);
+  }
+
+  /** A module denying every flow into {@code network}. */
+  private static String closes(String network) {
+    return """
+        package lattice
+
+        import rego.v1
+
+        reasons contains {"code": "test.network_closed", "message": "closed for this test"} if {
+          input.destination.id == "%s"
+        }
+        """
+        .formatted(network);
   }
 }

@@ -360,6 +360,12 @@ class AccessMatrixIT extends GatewayIntegrationTest {
             "/api/v1/policies/no-such-revision/replay",
             Map.of(),
             status(404, ADMIN, COMPLIANCE)),
+        // instance to instance only: 404 to every caller without another instance's signature
+        e(
+            "GET",
+            "/api/v1/policies/replay-members?references=mbr-matrix",
+            null,
+            status(404, ADMIN, COMPLIANCE)),
         e(
             "POST",
             "/api/v1/policies/no-such-revision/activate",

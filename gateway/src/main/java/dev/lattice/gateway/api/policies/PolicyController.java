@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -47,13 +48,16 @@ public class PolicyController {
   private final JsonMapper json;
   private final long maxBundleBytes;
   private final BundleUploadLimits uploadLimits;
+  private final dev.lattice.gateway.cluster.ClusterQueries cluster;
 
   public PolicyController(
       PolicyRegistry registry,
       DecisionService live,
       PolicyReplay replay,
       JsonMapper json,
-      dev.lattice.gateway.limits.RequestLimits limits) {
+      dev.lattice.gateway.limits.RequestLimits limits,
+      dev.lattice.gateway.cluster.ClusterQueries cluster) {
+    this.cluster = cluster;
     this.registry = registry;
     this.live = live;
     this.replay = replay;
@@ -179,11 +183,72 @@ public class PolicyController {
               + " (read-only) and reports what the revision would newly allow or deny, per"
               + " network, brand and reason. Body: {\"window\": \"PT1H\", \"limit\": 1000}.")
   public PolicyReplay.Report replay(
-      @PathVariable String revision, @RequestBody(required = false) JsonNode body) {
+      @PathVariable String revision,
+      @RequestBody(required = false) JsonNode body,
+      HttpServletRequest request) {
     replayShape(body);
     Duration window = replayWindow(body);
     int limit = replayLimit(body);
-    return replay.replay(revision, registry.draft(revision), window, limit);
+    return replay.replay(
+        revision,
+        registry.draft(revision),
+        window,
+        limit,
+        references -> membersElsewhere(references, request));
+  }
+
+  /** References asked of another instance in one request (its URL stays well under 8 KB). */
+  static final int REFERENCES_PER_REQUEST = 80;
+
+  /**
+   * Instance to instance only (a request another instance of the cluster signed, with the replaying
+   * caller's credentials): the members that audit references name among the members hosted here.
+   * Any other caller gets 404, as for a path no endpoint serves: the link from a reference to a
+   * member never leaves the cluster.
+   */
+  @GetMapping("/replay-members")
+  @dev.lattice.gateway.cluster.ClusterQuery(member = "")
+  @io.swagger.v3.oas.annotations.Hidden
+  public Map<String, String> replayMembers(
+      HttpServletRequest request,
+      @org.springframework.web.bind.annotation.RequestParam(required = false) String references) {
+    if (!dev.lattice.gateway.cluster.ClusterQueries.forwarded(request)) {
+      throw new dev.lattice.gateway.problem.ApiProblemException(
+          HttpStatus.NOT_FOUND, "not-found", "Not found", "No endpoint serves this path");
+    }
+    if (references == null || references.isBlank()) {
+      return Map.of();
+    }
+    List<String> asked = List.of(references.split(","));
+    if (asked.size() > REFERENCES_PER_REQUEST) {
+      throw new InvalidRequestException(
+          "Too many references",
+          List.of(
+              new FieldProblem(
+                  "references", "at most " + REFERENCES_PER_REQUEST + " per request")));
+    }
+    return replay.membersHere(asked);
+  }
+
+  private Map<String, String> membersElsewhere(
+      java.util.Set<String> references, HttpServletRequest request) {
+    Map<String, String> out = new java.util.HashMap<>();
+    List<String> all = List.copyOf(references);
+    for (int from = 0; from < all.size(); from += REFERENCES_PER_REQUEST) {
+      // one parameter, comma-separated: a repeated query parameter is refused (400)
+      String query =
+          "references="
+              + all.subList(from, Math.min(all.size(), from + REFERENCES_PER_REQUEST)).stream()
+                  .map(r -> java.net.URLEncoder.encode(r, StandardCharsets.UTF_8))
+                  .collect(java.util.stream.Collectors.joining(","));
+      cluster
+          .askEveryOtherHost(
+              request,
+              request.getContextPath() + "/api/v1/policies/replay-members?" + query,
+              new TypeReference<Map<String, String>>() {})
+          .forEach(out::putAll);
+    }
+    return out;
   }
 
   /**

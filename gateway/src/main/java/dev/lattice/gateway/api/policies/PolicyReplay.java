@@ -22,8 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,7 +45,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>Approximations, stated in the report: the consent is the member's current state (not the one
  * at decision time), frequency counters and purchases are empty, and {@code event.fields} is empty
- * (personal parts stay sealed), so redaction obligations are not compared.
+ * (personal parts stay sealed), so redaction obligations are not compared. An offer's audit records
+ * name each member by an erasable reference kept with the member's partition: references of members
+ * hosted by other instances are asked of them; a member erased since (or whose instance did not
+ * answer) is replayed without consent.
  */
 public final class PolicyReplay {
 
@@ -82,8 +88,8 @@ public final class PolicyReplay {
   private final java.util.function.Function<String, java.util.Optional<String>> memberOfReference;
 
   /**
-   * @param memberOfReference the member an audit reference ({@code mbr-…}) names, empty when
-   *     unknown (erased, or hosted by another instance)
+   * @param memberOfReference the member an audit reference ({@code mbr-…}) names, read from this
+   *     instance's partitions; empty when unknown here (erased, or hosted by another instance)
    */
   public PolicyReplay(
       Map<String, Object> clientProperties,
@@ -98,7 +104,24 @@ public final class PolicyReplay {
     this.memberOfReference = memberOfReference;
   }
 
+  /** As {@link #replay(String, DecisionService, Duration, int, Function)} on one instance alone. */
   public Report replay(String revision, DecisionService draft, Duration window, int limit) {
+    return replay(revision, draft, window, limit, references -> Map.of());
+  }
+
+  /**
+   * Replays the window's decisions (at most {@code limit}) under {@code draft}.
+   *
+   * @param membersElsewhere the members that audit references unknown here name, asked of the other
+   *     instances (an offer's decisions name members of every partition by reference only); the
+   *     references it leaves out are replayed without consent
+   */
+  public Report replay(
+      String revision,
+      DecisionService draft,
+      Duration window,
+      int limit,
+      Function<Set<String>, Map<String, String>> membersElsewhere) {
     Instant to = clock.instant();
     Instant from = to.minus(window);
     List<DecisionRecord> decisions = new ArrayList<>();
@@ -127,6 +150,7 @@ public final class PolicyReplay {
             }
           });
     }
+    Map<String, String> members = membersOfReferences(decisions, events, membersElsewhere);
     int skipped = 0;
     int newlyAllowed = 0;
     int newlyDenied = 0;
@@ -141,7 +165,7 @@ public final class PolicyReplay {
         skipped++;
         continue;
       }
-      Map<String, Object> input = input(record, event);
+      Map<String, Object> input = input(record, event, members);
       Decision before = live.decide(input, false);
       Decision after = draft.decide(input, false);
       if (before.allow() == after.allow()) {
@@ -202,22 +226,76 @@ public final class PolicyReplay {
         List.of(
             "consent is each member's current state, taken as in force when the event was"
                 + " decided (not the state at that time)",
-            "offer decisions about members erased since, or hosted by another instance, are"
-                + " replayed without consent",
+            "offer decisions about members erased since (or hosted by an instance that did not"
+                + " answer) are replayed without consent",
             "frequency counters and purchases are empty",
             "personal parts stay sealed: event.fields is empty, obligations are not compared",
             "decisions whose event is no longer in the ingest topics are skipped"));
   }
 
-  private Map<String, Object> input(DecisionRecord record, SpecificRecordBase event) {
+  /**
+   * The members named by reference in the decisions to replay: offers have no subject member, so
+   * their audit records name each member only by an erasable reference, kept with the member's
+   * partition. Read here first; the rest asked of the instances hosting the other partitions.
+   */
+  private Map<String, String> membersOfReferences(
+      List<DecisionRecord> decisions,
+      Map<String, SpecificRecordBase> events,
+      Function<Set<String>, Map<String, String>> membersElsewhere) {
+    Map<String, String> members = new HashMap<>();
+    Set<String> unknownHere = new TreeSet<>();
+    for (DecisionRecord record : decisions) {
+      String reference = referenceOf(record, events.get(record.getEventId()));
+      if (reference != null && !members.containsKey(reference)) {
+        memberOfReference
+            .apply(reference)
+            .ifPresentOrElse(m -> members.put(reference, m), () -> unknownHere.add(reference));
+      }
+    }
+    unknownHere.removeAll(members.keySet());
+    if (!unknownHere.isEmpty()) {
+      membersElsewhere
+          .apply(unknownHere)
+          .forEach(
+              (reference, member) -> {
+                if (unknownHere.contains(reference)) {
+                  members.put(reference, member);
+                }
+              });
+    }
+    return members;
+  }
+
+  /**
+   * The members that {@code references} name among the members hosted here (the other instances'
+   * answer to {@link #replay(String, DecisionService, Duration, int, Function)}'s question).
+   */
+  public Map<String, String> membersHere(java.util.Collection<String> references) {
+    Map<String, String> out = new HashMap<>();
+    for (String reference : references) {
+      memberOfReference.apply(reference).ifPresent(member -> out.put(reference, member));
+    }
+    return out;
+  }
+
+  /** The reference a decision names its member by when its event has no subject member. */
+  private static String referenceOf(DecisionRecord record, SpecificRecordBase event) {
+    if (event == null || ((EventHeader) event.get("header")).getSubjectMember() != null) {
+      return null;
+    }
+    return record.getMemberId() == null || record.getMemberId().isEmpty()
+        ? null
+        : record.getMemberId();
+  }
+
+  private Map<String, Object> input(
+      DecisionRecord record, SpecificRecordBase event, Map<String, String> members) {
     EventHeader header = (EventHeader) event.get("header");
     // Offers have no subject: the audit names the member by an erasable reference.
     String member =
         header.getSubjectMember() != null
             ? header.getSubjectMember()
-            : record.getMemberId() == null || record.getMemberId().isEmpty()
-                ? null
-                : memberOfReference.apply(record.getMemberId()).orElse(null);
+            : members.get(record.getMemberId());
     ConsentState state =
         member == null
             ? null
