@@ -426,12 +426,13 @@ public final class ClusterQueries {
           if (answer.isPresent() && answer.get().statusCode() == 200) {
             out.add(json.readValue(answer.get().body(), type));
           } else if (answer.isPresent()) {
+            // the path only: the query may be long (and is the caller's business)
             LOGGER.warn(
                 "Instance answered {} target={}:{}{}",
                 answer.get().statusCode(),
                 instance.host(),
                 instance.port(),
-                target);
+                target.replaceFirst("\\?.*$", ""));
           }
         });
     return out;
