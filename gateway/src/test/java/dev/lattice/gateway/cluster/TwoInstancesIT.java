@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lattice.gateway.api.members.MemberNetworks;
+import dev.lattice.gateway.api.policies.PolicyIT;
 import dev.lattice.gateway.support.GatewayHttp;
 import dev.lattice.gateway.support.GatewayHttp.Response;
-import dev.lattice.policy.bundle.BundleBuilder;
-import dev.lattice.policy.bundle.DefaultBundle;
 import dev.lattice.schemas.avro.EventHeader;
 import dev.lattice.schemas.avro.MemberDataEvent;
 import dev.lattice.streams.LatticeStreams;
 import dev.lattice.testsupport.TestKafka;
 import dev.lattice.testsupport.WithKafka;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,7 +160,8 @@ class TwoInstancesIT {
   @Test
   void aDraftUploadedOnOneInstanceIsListedAndSimulatedOnTheOther() throws IOException {
     String revision = "cluster-" + RUN;
-    Response uploaded = adminA.postBytes("/api/v1/policies", bundle(revision), "application/gzip");
+    Response uploaded =
+        adminA.postBytes("/api/v1/policies", PolicyIT.bundle(revision, null), "application/gzip");
     assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
 
     Response history = adminB.get("/api/v1/policies");
@@ -260,18 +259,8 @@ class TwoInstancesIT {
     String other = "valleys-" + RUN;
     assertThat(adminA.post("/api/v1/networks", Map.of("id", other, "name", "Valleys")).status())
         .isEqualTo(201);
-    String ownKey =
-        adminA
-            .post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", NETWORK))
-            .json()
-            .get("key")
-            .asString();
-    String otherKey =
-        adminB
-            .post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", other))
-            .json()
-            .get("key")
-            .asString();
+    String ownKey = keyOf(adminA, "SERVICE", NETWORK);
+    String otherKey = keyOf(adminB, "SERVICE", other);
     List<String> members = new ArrayList<>();
     Map<String, Object> producer = kafka.producerProperties();
     try (var out =
@@ -358,20 +347,8 @@ class TwoInstancesIT {
                     "insights",
                     Map.of("enabled", true, "k_anonymity", 2, "brands", List.of(brand)))));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
-    GatewayHttp service =
-        new GatewayHttp(portB)
-            .withApiKey(
-                adminB
-                    .post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", network))
-                    .json()
-                    .get("key")
-                    .asString());
-    String brandKey =
-        adminA
-            .post("/api/v1/admin/api-keys", Map.of("role", "BRAND", "scope", brand))
-            .json()
-            .get("key")
-            .asString();
+    GatewayHttp service = new GatewayHttp(portB).withApiKey(keyOf(adminB, "SERVICE", network));
+    String brandKey = keyOf(adminA, "BRAND", brand);
     List<String> members = new ArrayList<>();
     for (int m = 0; m < MEMBERS; m++) {
       String member = "m-ins-" + RUN + "-" + m;
@@ -392,18 +369,7 @@ class TwoInstancesIT {
         assertThat(granted.status()).as(granted.body()).isIn(200, 202);
       }
     }
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                members.stream()
-                    .allMatch(
-                        m ->
-                            service
-                                .get("/api/v1/members/" + m + "/activity")
-                                .json()
-                                .path("networks")
-                                .has(network)));
+    awaitMembersOf(service, members, network);
     Response offered =
         new GatewayHttp(portA)
             .withApiKey(brandKey)
@@ -465,14 +431,7 @@ class TwoInstancesIT {
                         "frequency_cap",
                         Map.of("per_member_24h", 10, "per_member_brand_24h", 10)))));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
-    GatewayHttp service =
-        new GatewayHttp(portB)
-            .withApiKey(
-                adminB
-                    .post("/api/v1/admin/api-keys", Map.of("role", "SERVICE", "scope", network))
-                    .json()
-                    .get("key")
-                    .asString());
+    GatewayHttp service = new GatewayHttp(portB).withApiKey(keyOf(adminB, "SERVICE", network));
     List<String> members = onBothInstances("m-rp-" + RUN + "-");
     for (String member : members) {
       Response sent =
@@ -483,27 +442,11 @@ class TwoInstancesIT {
       Response granted = service.put("/api/v1/members/" + member + "/consents/offers", Map.of());
       assertThat(granted.status()).as(granted.body()).isIn(200, 202);
     }
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                members.stream()
-                    .allMatch(
-                        m ->
-                            service
-                                .get("/api/v1/members/" + m + "/activity")
-                                .json()
-                                .path("networks")
-                                .has(network)));
+    awaitMembersOf(service, members, network);
     String offerId = "offer-rp-" + RUN;
     Response offered =
         new GatewayHttp(portA)
-            .withApiKey(
-                adminA
-                    .post("/api/v1/admin/api-keys", Map.of("role", "BRAND", "scope", BRAND))
-                    .json()
-                    .get("key")
-                    .asString())
+            .withApiKey(keyOf(adminA, "BRAND", BRAND))
             .post("/api/v1/events/offers", offer(offerId).replace(NETWORK, network));
     assertThat(offered.status()).as(offered.body()).isEqualTo(202);
     await()
@@ -517,7 +460,10 @@ class TwoInstancesIT {
                     .allMatch(d -> d.get("allow").asBoolean()));
     String revision = "replay-closes-" + RUN;
     Response uploaded =
-        adminA.postBytes("/api/v1/policies", bundle(revision, closes(network)), "application/gzip");
+        adminA.postBytes(
+            "/api/v1/policies",
+            PolicyIT.bundle(revision, PolicyIT.closes(network)),
+            "application/gzip");
     assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
 
     for (GatewayHttp admin : List.of(adminA, adminB)) {
@@ -671,34 +617,28 @@ class TwoInstancesIT {
     }
   }
 
-  private static byte[] bundle(String revision) {
-    return bundle(revision, null);
+  /** The key an ADMIN creates for {@code role} acting for {@code scope}. */
+  private static String keyOf(GatewayHttp admin, String role, String scope) {
+    return admin
+        .post("/api/v1/admin/api-keys", Map.of("role", role, "scope", scope))
+        .json()
+        .get("key")
+        .asString();
   }
 
-  /** The default bundle under {@code revision}, with {@code extraModule} when not null. */
-  private static byte[] bundle(String revision, String extraModule) {
-    Map<String, byte[]> files = new LinkedHashMap<>(DefaultBundle.files());
-    files.put(
-        ".manifest",
-        ("{\"revision\": \"" + revision + "\", \"roots\": [\"lattice\"], \"rego_version\": 1}")
-            .getBytes(StandardCharsets.UTF_8));
-    if (extraModule != null) {
-      files.put("lattice/extra.rego", extraModule.getBytes(StandardCharsets.UTF_8));
-    }
-    return BundleBuilder.tarGz(files);
-  }
-
-  /** A module denying every flow into {@code network}. */
-  private static String closes(String network) {
-    return """
-        package lattice
-
-        import rego.v1
-
-        reasons contains {"code": "test.network_closed", "message": "closed for this test"} if {
-          input.destination.id == "%s"
-        }
-        """
-        .formatted(network);
+  /** Waits until every one of {@code members} is known as a member of {@code network}. */
+  private static void awaitMembersOf(GatewayHttp service, List<String> members, String network) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                members.stream()
+                    .allMatch(
+                        m ->
+                            service
+                                .get("/api/v1/members/" + m + "/activity")
+                                .json()
+                                .path("networks")
+                                .has(network)));
   }
 }

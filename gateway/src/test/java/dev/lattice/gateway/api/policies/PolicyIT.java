@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class PolicyIT extends GatewayIntegrationTest {
+public class PolicyIT extends GatewayIntegrationTest {
 
   private GatewayHttp compliance;
 
@@ -32,7 +32,7 @@ class PolicyIT extends GatewayIntegrationTest {
   }
 
   /** The default bundle under another revision, optionally with one extra module. */
-  static byte[] bundle(String revision, String extraModule) {
+  public static byte[] bundle(String revision, String extraModule) {
     Map<String, byte[]> files = new LinkedHashMap<>(DefaultBundle.files());
     files.put(
         ".manifest",
@@ -407,7 +407,7 @@ class PolicyIT extends GatewayIntegrationTest {
   // ---------------------------------------------------------------- helpers
 
   /** A module that denies every flow into {@code network} (and nothing else). */
-  static String closes(String network) {
+  public static String closes(String network) {
     return """
         package lattice
 
