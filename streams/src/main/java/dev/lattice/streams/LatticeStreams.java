@@ -666,14 +666,26 @@ public final class LatticeStreams implements AutoCloseable {
   }
 
   /**
-   * The member an audit reference ({@code mbr-…}) names, looked up in the partitions this instance
-   * hosts; empty when it hosts none that knows it, or once the member was erased.
+   * The member an audit reference ({@code mbr-…}) names, looked up in every copy of the member
+   * partitions this instance keeps (active, still restoring, or standby: a reference names its
+   * member for good, so a copy a little behind is only missing the newest references); empty when
+   * none knows it, or once the member was erased. Readable while the group rebalances.
    *
-   * @throws StateNotQueryableException while the topology is not running
+   * @throws StateNotQueryableException while the topology is neither running nor rebalancing, or
+   *     its stores are closed
    */
   public Optional<String> memberOfReference(String reference) {
     Objects.requireNonNull(reference);
-    ReadOnlyKeyValueStore<String, byte[]> store = allLocal(StoreNames.MEMBER_REFS);
+    KafkaStreams.State state = streams.state();
+    if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+      throw new StateNotQueryableException(
+          "The topology is " + state + "; its state cannot be queried now");
+    }
+    ReadOnlyKeyValueStore<String, byte[]> store =
+        store(
+            StoreQueryParameters.fromNameAndType(
+                    StoreNames.MEMBER_REFS, QueryableStoreTypes.<String, byte[]>keyValueStore())
+                .enableStaleStores());
     return queried(() -> MemberRefs.memberOf(store, reference));
   }
 

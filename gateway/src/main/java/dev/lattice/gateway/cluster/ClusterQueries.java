@@ -390,11 +390,11 @@ public final class ClusterQueries {
    * this API, path and encoded query, that such an instance answers from its own partitions only),
    * signed and with the credentials of {@code request}'s caller, which are checked there again. The
    * answers of the instances that answered 200; one that did not answer, or not with 200, is left
-   * out and logged: the caller decides what a missing part means.
+   * out, counted and logged: the caller decides what a missing part means.
    *
    * @throws ClusterUnavailableException when the member state cannot be located now
    */
-  public <T> List<T> askEveryOtherHost(
+  public <T> HostAnswers<T> askEveryOtherHost(
       HttpServletRequest request, String target, TypeReference<T> type) {
     List<LatticeStreams.PartitionHosts> hosts;
     try {
@@ -407,7 +407,7 @@ public final class ClusterQueries {
       host.active().filter(i -> !i.local()).ifPresent(others::add);
     }
     if (others.isEmpty()) {
-      return List.of();
+      return new HostAnswers<>(List.of(), 0);
     }
     requireSecret();
     Map<LatticeStreams.Instance, CompletableFuture<HttpResponse<byte[]>>> calls =
@@ -420,12 +420,16 @@ public final class ClusterQueries {
               HttpResponse.BodyHandlers.ofByteArray()));
     }
     List<T> out = new ArrayList<>();
+    int[] unanswered = {0};
     calls.forEach(
         (instance, call) -> {
           Optional<HttpResponse<byte[]>> answer = answerOf(call, instance);
           if (answer.isPresent() && answer.get().statusCode() == 200) {
             out.add(json.readValue(answer.get().body(), type));
-          } else if (answer.isPresent()) {
+            return;
+          }
+          unanswered[0]++;
+          if (answer.isPresent()) {
             // the path only: the query may be long (and is the caller's business)
             LOGGER.warn(
                 "Instance answered {} target={}:{}{}",
@@ -435,7 +439,47 @@ public final class ClusterQueries {
                 target.replaceFirst("\\?.*$", ""));
           }
         });
-    return out;
+    return new HostAnswers<>(out, unanswered[0]);
+  }
+
+  /**
+   * Runs {@code ask} (an {@link #askEveryOtherHost} question) again, every quarter second, while an
+   * instance gave no answer or the cluster could not be located, for at most {@code patience}: the
+   * answers gathered over all attempts (an instance that answers every attempt is in it as often).
+   */
+  public static <T> List<T> patiently(
+      java.util.function.Supplier<HostAnswers<T>> ask, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    List<T> out = new ArrayList<>();
+    while (true) {
+      boolean complete;
+      try {
+        HostAnswers<T> answers = ask.get();
+        out.addAll(answers.answers());
+        complete = answers.unanswered() == 0;
+      } catch (ClusterUnavailableException e) {
+        complete = false;
+      }
+      if (complete || System.nanoTime() - deadline > 0) {
+        return out;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return out;
+      }
+    }
+  }
+
+  /**
+   * What {@link #askEveryOtherHost} gathered: the 200 answers, and how many of the instances asked
+   * gave none (no answer in time, or another status, such as 503 while they rebalance).
+   */
+  public record HostAnswers<T>(List<T> answers, int unanswered) {
+    public HostAnswers {
+      answers = List.copyOf(answers);
+    }
   }
 
   private HttpRequest request(URI base, HttpServletRequest request, boolean standby) {

@@ -61,16 +61,20 @@ class TwoInstancesIT {
     Path data = Path.of("target", "it-data", "cluster-" + RUN).toAbsolutePath();
     portA = TestInstances.freePort();
     portB = TestInstances.freePort();
-    // Short insight windows, so that a brand's cells are evaluated within the test
-    String[] insights = {
-      "--lattice.streams.insights.window=3s", "--lattice.streams.insights.grace=5s"
+    // Short insight windows, so that a brand's cells are evaluated within the test; no standby
+    // copies, so that each instance holds only the partitions it hosts and every question about
+    // the others' members crosses to them (StandbyFailoverIT has standby copies)
+    String[] settings = {
+      "--lattice.streams.insights.window=3s",
+      "--lattice.streams.insights.grace=5s",
+      "--lattice.streams.standby-replicas=0"
     };
     instances.add(
         TestInstances.start(
-            kafka, applicationId, portA, data.resolve("a"), SECRETS, ADMIN_KEY, insights));
+            kafka, applicationId, portA, data.resolve("a"), SECRETS, ADMIN_KEY, settings));
     instances.add(
         TestInstances.start(
-            kafka, applicationId, portB, data.resolve("b"), SECRETS, ADMIN_KEY, insights));
+            kafka, applicationId, portB, data.resolve("b"), SECRETS, ADMIN_KEY, settings));
     adminA = new GatewayHttp(portA).withApiKey(ADMIN_KEY);
     adminB = new GatewayHttp(portB).withApiKey(ADMIN_KEY);
     // Both run and share the member partitions between them.

@@ -46,14 +46,9 @@ class PolicyConfiguration {
         Clock.systemUTC(),
         reference -> {
           dev.lattice.streams.LatticeStreams topology = topologies.getIfAvailable();
-          if (topology == null) {
-            return java.util.Optional.empty();
-          }
-          try {
-            return topology.memberOfReference(reference);
-          } catch (dev.lattice.streams.StateNotQueryableException e) {
-            return java.util.Optional.empty();
-          }
+          return topology == null
+              ? java.util.Optional.empty()
+              : topology.memberOfReference(reference);
         });
   }
 }

@@ -230,6 +230,9 @@ public class PolicyController {
     return replay.membersHere(asked);
   }
 
+  /** How long a replay keeps asking instances that are rebalancing for the members they host. */
+  static final Duration MEMBERS_ELSEWHERE_PATIENCE = Duration.ofSeconds(15);
+
   private Map<String, String> membersElsewhere(
       java.util.Set<String> references, HttpServletRequest request) {
     Map<String, String> out = new java.util.HashMap<>();
@@ -241,18 +244,16 @@ public class PolicyController {
               + all.subList(from, Math.min(all.size(), from + REFERENCES_PER_REQUEST)).stream()
                   .map(r -> java.net.URLEncoder.encode(r, StandardCharsets.UTF_8))
                   .collect(java.util.stream.Collectors.joining(","));
-      try {
-        cluster
-            .askEveryOtherHost(
-                request,
-                request.getContextPath() + "/api/v1/policies/replay-members?" + query,
-                new TypeReference<Map<String, String>>() {})
-            .forEach(out::putAll);
-      } catch (dev.lattice.gateway.cluster.ClusterQueries.ClusterUnavailableException e) {
-        // rebalancing: the replay still answers, those members replayed without consent (the
-        // report's approximations say so)
-        return out;
-      }
+      String target = request.getContextPath() + "/api/v1/policies/replay-members?" + query;
+      // An instance that is rebalancing answers 503 (or the cluster cannot be located): asked
+      // again for a while; after that its members are replayed without consent (the report's
+      // approximations say so) rather than the replay failing.
+      dev.lattice.gateway.cluster.ClusterQueries.patiently(
+              () ->
+                  cluster.askEveryOtherHost(
+                      request, target, new TypeReference<Map<String, String>>() {}),
+              MEMBERS_ELSEWHERE_PATIENCE)
+          .forEach(out::putAll);
     }
     return out;
   }

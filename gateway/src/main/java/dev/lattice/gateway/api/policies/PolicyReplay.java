@@ -89,7 +89,8 @@ public final class PolicyReplay {
 
   /**
    * @param memberOfReference the member an audit reference ({@code mbr-…}) names, read from this
-   *     instance's partitions; empty when unknown here (erased, or hosted by another instance)
+   *     instance's partitions; empty when unknown here (erased, or hosted by another instance);
+   *     throws {@link dev.lattice.streams.StateNotQueryableException} when they cannot be read now
    */
   public PolicyReplay(
       Map<String, Object> clientProperties,
@@ -244,13 +245,24 @@ public final class PolicyReplay {
       Function<Set<String>, Map<String, String>> membersElsewhere) {
     Map<String, String> members = new HashMap<>();
     Set<String> unknownHere = new TreeSet<>();
+    boolean readable = true;
     for (DecisionRecord record : decisions) {
       String reference = referenceOf(record, events.get(record.getEventId()));
-      if (reference != null && !members.containsKey(reference)) {
-        memberOfReference
-            .apply(reference)
-            .ifPresentOrElse(m -> members.put(reference, m), () -> unknownHere.add(reference));
+      if (reference == null || members.containsKey(reference)) {
+        continue;
       }
+      if (readable) {
+        try {
+          memberOfReference
+              .apply(reference)
+              .ifPresentOrElse(m -> members.put(reference, m), () -> unknownHere.add(reference));
+          continue;
+        } catch (dev.lattice.streams.StateNotQueryableException e) {
+          // not readable here now: every reference left is asked of the other instances
+          readable = false;
+        }
+      }
+      unknownHere.add(reference);
     }
     unknownHere.removeAll(members.keySet());
     if (!unknownHere.isEmpty()) {
@@ -269,6 +281,9 @@ public final class PolicyReplay {
   /**
    * The members that {@code references} name among the members hosted here (the other instances'
    * answer to {@link #replay(String, DecisionService, Duration, int, Function)}'s question).
+   *
+   * @throws dev.lattice.streams.StateNotQueryableException when this instance's partitions cannot
+   *     be read now (answered 503: the asking instance tries again rather than take "none here")
    */
   public Map<String, String> membersHere(java.util.Collection<String> references) {
     Map<String, String> out = new HashMap<>();
