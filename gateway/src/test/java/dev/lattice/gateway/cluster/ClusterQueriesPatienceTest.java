@@ -46,7 +46,7 @@ class ClusterQueriesPatienceTest {
           return new HostAnswers<>(List.of("members of B"), 1);
         };
 
-    List<String> answers = ClusterQueries.patiently(ask, Duration.ofMillis(600));
+    List<String> answers = ClusterQueries.patiently(ask, Duration.ofSeconds(2));
 
     assertThat(asked.get()).isGreaterThan(1);
     assertThat(answers).hasSize(asked.get()).containsOnly("members of B");

@@ -157,7 +157,7 @@ class TwoInstancesIT {
         .isEqualTo(200);
 
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(onA.get("/api/v1/policies").status()).isEqualTo(401));
   }
 

@@ -95,7 +95,7 @@ class ApiKeyStoreIT {
 
     assertThat(first.authenticate(issued.key())).isEmpty();
     Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(second.authenticate(issued.key())).isEmpty());
   }
 
@@ -212,7 +212,7 @@ class ApiKeyStoreIT {
 
     assertThat(first.authenticate(fresh)).isPresent();
     Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(first.authenticate(old)).isEmpty());
   }
 

@@ -294,7 +294,7 @@ class ControllerTransferIT extends GatewayIntegrationTest {
     GatewayHttp networkAdmin = as(keyFor(Role.NETWORK_ADMIN, "tr-expiring"));
     await()
         .pollDelay(Duration.ofMillis(600))
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> networkAdmin.post(confirm, Map.of()).status() == 410);
     assertThat(
             admin
