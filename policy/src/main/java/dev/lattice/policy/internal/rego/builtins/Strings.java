@@ -42,8 +42,8 @@ final class Strings {
     add("contains", 2, (a, c) -> Value.bool(str(a, 0).contains(str(a, 1))));
     add("startswith", 2, (a, c) -> Value.bool(str(a, 0).startsWith(str(a, 1))));
     add("endswith", 2, (a, c) -> Value.bool(str(a, 0).endsWith(str(a, 1))));
-    add("lower", 1, (a, c) -> Value.str(str(a, 0).toLowerCase(java.util.Locale.ROOT)));
-    add("upper", 1, (a, c) -> Value.str(str(a, 0).toUpperCase(java.util.Locale.ROOT)));
+    add("lower", 1, (a, c) -> Value.str(eachCodePoint(str(a, 0), Character::toLowerCase)));
+    add("upper", 1, (a, c) -> Value.str(eachCodePoint(str(a, 0), Character::toUpperCase)));
     add(
         "split",
         2,
@@ -551,5 +551,17 @@ final class Strings {
       if (CACHE.size() < 1000) CACHE.put(key, compiled);
       return compiled;
     }
+  }
+
+  /**
+   * Maps every code point on its own, as Go's {@code strings.ToUpper}/{@code ToLower} (OPA's {@code
+   * upper}/{@code lower}) do with Unicode's simple case mappings: {@code upper("straße")} is {@code
+   * "STRAßE"} and a final sigma stays {@code σ}, where Java's {@code String} methods apply the
+   * full, context-dependent mappings ({@code "STRASSE"}, {@code ς}).
+   */
+  private static String eachCodePoint(String s, java.util.function.IntUnaryOperator mapping) {
+    StringBuilder out = new StringBuilder(s.length());
+    s.codePoints().map(mapping).forEach(out::appendCodePoint);
+    return out.toString();
   }
 }
