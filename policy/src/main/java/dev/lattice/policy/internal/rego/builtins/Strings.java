@@ -177,7 +177,7 @@ final class Strings {
           String s = str(a, 0), p = str(a, 1);
           return Value.str(s.endsWith(p) ? s.substring(0, s.length() - p.length()) : s);
         });
-    add("trim_space", 1, (a, c) -> Value.str(str(a, 0).strip()));
+    add("trim_space", 1, (a, c) -> Value.str(trimGoSpace(str(a, 0))));
     add(
         "indexof",
         2,
@@ -417,8 +417,11 @@ final class Strings {
         if (v instanceof Value.Num n && n.big != null && n.big.scale() != 0) {
           // OPA hands sprintf an int, a big.Int parsed from the number's text, a float64, or else
           // the number's text: a number written with an exponent beyond float64 (2e308) prints as
-          // written, not as its 309 digits.
-          if (Double.isInfinite(n.big.doubleValue())) s = exponentForm(n.big);
+          // written, not as its 309 digits; a fraction is a float64, printed as Go prints one
+          // (1234567.5 as 1.2345675e+06, 0.00001 as 1e-05).
+          double d = n.big.doubleValue();
+          if (Double.isInfinite(d)) s = exponentForm(n.big);
+          else if (n.big.stripTrailingZeros().scale() > 0) s = goFloat(d);
         }
         if (prec >= 0 && verb == 's' && s.length() > prec) s = s.substring(0, prec);
         return s;
@@ -563,5 +566,64 @@ final class Strings {
     StringBuilder out = new StringBuilder(s.length());
     s.codePoints().map(mapping).forEach(out::appendCodePoint);
     return out.toString();
+  }
+
+  /**
+   * Go's {@code %v} of a float64 ({@code strconv.FormatFloat(d, 'g', -1, 64)}): the shortest digits
+   * that read back as {@code d}, in exponent form when the exponent is below -4 or at least 6
+   * ({@code 1e+06}, {@code 1.5e-05}), else plain ({@code 123456.7}).
+   */
+  static String goFloat(double d) {
+    if (d == 0) return 1 / d < 0 ? "-0" : "0";
+    // Double.toString gives the shortest decimal that reads back as d (JDK 19 and later)
+    BigDecimal shortest = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+    String digits = shortest.unscaledValue().toString();
+    int exp = digits.length() - 1 - shortest.scale();
+    String sign = d < 0 ? "-" : "";
+    if (exp < -4 || exp >= 6) {
+      String mantissa =
+          digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+      int e = Math.abs(exp);
+      return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (e < 10 ? "0" : "") + e;
+    }
+    return sign + shortest.toPlainString();
+  }
+
+  /**
+   * {@code trim_space} as Go's {@code strings.TrimSpace}: Unicode white space at both ends,
+   * including the no-break space U+00A0 and next-line U+0085 that Java's {@code strip} keeps.
+   */
+  static String trimGoSpace(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && isGoSpace(s.codePointAt(start))) {
+      start += Character.charCount(s.codePointAt(start));
+    }
+    while (end > start && isGoSpace(s.codePointBefore(end))) {
+      end -= Character.charCount(s.codePointBefore(end));
+    }
+    return s.substring(start, end);
+  }
+
+  /** Go's {@code unicode.IsSpace}: Unicode's White_Space property. */
+  static boolean isGoSpace(int cp) {
+    return switch (cp) {
+      case '\t',
+          '\n',
+          0x0B,
+          '\f',
+          '\r',
+          ' ',
+          0x85,
+          0xA0,
+          0x1680,
+          0x2028,
+          0x2029,
+          0x202F,
+          0x205F,
+          0x3000 ->
+          true;
+      default -> cp >= 0x2000 && cp <= 0x200A;
+    };
   }
 }
