@@ -375,9 +375,11 @@ final class Strings {
       if (width > s.length()) {
         String pad = " ".repeat(width - s.length());
         if (flags.indexOf("-") >= 0) s = s + pad;
-        else if (flags.indexOf("0") >= 0 && v instanceof Value.Num)
-          s = "0".repeat(width - s.length()) + s;
-        else s = pad + s;
+        else if (flags.indexOf("0") >= 0 && v instanceof Value.Num && !s.startsWith("%!")) {
+          // after the sign, as Go pads: -0042
+          int sign = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
+          s = s.substring(0, sign) + "0".repeat(width - s.length()) + s.substring(sign);
+        } else s = pad + s;
       }
       b.append(s);
     }
@@ -386,20 +388,62 @@ final class Strings {
       for (int j = argi; j < args.size(); j++) {
         if (j > argi) b.append(", ");
         Value v = args.get(j);
-        b.append(goType(v)).append('=').append(v instanceof Value.Str s ? s.value : Json.term(v));
+        b.append(goType(v)).append('=').append(goValue(v));
       }
       b.append(')');
     }
     return b.toString();
   }
 
+  /**
+   * The Go value OPA hands {@code fmt.Sprintf} for a Rego value: a number whose value is whole an
+   * {@code int} (or a {@code *big.Int} beyond 64 bits), a fraction a {@code float64}, a number
+   * beyond float64 its text, a string itself, and anything else its Rego text (a string too).
+   */
+  private enum GoKind {
+    INT,
+    BIG_INT,
+    FLOAT64,
+    STRING
+  }
+
+  private static GoKind goKind(Value v) {
+    if (!(v instanceof Value.Num n)) return GoKind.STRING;
+    BigDecimal d = n.toBig();
+    // beyond float64 (2e308): OPA's parses of the text fail and it passes the text itself
+    if (Double.isInfinite(d.doubleValue())) return GoKind.STRING;
+    if (n.isInteger()) return d.toBigInteger().bitLength() < 64 ? GoKind.INT : GoKind.BIG_INT;
+    return GoKind.FLOAT64;
+  }
+
   private static String goType(Value v) {
-    return switch (v) {
-      case Value.Str s -> "string";
-      case Value.Num n -> "json.Number";
-      case Value.Bool x -> "bool";
-      default -> "ast." + v.typeName();
+    return switch (goKind(v)) {
+      case INT -> "int";
+      case BIG_INT -> "*big.Int";
+      case FLOAT64 -> "float64";
+      case STRING -> "string";
     };
+  }
+
+  /** The Go value's {@code %v}: digits, Go's float64 text, or the string. */
+  private static String goValue(Value v) {
+    return switch (goKind(v)) {
+      case INT, BIG_INT -> ((Value.Num) v).toBig().toBigInteger().toString();
+      case FLOAT64 -> goFloat(((Value.Num) v).toBig().doubleValue());
+      case STRING -> goString(v);
+    };
+  }
+
+  /** The string OPA passes for a value that is not a number: the string, or the Rego text. */
+  private static String goString(Value v) {
+    if (v instanceof Value.Str str) return str.value;
+    if (v instanceof Value.Num n) return exponentForm(n.toBig());
+    return Json.term(v);
+  }
+
+  /** Go's {@code %!verb(type=value)}: a verb that does not apply to the value's Go type. */
+  private static String badVerb(char verb, Value v) {
+    return "%!" + verb + "(" + goType(v) + "=" + goValue(v) + ")";
   }
 
   /** {@code 2e308} for 2 × 10^308: the unscaled digits and a decimal exponent, as written. */
@@ -411,81 +455,88 @@ final class Strings {
   }
 
   private static String format(char verb, String flags, int prec, Value v) {
+    GoKind kind = goKind(v);
+    boolean whole = kind == GoKind.INT || kind == GoKind.BIG_INT;
     switch (verb) {
-      case 'v', 's' -> {
-        String s = v instanceof Value.Str str ? str.value : Json.term(v);
-        if (v instanceof Value.Num n && n.big != null && n.big.scale() != 0) {
-          // OPA hands sprintf an int, a big.Int parsed from the number's text, a float64, or else
-          // the number's text: a number written with an exponent beyond float64 (2e308) prints as
-          // written, not as its 309 digits; a fraction is a float64, printed as Go prints one
-          // (1234567.5 as 1.2345675e+06, 0.00001 as 1e-05).
-          double d = n.big.doubleValue();
-          if (Double.isInfinite(d)) s = exponentForm(n.big);
-          else if (n.big.stripTrailingZeros().scale() > 0) s = goFloat(d);
-        }
-        if (prec >= 0 && verb == 's' && s.length() > prec) s = s.substring(0, prec);
+      case 'v' -> {
+        return goValue(v);
+      }
+      case 's' -> {
+        // an int has no %s in Go (a *big.Int has)
+        if (kind == GoKind.INT || kind == GoKind.FLOAT64) return badVerb(verb, v);
+        String s = goValue(v);
+        if (prec >= 0 && s.length() > prec) s = s.substring(0, prec);
         return s;
       }
       case 'q' -> {
-        return v instanceof Value.Str str ? Json.quote(str.value) : Json.term(v);
+        return switch (kind) {
+          case STRING -> Json.quote(goString(v));
+          case INT -> {
+            long cp = ((Value.Num) v).toBig().longValueExact();
+            yield cp >= 0 && cp <= Character.MAX_CODE_POINT && Character.isValidCodePoint((int) cp)
+                ? "'" + Character.toString((int) cp) + "'"
+                : "'\\ufffd'";
+          }
+          default -> badVerb(verb, v);
+        };
       }
       case 'd' -> {
-        if (v instanceof Value.Num n && n.isInteger()) {
-          String s = n.toBig().toBigInteger().toString();
-          if (flags.contains("+") && n.toBig().signum() >= 0) s = "+" + s;
-          return s;
-        }
-        return "%!d(" + goType(v) + "=" + (v instanceof Value.Str s ? s.value : Json.term(v)) + ")";
+        if (!whole) return badVerb(verb, v);
+        BigDecimal d = ((Value.Num) v).toBig();
+        String s = d.toBigInteger().toString();
+        if (flags.contains("+") && d.signum() >= 0) s = "+" + s;
+        return s;
       }
       case 'f', 'F', 'e', 'g', 'G', 'E' -> {
-        if (!(v instanceof Value.Num n))
-          return "%!" + verb + "(" + goType(v) + "=" + Json.term(v) + ")";
-        BigDecimal d = n.toBig();
+        // Go formats only the float64 with these (an int or a *big.Int is a bad verb)
+        if (kind != GoKind.FLOAT64) return badVerb(verb, v);
+        BigDecimal d = ((Value.Num) v).toBig();
         if (verb == 'f' || verb == 'F') {
           String s = d.setScale(prec < 0 ? 6 : prec, RoundingMode.HALF_EVEN).toPlainString();
           if (flags.contains("+") && d.signum() >= 0) s = "+" + s;
           return s;
         }
         if (verb == 'g' || verb == 'G') {
-          if (prec < 0) {
-            String s = n.toString();
-            return s;
-          }
+          if (prec < 0) return goFloat(d.doubleValue());
           return String.format("%." + prec + "g", d.doubleValue());
         }
         return String.format("%." + (prec < 0 ? 6 : prec) + "e", d.doubleValue());
       }
       case 'x', 'X' -> {
         String s;
-        if (v instanceof Value.Num n && n.isInteger()) s = n.toBig().toBigInteger().toString(16);
-        else if (v instanceof Value.Str str) {
+        if (whole) s = ((Value.Num) v).toBig().toBigInteger().toString(16);
+        else if (kind == GoKind.STRING) {
           StringBuilder hb = new StringBuilder();
-          for (byte by : str.value.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+          for (byte by : goString(v).getBytes(java.nio.charset.StandardCharsets.UTF_8))
             hb.append(String.format("%02x", by));
           s = hb.toString();
-        } else return "%!" + verb + "(" + goType(v) + "=" + Json.term(v) + ")";
-        return verb == 'X' ? s.toUpperCase() : s;
+        } else return badVerb(verb, v);
+        return verb == 'X' ? s.toUpperCase(java.util.Locale.ROOT) : s;
       }
       case 'o' -> {
-        if (v instanceof Value.Num n && n.isInteger()) return n.toBig().toBigInteger().toString(8);
-        return "%!o(" + goType(v) + "=" + Json.term(v) + ")";
+        if (whole) return ((Value.Num) v).toBig().toBigInteger().toString(8);
+        return badVerb(verb, v);
       }
       case 'b' -> {
-        if (v instanceof Value.Num n && n.isInteger()) return n.toBig().toBigInteger().toString(2);
-        return "%!b(" + goType(v) + "=" + Json.term(v) + ")";
+        if (whole) return ((Value.Num) v).toBig().toBigInteger().toString(2);
+        return badVerb(verb, v);
       }
-      case 't' -> {
-        if (v instanceof Value.Bool x) return Boolean.toString(x.value);
-        return "%!t(" + goType(v) + "=" + Json.term(v) + ")";
+      case 'c' -> {
+        if (kind != GoKind.INT) return badVerb(verb, v);
+        long cp = ((Value.Num) v).toBig().longValueExact();
+        return cp >= 0 && cp <= Character.MAX_CODE_POINT && Character.isValidCodePoint((int) cp)
+            ? Character.toString((int) cp)
+            : "\ufffd";
+      }
+      case 'U' -> {
+        if (kind != GoKind.INT) return badVerb(verb, v);
+        long cp = ((Value.Num) v).toBig().longValueExact();
+        String hex = Long.toHexString(cp).toUpperCase(java.util.Locale.ROOT);
+        return "U+" + "0".repeat(Math.max(0, 4 - hex.length())) + hex;
       }
       default -> {
-        return "%!"
-            + verb
-            + "("
-            + goType(v)
-            + "="
-            + (v instanceof Value.Str s ? s.value : Json.term(v))
-            + ")";
+        // %t included: OPA hands booleans over as their text, a string
+        return badVerb(verb, v);
       }
     }
   }
