@@ -470,7 +470,7 @@ final class Strings {
       }
       case 'q' -> {
         return switch (kind) {
-          case STRING -> goQuote(goString(v));
+          case STRING -> Json.goQuote(goString(v));
           case INT -> {
             long cp = ((Value.Num) v).toBig().longValueExact();
             yield cp >= 0 && cp <= Character.MAX_CODE_POINT && Character.isValidCodePoint((int) cp)
@@ -675,68 +675,6 @@ final class Strings {
           0x3000 ->
           true;
       default -> cp >= 0x2000 && cp <= 0x200A;
-    };
-  }
-
-  /**
-   * Go's {@code strconv.Quote} ({@code %q}): printable characters as they are, {@code \\n}-style
-   * escapes, {@code \\x01} below a space and for DEL, {@code \\u2028}/{@code \\U0001f000} for other
-   * characters Go does not print (separators, format and control characters, unassigned ones).
-   */
-  static String goQuote(String s) {
-    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-    s.codePoints()
-        .forEach(
-            r -> {
-              switch (r) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case 7 -> out.append("\\a");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case 0x0B -> out.append("\\v");
-                default -> {
-                  if (goPrintable(r)) out.appendCodePoint(r);
-                  else if (r < ' ' || r == 0x7F) out.append(String.format("\\x%02x", r));
-                  else if (r < 0x10000) out.append(String.format("\\u%04x", r));
-                  else out.append(String.format("\\U%08x", r));
-                }
-              }
-            });
-    return out.append('"').toString();
-  }
-
-  /** Go's {@code strconv.IsPrint}: letters, marks, numbers, punctuation, symbols and the space. */
-  private static boolean goPrintable(int r) {
-    if (r == ' ') return true;
-    return switch (Character.getType(r)) {
-      case Character.UPPERCASE_LETTER,
-          Character.LOWERCASE_LETTER,
-          Character.TITLECASE_LETTER,
-          Character.MODIFIER_LETTER,
-          Character.OTHER_LETTER,
-          Character.NON_SPACING_MARK,
-          Character.ENCLOSING_MARK,
-          Character.COMBINING_SPACING_MARK,
-          Character.DECIMAL_DIGIT_NUMBER,
-          Character.LETTER_NUMBER,
-          Character.OTHER_NUMBER,
-          Character.CONNECTOR_PUNCTUATION,
-          Character.DASH_PUNCTUATION,
-          Character.START_PUNCTUATION,
-          Character.END_PUNCTUATION,
-          Character.INITIAL_QUOTE_PUNCTUATION,
-          Character.FINAL_QUOTE_PUNCTUATION,
-          Character.OTHER_PUNCTUATION,
-          Character.MATH_SYMBOL,
-          Character.CURRENCY_SYMBOL,
-          Character.MODIFIER_SYMBOL,
-          Character.OTHER_SYMBOL ->
-          true;
-      default -> false;
     };
   }
 }

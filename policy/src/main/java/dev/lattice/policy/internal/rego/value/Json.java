@@ -29,6 +29,9 @@ public final class Json {
         case '<' -> b.append("\\u003c");
         case '>' -> b.append("\\u003e");
         case '&' -> b.append("\\u0026");
+        // as Go's encoding/json: JavaScript's line terminators escaped too
+        case 0x2028 -> b.append("\\u2028");
+        case 0x2029 -> b.append("\\u2029");
         default -> {
           if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
           else b.append(c);
@@ -62,7 +65,10 @@ public final class Json {
       case Value.Null n -> b.append("null");
       case Value.Bool x -> b.append(x.value);
       case Value.Num n -> b.append(n);
-      case Value.Str s -> quote(s.value, b);
+      case Value.Str s -> {
+        if (term) goQuote(s.value, b);
+        else quote(s.value, b);
+      }
       case Value.Arr a -> {
         b.append('[');
         for (int i = 0; i < a.size(); i++) {
@@ -245,5 +251,75 @@ public final class Json {
         }
       }
     }
+  }
+
+  /**
+   * Go's {@code strconv.Quote} ({@code %q}): printable characters as they are, {@code \\n}-style
+   * escapes, {@code \\x01} below a space and for DEL, {@code \\u2028}/{@code \\U0001f000} for other
+   * characters Go does not print (separators, format and control characters, unassigned ones). OPA
+   * prints a string term so ({@code ast.String.String}): in {@code sprintf}'s {@code %v} of a
+   * collection and in {@code %q}.
+   */
+  public static String goQuote(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 2);
+    goQuote(s, out);
+    return out.toString();
+  }
+
+  static void goQuote(String s, StringBuilder out) {
+    out.append('"');
+    s.codePoints()
+        .forEach(
+            r -> {
+              switch (r) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case 7 -> out.append("\\a");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case 0x0B -> out.append("\\v");
+                default -> {
+                  if (goPrintable(r)) out.appendCodePoint(r);
+                  else if (r < ' ' || r == 0x7F) out.append(String.format("\\x%02x", r));
+                  else if (r < 0x10000) out.append(String.format("\\u%04x", r));
+                  else out.append(String.format("\\U%08x", r));
+                }
+              }
+            });
+    out.append('"');
+  }
+
+  /** Go's {@code strconv.IsPrint}: letters, marks, numbers, punctuation, symbols and the space. */
+  private static boolean goPrintable(int r) {
+    if (r == ' ') return true;
+    return switch (Character.getType(r)) {
+      case Character.UPPERCASE_LETTER,
+          Character.LOWERCASE_LETTER,
+          Character.TITLECASE_LETTER,
+          Character.MODIFIER_LETTER,
+          Character.OTHER_LETTER,
+          Character.NON_SPACING_MARK,
+          Character.ENCLOSING_MARK,
+          Character.COMBINING_SPACING_MARK,
+          Character.DECIMAL_DIGIT_NUMBER,
+          Character.LETTER_NUMBER,
+          Character.OTHER_NUMBER,
+          Character.CONNECTOR_PUNCTUATION,
+          Character.DASH_PUNCTUATION,
+          Character.START_PUNCTUATION,
+          Character.END_PUNCTUATION,
+          Character.INITIAL_QUOTE_PUNCTUATION,
+          Character.FINAL_QUOTE_PUNCTUATION,
+          Character.OTHER_PUNCTUATION,
+          Character.MATH_SYMBOL,
+          Character.CURRENCY_SYMBOL,
+          Character.MODIFIER_SYMBOL,
+          Character.OTHER_SYMBOL ->
+          true;
+      default -> false;
+    };
   }
 }
