@@ -27,6 +27,51 @@ final class Yaml {
           .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
+  /**
+   * Writes as go-yaml (v2, through sigs.k8s.io/yaml: OPA's {@code yaml.marshal}) does: no document
+   * marker, a string double-quoted only when its plain form would read back as another type ({@link
+   * GoYamlQuoting}), else plain where YAML allows it and single-quoted where it does not (the
+   * emitter's choice, as libyaml's: {@code 'a: b'}), multi-line strings as literal blocks.
+   */
+  private static final YAMLMapper WRITER =
+      YAMLMapper.builder(
+              tools.jackson.dataformat.yaml.YAMLFactory.builder()
+                  .stringQuotingChecker(new GoYamlQuoting())
+                  .disable(tools.jackson.dataformat.yaml.YAMLWriteFeature.WRITE_DOC_START_MARKER)
+                  .enable(tools.jackson.dataformat.yaml.YAMLWriteFeature.MINIMIZE_QUOTES)
+                  .enable(tools.jackson.dataformat.yaml.YAMLWriteFeature.LITERAL_BLOCK_STYLE)
+                  .build())
+          .build();
+
+  /**
+   * go-yaml v2's test for quoting a string: its plain form resolves to null, a YAML 1.1 boolean
+   * ({@code yes}, {@code off}, {@code n}, ...), an integer (decimal, {@code 0x}, {@code 0b}, octal,
+   * with {@code _}), a float (also {@code .inf}, {@code .nan}, sexagesimal {@code 1:20}) or the
+   * merge key; the empty string too.
+   */
+  static final class GoYamlQuoting extends tools.jackson.dataformat.yaml.util.StringQuotingChecker {
+    private static final java.util.Set<String> RESOLVED =
+        java.util.Set.of(
+            "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true",
+            "True", "TRUE", "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False",
+            "FALSE", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+            ".nan", ".NaN", ".NAN", "<<");
+    private static final java.util.regex.Pattern NUMBER =
+        java.util.regex.Pattern.compile(
+            "[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?"
+                + "|(?:\\.[0-9]+|[0-9][0-9_]*(?:\\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?)");
+
+    @Override
+    public boolean needToQuoteName(String name) {
+      return needToQuoteValue(name);
+    }
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return value.isEmpty() || RESOLVED.contains(value) || NUMBER.matcher(value).matches();
+    }
+  }
+
   static void register() {
     add(
         "yaml.marshal",
@@ -34,9 +79,7 @@ final class Yaml {
         (a, c) -> {
           try {
             JsonNode n = MAPPER.readTree(Json.write(a[0]));
-            String s = MAPPER.writeValueAsString(n);
-            if (s.startsWith("---\n")) s = s.substring(4);
-            return Value.str(s);
+            return Value.str(WRITER.writeValueAsString(n));
           } catch (JacksonException e) {
             throw BuiltinException.error(e.getOriginalMessage());
           }
