@@ -243,16 +243,11 @@ final class Core {
               case Value.Null n -> Value.num(0);
               case Value.Bool b -> Value.num(b.value ? 1 : 0);
               case Value.Str s -> {
-                Value.Num n =
-                    s.value.matches("-?(0|[1-9][0-9]*|[0-9]+)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")
-                        ? Value.Num.parse(s.value)
-                        : null;
-                if (n == null && s.value.matches("(?i)[+-]?(nan|inf|infinity)"))
+                if (s.value.matches("(?i)[+-]?(nan|inf|infinity)"))
                   // Go's ParseFloat accepts these; OPA then rejects them as a type error
                   throw BuiltinException.type(
                       "operand 1 must be a number string but got \"" + s.value + "\"");
-                if (n == null) throw BuiltinException.error("invalid syntax");
-                yield n;
+                yield goParseFloat(s.value);
               }
               default -> throw typeErr(0, "one of {null, boolean, number, string}", a[0]);
             });
@@ -382,5 +377,39 @@ final class Core {
 
   static TreeMap<Value, Value> newMap() {
     return new TreeMap<>();
+  }
+
+  /** Go's decimal float syntax: an optional sign, digits with an optional point, an exponent. */
+  private static final java.util.regex.Pattern GO_DECIMAL =
+      java.util.regex.Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
+
+  /** Go's hexadecimal float syntax ({@code 0x1.8p1}): the binary exponent is required. */
+  private static final java.util.regex.Pattern GO_HEX =
+      java.util.regex.Pattern.compile(
+          "[+-]?0[xX](?:[0-9a-fA-F]+\\.?[0-9a-fA-F]*|\\.[0-9a-fA-F]+)[pP][+-]?[0-9]+");
+
+  /**
+   * {@code to_number} of a string as OPA: the string must be what Go's {@code strconv.ParseFloat}
+   * reads ({@code +1.5}, {@code .5}, {@code 1.}, {@code 0x1p-2}) and within float64's range; the
+   * number is then the string's value (exactly, for a decimal). Go's error texts.
+   */
+  static Value.Num goParseFloat(String text) {
+    String quoted = dev.lattice.policy.internal.rego.value.Json.goQuote(text);
+    Value.Num n;
+    if (GO_DECIMAL.matcher(text).matches()) {
+      n = Value.Num.parse(text.startsWith("+") ? text.substring(1) : text);
+    } else if (GO_HEX.matcher(text).matches()) {
+      n = Value.Num.of(new java.math.BigDecimal(Double.parseDouble(text)));
+    } else {
+      throw BuiltinException.error("strconv.ParseFloat: parsing " + quoted + ": invalid syntax");
+    }
+    if (n == null) {
+      throw BuiltinException.error("strconv.ParseFloat: parsing " + quoted + ": invalid syntax");
+    }
+    if (Double.isInfinite(n.toBig().doubleValue())) {
+      throw BuiltinException.error(
+          "strconv.ParseFloat: parsing " + quoted + ": value out of range");
+    }
+    return n;
   }
 }
