@@ -142,6 +142,13 @@ expired(a) if {
 	util.ns(a.expires_at) <= flow.now_ns
 }
 
+# An expiry that time.parse_rfc3339_ns cannot read ("2099-01-01t00:00:00z", "soon") counts as past:
+# an agreement is current only while its expiry is known to lie ahead.
+expired(a) if {
+	is_string(a.expires_at)
+	not util.ns(a.expires_at)
+}
+
 content_covered(_) if not content
 
 content_covered(a) if {

@@ -83,6 +83,12 @@ test_an_expired_agreement_is_not_enough if {
 	fx.codes(d) == {"transit.no_agreement"}
 }
 
+test_an_agreement_whose_expiry_cannot_be_read_is_not_enough if {
+	nets := fx.put2(fx.networks, "ski-club", "agreements", [{"network": "book-circle", "purposes": ["*"], "content": true, "expires_at": "2099-06-01t00:00:00z"}])
+	d := fx.decide_with(fx.member_data, nets)
+	fx.codes(d) == {"transit.no_agreement"}
+}
+
 test_an_agreement_limits_the_categories if {
 	nets := fx.put2(fx.networks, "ski-club", "agreements", [{"network": "book-circle", "purposes": ["marketing"], "categories": ["profile", "interests"]}])
 	d := fx.decide_with(fx.member_data, nets)

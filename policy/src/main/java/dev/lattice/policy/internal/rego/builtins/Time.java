@@ -55,6 +55,11 @@ final class Time {
           Map.entry("DateOnly", "2006-01-02"),
           Map.entry("TimeOnly", "15:04:05"));
 
+  /** RFC 3339 as Go's time.Parse reads it: 'T', seconds, any fraction, 'Z' or ±hh:mm. */
+  private static final java.util.regex.Pattern GO_RFC3339 =
+      java.util.regex.Pattern.compile(
+          "([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})");
+
   static void register() {
     add("time.now_ns", 0, (a, c) -> Value.num(c.nowNanos()));
     add(
@@ -64,10 +69,19 @@ final class Time {
           String s = str(a, 0);
           Value utc = utcNanos(s);
           if (utc != null) return utc;
+          java.util.regex.Matcher rfc3339 = GO_RFC3339.matcher(s);
           try {
+            // Java's ISO parser also takes 't'/'z', no seconds and long years: Go does not
+            if (!rfc3339.matches()) throw new DateTimeParseException("not RFC 3339", s, 0);
+            // Go reads nanoseconds and drops further digits; Java refuses more than nine
+            String fraction = rfc3339.group(2);
+            String text =
+                fraction == null || fraction.length() <= 10
+                    ? s
+                    : rfc3339.group(1) + fraction.substring(0, 10) + rfc3339.group(3);
             OffsetDateTime t =
                 OffsetDateTime.parse(
-                    s.replace("-00:00", "+00:00"), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                    text.replace("-00:00", "+00:00"), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
             return nanos(t.toInstant());
           } catch (DateTimeParseException e) {
             throw BuiltinException.error(
