@@ -64,13 +64,38 @@ public final class NetworkRulesValidator {
     } catch (IOException e) {
       return List.of(new FieldProblem(pathPrefix, "is not valid JSON"));
     }
-    return schema.validate(rules).stream()
-        .sorted(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString()))
-        .map(
-            m ->
-                new FieldProblem(
-                    pathPrefix + m.getInstanceLocation().toString().substring(1),
-                    m.getMessage().replaceFirst("^\\$[^:]*: ", "")))
-        .toList();
+    List<FieldProblem> problems =
+        new java.util.ArrayList<>(
+            schema.validate(rules).stream()
+                .sorted(
+                    Comparator.comparing(
+                        (ValidationMessage m) -> m.getInstanceLocation().toString()))
+                .map(
+                    m ->
+                        new FieldProblem(
+                            pathPrefix + m.getInstanceLocation().toString().substring(1),
+                            m.getMessage().replaceFirst("^\\$[^:]*: ", "")))
+                .toList());
+    // A date-time the schema accepts but the policy cannot read (time.parse_rfc3339_ns is Go's:
+    // upper-case T and Z, seconds) would make the agreement count as expired at once.
+    JsonNode agreements = rules.path("agreements");
+    for (int i = 0; i < agreements.size(); i++) {
+      JsonNode expiry = agreements.get(i).path("expires_at");
+      String path = pathPrefix + ".agreements[" + i + "].expires_at";
+      if (expiry.isTextual()
+          && !POLICY_DATE_TIME.matcher(expiry.asText()).matches()
+          && problems.stream().noneMatch(p -> p.path().equals(path))) {
+        problems.add(
+            new FieldProblem(
+                path,
+                "must be written as the policy reads it: an upper-case T and Z (or an offset) and"
+                    + " seconds, e.g. 2026-12-01T00:00:00Z"));
+      }
+    }
+    return List.copyOf(problems);
   }
+
+  private static final java.util.regex.Pattern POLICY_DATE_TIME =
+      java.util.regex.Pattern.compile(
+          "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})");
 }
