@@ -488,19 +488,14 @@ final class Strings {
         return s;
       }
       case 'f', 'F', 'e', 'g', 'G', 'E' -> {
-        // Go formats only the float64 with these (an int or a *big.Int is a bad verb)
+        // Go formats only the float64 with these (an int or a *big.Int is a bad verb), from its
+        // exact binary value, rounding half to even
         if (kind != GoKind.FLOAT64) return badVerb(verb, v);
-        BigDecimal d = ((Value.Num) v).toBig();
-        if (verb == 'f' || verb == 'F') {
-          String s = d.setScale(prec < 0 ? 6 : prec, RoundingMode.HALF_EVEN).toPlainString();
-          if (flags.contains("+") && d.signum() >= 0) s = "+" + s;
-          return s;
-        }
-        if (verb == 'g' || verb == 'G') {
-          if (prec < 0) return goFloat(d.doubleValue());
-          return String.format("%." + prec + "g", d.doubleValue());
-        }
-        return String.format("%." + (prec < 0 ? 6 : prec) + "e", d.doubleValue());
+        double d = ((Value.Num) v).toBig().doubleValue();
+        String s = GoFloatFormat.format(d, Character.toLowerCase(verb), prec);
+        if (verb == 'E' || verb == 'G') s = s.toUpperCase(java.util.Locale.ROOT);
+        if (flags.contains("+") && !s.startsWith("-")) s = "+" + s;
+        return s;
       }
       case 'x', 'X' -> {
         String s;
