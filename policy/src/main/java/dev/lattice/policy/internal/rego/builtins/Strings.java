@@ -372,13 +372,14 @@ final class Strings {
       }
       Value v = args.get(argi++);
       String s = format(verb, flags.toString(), prec, v);
-      if (width > s.length()) {
-        String pad = " ".repeat(width - s.length());
+      int length = s.codePointCount(0, s.length());
+      if (width > length) {
+        String pad = " ".repeat(width - length);
         if (flags.indexOf("-") >= 0) s = s + pad;
         else if (flags.indexOf("0") >= 0 && v instanceof Value.Num && !s.startsWith("%!")) {
           // after the sign, as Go pads: -0042
           int sign = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
-          s = s.substring(0, sign) + "0".repeat(width - s.length()) + s.substring(sign);
+          s = s.substring(0, sign) + "0".repeat(width - length) + s.substring(sign);
         } else s = pad + s;
       }
       b.append(s);
@@ -465,7 +466,10 @@ final class Strings {
         // an int has no %s in Go (a *big.Int has)
         if (kind == GoKind.INT || kind == GoKind.FLOAT64) return badVerb(verb, v);
         String s = goValue(v);
-        if (prec >= 0 && s.length() > prec) s = s.substring(0, prec);
+        // Go counts a precision (and a width) in characters, not UTF-16 units
+        if (prec >= 0 && s.codePointCount(0, s.length()) > prec) {
+          s = s.substring(0, s.offsetByCodePoints(0, prec));
+        }
         return s;
       }
       case 'q' -> {
