@@ -476,10 +476,16 @@ final class Strings {
         return switch (kind) {
           case STRING -> Json.goQuote(goString(v));
           case INT -> {
+            // Go's strconv.QuoteRune: the character in single quotes, escaped as %q escapes
             long cp = ((Value.Num) v).toBig().longValueExact();
-            yield cp >= 0 && cp <= Character.MAX_CODE_POINT && Character.isValidCodePoint((int) cp)
-                ? "'" + Character.toString((int) cp) + "'"
-                : "'\\ufffd'";
+            if (cp < 0 || cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
+              cp = 0xFFFD;
+            }
+            String quoted = Json.goQuote(Character.toString((int) cp));
+            String inner = quoted.substring(1, quoted.length() - 1);
+            if (cp == '"') inner = "\"";
+            if (cp == '\'') inner = "\\'";
+            yield "'" + inner + "'";
           }
           default -> badVerb(verb, v);
         };
@@ -523,9 +529,10 @@ final class Strings {
       case 'c' -> {
         if (kind != GoKind.INT) return badVerb(verb, v);
         long cp = ((Value.Num) v).toBig().longValueExact();
-        return cp >= 0 && cp <= Character.MAX_CODE_POINT && Character.isValidCodePoint((int) cp)
-            ? Character.toString((int) cp)
-            : "\ufffd";
+        // Go writes the replacement character for what is not a character (a surrogate too)
+        return cp < 0 || cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)
+            ? "\ufffd"
+            : Character.toString((int) cp);
       }
       case 'U' -> {
         if (kind != GoKind.INT) return badVerb(verb, v);
