@@ -91,25 +91,7 @@ class TwoInstancesIT {
                             return false;
                           }
                         }));
-    Response network =
-        adminA.post(
-            "/api/v1/networks",
-            Map.of(
-                "id",
-                NETWORK,
-                "name",
-                "Peaks",
-                "rules",
-                Map.of(
-                    "offers",
-                    Map.of(
-                        "accept",
-                        true,
-                        "brands_allow",
-                        List.of(BRAND),
-                        "frequency_cap",
-                        Map.of("per_member_24h", 10, "per_member_brand_24h", 10)))));
-    assertThat(network.status()).as(network.body()).isEqualTo(201);
+    createOfferNetwork(NETWORK, "Peaks");
     assertThat(adminB.post("/api/v1/brands", Map.of("id", BRAND, "name", "Summit")).status())
         .isEqualTo(201);
   }
@@ -416,25 +398,7 @@ class TwoInstancesIT {
     // the replaying instance asks the other for the members it hosts (they were replayed without
     // consent, so a draft closing the network changed only this instance's half).
     String network = "replay-" + RUN;
-    Response created =
-        adminA.post(
-            "/api/v1/networks",
-            Map.of(
-                "id",
-                network,
-                "name",
-                "Replay peaks",
-                "rules",
-                Map.of(
-                    "offers",
-                    Map.of(
-                        "accept",
-                        true,
-                        "brands_allow",
-                        List.of(BRAND),
-                        "frequency_cap",
-                        Map.of("per_member_24h", 10, "per_member_brand_24h", 10)))));
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    createOfferNetwork(network, "Replay peaks");
     GatewayHttp service = new GatewayHttp(portB).withApiKey(keyOf(adminB, "SERVICE", network));
     List<String> members = onBothInstances("m-rp-" + RUN + "-");
     for (String member : members) {
@@ -619,6 +583,29 @@ class TwoInstancesIT {
             .getResourceAsStream("lattice/examples/offer-input.json")) {
       return GatewayHttp.JSON.readTree(in);
     }
+  }
+
+  /** Creates (through A) a network that accepts offers of {@link #BRAND}, up to 10 a day. */
+  private void createOfferNetwork(String id, String name) {
+    Response created =
+        adminA.post(
+            "/api/v1/networks",
+            Map.of(
+                "id",
+                id,
+                "name",
+                name,
+                "rules",
+                Map.of(
+                    "offers",
+                    Map.of(
+                        "accept",
+                        true,
+                        "brands_allow",
+                        List.of(BRAND),
+                        "frequency_cap",
+                        Map.of("per_member_24h", 10, "per_member_brand_24h", 10)))));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
   }
 
   /** The key an ADMIN creates for {@code role} acting for {@code scope}. */
